@@ -1,0 +1,274 @@
+/* record.c — record ids, kinds and structural checks on the envelope and
+ * every string inside a record. Pure. */
+#include "record.h"
+#include "path.h"
+#include "text.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Strings are short unless named here. */
+#define SHORT_MAX 1024
+#define LONG_MAX_ 65536
+#define LIST_MAX 256
+
+static const struct {
+	Ld__Kind kind;
+	const char *name, *label, *alt;
+} kinds[] = {
+	{LD__KIND__KIND_NODE, "node", "节点", NULL},
+	{LD__KIND__KIND_PLAN, "plan", "协商计划", "计划"},
+	{LD__KIND__KIND_SURVEY, "survey", "调研", "联合调研"},
+	{LD__KIND__KIND_TASK, "task", "民主监督任务", "任务"},
+	{LD__KIND__KIND_RESULT, "result", "成果", "上报"},
+	{LD__KIND__KIND_REVIEW, "review", "审核", "反馈"},
+	{LD__KIND__KIND_PROPOSAL, "proposal", "提案", NULL},
+	{LD__KIND__KIND_REPORT, "report", "报表", NULL},
+};
+#define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
+
+const char *
+ld_kind_name(Ld__Kind k)
+{
+	for (size_t i = 0; i < NKINDS; i++)
+		if (kinds[i].kind == k)
+			return kinds[i].name;
+	return "?";
+}
+
+const char *
+ld_kind_label(Ld__Kind k)
+{
+	for (size_t i = 0; i < NKINDS; i++)
+		if (kinds[i].kind == k)
+			return kinds[i].label;
+	return "?";
+}
+
+Ld__Kind
+ld_kind_parse(const char *s)
+{
+	if (s == NULL)
+		return LD__KIND__KIND_UNSPECIFIED;
+	for (size_t i = 0; i < NKINDS; i++) {
+		if (strcasecmp(s, kinds[i].name) == 0 ||
+		    strcmp(s, kinds[i].label) == 0 ||
+		    (kinds[i].alt != NULL && strcmp(s, kinds[i].alt) == 0))
+			return kinds[i].kind;
+	}
+	return LD__KIND__KIND_UNSPECIFIED;
+}
+
+Ld__Kind
+ld_kind_of_body(Ld__Record__BodyCase c)
+{
+	switch (c) {
+	case LD__RECORD__BODY_NODE:
+		return LD__KIND__KIND_NODE;
+	case LD__RECORD__BODY_PLAN:
+		return LD__KIND__KIND_PLAN;
+	case LD__RECORD__BODY_SURVEY:
+		return LD__KIND__KIND_SURVEY;
+	case LD__RECORD__BODY_TASK:
+		return LD__KIND__KIND_TASK;
+	case LD__RECORD__BODY_RESULT:
+		return LD__KIND__KIND_RESULT;
+	case LD__RECORD__BODY_REVIEW:
+		return LD__KIND__KIND_REVIEW;
+	case LD__RECORD__BODY_PROPOSAL:
+		return LD__KIND__KIND_PROPOSAL;
+	case LD__RECORD__BODY_REPORT:
+		return LD__KIND__KIND_REPORT;
+	default:
+		return LD__KIND__KIND_UNSPECIFIED;
+	}
+}
+
+size_t
+ld_id_owner_len(const char *id)
+{
+	if (id == NULL)
+		return 0;
+	const char *colon = strrchr(id, ':');
+	if (colon == NULL || colon == id)
+		return 0;
+	const char *d = colon + 1;
+	size_t nd = strlen(d);
+	if (nd == 0 || nd > 20)
+		return 0;
+	for (size_t i = 0; i < nd; i++)
+		if (d[i] < '0' || d[i] > '9')
+			return 0;
+	if (nd > 1 && d[0] == '0')
+		return 0;
+	size_t ol = (size_t)(colon - id);
+	return ld_path_valid_n(id, ol, NULL) ? ol : 0;
+}
+
+void
+ld_id_format(char *buf, size_t len, const char *owner, uint64_t n)
+{
+	snprintf(buf, len, "%s:%" PRIu64, owner, n);
+}
+
+static size_t
+string_limit(const char *field)
+{
+	static const char *const longs[] = {"summary", "comment", "findings",
+	                                    NULL};
+	for (int i = 0; longs[i] != NULL; i++)
+		if (strcmp(field, longs[i]) == 0)
+			return LONG_MAX_;
+	return SHORT_MAX;
+}
+
+/* Walk every field of `m` through its descriptor: strings must be UTF-8
+ * within their limit, repeated fields within LIST_MAX. */
+static bool
+check_message(const ProtobufCMessage *m, const char *path, char *err,
+              size_t errlen)
+{
+	const ProtobufCMessageDescriptor *d = m->descriptor;
+	for (unsigned i = 0; i < d->n_fields; i++) {
+		const ProtobufCFieldDescriptor *f = &d->fields[i];
+		const char *base = (const char *)m + f->offset;
+		/* A oneof member that is not the chosen one holds nothing. */
+		if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
+			uint32_t which =
+			    *(const uint32_t *)((const char *)m +
+			                        f->quantifier_offset);
+			if (which != f->id)
+				continue;
+		}
+		size_t count = 1;
+		const void *items = base;
+		if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+			count = *(const size_t *)((const char *)m +
+			                          f->quantifier_offset);
+			items = *(void *const *)base;
+			if (count > LIST_MAX) {
+				snprintf(err, errlen,
+				         "%s%s: more than %d entries", path,
+				         f->name, LIST_MAX);
+				return false;
+			}
+		}
+		for (size_t k = 0; k < count; k++) {
+			if (f->type == PROTOBUF_C_TYPE_STRING) {
+				const char *s = ((char *const *)items)[k];
+				if (s == NULL)
+					continue;
+				size_t n = strlen(s);
+				if (n > string_limit(f->name)) {
+					snprintf(err, errlen,
+					         "%s%s: longer than %zu bytes",
+					         path, f->name,
+					         string_limit(f->name));
+					return false;
+				}
+				if (!ld_text_valid(s, n)) {
+					snprintf(err, errlen,
+					         "%s%s: not valid UTF-8 text",
+					         path, f->name);
+					return false;
+				}
+			} else if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
+				const ProtobufCMessage *sub =
+				    ((const ProtobufCMessage *const *)items)[k];
+				if (sub == NULL)
+					continue;
+				char sub_path[128];
+				snprintf(sub_path, sizeof(sub_path), "%s%s.", path,
+				         f->name);
+				if (!check_message(sub, sub_path, err, errlen))
+					return false;
+			}
+		}
+	}
+	return true;
+}
+
+bool
+ld_record_check(const Ld__Record *r, size_t wire_len, char *err,
+                size_t errlen)
+{
+	const char *why = NULL;
+	size_t ol = ld_id_owner_len(r->id);
+	if (ol == 0) {
+		snprintf(err, errlen, "id: not of the form PATH:NUMBER");
+		return false;
+	}
+	if (!ld_path_valid(r->owner, &why)) {
+		snprintf(err, errlen, "owner: %s", why);
+		return false;
+	}
+	if (strlen(r->owner) != ol || memcmp(r->owner, r->id, ol) != 0) {
+		snprintf(err, errlen, "id: does not belong to owner %s",
+		         r->owner);
+		return false;
+	}
+	if (r->kind == LD__KIND__KIND_UNSPECIFIED ||
+	    ld_kind_of_body(r->body_case) != r->kind) {
+		snprintf(err, errlen, "kind: does not match the record body");
+		return false;
+	}
+	if (r->version == 0) {
+		snprintf(err, errlen, "version: must be 1 or more");
+		return false;
+	}
+	if (r->n_scope > LD_SCOPE_MAX) {
+		snprintf(err, errlen, "scope: more than %d entries",
+		         LD_SCOPE_MAX);
+		return false;
+	}
+	for (size_t i = 0; i < r->n_scope; i++) {
+		if (!ld_path_valid(r->scope[i], &why)) {
+			snprintf(err, errlen, "scope: %s", why);
+			return false;
+		}
+	}
+	if (!check_message(&r->base, "", err, errlen))
+		return false;
+	if (wire_len != 0 &&
+	    protobuf_c_message_get_packed_size(&r->base) != wire_len) {
+		snprintf(err, errlen, "record: not canonically encoded");
+		return false;
+	}
+	return true;
+}
+
+Ld__Record *
+ld_record_unpack(const void *buf, size_t len)
+{
+	if (len > LD_RECORD_MAX)
+		return NULL;
+	return ld__record__unpack(NULL, len, buf);
+}
+
+uint8_t *
+ld_record_pack(const Ld__Record *r, size_t *len)
+{
+	size_t n = ld__record__get_packed_size(r);
+	uint8_t *buf = malloc(n == 0 ? 1 : n);
+	if (buf == NULL)
+		return NULL;
+	*len = ld__record__pack(r, buf);
+	return buf;
+}
+
+void
+ld_record_flow(const Ld__Record *r, struct ld_flow_rec *fr,
+               struct ld_str *scope)
+{
+	fr->owner.p = r->owner;
+	fr->owner.n = strlen(r->owner);
+	for (size_t i = 0; i < r->n_scope; i++) {
+		scope[i].p = r->scope[i];
+		scope[i].n = strlen(r->scope[i]);
+	}
+	fr->scope = scope;
+	fr->nscope = r->n_scope;
+}

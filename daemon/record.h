@@ -1,0 +1,58 @@
+/* record.h — the record envelope: ids, kinds, structural checks, packing.
+ * Pure: no store, no sockets. */
+#ifndef LD_RECORD_H
+#define LD_RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "flow.h"
+#include "path.h"
+#include "liandong.pb-c.h"
+
+/* Largest encoded record accepted anywhere (attachments travel apart). */
+#define LD_RECORD_MAX (1u << 20)
+/* Scope entries per record. */
+#define LD_SCOPE_MAX 64
+/* Longest record id: a path, ':' and a 20-digit counter. */
+#define LD_ID_MAX (LD_PATH_MAX + 22)
+
+/* Lower-case name of a kind ("task"), or "?" for an unknown one. */
+const char *ld_kind_name(Ld__Kind k);
+/* Chinese name of a kind ("民主监督任务"). */
+const char *ld_kind_label(Ld__Kind k);
+/* Parse "task" / "TASK" / "任务" ...; KIND_UNSPECIFIED if unknown. */
+Ld__Kind ld_kind_parse(const char *s);
+
+/* The kind a body case stands for. */
+Ld__Kind ld_kind_of_body(Ld__Record__BodyCase c);
+
+/* If `id` is "<valid path>:<decimal counter>", the length of its owner part;
+ * otherwise 0. */
+size_t ld_id_owner_len(const char *id);
+
+/* Write "<owner>:<n>" into buf (LD_ID_MAX bytes). */
+void ld_id_format(char *buf, size_t len, const char *owner, uint64_t n);
+
+/* Structural check of a record from anywhere: the id names the owner, the
+ * kind matches the body, version >= 1, scope entries are valid paths, every
+ * string is valid UTF-8 within its length limit, counts within limits.
+ * `wire_len`, if not 0, is the length it was decoded from: the encoding must
+ * be canonical (re-encoding gives the same length). On failure writes a
+ * one-line reason naming the field to err and returns false. */
+bool ld_record_check(const Ld__Record *r, size_t wire_len, char *err,
+                     size_t errlen);
+
+/* Decode; NULL if the bytes are not a record. Free with
+ * ld__record__free_unpacked(r, NULL). */
+Ld__Record *ld_record_unpack(const void *buf, size_t len);
+
+/* Encode into a new malloc'd buffer; *len gets its length. NULL on OOM. */
+uint8_t *ld_record_pack(const Ld__Record *r, size_t *len);
+
+/* Fill a flow view of `r`; `scope` must have room for r->n_scope entries. */
+void ld_record_flow(const Ld__Record *r, struct ld_flow_rec *fr,
+                    struct ld_str *scope);
+
+#endif

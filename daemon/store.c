@@ -1,0 +1,688 @@
+/* store.c — LMDB store: records (id -> seq, version, encoding), the by-seq
+ * log holding each live record exactly once, peer cursors and meta. */
+#include "store.h"
+#include "record.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+
+#define DEFAULT_MAP_SIZE ((size_t)1 << 30)
+
+struct ld_store {
+	MDB_env *env;
+	MDB_dbi records, byseq, cursors, meta;
+	uint64_t epoch;
+	uint64_t head;
+	bool created;
+	char path[LD_PATH_MAX + 1];
+	MDB_txn *rtxn;  /* cached read transaction, reset between uses */
+	bool rtxn_busy;
+};
+
+/* ---- big-endian helpers ---- */
+
+static void
+put_u64(uint8_t *p, uint64_t v)
+{
+	for (int i = 7; i >= 0; i--, v >>= 8)
+		p[i] = (uint8_t)v;
+}
+
+static uint64_t
+get_u64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+static void
+put_u16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static uint16_t
+get_u16(const uint8_t *p)
+{
+	return (uint16_t)((p[0] << 8) | p[1]);
+}
+
+const char *
+ld_store_strerror(int rc)
+{
+	switch (rc) {
+	case LD_ESTORE_PATH:
+		return "the store belongs to another node path";
+	case LD_ESTORE_SCHEMA:
+		return "the store was written by a newer liandong";
+	default:
+		break;
+	}
+	if (rc < 0 && rc > -4096)
+		return strerror(-rc);
+	return mdb_strerror(rc);
+}
+
+/* ---- meta ---- */
+
+static int
+meta_get(MDB_txn *txn, MDB_dbi dbi, const char *key, MDB_val *v)
+{
+	MDB_val k = {strlen(key), (void *)key};
+	return mdb_get(txn, dbi, &k, v);
+}
+
+static int
+meta_put(MDB_txn *txn, MDB_dbi dbi, const char *key, const void *p, size_t n)
+{
+	MDB_val k = {strlen(key), (void *)key}, v = {n, (void *)p};
+	return mdb_put(txn, dbi, &k, &v, 0);
+}
+
+static int
+meta_get_u64(MDB_txn *txn, MDB_dbi dbi, const char *key, uint64_t *out)
+{
+	MDB_val v;
+	int rc = meta_get(txn, dbi, key, &v);
+	if (rc == 0) {
+		if (v.mv_size != 8)
+			return MDB_CORRUPTED;
+		*out = get_u64(v.mv_data);
+	}
+	return rc;
+}
+
+static int
+meta_put_u64(MDB_txn *txn, MDB_dbi dbi, const char *key, uint64_t val)
+{
+	uint8_t b[8];
+	put_u64(b, val);
+	return meta_put(txn, dbi, key, b, 8);
+}
+
+/* A fresh random log epoch (never 0, which means "no cursor yet"). */
+static uint64_t
+new_epoch(void)
+{
+	uint64_t e = 0;
+	while (e == 0)
+		if (getrandom(&e, sizeof(e), 0) != (ssize_t)sizeof(e))
+			e = 0;
+	return e;
+}
+
+/* Open the sub-databases and read or create meta. */
+static int
+open_dbs(struct ld_store *st, const char *path)
+{
+	MDB_txn *txn = NULL;
+	int rc = mdb_txn_begin(st->env, NULL, 0, &txn);
+	if (rc != 0)
+		goto leave;
+	if ((rc = mdb_dbi_open(txn, "records", MDB_CREATE, &st->records)) ||
+	    (rc = mdb_dbi_open(txn, "byseq", MDB_CREATE, &st->byseq)) ||
+	    (rc = mdb_dbi_open(txn, "cursors", MDB_CREATE, &st->cursors)) ||
+	    (rc = mdb_dbi_open(txn, "meta", MDB_CREATE, &st->meta)))
+		goto leave;
+
+	MDB_val v;
+	rc = meta_get(txn, st->meta, "path", &v);
+	if (rc == MDB_NOTFOUND) {
+		st->created = true;
+		st->epoch = new_epoch();
+		uint8_t schema[4] = {0, 0, 0, LD_SCHEMA_VERSION};
+		if ((rc = meta_put(txn, st->meta, "path", path,
+		                   strlen(path))) ||
+		    (rc = meta_put_u64(txn, st->meta, "epoch", st->epoch)) ||
+		    (rc = meta_put(txn, st->meta, "schema", schema, 4)) ||
+		    (rc = meta_put_u64(txn, st->meta, "counter", 0)) ||
+		    (rc = meta_put_u64(txn, st->meta, "seq", 0)))
+			goto leave;
+	} else if (rc != 0) {
+		goto leave;
+	} else {
+		if (v.mv_size != strlen(path) ||
+		    memcmp(v.mv_data, path, v.mv_size) != 0) {
+			rc = LD_ESTORE_PATH;
+			goto leave;
+		}
+		if ((rc = meta_get(txn, st->meta, "schema", &v)) != 0)
+			goto leave;
+		if (v.mv_size != 4 ||
+		    ((const uint8_t *)v.mv_data)[3] > LD_SCHEMA_VERSION) {
+			rc = LD_ESTORE_SCHEMA;
+			goto leave;
+		}
+		if ((rc = meta_get_u64(txn, st->meta, "epoch", &st->epoch)))
+			goto leave;
+	}
+
+	/* The head is the larger of the persisted one and the log's last key:
+	 * a sequence must never be handed out twice. */
+	uint64_t head = 0;
+	rc = meta_get_u64(txn, st->meta, "seq", &head);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		goto leave;
+	MDB_cursor *cur;
+	if ((rc = mdb_cursor_open(txn, st->byseq, &cur)) != 0)
+		goto leave;
+	MDB_val k;
+	rc = mdb_cursor_get(cur, &k, &v, MDB_LAST);
+	if (rc == 0 && k.mv_size == 8 && get_u64(k.mv_data) > head)
+		head = get_u64(k.mv_data);
+	mdb_cursor_close(cur);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		goto leave;
+	st->head = head;
+	rc = mdb_txn_commit(txn);
+	txn = NULL;
+leave:
+	if (txn != NULL)
+		mdb_txn_abort(txn);
+	return rc;
+}
+
+int
+ld_store_open(const char *dir, const char *path, size_t map_size,
+              struct ld_store **out)
+{
+	*out = NULL;
+	if (strlen(path) > LD_PATH_MAX)
+		return -EINVAL;
+	struct ld_store *st = calloc(1, sizeof(*st));
+	if (st == NULL)
+		return -ENOMEM;
+	snprintf(st->path, sizeof(st->path), "%s", path);
+	int rc;
+	char sdir[4096];
+	if (snprintf(sdir, sizeof(sdir), "%s/store", dir) >= (int)sizeof(sdir)) {
+		rc = -ENAMETOOLONG;
+		goto fail;
+	}
+	if (mkdir(sdir, 0700) != 0 && errno != EEXIST) {
+		rc = -errno;
+		goto fail;
+	}
+	if ((rc = mdb_env_create(&st->env)) != 0)
+		goto fail;
+	if ((rc = mdb_env_set_maxdbs(st->env, 8)) != 0)
+		goto fail;
+	if ((rc = mdb_env_set_mapsize(st->env, map_size ? map_size
+	                                                : DEFAULT_MAP_SIZE)))
+		goto fail;
+	/* NOTLS: read transactions are not tied to threads, so one thread may
+	 * hold a read transaction while it writes. */
+	if ((rc = mdb_env_open(st->env, sdir, MDB_NOTLS, 0600)) != 0)
+		goto fail;
+	int dead = 0;
+	mdb_reader_check(st->env, &dead);
+	if ((rc = open_dbs(st, path)) != 0)
+		goto fail;
+	*out = st;
+	return 0;
+fail:
+	if (st->env != NULL)
+		mdb_env_close(st->env);
+	free(st);
+	return rc;
+}
+
+void
+ld_store_close(struct ld_store **st_p)
+{
+	if (st_p == NULL || *st_p == NULL)
+		return;
+	struct ld_store *st = *st_p;
+	if (st->rtxn != NULL)
+		mdb_txn_abort(st->rtxn);
+	mdb_env_close(st->env);
+	free(st);
+	*st_p = NULL;
+}
+
+bool
+ld_store_created(const struct ld_store *st)
+{
+	return st->created;
+}
+
+uint64_t
+ld_store_epoch(const struct ld_store *st)
+{
+	return st->epoch;
+}
+
+uint64_t
+ld_store_head(const struct ld_store *st)
+{
+	return st->head;
+}
+
+const char *
+ld_store_path(const struct ld_store *st)
+{
+	return st->path;
+}
+
+MDB_env *
+ld_store_env(struct ld_store *st)
+{
+	return st->env;
+}
+
+/* ---- transactions ---- */
+
+static int
+grow(struct ld_store *st)
+{
+	MDB_envinfo info;
+	int rc = mdb_env_info(st->env, &info);
+	if (rc != 0)
+		return rc;
+	/* The cached read transaction must not be live while resizing. */
+	if (st->rtxn != NULL) {
+		mdb_txn_abort(st->rtxn);
+		st->rtxn = NULL;
+	}
+	return mdb_env_set_mapsize(st->env, info.me_mapsize * 2);
+}
+
+int
+ld_store_write(struct ld_store *st, ld_store_write_fn fn, void *arg)
+{
+	for (;;) {
+		struct ld_txn t = {.st = st, .write = true,
+		                   .next_seq = st->head + 1};
+		int rc = mdb_txn_begin(st->env, NULL, 0, &t.txn);
+		if (rc == MDB_MAP_RESIZED) {
+			if ((rc = mdb_env_set_mapsize(st->env, 0)) != 0)
+				return rc;
+			continue;
+		}
+		if (rc != 0)
+			return rc;
+		rc = meta_get_u64(t.txn, st->meta, "counter", &t.counter);
+		if (rc == 0)
+			rc = fn(&t, arg);
+		if (rc == 0 && t.counter_dirty)
+			rc = meta_put_u64(t.txn, st->meta, "counter", t.counter);
+		if (rc == 0 && t.next_seq != st->head + 1)
+			rc = meta_put_u64(t.txn, st->meta, "seq",
+			                  t.next_seq - 1);
+		if (rc == 0) {
+			rc = mdb_txn_commit(t.txn);
+			t.txn = NULL;
+		}
+		if (t.txn != NULL)
+			mdb_txn_abort(t.txn);
+		if (rc == MDB_MAP_FULL) {
+			if ((rc = grow(st)) != 0)
+				return rc;
+			continue;
+		}
+		if (rc == 0)
+			st->head = t.next_seq - 1;
+		return rc;
+	}
+}
+
+int
+ld_store_read_begin(struct ld_store *st, struct ld_txn *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->st = st;
+	int rc;
+	if (st->rtxn != NULL && !st->rtxn_busy) {
+		rc = mdb_txn_renew(st->rtxn);
+		if (rc == 0) {
+			st->rtxn_busy = true;
+			t->txn = st->rtxn;
+			return 0;
+		}
+		mdb_txn_abort(st->rtxn);
+		st->rtxn = NULL;
+	}
+	rc = mdb_txn_begin(st->env, NULL, MDB_RDONLY, &t->txn);
+	if (rc == MDB_MAP_RESIZED) {
+		if ((rc = mdb_env_set_mapsize(st->env, 0)) != 0)
+			return rc;
+		rc = mdb_txn_begin(st->env, NULL, MDB_RDONLY, &t->txn);
+	}
+	if (rc == 0 && st->rtxn == NULL) {
+		st->rtxn = t->txn;
+		st->rtxn_busy = true;
+	}
+	return rc;
+}
+
+void
+ld_store_read_end(struct ld_txn *t)
+{
+	if (t->txn == NULL)
+		return;
+	if (t->txn == t->st->rtxn) {
+		mdb_txn_reset(t->txn);
+		t->st->rtxn_busy = false;
+	} else {
+		mdb_txn_abort(t->txn);
+	}
+	t->txn = NULL;
+}
+
+/* ---- writes ---- */
+
+uint64_t
+ld_store_next_counter(struct ld_txn *t)
+{
+	t->counter_dirty = true;
+	return ++t->counter;
+}
+
+static int
+id_key(const char *id, MDB_val *k)
+{
+	size_t n = strlen(id);
+	if (n == 0 || n > LD_ID_MAX)
+		return -EINVAL;
+	k->mv_size = n + 1; /* stored with its NUL: readers get a C string */
+	k->mv_data = (void *)id;
+	return 0;
+}
+
+/* Encode the log entry: kind, flags, id, scope. */
+static size_t
+logent_encode(uint8_t *buf, size_t cap, const Ld__Record *r)
+{
+	size_t idn = strlen(r->id), need = 4 + idn + 1;
+	for (size_t i = 0; i < r->n_scope; i++)
+		need += 2 + strlen(r->scope[i]);
+	if (need > cap || r->n_scope > LD_SCOPE_MAX || idn > 0xffff)
+		return 0;
+	uint8_t *p = buf;
+	*p++ = (uint8_t)r->kind;
+	*p++ = r->deleted ? 1 : 0;
+	put_u16(p, (uint16_t)idn);
+	p += 2;
+	memcpy(p, r->id, idn);
+	p += idn;
+	*p++ = (uint8_t)r->n_scope;
+	for (size_t i = 0; i < r->n_scope; i++) {
+		size_t sn = strlen(r->scope[i]);
+		put_u16(p, (uint16_t)sn);
+		memcpy(p + 2, r->scope[i], sn);
+		p += 2 + sn;
+	}
+	return (size_t)(p - buf);
+}
+
+static int
+logent_decode(const uint8_t *p, size_t n, struct ld_logent *e)
+{
+	if (n < 5)
+		return MDB_CORRUPTED;
+	const uint8_t *end = p + n;
+	e->kind = (Ld__Kind)p[0];
+	e->deleted = p[1] & 1;
+	size_t idn = get_u16(p + 2);
+	p += 4;
+	if ((size_t)(end - p) < idn + 1)
+		return MDB_CORRUPTED;
+	e->id.p = (const char *)p;
+	e->id.n = idn;
+	p += idn;
+	size_t ns = *p++;
+	if (ns > LD_SCOPE_MAX)
+		return MDB_CORRUPTED;
+	for (size_t i = 0; i < ns; i++) {
+		if (end - p < 2)
+			return MDB_CORRUPTED;
+		size_t sn = get_u16(p);
+		if ((size_t)(end - p) < 2 + sn)
+			return MDB_CORRUPTED;
+		e->scope[i].p = (const char *)p + 2;
+		e->scope[i].n = sn;
+		p += 2 + sn;
+	}
+	/* The owner is the id up to its last ':'. */
+	size_t ol = idn;
+	while (ol > 0 && e->id.p[ol - 1] != ':')
+		ol--;
+	if (ol == 0)
+		return MDB_CORRUPTED;
+	e->flow.owner.p = e->id.p;
+	e->flow.owner.n = ol - 1;
+	e->flow.scope = e->scope;
+	e->flow.nscope = ns;
+	return 0;
+}
+
+/* Store `buf` as the latest version of r->id at the next own-log sequence,
+ * dropping its previous log entry. */
+static int
+write_entry(struct ld_txn *t, const Ld__Record *r, const uint8_t *buf,
+            size_t len, const MDB_val *old)
+{
+	struct ld_store *st = t->st;
+	MDB_val k;
+	int rc = id_key(r->id, &k);
+	if (rc != 0)
+		return rc;
+	if (old != NULL && old->mv_size >= 16) {
+		uint8_t sk[8];
+		memcpy(sk, old->mv_data, 8);
+		MDB_val skv = {8, sk};
+		rc = mdb_del(t->txn, st->byseq, &skv, NULL);
+		if (rc != 0 && rc != MDB_NOTFOUND)
+			return rc;
+	}
+	uint64_t seq = t->next_seq;
+	MDB_val v = {16 + len, NULL};
+	if ((rc = mdb_put(t->txn, st->records, &k, &v, MDB_RESERVE)) != 0)
+		return rc;
+	put_u64(v.mv_data, seq);
+	put_u64((uint8_t *)v.mv_data + 8, r->version);
+	memcpy((uint8_t *)v.mv_data + 16, buf, len);
+
+	uint8_t ent[4 + LD_ID_MAX + 1 + LD_SCOPE_MAX * (2 + LD_PATH_MAX)];
+	size_t en = logent_encode(ent, sizeof(ent), r);
+	if (en == 0)
+		return -EINVAL;
+	uint8_t sk[8];
+	put_u64(sk, seq);
+	MDB_val skv = {8, sk}, ev = {en, ent};
+	if ((rc = mdb_put(t->txn, st->byseq, &skv, &ev, MDB_APPEND)) != 0)
+		return rc;
+	t->next_seq++;
+	return 0;
+}
+
+int
+ld_store_put(struct ld_txn *t, const Ld__Record *r)
+{
+	MDB_val k, old;
+	int rc = id_key(r->id, &k);
+	if (rc != 0)
+		return rc;
+	rc = mdb_get(t->txn, t->st->records, &k, &old);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return rc;
+	size_t len;
+	uint8_t *buf = ld_record_pack(r, &len);
+	if (buf == NULL)
+		return -ENOMEM;
+	rc = write_entry(t, r, buf, len, rc == 0 ? &old : NULL);
+	free(buf);
+	return rc;
+}
+
+int
+ld_store_apply(struct ld_txn *t, const uint8_t *buf, size_t len,
+               const Ld__Record *r, bool *applied)
+{
+	*applied = false;
+	MDB_val k, old;
+	int rc = id_key(r->id, &k);
+	if (rc != 0)
+		return rc;
+	rc = mdb_get(t->txn, t->st->records, &k, &old);
+	if (rc == 0) {
+		if (old.mv_size < 16)
+			return MDB_CORRUPTED;
+		if (get_u64((const uint8_t *)old.mv_data + 8) >= r->version)
+			return 0;
+	} else if (rc != MDB_NOTFOUND) {
+		return rc;
+	}
+	rc = write_entry(t, r, buf, len, rc == 0 ? &old : NULL);
+	if (rc == 0)
+		*applied = true;
+	return rc;
+}
+
+int
+ld_store_cursor_put(struct ld_txn *t, const char *peer, uint64_t epoch,
+                    uint64_t seq)
+{
+	uint8_t b[16];
+	put_u64(b, epoch);
+	put_u64(b + 8, seq);
+	MDB_val k = {strlen(peer), (void *)peer}, v = {16, b};
+	return mdb_put(t->txn, t->st->cursors, &k, &v, 0);
+}
+
+/* ---- reads ---- */
+
+int
+ld_store_cursor_get(struct ld_txn *t, const char *peer, uint64_t *epoch,
+                    uint64_t *seq)
+{
+	MDB_val k = {strlen(peer), (void *)peer}, v;
+	int rc = mdb_get(t->txn, t->st->cursors, &k, &v);
+	if (rc == MDB_NOTFOUND) {
+		*epoch = 0;
+		*seq = 0;
+		return 0;
+	}
+	if (rc != 0)
+		return rc;
+	if (v.mv_size != 16)
+		return MDB_CORRUPTED;
+	*epoch = get_u64(v.mv_data);
+	*seq = get_u64((const uint8_t *)v.mv_data + 8);
+	return 0;
+}
+
+int
+ld_store_get(struct ld_txn *t, const char *id, struct ld_val *rec,
+             uint64_t *version)
+{
+	MDB_val k, v;
+	int rc = id_key(id, &k);
+	if (rc != 0)
+		return rc == -EINVAL ? MDB_NOTFOUND : rc;
+	if ((rc = mdb_get(t->txn, t->st->records, &k, &v)) != 0)
+		return rc;
+	if (v.mv_size < 16)
+		return MDB_CORRUPTED;
+	if (version != NULL)
+		*version = get_u64((const uint8_t *)v.mv_data + 8);
+	rec->p = (const uint8_t *)v.mv_data + 16;
+	rec->n = v.mv_size - 16;
+	return 0;
+}
+
+uint64_t
+ld_store_count(struct ld_txn *t)
+{
+	MDB_stat s;
+	if (mdb_stat(t->txn, t->st->records, &s) != 0)
+		return 0;
+	return s.ms_entries;
+}
+
+int
+ld_store_log_open(struct ld_txn *t, uint64_t after, struct ld_logiter *it)
+{
+	it->after = after;
+	it->started = false;
+	return mdb_cursor_open(t->txn, t->st->byseq, &it->cur);
+}
+
+int
+ld_store_log_next(struct ld_logiter *it, struct ld_logent *e)
+{
+	MDB_val k, v;
+	int rc;
+	if (!it->started) {
+		uint8_t sk[8];
+		put_u64(sk, it->after + 1);
+		k.mv_size = 8;
+		k.mv_data = sk;
+		it->started = true;
+		rc = mdb_cursor_get(it->cur, &k, &v, MDB_SET_RANGE);
+	} else {
+		rc = mdb_cursor_get(it->cur, &k, &v, MDB_NEXT);
+	}
+	if (rc != 0)
+		return rc;
+	if (k.mv_size != 8)
+		return MDB_CORRUPTED;
+	e->seq = get_u64(k.mv_data);
+	return logent_decode(v.mv_data, v.mv_size, e);
+}
+
+void
+ld_store_log_close(struct ld_logiter *it)
+{
+	if (it->cur != NULL)
+		mdb_cursor_close(it->cur);
+	it->cur = NULL;
+}
+
+int
+ld_store_rec_open(struct ld_txn *t, const char *from, struct ld_reciter *it)
+{
+	it->from = from;
+	it->started = false;
+	return mdb_cursor_open(t->txn, t->st->records, &it->cur);
+}
+
+int
+ld_store_rec_next(struct ld_reciter *it, const char **id, struct ld_val *rec)
+{
+	MDB_val k, v;
+	int rc;
+	if (!it->started && it->from != NULL && it->from[0] != '\0') {
+		k.mv_size = strlen(it->from);
+		k.mv_data = (void *)it->from;
+		rc = mdb_cursor_get(it->cur, &k, &v, MDB_SET_RANGE);
+	} else {
+		rc = mdb_cursor_get(it->cur, &k, &v,
+		                    it->started ? MDB_NEXT : MDB_FIRST);
+	}
+	it->started = true;
+	if (rc != 0)
+		return rc;
+	if (v.mv_size < 16 || k.mv_size == 0 ||
+	    ((const char *)k.mv_data)[k.mv_size - 1] != '\0')
+		return MDB_CORRUPTED;
+	*id = k.mv_data;
+	rec->p = (const uint8_t *)v.mv_data + 16;
+	rec->n = v.mv_size - 16;
+	return 0;
+}
+
+void
+ld_store_rec_close(struct ld_reciter *it)
+{
+	if (it->cur != NULL)
+		mdb_cursor_close(it->cur);
+	it->cur = NULL;
+}

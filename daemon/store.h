@@ -1,0 +1,138 @@
+/* store.h — the node's LMDB store (DESIGN §5): records, the by-seq log,
+ * peer cursors and meta, in one environment owned by one thread.
+ *
+ * Values handed out by the store (struct ld_val, struct ld_logent) point
+ * into the LMDB map and are valid until the transaction they came from ends.
+ * Copy them before that. */
+#ifndef LD_STORE_H
+#define LD_STORE_H
+
+#include <lmdb.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "flow.h"
+#include "liandong.pb-c.h"
+
+#define LD_SCHEMA_VERSION 1
+
+/* Error codes beyond LMDB's and -errno. */
+#define LD_ESTORE_PATH (-30001)   /* store belongs to another node path */
+#define LD_ESTORE_SCHEMA (-30002) /* store written by a newer schema */
+
+struct ld_store;
+
+/* A transaction: one write transaction at a time, any number of reads. */
+struct ld_txn {
+	struct ld_store *st;
+	MDB_txn *txn;
+	bool write;
+	uint64_t next_seq; /* write: next own-log sequence to hand out */
+	uint64_t counter;  /* write: last id counter handed out */
+	bool counter_dirty;
+};
+
+/* A borrowed byte string inside the map. */
+struct ld_val {
+	const uint8_t *p;
+	size_t n;
+};
+
+/* One entry of the by-seq log, decoded without touching the record body.
+ * Everything points into the map. */
+struct ld_logent {
+	uint64_t seq;
+	Ld__Kind kind;
+	bool deleted;
+	struct ld_str id;
+	struct ld_flow_rec flow; /* owner (a prefix of id) and scope */
+	struct ld_str scope[64];
+};
+
+/* Open (creating on first use) the store in `dir` for the node `path`.
+ * A new store gets a fresh random epoch. Refuses (LD_ESTORE_PATH) a store
+ * that belongs to another path. `map_size` is the initial map size in
+ * bytes (0 = default); the map grows by itself when full. */
+int ld_store_open(const char *dir, const char *path, size_t map_size,
+                  struct ld_store **out);
+void ld_store_close(struct ld_store **st);
+
+/* True if ld_store_open created the store (first start). */
+bool ld_store_created(const struct ld_store *st);
+uint64_t ld_store_epoch(const struct ld_store *st);
+/* Last own-log sequence committed (0 = empty log). */
+uint64_t ld_store_head(const struct ld_store *st);
+const char *ld_store_path(const struct ld_store *st);
+MDB_env *ld_store_env(struct ld_store *st);
+
+/* Run fn(txn, arg) in one write transaction and commit it. If the map is
+ * full, the transaction is aborted, the map grown and fn run again from the
+ * start, so fn must touch nothing outside the transaction that it cannot
+ * redo. Returns fn's error, or the commit's. */
+typedef int (*ld_store_write_fn)(struct ld_txn *t, void *arg);
+int ld_store_write(struct ld_store *st, ld_store_write_fn fn, void *arg);
+
+/* A read transaction. End it with ld_store_read_end. */
+int ld_store_read_begin(struct ld_store *st, struct ld_txn *t);
+void ld_store_read_end(struct ld_txn *t);
+
+/* ---- inside a write transaction ---- */
+
+/* Hand out the next id counter for a record this node creates. */
+uint64_t ld_store_next_counter(struct ld_txn *t);
+
+/* Write a record this node owns (any version): it gets the next own-log
+ * sequence and replaces its previous log entry. */
+int ld_store_put(struct ld_txn *t, const Ld__Record *r);
+
+/* Apply a record received from a peer, keeping its encoding byte for byte.
+ * `r` is its decoding. Returns 0 and sets *applied to true if it was stored,
+ * false if the store already holds this version or a newer one. */
+int ld_store_apply(struct ld_txn *t, const uint8_t *buf, size_t len,
+                   const Ld__Record *r, bool *applied);
+
+/* The cursor on a peer's log: the peer's epoch and the last sequence of it
+ * applied here. */
+int ld_store_cursor_put(struct ld_txn *t, const char *peer, uint64_t epoch,
+                        uint64_t seq);
+
+/* ---- in any transaction ---- */
+
+int ld_store_cursor_get(struct ld_txn *t, const char *peer, uint64_t *epoch,
+                        uint64_t *seq);
+
+/* The stored encoding of a record and its version; MDB_NOTFOUND if absent. */
+int ld_store_get(struct ld_txn *t, const char *id, struct ld_val *rec,
+                 uint64_t *version);
+
+/* Number of records held (tombstones included). */
+uint64_t ld_store_count(struct ld_txn *t);
+
+/* Iterate the own log from `after` (exclusive). Open, then call next until
+ * it returns MDB_NOTFOUND. */
+struct ld_logiter {
+	MDB_cursor *cur;
+	uint64_t after;
+	bool started;
+};
+int ld_store_log_open(struct ld_txn *t, uint64_t after, struct ld_logiter *it);
+int ld_store_log_next(struct ld_logiter *it, struct ld_logent *e);
+void ld_store_log_close(struct ld_logiter *it);
+
+/* Iterate records in id order from the first id >= `from` ("" = start). */
+struct ld_reciter {
+	MDB_cursor *cur;
+	const char *from;
+	bool started;
+};
+int ld_store_rec_open(struct ld_txn *t, const char *from, struct ld_reciter *it);
+/* id is NUL-terminated inside the map (ids are stored with their NUL). */
+int ld_store_rec_next(struct ld_reciter *it, const char **id,
+                      struct ld_val *rec);
+void ld_store_rec_close(struct ld_reciter *it);
+
+/* A short text for an error from this module (LMDB's, -errno or LD_E*). */
+const char *ld_store_strerror(int rc);
+
+#endif

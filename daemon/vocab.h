@@ -1,0 +1,29 @@
+/* vocab.h — the fixed vocabularies users type: forms of tasks, surveys and
+ * plan items, verdicts, levels. Each term has a canonical (Chinese) name
+ * that is stored, and aliases (short Chinese, English) that are accepted.
+ * Pure. */
+#ifndef LD_VOCAB_H
+#define LD_VOCAB_H
+
+#include <stddef.h>
+
+enum ld_vocab {
+	LD_VOCAB_TASK_FORM,   /* 监督性视察 明查暗访 问卷调查 民主评议 ... */
+	LD_VOCAB_SURVEY_FORM, /* 调研 视察 联合调研 */
+	LD_VOCAB_PLAN_FORM,   /* 专题协商 对口协商 界别协商 ... */
+	LD_VOCAB_VERDICT,     /* accepted returned rectify */
+	LD_VOCAB_COUNT
+};
+
+/* The canonical term for `in` (canonical name or alias), or NULL. */
+const char *ld_vocab_lookup(enum ld_vocab v, const char *in);
+
+/* All canonical terms with their first English alias, for error messages:
+ * "监督性视察 (inspection), 明查暗访 (unannounced), ...". */
+const char *ld_vocab_describe(enum ld_vocab v);
+
+/* Default level label for a path depth: 1 province, 2 city, 3 county,
+ * 4 township, deeper "group". */
+const char *ld_vocab_level_for_depth(int depth);
+
+#endif
