@@ -580,6 +580,25 @@ ld_store_cursor_get(struct ld_txn *t, const char *peer, uint64_t *epoch,
 }
 
 int
+ld_store_cursor_each(struct ld_txn *t, ld_store_cursor_fn fn, void *arg)
+{
+	MDB_cursor *cur;
+	int rc = mdb_cursor_open(t->txn, t->st->cursors, &cur);
+	if (rc != 0)
+		return rc;
+	MDB_val k, v;
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		if (v.mv_size != 16)
+			continue;
+		fn(k.mv_data, k.mv_size, get_u64(v.mv_data),
+		   get_u64((const uint8_t *)v.mv_data + 8), arg);
+	}
+	mdb_cursor_close(cur);
+	return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+int
 ld_store_get(struct ld_txn *t, const char *id, struct ld_val *rec,
              uint64_t *version)
 {

@@ -102,6 +102,11 @@ int ld_store_cursor_put(struct ld_txn *t, const char *peer, uint64_t epoch,
 int ld_store_cursor_get(struct ld_txn *t, const char *peer, uint64_t *epoch,
                         uint64_t *seq);
 
+/* Call fn for every stored cursor (peer path, not NUL-terminated). */
+typedef void (*ld_store_cursor_fn)(const char *peer, size_t n, uint64_t epoch,
+                                   uint64_t seq, void *arg);
+int ld_store_cursor_each(struct ld_txn *t, ld_store_cursor_fn fn, void *arg);
+
 /* The stored encoding of a record and its version; MDB_NOTFOUND if absent. */
 int ld_store_get(struct ld_txn *t, const char *id, struct ld_val *rec,
                  uint64_t *version);

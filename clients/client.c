@@ -1,0 +1,169 @@
+/* client.c — the client side of the API socket (a DEALER). */
+#include "client.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+#include <zmq.h>
+
+struct ld_client {
+	void *ctx, *sock;
+	uint64_t next_id;
+	char dir[PATH_MAX];
+};
+
+/* The daemon holds an exclusive lock on <dir>/liandongd.pid. */
+static int
+daemon_running(const char *dir)
+{
+	char file[PATH_MAX + 32];
+	snprintf(file, sizeof(file), "%s/liandongd.pid", dir);
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	int running = flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+	close(fd);
+	return running;
+}
+
+int
+ld_client_open(const char *dir, struct ld_client **out, char *err,
+               size_t errlen)
+{
+	*out = NULL;
+	struct ld_client *c = calloc(1, sizeof(*c));
+	if (c == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (realpath(dir, c->dir) == NULL) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		goto fail;
+	}
+	char file[PATH_MAX + 32];
+	snprintf(file, sizeof(file), "%s/liandong.conf", c->dir);
+	if (access(file, F_OK) != 0) {
+		snprintf(err, errlen, "%s is not a liandong data directory "
+		         "(make one with 'liandong init')", dir);
+		goto fail;
+	}
+	if (!daemon_running(c->dir)) {
+		snprintf(err, errlen, "liandongd is not running on %s (start "
+		         "it with: liandongd --data %s)", dir, dir);
+		goto fail;
+	}
+	char ep[PATH_MAX + 32];
+	snprintf(ep, sizeof(ep), "ipc://%s/api.sock", c->dir);
+	int linger = 0;
+	c->ctx = zmq_ctx_new();
+	if (c->ctx == NULL || (c->sock = zmq_socket(c->ctx, ZMQ_DEALER)) ==
+	                          NULL ||
+	    zmq_setsockopt(c->sock, ZMQ_LINGER, &linger, sizeof(linger)) ||
+	    zmq_connect(c->sock, ep) != 0) {
+		snprintf(err, errlen, "connecting to %s: %s", ep,
+		         zmq_strerror(errno));
+		goto fail;
+	}
+	c->next_id = 1;
+	*out = c;
+	return 0;
+fail:
+	ld_client_close(&c);
+	return -1;
+}
+
+void
+ld_client_close(struct ld_client **c_p)
+{
+	if (c_p == NULL || *c_p == NULL)
+		return;
+	struct ld_client *c = *c_p;
+	if (c->sock != NULL)
+		zmq_close(c->sock);
+	if (c->ctx != NULL)
+		zmq_ctx_term(c->ctx);
+	free(c);
+	*c_p = NULL;
+}
+
+const char *
+ld_client_dir(const struct ld_client *c)
+{
+	return c->dir;
+}
+
+int
+ld_client_send(struct ld_client *c, Ld__Request *req, char *err,
+               size_t errlen)
+{
+	if (req->req_id == 0)
+		req->req_id = c->next_id++;
+	size_t len = ld__request__get_packed_size(req);
+	zmq_msg_t m;
+	if (zmq_msg_init_size(&m, len) != 0) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	ld__request__pack(req, zmq_msg_data(&m));
+	if (zmq_msg_send(&m, c->sock, 0) < 0) {
+		snprintf(err, errlen, "sending to liandongd: %s",
+		         zmq_strerror(errno));
+		zmq_msg_close(&m);
+		return -1;
+	}
+	return 0;
+}
+
+int
+ld_client_recv(struct ld_client *c, Ld__Response **resp, int timeout_ms,
+               char *err, size_t errlen)
+{
+	zmq_pollitem_t it = {c->sock, 0, ZMQ_POLLIN, 0};
+	int rc;
+	do
+		rc = zmq_poll(&it, 1, timeout_ms);
+	while (rc < 0 && errno == EINTR);
+	if (rc <= 0) {
+		snprintf(err, errlen, "no answer from liandongd on %s within "
+		         "%d ms", c->dir, timeout_ms);
+		return -1;
+	}
+	zmq_msg_t m;
+	zmq_msg_init(&m);
+	if (zmq_msg_recv(&m, c->sock, 0) < 0) {
+		snprintf(err, errlen, "receiving from liandongd: %s",
+		         zmq_strerror(errno));
+		zmq_msg_close(&m);
+		return -1;
+	}
+	*resp = ld__response__unpack(NULL, zmq_msg_size(&m), zmq_msg_data(&m));
+	zmq_msg_close(&m);
+	if (*resp == NULL) {
+		snprintf(err, errlen, "liandongd sent an answer that does not "
+		         "decode");
+		return -1;
+	}
+	return 0;
+}
+
+int
+ld_client_call(struct ld_client *c, Ld__Request *req, Ld__Response **resp,
+               int timeout_ms, char *err, size_t errlen)
+{
+	req->req_id = 0;
+	if (ld_client_send(c, req, err, errlen) != 0)
+		return -1;
+	for (;;) {
+		if (ld_client_recv(c, resp, timeout_ms, err, errlen) != 0)
+			return -1;
+		if ((*resp)->req_id == req->req_id)
+			return 0;
+		/* An answer to an earlier request nobody waits for. */
+		ld__response__free_unpacked(*resp, NULL);
+	}
+}

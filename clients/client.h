@@ -1,0 +1,35 @@
+/* client.h — talk to the local liandongd over ipc://<data>/api.sock: one
+ * request, one response with the same req_id; requests may be pipelined. */
+#ifndef LD_CLIENT_H
+#define LD_CLIENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "liandong.pb-c.h"
+
+#define LD_CLIENT_TIMEOUT_MS 30000
+
+struct ld_client;
+
+/* Connect to the daemon of data directory `dir`. Fails with a one-line
+ * reason if `dir` is not a data directory or its daemon is not running. */
+int ld_client_open(const char *dir, struct ld_client **out, char *err,
+                   size_t errlen);
+void ld_client_close(struct ld_client **c);
+
+/* Send `req` (its req_id is set if 0). Returns 0 or -1 with err. */
+int ld_client_send(struct ld_client *c, Ld__Request *req, char *err,
+                   size_t errlen);
+/* Receive the next response, waiting up to timeout_ms. Returns 0 with
+ * *resp (free with ld__response__free_unpacked), or -1 with err. */
+int ld_client_recv(struct ld_client *c, Ld__Response **resp, int timeout_ms,
+                   char *err, size_t errlen);
+/* Send and wait for the answer to this request. */
+int ld_client_call(struct ld_client *c, Ld__Request *req, Ld__Response **resp,
+                   int timeout_ms, char *err, size_t errlen);
+
+/* The data directory (absolute). */
+const char *ld_client_dir(const struct ld_client *c);
+
+#endif

@@ -1,0 +1,544 @@
+/* format.c — JSON and text renderings of records and status, driven by the
+ * protobuf descriptors so new fields show up without code here. */
+#include "format.h"
+#include "record.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* ---------------------------------------------------------------- buffer */
+
+void
+ld_buf_free(struct ld_buf *b)
+{
+	free(b->p);
+	b->p = NULL;
+	b->n = b->cap = 0;
+}
+
+static void
+reserve(struct ld_buf *b, size_t more)
+{
+	if (b->n + more + 1 <= b->cap)
+		return;
+	size_t cap = b->cap ? b->cap : 256;
+	while (cap < b->n + more + 1)
+		cap *= 2;
+	char *p = realloc(b->p, cap);
+	if (p == NULL) {
+		fprintf(stderr, "liandong: out of memory\n");
+		exit(1);
+	}
+	b->p = p;
+	b->cap = cap;
+}
+
+static void
+put(struct ld_buf *b, const char *s, size_t n)
+{
+	reserve(b, n);
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+	b->p[b->n] = '\0';
+}
+
+void
+ld_buf_puts(struct ld_buf *b, const char *s)
+{
+	put(b, s, strlen(s));
+}
+
+void
+ld_buf_printf(struct ld_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	reserve(b, (size_t)n);
+	va_start(ap, fmt);
+	vsnprintf(b->p + b->n, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->n += (size_t)n;
+}
+
+/* ---------------------------------------------------------------- JSON */
+
+void
+ld_json_string(struct ld_buf *b, const char *s)
+{
+	put(b, "\"", 1);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"':
+			put(b, "\\\"", 2);
+			break;
+		case '\\':
+			put(b, "\\\\", 2);
+			break;
+		case '\n':
+			put(b, "\\n", 2);
+			break;
+		case '\r':
+			put(b, "\\r", 2);
+			break;
+		case '\t':
+			put(b, "\\t", 2);
+			break;
+		default:
+			if (*p < 0x20 || *p == 0x7f)
+				ld_buf_printf(b, "\\u%04x", *p);
+			else
+				put(b, (const char *)p, 1);
+		}
+	}
+	put(b, "\"", 1);
+}
+
+static void
+json_double(struct ld_buf *b, double v)
+{
+	char tmp[40];
+	snprintf(tmp, sizeof(tmp), "%.15g", v);
+	if (strtod(tmp, NULL) != v)
+		snprintf(tmp, sizeof(tmp), "%.17g", v);
+	ld_buf_puts(b, tmp);
+}
+
+static void
+hex(struct ld_buf *b, const uint8_t *p, size_t n)
+{
+	put(b, "\"", 1);
+	for (size_t i = 0; i < n; i++)
+		ld_buf_printf(b, "%02x", p[i]);
+	put(b, "\"", 1);
+}
+
+/* Enum values read better without their prefix: KIND_TASK -> "task". */
+static void
+enum_name(struct ld_buf *b, const ProtobufCEnumDescriptor *d, int v)
+{
+	const ProtobufCEnumValue *ev = protobuf_c_enum_descriptor_get_value(d, v);
+	if (ev == NULL) {
+		ld_buf_printf(b, "%d", v);
+		return;
+	}
+	const char *n = ev->name, *u = strchr(n, '_');
+	if (u != NULL)
+		n = u + 1;
+	char tmp[64];
+	size_t i = 0;
+	for (; n[i] && i < sizeof(tmp) - 1; i++)
+		tmp[i] = (char)tolower((unsigned char)n[i]);
+	tmp[i] = '\0';
+	ld_json_string(b, tmp);
+}
+
+static void
+json_value(struct ld_buf *b, const ProtobufCFieldDescriptor *f, const void *p)
+{
+	switch (f->type) {
+	case PROTOBUF_C_TYPE_STRING:
+		ld_json_string(b, *(char *const *)p ? *(char *const *)p : "");
+		break;
+	case PROTOBUF_C_TYPE_BYTES: {
+		const ProtobufCBinaryData *d = p;
+		hex(b, d->data, d->len);
+		break;
+	}
+	case PROTOBUF_C_TYPE_BOOL:
+		ld_buf_puts(b, *(const protobuf_c_boolean *)p ? "true" : "false");
+		break;
+	case PROTOBUF_C_TYPE_INT32:
+	case PROTOBUF_C_TYPE_SINT32:
+	case PROTOBUF_C_TYPE_SFIXED32:
+		ld_buf_printf(b, "%" PRId32, *(const int32_t *)p);
+		break;
+	case PROTOBUF_C_TYPE_UINT32:
+	case PROTOBUF_C_TYPE_FIXED32:
+		ld_buf_printf(b, "%" PRIu32, *(const uint32_t *)p);
+		break;
+	case PROTOBUF_C_TYPE_INT64:
+	case PROTOBUF_C_TYPE_SINT64:
+	case PROTOBUF_C_TYPE_SFIXED64:
+		ld_buf_printf(b, "%" PRId64, *(const int64_t *)p);
+		break;
+	case PROTOBUF_C_TYPE_UINT64:
+		ld_buf_printf(b, "%" PRIu64, *(const uint64_t *)p);
+		break;
+	case PROTOBUF_C_TYPE_FIXED64:
+		/* Epochs and sessions: random 64-bit, beyond JSON's exact
+		 * integers, so written as hex. */
+		ld_buf_printf(b, "\"%016" PRIx64 "\"", *(const uint64_t *)p);
+		break;
+	case PROTOBUF_C_TYPE_FLOAT:
+		json_double(b, *(const float *)p);
+		break;
+	case PROTOBUF_C_TYPE_DOUBLE:
+		json_double(b, *(const double *)p);
+		break;
+	case PROTOBUF_C_TYPE_ENUM:
+		enum_name(b, f->descriptor, *(const int *)p);
+		break;
+	case PROTOBUF_C_TYPE_MESSAGE: {
+		const ProtobufCMessage *m = *(const ProtobufCMessage *const *)p;
+		if (m == NULL)
+			ld_buf_puts(b, "null");
+		else
+			ld_json_message(b, m);
+		break;
+	}
+	}
+}
+
+static size_t
+type_size(ProtobufCType t)
+{
+	switch (t) {
+	case PROTOBUF_C_TYPE_INT64:
+	case PROTOBUF_C_TYPE_SINT64:
+	case PROTOBUF_C_TYPE_SFIXED64:
+	case PROTOBUF_C_TYPE_UINT64:
+	case PROTOBUF_C_TYPE_FIXED64:
+	case PROTOBUF_C_TYPE_DOUBLE:
+		return 8;
+	case PROTOBUF_C_TYPE_STRING:
+	case PROTOBUF_C_TYPE_MESSAGE:
+		return sizeof(void *);
+	case PROTOBUF_C_TYPE_BYTES:
+		return sizeof(ProtobufCBinaryData);
+	case PROTOBUF_C_TYPE_BOOL:
+		return sizeof(protobuf_c_boolean);
+	case PROTOBUF_C_TYPE_ENUM:
+		return sizeof(int);
+	default:
+		return 4;
+	}
+}
+
+/* Write the fields of m as `"name": value` pairs (no braces). `first`
+ * tracks the comma. Oneof members not chosen are skipped. */
+static void
+json_fields(struct ld_buf *b, const ProtobufCMessage *m, bool *first)
+{
+	const ProtobufCMessageDescriptor *d = m->descriptor;
+	for (unsigned i = 0; i < d->n_fields; i++) {
+		const ProtobufCFieldDescriptor *f = &d->fields[i];
+		const char *base = (const char *)m + f->offset;
+		if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
+			uint32_t which = *(const uint32_t *)((const char *)m +
+			                                     f->quantifier_offset);
+			if (which != f->id)
+				continue;
+		}
+		ld_buf_puts(b, *first ? "" : ", ");
+		*first = false;
+		ld_json_string(b, f->name);
+		ld_buf_puts(b, ": ");
+		if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+			size_t cnt = *(const size_t *)((const char *)m +
+			                               f->quantifier_offset);
+			const char *arr = *(const char *const *)base;
+			ld_buf_puts(b, "[");
+			for (size_t k = 0; k < cnt; k++) {
+				if (k)
+					ld_buf_puts(b, ", ");
+				json_value(b, f, arr + k * type_size(f->type));
+			}
+			ld_buf_puts(b, "]");
+		} else {
+			json_value(b, f, base);
+		}
+	}
+}
+
+void
+ld_json_message(struct ld_buf *b, const ProtobufCMessage *m)
+{
+	bool first = true;
+	ld_buf_puts(b, "{");
+	json_fields(b, m, &first);
+	ld_buf_puts(b, "}");
+}
+
+void
+ld_format_time(char *buf, size_t len, int64_t ms)
+{
+	time_t s = (time_t)(ms / 1000);
+	struct tm tm;
+	gmtime_r(&s, &tm);
+	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+	         tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	         tm.tm_min, tm.tm_sec, (int)(ms % 1000));
+}
+
+static const ProtobufCMessage *
+body(const Ld__Record *r)
+{
+	switch (r->body_case) {
+	case LD__RECORD__BODY_NODE:
+		return &r->node->base;
+	case LD__RECORD__BODY_PLAN:
+		return &r->plan->base;
+	case LD__RECORD__BODY_SURVEY:
+		return &r->survey->base;
+	case LD__RECORD__BODY_TASK:
+		return &r->task->base;
+	case LD__RECORD__BODY_RESULT:
+		return &r->result->base;
+	case LD__RECORD__BODY_REVIEW:
+		return &r->review->base;
+	case LD__RECORD__BODY_PROPOSAL:
+		return &r->proposal->base;
+	case LD__RECORD__BODY_REPORT:
+		return &r->report->base;
+	default:
+		return NULL;
+	}
+}
+
+void
+ld_json_record(struct ld_buf *b, const Ld__Record *r)
+{
+	char when[40];
+	ld_format_time(when, sizeof(when), r->updated_at);
+	ld_buf_puts(b, "{\"id\": ");
+	ld_json_string(b, r->id);
+	ld_buf_printf(b, ", \"kind\": \"%s\", \"owner\": ",
+	              ld_kind_name(r->kind));
+	ld_json_string(b, r->owner);
+	ld_buf_printf(b, ", \"version\": %" PRIu64 ", \"scope\": [", r->version);
+	for (size_t i = 0; i < r->n_scope; i++) {
+		if (i)
+			ld_buf_puts(b, ", ");
+		ld_json_string(b, r->scope[i]);
+	}
+	ld_buf_printf(b, "], \"updated_at\": \"%s\", \"deleted\": %s", when,
+	              r->deleted ? "true" : "false");
+	const ProtobufCMessage *m = body(r);
+	if (m != NULL) {
+		bool first = false;
+		json_fields(b, m, &first);
+	}
+	ld_buf_puts(b, "}");
+}
+
+/* ---------------------------------------------------------------- text */
+
+const char *
+ld_record_title(const Ld__Record *r)
+{
+	switch (r->body_case) {
+	case LD__RECORD__BODY_NODE:
+		return r->node->name;
+	case LD__RECORD__BODY_PLAN:
+		return r->plan->title;
+	case LD__RECORD__BODY_SURVEY:
+		return r->survey->topic;
+	case LD__RECORD__BODY_TASK:
+		return r->task->topic;
+	case LD__RECORD__BODY_RESULT:
+		return r->result->summary;
+	case LD__RECORD__BODY_REVIEW:
+		return r->review->comment;
+	case LD__RECORD__BODY_PROPOSAL:
+		return r->proposal->title;
+	case LD__RECORD__BODY_REPORT:
+		return r->report->plugin;
+	default:
+		return "";
+	}
+}
+
+const char *
+ld_record_status(const Ld__Record *r)
+{
+	switch (r->body_case) {
+	case LD__RECORD__BODY_SURVEY:
+		return r->survey->status;
+	case LD__RECORD__BODY_TASK:
+		return r->task->status;
+	case LD__RECORD__BODY_RESULT:
+		return r->result->status;
+	case LD__RECORD__BODY_REVIEW:
+		return r->review->verdict;
+	case LD__RECORD__BODY_PROPOSAL:
+		return r->proposal->status;
+	case LD__RECORD__BODY_NODE:
+		return r->node->level;
+	default:
+		return "";
+	}
+}
+
+/* A field's value as text: lists joined with ", ", messages as
+ * "field=value" pairs. */
+static void
+text_value(struct ld_buf *b, const ProtobufCFieldDescriptor *f, const void *p)
+{
+	if (f->type == PROTOBUF_C_TYPE_STRING) {
+		ld_buf_puts(b, *(char *const *)p ? *(char *const *)p : "");
+		return;
+	}
+	if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
+		const ProtobufCMessage *m = *(const ProtobufCMessage *const *)p;
+		const ProtobufCMessageDescriptor *d = m->descriptor;
+		if (d == &ld__metric__descriptor) {
+			const Ld__Metric *mt = (const Ld__Metric *)m;
+			ld_buf_printf(b, "%s = ", mt->name);
+			json_double(b, mt->value);
+			return;
+		}
+		for (unsigned i = 0; i < d->n_fields; i++) {
+			const ProtobufCFieldDescriptor *g = &d->fields[i];
+			if (g->label == PROTOBUF_C_LABEL_REPEATED)
+				continue;
+			ld_buf_printf(b, "%s%s=", i ? "  " : "", g->name);
+			text_value(b, g, (const char *)m + g->offset);
+		}
+		return;
+	}
+	if (f->type == PROTOBUF_C_TYPE_ENUM) {
+		struct ld_buf t = {0};
+		enum_name(&t, f->descriptor, *(const int *)p);
+		/* drop the quotes */
+		if (t.n >= 2)
+			put(b, t.p + 1, t.n - 2);
+		ld_buf_free(&t);
+		return;
+	}
+	json_value(b, f, p);
+}
+
+static void
+print_fields(FILE *out, const ProtobufCMessage *m)
+{
+	const ProtobufCMessageDescriptor *d = m->descriptor;
+	for (unsigned i = 0; i < d->n_fields; i++) {
+		const ProtobufCFieldDescriptor *f = &d->fields[i];
+		const char *base = (const char *)m + f->offset;
+		struct ld_buf b = {0};
+		if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+			size_t cnt = *(const size_t *)((const char *)m +
+			                               f->quantifier_offset);
+			const char *arr = *(const char *const *)base;
+			if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
+				fprintf(out, "%-12s %zu\n", f->name, cnt);
+				for (size_t k = 0; k < cnt; k++) {
+					struct ld_buf e = {0};
+					text_value(&e, f, arr + k * sizeof(void *));
+					fprintf(out, "  %2zu. %s\n", k + 1,
+					        e.p ? e.p : "");
+					ld_buf_free(&e);
+				}
+				continue;
+			}
+			for (size_t k = 0; k < cnt; k++) {
+				if (k)
+					ld_buf_puts(&b, ", ");
+				text_value(&b, f, arr + k * type_size(f->type));
+			}
+		} else {
+			text_value(&b, f, base);
+		}
+		fprintf(out, "%-12s %s\n", f->name, b.p ? b.p : "");
+		ld_buf_free(&b);
+	}
+}
+
+void
+ld_print_record(FILE *f, const Ld__Record *r)
+{
+	char when[40];
+	ld_format_time(when, sizeof(when), r->updated_at);
+	fprintf(f, "%-12s %s\n", "id", r->id);
+	fprintf(f, "%-12s %s (%s)\n", "kind", ld_kind_name(r->kind),
+	        ld_kind_label(r->kind));
+	fprintf(f, "%-12s %s\n", "owner", r->owner);
+	fprintf(f, "%-12s %" PRIu64 "\n", "version", r->version);
+	fprintf(f, "%-12s ", "scope");
+	for (size_t i = 0; i < r->n_scope; i++)
+		fprintf(f, "%s%s", i ? ", " : "", r->scope[i]);
+	fprintf(f, "\n%-12s %s\n", "updated_at", when);
+	if (r->deleted)
+		fprintf(f, "%-12s yes\n", "deleted");
+	const ProtobufCMessage *m = body(r);
+	if (m != NULL)
+		print_fields(f, m);
+}
+
+void
+ld_print_list(FILE *f, Ld__Record *const *recs, size_t n)
+{
+	int wid = 2, wown = 5;
+	for (size_t i = 0; i < n; i++) {
+		int a = (int)strlen(recs[i]->id), o = (int)strlen(recs[i]->owner);
+		wid = a > wid ? a : wid;
+		wown = o > wown ? o : wown;
+	}
+	fprintf(f, "%-*s  %-8s  %-*s  %3s  %-12s  %s\n", wid, "ID", "KIND", wown,
+	        "OWNER", "V", "STATUS", "TITLE");
+	for (size_t i = 0; i < n; i++) {
+		const Ld__Record *r = recs[i];
+		fprintf(f, "%-*s  %-8s  %-*s  %3" PRIu64 "  %-12s  %s%s\n", wid,
+		        r->id, ld_kind_name(r->kind), wown, r->owner,
+		        r->version, ld_record_status(r), ld_record_title(r),
+		        r->deleted ? " (deleted)" : "");
+	}
+}
+
+static void
+print_peer(FILE *f, const Ld__PeerStatus *p)
+{
+	fprintf(f, "%-8s %s%s%s%s: %s\n", p->role, p->path,
+	        p->name[0] ? " (" : "", p->name, p->name[0] ? ")" : "",
+	        p->state);
+	if (p->endpoint[0])
+		fprintf(f, "         endpoint %s\n", p->endpoint);
+	fprintf(f, "         its log: applied here to %" PRIu64 " of %" PRIu64
+	           " (lag %" PRIu64 ")\n",
+	        p->in_seq, p->in_head, p->lag_in);
+	fprintf(f, "         our log: it acknowledged %" PRIu64
+	           ", records it still needs %" PRIu64 "\n",
+	        p->out_acked, p->lag_out);
+	if (p->refused)
+		fprintf(f, "         records refused from it: %" PRIu64 "\n",
+		        p->refused);
+	if (p->last_seen_ms) {
+		char when[40];
+		ld_format_time(when, sizeof(when), p->last_seen_ms);
+		fprintf(f, "         last heard %s\n", when);
+	}
+	if (p->last_error[0])
+		fprintf(f, "         last error: %s\n", p->last_error);
+}
+
+void
+ld_print_status(FILE *f, const Ld__StatusResponse *s)
+{
+	fprintf(f, "node     %s (%s, %s)\n", s->path, s->name, s->level);
+	fprintf(f, "         %" PRIu64 " records, log head %" PRIu64
+	           ", epoch %016" PRIx64 ", liandongd %s\n",
+	        s->records, s->head, s->epoch, s->version);
+	if (s->listen[0])
+		fprintf(f, "         listening on %s\n", s->listen);
+	if (s->refused)
+		fprintf(f, "         records refused by the flow rules: %" PRIu64
+		           "\n",
+		        s->refused);
+	bool parent = false;
+	for (size_t i = 0; i < s->n_peers; i++)
+		parent = parent || strcmp(s->peers[i]->role, "parent") == 0;
+	if (!parent)
+		fprintf(f, "parent   none (this node is a root)\n");
+	for (size_t i = 0; i < s->n_peers; i++)
+		print_peer(f, s->peers[i]);
+	if (s->n_peers == 0 || (parent && s->n_peers == 1))
+		fprintf(f, "children none connected yet\n");
+}

@@ -1,0 +1,43 @@
+/* format.h — how the CLI prints records and status: JSON for scripts (one
+ * document, UTF-8 as is) and aligned text for people. */
+#ifndef LD_FORMAT_H
+#define LD_FORMAT_H
+
+#include <stdio.h>
+
+#include "liandong.pb-c.h"
+
+/* A growing string. */
+struct ld_buf {
+	char *p;
+	size_t n, cap;
+};
+void ld_buf_free(struct ld_buf *b);
+void ld_buf_puts(struct ld_buf *b, const char *s);
+void ld_buf_printf(struct ld_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* A JSON string literal of s (UTF-8 kept, controls escaped). */
+void ld_json_string(struct ld_buf *b, const char *s);
+/* A record as one JSON object: the envelope (id, kind, owner, version,
+ * scope, updated_at, deleted) and its body's fields side by side. */
+void ld_json_record(struct ld_buf *b, const Ld__Record *r);
+/* Any message as a JSON object, field by field. */
+void ld_json_message(struct ld_buf *b, const ProtobufCMessage *m);
+
+/* "2026-11-23T07:12:01.123Z" for Unix milliseconds. */
+void ld_format_time(char *buf, size_t len, int64_t ms);
+
+/* The line a person would call a record by (topic, title, summary ...). */
+const char *ld_record_title(const Ld__Record *r);
+/* The record's status field, or "" if its kind has none. */
+const char *ld_record_status(const Ld__Record *r);
+
+/* `show`: the record as "field  value" lines. */
+void ld_print_record(FILE *f, const Ld__Record *r);
+/* `list`: one line per record under a header. */
+void ld_print_list(FILE *f, Ld__Record *const *recs, size_t n);
+/* `status`: this node, its parent and its children. */
+void ld_print_status(FILE *f, const Ld__StatusResponse *s);
+
+#endif

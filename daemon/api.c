@@ -1,0 +1,566 @@
+/* api.c — the client API on ipc://<data>/api.sock: decode a request,
+ * answer reads at once from a read transaction, queue writes for the
+ * turn's group commit, and hold waiters until their record arrives. */
+#include "log.h"
+#include "node.h"
+#include "path.h"
+#include "validate.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LIST_DEFAULT 1000
+#define LIST_MAX 5000
+#define LIST_BYTES (4u << 20)
+#define WAITERS_MAX 1024
+
+void
+ld_api_reply(struct ld_node *n, zmq_msg_t *rid, const Ld__Response *r)
+{
+	size_t len = ld__response__get_packed_size(r);
+	zmq_msg_t m;
+	if (zmq_msg_init_size(&m, len) != 0) {
+		zmq_msg_close(rid);
+		return;
+	}
+	ld__response__pack(r, zmq_msg_data(&m));
+	/* A client that went away is dropped silently by the ROUTER. */
+	if (zmq_msg_send(rid, n->api, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0 ||
+	    zmq_msg_send(&m, n->api, ZMQ_DONTWAIT) < 0)
+		ld_debug("api: could not answer a client: %s",
+		         zmq_strerror(errno));
+	zmq_msg_close(&m);
+	zmq_msg_close(rid);
+}
+
+static void
+reply_error(struct ld_node *n, zmq_msg_t *rid, uint64_t req_id, Ld__Code code,
+            const char *err)
+{
+	Ld__Response r = LD__RESPONSE__INIT;
+	r.req_id = req_id;
+	r.code = code;
+	r.error = (char *)err;
+	ld_api_reply(n, rid, &r);
+}
+
+/* ---------------------------------------------------------------- add */
+
+/* Look up and decode the record `id`; NULL if absent (or undecodable). */
+static Ld__Record *
+load(struct ld_txn *t, const char *id)
+{
+	struct ld_val v;
+	if (ld_store_get(t, id, &v, NULL) != 0)
+		return NULL;
+	return ld_record_unpack(v.p, v.n);
+}
+
+static bool refuse(struct work *w, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static bool
+refuse(struct work *w, const char *fmt, ...)
+{
+	w->code = LD__CODE__CODE_REFUSED;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(w->err, sizeof(w->err), fmt, ap);
+	va_end(ap);
+	return false;
+}
+
+/* References from the new record to records this node must hold. */
+static bool
+check_refs(struct ld_node *n, struct ld_txn *t, struct work *w, Ld__Record *r)
+{
+	const char *ref = NULL;
+	switch (r->body_case) {
+	case LD__RECORD__BODY_RESULT:
+		ref = r->result->ref;
+		break;
+	case LD__RECORD__BODY_REVIEW:
+		ref = r->review->ref;
+		break;
+	case LD__RECORD__BODY_TASK:
+		ref = r->task->parent[0] ? r->task->parent : NULL;
+		break;
+	default:
+		return true;
+	}
+	if (ref == NULL)
+		return true;
+	const char *field = r->body_case == LD__RECORD__BODY_TASK ? "parent"
+	                                                          : "ref";
+	Ld__Record *target = load(t, ref);
+	if (target == NULL)
+		return refuse(w, "%s: no record %.300s at this node", field,
+		              ref);
+	bool ok = true;
+	char kind[32];
+	snprintf(kind, sizeof(kind), "%s", ld_kind_name(target->kind));
+	if (target->deleted) {
+		ok = refuse(w, "%s: %.300s was deleted", field, ref);
+	} else if (r->body_case == LD__RECORD__BODY_RESULT) {
+		if (target->kind != LD__KIND__KIND_TASK &&
+		    target->kind != LD__KIND__KIND_SURVEY &&
+		    target->kind != LD__KIND__KIND_PLAN)
+			ok = refuse(w, "ref: %.300s is a %s, not a task, survey "
+			               "or plan",
+			            ref, kind);
+	} else if (r->body_case == LD__RECORD__BODY_TASK) {
+		if (target->kind != LD__KIND__KIND_TASK)
+			ok = refuse(w, "parent: %.300s is a %s, not a task", ref,
+			            kind);
+	} else if (target->kind != LD__KIND__KIND_RESULT) {
+		ok = refuse(w, "ref: %.300s is a %s, not a result", ref, kind);
+	} else if (!ld_path_in_subtree(target->owner, n->cfg.id) ||
+	           strcmp(target->owner, n->cfg.id) == 0) {
+		ok = refuse(w, "ref: result %.300s is owned by %s, which is not "
+		               "below this node",
+		            ref, target->owner);
+	} else {
+		/* A review goes down to the result's owner. */
+		char **scope = malloc(sizeof(char *));
+		char *s = strdup(target->owner);
+		if (scope == NULL || s == NULL) {
+			free(scope);
+			free(s);
+			ok = refuse(w, "out of memory");
+		} else {
+			for (size_t i = 0; i < r->n_scope; i++)
+				free(r->scope[i]);
+			free(r->scope);
+			scope[0] = s;
+			r->scope = scope;
+			r->n_scope = 1;
+		}
+	}
+	ld__record__free_unpacked(target, NULL);
+	return ok;
+}
+
+int
+ld_api_add(struct ld_node *n, struct ld_txn *t, struct work *w)
+{
+	if (w->code != LD__CODE__CODE_OK)
+		return 0; /* refused before the transaction */
+	Ld__Record *r = w->req->add->record;
+	if (!check_refs(n, t, w, r))
+		return 0;
+	char id[LD_ID_MAX + 1];
+	ld_id_format(id, sizeof(id), n->cfg.id, ld_store_next_counter(t));
+	if (!ld_set_str(&r->id, id) || !ld_set_str(&r->owner, n->cfg.id)) {
+		refuse(w, "out of memory");
+		return 0;
+	}
+	r->version = 1;
+	r->updated_at = ld_wall_ms();
+	r->deleted = false;
+	char err[256];
+	if (!ld_record_check(r, 0, err, sizeof(err))) {
+		refuse(w, "%s", err);
+		return 0;
+	}
+	if (ld__record__get_packed_size(r) > LD_RECORD_MAX) {
+		refuse(w, "record: larger than 1 MiB");
+		return 0;
+	}
+	int rc = ld_store_put(t, r);
+	if (rc == 0)
+		snprintf(w->id, sizeof(w->id), "%s", id);
+	return rc;
+}
+
+void
+ld_api_add_done(struct ld_node *n, struct work *w)
+{
+	Ld__Response r = LD__RESPONSE__INIT;
+	r.req_id = w->req_id;
+	r.code = w->code;
+	if (w->code == LD__CODE__CODE_OK) {
+		r.result_case = LD__RESPONSE__RESULT_ID;
+		r.id = w->id;
+	} else {
+		r.error = w->err;
+	}
+	ld_api_reply(n, &w->rid, &r);
+	ld__request__free_unpacked(w->req, NULL);
+	w->req = NULL;
+}
+
+/* Validate what needs no store now; queue the rest for the commit. */
+static void
+on_add(struct ld_node *n, zmq_msg_t *rid, Ld__Request *req)
+{
+	Ld__Record *r = req->add->record;
+	char err[256];
+	if (r == NULL) {
+		reply_error(n, rid, req->req_id, LD__CODE__CODE_BAD_REQUEST,
+		            "add: no record");
+		ld__request__free_unpacked(req, NULL);
+		return;
+	}
+	if (!ld_validate_new(n->cfg.id, r, err, sizeof(err))) {
+		reply_error(n, rid, req->req_id, LD__CODE__CODE_REFUSED, err);
+		ld__request__free_unpacked(req, NULL);
+		return;
+	}
+	struct work *w = NULL;
+	if (n->nwork == n->capwork) {
+		size_t cap = n->capwork ? n->capwork * 2 : 64;
+		struct work *nw = realloc(n->work, cap * sizeof(*nw));
+		if (nw != NULL) {
+			n->work = nw;
+			n->capwork = cap;
+		}
+	}
+	if (n->nwork < n->capwork)
+		w = &n->work[n->nwork++];
+	if (w == NULL) {
+		reply_error(n, rid, req->req_id, LD__CODE__CODE_INTERNAL,
+		            "out of memory");
+		ld__request__free_unpacked(req, NULL);
+		return;
+	}
+	memset(w, 0, sizeof(*w));
+	w->type = WORK_ADD;
+	w->req = req;
+	w->req_id = req->req_id;
+	w->code = LD__CODE__CODE_OK;
+	zmq_msg_init(&w->rid);
+	zmq_msg_move(&w->rid, rid);
+	zmq_msg_close(rid);
+}
+
+/* ---------------------------------------------------------------- reads */
+
+static void
+on_get(struct ld_node *n, zmq_msg_t *rid, uint64_t req_id, const char *id)
+{
+	struct ld_txn t;
+	int rc = ld_store_read_begin(n->st, &t);
+	if (rc != 0) {
+		reply_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
+		            ld_store_strerror(rc));
+		return;
+	}
+	struct ld_val v;
+	rc = ld_store_get(&t, id, &v, NULL);
+	Ld__Response r = LD__RESPONSE__INIT;
+	r.req_id = req_id;
+	char err[LD_ID_MAX + 64];
+	if (rc == 0) {
+		r.result_case = LD__RESPONSE__RESULT_RECORD;
+		r.record.data = (uint8_t *)v.p;
+		r.record.len = v.n;
+	} else {
+		r.code = LD__CODE__CODE_NOT_FOUND;
+		snprintf(err, sizeof(err), "no record %.300s at this node", id);
+		r.error = err;
+	}
+	ld_api_reply(n, rid, &r);
+	ld_store_read_end(&t);
+}
+
+static void
+on_list(struct ld_node *n, zmq_msg_t *rid, uint64_t req_id,
+        const Ld__ListRequest *q)
+{
+	const char *why;
+	if (q->owner[0] != '\0' && !ld_path_valid(q->owner, &why)) {
+		char err[300];
+		snprintf(err, sizeof(err), "owner: %s", why);
+		reply_error(n, rid, req_id, LD__CODE__CODE_BAD_REQUEST, err);
+		return;
+	}
+	size_t limit = q->limit == 0 ? LIST_DEFAULT
+	               : q->limit > LIST_MAX ? LIST_MAX
+	                                     : q->limit;
+	ProtobufCBinaryData *recs = malloc(limit * sizeof(*recs));
+	if (recs == NULL) {
+		reply_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
+		            "out of memory");
+		return;
+	}
+	struct ld_txn t;
+	int rc = ld_store_read_begin(n->st, &t);
+	if (rc != 0) {
+		free(recs);
+		reply_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
+		            ld_store_strerror(rc));
+		return;
+	}
+	size_t ol = strlen(q->owner), nrec = 0, bytes = 0;
+	const char *start = q->after[0] ? q->after : q->owner;
+	struct ld_reciter it;
+	const char *id = NULL, *last = "";
+	bool truncated = false;
+	struct ld_val v;
+	rc = ld_store_rec_open(&t, start, &it);
+	while (rc == 0 && (rc = ld_store_rec_next(&it, &id, &v)) == 0) {
+		if (q->after[0] && strcmp(id, q->after) == 0)
+			continue;
+		if (ol > 0) {
+			/* Ids start with their owner: past the prefix, done. */
+			if (strncmp(id, q->owner, ol) != 0) {
+				rc = MDB_NOTFOUND;
+				break;
+			}
+			size_t idol = ld_id_owner_len(id);
+			if (!ld_path_in_subtree_n(id, idol, q->owner, ol))
+				continue;
+		}
+		if (q->kind != LD__KIND__KIND_UNSPECIFIED) {
+			Ld__Record *r = ld_record_unpack(v.p, v.n);
+			bool match = r != NULL && r->kind == q->kind;
+			if (r != NULL)
+				ld__record__free_unpacked(r, NULL);
+			if (!match)
+				continue;
+		}
+		if (nrec == limit || (nrec > 0 && bytes + v.n > LIST_BYTES)) {
+			truncated = true;
+			break;
+		}
+		recs[nrec].data = (uint8_t *)v.p;
+		recs[nrec].len = v.n;
+		nrec++;
+		bytes += v.n;
+		last = id;
+	}
+	ld_store_rec_close(&it);
+	if (!truncated && rc != MDB_NOTFOUND) {
+		ld_store_read_end(&t);
+		free(recs);
+		reply_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
+		            ld_store_strerror(rc));
+		return;
+	}
+	Ld__ListResponse lr = LD__LIST_RESPONSE__INIT;
+	lr.n_records = nrec;
+	lr.records = recs;
+	/* Resume after the last id sent; "" when the listing is complete. */
+	lr.next = (char *)(truncated ? last : "");
+	Ld__Response r = LD__RESPONSE__INIT;
+	r.req_id = req_id;
+	r.result_case = LD__RESPONSE__RESULT_LIST;
+	r.list = &lr;
+	ld_api_reply(n, rid, &r);
+	ld_store_read_end(&t);
+	free(recs);
+}
+
+static const char *
+state_name(enum ld_peer_state s)
+{
+	switch (s) {
+	case LD_PEER_UP:
+		return "up";
+	case LD_PEER_HELLO_SENT:
+		return "connecting";
+	case LD_PEER_REJECTED:
+		return "rejected";
+	default:
+		return "down";
+	}
+}
+
+static void
+fill_peer(struct ld_node *n, struct ld_txn *t, const struct ld_peer *p,
+          Ld__PeerStatus *ps, int64_t now, int64_t wall)
+{
+	ld__peer_status__init(ps);
+	ps->path = (char *)p->path;
+	ps->name = (char *)p->name;
+	ps->role = p->is_parent ? "parent" : "child";
+	ps->endpoint = p->is_parent ? n->cfg.parent : "";
+	ps->connected = p->state == LD_PEER_UP;
+	ps->state = (char *)state_name(p->state);
+	ps->last_error = (char *)p->last_error;
+	ps->in_epoch = p->in_epoch;
+	ps->in_seq = p->in_seq;
+	ps->in_head = p->in_head;
+	ps->lag_in = p->in_head > p->in_seq ? p->in_head - p->in_seq : 0;
+	ps->out_acked = p->out_acked;
+	ps->lag_out = ld_node_lag_out(n, t, p);
+	ps->refused = p->refused;
+	ps->last_seen_ms = p->last_recv_ms ? wall - (now - p->last_recv_ms) : 0;
+}
+
+static void
+on_status(struct ld_node *n, zmq_msg_t *rid, uint64_t req_id)
+{
+	size_t np = n->nchildren + (n->has_parent ? 1 : 0);
+	Ld__PeerStatus *ps = calloc(np + 1, sizeof(*ps));
+	Ld__PeerStatus **pp = calloc(np + 1, sizeof(*pp));
+	struct ld_txn t;
+	int rc = ps && pp ? ld_store_read_begin(n->st, &t) : -ENOMEM;
+	if (rc != 0) {
+		free(ps);
+		free(pp);
+		reply_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
+		            ld_store_strerror(rc));
+		return;
+	}
+	int64_t now = ld_now_ms(), wall = ld_wall_ms();
+	size_t k = 0;
+	if (n->has_parent)
+		fill_peer(n, &t, &n->parent, &ps[k++], now, wall);
+	for (size_t i = 0; i < n->nchildren; i++)
+		fill_peer(n, &t, n->children[i], &ps[k++], now, wall);
+	for (size_t i = 0; i < k; i++)
+		pp[i] = &ps[i];
+	Ld__StatusResponse s = LD__STATUS_RESPONSE__INIT;
+	s.path = n->cfg.id;
+	s.name = n->cfg.name;
+	s.level = n->cfg.level;
+	s.epoch = ld_store_epoch(n->st);
+	s.head = ld_store_head(n->st);
+	s.records = ld_store_count(&t);
+	s.n_peers = k;
+	s.peers = pp;
+	s.listen = n->cfg.listen;
+	s.version = LD_VERSION;
+	s.refused = n->refused_total;
+	Ld__Response r = LD__RESPONSE__INIT;
+	r.req_id = req_id;
+	r.result_case = LD__RESPONSE__RESULT_STATUS;
+	r.status = &s;
+	ld_api_reply(n, rid, &r);
+	ld_store_read_end(&t);
+	free(ps);
+	free(pp);
+}
+
+/* ---------------------------------------------------------------- waiters */
+
+/* If the waiter's record is here at the wanted version, answer it. */
+static bool
+try_answer(struct ld_node *n, struct ld_txn *t, struct waiter *wt)
+{
+	struct ld_val v;
+	uint64_t version;
+	if (ld_store_get(t, wt->id, &v, &version) != 0 ||
+	    version < wt->min_version)
+		return false;
+	Ld__Response r = LD__RESPONSE__INIT;
+	r.req_id = wt->req_id;
+	r.result_case = LD__RESPONSE__RESULT_RECORD;
+	r.record.data = (uint8_t *)v.p;
+	r.record.len = v.n;
+	ld_api_reply(n, &wt->rid, &r);
+	return true;
+}
+
+static void
+on_wait(struct ld_node *n, zmq_msg_t *rid, uint64_t req_id,
+        const Ld__WaitRequest *q)
+{
+	if (n->nwaiters == WAITERS_MAX) {
+		reply_error(n, rid, req_id, LD__CODE__CODE_REFUSED,
+		            "too many clients waiting");
+		return;
+	}
+	if (strlen(q->id) > LD_ID_MAX) {
+		reply_error(n, rid, req_id, LD__CODE__CODE_BAD_REQUEST,
+		            "id: too long");
+		return;
+	}
+	if (n->nwaiters == n->capwaiters) {
+		size_t cap = n->capwaiters ? n->capwaiters * 2 : 16;
+		struct waiter *w = realloc(n->waiters, cap * sizeof(*w));
+		if (w == NULL) {
+			reply_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
+			            "out of memory");
+			return;
+		}
+		n->waiters = w;
+		n->capwaiters = cap;
+	}
+	struct waiter *wt = &n->waiters[n->nwaiters];
+	memset(wt, 0, sizeof(*wt));
+	zmq_msg_init(&wt->rid);
+	zmq_msg_move(&wt->rid, rid);
+	zmq_msg_close(rid);
+	wt->req_id = req_id;
+	snprintf(wt->id, sizeof(wt->id), "%s", q->id);
+	wt->min_version = q->min_version ? q->min_version : 1;
+	wt->deadline_ms = ld_now_ms() + q->timeout_ms;
+	n->nwaiters++;
+	ld_api_check_waiters(n, ld_now_ms());
+}
+
+void
+ld_api_check_waiters(struct ld_node *n, int64_t now)
+{
+	if (n->nwaiters == 0)
+		return;
+	struct ld_txn t;
+	if (ld_store_read_begin(n->st, &t) != 0)
+		return;
+	for (size_t i = 0; i < n->nwaiters;) {
+		struct waiter *wt = &n->waiters[i];
+		bool done = try_answer(n, &t, wt);
+		if (!done && now >= wt->deadline_ms) {
+			char err[LD_ID_MAX + 64];
+			snprintf(err, sizeof(err), "%s did not arrive in time",
+			         wt->id);
+			reply_error(n, &wt->rid, wt->req_id,
+			            LD__CODE__CODE_NOT_FOUND, err);
+			done = true;
+		}
+		if (done)
+			n->waiters[i] = n->waiters[--n->nwaiters];
+		else
+			i++;
+	}
+	ld_store_read_end(&t);
+}
+
+void
+ld_api_drop_waiters(struct ld_node *n)
+{
+	for (size_t i = 0; i < n->nwaiters; i++)
+		zmq_msg_close(&n->waiters[i].rid);
+	n->nwaiters = 0;
+}
+
+/* ---------------------------------------------------------------- dispatch */
+
+void
+ld_api_on_request(struct ld_node *n, zmq_msg_t *rid, const void *buf,
+                  size_t len)
+{
+	Ld__Request *req = ld__request__unpack(NULL, len, buf);
+	if (req == NULL) {
+		reply_error(n, rid, 0, LD__CODE__CODE_BAD_REQUEST,
+		            "request does not decode");
+		return;
+	}
+	switch (req->op_case) {
+	case LD__REQUEST__OP_ADD:
+		on_add(n, rid, req);
+		return; /* on_add took req */
+	case LD__REQUEST__OP_GET:
+		on_get(n, rid, req->req_id, req->get->id);
+		break;
+	case LD__REQUEST__OP_LIST:
+		on_list(n, rid, req->req_id, req->list);
+		break;
+	case LD__REQUEST__OP_STATUS:
+		on_status(n, rid, req->req_id);
+		break;
+	case LD__REQUEST__OP_WAIT:
+		on_wait(n, rid, req->req_id, req->wait);
+		break;
+	default:
+		reply_error(n, rid, req->req_id, LD__CODE__CODE_BAD_REQUEST,
+		            "unknown request");
+		break;
+	}
+	ld__request__free_unpacked(req, NULL);
+}

@@ -1,0 +1,285 @@
+/* config.c — parse and write liandong.conf with libinih. */
+#include "config.h"
+#include "log.h"
+#include "text.h"
+#include "vocab.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ini.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void
+ld_config_defaults(struct ld_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->batch_records = 1000;
+	c->batch_bytes = 512 * 1024;
+	c->credit = 8;
+	c->ping_ms = 1000;
+	c->dead_ms = 10000;
+	c->reconnect_max_ms = 5000;
+	c->map_size_mb = 1024;
+	c->log_level = LD_LOG_INFO;
+}
+
+bool
+ld_endpoint_valid(const char *ep, const char **why)
+{
+	const char *dummy;
+	if (why == NULL)
+		why = &dummy;
+	if (strlen(ep) >= LD_ENDPOINT_MAX) {
+		*why = "endpoint too long";
+		return false;
+	}
+	if (strncmp(ep, "ipc://", 6) == 0) {
+		if (ep[6] == '\0') {
+			*why = "ipc:// needs a socket path";
+			return false;
+		}
+		return true;
+	}
+	if (strncmp(ep, "tcp://", 6) != 0) {
+		*why = "endpoint must be tcp://HOST:PORT or ipc://PATH";
+		return false;
+	}
+	const char *host = ep + 6, *colon = strrchr(host, ':');
+	if (colon == NULL || colon == host) {
+		*why = "tcp endpoint needs HOST:PORT";
+		return false;
+	}
+	for (const char *p = host; p < colon; p++) {
+		if (*p <= ' ' || *p == '/' || (unsigned char)*p >= 0x7f) {
+			*why = "bad character in host";
+			return false;
+		}
+	}
+	char *end;
+	errno = 0;
+	long port = strtol(colon + 1, &end, 10);
+	if (colon[1] == '\0' || *end != '\0' || errno != 0 || port < 1 ||
+	    port > 65535) {
+		*why = "port must be a number from 1 to 65535";
+		return false;
+	}
+	return true;
+}
+
+struct load_ctx {
+	struct ld_config *c;
+	char reason[512];
+};
+
+static int
+set_uint(const char *value, unsigned min, unsigned max, unsigned *out,
+         char *reason, size_t rlen)
+{
+	char *end;
+	errno = 0;
+	unsigned long v = strtoul(value, &end, 10);
+	if (*value == '\0' || *end != '\0' || errno != 0 || v < min ||
+	    v > max || value[0] == '-') {
+		snprintf(reason, rlen, "must be a whole number from %u to %u",
+		         min, max);
+		return 0;
+	}
+	*out = (unsigned)v;
+	return 1;
+}
+
+static int
+copy_str(const char *value, char *dst, size_t cap, char *reason, size_t rlen)
+{
+	size_t n = strlen(value);
+	if (n >= cap) {
+		snprintf(reason, rlen, "longer than %zu bytes", cap - 1);
+		return 0;
+	}
+	if (!ld_text_valid(value, n)) {
+		snprintf(reason, rlen, "not valid UTF-8 text");
+		return 0;
+	}
+	memcpy(dst, value, n + 1);
+	return 1;
+}
+
+/* inih calls this per key; returning 0 records an error at this line. */
+static int
+on_key(void *user, const char *section, const char *key, const char *value)
+{
+	struct load_ctx *x = user;
+	struct ld_config *c = x->c;
+	/* inih reports the first bad line; keep the reason for that one. */
+	char r[256];
+	size_t rl = sizeof(r);
+	int ok;
+	const char *why;
+
+#define KEY(s, k) (strcmp(section, s) == 0 && strcmp(key, k) == 0)
+	if (KEY("node", "id")) {
+		if (!ld_path_valid(value, &why)) {
+			snprintf(r, rl, "%s", why);
+			ok = 0;
+		} else {
+			ok = copy_str(value, c->id, sizeof(c->id), r, rl);
+		}
+	} else if (KEY("node", "name")) {
+		ok = copy_str(value, c->name, sizeof(c->name), r, rl);
+	} else if (KEY("node", "level")) {
+		ok = copy_str(value, c->level, sizeof(c->level), r, rl);
+	} else if (KEY("node", "listen") || KEY("node", "parent")) {
+		if (value[0] != '\0' && !ld_endpoint_valid(value, &why)) {
+			snprintf(r, rl, "%s", why);
+			ok = 0;
+		} else {
+			ok = copy_str(value,
+			              key[0] == 'l' ? c->listen : c->parent,
+			              LD_ENDPOINT_MAX, r, rl);
+		}
+	} else if (KEY("link", "batch_records")) {
+		ok = set_uint(value, 1, 100000, &c->batch_records, r, rl);
+	} else if (KEY("link", "batch_bytes")) {
+		ok = set_uint(value, 4096, 8u << 20, &c->batch_bytes, r, rl);
+	} else if (KEY("link", "credit")) {
+		ok = set_uint(value, 1, 64, &c->credit, r, rl);
+	} else if (KEY("link", "ping_ms")) {
+		ok = set_uint(value, 50, 600000, &c->ping_ms, r, rl);
+	} else if (KEY("link", "dead_ms")) {
+		ok = set_uint(value, 200, 3600000, &c->dead_ms, r, rl);
+	} else if (KEY("link", "reconnect_max_ms")) {
+		ok = set_uint(value, 100, 3600000, &c->reconnect_max_ms, r,
+		              rl);
+	} else if (KEY("store", "map_size_mb")) {
+		ok = set_uint(value, 1, 1u << 22, &c->map_size_mb, r, rl);
+	} else if (KEY("log", "level")) {
+		c->log_level = ld_log_level_parse(value);
+		ok = c->log_level >= 0;
+		if (!ok)
+			snprintf(r, rl, "must be error, warn, info or debug");
+	} else {
+		if (x->reason[0] == '\0')
+			snprintf(x->reason, sizeof(x->reason),
+			         "unknown key '%s' in section [%s]", key,
+			         section);
+		return 0;
+	}
+#undef KEY
+	if (!ok && x->reason[0] == '\0')
+		snprintf(x->reason, sizeof(x->reason), "%s: %s", key, r);
+	return ok;
+}
+
+int
+ld_config_load(const char *dir, struct ld_config *c, char *err, size_t errlen)
+{
+	ld_config_defaults(c);
+	char file[4200];
+	char abs[PATH_MAX];
+	if (realpath(dir, abs) == NULL) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (strlen(abs) >= sizeof(c->dir)) {
+		snprintf(err, errlen, "%s: path too long", dir);
+		return -1;
+	}
+	memcpy(c->dir, abs, strlen(abs) + 1);
+	snprintf(file, sizeof(file), "%s/%s", abs, LD_CONFIG_FILE);
+	FILE *f = fopen(file, "r");
+	if (f == NULL) {
+		snprintf(err, errlen, "%s: %s (run 'liandong init' first)",
+		         file, strerror(errno));
+		return -1;
+	}
+	struct load_ctx x = {.c = c};
+	int line = ini_parse_file(f, on_key, &x);
+	fclose(f);
+	if (line != 0) {
+		if (line < 0)
+			snprintf(err, errlen, "%s: cannot read", file);
+		else if (x.reason[0] != '\0')
+			snprintf(err, errlen, "%s:%d: %s", file, line, x.reason);
+		else
+			snprintf(err, errlen, "%s:%d: not a 'key = value' line "
+			         "or [section]", file, line);
+		return -1;
+	}
+	if (c->id[0] == '\0') {
+		snprintf(err, errlen, "%s: [node] id is missing", file);
+		return -1;
+	}
+	if (c->name[0] == '\0') {
+		snprintf(err, errlen, "%s: [node] name is missing", file);
+		return -1;
+	}
+	if (c->level[0] == '\0')
+		snprintf(c->level, sizeof(c->level), "%s",
+		         ld_vocab_level_for_depth(ld_path_depth(c->id)));
+	if (c->parent[0] != '\0' && ld_path_depth(c->id) < 2) {
+		snprintf(err, errlen, "%s: [node] parent is set but id %s is "
+		         "a root path (a child's id is its parent's id plus "
+		         "one segment)", file, c->id);
+		return -1;
+	}
+	return 0;
+}
+
+static bool
+line_safe(const char *s)
+{
+	return strpbrk(s, "\r\n") == NULL;
+}
+
+int
+ld_config_write(const struct ld_config *c, char *err, size_t errlen)
+{
+	if (!line_safe(c->name) || !line_safe(c->level)) {
+		snprintf(err, errlen, "name and level must be one line");
+		return -1;
+	}
+	char file[4200], tmp[4300];
+	snprintf(file, sizeof(file), "%s/%s", c->dir, LD_CONFIG_FILE);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", file);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	FILE *f = fdopen(fd, "w");
+	if (f == NULL) {
+		close(fd);
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	fprintf(f,
+	        "# liandong node configuration (written by 'liandong init').\n"
+	        "# Keys and defaults: see docs/configuration.md.\n"
+	        "[node]\n"
+	        "id = %s\n"
+	        "name = %s\n"
+	        "level = %s\n",
+	        c->id, c->name, c->level);
+	if (c->listen[0] != '\0')
+		fprintf(f, "listen = %s\n", c->listen);
+	if (c->parent[0] != '\0')
+		fprintf(f, "parent = %s\n", c->parent);
+	int bad = ferror(f);
+	if (fflush(f) != 0 || fsync(fileno(f)) != 0)
+		bad = 1;
+	if (fclose(f) != 0 || bad) {
+		snprintf(err, errlen, "%s: write failed", tmp);
+		unlink(tmp);
+		return -1;
+	}
+	if (rename(tmp, file) != 0) {
+		snprintf(err, errlen, "%s: %s", file, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,46 @@
+/* config.h — the node's INI configuration (<data>/liandong.conf): reading
+ * with a file:line reason for every mistake, and writing it at init. */
+#ifndef LD_CONFIG_H
+#define LD_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "path.h"
+
+#define LD_CONFIG_FILE "liandong.conf"
+#define LD_ENDPOINT_MAX 256
+#define LD_NAME_MAX 256
+
+struct ld_config {
+	char dir[4096];                 /* absolute data directory */
+	char id[LD_PATH_MAX + 1];       /* [node] id */
+	char name[LD_NAME_MAX + 1];     /* [node] name */
+	char level[33];                 /* [node] level */
+	char listen[LD_ENDPOINT_MAX];   /* [node] listen ("" = none) */
+	char parent[LD_ENDPOINT_MAX];   /* [node] parent ("" = root) */
+	unsigned batch_records;         /* [link] */
+	unsigned batch_bytes;
+	unsigned credit;
+	unsigned ping_ms;
+	unsigned dead_ms;
+	unsigned reconnect_max_ms;
+	unsigned map_size_mb;           /* [store] */
+	int log_level;                  /* [log] level */
+};
+
+/* Defaults for everything but [node]. */
+void ld_config_defaults(struct ld_config *c);
+
+/* Read <dir>/liandong.conf. On error writes "FILE:LINE: reason" (or
+ * "FILE: reason") to err and returns -1. */
+int ld_config_load(const char *dir, struct ld_config *c, char *err,
+                   size_t errlen);
+
+/* Write <dir>/liandong.conf (mode 0600, atomically). */
+int ld_config_write(const struct ld_config *c, char *err, size_t errlen);
+
+/* True if `ep` is tcp://HOST:PORT or ipc://PATH; *why says what is wrong. */
+bool ld_endpoint_valid(const char *ep, const char **why);
+
+#endif

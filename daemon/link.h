@@ -1,0 +1,98 @@
+/* link.h — one end of a parent-child link (DESIGN §6): session state,
+ * cursors, credit-based flow control and retry timing. Pure: the node loop
+ * does the I/O and calls these to decide. */
+#ifndef LD_LINK_H
+#define LD_LINK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "path.h"
+
+#define LD_PROTOCOL 1
+/* Largest frame a link accepts (ZMQ_MAXMSGSIZE). A batch stops growing at
+ * batch_bytes (<= 8 MiB) and one record is at most 1 MiB. */
+#define LD_FRAME_MAX (16 << 20)
+#define LD_CREDIT_MAX 64
+
+enum ld_peer_state {
+	LD_PEER_DOWN,       /* no session */
+	LD_PEER_HELLO_SENT, /* child side: waiting for Welcome */
+	LD_PEER_UP,         /* session established, streaming both ways */
+	LD_PEER_REJECTED,   /* child side: the parent refused us */
+};
+
+struct ld_peer {
+	char path[LD_PATH_MAX + 1];
+	char name[LD_NAME_MAX + 1];
+	bool is_parent;
+	enum ld_peer_state state;
+	uint64_t session;
+
+	/* Inbound: the peer's log, applied here. in_seq is what this node has
+	 * applied; it is persisted with the records it covers, or later
+	 * (in_dirty) when a batch carried no records. */
+	uint64_t in_epoch, in_seq, in_head;
+	bool in_dirty;
+	uint64_t rewind_asked; /* cursor + 1 we last asked a resend from */
+
+	/* Outbound: our log, streamed to the peer. */
+	uint64_t out_acked, out_sent;
+	uint64_t inflight[LD_CREDIT_MAX]; /* to_seq of batches in flight */
+	unsigned ninflight;
+	unsigned credit;
+
+	int64_t last_recv_ms, last_send_ms, last_ack_ms;
+	uint64_t refused;
+	char last_error[256];
+
+	/* Child side: when to say Hello next, and the current back-off. */
+	int64_t next_hello_ms, hello_sent_ms;
+	unsigned backoff_ms;
+};
+
+enum ld_batch_verdict {
+	LD_BATCH_APPLY, /* from <= cursor < to: apply, cursor = to */
+	LD_BATCH_DUP,   /* to <= cursor: already applied, ack again */
+	LD_BATCH_GAP,   /* from > cursor: something was lost, ask a resend */
+	LD_BATCH_BAD,   /* to < from */
+};
+
+enum ld_batch_verdict ld_link_batch_verdict(uint64_t cursor, uint64_t from,
+                                            uint64_t to);
+
+/* A new session: reset flow control; the peer resumes our log after
+ * `resume` (already validated against our epoch and head). */
+void ld_link_session_up(struct ld_peer *p, uint64_t session, uint64_t resume,
+                        unsigned credit, int64_t now);
+
+/* The session ended (peer dead, unreachable, or replaced). */
+void ld_link_session_down(struct ld_peer *p, const char *why);
+
+/* The peer acknowledged our log up to `seq`; `rewind` asks us to resend
+ * from there. */
+void ld_link_on_ack(struct ld_peer *p, uint64_t seq, uint32_t credit,
+                    bool rewind, int64_t now);
+
+/* May another batch go out? (Up, credit left, something past out_sent.) */
+bool ld_link_can_send(const struct ld_peer *p, uint64_t head);
+
+/* A batch (out_sent, to] went out. */
+void ld_link_sent(struct ld_peer *p, uint64_t to, int64_t now);
+
+/* Nothing acknowledged for `timeout` while batches are in flight: assume
+ * they were lost and resend from the last acknowledged sequence. Returns
+ * true if it rewound. */
+bool ld_link_ack_timeout(struct ld_peer *p, int64_t now, int64_t timeout);
+
+/* The resume point a peer asks for in our log: its cursor if it is on our
+ * epoch and not beyond our head, else 0 (full resync). */
+uint64_t ld_link_resume_point(uint64_t our_epoch, uint64_t our_head,
+                              uint64_t their_epoch, uint64_t their_seq);
+
+/* Child side: schedule the next Hello after a failure (capped exponential
+ * back-off from 100 ms). */
+void ld_link_backoff(struct ld_peer *p, int64_t now, unsigned max_ms);
+
+#endif

@@ -1,0 +1,61 @@
+/* log.c — one line per event on stderr: UTC time, level, program, text. */
+#include "log.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *prog = "liandong";
+static enum ld_log_level max_level = LD_LOG_INFO;
+
+void
+ld_log_init(const char *name, enum ld_log_level level)
+{
+	prog = name;
+	max_level = level;
+}
+
+int
+ld_log_level_parse(const char *s)
+{
+	static const char *const names[] = {"error", "warn", "info", "debug"};
+	for (int i = 0; i < 4; i++)
+		if (strcmp(s, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+void
+ld_log(enum ld_log_level level, const char *fmt, ...)
+{
+	static const char *const tags[] = {"ERROR", "WARN", "INFO", "DEBUG"};
+	if (level > max_level)
+		return;
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	struct tm tm;
+	gmtime_r(&ts.tv_sec, &tm);
+	char line[2048];
+	int n = snprintf(line, sizeof(line),
+	                 "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ %s[%d] %s ",
+	                 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+	                 tm.tm_hour, tm.tm_min, tm.tm_sec,
+	                 ts.tv_nsec / 1000000, prog, (int)getpid(),
+	                 tags[level]);
+	if (n < 0)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	int m = vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
+	va_end(ap);
+	if (m < 0)
+		return;
+	size_t len = strlen(line);
+	line[len++] = '\n';
+	/* One write per line, so lines from several processes sharing a
+	 * file do not interleave. */
+	ssize_t w = write(STDERR_FILENO, line, len);
+	(void)w;
+}

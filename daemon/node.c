@@ -1,0 +1,1350 @@
+/* node.c — the node's event loop: one thread owns the store and every
+ * socket. Each turn drains what is ready, applies all writes in one
+ * transaction (group commit), answers and acknowledges after the commit,
+ * then streams new log entries to peers that have credit. */
+#include "node.h"
+#include "flow.h"
+#include "log.h"
+#include "path.h"
+#include "validate.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Messages taken from one socket per turn: bounds the transaction and
+ * keeps the loop fair between clients and links. */
+#define DRAIN_MAX 256
+/* Log entries examined for one batch: bounds the work for a child the
+ * flow rules skip most entries for. */
+#define SCAN_MAX 50000
+#define FLUSH_MS 1000
+#define HELLO_TIMEOUT_MS 3000
+
+int64_t
+ld_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t
+ld_wall_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static uint64_t
+random_u64(void)
+{
+	uint64_t v = 0;
+	while (v == 0)
+		if (getrandom(&v, sizeof(v), 0) != (ssize_t)sizeof(v))
+			v = 0;
+	return v;
+}
+
+/* ---------------------------------------------------------------- frames */
+
+/* Send a frame to the parent (rid == NULL) or to the child `rid`. Returns
+ * 0, or -1 with errno (EAGAIN: try later; EHOSTUNREACH: child gone). */
+static int
+send_frame(void *sock, const char *rid, const Ld__Frame *f)
+{
+	size_t n = ld__frame__get_packed_size(f);
+	zmq_msg_t m;
+	if (zmq_msg_init_size(&m, n) != 0)
+		return -1;
+	ld__frame__pack(f, zmq_msg_data(&m));
+	if (rid != NULL &&
+	    zmq_send(sock, rid, strlen(rid), ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0) {
+		int e = errno;
+		zmq_msg_close(&m);
+		errno = e;
+		return -1;
+	}
+	if (zmq_msg_send(&m, sock, ZMQ_DONTWAIT) < 0) {
+		int e = errno;
+		zmq_msg_close(&m);
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+/* The socket and routing id that reach peer `p`. */
+static void *
+peer_sock(struct ld_node *n, const struct ld_peer *p, const char **rid)
+{
+	*rid = p->is_parent ? NULL : p->path;
+	return p->is_parent ? n->dealer : n->router;
+}
+
+static int
+send_peer(struct ld_node *n, struct ld_peer *p, const Ld__Frame *f)
+{
+	const char *rid;
+	void *sock = peer_sock(n, p, &rid);
+	int rc = send_frame(sock, rid, f);
+	if (rc == 0)
+		p->last_send_ms = ld_now_ms();
+	else if (errno == EHOSTUNREACH && p->state == LD_PEER_UP) {
+		ld_info("link: child %s disconnected", p->path);
+		ld_link_session_down(p, "disconnected");
+	}
+	return rc;
+}
+
+static void
+send_reject(void *sock, const char *rid, Ld__RejectCode code,
+            uint64_t session, const char *reason)
+{
+	Ld__Reject rj = LD__REJECT__INIT;
+	rj.code = code;
+	rj.reason = (char *)reason;
+	rj.session = session;
+	Ld__Frame f = LD__FRAME__INIT;
+	f.msg_case = LD__FRAME__MSG_REJECT;
+	f.reject = &rj;
+	send_frame(sock, rid, &f);
+}
+
+static void
+send_ack(struct ld_node *n, struct ld_peer *p, bool rewind)
+{
+	Ld__Ack a = LD__ACK__INIT;
+	a.session = p->session;
+	a.seq = p->in_seq;
+	a.credit = n->cfg.credit;
+	a.rewind = rewind;
+	Ld__Frame f = LD__FRAME__INIT;
+	f.msg_case = LD__FRAME__MSG_ACK;
+	f.ack = &a;
+	send_peer(n, p, &f);
+}
+
+/* ---------------------------------------------------------------- peers */
+
+static struct ld_peer *
+find_child(struct ld_node *n, const char *path)
+{
+	for (size_t i = 0; i < n->nchildren; i++)
+		if (strcmp(n->children[i]->path, path) == 0)
+			return n->children[i];
+	return NULL;
+}
+
+static struct ld_peer *
+add_child(struct ld_node *n, const char *path)
+{
+	if (n->nchildren == n->capchildren) {
+		size_t cap = n->capchildren ? n->capchildren * 2 : 8;
+		struct ld_peer **c =
+		    realloc(n->children, cap * sizeof(*n->children));
+		if (c == NULL)
+			return NULL;
+		n->children = c;
+		n->capchildren = cap;
+	}
+	struct ld_peer *p = calloc(1, sizeof(*p));
+	if (p == NULL)
+		return NULL;
+	snprintf(p->path, sizeof(p->path), "%s", path);
+	n->children[n->nchildren++] = p;
+	return p;
+}
+
+static void
+cursor_seen(const char *peer, size_t len, uint64_t epoch, uint64_t seq,
+            void *arg)
+{
+	struct ld_node *n = arg;
+	char path[LD_PATH_MAX + 1];
+	if (len > LD_PATH_MAX)
+		return;
+	memcpy(path, peer, len);
+	path[len] = '\0';
+	struct ld_peer *p = NULL;
+	if (n->has_parent && strcmp(path, n->parent.path) == 0)
+		p = &n->parent;
+	else if (ld_path_is_child(path, n->cfg.id))
+		p = find_child(n, path) ? find_child(n, path)
+		                        : add_child(n, path);
+	if (p != NULL) {
+		p->in_epoch = epoch;
+		p->in_seq = seq;
+	}
+}
+
+/* Load the cursors this node holds on its parent's and children's logs.
+ * Children known from earlier runs show up in status before they
+ * reconnect. */
+static int
+load_cursors(struct ld_node *n)
+{
+	struct ld_txn t;
+	int rc = ld_store_read_begin(n->st, &t);
+	if (rc != 0)
+		return rc;
+	rc = ld_store_cursor_each(&t, cursor_seen, n);
+	ld_store_read_end(&t);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- store */
+
+/* Flow filter for streaming to `p`. */
+static bool
+wants(struct ld_node *n, const struct ld_peer *p, const struct ld_flow_rec *fr)
+{
+	return p->is_parent ? ld_flow_send_up(n->cfg.id, fr)
+	                    : ld_flow_send_down(n->cfg.id, p->path, fr);
+}
+
+uint64_t
+ld_node_lag_out(struct ld_node *n, struct ld_txn *t, const struct ld_peer *p)
+{
+	uint64_t head = ld_store_head(n->st), lag = 0, scanned = 0, last;
+	last = p->out_acked;
+	struct ld_logiter it;
+	if (ld_store_log_open(t, p->out_acked, &it) != 0)
+		return head - p->out_acked;
+	struct ld_logent e;
+	while (scanned < 200000 && ld_store_log_next(&it, &e) == 0) {
+		scanned++;
+		last = e.seq;
+		if (wants(n, p, &e.flow))
+			lag++;
+	}
+	ld_store_log_close(&it);
+	/* Past the scan limit, count every entry: an upper bound. */
+	if (scanned == 200000 && head > last)
+		lag += head - last;
+	return lag;
+}
+
+/* ---------------------------------------------------------------- apply */
+
+/* Apply one batch inside the write transaction `t` (or, with t == NULL, a
+ * batch without records, in memory only). Uses p->... tx fields so that a
+ * rerun after the map grows starts from the same state. */
+struct tx_peer {
+	struct ld_peer *p;
+	uint64_t seq;
+	bool ack, rewind, persist;
+};
+
+struct turn {
+	struct ld_node *n;
+	struct tx_peer tp[64];
+	size_t ntp;
+	bool overflow;
+	int64_t wall;
+};
+
+static struct tx_peer *
+turn_peer(struct turn *tu, struct ld_peer *p)
+{
+	for (size_t i = 0; i < tu->ntp; i++)
+		if (tu->tp[i].p == p)
+			return &tu->tp[i];
+	if (tu->ntp == sizeof(tu->tp) / sizeof(tu->tp[0])) {
+		tu->overflow = true;
+		return NULL;
+	}
+	struct tx_peer *x = &tu->tp[tu->ntp++];
+	memset(x, 0, sizeof(*x));
+	x->p = p;
+	x->seq = p->in_seq;
+	return x;
+}
+
+static int
+apply_batch(struct turn *tu, struct ld_txn *t, struct work *w)
+{
+	struct ld_peer *p = w->peer;
+	const Ld__Batch *b = w->frame->batch;
+	w->applied = w->ignored = w->refused = 0;
+	w->refuse_why[0] = '\0';
+	struct tx_peer *x = turn_peer(tu, p);
+	if (x == NULL)
+		return 0; /* not acknowledged: the sender will resend */
+	switch (ld_link_batch_verdict(x->seq, b->from_seq, b->to_seq)) {
+	case LD_BATCH_DUP:
+		x->ack = true;
+		return 0;
+	case LD_BATCH_GAP:
+		x->rewind = true;
+		return 0;
+	case LD_BATCH_BAD:
+		snprintf(w->refuse_why, sizeof(w->refuse_why),
+		         "batch: to_seq %llu before from_seq %llu",
+		         (unsigned long long)b->to_seq,
+		         (unsigned long long)b->from_seq);
+		w->refused = b->n_records;
+		return 0;
+	case LD_BATCH_APPLY:
+		break;
+	}
+	for (size_t i = 0; i < b->n_records; i++) {
+		const ProtobufCBinaryData *d = &b->records[i];
+		Ld__Record *r = ld_record_unpack(d->data, d->len);
+		char why[256];
+		bool ok = r != NULL;
+		if (!ok)
+			snprintf(why, sizeof(why), "record does not decode");
+		else if (!ld_record_check(r, d->len, why, sizeof(why)))
+			ok = false;
+		if (ok) {
+			struct ld_str owner = {r->owner, strlen(r->owner)};
+			bool allowed =
+			    p->is_parent
+			        ? ld_flow_accept_from_parent(p->path, &owner)
+			        : ld_flow_accept_from_child(p->path, &owner);
+			if (!allowed) {
+				snprintf(why, sizeof(why),
+				         "record %s is owned by %s, which the "
+				         "flow rules do not accept from %s %s",
+				         r->id, r->owner,
+				         p->is_parent ? "parent" : "child",
+				         p->path);
+				ok = false;
+			}
+		}
+		if (!ok) {
+			if (w->refused++ == 0)
+				snprintf(w->refuse_why, sizeof(w->refuse_why),
+				         "%s", why);
+			if (r != NULL)
+				ld__record__free_unpacked(r, NULL);
+			continue;
+		}
+		bool applied;
+		int rc = ld_store_apply(t, d->data, d->len, r, &applied);
+		ld__record__free_unpacked(r, NULL);
+		if (rc != 0)
+			return rc;
+		if (applied)
+			w->applied++;
+		else
+			w->ignored++;
+	}
+	x->seq = b->to_seq;
+	x->ack = true;
+	x->persist = true;
+	return 0;
+}
+
+/* The write transaction of a turn: every queued add and batch, and every
+ * cursor that moved. Rerun from the start if the map had to grow. */
+static int
+write_turn(struct ld_txn *t, void *arg)
+{
+	struct turn *tu = arg;
+	struct ld_node *n = tu->n;
+	tu->ntp = 0;
+	tu->overflow = false;
+	for (size_t i = 0; i < n->nwork; i++) {
+		struct work *w = &n->work[i];
+		int rc = w->type == WORK_ADD ? ld_api_add(n, t, w)
+		                             : apply_batch(tu, t, w);
+		if (rc != 0)
+			return rc;
+	}
+	if (t == NULL)
+		return 0;
+	/* Cursors: those moved by this turn's batches, and any left dirty by
+	 * earlier batches that carried no records. */
+	for (size_t i = 0; i < tu->ntp; i++) {
+		struct tx_peer *x = &tu->tp[i];
+		if (x->persist || x->p->in_dirty) {
+			int rc = ld_store_cursor_put(t, x->p->path,
+			                             x->p->in_epoch, x->seq);
+			if (rc != 0)
+				return rc;
+			x->persist = true;
+		}
+	}
+	for (size_t i = 0; i <= n->nchildren; i++) {
+		struct ld_peer *p = i < n->nchildren ? n->children[i]
+		                    : n->has_parent  ? &n->parent
+		                                     : NULL;
+		if (p == NULL || !p->in_dirty)
+			continue;
+		bool seen = false;
+		for (size_t k = 0; k < tu->ntp && !seen; k++)
+			seen = tu->tp[k].p == p;
+		if (!seen) {
+			int rc = ld_store_cursor_put(t, p->path, p->in_epoch,
+			                             p->in_seq);
+			if (rc != 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+/* Run the queued work: one transaction if anything must be stored, then
+ * answers, acks and waiters. */
+static void
+process_work(struct ld_node *n, bool flush)
+{
+	if (n->nwork == 0 && !flush)
+		return;
+	bool need_txn = flush;
+	for (size_t i = 0; i < n->nwork && !need_txn; i++) {
+		struct work *w = &n->work[i];
+		need_txn = w->type == WORK_ADD || w->frame->batch->n_records > 0;
+	}
+	struct turn *tu = calloc(1, sizeof(*tu));
+	if (tu == NULL) {
+		ld_err("out of memory");
+		return;
+	}
+	tu->n = n;
+	tu->wall = ld_wall_ms();
+	int rc = need_txn ? ld_store_write(n->st, write_turn, tu)
+	                  : write_turn(NULL, tu);
+	if (rc != 0) {
+		ld_err("store: write failed: %s (nothing from this turn was "
+		       "stored; peers will resend)",
+		       ld_store_strerror(rc));
+		tu->ntp = 0;
+		for (size_t i = 0; i < n->nwork; i++) {
+			struct work *w = &n->work[i];
+			if (w->type == WORK_ADD && w->code == LD__CODE__CODE_OK) {
+				w->code = LD__CODE__CODE_INTERNAL;
+				snprintf(w->err, sizeof(w->err),
+				         "store write failed: %s",
+				         ld_store_strerror(rc));
+			}
+		}
+	}
+	if (rc == 0 && need_txn) {
+		/* Every cursor is on disk now. */
+		if (n->has_parent)
+			n->parent.in_dirty = false;
+		for (size_t i = 0; i < n->nchildren; i++)
+			n->children[i]->in_dirty = false;
+	}
+	for (size_t i = 0; i < tu->ntp; i++) {
+		struct tx_peer *x = &tu->tp[i];
+		struct ld_peer *p = x->p;
+		if (x->seq > p->in_seq) {
+			p->in_seq = x->seq;
+			if (!need_txn)
+				p->in_dirty = true;
+		}
+		if (p->state != LD_PEER_UP)
+			continue;
+		if (x->rewind && p->rewind_asked != p->in_seq + 1) {
+			p->rewind_asked = p->in_seq + 1;
+			send_ack(n, p, true);
+		} else if (x->ack) {
+			send_ack(n, p, false);
+		}
+	}
+	for (size_t i = 0; i < n->nwork; i++) {
+		struct work *w = &n->work[i];
+		if (w->type == WORK_ADD) {
+			ld_api_add_done(n, w);
+			continue;
+		}
+		struct ld_peer *p = w->peer;
+		if (rc == 0 && w->refused > 0) {
+			p->refused += w->refused;
+			n->refused_total += w->refused;
+			ld_warn("link: refused %llu record(s) from %s %s: %s",
+			        (unsigned long long)w->refused,
+			        p->is_parent ? "parent" : "child", p->path,
+			        w->refuse_why);
+		}
+		ld__frame__free_unpacked(w->frame, NULL);
+	}
+	n->nwork = 0;
+	free(tu);
+	if (rc == 0 && need_txn) {
+		n->last_flush_ms = ld_now_ms();
+		ld_api_check_waiters(n, ld_now_ms());
+	}
+}
+
+static struct work *
+new_work(struct ld_node *n)
+{
+	if (n->nwork == n->capwork) {
+		size_t cap = n->capwork ? n->capwork * 2 : 64;
+		struct work *w = realloc(n->work, cap * sizeof(*w));
+		if (w == NULL)
+			return NULL;
+		n->work = w;
+		n->capwork = cap;
+	}
+	struct work *w = &n->work[n->nwork++];
+	memset(w, 0, sizeof(*w));
+	return w;
+}
+
+/* ---------------------------------------------------------------- streaming */
+
+/* Build and send batches to `p` while it has credit. `t` is a read txn. */
+static void
+stream_to(struct ld_node *n, struct ld_txn *t, struct ld_peer *p)
+{
+	uint64_t head = ld_store_head(n->st);
+	ProtobufCBinaryData *recs = malloc(n->cfg.batch_records * sizeof(*recs));
+	if (recs == NULL)
+		return;
+	while (ld_link_can_send(p, head)) {
+		struct ld_logiter it;
+		if (ld_store_log_open(t, p->out_sent, &it) != 0)
+			break;
+		size_t nrec = 0, bytes = 0, scanned = 0;
+		uint64_t last = p->out_sent;
+		struct ld_logent e;
+		int rc = 0;
+		while (nrec < n->cfg.batch_records &&
+		       bytes < n->cfg.batch_bytes && scanned < SCAN_MAX &&
+		       (rc = ld_store_log_next(&it, &e)) == 0) {
+			scanned++;
+			if (!wants(n, p, &e.flow)) {
+				last = e.seq;
+				continue;
+			}
+			char id[LD_ID_MAX + 1];
+			if (e.id.n > LD_ID_MAX) {
+				last = e.seq;
+				continue;
+			}
+			memcpy(id, e.id.p, e.id.n);
+			id[e.id.n] = '\0';
+			struct ld_val v;
+			if (ld_store_get(t, id, &v, NULL) != 0) {
+				last = e.seq;
+				continue;
+			}
+			/* Keep the batch under the frame limit. */
+			if (nrec > 0 && bytes + v.n > n->cfg.batch_bytes)
+				break;
+			last = e.seq;
+			recs[nrec].data = (uint8_t *)v.p;
+			recs[nrec].len = v.n;
+			nrec++;
+			bytes += v.n;
+		}
+		ld_store_log_close(&it);
+		if (rc != 0 && rc != MDB_NOTFOUND) {
+			ld_err("store: reading the log: %s",
+			       ld_store_strerror(rc));
+			break;
+		}
+		if (last == p->out_sent) {
+			/* Nothing past out_sent in the log snapshot. */
+			break;
+		}
+		Ld__Batch b = LD__BATCH__INIT;
+		b.session = p->session;
+		b.epoch = ld_store_epoch(n->st);
+		b.from_seq = p->out_sent;
+		b.to_seq = last;
+		b.head = head;
+		b.n_records = nrec;
+		b.records = recs;
+		Ld__Frame f = LD__FRAME__INIT;
+		f.msg_case = LD__FRAME__MSG_BATCH;
+		f.batch = &b;
+		if (send_peer(n, p, &f) != 0)
+			break; /* EAGAIN: later; unreachable: session is down */
+		ld_link_sent(p, last, ld_now_ms());
+	}
+	free(recs);
+}
+
+static void
+stream_all(struct ld_node *n)
+{
+	uint64_t head = ld_store_head(n->st);
+	bool any = n->has_parent && ld_link_can_send(&n->parent, head);
+	for (size_t i = 0; i < n->nchildren && !any; i++)
+		any = ld_link_can_send(n->children[i], head);
+	if (!any)
+		return;
+	struct ld_txn t;
+	int rc = ld_store_read_begin(n->st, &t);
+	if (rc != 0) {
+		ld_err("store: read transaction: %s", ld_store_strerror(rc));
+		return;
+	}
+	if (n->has_parent)
+		stream_to(n, &t, &n->parent);
+	for (size_t i = 0; i < n->nchildren; i++)
+		stream_to(n, &t, n->children[i]);
+	ld_store_read_end(&t);
+}
+
+/* ---------------------------------------------------------------- link frames */
+
+static void
+on_hello(struct ld_node *n, const char *rid, const Ld__Hello *h)
+{
+	char reason[512];
+	if (h->protocol != LD_PROTOCOL) {
+		snprintf(reason, sizeof(reason),
+		         "protocol %u not supported (this node speaks %d)",
+		         h->protocol, LD_PROTOCOL);
+		ld_warn("link: refused %s: %s", rid, reason);
+		send_reject(n->router, rid, LD__REJECT_CODE__REJECT_PROTOCOL,
+		            h->session, reason);
+		return;
+	}
+	if (strcmp(h->path, rid) != 0 || !ld_path_valid(h->path, NULL)) {
+		snprintf(reason, sizeof(reason),
+		         "Hello path '%.64s' differs from the routing id",
+		         h->path);
+		ld_warn("link: refused %s: %s", rid, reason);
+		send_reject(n->router, rid, LD__REJECT_CODE__REJECT_MALFORMED,
+		            h->session, reason);
+		return;
+	}
+	if (!ld_path_is_child(h->path, n->cfg.id)) {
+		snprintf(reason, sizeof(reason),
+		         "path %s is not one segment below %s", h->path,
+		         n->cfg.id);
+		ld_warn("link: refused child %s: %s", h->path, reason);
+		send_reject(n->router, rid, LD__REJECT_CODE__REJECT_PATH,
+		            h->session, reason);
+		return;
+	}
+	struct ld_peer *p = find_child(n, h->path);
+	if (p == NULL) {
+		p = add_child(n, h->path);
+		if (p == NULL) {
+			ld_err("out of memory");
+			return;
+		}
+		struct ld_txn t;
+		if (ld_store_read_begin(n->st, &t) == 0) {
+			ld_store_cursor_get(&t, p->path, &p->in_epoch,
+			                    &p->in_seq);
+			ld_store_read_end(&t);
+		}
+	}
+	int64_t now = ld_now_ms();
+	if (h->epoch != p->in_epoch) {
+		if (p->in_epoch != 0)
+			ld_info("link: child %s has a new log epoch; reading "
+			        "its log from the start", p->path);
+		p->in_epoch = h->epoch;
+		p->in_seq = 0;
+		p->in_dirty = true;
+	}
+	uint64_t head = ld_store_head(n->st);
+	uint64_t resume = ld_link_resume_point(
+	    ld_store_epoch(n->st), head, h->resume_epoch, h->resume_seq);
+	if (resume != h->resume_seq)
+		ld_info("link: child %s asked to resume our log after %llu on "
+		        "another epoch or past our head %llu; sending it from "
+		        "the start",
+		        p->path, (unsigned long long)h->resume_seq,
+		        (unsigned long long)head);
+	ld_link_session_up(p, h->session, resume, n->cfg.credit, now);
+	p->in_head = h->head;
+	snprintf(p->name, sizeof(p->name), "%s", h->name);
+
+	Ld__Welcome wl = LD__WELCOME__INIT;
+	wl.protocol = LD_PROTOCOL;
+	wl.path = n->cfg.id;
+	wl.session = h->session;
+	wl.epoch = ld_store_epoch(n->st);
+	wl.resume_epoch = p->in_epoch;
+	wl.resume_seq = p->in_seq;
+	wl.head = head;
+	wl.name = n->cfg.name;
+	Ld__Frame f = LD__FRAME__INIT;
+	f.msg_case = LD__FRAME__MSG_WELCOME;
+	f.welcome = &wl;
+	if (send_peer(n, p, &f) != 0) {
+		ld_link_session_down(p, "could not answer Hello");
+		return;
+	}
+	ld_info("link: child %s (%s) connected; resuming our log after %llu, "
+	        "its log after %llu",
+	        p->path, p->name, (unsigned long long)resume,
+	        (unsigned long long)p->in_seq);
+}
+
+static void
+say_hello(struct ld_node *n, int64_t now)
+{
+	struct ld_peer *p = &n->parent;
+	p->session = random_u64();
+	Ld__Hello h = LD__HELLO__INIT;
+	h.protocol = LD_PROTOCOL;
+	h.path = n->cfg.id;
+	h.level = n->cfg.level;
+	h.name = n->cfg.name;
+	h.session = p->session;
+	h.epoch = ld_store_epoch(n->st);
+	h.resume_epoch = p->in_epoch;
+	h.resume_seq = p->in_seq;
+	h.head = ld_store_head(n->st);
+	Ld__Frame f = LD__FRAME__INIT;
+	f.msg_case = LD__FRAME__MSG_HELLO;
+	f.hello = &h;
+	if (send_frame(n->dealer, NULL, &f) != 0) {
+		/* Not connected yet (ZMQ_IMMEDIATE): try again later. */
+		ld_link_backoff(p, now, n->cfg.reconnect_max_ms);
+		return;
+	}
+	p->state = LD_PEER_HELLO_SENT;
+	p->hello_sent_ms = now;
+	p->last_send_ms = now;
+}
+
+static void
+on_welcome(struct ld_node *n, const Ld__Welcome *w)
+{
+	struct ld_peer *p = &n->parent;
+	if (p->state != LD_PEER_HELLO_SENT || w->session != p->session)
+		return; /* an answer to an older Hello */
+	int64_t now = ld_now_ms();
+	if (strcmp(w->path, p->path) != 0) {
+		snprintf(p->last_error, sizeof(p->last_error),
+		         "the node at %s is %.64s, not our parent %s",
+		         n->cfg.parent, w->path, p->path);
+		ld_err("link: %s", p->last_error);
+		p->state = LD_PEER_REJECTED;
+		ld_link_backoff(p, now, n->cfg.reconnect_max_ms);
+		return;
+	}
+	if (w->epoch != p->in_epoch) {
+		if (p->in_epoch != 0)
+			ld_info("link: parent %s has a new log epoch; reading "
+			        "its log from the start", p->path);
+		p->in_epoch = w->epoch;
+		p->in_seq = 0;
+		p->in_dirty = true;
+	}
+	uint64_t head = ld_store_head(n->st);
+	uint64_t resume = ld_link_resume_point(
+	    ld_store_epoch(n->st), head, w->resume_epoch, w->resume_seq);
+	ld_link_session_up(p, w->session, resume, n->cfg.credit, now);
+	p->in_head = w->head;
+	snprintf(p->name, sizeof(p->name), "%s", w->name);
+	ld_info("link: connected to parent %s (%s) at %s; resuming our log "
+	        "after %llu, its log after %llu",
+	        p->path, p->name, n->cfg.parent, (unsigned long long)resume,
+	        (unsigned long long)p->in_seq);
+}
+
+static void
+on_reject(struct ld_node *n, const Ld__Reject *r)
+{
+	struct ld_peer *p = &n->parent;
+	int64_t now = ld_now_ms();
+	if (r->code == LD__REJECT_CODE__REJECT_SESSION) {
+		if (r->session != p->session || p->state == LD_PEER_DOWN)
+			return;
+		ld_info("link: parent %s lost our session; saying Hello again",
+		        p->path);
+		ld_link_session_down(p, "parent lost the session");
+		p->next_hello_ms = now;
+		return;
+	}
+	if (r->session != p->session)
+		return;
+	bool changed = strcmp(p->last_error, r->reason) != 0 ||
+	               p->state != LD_PEER_REJECTED;
+	snprintf(p->last_error, sizeof(p->last_error), "rejected: %s",
+	         r->reason);
+	if (changed)
+		ld_err("link: parent at %s refused us: %s", n->cfg.parent,
+		       r->reason);
+	p->state = LD_PEER_REJECTED;
+	p->session = 0;
+	ld_link_backoff(p, now, n->cfg.reconnect_max_ms);
+}
+
+static void
+on_ping(struct ld_node *n, struct ld_peer *p, const Ld__Ping *pg)
+{
+	p->in_head = pg->head;
+	Ld__Ping po = LD__PING__INIT;
+	po.session = p->session;
+	po.head = ld_store_head(n->st);
+	Ld__Frame f = LD__FRAME__INIT;
+	f.msg_case = LD__FRAME__MSG_PONG;
+	f.pong = &po;
+	send_peer(n, p, &f);
+}
+
+/* A frame on an established session (batch, ack, ping, pong). Takes f. */
+static void
+on_session_frame(struct ld_node *n, struct ld_peer *p, Ld__Frame *f)
+{
+	int64_t now = ld_now_ms();
+	p->last_recv_ms = now;
+	switch (f->msg_case) {
+	case LD__FRAME__MSG_BATCH: {
+		Ld__Batch *b = f->batch;
+		if (b->epoch != p->in_epoch)
+			break; /* from before an epoch change */
+		p->in_head = b->head;
+		struct work *w = new_work(n);
+		if (w == NULL)
+			break;
+		w->type = WORK_BATCH;
+		w->peer = p;
+		w->frame = f;
+		return; /* the work item owns f now */
+	}
+	case LD__FRAME__MSG_ACK:
+		ld_link_on_ack(p, f->ack->seq, f->ack->credit, f->ack->rewind,
+		               now);
+		break;
+	case LD__FRAME__MSG_PING:
+		on_ping(n, p, f->ping);
+		break;
+	case LD__FRAME__MSG_PONG:
+		p->in_head = f->pong->head;
+		break;
+	default:
+		break;
+	}
+	ld__frame__free_unpacked(f, NULL);
+}
+
+static uint64_t
+frame_session(const Ld__Frame *f)
+{
+	switch (f->msg_case) {
+	case LD__FRAME__MSG_BATCH:
+		return f->batch->session;
+	case LD__FRAME__MSG_ACK:
+		return f->ack->session;
+	case LD__FRAME__MSG_PING:
+		return f->ping->session;
+	case LD__FRAME__MSG_PONG:
+		return f->pong->session;
+	default:
+		return 0;
+	}
+}
+
+/* A message from a child on the ROUTER. */
+static void
+on_child_msg(struct ld_node *n, const char *rid, const void *buf, size_t len)
+{
+	Ld__Frame *f = ld__frame__unpack(NULL, len, buf);
+	if (f == NULL) {
+		ld_warn("link: undecodable frame (%zu bytes) from %s", len,
+		        rid);
+		return;
+	}
+	if (f->msg_case == LD__FRAME__MSG_HELLO) {
+		on_hello(n, rid, f->hello);
+		ld__frame__free_unpacked(f, NULL);
+		return;
+	}
+	struct ld_peer *p = find_child(n, rid);
+	uint64_t s = frame_session(f);
+	if (p == NULL || p->state != LD_PEER_UP || s != p->session) {
+		if (f->msg_case != LD__FRAME__MSG_REJECT && s != 0)
+			send_reject(n->router, rid,
+			            LD__REJECT_CODE__REJECT_SESSION, s,
+			            "no such session; say Hello");
+		ld__frame__free_unpacked(f, NULL);
+		return;
+	}
+	on_session_frame(n, p, f);
+}
+
+/* A message from the parent on the DEALER. */
+static void
+on_parent_msg(struct ld_node *n, const void *buf, size_t len)
+{
+	Ld__Frame *f = ld__frame__unpack(NULL, len, buf);
+	if (f == NULL) {
+		ld_warn("link: undecodable frame (%zu bytes) from parent",
+		        len);
+		return;
+	}
+	struct ld_peer *p = &n->parent;
+	switch (f->msg_case) {
+	case LD__FRAME__MSG_WELCOME:
+		on_welcome(n, f->welcome);
+		break;
+	case LD__FRAME__MSG_REJECT:
+		on_reject(n, f->reject);
+		break;
+	default:
+		if (p->state == LD_PEER_UP && frame_session(f) == p->session) {
+			on_session_frame(n, p, f);
+			return;
+		}
+		break;
+	}
+	ld__frame__free_unpacked(f, NULL);
+}
+
+/* ---------------------------------------------------------------- sockets */
+
+/* Receive one message from a ROUTER: [rid][body]. Returns 1 with both,
+ * 0 when nothing is ready, -1 on error. Extra frames are dropped. */
+static int
+recv_routed(void *sock, zmq_msg_t *rid, zmq_msg_t *body)
+{
+	zmq_msg_init(rid);
+	if (zmq_msg_recv(rid, sock, ZMQ_DONTWAIT) < 0) {
+		zmq_msg_close(rid);
+		return errno == EAGAIN ? 0 : -1;
+	}
+	zmq_msg_init(body);
+	if (!zmq_msg_more(rid) || zmq_msg_recv(body, sock, 0) < 0) {
+		zmq_msg_close(rid);
+		zmq_msg_close(body);
+		return 0;
+	}
+	while (zmq_msg_more(body)) {
+		zmq_msg_t extra;
+		zmq_msg_init(&extra);
+		int rc = zmq_msg_recv(&extra, sock, 0);
+		zmq_msg_close(&extra);
+		if (rc < 0)
+			break;
+		/* A multi-part body is not ours: ignore the whole thing. */
+		zmq_msg_close(body);
+		zmq_msg_init(body);
+	}
+	return 1;
+}
+
+static void
+drain_api(struct ld_node *n)
+{
+	for (int i = 0; i < DRAIN_MAX; i++) {
+		zmq_msg_t rid, body;
+		if (recv_routed(n->api, &rid, &body) <= 0)
+			return;
+		ld_api_on_request(n, &rid, zmq_msg_data(&body),
+		                  zmq_msg_size(&body));
+		zmq_msg_close(&body);
+	}
+}
+
+static void
+drain_router(struct ld_node *n)
+{
+	for (int i = 0; i < DRAIN_MAX; i++) {
+		zmq_msg_t rid, body;
+		if (recv_routed(n->router, &rid, &body) <= 0)
+			return;
+		char path[LD_PATH_MAX + 1];
+		size_t rl = zmq_msg_size(&rid);
+		if (rl == 0 || rl > LD_PATH_MAX) {
+			zmq_msg_close(&rid);
+			zmq_msg_close(&body);
+			continue;
+		}
+		memcpy(path, zmq_msg_data(&rid), rl);
+		path[rl] = '\0';
+		if (strlen(path) != rl) {
+			zmq_msg_close(&rid);
+			zmq_msg_close(&body);
+			continue;
+		}
+		on_child_msg(n, path, zmq_msg_data(&body), zmq_msg_size(&body));
+		zmq_msg_close(&rid);
+		zmq_msg_close(&body);
+	}
+}
+
+static void
+drain_dealer(struct ld_node *n)
+{
+	for (int i = 0; i < DRAIN_MAX; i++) {
+		zmq_msg_t m;
+		zmq_msg_init(&m);
+		if (zmq_msg_recv(&m, n->dealer, ZMQ_DONTWAIT) < 0) {
+			zmq_msg_close(&m);
+			return;
+		}
+		on_parent_msg(n, zmq_msg_data(&m), zmq_msg_size(&m));
+		zmq_msg_close(&m);
+	}
+}
+
+/* ---------------------------------------------------------------- timers */
+
+static void
+timers(struct ld_node *n, int64_t now)
+{
+	const struct ld_config *c = &n->cfg;
+	if (n->has_parent) {
+		struct ld_peer *p = &n->parent;
+		switch (p->state) {
+		case LD_PEER_DOWN:
+		case LD_PEER_REJECTED:
+			if (now >= p->next_hello_ms)
+				say_hello(n, now);
+			break;
+		case LD_PEER_HELLO_SENT:
+			if (now - p->hello_sent_ms > HELLO_TIMEOUT_MS) {
+				p->state = LD_PEER_DOWN;
+				ld_link_backoff(p, now, c->reconnect_max_ms);
+			}
+			break;
+		case LD_PEER_UP:
+			if (now - p->last_recv_ms > (int64_t)c->dead_ms) {
+				ld_warn("link: parent %s silent for %u ms; "
+				        "reconnecting",
+				        p->path, c->dead_ms);
+				ld_link_session_down(p, "parent went silent");
+				ld_link_backoff(p, now, c->reconnect_max_ms);
+			} else if (now - p->last_send_ms >= (int64_t)c->ping_ms) {
+				Ld__Ping pg = LD__PING__INIT;
+				pg.session = p->session;
+				pg.head = ld_store_head(n->st);
+				Ld__Frame f = LD__FRAME__INIT;
+				f.msg_case = LD__FRAME__MSG_PING;
+				f.ping = &pg;
+				send_peer(n, p, &f);
+			}
+			if (ld_link_ack_timeout(p, now, c->dead_ms))
+				ld_warn("link: parent %s did not acknowledge "
+				        "in %u ms; resending from %llu",
+				        p->path, c->dead_ms,
+				        (unsigned long long)p->out_acked);
+			break;
+		}
+	}
+	for (size_t i = 0; i < n->nchildren; i++) {
+		struct ld_peer *p = n->children[i];
+		if (p->state != LD_PEER_UP)
+			continue;
+		if (now - p->last_recv_ms > (int64_t)c->dead_ms) {
+			ld_warn("link: child %s silent for %u ms; dropping its "
+			        "session",
+			        p->path, c->dead_ms);
+			ld_link_session_down(p, "child went silent");
+		} else if (ld_link_ack_timeout(p, now, c->dead_ms)) {
+			ld_warn("link: child %s did not acknowledge in %u ms; "
+			        "resending from %llu",
+			        p->path, c->dead_ms,
+			        (unsigned long long)p->out_acked);
+		}
+	}
+	bool dirty = n->has_parent && n->parent.in_dirty;
+	for (size_t i = 0; i < n->nchildren && !dirty; i++)
+		dirty = n->children[i]->in_dirty;
+	if (dirty && now - n->last_flush_ms >= FLUSH_MS)
+		process_work(n, true);
+	ld_api_check_waiters(n, now);
+}
+
+/* ---------------------------------------------------------------- setup */
+
+static int
+set_int(void *s, int opt, int v)
+{
+	return zmq_setsockopt(s, opt, &v, sizeof(v));
+}
+
+static int
+link_opts(void *s, const struct ld_config *c)
+{
+	int64_t max = LD_FRAME_MAX;
+	int hb = (int)c->ping_ms, hbt = (int)c->dead_ms;
+	if (zmq_setsockopt(s, ZMQ_MAXMSGSIZE, &max, sizeof(max)) != 0 ||
+	    set_int(s, ZMQ_LINGER, 0) || set_int(s, ZMQ_SNDHWM, 10000) ||
+	    set_int(s, ZMQ_RCVHWM, 10000) ||
+	    set_int(s, ZMQ_HEARTBEAT_IVL, hb) ||
+	    set_int(s, ZMQ_HEARTBEAT_TIMEOUT, hbt) ||
+	    set_int(s, ZMQ_HEARTBEAT_TTL, hbt))
+		return -1;
+	return 0;
+}
+
+/* Make sure the node's own NODE record says what the config says. */
+static int
+put_self(struct ld_txn *t, void *arg)
+{
+	struct ld_node *n = arg;
+	char id[LD_ID_MAX + 1];
+	ld_id_format(id, sizeof(id), n->cfg.id, 0);
+	struct ld_val v;
+	uint64_t version = 0;
+	int rc = ld_store_get(t, id, &v, &version);
+	if (rc == 0) {
+		Ld__Record *old = ld_record_unpack(v.p, v.n);
+		bool same = old != NULL && old->body_case ==
+		                               LD__RECORD__BODY_NODE &&
+		            strcmp(old->node->name, n->cfg.name) == 0 &&
+		            strcmp(old->node->level, n->cfg.level) == 0;
+		if (old != NULL)
+			ld__record__free_unpacked(old, NULL);
+		if (same)
+			return 0;
+	} else if (rc != MDB_NOTFOUND) {
+		return rc;
+	}
+	Ld__Node body = LD__NODE__INIT;
+	body.path = n->cfg.id;
+	body.level = n->cfg.level;
+	body.name = n->cfg.name;
+	body.region = (char *)ld_path_last(n->cfg.id);
+	char *scope[1] = {n->cfg.id};
+	Ld__Record r = LD__RECORD__INIT;
+	r.id = id;
+	r.kind = LD__KIND__KIND_NODE;
+	r.owner = n->cfg.id;
+	r.version = version + 1;
+	r.n_scope = 1;
+	r.scope = scope;
+	r.updated_at = ld_wall_ms();
+	r.body_case = LD__RECORD__BODY_NODE;
+	r.node = &body;
+	return ld_store_put(t, &r);
+}
+
+/* One liandongd per data directory. */
+static int
+take_lock(struct ld_node *n, char *err, size_t errlen)
+{
+	char file[4300];
+	snprintf(file, sizeof(file), "%s/liandongd.pid", n->cfg.dir);
+	int fd = open(file, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", file, strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		char pid[32] = "";
+		ssize_t r = read(fd, pid, sizeof(pid) - 1);
+		pid[r > 0 ? r : 0] = '\0';
+		pid[strcspn(pid, "\n")] = '\0';
+		snprintf(err, errlen, "another liandongd (pid %s) is running "
+		         "on %s", pid[0] ? pid : "?", n->cfg.dir);
+		close(fd);
+		return -1;
+	}
+	char pid[32];
+	int len = snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+	if (ftruncate(fd, 0) != 0 || write(fd, pid, (size_t)len) != len) {
+		snprintf(err, errlen, "%s: cannot write pid", file);
+		close(fd);
+		return -1;
+	}
+	n->lock_fd = fd;
+	return 0;
+}
+
+int
+ld_node_open(const struct ld_config *cfg, struct ld_node **out, char *err,
+             size_t errlen)
+{
+	*out = NULL;
+	struct ld_node *n = calloc(1, sizeof(*n));
+	if (n == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	n->cfg = *cfg;
+	n->lock_fd = -1;
+	int rc;
+	if (take_lock(n, err, errlen) != 0)
+		goto fail;
+	rc = ld_store_open(cfg->dir, cfg->id,
+	                   (size_t)cfg->map_size_mb << 20, &n->st);
+	if (rc != 0) {
+		snprintf(err, errlen, "store %s/store: %s", cfg->dir,
+		         ld_store_strerror(rc));
+		goto fail;
+	}
+	if (ld_store_created(n->st))
+		ld_info("store: created %s/store for %s, log epoch %016llx",
+		        cfg->dir, cfg->id,
+		        (unsigned long long)ld_store_epoch(n->st));
+	if ((rc = ld_store_write(n->st, put_self, n)) != 0) {
+		snprintf(err, errlen, "store: writing own node record: %s",
+		         ld_store_strerror(rc));
+		goto fail;
+	}
+
+	n->has_parent = cfg->parent[0] != '\0';
+	if (n->has_parent) {
+		struct ld_peer *p = &n->parent;
+		p->is_parent = true;
+		size_t pl = ld_path_parent_len(cfg->id);
+		memcpy(p->path, cfg->id, pl);
+		p->path[pl] = '\0';
+	}
+	if ((rc = load_cursors(n)) != 0) {
+		snprintf(err, errlen, "store: reading cursors: %s",
+		         ld_store_strerror(rc));
+		goto fail;
+	}
+
+	n->zctx = zmq_ctx_new();
+	if (n->zctx == NULL) {
+		snprintf(err, errlen, "zmq: %s", zmq_strerror(errno));
+		goto fail;
+	}
+	n->api = zmq_socket(n->zctx, ZMQ_ROUTER);
+	int64_t api_max = 2 * LD_RECORD_MAX;
+	if (n->api == NULL ||
+	    zmq_setsockopt(n->api, ZMQ_MAXMSGSIZE, &api_max,
+	                   sizeof(api_max)) != 0 ||
+	    set_int(n->api, ZMQ_LINGER, 0) != 0) {
+		snprintf(err, errlen, "zmq: %s", zmq_strerror(errno));
+		goto fail;
+	}
+	int len = snprintf(n->api_endpoint, sizeof(n->api_endpoint),
+	                   "ipc://%s/api.sock", cfg->dir);
+	/* sun_path holds 107 bytes. */
+	if (len - 6 > 107) {
+		snprintf(err, errlen, "data directory path %s is too long for "
+		         "the API socket (at most 98 bytes)", cfg->dir);
+		goto fail;
+	}
+	mode_t old = umask(077);
+	rc = zmq_bind(n->api, n->api_endpoint);
+	umask(old);
+	if (rc != 0) {
+		snprintf(err, errlen, "API socket %s: %s", n->api_endpoint,
+		         zmq_strerror(errno));
+		goto fail;
+	}
+	if (cfg->listen[0] != '\0') {
+		n->router = zmq_socket(n->zctx, ZMQ_ROUTER);
+		if (n->router == NULL || link_opts(n->router, cfg) != 0 ||
+		    set_int(n->router, ZMQ_ROUTER_MANDATORY, 1) != 0 ||
+		    set_int(n->router, ZMQ_ROUTER_HANDOVER, 1) != 0) {
+			snprintf(err, errlen, "zmq: %s", zmq_strerror(errno));
+			goto fail;
+		}
+		if (zmq_bind(n->router, cfg->listen) != 0) {
+			snprintf(err, errlen, "listen %s: %s", cfg->listen,
+			         zmq_strerror(errno));
+			goto fail;
+		}
+	}
+	if (n->has_parent) {
+		n->dealer = zmq_socket(n->zctx, ZMQ_DEALER);
+		if (n->dealer == NULL || link_opts(n->dealer, cfg) != 0 ||
+		    zmq_setsockopt(n->dealer, ZMQ_ROUTING_ID, cfg->id,
+		                   strlen(cfg->id)) != 0 ||
+		    set_int(n->dealer, ZMQ_IMMEDIATE, 1) != 0 ||
+		    set_int(n->dealer, ZMQ_RECONNECT_IVL, 100) != 0 ||
+		    set_int(n->dealer, ZMQ_RECONNECT_IVL_MAX,
+		            (int)cfg->reconnect_max_ms) != 0) {
+			snprintf(err, errlen, "zmq: %s", zmq_strerror(errno));
+			goto fail;
+		}
+		if (zmq_connect(n->dealer, cfg->parent) != 0) {
+			snprintf(err, errlen, "parent %s: %s", cfg->parent,
+			         zmq_strerror(errno));
+			goto fail;
+		}
+	}
+	n->last_flush_ms = ld_now_ms();
+	*out = n;
+	return 0;
+fail:
+	ld_node_close(&n);
+	return -1;
+}
+
+void
+ld_node_close(struct ld_node **n_p)
+{
+	if (n_p == NULL || *n_p == NULL)
+		return;
+	struct ld_node *n = *n_p;
+	ld_api_drop_waiters(n);
+	if (n->api != NULL)
+		zmq_close(n->api);
+	if (n->router != NULL)
+		zmq_close(n->router);
+	if (n->dealer != NULL)
+		zmq_close(n->dealer);
+	if (n->zctx != NULL)
+		zmq_ctx_term(n->zctx);
+	for (size_t i = 0; i < n->nwork; i++) {
+		struct work *w = &n->work[i];
+		if (w->type == WORK_ADD) {
+			zmq_msg_close(&w->rid);
+			ld__request__free_unpacked(w->req, NULL);
+		} else {
+			ld__frame__free_unpacked(w->frame, NULL);
+		}
+	}
+	free(n->work);
+	free(n->waiters);
+	for (size_t i = 0; i < n->nchildren; i++)
+		free(n->children[i]);
+	free(n->children);
+	ld_store_close(&n->st);
+	if (n->lock_fd >= 0)
+		close(n->lock_fd);
+	free(n);
+	*n_p = NULL;
+}
+
+int
+ld_node_run(struct ld_node *n, volatile sig_atomic_t *stop)
+{
+	ld_info("node %s (%s, %s) up: api %s%s%s%s%s", n->cfg.id, n->cfg.name,
+	        n->cfg.level, n->api_endpoint,
+	        n->router ? ", listening on " : "",
+	        n->router ? n->cfg.listen : "",
+	        n->dealer ? ", parent at " : "",
+	        n->dealer ? n->cfg.parent : "");
+	zmq_pollitem_t items[3];
+	while (!*stop) {
+		int ni = 0;
+		items[ni++] = (zmq_pollitem_t){n->api, 0, ZMQ_POLLIN, 0};
+		if (n->router)
+			items[ni++] =
+			    (zmq_pollitem_t){n->router, 0, ZMQ_POLLIN, 0};
+		if (n->dealer)
+			items[ni++] =
+			    (zmq_pollitem_t){n->dealer, 0, ZMQ_POLLIN, 0};
+		int64_t now = ld_now_ms();
+		long timeout = 100;
+		if (n->has_parent && n->parent.state != LD_PEER_UP &&
+		    n->parent.state != LD_PEER_HELLO_SENT) {
+			int64_t d = n->parent.next_hello_ms - now;
+			timeout = d < 0 ? 0 : d < timeout ? (long)d : timeout;
+		}
+		int rc = zmq_poll(items, ni, timeout);
+		if (rc < 0) {
+			if (errno == EINTR)
+				continue;
+			ld_err("zmq_poll: %s", zmq_strerror(errno));
+			return -1;
+		}
+		drain_api(n);
+		if (n->router)
+			drain_router(n);
+		if (n->dealer)
+			drain_dealer(n);
+		process_work(n, false);
+		timers(n, ld_now_ms());
+		stream_all(n);
+	}
+	/* Whatever moved only in memory goes to disk before we exit. */
+	process_work(n, true);
+	ld_info("node %s stopping", n->cfg.id);
+	return 0;
+}

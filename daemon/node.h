@@ -1,0 +1,106 @@
+/* node.h — a running node: its store, sockets, links and the single event
+ * loop that owns them all (DESIGN §5-§6). Shared by node.c (the loop and
+ * the links) and api.c (client requests). */
+#ifndef LD_NODE_H
+#define LD_NODE_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <zmq.h>
+
+#include "config.h"
+#include "link.h"
+#include "liandong.pb-c.h"
+#include "record.h"
+#include "store.h"
+
+/* Work that needs the write transaction of this loop turn. */
+enum work_type { WORK_ADD, WORK_BATCH };
+
+struct work {
+	enum work_type type;
+	/* WORK_ADD: a client's request, answered after the commit. */
+	zmq_msg_t rid;
+	uint64_t req_id;
+	Ld__Request *req; /* owned; req->add->record is the new record */
+	Ld__Code code;
+	char id[LD_ID_MAX + 1];
+	char err[256];
+	/* WORK_BATCH: a peer's batch, acknowledged after the commit. */
+	struct ld_peer *peer;
+	Ld__Frame *frame; /* owned */
+	uint64_t applied, ignored, refused;
+	char refuse_why[256];
+};
+
+/* A client waiting for a record to arrive (WaitRequest). */
+struct waiter {
+	zmq_msg_t rid;
+	uint64_t req_id;
+	char id[LD_ID_MAX + 1];
+	uint64_t min_version;
+	int64_t deadline_ms;
+};
+
+struct ld_node {
+	struct ld_config cfg;
+	struct ld_store *st;
+	int lock_fd;
+	void *zctx;
+	void *api;    /* ROUTER, ipc://<data>/api.sock */
+	void *router; /* ROUTER for children, NULL without `listen` */
+	void *dealer; /* DEALER to the parent, NULL at the root */
+	char api_endpoint[4200];
+
+	bool has_parent;
+	struct ld_peer parent;
+	struct ld_peer **children;
+	size_t nchildren, capchildren;
+
+	struct work *work;
+	size_t nwork, capwork;
+	struct waiter *waiters;
+	size_t nwaiters, capwaiters;
+
+	uint64_t refused_total;
+	int64_t last_flush_ms;
+};
+
+/* Open the store and bind/connect the sockets. On failure writes a
+ * one-line reason to err. */
+int ld_node_open(const struct ld_config *cfg, struct ld_node **out, char *err,
+                 size_t errlen);
+/* Run until *stop becomes non-zero; then commit what is pending and
+ * return 0. */
+int ld_node_run(struct ld_node *n, volatile sig_atomic_t *stop);
+void ld_node_close(struct ld_node **n);
+
+/* Monotonic and wall-clock milliseconds. */
+int64_t ld_now_ms(void);
+int64_t ld_wall_ms(void);
+
+/* ---- api.c ---- */
+
+/* Handle one client request; writes are queued as WORK_ADD. Takes `rid`. */
+void ld_api_on_request(struct ld_node *n, zmq_msg_t *rid, const void *buf,
+                       size_t len);
+/* Inside the turn's write transaction: create the record of `w`. */
+int ld_api_add(struct ld_node *n, struct ld_txn *t, struct work *w);
+/* After the commit: answer `w`. */
+void ld_api_add_done(struct ld_node *n, struct work *w);
+/* Answer waiters whose record arrived or whose time ran out. */
+void ld_api_check_waiters(struct ld_node *n, int64_t now);
+/* Drop every waiter (shutdown). */
+void ld_api_drop_waiters(struct ld_node *n);
+/* Send a response to a client. */
+void ld_api_reply(struct ld_node *n, zmq_msg_t *rid, const Ld__Response *r);
+
+/* ---- node.c, for api.c ---- */
+
+/* Number of own-log records `p` still needs (capped scan; see docs). */
+uint64_t ld_node_lag_out(struct ld_node *n, struct ld_txn *t,
+                         const struct ld_peer *p);
+
+#endif

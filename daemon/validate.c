@@ -1,0 +1,303 @@
+/* validate.c — required fields, vocabularies, dates and scope of records
+ * created locally. Pure. */
+#include "validate.h"
+#include "flow.h"
+#include "path.h"
+#include "record.h"
+#include "text.h"
+#include "vocab.h"
+
+#include <protobuf-c/protobuf-c.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+bool
+ld_set_str(char **field, const char *v)
+{
+	char *copy = strdup(v);
+	if (copy == NULL)
+		return false;
+	if (*field != NULL && *field != protobuf_c_empty_string)
+		free(*field);
+	*field = copy;
+	return true;
+}
+
+static bool
+empty(const char *s)
+{
+	return s == NULL || s[0] == '\0';
+}
+
+/* Set `*field` to the canonical term of vocabulary `v`. */
+static bool
+canon(enum ld_vocab v, const char *name, char **field, char *err,
+      size_t errlen)
+{
+	if (empty(*field)) {
+		snprintf(err, errlen, "%s: required (one of: %s)", name,
+		         ld_vocab_describe(v));
+		return false;
+	}
+	const char *c = ld_vocab_lookup(v, *field);
+	if (c == NULL) {
+		snprintf(err, errlen, "%s: unknown '%.64s' (one of: %s)", name,
+		         *field, ld_vocab_describe(v));
+		return false;
+	}
+	if (strcmp(c, *field) != 0 && !ld_set_str(field, c)) {
+		snprintf(err, errlen, "out of memory");
+		return false;
+	}
+	return true;
+}
+
+static bool
+required(const char *name, const char *s, char *err, size_t errlen)
+{
+	if (empty(s)) {
+		snprintf(err, errlen, "%s: required", name);
+		return false;
+	}
+	return true;
+}
+
+static bool
+date_ok(const char *name, const char *s, char *err, size_t errlen)
+{
+	if (!empty(s) && !ld_text_date_valid(s)) {
+		snprintf(err, errlen, "%s: '%.32s' is not a date (YYYY-MM-DD)",
+		         name, s);
+		return false;
+	}
+	return true;
+}
+
+/* Status at creation: empty means `dflt`; otherwise one of `allowed`. */
+static bool
+status_ok(char **status, const char *dflt, const char *const *allowed,
+          char *err, size_t errlen)
+{
+	if (empty(*status))
+		return ld_set_str(status, dflt);
+	for (int i = 0; allowed[i] != NULL; i++)
+		if (strcmp(*status, allowed[i]) == 0)
+			return true;
+	char list[256] = "";
+	for (int i = 0; allowed[i] != NULL; i++) {
+		strncat(list, i ? ", " : "", sizeof(list) - strlen(list) - 1);
+		strncat(list, allowed[i], sizeof(list) - strlen(list) - 1);
+	}
+	snprintf(err, errlen, "status: '%.32s' is not allowed for a new record "
+	         "(one of: %s)", *status, list);
+	return false;
+}
+
+static bool
+set_scope_self(Ld__Record *r, const char *self)
+{
+	char **s = malloc(sizeof(char *));
+	if (s == NULL)
+		return false;
+	s[0] = strdup(self);
+	if (s[0] == NULL) {
+		free(s);
+		return false;
+	}
+	r->scope = s;
+	r->n_scope = 1;
+	return true;
+}
+
+static bool
+no_scope(const Ld__Record *r, char *err, size_t errlen)
+{
+	if (r->n_scope != 0) {
+		snprintf(err, errlen, "scope: a %s flows up to every ancestor "
+		         "and takes no scope", ld_kind_name(r->kind));
+		return false;
+	}
+	return true;
+}
+
+static bool
+check_task(Ld__Task *t, Ld__Record *r, char *err, size_t errlen)
+{
+	static const char *const st[] = {"draft", "dispatched", NULL};
+	if (!required("topic", t->topic, err, errlen) ||
+	    !canon(LD_VOCAB_TASK_FORM, "form", &t->form, err, errlen) ||
+	    !date_ok("due", t->due, err, errlen) ||
+	    !status_ok(&t->status, "dispatched", st, err, errlen))
+		return false;
+	for (size_t i = 0; i < t->n_targets; i++)
+		if (!required("target", t->targets[i], err, errlen))
+			return false;
+	if (r->n_scope == 0) {
+		snprintf(err, errlen, "scope: at least one --scope PATH is "
+		         "required (the offices the task is addressed to)");
+		return false;
+	}
+	return true;
+}
+
+static bool
+check_plan(Ld__Plan *p, Ld__Record *r, const char *self, char *err,
+           size_t errlen)
+{
+	static const char *const st[] = {"planned", NULL};
+	if (p->year < 1949 || p->year > 2200) {
+		snprintf(err, errlen, "year: %u is not a plausible year",
+		         p->year);
+		return false;
+	}
+	if (!required("title", p->title, err, errlen))
+		return false;
+	for (size_t i = 0; i < p->n_items; i++) {
+		Ld__PlanItem *it = p->items[i];
+		char name[32];
+		snprintf(name, sizeof(name), "item %zu form", i + 1);
+		if (!canon(LD_VOCAB_PLAN_FORM, name, &it->form, err, errlen))
+			return false;
+		if (it->month > 12) {
+			snprintf(err, errlen, "item %zu month: %u is not 1-12 "
+			         "(0 = not fixed)", i + 1, it->month);
+			return false;
+		}
+		snprintf(name, sizeof(name), "item %zu topic", i + 1);
+		if (!required(name, it->topic, err, errlen) ||
+		    !status_ok(&it->status, "planned", st, err, errlen))
+			return false;
+	}
+	if (r->n_scope == 0 && !set_scope_self(r, self)) {
+		snprintf(err, errlen, "out of memory");
+		return false;
+	}
+	return true;
+}
+
+static bool
+check_survey(Ld__Survey *s, Ld__Record *r, const char *self, char *err,
+             size_t errlen)
+{
+	static const char *const st[] = {"planned", NULL};
+	const char *why;
+	if (!required("topic", s->topic, err, errlen) ||
+	    !canon(LD_VOCAB_SURVEY_FORM, "form", &s->form, err, errlen) ||
+	    !date_ok("start", s->start, err, errlen) ||
+	    !date_ok("end", s->end, err, errlen) ||
+	    !status_ok(&s->status, "planned", st, err, errlen))
+		return false;
+	if (!empty(s->start) && !empty(s->end) &&
+	    strcmp(s->end, s->start) < 0) {
+		snprintf(err, errlen, "end: %s is before start %s", s->end,
+		         s->start);
+		return false;
+	}
+	if (r->n_scope == 0) {
+		snprintf(err, errlen, "scope: at least one --scope PATH is "
+		         "required (the offices taking part)");
+		return false;
+	}
+	if (empty(s->host) && !ld_set_str(&s->host, self)) {
+		snprintf(err, errlen, "out of memory");
+		return false;
+	}
+	if (!ld_path_valid(s->host, &why)) {
+		snprintf(err, errlen, "host: %s", why);
+		return false;
+	}
+	for (size_t i = 0; i < s->n_participants; i++) {
+		if (!ld_path_valid(s->participants[i], &why)) {
+			snprintf(err, errlen, "participant: %s", why);
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool
+check_result(Ld__Result *res, Ld__Record *r, char *err, size_t errlen)
+{
+	static const char *const st[] = {"draft", "submitted", NULL};
+	if (!required("ref", res->ref, err, errlen) ||
+	    !required("summary", res->summary, err, errlen) ||
+	    !status_ok(&res->status, "submitted", st, err, errlen) ||
+	    !no_scope(r, err, errlen))
+		return false;
+	for (size_t i = 0; i < res->n_metrics; i++)
+		if (!required("metric name", res->metrics[i]->name, err,
+		              errlen))
+			return false;
+	return true;
+}
+
+static bool
+check_review(Ld__Review *rv, char *err, size_t errlen)
+{
+	return required("ref", rv->ref, err, errlen) &&
+	       canon(LD_VOCAB_VERDICT, "verdict", &rv->verdict, err, errlen);
+}
+
+bool
+ld_validate_new(const char *self, Ld__Record *r, char *err, size_t errlen)
+{
+	if (ld_kind_of_body(r->body_case) == LD__KIND__KIND_UNSPECIFIED) {
+		snprintf(err, errlen, "record: has no body");
+		return false;
+	}
+	r->kind = ld_kind_of_body(r->body_case);
+	if (r->n_scope > LD_SCOPE_MAX) {
+		snprintf(err, errlen, "scope: more than %d entries",
+		         LD_SCOPE_MAX);
+		return false;
+	}
+	for (size_t i = 0; i < r->n_scope; i++) {
+		const char *why;
+		if (!ld_path_valid(r->scope[i], &why)) {
+			snprintf(err, errlen, "scope: '%.64s': %s", r->scope[i],
+			         why);
+			return false;
+		}
+	}
+	bool ok;
+	switch (r->body_case) {
+	case LD__RECORD__BODY_TASK:
+		ok = check_task(r->task, r, err, errlen);
+		break;
+	case LD__RECORD__BODY_PLAN:
+		ok = check_plan(r->plan, r, self, err, errlen);
+		break;
+	case LD__RECORD__BODY_SURVEY:
+		ok = check_survey(r->survey, r, self, err, errlen);
+		break;
+	case LD__RECORD__BODY_RESULT:
+		ok = check_result(r->result, r, err, errlen);
+		break;
+	case LD__RECORD__BODY_REVIEW:
+		/* The caller sets the scope to the reviewed result's owner. */
+		ok = check_review(r->review, err, errlen);
+		break;
+	case LD__RECORD__BODY_PROPOSAL:
+		ok = required("title", r->proposal->title, err, errlen) &&
+		     no_scope(r, err, errlen);
+		break;
+	default:
+		snprintf(err, errlen, "kind: a %s record cannot be created "
+		         "this way", ld_kind_name(r->kind));
+		ok = false;
+	}
+	if (!ok)
+		return false;
+
+	struct ld_str sc[LD_SCOPE_MAX];
+	struct ld_flow_rec fr;
+	ld_record_flow(r, &fr, sc);
+	int bad = ld_flow_scope_outside(self, &fr);
+	if (bad >= 0) {
+		snprintf(err, errlen, "scope: %s is outside this node's "
+		         "subtree (%s)", r->scope[bad], self);
+		return false;
+	}
+	return true;
+}

@@ -1,0 +1,23 @@
+/* validate.h — checks a record this node is about to create and completes
+ * it: canonical forms, required fields, default status and scope, scope
+ * inside the node's own subtree. Pure: references to other records are
+ * checked by the caller against the store. */
+#ifndef LD_VALIDATE_H
+#define LD_VALIDATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "liandong.pb-c.h"
+
+/* `r` must have been unpacked with the default allocator: strings and
+ * arrays it replaces are freed and reallocated with malloc, so
+ * ld__record__free_unpacked still frees everything. On refusal writes a
+ * one-line reason naming the field and returns false. */
+bool ld_validate_new(const char *self, Ld__Record *r, char *err,
+                     size_t errlen);
+
+/* Replace a string field of an unpacked message with a copy of `v`. */
+bool ld_set_str(char **field, const char *v);
+
+#endif
