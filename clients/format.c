@@ -510,6 +510,10 @@ print_peer(FILE *f, const Ld__PeerStatus *p)
 	if (p->refused)
 		fprintf(f, "         records refused from it: %" PRIu64 "\n",
 		        p->refused);
+	if (p->resent)
+		fprintf(f, "         records received again (already held): "
+		           "%" PRIu64 "\n",
+		        p->resent);
 	if (p->last_seen_ms) {
 		char when[40];
 		ld_format_time(when, sizeof(when), p->last_seen_ms);

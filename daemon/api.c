@@ -388,6 +388,7 @@ fill_peer(struct ld_node *n, struct ld_txn *t, const struct ld_peer *p,
 	ps->out_acked = p->out_acked;
 	ps->lag_out = ld_node_lag_out(n, t, p);
 	ps->refused = p->refused;
+	ps->resent = p->resent;
 	ps->last_seen_ms = p->last_recv_ms ? wall - (now - p->last_recv_ms) : 0;
 }
 

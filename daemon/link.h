@@ -44,7 +44,8 @@ struct ld_peer {
 	unsigned credit;
 
 	int64_t last_recv_ms, last_send_ms, last_ack_ms;
-	uint64_t refused;
+	uint64_t refused; /* records refused by the flow rules */
+	uint64_t resent;  /* records received that were already held */
 	char last_error[256];
 
 	/* Child side: when to say Hello next, and the current back-off. */

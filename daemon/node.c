@@ -461,6 +461,8 @@ process_work(struct ld_node *n, bool flush)
 			continue;
 		}
 		struct ld_peer *p = w->peer;
+		if (rc == 0)
+			p->resent += w->ignored;
 		if (rc == 0 && w->refused > 0) {
 			p->refused += w->refused;
 			n->refused_total += w->refused;
