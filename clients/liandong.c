@@ -196,7 +196,7 @@ parse(const struct cmd *c, int argc, char **argv, const int *allowed,
 	optind = 0;
 	opterr = 0;
 	int o;
-	while ((o = getopt_long(argc, argv, "+:d:h", all_opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, ":d:h", all_opts, NULL)) != -1) {
 		if (o == '?')
 			return usage_error(c, "unknown option '%s'",
 			                   argv[optind - 1]);
