@@ -429,6 +429,8 @@ print_fields(FILE *out, const ProtobufCMessage *m)
 			                               f->quantifier_offset);
 			const char *arr = *(const char *const *)base;
 			if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
+				if (cnt == 0)
+					continue;
 				fprintf(out, "%-12s %zu\n", f->name, cnt);
 				for (size_t k = 0; k < cnt; k++) {
 					struct ld_buf e = {0};
@@ -447,7 +449,9 @@ print_fields(FILE *out, const ProtobufCMessage *m)
 		} else {
 			text_value(&b, f, base);
 		}
-		fprintf(out, "%-12s %s\n", f->name, b.p ? b.p : "");
+		/* Empty fields are noise for a reader; --json has them all. */
+		if (b.p != NULL && b.p[0] != '\0')
+			fprintf(out, "%-12s %s\n", f->name, b.p);
 		ld_buf_free(&b);
 	}
 }
@@ -544,5 +548,6 @@ ld_print_status(FILE *f, const Ld__StatusResponse *s)
 	for (size_t i = 0; i < s->n_peers; i++)
 		print_peer(f, s->peers[i]);
 	if (s->n_peers == 0 || (parent && s->n_peers == 1))
-		fprintf(f, "children none connected yet\n");
+		fprintf(f, "children %s\n", s->listen[0] ? "none connected yet"
+		                                          : "none (not listening)");
 }
