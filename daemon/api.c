@@ -18,26 +18,29 @@
 #define WAITERS_MAX 1024
 
 void
-ld_api_reply(struct ld_node *n, zmq_msg_t *rid, const Ld__Response *r)
+ld_api_reply(struct ld_node *n, const struct ld_rid *rid,
+             const Ld__Response *r)
 {
 	size_t len = ld__response__get_packed_size(r);
 	zmq_msg_t m;
-	if (zmq_msg_init_size(&m, len) != 0) {
-		zmq_msg_close(rid);
+	if (zmq_msg_init_size(&m, len) != 0)
 		return;
-	}
 	ld__response__pack(r, zmq_msg_data(&m));
-	/* A client that went away is dropped silently by the ROUTER. */
-	if (zmq_msg_send(rid, n->api, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0 ||
-	    zmq_msg_send(&m, n->api, ZMQ_DONTWAIT) < 0)
-		ld_debug("api: could not answer a client: %s",
-		         zmq_strerror(errno));
+	if (zmq_send(n->api, rid->id, rid->len, ZMQ_SNDMORE | ZMQ_DONTWAIT) <
+	        0 ||
+	    zmq_msg_send(&m, n->api, ZMQ_DONTWAIT) < 0) {
+		/* EHOSTUNREACH: the client went away; nobody is waiting. */
+		if (errno == EHOSTUNREACH)
+			ld_debug("api: client gone before its answer");
+		else
+			ld_warn("api: could not answer a client: %s",
+			        zmq_strerror(errno));
+	}
 	zmq_msg_close(&m);
-	zmq_msg_close(rid);
 }
 
 static void
-reply_error(struct ld_node *n, zmq_msg_t *rid, uint64_t req_id, Ld__Code code,
+reply_error(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id, Ld__Code code,
             const char *err)
 {
 	Ld__Response r = LD__RESPONSE__INIT;
@@ -194,7 +197,7 @@ ld_api_add_done(struct ld_node *n, struct work *w)
 
 /* Validate what needs no store now; queue the rest for the commit. */
 static void
-on_add(struct ld_node *n, zmq_msg_t *rid, Ld__Request *req)
+on_add(struct ld_node *n, const struct ld_rid *rid, Ld__Request *req)
 {
 	Ld__Record *r = req->add->record;
 	char err[256];
@@ -231,15 +234,13 @@ on_add(struct ld_node *n, zmq_msg_t *rid, Ld__Request *req)
 	w->req = req;
 	w->req_id = req->req_id;
 	w->code = LD__CODE__CODE_OK;
-	zmq_msg_init(&w->rid);
-	zmq_msg_move(&w->rid, rid);
-	zmq_msg_close(rid);
+	w->rid = *rid;
 }
 
 /* ---------------------------------------------------------------- reads */
 
 static void
-on_get(struct ld_node *n, zmq_msg_t *rid, uint64_t req_id, const char *id)
+on_get(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id, const char *id)
 {
 	struct ld_txn t;
 	int rc = ld_store_read_begin(n->st, &t);
@@ -267,7 +268,7 @@ on_get(struct ld_node *n, zmq_msg_t *rid, uint64_t req_id, const char *id)
 }
 
 static void
-on_list(struct ld_node *n, zmq_msg_t *rid, uint64_t req_id,
+on_list(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
         const Ld__ListRequest *q)
 {
 	const char *why;
@@ -393,7 +394,7 @@ fill_peer(struct ld_node *n, struct ld_txn *t, const struct ld_peer *p,
 }
 
 static void
-on_status(struct ld_node *n, zmq_msg_t *rid, uint64_t req_id)
+on_status(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id)
 {
 	size_t np = n->nchildren + (n->has_parent ? 1 : 0);
 	Ld__PeerStatus *ps = calloc(np + 1, sizeof(*ps));
@@ -458,7 +459,7 @@ try_answer(struct ld_node *n, struct ld_txn *t, struct waiter *wt)
 }
 
 static void
-on_wait(struct ld_node *n, zmq_msg_t *rid, uint64_t req_id,
+on_wait(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
         const Ld__WaitRequest *q)
 {
 	if (n->nwaiters == WAITERS_MAX) {
@@ -484,9 +485,7 @@ on_wait(struct ld_node *n, zmq_msg_t *rid, uint64_t req_id,
 	}
 	struct waiter *wt = &n->waiters[n->nwaiters];
 	memset(wt, 0, sizeof(*wt));
-	zmq_msg_init(&wt->rid);
-	zmq_msg_move(&wt->rid, rid);
-	zmq_msg_close(rid);
+	wt->rid = *rid;
 	wt->req_id = req_id;
 	snprintf(wt->id, sizeof(wt->id), "%s", q->id);
 	wt->min_version = q->min_version ? q->min_version : 1;
@@ -525,15 +524,13 @@ ld_api_check_waiters(struct ld_node *n, int64_t now)
 void
 ld_api_drop_waiters(struct ld_node *n)
 {
-	for (size_t i = 0; i < n->nwaiters; i++)
-		zmq_msg_close(&n->waiters[i].rid);
 	n->nwaiters = 0;
 }
 
 /* ---------------------------------------------------------------- dispatch */
 
 void
-ld_api_on_request(struct ld_node *n, zmq_msg_t *rid, const void *buf,
+ld_api_on_request(struct ld_node *n, const struct ld_rid *rid, const void *buf,
                   size_t len)
 {
 	Ld__Request *req = ld__request__unpack(NULL, len, buf);

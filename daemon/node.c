@@ -938,7 +938,13 @@ drain_api(struct ld_node *n)
 		zmq_msg_t rid, body;
 		if (recv_routed(n->api, &rid, &body) <= 0)
 			return;
-		ld_api_on_request(n, &rid, zmq_msg_data(&body),
+		struct ld_rid r;
+		r.len = zmq_msg_size(&rid);
+		if (r.len > sizeof(r.id))
+			r.len = sizeof(r.id);
+		memcpy(r.id, zmq_msg_data(&rid), r.len);
+		zmq_msg_close(&rid);
+		ld_api_on_request(n, &r, zmq_msg_data(&body),
 		                  zmq_msg_size(&body));
 		zmq_msg_close(&body);
 	}
@@ -1204,9 +1210,16 @@ ld_node_open(const struct ld_config *cfg, struct ld_node **out, char *err,
 	}
 	n->api = zmq_socket(n->zctx, ZMQ_ROUTER);
 	int64_t api_max = 2 * LD_RECORD_MAX;
+	/* A ROUTER silently drops what does not fit under its send HWM, and
+	 * it sees the reader's progress only every HWM/2 messages, so a
+	 * client with many requests in flight would lose answers. Every
+	 * answer is for a request the client sent, so the client bounds
+	 * them: no send HWM here. MANDATORY makes a failed send visible. */
 	if (n->api == NULL ||
 	    zmq_setsockopt(n->api, ZMQ_MAXMSGSIZE, &api_max,
 	                   sizeof(api_max)) != 0 ||
+	    set_int(n->api, ZMQ_SNDHWM, 0) != 0 ||
+	    set_int(n->api, ZMQ_ROUTER_MANDATORY, 1) != 0 ||
 	    set_int(n->api, ZMQ_LINGER, 0) != 0) {
 		snprintf(err, errlen, "zmq: %s", zmq_strerror(errno));
 		goto fail;
@@ -1285,7 +1298,6 @@ ld_node_close(struct ld_node **n_p)
 	for (size_t i = 0; i < n->nwork; i++) {
 		struct work *w = &n->work[i];
 		if (w->type == WORK_ADD) {
-			zmq_msg_close(&w->rid);
 			ld__request__free_unpacked(w->req, NULL);
 		} else {
 			ld__frame__free_unpacked(w->frame, NULL);

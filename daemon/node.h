@@ -16,13 +16,21 @@
 #include "record.h"
 #include "store.h"
 
+/* A client's routing id on the API socket, copied out of its message (a
+ * zmq_msg_t must not be moved by memcpy, and these live in arrays that
+ * grow). ZeroMQ routing ids are at most 255 bytes. */
+struct ld_rid {
+	size_t len;
+	unsigned char id[255];
+};
+
 /* Work that needs the write transaction of this loop turn. */
 enum work_type { WORK_ADD, WORK_BATCH };
 
 struct work {
 	enum work_type type;
 	/* WORK_ADD: a client's request, answered after the commit. */
-	zmq_msg_t rid;
+	struct ld_rid rid;
 	uint64_t req_id;
 	Ld__Request *req; /* owned; req->add->record is the new record */
 	Ld__Code code;
@@ -37,7 +45,7 @@ struct work {
 
 /* A client waiting for a record to arrive (WaitRequest). */
 struct waiter {
-	zmq_msg_t rid;
+	struct ld_rid rid;
 	uint64_t req_id;
 	char id[LD_ID_MAX + 1];
 	uint64_t min_version;
@@ -83,8 +91,9 @@ int64_t ld_wall_ms(void);
 
 /* ---- api.c ---- */
 
-/* Handle one client request; writes are queued as WORK_ADD. Takes `rid`. */
-void ld_api_on_request(struct ld_node *n, zmq_msg_t *rid, const void *buf,
+/* Handle one client request; writes are queued as WORK_ADD. */
+void ld_api_on_request(struct ld_node *n, const struct ld_rid *rid,
+                       const void *buf,
                        size_t len);
 /* Inside the turn's write transaction: create the record of `w`. */
 int ld_api_add(struct ld_node *n, struct ld_txn *t, struct work *w);
@@ -95,7 +104,8 @@ void ld_api_check_waiters(struct ld_node *n, int64_t now);
 /* Drop every waiter (shutdown). */
 void ld_api_drop_waiters(struct ld_node *n);
 /* Send a response to a client. */
-void ld_api_reply(struct ld_node *n, zmq_msg_t *rid, const Ld__Response *r);
+void ld_api_reply(struct ld_node *n, const struct ld_rid *rid,
+                  const Ld__Response *r);
 
 /* ---- node.c, for api.c ---- */
 

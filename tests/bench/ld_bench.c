@@ -1,0 +1,461 @@
+/* ld_bench.c — the replication benchmark: three real daemons (province,
+ * city, county) on loopback, records of ~200 bytes written at the province
+ * and addressed to the county. Reports end-to-end and catch-up records/s,
+ * province->county latency (p50/p99) and each daemon's peak RSS. Each
+ * measurement runs on a fresh set of nodes.
+ *
+ *   ld_bench [--records N] [--latency N] [--dir DIR] [--window N]
+ */
+#define _GNU_SOURCE
+#include "client.h"
+#include "record.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define P_ID "530000"
+#define C_ID "530000/530300"
+#define X_ID "530000/530300/530325"
+
+struct node {
+	const char *id, *name, *sub;
+	char dir[512];
+	int port;
+	pid_t pid;
+	struct ld_client *cl;
+	long hwm_kb; /* peak RSS over this node's lifetimes */
+};
+
+static char root[256];
+static int window = 1000;
+static size_t rec_bytes_total, rec_count;
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void
+die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+static void
+die(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("ld_bench: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	exit(1);
+}
+
+static int
+free_port(void)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET,
+	                        .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t len = sizeof(a);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) != 0 ||
+	    getsockname(fd, (struct sockaddr *)&a, &len) != 0)
+		die("cannot find a free port");
+	close(fd);
+	return ntohs(a.sin_port);
+}
+
+static void
+run(const char *cmd)
+{
+	if (system(cmd) != 0)
+		die("failed: %s", cmd);
+}
+
+static void
+node_init(struct node *n, const struct node *parent, bool listen,
+          int round)
+{
+	snprintf(n->dir, sizeof(n->dir), "%s/r%d-%s", root, round, n->sub);
+	n->port = listen ? free_port() : 0;
+	char cmd[2048], lst[64] = "", par[64] = "";
+	if (listen)
+		snprintf(lst, sizeof(lst), "--listen tcp://127.0.0.1:%d",
+		         n->port);
+	if (parent)
+		snprintf(par, sizeof(par), "--parent tcp://127.0.0.1:%d",
+		         parent->port);
+	snprintf(cmd, sizeof(cmd),
+	         "'%s/clients/liandong' init --data '%s' --id %s --name %s %s "
+	         "%s >/dev/null",
+	         LD_BIN_DIR, n->dir, n->id, n->name, lst, par);
+	run(cmd);
+}
+
+static void
+node_start(struct node *n)
+{
+	char bin[600], logf[600];
+	snprintf(bin, sizeof(bin), "%s/daemon/liandongd", LD_BIN_DIR);
+	snprintf(logf, sizeof(logf), "%s.log", n->dir);
+	pid_t pid = fork();
+	if (pid < 0)
+		die("fork: %s", strerror(errno));
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		int fd = open(logf, O_WRONLY | O_CREAT | O_APPEND, 0600);
+		if (fd >= 0)
+			dup2(fd, 2);
+		execl(bin, bin, "--data", n->dir, (char *)NULL);
+		_exit(127);
+	}
+	n->pid = pid;
+	char err[1024];
+	double end = now_s() + 15;
+	while (now_s() < end) {
+		if (ld_client_open(n->dir, &n->cl, err, sizeof(err)) == 0) {
+			Ld__StatusRequest s = LD__STATUS_REQUEST__INIT;
+			Ld__Request req = LD__REQUEST__INIT;
+			req.op_case = LD__REQUEST__OP_STATUS;
+			req.status = &s;
+			Ld__Response *resp;
+			if (ld_client_call(n->cl, &req, &resp, 1000, err,
+			                   sizeof(err)) == 0) {
+				ld__response__free_unpacked(resp, NULL);
+				return;
+			}
+			ld_client_close(&n->cl);
+		}
+		usleep(20000);
+	}
+	die("%s did not start: %s (see %s)", n->id, err, logf);
+}
+
+/* Peak RSS of a running node, from /proc. */
+static long
+peak_kb(pid_t pid)
+{
+	char f[64], line[256];
+	snprintf(f, sizeof(f), "/proc/%d/status", (int)pid);
+	FILE *fp = fopen(f, "r");
+	long kb = 0;
+	if (fp == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), fp))
+		if (sscanf(line, "VmHWM: %ld kB", &kb) == 1)
+			break;
+	fclose(fp);
+	return kb;
+}
+
+static void
+node_stop(struct node *n)
+{
+	if (n->pid <= 0)
+		return;
+	long kb = peak_kb(n->pid);
+	if (kb > n->hwm_kb)
+		n->hwm_kb = kb;
+	ld_client_close(&n->cl);
+	kill(n->pid, SIGTERM);
+	int st;
+	waitpid(n->pid, &st, 0);
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		die("%s did not exit cleanly", n->id);
+	n->pid = 0;
+}
+
+static Ld__Response *
+call(struct node *n, Ld__Request *req, int timeout_ms)
+{
+	char err[1024];
+	Ld__Response *resp;
+	if (ld_client_call(n->cl, req, &resp, timeout_ms, err, sizeof(err)))
+		die("%s: %s", n->id, err);
+	return resp;
+}
+
+/* Fill a ~200-byte task for the county. */
+static void
+fill(Ld__Record *r, Ld__Task *t, char **scope, char *topic, size_t len,
+     long i)
+{
+	snprintf(topic, len,
+	         "第%ld项：优化营商环境三级联动民主监督，涉企收费专项检查，"
+	         "县市场监管局整改跟踪",
+	         i);
+	ld__task__init(t);
+	t->topic = topic;
+	t->form = "监督性视察";
+	t->due = "2026-12-31";
+	ld__record__init(r);
+	r->body_case = LD__RECORD__BODY_TASK;
+	r->task = t;
+	r->n_scope = 1;
+	r->scope = scope;
+}
+
+/* Write n records at the province, `window` requests in flight. Returns
+ * the id of the last one in last (LD_ID_MAX + 1). */
+static void
+write_many(struct node *p, long n, char *last)
+{
+	char err[1024], topic[256];
+	char *scope[1] = {X_ID};
+	long sent = 0, done = 0;
+	uint64_t best = 0;
+	while (done < n) {
+		while (sent < n && sent - done < window) {
+			Ld__Record r;
+			Ld__Task t;
+			fill(&r, &t, scope, topic, sizeof(topic), sent);
+			Ld__AddRequest add = LD__ADD_REQUEST__INIT;
+			add.record = &r;
+			Ld__Request req = LD__REQUEST__INIT;
+			req.op_case = LD__REQUEST__OP_ADD;
+			req.add = &add;
+			if (ld_client_send(p->cl, &req, err, sizeof(err)))
+				die("%s", err);
+			sent++;
+		}
+		Ld__Response *resp;
+		if (ld_client_recv(p->cl, &resp, 60000, err, sizeof(err)))
+			die("%s", err);
+		if (resp->code != LD__CODE__CODE_OK)
+			die("add refused: %s", resp->error);
+		if (resp->req_id > best) {
+			best = resp->req_id;
+			snprintf(last, LD_ID_MAX + 1, "%s", resp->id);
+		}
+		ld__response__free_unpacked(resp, NULL);
+		done++;
+	}
+}
+
+static void
+wait_for(struct node *n, const char *id, int timeout_ms)
+{
+	Ld__WaitRequest w = LD__WAIT_REQUEST__INIT;
+	w.id = (char *)id;
+	w.timeout_ms = (uint32_t)timeout_ms;
+	Ld__Request req = LD__REQUEST__INIT;
+	req.op_case = LD__REQUEST__OP_WAIT;
+	req.wait = &w;
+	Ld__Response *resp = call(n, &req, timeout_ms + 5000);
+	if (resp->code != LD__CODE__CODE_OK)
+		die("%s never arrived at %s: %s", id, n->id, resp->error);
+	ld__response__free_unpacked(resp, NULL);
+}
+
+static uint64_t
+count(struct node *n)
+{
+	Ld__StatusRequest s = LD__STATUS_REQUEST__INIT;
+	Ld__Request req = LD__REQUEST__INIT;
+	req.op_case = LD__REQUEST__OP_STATUS;
+	req.status = &s;
+	Ld__Response *resp = call(n, &req, 30000);
+	uint64_t c = resp->status->records;
+	ld__response__free_unpacked(resp, NULL);
+	return c;
+}
+
+/* Average encoded size of the province's tasks (a sample of them). */
+static void
+sample_size(struct node *n)
+{
+	Ld__ListRequest lr = LD__LIST_REQUEST__INIT;
+	lr.owner = P_ID;
+	lr.kind = LD__KIND__KIND_TASK;
+	lr.limit = 1000;
+	Ld__Request req = LD__REQUEST__INIT;
+	req.op_case = LD__REQUEST__OP_LIST;
+	req.list = &lr;
+	Ld__Response *resp = call(n, &req, 30000);
+	for (size_t i = 0; i < resp->list->n_records; i++) {
+		rec_bytes_total += resp->list->records[i].len;
+		rec_count++;
+	}
+	ld__response__free_unpacked(resp, NULL);
+}
+
+static struct node P = {.id = P_ID, .name = "云南省政协", .sub = "p"};
+static struct node C = {.id = C_ID, .name = "曲靖市政协", .sub = "c"};
+static struct node X = {.id = X_ID, .name = "富源县政协", .sub = "x"};
+
+static void
+fresh(int round)
+{
+	node_init(&P, NULL, true, round);
+	node_init(&C, &P, true, round);
+	node_init(&X, &C, false, round);
+	node_start(&P);
+	node_start(&C);
+	node_start(&X);
+}
+
+static void
+stop_all(void)
+{
+	node_stop(&X);
+	node_stop(&C);
+	node_stop(&P);
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+static void
+machine(void)
+{
+	char line[512], model[256] = "?";
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "model name : %255[^\n]", model) == 1)
+			break;
+	if (f)
+		fclose(f);
+	printf("machine: %ld cores, %s\n", sysconf(_SC_NPROCESSORS_ONLN),
+	       model);
+}
+
+int
+main(int argc, char **argv)
+{
+	long n = 100000, nlat = 1000;
+	const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	static const struct option opts[] = {
+	    {"records", required_argument, NULL, 'n'},
+	    {"latency", required_argument, NULL, 'l'},
+	    {"dir", required_argument, NULL, 'd'},
+	    {"window", required_argument, NULL, 'w'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	int o;
+	while ((o = getopt_long(argc, argv, "n:l:d:w:h", opts, NULL)) != -1) {
+		switch (o) {
+		case 'n':
+			n = atol(optarg);
+			break;
+		case 'l':
+			nlat = atol(optarg);
+			break;
+		case 'd':
+			dir = optarg;
+			break;
+		case 'w':
+			window = atoi(optarg);
+			break;
+		case 'h':
+			printf("usage: ld_bench [--records N] [--latency N] "
+			       "[--dir DIR] [--window N]\n");
+			return 0;
+		default:
+			return 2;
+		}
+	}
+	if (n < 1 || nlat < 1 || window < 1)
+		die("--records, --latency and --window must be positive");
+	signal(SIGPIPE, SIG_IGN);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	snprintf(root, sizeof(root), "%s/ldbench.XXXXXX", dir);
+	if (mkdtemp(root) == NULL)
+		die("mkdtemp: %s", strerror(errno));
+	machine();
+	printf("data: %s\n\n", root);
+
+	/* 1. End to end: written at the province until the county has all. */
+	char last[LD_ID_MAX + 1];
+	fresh(1);
+	/* The county starts with the three offices' node records. */
+	wait_for(&X, P_ID ":0", 10000);
+	wait_for(&X, C_ID ":0", 10000);
+	uint64_t base = count(&X);
+	double t0 = now_s();
+	write_many(&P, n, last);
+	double t_written = now_s();
+	wait_for(&X, last, 600000);
+	double t1 = now_s();
+	uint64_t got = count(&X) - base;
+	if (got != (uint64_t)n)
+		die("county holds %llu new records, expected %ld",
+		    (unsigned long long)got, n);
+	sample_size(&P);
+	printf("end to end: %ld records in %.3f s = %.0f records/s "
+	       "(province accepted them at %.0f records/s)\n",
+	       n, t1 - t0, n / (t1 - t0), n / (t_written - t0));
+	stop_all();
+
+	/* 2. Catch-up: the county was offline for all of them. */
+	fresh(2);
+	node_stop(&X);
+	write_many(&P, n, last);
+	wait_for(&C, last, 600000);
+	t0 = now_s();
+	node_start(&X);
+	wait_for(&X, last, 600000);
+	t1 = now_s();
+	printf("catch-up:   %ld records in %.3f s = %.0f records/s (from "
+	       "county start)\n",
+	       n, t1 - t0, n / (t1 - t0));
+	stop_all();
+
+	/* 3. Latency of one record, province -> county, one at a time. */
+	fresh(3);
+	double *lat = malloc((size_t)nlat * sizeof(double));
+	char topic[256];
+	char *scope[1] = {X_ID};
+	for (long i = 0; i < nlat; i++) {
+		Ld__Record r;
+		Ld__Task t;
+		fill(&r, &t, scope, topic, sizeof(topic), i);
+		Ld__AddRequest add = LD__ADD_REQUEST__INIT;
+		add.record = &r;
+		Ld__Request req = LD__REQUEST__INIT;
+		req.op_case = LD__REQUEST__OP_ADD;
+		req.add = &add;
+		double a = now_s();
+		Ld__Response *resp = call(&P, &req, 30000);
+		if (resp->code != LD__CODE__CODE_OK)
+			die("add refused: %s", resp->error);
+		wait_for(&X, resp->id, 30000);
+		lat[i] = (now_s() - a) * 1000;
+		ld__response__free_unpacked(resp, NULL);
+	}
+	qsort(lat, (size_t)nlat, sizeof(double), cmp_double);
+	printf("latency:    province->county, %ld records one at a time: "
+	       "p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
+	       nlat, lat[nlat / 2], lat[(nlat * 99) / 100], lat[nlat - 1]);
+	free(lat);
+	stop_all();
+
+	printf("peak RSS:   province %.1f MiB, city %.1f MiB, county %.1f MiB "
+	       "(VmHWM, largest over the three runs)\n",
+	       P.hwm_kb / 1024.0, C.hwm_kb / 1024.0, X.hwm_kb / 1024.0);
+	printf("record:     %.0f bytes encoded on average\n",
+	       rec_count ? (double)rec_bytes_total / rec_count : 0.0);
+	char cmd[600];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	run(cmd);
+	return 0;
+}
