@@ -788,11 +788,8 @@ run_init(const struct cmd *c, int argc, char **argv)
 	const char *why;
 	if (!ld_path_valid(a.id, &why))
 		return usage_error(c, "--id '%s': %s", a.id, why);
-	if (strlen(a.name) > LD_NAME_MAX || !ld_text_valid(a.name, strlen(a.name)) ||
-	    strpbrk(a.name, "\r\n") != NULL)
-		return usage_error(c, "--name must be one line of UTF-8 text "
-		                      "of at most %d bytes",
-		                   LD_NAME_MAX);
+	if (!ld_name_valid(a.name, &why))
+		return usage_error(c, "--name: %s", why);
 	if (a.level != NULL) {
 		size_t ll = strlen(a.level);
 		if (ll == 0 || ll > 32 || strspn(a.level,

@@ -59,21 +59,74 @@ ld_endpoint_valid(const char *ep, const char **why)
 			return false;
 		}
 	}
-	char *end;
-	errno = 0;
-	long port = strtol(colon + 1, &end, 10);
-	if (colon[1] == '\0' || *end != '\0' || errno != 0 || port < 1 ||
-	    port > 65535) {
+	const char *port = colon + 1;
+	size_t nd = strspn(port, "0123456789");
+	long v = nd >= 1 && nd <= 5 && port[nd] == '\0' ? atol(port) : 0;
+	if (v < 1 || v > 65535) {
 		*why = "port must be a number from 1 to 65535";
 		return false;
 	}
 	return true;
 }
 
+bool
+ld_name_valid(const char *name, const char **why)
+{
+	const char *dummy;
+	if (why == NULL)
+		why = &dummy;
+	size_t n = strlen(name);
+	if (n == 0) {
+		*why = "empty";
+		return false;
+	}
+	if (n > LD_NAME_MAX) {
+		*why = "longer than 150 bytes";
+		return false;
+	}
+	if (!ld_text_valid(name, n) || strpbrk(name, "\r\n\t") != NULL) {
+		*why = "not one line of UTF-8 text";
+		return false;
+	}
+	if (strchr(name, ';') != NULL) {
+		*why = "contains ';'";
+		return false;
+	}
+	if (name[0] == ' ' || name[n - 1] == ' ') {
+		*why = "starts or ends with a blank";
+		return false;
+	}
+	return true;
+}
+
+/* Keys of the config; each may be given once. */
+static const char *const known_keys[] = {
+    "node.id",           "node.name",         "node.level",
+    "node.listen",       "node.parent",       "link.batch_records",
+    "link.batch_bytes",  "link.credit",       "link.ping_ms",
+    "link.dead_ms",      "link.reconnect_max_ms", "store.map_size_mb",
+    "log.level",         NULL,
+};
+
 struct load_ctx {
 	struct ld_config *c;
+	FILE *f;
+	int line;        /* the line inih is handling */
 	char reason[512];
+	int reason_line; /* the line `reason` is about */
+	unsigned seen;   /* bit per known_keys entry */
 };
+
+/* inih reads through this, so the handler knows its line number. */
+static char *
+read_line(char *str, int num, void *stream)
+{
+	struct load_ctx *x = stream;
+	char *r = fgets(str, num, x->f);
+	if (r != NULL)
+		x->line++;
+	return r;
+}
 
 static int
 set_uint(const char *value, unsigned min, unsigned max, unsigned *out,
@@ -120,6 +173,24 @@ on_key(void *user, const char *section, const char *key, const char *value)
 	int ok;
 	const char *why;
 
+	char full[64];
+	snprintf(full, sizeof(full), "%s.%s", section, key);
+	for (int i = 0; known_keys[i] != NULL; i++) {
+		if (strcmp(known_keys[i], full) != 0)
+			continue;
+		if (x->seen & (1u << i)) {
+			if (x->reason[0] == '\0') {
+				snprintf(x->reason, sizeof(x->reason),
+				         "%s: given twice (or continued on an "
+				         "indented line)",
+				         key);
+				x->reason_line = x->line;
+			}
+			return 0;
+		}
+		x->seen |= 1u << i;
+	}
+
 #define KEY(s, k) (strcmp(section, s) == 0 && strcmp(key, k) == 0)
 	if (KEY("node", "id")) {
 		if (!ld_path_valid(value, &why)) {
@@ -129,7 +200,12 @@ on_key(void *user, const char *section, const char *key, const char *value)
 			ok = copy_str(value, c->id, sizeof(c->id), r, rl);
 		}
 	} else if (KEY("node", "name")) {
-		ok = copy_str(value, c->name, sizeof(c->name), r, rl);
+		if (!ld_name_valid(value, &why)) {
+			snprintf(r, rl, "%s", why);
+			ok = 0;
+		} else {
+			ok = copy_str(value, c->name, sizeof(c->name), r, rl);
+		}
 	} else if (KEY("node", "level")) {
 		ok = copy_str(value, c->level, sizeof(c->level), r, rl);
 	} else if (KEY("node", "listen") || KEY("node", "parent")) {
@@ -162,15 +238,19 @@ on_key(void *user, const char *section, const char *key, const char *value)
 		if (!ok)
 			snprintf(r, rl, "must be error, warn, info or debug");
 	} else {
-		if (x->reason[0] == '\0')
+		if (x->reason[0] == '\0') {
 			snprintf(x->reason, sizeof(x->reason),
 			         "unknown key '%s' in section [%s]", key,
 			         section);
+			x->reason_line = x->line;
+		}
 		return 0;
 	}
 #undef KEY
-	if (!ok && x->reason[0] == '\0')
+	if (!ok && x->reason[0] == '\0') {
 		snprintf(x->reason, sizeof(x->reason), "%s: %s", key, r);
+		x->reason_line = x->line;
+	}
 	return ok;
 }
 
@@ -196,17 +276,19 @@ ld_config_load(const char *dir, struct ld_config *c, char *err, size_t errlen)
 		         file, strerror(errno));
 		return -1;
 	}
-	struct load_ctx x = {.c = c};
-	int line = ini_parse_file(f, on_key, &x);
+	struct load_ctx x = {.c = c, .f = f};
+	int line = ini_parse_stream(read_line, &x, on_key, &x);
 	fclose(f);
 	if (line != 0) {
 		if (line < 0)
 			snprintf(err, errlen, "%s: cannot read", file);
-		else if (x.reason[0] != '\0')
+		else if (x.reason[0] != '\0' && x.reason_line == line)
 			snprintf(err, errlen, "%s:%d: %s", file, line, x.reason);
 		else
 			snprintf(err, errlen, "%s:%d: not a 'key = value' line "
-			         "or [section]", file, line);
+			         "or a [section] header (or longer than 199 "
+			         "bytes)",
+			         file, line);
 		return -1;
 	}
 	if (c->id[0] == '\0') {
@@ -238,8 +320,13 @@ line_safe(const char *s)
 int
 ld_config_write(const struct ld_config *c, char *err, size_t errlen)
 {
-	if (!line_safe(c->name) || !line_safe(c->level)) {
-		snprintf(err, errlen, "name and level must be one line");
+	const char *why;
+	if (!ld_name_valid(c->name, &why)) {
+		snprintf(err, errlen, "name: %s", why);
+		return -1;
+	}
+	if (!line_safe(c->level) || strchr(c->level, ';') != NULL) {
+		snprintf(err, errlen, "level must be one word");
 		return -1;
 	}
 	char file[4200], tmp[4300];

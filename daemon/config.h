@@ -9,8 +9,9 @@
 #include "path.h"
 
 #define LD_CONFIG_FILE "liandong.conf"
-#define LD_ENDPOINT_MAX 256
-#define LD_NAME_MAX 256
+/* Config lines must fit inih's 200-byte line buffer. */
+#define LD_ENDPOINT_MAX 160
+#define LD_NAME_MAX 150
 
 struct ld_config {
 	char dir[4096];                 /* absolute data directory */
@@ -42,5 +43,10 @@ int ld_config_write(const struct ld_config *c, char *err, size_t errlen);
 
 /* True if `ep` is tcp://HOST:PORT or ipc://PATH; *why says what is wrong. */
 bool ld_endpoint_valid(const char *ep, const char **why);
+
+/* True if `name` can be a node's display name: one line of UTF-8 text of
+ * at most LD_NAME_MAX bytes, without ';' (which starts an INI comment) or
+ * blanks at either end. */
+bool ld_name_valid(const char *name, const char **why);
 
 #endif

@@ -48,10 +48,10 @@ void
 ld_link_on_ack(struct ld_peer *p, uint64_t seq, uint32_t credit, bool rewind,
                int64_t now)
 {
-	if (credit > 0)
-		p->credit = credit > LD_CREDIT_MAX ? LD_CREDIT_MAX : credit;
 	if (seq > p->out_sent) /* acknowledges what we never sent: ignore */
 		return;
+	if (credit > 0)
+		p->credit = credit > LD_CREDIT_MAX ? LD_CREDIT_MAX : credit;
 	if (seq > p->out_acked) {
 		p->out_acked = seq;
 		p->last_ack_ms = now;

@@ -104,6 +104,9 @@ ld_id_owner_len(const char *id)
 			return 0;
 	if (nd > 1 && d[0] == '0')
 		return 0;
+	/* The counter is a uint64. */
+	if (nd == 20 && strcmp(d, "18446744073709551615") > 0)
+		return 0;
 	size_t ol = (size_t)(colon - id);
 	return ld_path_valid_n(id, ol, NULL) ? ol : 0;
 }

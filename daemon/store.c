@@ -21,6 +21,7 @@ struct ld_store {
 	char path[LD_PATH_MAX + 1];
 	MDB_txn *rtxn;  /* cached read transaction, reset between uses */
 	bool rtxn_busy;
+	int nreaders;   /* read transactions open now */
 };
 
 /* ---- big-endian helpers ---- */
@@ -282,11 +283,14 @@ ld_store_env(struct ld_store *st)
 static int
 grow(struct ld_store *st)
 {
+	/* LMDB may only resize the map while this process has no
+	 * transaction open: with a reader open, the write fails instead. */
+	if (st->nreaders > 0)
+		return MDB_MAP_FULL;
 	MDB_envinfo info;
 	int rc = mdb_env_info(st->env, &info);
 	if (rc != 0)
 		return rc;
-	/* The cached read transaction must not be live while resizing. */
 	if (st->rtxn != NULL) {
 		mdb_txn_abort(st->rtxn);
 		st->rtxn = NULL;
@@ -327,6 +331,8 @@ ld_store_write(struct ld_store *st, ld_store_write_fn fn, void *arg)
 				return rc;
 			continue;
 		}
+		/* (grow() refuses while a reader is open: the caller gets
+		 * MDB_MAP_FULL and nothing is written.) */
 		if (rc == 0)
 			st->head = t.next_seq - 1;
 		return rc;
@@ -343,6 +349,7 @@ ld_store_read_begin(struct ld_store *st, struct ld_txn *t)
 		rc = mdb_txn_renew(st->rtxn);
 		if (rc == 0) {
 			st->rtxn_busy = true;
+			st->nreaders++;
 			t->txn = st->rtxn;
 			return 0;
 		}
@@ -355,11 +362,14 @@ ld_store_read_begin(struct ld_store *st, struct ld_txn *t)
 			return rc;
 		rc = mdb_txn_begin(st->env, NULL, MDB_RDONLY, &t->txn);
 	}
-	if (rc == 0 && st->rtxn == NULL) {
+	if (rc != 0)
+		return rc;
+	st->nreaders++;
+	if (st->rtxn == NULL) {
 		st->rtxn = t->txn;
 		st->rtxn_busy = true;
 	}
-	return rc;
+	return 0;
 }
 
 void
@@ -367,6 +377,7 @@ ld_store_read_end(struct ld_txn *t)
 {
 	if (t->txn == NULL)
 		return;
+	t->st->nreaders--;
 	if (t->txn == t->st->rtxn) {
 		mdb_txn_reset(t->txn);
 		t->st->rtxn_busy = false;

@@ -69,7 +69,9 @@ MDB_env *ld_store_env(struct ld_store *st);
 /* Run fn(txn, arg) in one write transaction and commit it. If the map is
  * full, the transaction is aborted, the map grown and fn run again from the
  * start, so fn must touch nothing outside the transaction that it cannot
- * redo. Returns fn's error, or the commit's. */
+ * redo. The map cannot grow while a read transaction of this store is
+ * open: then a write that needs more room fails with MDB_MAP_FULL and
+ * nothing is written. Returns fn's error, or the commit's. */
 typedef int (*ld_store_write_fn)(struct ld_txn *t, void *arg);
 int ld_store_write(struct ld_store *st, ld_store_write_fn fn, void *arg);
 

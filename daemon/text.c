@@ -110,7 +110,9 @@ ld_text_parse_number(const char *s, double *out)
 	char *end = NULL;
 	errno = 0;
 	double v = strtod(s, &end);
-	if (errno != 0 || end == s || *end != '\0' || !isfinite(v))
+	/* ERANGE on underflow (1e-310) still gives a usable number. */
+	if ((errno != 0 && fabs(v) >= 1.0) || end == s || *end != '\0' ||
+	    !isfinite(v))
 		return false;
 	*out = v;
 	return true;

@@ -1,0 +1,381 @@
+/* check_link.c — link cursor, credit, ack, timeout and back-off rules. */
+#include <check.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "link.h"
+
+static struct ld_peer peer;
+
+/* A peer with a session up, resuming our log after `resume`. */
+static struct ld_peer *
+up(uint64_t resume, unsigned credit, int64_t now)
+{
+	memset(&peer, 0, sizeof(peer));
+	strcpy(peer.path, "530000/530300");
+	ld_link_session_up(&peer, 0x1234, resume, credit, now);
+	return &peer;
+}
+
+START_TEST(test_batch_verdict)
+{
+	/* Cursor 10: we applied the peer's log up to 10. */
+	ck_assert_int_eq(ld_link_batch_verdict(10, 10, 11), LD_BATCH_APPLY);
+	ck_assert_int_eq(ld_link_batch_verdict(10, 10, 500), LD_BATCH_APPLY);
+	ck_assert_int_eq(ld_link_batch_verdict(10, 5, 15), LD_BATCH_APPLY);
+	ck_assert_int_eq(ld_link_batch_verdict(10, 0, 11), LD_BATCH_APPLY);
+	ck_assert_int_eq(ld_link_batch_verdict(10, 9, 10), LD_BATCH_DUP);
+	ck_assert_int_eq(ld_link_batch_verdict(10, 0, 10), LD_BATCH_DUP);
+	ck_assert_int_eq(ld_link_batch_verdict(10, 10, 10), LD_BATCH_DUP);
+	ck_assert_int_eq(ld_link_batch_verdict(10, 3, 3), LD_BATCH_DUP);
+	ck_assert_int_eq(ld_link_batch_verdict(10, 11, 12), LD_BATCH_GAP);
+	ck_assert_int_eq(ld_link_batch_verdict(10, 11, 11), LD_BATCH_GAP);
+	ck_assert_int_eq(ld_link_batch_verdict(10, 20, 30), LD_BATCH_GAP);
+	ck_assert_int_eq(ld_link_batch_verdict(10, 12, 11), LD_BATCH_BAD);
+	ck_assert_int_eq(ld_link_batch_verdict(10, 10, 9), LD_BATCH_BAD);
+	ck_assert_int_eq(ld_link_batch_verdict(10, 5, 4), LD_BATCH_BAD);
+	/* A fresh cursor. */
+	ck_assert_int_eq(ld_link_batch_verdict(0, 0, 1), LD_BATCH_APPLY);
+	ck_assert_int_eq(ld_link_batch_verdict(0, 0, 0), LD_BATCH_DUP);
+	ck_assert_int_eq(ld_link_batch_verdict(0, 1, 2), LD_BATCH_GAP);
+	/* At the top of the range. */
+	ck_assert_int_eq(
+	    ld_link_batch_verdict(UINT64_MAX - 1, UINT64_MAX - 1, UINT64_MAX),
+	    LD_BATCH_APPLY);
+	ck_assert_int_eq(
+	    ld_link_batch_verdict(UINT64_MAX, UINT64_MAX - 1, UINT64_MAX),
+	    LD_BATCH_DUP);
+	ck_assert_int_eq(ld_link_batch_verdict(0, UINT64_MAX, 0), LD_BATCH_BAD);
+}
+END_TEST
+
+START_TEST(test_session_up_down)
+{
+	struct ld_peer *p = up(0, 8, 1000);
+	/* Leave traces of an older session, then start a new one. */
+	ld_link_sent(p, 5, 1001);
+	ld_link_sent(p, 9, 1002);
+	p->backoff_ms = 3200;
+	p->rewind_asked = 4;
+	strcpy(p->last_error, "old trouble");
+	ld_link_session_up(p, 0xabcd, 42, 4, 5000);
+	ck_assert_int_eq(p->state, LD_PEER_UP);
+	ck_assert_uint_eq(p->session, 0xabcd);
+	ck_assert_uint_eq(p->out_acked, 42);
+	ck_assert_uint_eq(p->out_sent, 42);
+	ck_assert_uint_eq(p->ninflight, 0);
+	ck_assert_uint_eq(p->credit, 4);
+	ck_assert_uint_eq(p->rewind_asked, 0);
+	ck_assert_uint_eq(p->backoff_ms, 0);
+	ck_assert_str_eq(p->last_error, "");
+	ck_assert_int_eq(p->last_recv_ms, 5000);
+	ck_assert_int_eq(p->last_ack_ms, 5000);
+	ck_assert_str_eq(p->path, "530000/530300"); /* identity untouched */
+
+	/* Credit is at least 1 and at most LD_CREDIT_MAX. */
+	ld_link_session_up(p, 1, 0, 0, 0);
+	ck_assert_uint_eq(p->credit, 1);
+	ld_link_session_up(p, 1, 0, LD_CREDIT_MAX, 0);
+	ck_assert_uint_eq(p->credit, LD_CREDIT_MAX);
+	ld_link_session_up(p, 1, 0, 1000, 0);
+	ck_assert_uint_eq(p->credit, LD_CREDIT_MAX);
+
+	ld_link_sent(p, 3, 10);
+	ld_link_session_down(p, "peer dead (no ping for 10 s)");
+	ck_assert_int_eq(p->state, LD_PEER_DOWN);
+	ck_assert_uint_eq(p->session, 0);
+	ck_assert_uint_eq(p->ninflight, 0);
+	ck_assert_str_eq(p->last_error, "peer dead (no ping for 10 s)");
+	ck_assert(!ld_link_can_send(p, 100));
+	/* Without a reason the last one is kept. */
+	ld_link_session_down(p, NULL);
+	ck_assert_str_eq(p->last_error, "peer dead (no ping for 10 s)");
+	/* A very long reason is cut, not overflowed. */
+	char longwhy[1000];
+	memset(longwhy, 'w', sizeof(longwhy) - 1);
+	longwhy[sizeof(longwhy) - 1] = '\0';
+	ld_link_session_down(p, longwhy);
+	ck_assert_uint_eq(strlen(p->last_error), sizeof(p->last_error) - 1);
+}
+END_TEST
+
+START_TEST(test_ack_partial)
+{
+	struct ld_peer *p = up(0, 8, 0);
+	ld_link_sent(p, 10, 1);
+	ld_link_sent(p, 20, 2);
+	ld_link_sent(p, 30, 3);
+	ck_assert_uint_eq(p->ninflight, 3);
+	ck_assert_uint_eq(p->out_sent, 30);
+
+	/* Acking 20 frees exactly the first two batches. */
+	ld_link_on_ack(p, 20, 0, false, 100);
+	ck_assert_uint_eq(p->out_acked, 20);
+	ck_assert_uint_eq(p->ninflight, 1);
+	ck_assert_uint_eq(p->inflight[0], 30);
+	ck_assert_uint_eq(p->out_sent, 30);
+	ck_assert_int_eq(p->last_ack_ms, 100);
+
+	/* A late, older ack changes nothing. */
+	ld_link_on_ack(p, 10, 0, false, 200);
+	ck_assert_uint_eq(p->out_acked, 20);
+	ck_assert_uint_eq(p->ninflight, 1);
+	ck_assert_int_eq(p->last_ack_ms, 100);
+
+	ld_link_on_ack(p, 30, 0, false, 300);
+	ck_assert_uint_eq(p->out_acked, 30);
+	ck_assert_uint_eq(p->ninflight, 0);
+}
+END_TEST
+
+START_TEST(test_ack_inside_batch)
+{
+	struct ld_peer *p = up(100, 8, 0);
+	ld_link_sent(p, 110, 1);
+	ld_link_sent(p, 120, 2);
+	/* An ack that ends inside the second batch frees only the first. */
+	ld_link_on_ack(p, 115, 0, false, 10);
+	ck_assert_uint_eq(p->out_acked, 115);
+	ck_assert_uint_eq(p->ninflight, 1);
+	ck_assert_uint_eq(p->inflight[0], 120);
+	/* An ack below the first in-flight batch frees nothing. */
+	p = up(100, 8, 0);
+	ld_link_sent(p, 110, 1);
+	ld_link_on_ack(p, 105, 0, false, 10);
+	ck_assert_uint_eq(p->ninflight, 1);
+	ck_assert_uint_eq(p->out_acked, 105);
+}
+END_TEST
+
+START_TEST(test_ack_beyond_sent_ignored)
+{
+	struct ld_peer *p = up(0, 8, 0);
+	ld_link_sent(p, 10, 1);
+	ld_link_on_ack(p, 11, 0, false, 50);
+	ck_assert_uint_eq(p->out_acked, 0);
+	ck_assert_uint_eq(p->ninflight, 1);
+	ck_assert_uint_eq(p->out_sent, 10);
+	ck_assert_int_eq(p->last_ack_ms, 1);
+	/* Not even as a rewind. */
+	ld_link_on_ack(p, 1000, 0, true, 60);
+	ck_assert_uint_eq(p->out_sent, 10);
+	ck_assert_uint_eq(p->out_acked, 0);
+	ck_assert_uint_eq(p->ninflight, 1);
+	/* The real ack still works afterwards. */
+	ld_link_on_ack(p, 10, 0, false, 70);
+	ck_assert_uint_eq(p->out_acked, 10);
+	ck_assert_uint_eq(p->ninflight, 0);
+}
+END_TEST
+
+START_TEST(test_ack_rewind)
+{
+	struct ld_peer *p = up(0, 8, 0);
+	ld_link_sent(p, 10, 1);
+	ld_link_sent(p, 20, 2);
+	ld_link_sent(p, 30, 3);
+	/* The receiver saw a gap after 10: resend from there. */
+	ld_link_on_ack(p, 10, 0, true, 100);
+	ck_assert_uint_eq(p->out_acked, 10);
+	ck_assert_uint_eq(p->out_sent, 10);
+	ck_assert_uint_eq(p->ninflight, 0);
+	ck_assert_int_eq(p->last_ack_ms, 100);
+	ck_assert(ld_link_can_send(p, 30));
+
+	/* A rewind below what was acknowledged never goes behind the ack. */
+	p = up(0, 8, 0);
+	ld_link_sent(p, 10, 1);
+	ld_link_sent(p, 20, 2);
+	ld_link_on_ack(p, 20, 0, false, 5);
+	ld_link_sent(p, 30, 6);
+	ld_link_on_ack(p, 15, 0, true, 7);
+	ck_assert_uint_eq(p->out_acked, 20);
+	ck_assert_uint_eq(p->out_sent, 20);
+	ck_assert_uint_eq(p->ninflight, 0);
+}
+END_TEST
+
+START_TEST(test_ack_credit)
+{
+	struct ld_peer *p = up(0, 8, 0);
+	ld_link_on_ack(p, 0, 3, false, 1);
+	ck_assert_uint_eq(p->credit, 3);
+	ld_link_on_ack(p, 0, 0, false, 2); /* 0 = unchanged */
+	ck_assert_uint_eq(p->credit, 3);
+	ld_link_on_ack(p, 0, LD_CREDIT_MAX + 1, false, 3);
+	ck_assert_uint_eq(p->credit, LD_CREDIT_MAX);
+	ld_link_on_ack(p, 0, UINT32_MAX, false, 4);
+	ck_assert_uint_eq(p->credit, LD_CREDIT_MAX);
+	ld_link_on_ack(p, 0, 1, false, 5);
+	ck_assert_uint_eq(p->credit, 1);
+
+	/* Filling the in-flight table to LD_CREDIT_MAX stays in bounds. */
+	p = up(0, 1000, 0);
+	uint64_t seq = 0;
+	while (ld_link_can_send(p, 1000000))
+		ld_link_sent(p, ++seq, 1);
+	ck_assert_uint_eq(seq, LD_CREDIT_MAX);
+	ck_assert_uint_eq(p->ninflight, LD_CREDIT_MAX);
+	ld_link_on_ack(p, LD_CREDIT_MAX, 0, false, 2);
+	ck_assert_uint_eq(p->ninflight, 0);
+}
+END_TEST
+
+START_TEST(test_can_send)
+{
+	struct ld_peer *p = up(0, 2, 0);
+	ck_assert(!ld_link_can_send(p, 0)); /* nothing to send */
+	ck_assert(ld_link_can_send(p, 1));
+	ld_link_sent(p, 1, 1);
+	ck_assert(!ld_link_can_send(p, 1)); /* head reached */
+	ck_assert(ld_link_can_send(p, 50));
+	ld_link_sent(p, 50, 2);
+	ck_assert(!ld_link_can_send(p, 100)); /* credit 2 used up */
+	ld_link_on_ack(p, 1, 0, false, 3);
+	ck_assert(ld_link_can_send(p, 100));
+	/* More credit from the receiver opens the window. */
+	ld_link_sent(p, 60, 4);
+	ck_assert(!ld_link_can_send(p, 100));
+	ld_link_on_ack(p, 1, 4, false, 5);
+	ck_assert(ld_link_can_send(p, 100));
+	/* Only while the session is up. */
+	p->state = LD_PEER_HELLO_SENT;
+	ck_assert(!ld_link_can_send(p, 100));
+	p->state = LD_PEER_REJECTED;
+	ck_assert(!ld_link_can_send(p, 100));
+
+	/* Resumed past everything: nothing to send until the head moves. */
+	p = up(500, 8, 0);
+	ck_assert(!ld_link_can_send(p, 500));
+	ck_assert(ld_link_can_send(p, 501));
+}
+END_TEST
+
+START_TEST(test_sent)
+{
+	struct ld_peer *p = up(0, 8, 0);
+	ld_link_sent(p, 7, 1234);
+	ck_assert_uint_eq(p->out_sent, 7);
+	ck_assert_uint_eq(p->ninflight, 1);
+	ck_assert_uint_eq(p->inflight[0], 7);
+	ck_assert_int_eq(p->last_send_ms, 1234);
+	/* The ack clock starts with the first batch in flight... */
+	ck_assert_int_eq(p->last_ack_ms, 1234);
+	/* ...and is not pushed back by later ones. */
+	ld_link_sent(p, 9, 2000);
+	ck_assert_int_eq(p->last_ack_ms, 1234);
+	ck_assert_int_eq(p->last_send_ms, 2000);
+}
+END_TEST
+
+START_TEST(test_ack_timeout)
+{
+	const int64_t T = 5000;
+	struct ld_peer *p = up(0, 8, 0);
+	/* Nothing in flight: no timeout, however long. */
+	ck_assert(!ld_link_ack_timeout(p, 1000000, T));
+
+	ld_link_sent(p, 10, 1000);
+	ld_link_sent(p, 20, 1100);
+	ck_assert(!ld_link_ack_timeout(p, 1000 + T - 1, T));
+	ck_assert_uint_eq(p->ninflight, 2);
+
+	/* An ack moves the clock. */
+	ld_link_on_ack(p, 10, 0, false, 3000);
+	ck_assert(!ld_link_ack_timeout(p, 3000 + T - 1, T));
+	ck_assert(ld_link_ack_timeout(p, 3000 + T, T));
+	ck_assert_uint_eq(p->out_sent, 10); /* resend after the last ack */
+	ck_assert_uint_eq(p->out_acked, 10);
+	ck_assert_uint_eq(p->ninflight, 0);
+	ck_assert(ld_link_can_send(p, 20));
+	/* Once rewound, nothing is in flight: no second timeout. */
+	ck_assert(!ld_link_ack_timeout(p, 3000 + 3 * T, T));
+
+	/* Not while the session is down. */
+	p = up(0, 8, 0);
+	ld_link_sent(p, 10, 0);
+	p->state = LD_PEER_DOWN;
+	ck_assert(!ld_link_ack_timeout(p, 10 * T, T));
+}
+END_TEST
+
+START_TEST(test_resume_point)
+{
+	const uint64_t E = 0x1122334455667788ULL;
+	ck_assert_uint_eq(ld_link_resume_point(E, 100, E, 50), 50);
+	ck_assert_uint_eq(ld_link_resume_point(E, 100, E, 100), 100);
+	ck_assert_uint_eq(ld_link_resume_point(E, 100, E, 0), 0);
+	/* Another epoch (restored from backup, or re-initialised): full
+	 * resync. */
+	ck_assert_uint_eq(ld_link_resume_point(E, 100, E + 1, 50), 0);
+	ck_assert_uint_eq(ld_link_resume_point(E, 100, 0, 50), 0);
+	/* Past our head: the peer saw a log we no longer have. */
+	ck_assert_uint_eq(ld_link_resume_point(E, 100, E, 101), 0);
+	ck_assert_uint_eq(ld_link_resume_point(E, 0, E, 1), 0);
+}
+END_TEST
+
+START_TEST(test_backoff)
+{
+	memset(&peer, 0, sizeof(peer));
+	static const unsigned want[] = {100,  200,  400,  800, 1600,
+	                                3200, 5000, 5000, 5000};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		int64_t now = 10000 + (int64_t)i * 10;
+		ld_link_backoff(&peer, now, 5000);
+		ck_assert_uint_eq(peer.backoff_ms, want[i]);
+		ck_assert_int_eq(peer.next_hello_ms, now + want[i]);
+	}
+	/* A session that came up resets the back-off. */
+	ld_link_session_up(&peer, 1, 0, 8, 20000);
+	ld_link_backoff(&peer, 30000, 5000);
+	ck_assert_uint_eq(peer.backoff_ms, 100);
+	ck_assert_int_eq(peer.next_hello_ms, 30100);
+
+	/* A cap that is not a power-of-two multiple of 100 is still hit. */
+	memset(&peer, 0, sizeof(peer));
+	static const unsigned want2[] = {100, 200, 300, 300};
+	for (size_t i = 0; i < 4; i++) {
+		ld_link_backoff(&peer, 0, 300);
+		ck_assert_uint_eq(peer.backoff_ms, want2[i]);
+	}
+	/* A large cap does not overflow. */
+	memset(&peer, 0, sizeof(peer));
+	for (int i = 0; i < 64; i++)
+		ld_link_backoff(&peer, 0, 3600000);
+	ck_assert_uint_eq(peer.backoff_ms, 3600000);
+}
+END_TEST
+
+static Suite *
+link_suite(void)
+{
+	Suite *s = suite_create("link");
+	TCase *tc = tcase_create("core");
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_batch_verdict);
+	tcase_add_test(tc, test_session_up_down);
+	tcase_add_test(tc, test_ack_partial);
+	tcase_add_test(tc, test_ack_inside_batch);
+	tcase_add_test(tc, test_ack_beyond_sent_ignored);
+	tcase_add_test(tc, test_ack_rewind);
+	tcase_add_test(tc, test_ack_credit);
+	tcase_add_test(tc, test_can_send);
+	tcase_add_test(tc, test_sent);
+	tcase_add_test(tc, test_ack_timeout);
+	tcase_add_test(tc, test_resume_point);
+	tcase_add_test(tc, test_backoff);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(link_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+}
