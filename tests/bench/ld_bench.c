@@ -36,7 +36,9 @@ struct node {
 	int port;
 	pid_t pid;
 	struct ld_client *cl;
-	long hwm_kb; /* peak RSS over this node's lifetimes */
+	long hwm_kb;  /* peak RSS over this node's lifetimes */
+	long anon_kb; /* largest anonymous RSS seen at a stop */
+	long file_kb; /* largest file-backed RSS (the LMDB map) at a stop */
 };
 
 static char root[256];
@@ -146,18 +148,20 @@ node_start(struct node *n)
 	die("%s did not start: %s (see %s)", n->id, err, logf);
 }
 
-/* Peak RSS of a running node, from /proc. */
+/* A "Name: N kB" line of /proc/PID/status. */
 static long
-peak_kb(pid_t pid)
+status_kb(pid_t pid, const char *name)
 {
 	char f[64], line[256];
 	snprintf(f, sizeof(f), "/proc/%d/status", (int)pid);
+	size_t nl = strlen(name);
 	FILE *fp = fopen(f, "r");
 	long kb = 0;
 	if (fp == NULL)
 		return 0;
 	while (fgets(line, sizeof(line), fp))
-		if (sscanf(line, "VmHWM: %ld kB", &kb) == 1)
+		if (strncmp(line, name, nl) == 0 && line[nl] == ':' &&
+		    sscanf(line + nl + 1, "%ld", &kb) == 1)
 			break;
 	fclose(fp);
 	return kb;
@@ -168,9 +172,15 @@ node_stop(struct node *n)
 {
 	if (n->pid <= 0)
 		return;
-	long kb = peak_kb(n->pid);
+	long kb = status_kb(n->pid, "VmHWM");
 	if (kb > n->hwm_kb)
 		n->hwm_kb = kb;
+	kb = status_kb(n->pid, "RssAnon");
+	if (kb > n->anon_kb)
+		n->anon_kb = kb;
+	kb = status_kb(n->pid, "RssFile");
+	if (kb > n->file_kb)
+		n->file_kb = kb;
 	ld_client_close(&n->cl);
 	kill(n->pid, SIGTERM);
 	int st;
@@ -298,6 +308,10 @@ static struct node P = {.id = P_ID, .name = "云南省政协", .sub = "p"};
 static struct node C = {.id = C_ID, .name = "曲靖市政协", .sub = "c"};
 static struct node X = {.id = X_ID, .name = "富源县政协", .sub = "x"};
 
+static void wait_for(struct node *n, const char *id, int timeout_ms);
+
+/* Three new nodes, started, their links up: the county holds the
+ * province's and the city's node records. */
 static void
 fresh(int round)
 {
@@ -307,6 +321,8 @@ fresh(int round)
 	node_start(&P);
 	node_start(&C);
 	node_start(&X);
+	wait_for(&X, P_ID ":0", 10000);
+	wait_for(&X, C_ID ":0", 10000);
 }
 
 static void
@@ -387,9 +403,6 @@ main(int argc, char **argv)
 	/* 1. End to end: written at the province until the county has all. */
 	char last[LD_ID_MAX + 1];
 	fresh(1);
-	/* The county starts with the three offices' node records. */
-	wait_for(&X, P_ID ":0", 10000);
-	wait_for(&X, C_ID ":0", 10000);
 	uint64_t base = count(&X);
 	double t0 = now_s();
 	write_many(&P, n, last);
@@ -440,6 +453,8 @@ main(int argc, char **argv)
 			die("add refused: %s", resp->error);
 		wait_for(&X, resp->id, 30000);
 		lat[i] = (now_s() - a) * 1000;
+		if (lat[i] > 20)
+			printf("            record %ld took %.1f ms\n", i, lat[i]);
 		ld__response__free_unpacked(resp, NULL);
 	}
 	qsort(lat, (size_t)nlat, sizeof(double), cmp_double);
@@ -452,6 +467,11 @@ main(int argc, char **argv)
 	printf("peak RSS:   province %.1f MiB, city %.1f MiB, county %.1f MiB "
 	       "(VmHWM, largest over the three runs)\n",
 	       P.hwm_kb / 1024.0, C.hwm_kb / 1024.0, X.hwm_kb / 1024.0);
+	printf("            at the end of a run: anonymous (heap, buffers) "
+	       "%.1f / %.1f / %.1f MiB, file-backed (LMDB map pages) %.1f / "
+	       "%.1f / %.1f MiB\n",
+	       P.anon_kb / 1024.0, C.anon_kb / 1024.0, X.anon_kb / 1024.0,
+	       P.file_kb / 1024.0, C.file_kb / 1024.0, X.file_kb / 1024.0);
 	printf("record:     %.0f bytes encoded on average\n",
 	       rec_count ? (double)rec_bytes_total / rec_count : 0.0);
 	char cmd[600];
