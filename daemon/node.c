@@ -594,6 +594,66 @@ stream_all(struct ld_node *n)
 	ld_store_read_end(&t);
 }
 
+/* What the parent knows of records this node owns (Welcome). */
+struct self_floor {
+	struct ld_node *n;
+	uint64_t counter;      /* ids up to this are taken */
+	uint64_t node_version; /* our NODE record is at least this */
+	bool fresh;            /* first Welcome since our store was made */
+};
+
+/* Make sure the node's own NODE record says what the config says, at a
+ * version above any the parent holds, and that the id counter is above
+ * any id the parent holds. */
+static int
+put_self(struct ld_txn *t, void *arg)
+{
+	struct self_floor *fl = arg;
+	struct ld_node *n = fl->n;
+	ld_store_raise_counter(t, fl->counter);
+	char id[LD_ID_MAX + 1];
+	ld_id_format(id, sizeof(id), n->cfg.id, 0);
+	struct ld_val v;
+	uint64_t version = 0;
+	int rc = ld_store_get(t, id, &v, &version);
+	if (rc == 0) {
+		Ld__Record *old = ld_record_unpack(v.p, v.n);
+		bool same = old != NULL && old->body_case ==
+		                               LD__RECORD__BODY_NODE &&
+		            strcmp(old->node->name, n->cfg.name) == 0 &&
+		            strcmp(old->node->level, n->cfg.level) == 0;
+		if (old != NULL)
+			ld__record__free_unpacked(old, NULL);
+		/* Equal versions are the record we sent, unless our store is
+		 * new and this is its first handshake: then the parent's is
+		 * from an older life of this node, maybe with another name. */
+		if (same && (version > fl->node_version ||
+		             (version == fl->node_version && !fl->fresh)))
+			return 0;
+	} else if (rc != MDB_NOTFOUND) {
+		return rc;
+	}
+	if (version < fl->node_version)
+		version = fl->node_version;
+	Ld__Node body = LD__NODE__INIT;
+	body.path = n->cfg.id;
+	body.level = n->cfg.level;
+	body.name = n->cfg.name;
+	body.region = (char *)ld_path_last(n->cfg.id);
+	char *scope[1] = {n->cfg.id};
+	Ld__Record r = LD__RECORD__INIT;
+	r.id = id;
+	r.kind = LD__KIND__KIND_NODE;
+	r.owner = n->cfg.id;
+	r.version = version + 1;
+	r.n_scope = 1;
+	r.scope = scope;
+	r.updated_at = ld_wall_ms();
+	r.body_case = LD__RECORD__BODY_NODE;
+	r.node = &body;
+	return ld_store_put(t, &r);
+}
+
 /* ---------------------------------------------------------------- link frames */
 
 static void
@@ -664,6 +724,17 @@ on_hello(struct ld_node *n, const char *rid, const Ld__Hello *h)
 	snprintf(p->name, sizeof(p->name), "%s", h->name);
 
 	Ld__Welcome wl = LD__WELCOME__INIT;
+	struct ld_txn t;
+	if (ld_store_read_begin(n->st, &t) == 0) {
+		char nid[LD_ID_MAX + 1];
+		ld_id_format(nid, sizeof(nid), p->path, 0);
+		struct ld_val v;
+		if (ld_store_get(&t, nid, &v, &wl.node_version) != 0)
+			wl.node_version = 0;
+		if (ld_store_max_counter(&t, p->path, &wl.owned_counter) != 0)
+			wl.owned_counter = 0;
+		ld_store_read_end(&t);
+	}
 	wl.protocol = LD_PROTOCOL;
 	wl.path = n->cfg.id;
 	wl.session = h->session;
@@ -737,6 +808,15 @@ on_welcome(struct ld_node *n, const Ld__Welcome *w)
 		p->in_seq = 0;
 		p->in_dirty = true;
 	}
+	/* Never reuse an id the parent already holds (our store may be new
+	 * or restored from a backup). */
+	struct self_floor fl = {n, w->owned_counter, w->node_version,
+	                        ld_store_created(n->st) && !n->welcomed};
+	n->welcomed = true;
+	int rc = ld_store_write(n->st, put_self, &fl);
+	if (rc != 0)
+		ld_err("store: raising our id counter: %s",
+		       ld_store_strerror(rc));
 	uint64_t head = ld_store_head(n->st);
 	uint64_t resume = ld_link_resume_point(
 	    ld_store_epoch(n->st), head, w->resume_epoch, w->resume_seq);
@@ -1083,48 +1163,6 @@ link_opts(void *s, const struct ld_config *c)
 	return 0;
 }
 
-/* Make sure the node's own NODE record says what the config says. */
-static int
-put_self(struct ld_txn *t, void *arg)
-{
-	struct ld_node *n = arg;
-	char id[LD_ID_MAX + 1];
-	ld_id_format(id, sizeof(id), n->cfg.id, 0);
-	struct ld_val v;
-	uint64_t version = 0;
-	int rc = ld_store_get(t, id, &v, &version);
-	if (rc == 0) {
-		Ld__Record *old = ld_record_unpack(v.p, v.n);
-		bool same = old != NULL && old->body_case ==
-		                               LD__RECORD__BODY_NODE &&
-		            strcmp(old->node->name, n->cfg.name) == 0 &&
-		            strcmp(old->node->level, n->cfg.level) == 0;
-		if (old != NULL)
-			ld__record__free_unpacked(old, NULL);
-		if (same)
-			return 0;
-	} else if (rc != MDB_NOTFOUND) {
-		return rc;
-	}
-	Ld__Node body = LD__NODE__INIT;
-	body.path = n->cfg.id;
-	body.level = n->cfg.level;
-	body.name = n->cfg.name;
-	body.region = (char *)ld_path_last(n->cfg.id);
-	char *scope[1] = {n->cfg.id};
-	Ld__Record r = LD__RECORD__INIT;
-	r.id = id;
-	r.kind = LD__KIND__KIND_NODE;
-	r.owner = n->cfg.id;
-	r.version = version + 1;
-	r.n_scope = 1;
-	r.scope = scope;
-	r.updated_at = ld_wall_ms();
-	r.body_case = LD__RECORD__BODY_NODE;
-	r.node = &body;
-	return ld_store_put(t, &r);
-}
-
 /* One liandongd per data directory. */
 static int
 take_lock(struct ld_node *n, char *err, size_t errlen)
@@ -1183,7 +1221,8 @@ ld_node_open(const struct ld_config *cfg, struct ld_node **out, char *err,
 		ld_info("store: created %s/store for %s, log epoch %016llx",
 		        cfg->dir, cfg->id,
 		        (unsigned long long)ld_store_epoch(n->st));
-	if ((rc = ld_store_write(n->st, put_self, n)) != 0) {
+	struct self_floor fl = {n, 0, 0, false};
+	if ((rc = ld_store_write(n->st, put_self, &fl)) != 0) {
 		snprintf(err, errlen, "store: writing own node record: %s",
 		         ld_store_strerror(rc));
 		goto fail;

@@ -63,6 +63,7 @@ struct ld_node {
 	char api_endpoint[4200];
 
 	bool has_parent;
+	bool welcomed; /* a Welcome arrived since start */
 	struct ld_peer parent;
 	struct ld_peer **children;
 	size_t nchildren, capchildren;

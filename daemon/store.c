@@ -396,6 +396,15 @@ ld_store_next_counter(struct ld_txn *t)
 	return ++t->counter;
 }
 
+void
+ld_store_raise_counter(struct ld_txn *t, uint64_t at_least)
+{
+	if (t->counter < at_least) {
+		t->counter = at_least;
+		t->counter_dirty = true;
+	}
+}
+
 static int
 id_key(const char *id, MDB_val *k)
 {
@@ -626,6 +635,34 @@ ld_store_get(struct ld_txn *t, const char *id, struct ld_val *rec,
 	rec->p = (const uint8_t *)v.mv_data + 16;
 	rec->n = v.mv_size - 16;
 	return 0;
+}
+
+int
+ld_store_max_counter(struct ld_txn *t, const char *owner, uint64_t *max)
+{
+	*max = 0;
+	char prefix[LD_ID_MAX + 2];
+	int pl = snprintf(prefix, sizeof(prefix), "%s:", owner);
+	if (pl < 0 || (size_t)pl >= sizeof(prefix))
+		return -EINVAL;
+	MDB_cursor *cur;
+	int rc = mdb_cursor_open(t->txn, t->st->records, &cur);
+	if (rc != 0)
+		return rc;
+	MDB_val k = {(size_t)pl, prefix}, v;
+	/* Keys of this owner's records are "<owner>:<digits>\0", together. */
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
+	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		if (k.mv_size <= (size_t)pl ||
+		    memcmp(k.mv_data, prefix, (size_t)pl) != 0)
+			break;
+		const char *d = (const char *)k.mv_data + pl;
+		uint64_t c = strtoull(d, NULL, 10);
+		if (c > *max)
+			*max = c;
+	}
+	mdb_cursor_close(cur);
+	return rc == MDB_NOTFOUND || rc == 0 ? 0 : rc;
 }
 
 uint64_t

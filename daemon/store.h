@@ -83,6 +83,8 @@ void ld_store_read_end(struct ld_txn *t);
 
 /* Hand out the next id counter for a record this node creates. */
 uint64_t ld_store_next_counter(struct ld_txn *t);
+/* Make sure the next counter handed out is above `at_least`. */
+void ld_store_raise_counter(struct ld_txn *t, uint64_t at_least);
 
 /* Write a record this node owns (any version): it gets the next own-log
  * sequence and replaces its previous log entry. */
@@ -112,6 +114,10 @@ int ld_store_cursor_each(struct ld_txn *t, ld_store_cursor_fn fn, void *arg);
 /* The stored encoding of a record and its version; MDB_NOTFOUND if absent. */
 int ld_store_get(struct ld_txn *t, const char *id, struct ld_val *rec,
                  uint64_t *version);
+
+/* The highest id counter among records owned by exactly `owner` (0 if
+ * none). Scans only that owner's records. */
+int ld_store_max_counter(struct ld_txn *t, const char *owner, uint64_t *max);
 
 /* Number of records held (tombstones included). */
 uint64_t ld_store_count(struct ld_txn *t);

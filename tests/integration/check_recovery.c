@@ -7,6 +7,7 @@
 
 #include <check.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -137,6 +138,80 @@ START_TEST(test_city_killed_midstream)
 }
 END_TEST
 
+START_TEST(test_province_killed_midstream)
+{
+	three_levels(slow_link);
+	char last[LD_ID_MAX + 1];
+	th_add_tasks(&P, X_ID, N, last);
+	uint64_t seen = wait_count(&X, 1000, th_ms(60000));
+	th_node_kill(&P);
+	ck_assert_msg(seen >= 1000 && seen < N,
+	              "the county held %llu records when the province was "
+	              "killed: not mid-stream",
+	              (unsigned long long)seen);
+	th_node_start(&P);
+	finish(last);
+}
+END_TEST
+
+/* A county whose data directory is lost and made again with the same id
+ * gets everything addressed to it back, and never reuses an id. */
+START_TEST(test_county_store_lost)
+{
+	three_levels(NULL);
+	char task[LD_ID_MAX + 1], r1[LD_ID_MAX + 1], r2[LD_ID_MAX + 1];
+	snprintf(task, sizeof(task), "%s", th_add_task(&P, X_ID, "任务"));
+	ck_assert(th_wait_record(&X, task, th_ms(10000)));
+	Ld__Result body = LD__RESULT__INIT;
+	body.ref = task;
+	body.summary = "第一次上报";
+	Ld__Record r = LD__RECORD__INIT;
+	r.body_case = LD__RECORD__BODY_RESULT;
+	r.result = &body;
+	snprintf(r1, sizeof(r1), "%s", th_add(&X, &r));
+	ck_assert(th_wait_record(&P, r1, th_ms(10000)));
+
+	ck_assert_int_eq(th_node_stop(&X), 0);
+	char cmd[700];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", X.dir);
+	ck_assert_int_eq(system(cmd), 0);
+	th_node_init(&X, "x", X_ID, "富源县政协（重建）", false, &C, NULL);
+	th_node_start(&X);
+
+	/* The new store has a new epoch: the city sends everything again. */
+	ck_assert(th_wait_record(&X, task, th_ms(10000)));
+	ck_assert(th_wait_quiet(&X, th_ms(10000)));
+	body.summary = "重建后第二次上报";
+	snprintf(r2, sizeof(r2), "%s", th_add(&X, &r));
+	ck_assert_msg(strcmp(r1, r2) != 0, "id %s was handed out again", r1);
+	ck_assert(th_wait_record(&P, r2, th_ms(10000)));
+	size_t len;
+	uint8_t *b1 = th_get(&P, r1, &len), *b2 = th_get(&P, r2, &len);
+	ck_assert_ptr_nonnull(b1);
+	ck_assert_ptr_nonnull(b2);
+	free(b1);
+	free(b2);
+	/* The province learns the new name. */
+	int64_t end = th_now_ms() + th_ms(10000);
+	bool renamed = false;
+	while (!renamed && th_now_ms() < end) {
+		uint8_t *nb = th_get(&P, X_ID ":0", &len);
+		Ld__Record *nr = ld_record_unpack(nb, len);
+		renamed = nr != NULL &&
+		          strcmp(nr->node->name, "富源县政协（重建）") == 0;
+		if (nr != NULL)
+			ld__record__free_unpacked(nr, NULL);
+		free(nb);
+		if (!renamed)
+			th_sleep_ms(20);
+	}
+	ck_assert_msg(renamed, "the province still has the old node record");
+	ck_assert_int_eq(th_node_stop(&X), 0);
+	ck_assert_int_eq(th_node_stop(&C), 0);
+	ck_assert_int_eq(th_node_stop(&P), 0);
+}
+END_TEST
+
 START_TEST(test_county_offline_catches_up)
 {
 	three_levels(NULL);
@@ -191,6 +266,8 @@ suite(void)
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, test_county_killed_midstream);
 	tcase_add_test(tc, test_city_killed_midstream);
+	tcase_add_test(tc, test_province_killed_midstream);
+	tcase_add_test(tc, test_county_store_lost);
 	tcase_add_test(tc, test_county_offline_catches_up);
 	tcase_add_test(tc, test_restart_with_nothing_new);
 	suite_add_tcase(s, tc);
