@@ -777,6 +777,11 @@ say_hello(struct ld_node *n, int64_t now)
 	if (send_frame(n->dealer, NULL, &f) != 0) {
 		/* Not connected yet (ZMQ_IMMEDIATE): try again later. */
 		ld_link_backoff(p, now, n->cfg.reconnect_max_ms);
+		if (p->state != LD_PEER_REJECTED)
+			snprintf(p->last_error, sizeof(p->last_error),
+			         "cannot reach %s (retrying every %u ms at "
+			         "most)",
+			         n->cfg.parent, n->cfg.reconnect_max_ms);
 		return;
 	}
 	p->state = LD_PEER_HELLO_SENT;
