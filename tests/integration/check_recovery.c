@@ -154,6 +154,39 @@ START_TEST(test_province_killed_midstream)
 }
 END_TEST
 
+/* The other direction: the county's results stream up while the city,
+ * in the middle, is killed. */
+START_TEST(test_city_killed_during_upstream)
+{
+	three_levels(slow_link);
+	char task[LD_ID_MAX + 1], last[LD_ID_MAX + 1];
+	snprintf(task, sizeof(task), "%s", th_add_task(&P, X_ID, "任务"));
+	ck_assert(th_wait_record(&X, task, th_ms(10000)));
+	th_add_results(&X, task, N, last);
+	uint64_t seen = wait_count(&P, 1000, th_ms(60000));
+	th_node_kill(&C);
+	ck_assert_msg(seen >= 1000 && seen < N,
+	              "the province held %llu records when the city was "
+	              "killed: not mid-stream",
+	              (unsigned long long)seen);
+	th_node_start(&C);
+	ck_assert_msg(th_wait_record(&P, last, th_ms(120000)),
+	              "the province never got the last result %s", last);
+	ck_assert(th_wait_quiet(&C, th_ms(30000)));
+	ck_assert(th_wait_quiet(&P, th_ms(30000)));
+	assert_same_set(&X, &C, X_ID);
+	assert_same_set(&X, &P, X_ID);
+	struct th_idv *v;
+	ck_assert_uint_eq(th_list(&P, X_ID, LD__KIND__KIND_RESULT, &v), N);
+	free(v);
+	assert_log_once(&C);
+	assert_log_once(&P);
+	ck_assert_int_eq(th_node_stop(&X), 0);
+	ck_assert_int_eq(th_node_stop(&C), 0);
+	ck_assert_int_eq(th_node_stop(&P), 0);
+}
+END_TEST
+
 /* A county whose data directory is lost and made again with the same id
  * gets everything addressed to it back, and never reuses an id. */
 START_TEST(test_county_store_lost)
@@ -267,6 +300,7 @@ suite(void)
 	tcase_add_test(tc, test_county_killed_midstream);
 	tcase_add_test(tc, test_city_killed_midstream);
 	tcase_add_test(tc, test_province_killed_midstream);
+	tcase_add_test(tc, test_city_killed_during_upstream);
 	tcase_add_test(tc, test_county_store_lost);
 	tcase_add_test(tc, test_county_offline_catches_up);
 	tcase_add_test(tc, test_restart_with_nothing_new);

@@ -425,24 +425,22 @@ th_add_task(struct th_node *n, const char *scope, const char *topic)
 	return th_add(n, &r);
 }
 
-void
-th_add_tasks(struct th_node *n, const char *scope, int count, char *last_id)
+/* Send `count` records made by fill(i, &r), `window` requests in flight;
+ * every answer must be OK. */
+typedef void (*fill_fn)(int i, Ld__Record *r, void *arg);
+
+static void
+add_many(struct th_node *n, int count, char *last_id, fill_fn fill,
+         void *arg)
 {
 	struct ld_client *cl = th_client(n);
-	char err[1024], topic[128];
-	char *sc[1] = {(char *)scope};
+	char err[1024];
 	int sent = 0, done = 0, window = 256;
 	uint64_t best = 0;
 	while (done < count) {
 		while (sent < count && sent - done < window) {
 			Ld__Record r;
-			Ld__Task t;
-			/* ~200 bytes a record, as in the benchmark. */
-			snprintf(topic, sizeof(topic),
-			         "第%d项 营商环境三级联动民主监督 县市场监管局"
-			         "和县税务局整改情况跟踪问效",
-			         sent);
-			fill_task(&r, &t, sc, topic);
+			fill(sent, &r, arg);
 			Ld__AddRequest add = LD__ADD_REQUEST__INIT;
 			add.record = &r;
 			Ld__Request req = LD__REQUEST__INIT;
@@ -466,6 +464,66 @@ th_add_tasks(struct th_node *n, const char *scope, int count, char *last_id)
 		ld__response__free_unpacked(resp, NULL);
 		done++;
 	}
+}
+
+struct many_task {
+	char *scope[1];
+	Ld__Task t;
+	char topic[160];
+};
+
+static void
+fill_many_task(int i, Ld__Record *r, void *arg)
+{
+	struct many_task *m = arg;
+	/* ~200 bytes a record, as in the benchmark. */
+	snprintf(m->topic, sizeof(m->topic),
+	         "第%d项 营商环境三级联动民主监督 县市场监管局和县税务局整改"
+	         "情况跟踪问效",
+	         i);
+	fill_task(r, &m->t, m->scope, m->topic);
+}
+
+void
+th_add_tasks(struct th_node *n, const char *scope, int count, char *last_id)
+{
+	struct many_task m = {.scope = {(char *)scope}};
+	add_many(n, count, last_id, fill_many_task, &m);
+}
+
+struct many_result {
+	const char *ref;
+	Ld__Result res;
+	Ld__Metric metric;
+	Ld__Metric *mp[1];
+	char summary[160];
+};
+
+static void
+fill_many_result(int i, Ld__Record *r, void *arg)
+{
+	struct many_result *m = arg;
+	snprintf(m->summary, sizeof(m->summary),
+	         "第%d次上报：走访企业42家，发现问题7个，已整改5个", i);
+	ld__result__init(&m->res);
+	m->res.ref = (char *)m->ref;
+	m->res.summary = m->summary;
+	ld__metric__init(&m->metric);
+	m->metric.name = "走访企业";
+	m->metric.value = 42;
+	m->mp[0] = &m->metric;
+	m->res.n_metrics = 1;
+	m->res.metrics = m->mp;
+	ld__record__init(r);
+	r->body_case = LD__RECORD__BODY_RESULT;
+	r->result = &m->res;
+}
+
+void
+th_add_results(struct th_node *n, const char *ref, int count, char *last_id)
+{
+	struct many_result m = {.ref = ref};
+	add_many(n, count, last_id, fill_many_result, &m);
 }
 
 Ld__Response *

@@ -71,6 +71,10 @@ const char *th_add_task(struct th_node *n, const char *scope,
 void th_add_tasks(struct th_node *n, const char *scope, int count,
                   char *last_id);
 
+/* Add `count` results answering `ref`, pipelined like th_add_tasks. */
+void th_add_results(struct th_node *n, const char *ref, int count,
+                    char *last_id);
+
 /* Status of the node; free with ld__response__free_unpacked(resp). */
 Ld__Response *th_status(struct th_node *n);
 /* Number of records the node holds. */
