@@ -243,6 +243,17 @@ START_TEST(test_utf8_round_trip_and_json)
 	ck_assert_ptr_nonnull(strstr(out, rid));
 	ck_assert_ptr_null(strstr(out, "530000:1 "));
 
+	/* LIANDONG_DATA stands in for --data; --data wins over it. */
+	ck_assert_int_eq(th_cli_env(X.dir, out, sizeof(out), err, sizeof(err),
+	                            (const char *const[]){"show", id, NULL}),
+	                 0);
+	ck_assert_ptr_nonnull(strstr(out, topic));
+	ck_assert_int_eq(th_cli_env(X.dir, out, sizeof(out), err, sizeof(err),
+	                            (const char *const[]){"--data", P.dir,
+	                                                  "status", NULL}),
+	                 0);
+	ck_assert_ptr_nonnull(strstr(out, "node     530000 (云南省政协"));
+
 	/* status --json shows the link. */
 	ck_assert(th_wait_quiet(&P, th_ms(10000)));
 	ck_assert_int_eq(CLI("--data", P.dir, "status", "--json"), 0);

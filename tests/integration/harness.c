@@ -159,6 +159,13 @@ int
 th_cli(char *out, size_t outlen, char *err, size_t errlen,
        const char *const *args)
 {
+	return th_cli_env(NULL, out, outlen, err, errlen, args);
+}
+
+int
+th_cli_env(const char *data, char *out, size_t outlen, char *err,
+           size_t errlen, const char *const *args)
+{
 	char ofile[600], efile[600], bin[600];
 	static int seq;
 	seq++;
@@ -173,7 +180,10 @@ th_cli(char *out, size_t outlen, char *err, size_t errlen,
 	pid_t pid = fork();
 	ck_assert(pid >= 0);
 	if (pid == 0) {
-		unsetenv("LIANDONG_DATA");
+		if (data != NULL)
+			setenv("LIANDONG_DATA", data, 1);
+		else
+			unsetenv("LIANDONG_DATA");
 		int o = open(ofile, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		int e = open(efile, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		if (o < 0 || e < 0)

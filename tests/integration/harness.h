@@ -56,6 +56,9 @@ bool th_log_contains(const struct th_node *n, const char *text);
  * the exit code, or -1 on timeout. */
 int th_cli(char *out, size_t outlen, char *err, size_t errlen,
            const char *const *args);
+/* The same with LIANDONG_DATA set to `data`. */
+int th_cli_env(const char *data, char *out, size_t outlen, char *err,
+               size_t errlen, const char *const *args);
 
 /* The node's client (connected on first use, closed by stop/kill). */
 struct ld_client *th_client(struct th_node *n);
