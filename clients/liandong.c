@@ -371,7 +371,16 @@ add_record(const struct cmd *c, Ld__Record *r, const struct args *a)
 	Ld__Response *resp = NULL;
 	rc = call(cl, &req, &resp);
 	if (rc == 0) {
-		printf("%s\n", resp->id);
+		if (a->json) {
+			struct ld_buf b = {0};
+			ld_buf_puts(&b, "{\"id\": ");
+			ld_json_string(&b, resp->id);
+			ld_buf_puts(&b, "}\n");
+			fputs(b.p, stdout);
+			ld_buf_free(&b);
+		} else {
+			printf("%s\n", resp->id);
+		}
 		ld__response__free_unpacked(resp, NULL);
 	}
 	ld_client_close(&cl);
@@ -383,8 +392,8 @@ add_record(const struct cmd *c, Ld__Record *r, const struct args *a)
 static int
 run_task_add(const struct cmd *c, int argc, char **argv)
 {
-	static const int ok[] = {O_TOPIC, O_FORM, O_SCOPE, O_DUE, O_TARGET,
-	                         O_PARENT_TASK, 0};
+	static const int ok[] = {O_TOPIC,  O_FORM,        O_SCOPE, O_DUE,
+	                         O_TARGET, O_PARENT_TASK, O_JSON,  0};
 	struct args a;
 	int rc = parse(c, argc, argv, ok, &a);
 	if (rc != 0)
@@ -451,7 +460,7 @@ parse_item(const struct cmd *c, char *spec, Ld__PlanItem *it)
 static int
 run_plan_add(const struct cmd *c, int argc, char **argv)
 {
-	static const int ok[] = {O_YEAR, O_TITLE, O_SCOPE, O_ITEM, 0};
+	static const int ok[] = {O_YEAR, O_TITLE, O_SCOPE, O_ITEM, O_JSON, 0};
 	struct args a;
 	int rc = parse(c, argc, argv, ok, &a);
 	if (rc != 0)
@@ -485,7 +494,8 @@ run_plan_add(const struct cmd *c, int argc, char **argv)
 static int
 run_survey_add(const struct cmd *c, int argc, char **argv)
 {
-	static const int ok[] = {O_TOPIC, O_FORM, O_SCOPE, O_START, O_END, 0};
+	static const int ok[] = {O_TOPIC, O_FORM, O_SCOPE, O_START,
+	                         O_END,   O_JSON, 0};
 	struct args a;
 	int rc = parse(c, argc, argv, ok, &a);
 	if (rc != 0)
@@ -511,8 +521,8 @@ run_survey_add(const struct cmd *c, int argc, char **argv)
 static int
 run_result_add(const struct cmd *c, int argc, char **argv)
 {
-	static const int ok[] = {O_REF, O_SUMMARY, O_METRIC, O_FINDING,
-	                         O_PLAN_ITEM, 0};
+	static const int ok[] = {O_REF,       O_SUMMARY, O_METRIC, O_FINDING,
+	                         O_PLAN_ITEM, O_JSON,    0};
 	struct args a;
 	int rc = parse(c, argc, argv, ok, &a);
 	if (rc != 0)
@@ -561,7 +571,7 @@ run_result_add(const struct cmd *c, int argc, char **argv)
 static int
 run_review_add(const struct cmd *c, int argc, char **argv)
 {
-	static const int ok[] = {O_REF, O_VERDICT, O_COMMENT, 0};
+	static const int ok[] = {O_REF, O_VERDICT, O_COMMENT, O_JSON, 0};
 	struct args a;
 	int rc = parse(c, argc, argv, ok, &a);
 	if (rc != 0)
@@ -863,7 +873,7 @@ static const struct cmd cmds[] = {
      "                     tcp://192.0.2.10:7100 (not for the root)\n"},
     {"task", "add", run_task_add,
      "--topic TEXT --form FORM --scope PATH [--scope PATH]... "
-     "[--due YYYY-MM-DD] [--target UNIT]... [--parent-task ID]",
+     "[--due YYYY-MM-DD] [--target UNIT]... [--parent-task ID] [--json]",
      "Publish a supervision task (民主监督任务) to the offices in scope.\n"
      "Prints the new record's id.\n\n"
      "  --topic TEXT       what is supervised, e.g. 优化营商环境\n"
@@ -877,10 +887,11 @@ static const struct cmd cmds[] = {
      "below it\n"
      "  --due DATE         YYYY-MM-DD\n"
      "  --target UNIT      a unit under supervision (被监督单位)\n"
-     "  --parent-task ID   the task this one was derived from\n"},
+     "  --parent-task ID   the task this one was derived from\n"
+     "  --json             print {\"id\": ...} instead of the bare id\n"},
     {"plan", "add", run_plan_add,
      "--year N --title TEXT [--scope PATH]... [--item "
-     "'FORM|MONTH|TOPIC|LEAD|RESPONSIBLE|ASSISTING']...",
+     "'FORM|MONTH|TOPIC|LEAD|RESPONSIBLE|ASSISTING']... [--json]",
      "Publish an annual consultation plan (协商计划). Without --scope it\n"
      "goes to this node's whole subtree. Prints the new record's id.\n\n"
      "  --year N           the plan's year\n"
@@ -893,7 +904,7 @@ static const struct cmd cmds[] = {
      "                     empty; trailing fields may be left out\n"},
     {"survey", "add", run_survey_add,
      "--topic TEXT --form FORM --scope PATH [--scope PATH]... "
-     "[--start DATE] [--end DATE]",
+     "[--start DATE] [--end DATE] [--json]",
      "Announce a survey or inspection (调研/视察/联合调研) to the offices\n"
      "taking part. Prints the new record's id.\n\n"
      "  --form FORM        调研 (survey), 视察 (inspection), 联合调研 "
@@ -901,7 +912,7 @@ static const struct cmd cmds[] = {
      "  --start, --end     YYYY-MM-DD\n"},
     {"result", "add", run_result_add,
      "--ref ID --summary TEXT [--metric NAME=NUMBER]... [--finding TEXT]... "
-     "[--plan-item N]",
+     "[--plan-item N] [--json]",
      "Report a result (成果) for a task, survey or plan this node holds.\n"
      "It goes up to every ancestor. Prints the new record's id.\n\n"
      "  --ref ID           the task, survey or plan answered\n"
@@ -909,7 +920,8 @@ static const struct cmd cmds[] = {
      "  --finding TEXT     one finding (问题/建议)\n"
      "  --plan-item N      the plan item answered (1-based)\n"},
     {"review", "add", run_review_add,
-     "--ref RESULT_ID --verdict accepted|returned|rectify [--comment TEXT]",
+     "--ref RESULT_ID --verdict accepted|returned|rectify [--comment TEXT] "
+     "[--json]",
      "Review a result from this node's subtree (审核/反馈). The review\n"
      "goes down to the result's owner. Prints the new record's id.\n"},
     {"list", NULL, run_list, "[--kind KIND] [--owner PATH] [--json]",
@@ -941,9 +953,10 @@ usage(FILE *f)
 		int len = (int)strcspn(h, "\n");
 		fprintf(f, "  %-12s %.*s\n", name, len, h);
 	}
-	fprintf(f, "\nLIANDONG_DATA is the default for --data. 'liandong "
-	           "<command> --help'\nexplains a command. Exit codes: 0 ok, "
-	           "1 refused (reason on stderr),\n2 usage.\n");
+	fprintf(f, "\nOptions: -d, --data DIR (default $LIANDONG_DATA); -h, "
+	           "--help; -V, --version.\n'liandong <command> --help' "
+	           "explains a command. add commands take --json.\nExit "
+	           "codes: 0 ok, 1 refused (reason on stderr), 2 usage.\n");
 }
 
 int
@@ -991,6 +1004,10 @@ main(int argc, char **argv)
 		const struct cmd *c = &cmds[i];
 		if (strcmp(c->name, name) != 0)
 			continue;
+		/* "liandong task --help": the help of "task add". */
+		if (c->sub != NULL && sub != NULL &&
+		    (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0))
+			return print_help(c);
 		known = true;
 		if (c->sub == NULL)
 			return c->run(c, argc - optind, argv + optind);

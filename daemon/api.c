@@ -16,6 +16,9 @@
 #define LIST_MAX 5000
 #define LIST_BYTES (4u << 20)
 #define WAITERS_MAX 1024
+#define WAIT_MAX_MS (10 * 60 * 1000)
+/* Records looked at for one page of a filtered list. */
+#define LIST_SCAN_MAX 50000
 
 void
 ld_api_reply(struct ld_node *n, const struct ld_rid *rid,
@@ -300,11 +303,20 @@ on_list(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
 	struct ld_reciter it;
 	const char *id = NULL, *last = "";
 	bool truncated = false;
+	size_t scanned = 0;
 	struct ld_val v;
 	rc = ld_store_rec_open(&t, start, &it);
+	/* `last` is always an id already dealt with (sent or filtered out),
+	 * so the next page may start after it. */
 	while (rc == 0 && (rc = ld_store_rec_next(&it, &id, &v)) == 0) {
 		if (q->after[0] && strcmp(id, q->after) == 0)
 			continue;
+		/* Bound the time in the loop: a page may come back short,
+		 * with `next` set, when few records match. */
+		if (++scanned > LIST_SCAN_MAX) {
+			truncated = last[0] != '\0';
+			break;
+		}
 		if (ol > 0) {
 			/* Ids start with their owner: past the prefix, done. */
 			if (strncmp(id, q->owner, ol) != 0) {
@@ -312,16 +324,20 @@ on_list(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
 				break;
 			}
 			size_t idol = ld_id_owner_len(id);
-			if (!ld_path_in_subtree_n(id, idol, q->owner, ol))
+			if (!ld_path_in_subtree_n(id, idol, q->owner, ol)) {
+				last = id;
 				continue;
+			}
 		}
 		if (q->kind != LD__KIND__KIND_UNSPECIFIED) {
 			Ld__Record *r = ld_record_unpack(v.p, v.n);
 			bool match = r != NULL && r->kind == q->kind;
 			if (r != NULL)
 				ld__record__free_unpacked(r, NULL);
-			if (!match)
+			if (!match) {
+				last = id;
 				continue;
+			}
 		}
 		if (nrec == limit || (nrec > 0 && bytes + v.n > LIST_BYTES)) {
 			truncated = true;
@@ -370,9 +386,12 @@ state_name(enum ld_peer_state s)
 	}
 }
 
+/* Log entries one status call may look at for the lag figures. */
+#define STATUS_SCAN_MAX 200000
+
 static void
 fill_peer(struct ld_node *n, struct ld_txn *t, const struct ld_peer *p,
-          Ld__PeerStatus *ps, int64_t now, int64_t wall)
+          Ld__PeerStatus *ps, int64_t now, int64_t wall, uint64_t *budget)
 {
 	ld__peer_status__init(ps);
 	ps->path = (char *)p->path;
@@ -387,7 +406,7 @@ fill_peer(struct ld_node *n, struct ld_txn *t, const struct ld_peer *p,
 	ps->in_head = p->in_head;
 	ps->lag_in = p->in_head > p->in_seq ? p->in_head - p->in_seq : 0;
 	ps->out_acked = p->out_acked;
-	ps->lag_out = ld_node_lag_out(n, t, p);
+	ps->lag_out = ld_node_lag_out(n, t, p, budget);
 	ps->refused = p->refused;
 	ps->resent = p->resent;
 	ps->last_seen_ms = p->last_recv_ms ? wall - (now - p->last_recv_ms) : 0;
@@ -409,11 +428,12 @@ on_status(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id)
 		return;
 	}
 	int64_t now = ld_now_ms(), wall = ld_wall_ms();
+	uint64_t budget = STATUS_SCAN_MAX;
 	size_t k = 0;
 	if (n->has_parent)
-		fill_peer(n, &t, &n->parent, &ps[k++], now, wall);
+		fill_peer(n, &t, &n->parent, &ps[k++], now, wall, &budget);
 	for (size_t i = 0; i < n->nchildren; i++)
-		fill_peer(n, &t, n->children[i], &ps[k++], now, wall);
+		fill_peer(n, &t, n->children[i], &ps[k++], now, wall, &budget);
 	for (size_t i = 0; i < k; i++)
 		pp[i] = &ps[i];
 	Ld__StatusResponse s = LD__STATUS_RESPONSE__INIT;
@@ -489,7 +509,10 @@ on_wait(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
 	wt->req_id = req_id;
 	snprintf(wt->id, sizeof(wt->id), "%s", q->id);
 	wt->min_version = q->min_version ? q->min_version : 1;
-	wt->deadline_ms = ld_now_ms() + q->timeout_ms;
+	/* Waiters hold a slot each: none waits longer than WAIT_MAX_MS. */
+	wt->deadline_ms = ld_now_ms() + (q->timeout_ms > WAIT_MAX_MS
+	                                     ? WAIT_MAX_MS
+	                                     : q->timeout_ms);
 	n->nwaiters++;
 	ld_api_check_waiters(n, ld_now_ms());
 }
@@ -524,6 +547,9 @@ ld_api_check_waiters(struct ld_node *n, int64_t now)
 void
 ld_api_drop_waiters(struct ld_node *n)
 {
+	for (size_t i = 0; i < n->nwaiters; i++)
+		reply_error(n, &n->waiters[i].rid, n->waiters[i].req_id,
+		            LD__CODE__CODE_REFUSED, "the node is stopping");
 	n->nwaiters = 0;
 }
 
@@ -539,6 +565,9 @@ ld_api_on_request(struct ld_node *n, const struct ld_rid *rid, const void *buf,
 		            "request does not decode");
 		return;
 	}
+	/* A read answers after the writes that came before it. */
+	if (req->op_case != LD__REQUEST__OP_ADD && n->nwork > 0)
+		ld_node_commit(n);
 	switch (req->op_case) {
 	case LD__REQUEST__OP_ADD:
 		on_add(n, rid, req);

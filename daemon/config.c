@@ -302,6 +302,12 @@ ld_config_load(const char *dir, struct ld_config *c, char *err, size_t errlen)
 	if (c->level[0] == '\0')
 		snprintf(c->level, sizeof(c->level), "%s",
 		         ld_vocab_level_for_depth(ld_path_depth(c->id)));
+	/* A peer is dropped after dead_ms of silence; pings keep it alive. */
+	if (c->ping_ms * 2 > c->dead_ms) {
+		snprintf(err, errlen, "%s: [link] dead_ms (%u) must be at least "
+		         "twice ping_ms (%u)", file, c->dead_ms, c->ping_ms);
+		return -1;
+	}
 	if (c->parent[0] != '\0' && ld_path_depth(c->id) < 2) {
 		snprintf(err, errlen, "%s: [node] parent is set but id %s is "
 		         "a root path (a child's id is its parent's id plus "

@@ -44,6 +44,7 @@ struct ld_peer {
 	unsigned credit;
 
 	int64_t last_recv_ms, last_send_ms, last_ack_ms;
+	unsigned dead_ms; /* silence that ends the session (parent side) */
 	uint64_t refused; /* records refused by the flow rules */
 	uint64_t resent;  /* records received that were already held */
 	char last_error[256];

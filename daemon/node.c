@@ -26,7 +26,8 @@
  * flow rules skip most entries for. */
 #define SCAN_MAX 50000
 #define FLUSH_MS 1000
-#define HELLO_TIMEOUT_MS 3000
+/* Batches queued in one turn, in bytes: bounds the turn's transaction. */
+#define TURN_BYTES (64u << 20)
 
 int64_t
 ld_now_ms(void)
@@ -212,23 +213,23 @@ wants(struct ld_node *n, const struct ld_peer *p, const struct ld_flow_rec *fr)
 }
 
 uint64_t
-ld_node_lag_out(struct ld_node *n, struct ld_txn *t, const struct ld_peer *p)
+ld_node_lag_out(struct ld_node *n, struct ld_txn *t, const struct ld_peer *p,
+                uint64_t *budget)
 {
-	uint64_t head = ld_store_head(n->st), lag = 0, scanned = 0, last;
-	last = p->out_acked;
+	uint64_t head = ld_store_head(n->st), lag = 0, last = p->out_acked;
 	struct ld_logiter it;
 	if (ld_store_log_open(t, p->out_acked, &it) != 0)
 		return head - p->out_acked;
 	struct ld_logent e;
-	while (scanned < 200000 && ld_store_log_next(&it, &e) == 0) {
-		scanned++;
+	while (*budget > 0 && ld_store_log_next(&it, &e) == 0) {
+		(*budget)--;
 		last = e.seq;
 		if (wants(n, p, &e.flow))
 			lag++;
 	}
 	ld_store_log_close(&it);
-	/* Past the scan limit, count every entry: an upper bound. */
-	if (scanned == 200000 && head > last)
+	/* Past the budget, count every entry: an upper bound. */
+	if (head > last)
 		lag += head - last;
 	return lag;
 }
@@ -246,9 +247,8 @@ struct tx_peer {
 
 struct turn {
 	struct ld_node *n;
-	struct tx_peer tp[64];
-	size_t ntp;
-	bool overflow;
+	struct tx_peer *tp; /* one per peer with a batch this turn */
+	size_t ntp, cap;
 	int64_t wall;
 };
 
@@ -258,10 +258,8 @@ turn_peer(struct turn *tu, struct ld_peer *p)
 	for (size_t i = 0; i < tu->ntp; i++)
 		if (tu->tp[i].p == p)
 			return &tu->tp[i];
-	if (tu->ntp == sizeof(tu->tp) / sizeof(tu->tp[0])) {
-		tu->overflow = true;
-		return NULL;
-	}
+	if (tu->ntp == tu->cap)
+		return NULL; /* cannot happen: cap is every peer */
 	struct tx_peer *x = &tu->tp[tu->ntp++];
 	memset(x, 0, sizeof(*x));
 	x->p = p;
@@ -276,9 +274,21 @@ apply_batch(struct turn *tu, struct ld_txn *t, struct work *w)
 	const Ld__Batch *b = w->frame->batch;
 	w->applied = w->ignored = w->refused = 0;
 	w->refuse_why[0] = '\0';
+	/* Queued before a new Hello in the same turn changed the session or
+	 * the epoch: it belongs to the old log; drop it unacknowledged. */
+	if (b->session != p->session || b->epoch != p->in_epoch)
+		return 0;
 	struct tx_peer *x = turn_peer(tu, p);
 	if (x == NULL)
 		return 0; /* not acknowledged: the sender will resend */
+	if (b->to_seq > b->head) {
+		snprintf(w->refuse_why, sizeof(w->refuse_why),
+		         "batch: to_seq %llu beyond the sender's head %llu",
+		         (unsigned long long)b->to_seq,
+		         (unsigned long long)b->head);
+		w->refused = b->n_records;
+		return 0;
+	}
 	switch (ld_link_batch_verdict(x->seq, b->from_seq, b->to_seq)) {
 	case LD_BATCH_DUP:
 		x->ack = true;
@@ -353,7 +363,6 @@ write_turn(struct ld_txn *t, void *arg)
 	struct turn *tu = arg;
 	struct ld_node *n = tu->n;
 	tu->ntp = 0;
-	tu->overflow = false;
 	for (size_t i = 0; i < n->nwork; i++) {
 		struct work *w = &n->work[i];
 		int rc = w->type == WORK_ADD ? ld_api_add(n, t, w)
@@ -407,10 +416,13 @@ process_work(struct ld_node *n, bool flush)
 		need_txn = w->type == WORK_ADD || w->frame->batch->n_records > 0;
 	}
 	struct turn *tu = calloc(1, sizeof(*tu));
-	if (tu == NULL) {
+	size_t cap = n->nchildren + 1;
+	if (tu == NULL || (tu->tp = calloc(cap, sizeof(*tu->tp))) == NULL) {
 		ld_err("out of memory");
+		free(tu);
 		return;
 	}
+	tu->cap = cap;
 	tu->n = n;
 	tu->wall = ld_wall_ms();
 	int rc = need_txn ? ld_store_write(n->st, write_turn, tu)
@@ -474,6 +486,8 @@ process_work(struct ld_node *n, bool flush)
 		ld__frame__free_unpacked(w->frame, NULL);
 	}
 	n->nwork = 0;
+	n->work_bytes = 0;
+	free(tu->tp);
 	free(tu);
 	if (rc == 0 && need_txn) {
 		n->last_flush_ms = ld_now_ms();
@@ -495,6 +509,12 @@ new_work(struct ld_node *n)
 	struct work *w = &n->work[n->nwork++];
 	memset(w, 0, sizeof(*w));
 	return w;
+}
+
+void
+ld_node_commit(struct ld_node *n)
+{
+	process_work(n, false);
 }
 
 /* ---------------------------------------------------------------- streaming */
@@ -599,7 +619,7 @@ struct self_floor {
 	struct ld_node *n;
 	uint64_t counter;      /* ids up to this are taken */
 	uint64_t node_version; /* our NODE record is at least this */
-	bool fresh;            /* first Welcome since our store was made */
+	bool welcome;          /* called for a Welcome (not at start) */
 };
 
 /* Make sure the node's own NODE record says what the config says, at a
@@ -611,11 +631,20 @@ put_self(struct ld_txn *t, void *arg)
 	struct self_floor *fl = arg;
 	struct ld_node *n = fl->n;
 	ld_store_raise_counter(t, fl->counter);
+	/* Has this store ever completed a handshake? (Kept in the store, so
+	 * a crash before the first Welcome does not forget it.) */
+	uint64_t welcomed = 1;
+	int rc = ld_store_flag_get(t, "welcomed", &welcomed);
+	if (rc != 0)
+		return rc;
+	bool fresh = fl->welcome && welcomed == 0;
+	if (fresh && (rc = ld_store_flag_put(t, "welcomed", 1)) != 0)
+		return rc;
 	char id[LD_ID_MAX + 1];
 	ld_id_format(id, sizeof(id), n->cfg.id, 0);
 	struct ld_val v;
 	uint64_t version = 0;
-	int rc = ld_store_get(t, id, &v, &version);
+	rc = ld_store_get(t, id, &v, &version);
 	if (rc == 0) {
 		Ld__Record *old = ld_record_unpack(v.p, v.n);
 		bool same = old != NULL && old->body_case ==
@@ -628,7 +657,7 @@ put_self(struct ld_txn *t, void *arg)
 		 * new and this is its first handshake: then the parent's is
 		 * from an older life of this node, maybe with another name. */
 		if (same && (version > fl->node_version ||
-		             (version == fl->node_version && !fl->fresh)))
+		             (version == fl->node_version && !fresh)))
 			return 0;
 	} else if (rc != MDB_NOTFOUND) {
 		return rc;
@@ -702,10 +731,13 @@ on_hello(struct ld_node *n, const char *rid, const Ld__Hello *h)
 		}
 	}
 	int64_t now = ld_now_ms();
-	if (h->epoch != p->in_epoch) {
+	/* A new epoch, or a log shorter than what we applied of it (a store
+	 * copied back from a backup): read it again from the start. */
+	if (h->epoch != p->in_epoch || p->in_seq > h->head) {
 		if (p->in_epoch != 0)
-			ld_info("link: child %s has a new log epoch; reading "
-			        "its log from the start", p->path);
+			ld_info("link: child %s has a new log epoch or a "
+			        "shorter log; reading it from the start",
+			        p->path);
 		p->in_epoch = h->epoch;
 		p->in_seq = 0;
 		p->in_dirty = true;
@@ -721,6 +753,10 @@ on_hello(struct ld_node *n, const char *rid, const Ld__Hello *h)
 		        (unsigned long long)head);
 	ld_link_session_up(p, h->session, resume, n->cfg.credit, now);
 	p->in_head = h->head;
+	/* Never drop a child for silence shorter than three of its pings. */
+	p->dead_ms = n->cfg.dead_ms;
+	if (h->ping_ms > 0 && (uint64_t)h->ping_ms * 3 > p->dead_ms)
+		p->dead_ms = h->ping_ms * 3;
 	snprintf(p->name, sizeof(p->name), "%s", h->name);
 
 	Ld__Welcome wl = LD__WELCOME__INIT;
@@ -771,6 +807,7 @@ say_hello(struct ld_node *n, int64_t now)
 	h.resume_epoch = p->in_epoch;
 	h.resume_seq = p->in_seq;
 	h.head = ld_store_head(n->st);
+	h.ping_ms = n->cfg.ping_ms;
 	Ld__Frame f = LD__FRAME__INIT;
 	f.msg_case = LD__FRAME__MSG_HELLO;
 	f.hello = &h;
@@ -805,23 +842,28 @@ on_welcome(struct ld_node *n, const Ld__Welcome *w)
 		ld_link_backoff(p, now, n->cfg.reconnect_max_ms);
 		return;
 	}
-	if (w->epoch != p->in_epoch) {
+	if (w->epoch != p->in_epoch || p->in_seq > w->head) {
 		if (p->in_epoch != 0)
-			ld_info("link: parent %s has a new log epoch; reading "
-			        "its log from the start", p->path);
+			ld_info("link: parent %s has a new log epoch or a "
+			        "shorter log; reading it from the start",
+			        p->path);
 		p->in_epoch = w->epoch;
 		p->in_seq = 0;
 		p->in_dirty = true;
 	}
 	/* Never reuse an id the parent already holds (our store may be new
 	 * or restored from a backup). */
-	struct self_floor fl = {n, w->owned_counter, w->node_version,
-	                        ld_store_created(n->st) && !n->welcomed};
-	n->welcomed = true;
+	struct self_floor fl = {n, w->owned_counter, w->node_version, true};
 	int rc = ld_store_write(n->st, put_self, &fl);
-	if (rc != 0)
-		ld_err("store: raising our id counter: %s",
+	if (rc != 0) {
+		ld_err("store: raising our id counter: %s; will say Hello "
+		       "again",
 		       ld_store_strerror(rc));
+		ld_link_session_down(p, "could not store the parent's id "
+		                        "floor");
+		ld_link_backoff(p, now, n->cfg.reconnect_max_ms);
+		return;
+	}
 	uint64_t head = ld_store_head(n->st);
 	uint64_t resume = ld_link_resume_point(
 	    ld_store_epoch(n->st), head, w->resume_epoch, w->resume_seq);
@@ -893,6 +935,7 @@ on_session_frame(struct ld_node *n, struct ld_peer *p, Ld__Frame *f)
 		w->type = WORK_BATCH;
 		w->peer = p;
 		w->frame = f;
+		n->work_bytes += ld__batch__get_packed_size(b);
 		return; /* the work item owns f now */
 	}
 	case LD__FRAME__MSG_ACK:
@@ -1038,7 +1081,7 @@ drain_api(struct ld_node *n)
 static void
 drain_router(struct ld_node *n)
 {
-	for (int i = 0; i < DRAIN_MAX; i++) {
+	for (int i = 0; i < DRAIN_MAX && n->work_bytes < TURN_BYTES; i++) {
 		zmq_msg_t rid, body;
 		if (recv_routed(n->router, &rid, &body) <= 0)
 			return;
@@ -1065,7 +1108,7 @@ drain_router(struct ld_node *n)
 static void
 drain_dealer(struct ld_node *n)
 {
-	for (int i = 0; i < DRAIN_MAX; i++) {
+	for (int i = 0; i < DRAIN_MAX && n->work_bytes < TURN_BYTES; i++) {
 		zmq_msg_t m;
 		zmq_msg_init(&m);
 		if (zmq_msg_recv(&m, n->dealer, ZMQ_DONTWAIT) < 0) {
@@ -1092,7 +1135,8 @@ timers(struct ld_node *n, int64_t now)
 				say_hello(n, now);
 			break;
 		case LD_PEER_HELLO_SENT:
-			if (now - p->hello_sent_ms > HELLO_TIMEOUT_MS) {
+			/* A busy parent may take a while to answer. */
+			if (now - p->hello_sent_ms > (int64_t)c->dead_ms) {
 				p->state = LD_PEER_DOWN;
 				ld_link_backoff(p, now, c->reconnect_max_ms);
 			}
@@ -1125,15 +1169,15 @@ timers(struct ld_node *n, int64_t now)
 		struct ld_peer *p = n->children[i];
 		if (p->state != LD_PEER_UP)
 			continue;
-		if (now - p->last_recv_ms > (int64_t)c->dead_ms) {
+		if (now - p->last_recv_ms > (int64_t)p->dead_ms) {
 			ld_warn("link: child %s silent for %u ms; dropping its "
 			        "session",
-			        p->path, c->dead_ms);
+			        p->path, p->dead_ms);
 			ld_link_session_down(p, "child went silent");
-		} else if (ld_link_ack_timeout(p, now, c->dead_ms)) {
+		} else if (ld_link_ack_timeout(p, now, p->dead_ms)) {
 			ld_warn("link: child %s did not acknowledge in %u ms; "
 			        "resending from %llu",
-			        p->path, c->dead_ms,
+			        p->path, p->dead_ms,
 			        (unsigned long long)p->out_acked);
 		}
 	}
@@ -1403,6 +1447,7 @@ ld_node_run(struct ld_node *n, volatile sig_atomic_t *stop)
 	}
 	/* Whatever moved only in memory goes to disk before we exit. */
 	process_work(n, true);
+	ld_api_drop_waiters(n);
 	ld_info("node %s stopping", n->cfg.id);
 	return 0;
 }

@@ -63,13 +63,13 @@ struct ld_node {
 	char api_endpoint[4200];
 
 	bool has_parent;
-	bool welcomed; /* a Welcome arrived since start */
 	struct ld_peer parent;
 	struct ld_peer **children;
 	size_t nchildren, capchildren;
 
 	struct work *work;
 	size_t nwork, capwork;
+	size_t work_bytes; /* batch bytes queued this turn */
 	struct waiter *waiters;
 	size_t nwaiters, capwaiters;
 
@@ -102,7 +102,7 @@ int ld_api_add(struct ld_node *n, struct ld_txn *t, struct work *w);
 void ld_api_add_done(struct ld_node *n, struct work *w);
 /* Answer waiters whose record arrived or whose time ran out. */
 void ld_api_check_waiters(struct ld_node *n, int64_t now);
-/* Drop every waiter (shutdown). */
+/* Answer every waiter that the node is stopping (shutdown). */
 void ld_api_drop_waiters(struct ld_node *n);
 /* Send a response to a client. */
 void ld_api_reply(struct ld_node *n, const struct ld_rid *rid,
@@ -110,8 +110,13 @@ void ld_api_reply(struct ld_node *n, const struct ld_rid *rid,
 
 /* ---- node.c, for api.c ---- */
 
-/* Number of own-log records `p` still needs (capped scan; see docs). */
+/* Apply and answer the work queued so far in this turn (so that a read
+ * sees every write a client sent before it). */
+void ld_node_commit(struct ld_node *n);
+
+/* Number of own-log records `p` still needs: exact while `*budget` log
+ * entries last (it is decremented), beyond that every entry counts. */
 uint64_t ld_node_lag_out(struct ld_node *n, struct ld_txn *t,
-                         const struct ld_peer *p);
+                         const struct ld_peer *p, uint64_t *budget);
 
 #endif

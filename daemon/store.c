@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #define DEFAULT_MAP_SIZE ((size_t)1 << 30)
 
@@ -119,6 +120,22 @@ new_epoch(void)
 	return e;
 }
 
+/* Ids a new store hands out start at the milliseconds since 2024-01-01.
+ * A store made again for the same node (the old one lost, or restored
+ * from a backup) then starts above every id the old one handed out, as
+ * long as that averaged under one id a millisecond; the parent's Welcome
+ * raises the counter further if it knows of higher ids. Reusing an id
+ * would be silent: receivers keep the older record of that id. */
+static uint64_t
+first_counter(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	int64_t ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	int64_t since = ms - INT64_C(1704067200000);
+	return since > 0 ? (uint64_t)since : 0;
+}
+
 /* Open the sub-databases and read or create meta. */
 static int
 open_dbs(struct ld_store *st, const char *path)
@@ -143,7 +160,9 @@ open_dbs(struct ld_store *st, const char *path)
 		                   strlen(path))) ||
 		    (rc = meta_put_u64(txn, st->meta, "epoch", st->epoch)) ||
 		    (rc = meta_put(txn, st->meta, "schema", schema, 4)) ||
-		    (rc = meta_put_u64(txn, st->meta, "counter", 0)) ||
+		    (rc = meta_put_u64(txn, st->meta, "counter",
+		                       first_counter())) ||
+		    (rc = meta_put_u64(txn, st->meta, "welcomed", 0)) ||
 		    (rc = meta_put_u64(txn, st->meta, "seq", 0)))
 			goto leave;
 	} else if (rc != 0) {
@@ -663,6 +682,23 @@ ld_store_max_counter(struct ld_txn *t, const char *owner, uint64_t *max)
 	}
 	mdb_cursor_close(cur);
 	return rc == MDB_NOTFOUND || rc == 0 ? 0 : rc;
+}
+
+int
+ld_store_flag_get(struct ld_txn *t, const char *name, uint64_t *v)
+{
+	int rc = meta_get_u64(t->txn, t->st->meta, name, v);
+	if (rc == MDB_NOTFOUND) {
+		*v = 0;
+		rc = 0;
+	}
+	return rc;
+}
+
+int
+ld_store_flag_put(struct ld_txn *t, const char *name, uint64_t v)
+{
+	return meta_put_u64(t->txn, t->st->meta, name, v);
 }
 
 uint64_t

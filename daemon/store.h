@@ -119,6 +119,11 @@ int ld_store_get(struct ld_txn *t, const char *id, struct ld_val *rec,
  * none). Scans only that owner's records. */
 int ld_store_max_counter(struct ld_txn *t, const char *owner, uint64_t *max);
 
+/* A number kept in meta under `name` (0 if never set). */
+int ld_store_flag_get(struct ld_txn *t, const char *name, uint64_t *v);
+/* Inside a write transaction. */
+int ld_store_flag_put(struct ld_txn *t, const char *name, uint64_t v);
+
 /* Number of records held (tombstones included). */
 uint64_t ld_store_count(struct ld_txn *t);
 

@@ -245,6 +245,53 @@ START_TEST(test_county_store_lost)
 }
 END_TEST
 
+/* A city's store is lost while the province is unreachable; the city is
+ * made again and used at once. Its new records must not reuse the ids
+ * of its old ones (the province would keep the old record and drop the
+ * new one). */
+START_TEST(test_store_lost_while_parent_down)
+{
+	three_levels(NULL);
+	char old_id[LD_ID_MAX + 1], new_id[LD_ID_MAX + 1];
+	snprintf(old_id, sizeof(old_id), "%s",
+	         th_add_task(&C, X_ID, "重建前的任务"));
+	ck_assert(th_wait_record(&P, old_id, th_ms(10000)));
+	ck_assert(th_wait_record(&X, old_id, th_ms(10000)));
+	ck_assert_int_eq(th_node_stop(&P), 0);
+	ck_assert_int_eq(th_node_stop(&X), 0);
+	ck_assert_int_eq(th_node_stop(&C), 0);
+	char cmd[700];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", C.dir);
+	ck_assert_int_eq(system(cmd), 0);
+	int port = C.port;
+	th_node_init(&C, "c", C_ID, "曲靖市政协", true, &P, NULL);
+	/* Keep the city's old port so the county finds it again. */
+	snprintf(cmd, sizeof(cmd),
+	         "sed -i 's|^listen = .*|listen = tcp://127.0.0.1:%d|' "
+	         "'%s/liandong.conf'",
+	         port, C.dir);
+	ck_assert_int_eq(system(cmd), 0);
+	C.port = port;
+	th_node_start(&C);
+	snprintf(new_id, sizeof(new_id), "%s",
+	         th_add_task(&C, X_ID, "重建后的任务"));
+	ck_assert_msg(strcmp(old_id, new_id) != 0, "id %s handed out again",
+	              old_id);
+	th_node_start(&P);
+	th_node_start(&X);
+	ck_assert(th_wait_record(&P, new_id, th_ms(10000)));
+	ck_assert(th_wait_record(&X, new_id, th_ms(10000)));
+	/* Both versions of the city's work are at the province. */
+	size_t len;
+	uint8_t *b = th_get(&P, old_id, &len);
+	ck_assert_ptr_nonnull(b);
+	free(b);
+	ck_assert_int_eq(th_node_stop(&X), 0);
+	ck_assert_int_eq(th_node_stop(&C), 0);
+	ck_assert_int_eq(th_node_stop(&P), 0);
+}
+END_TEST
+
 START_TEST(test_county_offline_catches_up)
 {
 	three_levels(NULL);
@@ -302,6 +349,7 @@ suite(void)
 	tcase_add_test(tc, test_province_killed_midstream);
 	tcase_add_test(tc, test_city_killed_during_upstream);
 	tcase_add_test(tc, test_county_store_lost);
+	tcase_add_test(tc, test_store_lost_while_parent_down);
 	tcase_add_test(tc, test_county_offline_catches_up);
 	tcase_add_test(tc, test_restart_with_nothing_new);
 	suite_add_tcase(s, tc);

@@ -390,6 +390,91 @@ START_TEST(test_refuses_disallowed_owner)
 }
 END_TEST
 
+static void
+send_hello(void *s, uint64_t session, uint64_t epoch, uint64_t head)
+{
+	Ld__Hello h = LD__HELLO__INIT;
+	h.protocol = LD_PROTOCOL;
+	h.path = C_ID;
+	h.name = "假冒的市";
+	h.session = session;
+	h.epoch = epoch;
+	h.head = head;
+	Ld__Frame f = LD__FRAME__INIT;
+	f.msg_case = LD__FRAME__MSG_HELLO;
+	f.hello = &h;
+	send_frame(s, &f);
+}
+
+static void
+send_batch(void *s, uint64_t session, uint64_t epoch, uint64_t from,
+           uint64_t to, const uint8_t *rec, size_t len)
+{
+	ProtobufCBinaryData recs[1] = {{len, (uint8_t *)rec}};
+	Ld__Batch b = LD__BATCH__INIT;
+	b.session = session;
+	b.epoch = epoch;
+	b.from_seq = from;
+	b.to_seq = to;
+	b.head = to;
+	b.n_records = 1;
+	b.records = recs;
+	Ld__Frame f = LD__FRAME__INIT;
+	f.msg_case = LD__FRAME__MSG_BATCH;
+	f.batch = &b;
+	send_frame(s, &f);
+}
+
+/* A child's store is replaced (new epoch) while its last batch of the old
+ * one is still queued at the parent: the old batch must not move the
+ * cursor of the new log, or the new log's first records are skipped. */
+START_TEST(test_stale_epoch_batch)
+{
+	th_node_init(&P, "p", P_ID, "云南省政协", true, NULL, NULL);
+	th_node_start(&P);
+	void *ctx = zmq_ctx_new();
+	void *s = fake_child(ctx, C_ID, P.port);
+	send_hello(s, 1, 1001, 1000);
+	Ld__Frame *w = expect(s, LD__FRAME__MSG_WELCOME, th_ms(5000));
+	ck_assert_ptr_nonnull(w);
+	ld__frame__free_unpacked(w, NULL);
+
+	size_t la, lb;
+	uint8_t *a = encode_task(C_ID, 1, C_ID, &la);
+	uint8_t *b = encode_task(C_ID, 2, C_ID, &lb);
+	/* Back to back, so the parent most likely takes all three in one
+	 * loop turn: old-epoch batch, new Hello, new-epoch batch. */
+	send_batch(s, 1, 1001, 0, 1000, a, la);
+	send_hello(s, 2, 2002, 5);
+	send_batch(s, 2, 2002, 0, 5, b, lb);
+	w = expect(s, LD__FRAME__MSG_WELCOME, th_ms(5000));
+	ck_assert_ptr_nonnull(w);
+	ck_assert_uint_eq(w->welcome->session, 2);
+	ld__frame__free_unpacked(w, NULL);
+
+	int64_t end = th_now_ms() + th_ms(5000);
+	uint8_t *got = NULL;
+	size_t len;
+	while (got == NULL && th_now_ms() < end) {
+		got = th_get(&P, C_ID ":2", &len);
+		if (got == NULL)
+			th_sleep_ms(10);
+	}
+	ck_assert_msg(got != NULL, "the new log's first record was skipped");
+	free(got);
+	Ld__Response *st = th_status(&P);
+	for (size_t i = 0; i < st->status->n_peers; i++)
+		if (strcmp(st->status->peers[i]->path, C_ID) == 0)
+			ck_assert_uint_eq(st->status->peers[i]->in_seq, 5);
+	ld__response__free_unpacked(st, NULL);
+	free(a);
+	free(b);
+	zmq_close(s);
+	zmq_ctx_term(ctx);
+	stop_all();
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -402,6 +487,7 @@ suite(void)
 	tcase_add_test(tc, test_siblings_never_meet);
 	tcase_add_test(tc, test_wrong_path_refused);
 	tcase_add_test(tc, test_refuses_disallowed_owner);
+	tcase_add_test(tc, test_stale_epoch_batch);
 	suite_add_tcase(s, tc);
 	return s;
 }
