@@ -5,13 +5,16 @@
  * CLI checks the shape of the command line; the node checks the content. */
 #include "client.h"
 #include "config.h"
+#include "allow.h"
 #include "format.h"
+#include "keys.h"
 #include "path.h"
 #include "record.h"
 #include "text.h"
 #include "vocab.h"
 
 #include <errno.h>
+#include <sodium.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -117,6 +120,9 @@ enum {
 	O_LEVEL,
 	O_LISTEN,
 	O_PARENT,
+	O_PARENT_KEY,
+	O_ROOT_KEY,
+	O_INSECURE,
 };
 
 static const struct option all_opts[] = {
@@ -148,6 +154,9 @@ static const struct option all_opts[] = {
     {"level", required_argument, NULL, O_LEVEL},
     {"listen", required_argument, NULL, O_LISTEN},
     {"parent", required_argument, NULL, O_PARENT},
+    {"parent-key", required_argument, NULL, O_PARENT_KEY},
+    {"root-key", required_argument, NULL, O_ROOT_KEY},
+    {"insecure", no_argument, NULL, O_INSECURE},
     {NULL, 0, NULL, 0},
 };
 
@@ -180,7 +189,9 @@ struct args {
 	bool json;
 	const char *topic, *form, *due, *parent_task, *title, *start, *end,
 	    *ref, *summary, *verdict, *comment, *kind, *owner, *id, *name,
-	    *level, *listen, *parent, *year, *plan_item;
+	    *level, *listen, *parent, *year, *plan_item, *parent_key,
+	    *root_key;
+	bool insecure;
 	struct strs scope, target, item, metric, finding;
 	int nargs;
 	char **rest;
@@ -291,6 +302,15 @@ parse(const struct cmd *c, int argc, char **argv, const int *allowed,
 			break;
 		case O_PARENT:
 			a->parent = optarg;
+			break;
+		case O_PARENT_KEY:
+			a->parent_key = optarg;
+			break;
+		case O_ROOT_KEY:
+			a->root_key = optarg;
+			break;
+		case O_INSECURE:
+			a->insecure = true;
 			break;
 		}
 		if (!ok)
@@ -787,7 +807,9 @@ mkdirs(const char *path)
 static int
 run_init(const struct cmd *c, int argc, char **argv)
 {
-	static const int ok[] = {O_ID, O_NAME, O_LEVEL, O_LISTEN, O_PARENT, 0};
+	static const int ok[] = {O_ID,     O_NAME,       O_LEVEL,
+	                         O_LISTEN, O_PARENT,     O_PARENT_KEY,
+	                         O_ROOT_KEY, O_INSECURE, 0};
 	struct args a;
 	int rc = parse(c, argc, argv, ok, &a);
 	if (rc != 0)
@@ -813,16 +835,52 @@ run_init(const struct cmd *c, int argc, char **argv)
 		return usage_error(c, "--listen '%s': %s", a.listen, why);
 	if (a.parent != NULL && !ld_endpoint_valid(a.parent, &why))
 		return usage_error(c, "--parent '%s': %s", a.parent, why);
-	if (a.parent != NULL && ld_path_depth(a.id) < 2)
+	int depth = ld_path_depth(a.id);
+	if (a.parent != NULL && depth < 2)
 		return usage_error(c, "--parent given, but --id %s is a root "
 		                      "path (a child's id is its parent's id "
 		                      "plus one segment)",
 		                   a.id);
 
-	if (mkdirs(data_dir) != 0)
-		return fail("%s: %s", data_dir, strerror(errno));
+	/* Keys: the parent's (for its links) and the root's (every record
+	 * signature chains to it). */
 	struct ld_config cfg;
 	ld_config_defaults(&cfg);
+	cfg.insecure = a.insecure;
+	uint8_t curve[32];
+	if (a.parent_key != NULL &&
+	    !ld_keys_parse_public(a.parent_key, cfg.parent_curve,
+	                          cfg.parent_sign, false, &why))
+		return usage_error(c, "--parent-key: %s", why);
+	if (a.root_key != NULL &&
+	    !ld_keys_parse_public(a.root_key, curve, cfg.root_sign, true, &why))
+		return usage_error(c, "--root-key: %s", why);
+	if (!a.insecure) {
+		if (a.parent != NULL && a.parent_key == NULL)
+			return usage_error(c, "--parent-key KEY is required "
+			                      "with --parent (run 'liandong key "
+			                      "show' at the parent)");
+		if (depth == 1 && a.root_key != NULL)
+			return usage_error(c, "--root-key is for nodes below the "
+			                      "root; the root's own key is its "
+			                      "root key");
+		if (depth == 2 && a.root_key == NULL && a.parent_key != NULL)
+			memcpy(cfg.root_sign, cfg.parent_sign, 32);
+		else if (depth == 2 && a.root_key != NULL &&
+		         a.parent_key != NULL &&
+		         memcmp(cfg.root_sign, cfg.parent_sign, 32) != 0)
+			return usage_error(c, "--root-key differs from the "
+			                      "parent's key, but the parent of "
+			                      "%s is the root",
+			                   a.id);
+		else if (depth >= 2 && a.root_key == NULL)
+			return usage_error(c, "--root-key KEY is required (the "
+			                      "root office's key, from 'liandong "
+			                      "key show' there)");
+	}
+
+	if (mkdirs(data_dir) != 0)
+		return fail("%s: %s", data_dir, strerror(errno));
 	if (realpath(data_dir, cfg.dir) == NULL)
 		return fail("%s: %s", data_dir, strerror(errno));
 	char file[PATH_MAX + 32];
@@ -837,18 +895,220 @@ run_init(const struct cmd *c, int argc, char **argv)
 	snprintf(cfg.id, sizeof(cfg.id), "%s", a.id);
 	snprintf(cfg.name, sizeof(cfg.name), "%s", a.name);
 	snprintf(cfg.level, sizeof(cfg.level), "%s",
-	         a.level ? a.level
-	                 : ld_vocab_level_for_depth(ld_path_depth(a.id)));
+	         a.level ? a.level : ld_vocab_level_for_depth(depth));
 	snprintf(cfg.listen, sizeof(cfg.listen), "%s",
 	         a.listen ? a.listen : "");
 	snprintf(cfg.parent, sizeof(cfg.parent), "%s",
 	         a.parent ? a.parent : "");
 	char err[1024];
+	struct ld_keys k;
+	if (ld_keys_init() != 0)
+		return fail("libsodium cannot start");
+	if (ld_keys_create(cfg.dir, &k, err, sizeof(err)) != 0)
+		return fail("%s", err);
+	if (depth == 1)
+		memcpy(cfg.root_sign, k.sign_pub, 32);
+	if (a.parent_key != NULL)
+		snprintf(cfg.parent_key, sizeof(cfg.parent_key), "%s",
+		         a.parent_key);
+	if (!a.insecure || a.root_key != NULL || depth == 1) {
+		char b[LD_B64_32];
+		ld_b64_32(cfg.root_sign, b);
+		snprintf(cfg.root_key, sizeof(cfg.root_key), "%s", b);
+	}
 	if (ld_config_write(&cfg, err, sizeof(err)) != 0)
 		return fail("%s", err);
-	printf("initialized %s for %s (%s, %s)\nstart it with: liandongd "
-	       "--data %s\n",
-	       cfg.dir, cfg.id, cfg.name, cfg.level, data_dir);
+	char key[LD_KEY_TEXT_MAX];
+	ld_keys_public_text(&k, key);
+	printf("initialized %s for %s (%s, %s)\n", cfg.dir, cfg.id, cfg.name,
+	       cfg.level);
+	printf("key: %s\n", key);
+	if (a.parent != NULL && !a.insecure)
+		printf("enroll it at the parent: liandong child add %s %s\n",
+		       cfg.id, key);
+	printf("start it with: liandongd --data %s\n", data_dir);
+	return 0;
+}
+
+/* Load this node's config and keys (no daemon needed). */
+static int
+load_local(const struct cmd *c, struct ld_config *cfg, struct ld_keys *k)
+{
+	if (data_dir == NULL || data_dir[0] == '\0')
+		return usage_error(c, "no data directory: pass --data DIR or "
+		                      "set LIANDONG_DATA");
+	char err[1024];
+	if (ld_config_load(data_dir, cfg, err, sizeof(err)) != 0)
+		return fail("%s", err);
+	if (k != NULL && (ld_keys_init() != 0 ||
+	                  ld_keys_load(cfg->dir, k, err, sizeof(err)) != 0))
+		return fail("%s", err);
+	return 0;
+}
+
+static int
+run_key_show(const struct cmd *c, int argc, char **argv)
+{
+	static const int ok[] = {O_JSON, 0};
+	struct args a;
+	int rc = parse(c, argc, argv, ok, &a);
+	if (rc != 0)
+		return rc < 0 ? 0 : rc;
+	if ((rc = no_extra(c, &a, 0)) != 0)
+		return rc;
+	struct ld_config cfg;
+	struct ld_keys k;
+	if ((rc = load_local(c, &cfg, &k)) != 0)
+		return rc;
+	char key[LD_KEY_TEXT_MAX], root[LD_B64_32] = "";
+	ld_keys_public_text(&k, key);
+	if (cfg.root_key[0] != '\0')
+		ld_b64_32(cfg.root_sign, root);
+	if (a.json) {
+		struct ld_buf b = {0};
+		ld_buf_puts(&b, "{\"path\": ");
+		ld_json_string(&b, cfg.id);
+		ld_buf_puts(&b, ", \"key\": ");
+		ld_json_string(&b, key);
+		ld_buf_puts(&b, ", \"root_key\": ");
+		ld_json_string(&b, root);
+		ld_buf_puts(&b, "}\n");
+		fputs(b.p, stdout);
+		ld_buf_free(&b);
+	} else {
+		printf("node      %s (%s)\n", cfg.id, cfg.name);
+		printf("key       %s\n", key);
+		printf("root key  %s%s\n", root[0] ? root : "(none)",
+		       cfg.insecure ? " (insecure node: not used)" : "");
+	}
+	sodium_memzero(&k, sizeof(k));
+	return 0;
+}
+
+/* Ask a running daemon to re-read its allow-list; fine if none runs. */
+static int
+reload_daemon(void)
+{
+	struct ld_client *cl = NULL;
+	char err[1024];
+	if (ld_client_open(data_dir, &cl, err, sizeof(err)) != 0)
+		return 0; /* not running: it reads the list when it starts */
+	Ld__ReloadRequest rl = LD__RELOAD_REQUEST__INIT;
+	Ld__Request req = LD__REQUEST__INIT;
+	req.op_case = LD__REQUEST__OP_RELOAD;
+	req.reload = &rl;
+	Ld__Response *resp = NULL;
+	int rc = call(cl, &req, &resp);
+	if (resp != NULL)
+		ld__response__free_unpacked(resp, NULL);
+	ld_client_close(&cl);
+	return rc;
+}
+
+static int
+run_child_add(const struct cmd *c, int argc, char **argv)
+{
+	static const int ok[] = {0};
+	struct args a;
+	int rc = parse(c, argc, argv, ok, &a);
+	if (rc != 0)
+		return rc < 0 ? 0 : rc;
+	if ((rc = no_extra(c, &a, 2)) != 0)
+		return rc;
+	const char *path = a.rest[0], *key = a.rest[1], *why;
+	uint8_t curve[32], sign[32];
+	if (!ld_path_valid(path, &why))
+		return usage_error(c, "PATH '%s': %s", path, why);
+	if (!ld_keys_parse_public(key, curve, sign, false, &why))
+		return usage_error(c, "KEY: %s", why);
+	struct ld_config cfg;
+	if ((rc = load_local(c, &cfg, NULL)) != 0)
+		return rc;
+	if (!ld_path_is_child(path, cfg.id))
+		return fail("%s is not one segment below this node (%s)", path,
+		            cfg.id);
+	if (cfg.insecure)
+		return fail("this node is insecure: children are not enrolled "
+		            "(any child with the right path may connect)");
+	char err[1024];
+	struct ld_allow al;
+	if (ld_allow_load(cfg.dir, cfg.id, &al, err, sizeof(err)) != 0)
+		return fail("%s", err);
+	bool replaced = ld_allow_by_path(&al, path) != NULL;
+	if (!ld_allow_put(&al, path, curve, sign, &why)) {
+		ld_allow_free(&al);
+		return fail("%s", why);
+	}
+	rc = ld_allow_save(cfg.dir, &al, err, sizeof(err));
+	ld_allow_free(&al);
+	if (rc != 0)
+		return fail("%s", err);
+	if ((rc = reload_daemon()) != 0)
+		return rc;
+	printf("%s %s\n", replaced ? "re-keyed" : "enrolled", path);
+	return 0;
+}
+
+static int
+run_child_remove(const struct cmd *c, int argc, char **argv)
+{
+	static const int ok[] = {0};
+	struct args a;
+	int rc = parse(c, argc, argv, ok, &a);
+	if (rc != 0)
+		return rc < 0 ? 0 : rc;
+	if ((rc = no_extra(c, &a, 1)) != 0)
+		return rc;
+	struct ld_config cfg;
+	if ((rc = load_local(c, &cfg, NULL)) != 0)
+		return rc;
+	if (cfg.insecure)
+		return fail("this node is insecure: children are not enrolled "
+		            "(any child with the right path may connect)");
+	char err[1024];
+	struct ld_allow al;
+	if (ld_allow_load(cfg.dir, cfg.id, &al, err, sizeof(err)) != 0)
+		return fail("%s", err);
+	if (!ld_allow_remove(&al, a.rest[0])) {
+		ld_allow_free(&al);
+		return fail("%s is not enrolled here", a.rest[0]);
+	}
+	rc = ld_allow_save(cfg.dir, &al, err, sizeof(err));
+	ld_allow_free(&al);
+	if (rc != 0)
+		return fail("%s", err);
+	if ((rc = reload_daemon()) != 0)
+		return rc;
+	printf("removed %s\n", a.rest[0]);
+	return 0;
+}
+
+static int
+run_child_list(const struct cmd *c, int argc, char **argv)
+{
+	static const int ok[] = {0};
+	struct args a;
+	int rc = parse(c, argc, argv, ok, &a);
+	if (rc != 0)
+		return rc < 0 ? 0 : rc;
+	if ((rc = no_extra(c, &a, 0)) != 0)
+		return rc;
+	struct ld_config cfg;
+	if ((rc = load_local(c, &cfg, NULL)) != 0)
+		return rc;
+	char err[1024];
+	struct ld_allow al;
+	if (ld_allow_load(cfg.dir, cfg.id, &al, err, sizeof(err)) != 0)
+		return fail("%s", err);
+	for (size_t i = 0; i < al.n; i++) {
+		struct ld_keys k;
+		memcpy(k.curve_pub, al.v[i].curve, 32);
+		memcpy(k.sign_pub, al.v[i].sign, 32);
+		char text[LD_KEY_TEXT_MAX];
+		ld_keys_public_text(&k, text);
+		printf("%s %s\n", al.v[i].path, text);
+	}
+	ld_allow_free(&al);
 	return 0;
 }
 
@@ -857,7 +1117,7 @@ run_init(const struct cmd *c, int argc, char **argv)
 static const struct cmd cmds[] = {
     {"init", NULL, run_init,
      "--data DIR --id PATH --name NAME [--level LEVEL] [--listen ENDPOINT] "
-     "[--parent ENDPOINT]",
+     "[--parent ENDPOINT --parent-key KEY] [--root-key KEY] [--insecure]",
      "Create a node's data directory and its configuration\n"
      "(DIR/liandong.conf). The store is created when liandongd first\n"
      "starts.\n\n"
@@ -870,7 +1130,29 @@ static const struct cmd cmds[] = {
      "  --listen ENDPOINT  where children connect, e.g. "
      "tcp://0.0.0.0:7100\n"
      "  --parent ENDPOINT  the parent's listen endpoint, e.g.\n"
-     "                     tcp://192.0.2.10:7100 (not for the root)\n"},
+     "                     tcp://192.0.2.10:7100 (not for the root)\n"
+     "  --parent-key KEY   the parent's key ('liandong key show' there);\n"
+     "                     required with --parent\n"
+     "  --root-key KEY     the root office's key, pinned here: every\n"
+     "                     record's signature chains to it (required\n"
+     "                     below the root's children)\n"
+     "  --insecure         no CURVE, no signatures: for local experiments\n"
+     "                     only; all nodes of a tree must agree\n\n"
+     "Makes the node's keys (DIR/keys/node.key, mode 0600) and prints its\n"
+     "public key for 'liandong child add' at the parent.\n"},
+    {"key", "show", run_key_show, "[--json]",
+     "Print this node's public key (CURVE.SIGN), to give to the parent\n"
+     "for 'liandong child add' and to children for --parent-key, and the\n"
+     "root key it pinned. Needs no running daemon.\n"},
+    {"child", "add", run_child_add, "PATH KEY",
+     "Let the child PATH (one segment below this node) connect with KEY\n"
+     "(printed by 'liandong key show' there). Adding a PATH again\n"
+     "replaces its key (rotation). Takes effect at once if liandongd runs.\n"},
+    {"child", "remove", run_child_remove, "PATH",
+     "Revoke the child PATH: it is disconnected at once and refused from\n"
+     "then on.\n"},
+    {"child", "list", run_child_list, "",
+     "Print the children allowed to connect, with their keys.\n"},
     {"task", "add", run_task_add,
      "--topic TEXT --form FORM --scope PATH [--scope PATH]... "
      "[--due YYYY-MM-DD] [--target UNIT]... [--parent-task ID] [--json]",

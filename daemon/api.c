@@ -584,6 +584,18 @@ ld_api_on_request(struct ld_node *n, const struct ld_rid *rid, const void *buf,
 	case LD__REQUEST__OP_WAIT:
 		on_wait(n, rid, req->req_id, req->wait);
 		break;
+	case LD__REQUEST__OP_RELOAD: {
+		char err[512];
+		if (ld_node_reload(n, err, sizeof(err)) != 0) {
+			reply_error(n, rid, req->req_id, LD__CODE__CODE_REFUSED,
+			            err);
+		} else {
+			Ld__Response r = LD__RESPONSE__INIT;
+			r.req_id = req->req_id;
+			ld_api_reply(n, rid, &r);
+		}
+		break;
+	}
 	default:
 		reply_error(n, rid, req->req_id, LD__CODE__CODE_BAD_REQUEST,
 		            "unknown request");

@@ -105,7 +105,8 @@ static const char *const known_keys[] = {
     "node.listen",       "node.parent",       "link.batch_records",
     "link.batch_bytes",  "link.credit",       "link.ping_ms",
     "link.dead_ms",      "link.reconnect_max_ms", "store.map_size_mb",
-    "log.level",         NULL,
+    "log.level",         "node.parent_key",   "node.root_key",
+    "security.insecure", NULL,
 };
 
 struct load_ctx {
@@ -217,6 +218,31 @@ on_key(void *user, const char *section, const char *key, const char *value)
 			              key[0] == 'l' ? c->listen : c->parent,
 			              LD_ENDPOINT_MAX, r, rl);
 		}
+	} else if (KEY("node", "parent_key")) {
+		if (!ld_keys_parse_public(value, c->parent_curve,
+		                          c->parent_sign, false, &why)) {
+			snprintf(r, rl, "%s", why);
+			ok = 0;
+		} else {
+			ok = copy_str(value, c->parent_key,
+			              sizeof(c->parent_key), r, rl);
+		}
+	} else if (KEY("node", "root_key")) {
+		uint8_t curve[32];
+		if (!ld_keys_parse_public(value, curve, c->root_sign, true,
+		                          &why)) {
+			snprintf(r, rl, "%s", why);
+			ok = 0;
+		} else {
+			ok = copy_str(value, c->root_key, sizeof(c->root_key),
+			              r, rl);
+		}
+	} else if (KEY("security", "insecure")) {
+		ok = strcmp(value, "true") == 0 || strcmp(value, "false") == 0;
+		if (ok)
+			c->insecure = value[0] == 't';
+		else
+			snprintf(r, rl, "must be true or false");
 	} else if (KEY("link", "batch_records")) {
 		ok = set_uint(value, 1, 100000, &c->batch_records, r, rl);
 	} else if (KEY("link", "batch_bytes")) {
@@ -308,6 +334,17 @@ ld_config_load(const char *dir, struct ld_config *c, char *err, size_t errlen)
 		         "twice ping_ms (%u)", file, c->dead_ms, c->ping_ms);
 		return -1;
 	}
+	if (!c->insecure && c->parent[0] != '\0' && c->parent_key[0] == '\0') {
+		snprintf(err, errlen, "%s: [node] parent is set but parent_key "
+		         "is missing (the parent's key, from 'liandong key show' "
+		         "there)", file);
+		return -1;
+	}
+	if (!c->insecure && c->root_key[0] == '\0') {
+		snprintf(err, errlen, "%s: [node] root_key is missing (the root "
+		         "office's key, pinned at init)", file);
+		return -1;
+	}
 	if (c->parent[0] != '\0' && ld_path_depth(c->id) < 2) {
 		snprintf(err, errlen, "%s: [node] parent is set but id %s is "
 		         "a root path (a child's id is its parent's id plus "
@@ -361,6 +398,13 @@ ld_config_write(const struct ld_config *c, char *err, size_t errlen)
 		fprintf(f, "listen = %s\n", c->listen);
 	if (c->parent[0] != '\0')
 		fprintf(f, "parent = %s\n", c->parent);
+	if (c->parent_key[0] != '\0')
+		fprintf(f, "parent_key = %s\n", c->parent_key);
+	if (c->root_key[0] != '\0')
+		fprintf(f, "root_key = %s\n", c->root_key);
+	if (c->insecure)
+		fprintf(f, "\n# No CURVE, no signatures: for local experiments "
+		           "only.\n[security]\ninsecure = true\n");
 	int bad = ferror(f);
 	if (fflush(f) != 0 || fsync(fileno(f)) != 0)
 		bad = 1;

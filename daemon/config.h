@@ -5,7 +5,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
+#include "keys.h"
 #include "path.h"
 
 #define LD_CONFIG_FILE "liandong.conf"
@@ -20,6 +22,10 @@ struct ld_config {
 	char level[33];                 /* [node] level */
 	char listen[LD_ENDPOINT_MAX];   /* [node] listen ("" = none) */
 	char parent[LD_ENDPOINT_MAX];   /* [node] parent ("" = root) */
+	char parent_key[LD_KEY_TEXT_MAX]; /* [node] parent_key */
+	char root_key[LD_KEY_TEXT_MAX];   /* [node] root_key */
+	uint8_t parent_curve[32], parent_sign[32], root_sign[32];
+	bool insecure;                  /* [security] insecure */
 	unsigned batch_records;         /* [link] */
 	unsigned batch_bytes;
 	unsigned credit;

@@ -45,6 +45,7 @@ struct ld_peer {
 
 	int64_t last_recv_ms, last_send_ms, last_ack_ms;
 	unsigned dead_ms; /* silence that ends the session (parent side) */
+	char user_id[LD_PATH_MAX + 48]; /* authenticated identity (parent side) */
 	uint64_t refused; /* records refused by the flow rules */
 	uint64_t resent;  /* records received that were already held */
 	char last_error[256];

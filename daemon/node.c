@@ -9,6 +9,7 @@
 #include "validate.h"
 
 #include <errno.h>
+#include <sodium.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -686,7 +687,8 @@ put_self(struct ld_txn *t, void *arg)
 /* ---------------------------------------------------------------- link frames */
 
 static void
-on_hello(struct ld_node *n, const char *rid, const Ld__Hello *h)
+on_hello(struct ld_node *n, const char *rid, const Ld__Hello *h,
+         const char *uid)
 {
 	char reason[512];
 	if (h->protocol != LD_PROTOCOL) {
@@ -713,6 +715,18 @@ on_hello(struct ld_node *n, const char *rid, const Ld__Hello *h)
 		         n->cfg.id);
 		ld_warn("link: refused child %s: %s", h->path, reason);
 		send_reject(n->router, rid, LD__REJECT_CODE__REJECT_PATH,
+		            h->session, reason);
+		return;
+	}
+	/* The key the connection authenticated with must be the one enrolled
+	 * for the path the child claims. */
+	if (n->auth != NULL && !ld_auth_allows(n->auth, h->path, uid)) {
+		snprintf(reason, sizeof(reason),
+		         "the key of this connection is not the one enrolled for "
+		         "%s",
+		         h->path);
+		ld_warn("link: refused child %s: %s", h->path, reason);
+		send_reject(n->router, rid, LD__REJECT_CODE__REJECT_KEY,
 		            h->session, reason);
 		return;
 	}
@@ -753,6 +767,7 @@ on_hello(struct ld_node *n, const char *rid, const Ld__Hello *h)
 		        (unsigned long long)head);
 	ld_link_session_up(p, h->session, resume, n->cfg.credit, now);
 	p->in_head = h->head;
+	snprintf(p->user_id, sizeof(p->user_id), "%s", uid ? uid : "");
 	/* Never drop a child for silence shorter than three of its pings. */
 	p->dead_ms = n->cfg.dead_ms;
 	if (h->ping_ms > 0 && (uint64_t)h->ping_ms * 3 > p->dead_ms)
@@ -890,7 +905,7 @@ on_reject(struct ld_node *n, const Ld__Reject *r)
 		p->next_hello_ms = now;
 		return;
 	}
-	if (r->session != p->session)
+	if (r->session != p->session && r->code != LD__REJECT_CODE__REJECT_KEY)
 		return;
 	bool changed = strcmp(p->last_error, r->reason) != 0 ||
 	               p->state != LD_PEER_REJECTED;
@@ -971,9 +986,11 @@ frame_session(const Ld__Frame *f)
 	}
 }
 
-/* A message from a child on the ROUTER. */
+/* A message from a child on the ROUTER; `uid` is the identity ZAP gave
+ * its connection (NULL on an insecure node). */
 static void
-on_child_msg(struct ld_node *n, const char *rid, const void *buf, size_t len)
+on_child_msg(struct ld_node *n, const char *rid, const char *uid,
+             const void *buf, size_t len)
 {
 	Ld__Frame *f = ld__frame__unpack(NULL, len, buf);
 	if (f == NULL) {
@@ -982,12 +999,21 @@ on_child_msg(struct ld_node *n, const char *rid, const void *buf, size_t len)
 		return;
 	}
 	if (f->msg_case == LD__FRAME__MSG_HELLO) {
-		on_hello(n, rid, f->hello);
+		on_hello(n, rid, f->hello, uid);
 		ld__frame__free_unpacked(f, NULL);
 		return;
 	}
 	struct ld_peer *p = find_child(n, rid);
 	uint64_t s = frame_session(f);
+	/* Revoked or re-keyed since its Hello: refuse, keep refusing. */
+	if (n->auth != NULL && !ld_auth_allows(n->auth, rid, uid)) {
+		if (p != NULL && p->state == LD_PEER_UP)
+			ld_link_session_down(p, "key revoked");
+		send_reject(n->router, rid, LD__REJECT_CODE__REJECT_KEY, s,
+		            "this node's key is not (or no longer) enrolled");
+		ld__frame__free_unpacked(f, NULL);
+		return;
+	}
 	if (p == NULL || p->state != LD_PEER_UP || s != p->session) {
 		if (f->msg_case != LD__FRAME__MSG_REJECT && s != 0)
 			send_reject(n->router, rid,
@@ -1099,7 +1125,10 @@ drain_router(struct ld_node *n)
 			zmq_msg_close(&body);
 			continue;
 		}
-		on_child_msg(n, path, zmq_msg_data(&body), zmq_msg_size(&body));
+		const char *uid =
+		    n->auth != NULL ? zmq_msg_gets(&body, "User-Id") : NULL;
+		on_child_msg(n, path, uid, zmq_msg_data(&body),
+		             zmq_msg_size(&body));
 		zmq_msg_close(&rid);
 		zmq_msg_close(&body);
 	}
@@ -1118,6 +1147,68 @@ drain_dealer(struct ld_node *n)
 		on_parent_msg(n, zmq_msg_data(&m), zmq_msg_size(&m));
 		zmq_msg_close(&m);
 	}
+}
+
+/* Handshake failures with the parent (CURVE): a wrong parent_key, or this
+ * node not enrolled there. ZeroMQ retries; status says why it fails. */
+static void
+drain_monitor(struct ld_node *n)
+{
+	for (;;) {
+		zmq_msg_t ev, ep;
+		zmq_msg_init(&ev);
+		if (zmq_msg_recv(&ev, n->monitor, ZMQ_DONTWAIT) < 0) {
+			zmq_msg_close(&ev);
+			return;
+		}
+		zmq_msg_init(&ep);
+		if (zmq_msg_more(&ev))
+			zmq_msg_recv(&ep, n->monitor, 0);
+		uint16_t event = 0;
+		if (zmq_msg_size(&ev) >= 6)
+			memcpy(&event, zmq_msg_data(&ev), 2);
+		zmq_msg_close(&ev);
+		zmq_msg_close(&ep);
+		struct ld_peer *p = &n->parent;
+		const char *why = NULL;
+		if (event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH)
+			why = "the parent refused this node's key: has it run "
+			      "'liandong child add' for it?";
+		else if (event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL ||
+		         event == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL)
+			why = "the secure handshake with the parent failed: is "
+			      "parent_key right?";
+		if (why != NULL && strcmp(p->last_error, why) != 0) {
+			snprintf(p->last_error, sizeof(p->last_error), "%s", why);
+			ld_warn("link: %s (%s)", why, n->cfg.parent);
+		}
+	}
+}
+
+int
+ld_node_reload(struct ld_node *n, char *err, size_t errlen)
+{
+	if (n->auth == NULL) {
+		snprintf(err, errlen, "this node is insecure: it has no "
+		                      "allow-list");
+		return -1;
+	}
+	if (ld_auth_reload(n->auth, err, errlen) != 0)
+		return -1;
+	for (size_t i = 0; i < n->nchildren; i++) {
+		struct ld_peer *p = n->children[i];
+		if (p->state == LD_PEER_UP &&
+		    !ld_auth_allows(n->auth, p->path, p->user_id)) {
+			ld_warn("link: child %s revoked; its session ends now",
+			        p->path);
+			send_reject(n->router, p->path,
+			            LD__REJECT_CODE__REJECT_KEY, p->session,
+			            "this node's key is no longer enrolled");
+			ld_link_session_down(p, "key revoked");
+		}
+	}
+	ld_info("auth: allow-list reloaded");
+	return 0;
 }
 
 /* ---------------------------------------------------------------- timers */
@@ -1296,6 +1387,18 @@ ld_node_open(const struct ld_config *cfg, struct ld_node **out, char *err,
 		snprintf(err, errlen, "zmq: %s", zmq_strerror(errno));
 		goto fail;
 	}
+	if (ld_keys_init() != 0) {
+		snprintf(err, errlen, "libsodium cannot start");
+		goto fail;
+	}
+	if (!cfg->insecure) {
+		if (ld_keys_load(cfg->dir, &n->keys, err, errlen) != 0)
+			goto fail;
+		/* ZAP must answer before any CURVE server socket binds. */
+		if (cfg->listen[0] != '\0' &&
+		    ld_auth_open(n->zctx, cfg, &n->auth, err, errlen) != 0)
+			goto fail;
+	}
 	n->api = zmq_socket(n->zctx, ZMQ_ROUTER);
 	int64_t api_max = 2 * LD_RECORD_MAX;
 	/* A ROUTER silently drops what does not fit under its send HWM, and
@@ -1336,6 +1439,16 @@ ld_node_open(const struct ld_config *cfg, struct ld_node **out, char *err,
 			snprintf(err, errlen, "zmq: %s", zmq_strerror(errno));
 			goto fail;
 		}
+		if (!cfg->insecure &&
+		    (set_int(n->router, ZMQ_CURVE_SERVER, 1) != 0 ||
+		     zmq_setsockopt(n->router, ZMQ_CURVE_SECRETKEY,
+		                    n->keys.curve_sec, 32) != 0 ||
+		     zmq_setsockopt(n->router, ZMQ_ZAP_DOMAIN, "liandong",
+		                    8) != 0)) {
+			snprintf(err, errlen, "zmq CURVE: %s",
+			         zmq_strerror(errno));
+			goto fail;
+		}
 		if (zmq_bind(n->router, cfg->listen) != 0) {
 			snprintf(err, errlen, "listen %s: %s", cfg->listen,
 			         zmq_strerror(errno));
@@ -1353,6 +1466,34 @@ ld_node_open(const struct ld_config *cfg, struct ld_node **out, char *err,
 		            (int)cfg->reconnect_max_ms) != 0) {
 			snprintf(err, errlen, "zmq: %s", zmq_strerror(errno));
 			goto fail;
+		}
+		if (!cfg->insecure &&
+		    (zmq_setsockopt(n->dealer, ZMQ_CURVE_SERVERKEY,
+		                    cfg->parent_curve, 32) != 0 ||
+		     zmq_setsockopt(n->dealer, ZMQ_CURVE_PUBLICKEY,
+		                    n->keys.curve_pub, 32) != 0 ||
+		     zmq_setsockopt(n->dealer, ZMQ_CURVE_SECRETKEY,
+		                    n->keys.curve_sec, 32) != 0)) {
+			snprintf(err, errlen, "zmq CURVE: %s",
+			         zmq_strerror(errno));
+			goto fail;
+		}
+		if (!cfg->insecure) {
+			char mep[64];
+			snprintf(mep, sizeof(mep), "inproc://ld-monitor-%p",
+			         (void *)n);
+			int events = ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
+			             ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
+			             ZMQ_EVENT_HANDSHAKE_FAILED_AUTH;
+			if (zmq_socket_monitor(n->dealer, mep, events) != 0 ||
+			    (n->monitor = zmq_socket(n->zctx, ZMQ_PAIR)) ==
+			        NULL ||
+			    set_int(n->monitor, ZMQ_LINGER, 0) != 0 ||
+			    zmq_connect(n->monitor, mep) != 0) {
+				snprintf(err, errlen, "zmq monitor: %s",
+				         zmq_strerror(errno));
+				goto fail;
+			}
 		}
 		if (zmq_connect(n->dealer, cfg->parent) != 0) {
 			snprintf(err, errlen, "parent %s: %s", cfg->parent,
@@ -1381,6 +1522,10 @@ ld_node_close(struct ld_node **n_p)
 		zmq_close(n->router);
 	if (n->dealer != NULL)
 		zmq_close(n->dealer);
+	if (n->monitor != NULL)
+		zmq_close(n->monitor);
+	ld_auth_close(&n->auth);
+	sodium_memzero(&n->keys, sizeof(n->keys));
 	if (n->zctx != NULL)
 		zmq_ctx_term(n->zctx);
 	for (size_t i = 0; i < n->nwork; i++) {
@@ -1412,10 +1557,16 @@ ld_node_run(struct ld_node *n, volatile sig_atomic_t *stop)
 	        n->router ? n->cfg.listen : "",
 	        n->dealer ? ", parent at " : "",
 	        n->dealer ? n->cfg.parent : "");
-	zmq_pollitem_t items[3];
+	zmq_pollitem_t items[5];
 	while (!*stop) {
 		int ni = 0;
 		items[ni++] = (zmq_pollitem_t){n->api, 0, ZMQ_POLLIN, 0};
+		if (n->auth)
+			items[ni++] = (zmq_pollitem_t){ld_auth_socket(n->auth),
+			                               0, ZMQ_POLLIN, 0};
+		if (n->monitor)
+			items[ni++] =
+			    (zmq_pollitem_t){n->monitor, 0, ZMQ_POLLIN, 0};
 		if (n->router)
 			items[ni++] =
 			    (zmq_pollitem_t){n->router, 0, ZMQ_POLLIN, 0};
@@ -1436,6 +1587,10 @@ ld_node_run(struct ld_node *n, volatile sig_atomic_t *stop)
 			ld_err("zmq_poll: %s", zmq_strerror(errno));
 			return -1;
 		}
+		if (n->auth)
+			ld_auth_handle(n->auth);
+		if (n->monitor)
+			drain_monitor(n);
 		drain_api(n);
 		if (n->router)
 			drain_router(n);

@@ -10,7 +10,9 @@
 #include <stdint.h>
 #include <zmq.h>
 
+#include "auth.h"
 #include "config.h"
+#include "keys.h"
 #include "link.h"
 #include "liandong.pb-c.h"
 #include "record.h"
@@ -60,6 +62,9 @@ struct ld_node {
 	void *api;    /* ROUTER, ipc://<data>/api.sock */
 	void *router; /* ROUTER for children, NULL without `listen` */
 	void *dealer; /* DEALER to the parent, NULL at the root */
+	void *monitor; /* events of the DEALER (handshake failures) */
+	struct ld_auth *auth; /* ZAP and allow-list; NULL if insecure */
+	struct ld_keys keys;
 	char api_endpoint[4200];
 
 	bool has_parent;
@@ -113,6 +118,10 @@ void ld_api_reply(struct ld_node *n, const struct ld_rid *rid,
 /* Apply and answer the work queued so far in this turn (so that a read
  * sees every write a client sent before it). */
 void ld_node_commit(struct ld_node *n);
+
+/* Re-read the allow-list; children no longer on it lose their session at
+ * once. Returns 0, or -1 with err (the old list stays). */
+int ld_node_reload(struct ld_node *n, char *err, size_t errlen);
 
 /* Number of own-log records `p` still needs: exact while `*budget` log
  * entries last (it is decremented), beyond that every entry counts. */

@@ -51,13 +51,22 @@ wait_for() {
 pp=$(free_port); cp=$(free_port)
 P=$work/province C=$work/city X=$work/county
 
+# A node's public key, as 'liandong key show' prints it.
+key_of() { ld --data "$1" key show | awk '$1 == "key" {print $2}'; }
+
 say "Set up three offices: 云南省政协 → 曲靖市政协 → 富源县政协"
 run init --data "$P" --id 530000 --name 云南省政协 \
 	--listen "tcp://127.0.0.1:$pp"
+pkey=$(key_of "$P")
+say "Each child is made with its parent's key, and enrolled there"
 run init --data "$C" --id 530000/530300 --name 曲靖市政协 \
-	--listen "tcp://127.0.0.1:$cp" --parent "tcp://127.0.0.1:$pp"
+	--listen "tcp://127.0.0.1:$cp" --parent "tcp://127.0.0.1:$pp" \
+	--parent-key "$pkey"
+run --data "$P" child add 530000/530300 "$(key_of "$C")"
 run init --data "$X" --id 530000/530300/530325 --name 富源县政协 \
-	--parent "tcp://127.0.0.1:$cp"
+	--parent "tcp://127.0.0.1:$cp" --parent-key "$(key_of "$C")" \
+	--root-key "$pkey"
+run --data "$C" child add 530000/530300/530325 "$(key_of "$X")"
 
 say "Start a liandongd for each (logs in $work/*.log)"
 for d in "$P" "$C" "$X"; do

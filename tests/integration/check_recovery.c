@@ -272,6 +272,9 @@ START_TEST(test_store_lost_while_parent_down)
 	         port, C.dir);
 	ck_assert_int_eq(system(cmd), 0);
 	C.port = port;
+	/* The new city has new keys: the county is given them and enrolled
+	 * again, as an administrator would. */
+	th_reenroll(&X, &C);
 	th_node_start(&C);
 	snprintf(new_id, sizeof(new_id), "%s",
 	         th_add_task(&C, X_ID, "重建后的任务"));

@@ -23,6 +23,13 @@
 #define MAX_NODES 32
 
 static char root[256];
+static bool insecure;
+
+void
+th_set_insecure(bool v)
+{
+	insecure = v;
+}
 static struct th_node *started[MAX_NODES];
 static size_t nstarted;
 
@@ -84,6 +91,7 @@ th_setup(void)
 	snprintf(root, sizeof(root), "%s/ldtest.XXXXXX", tmp ? tmp : "/tmp");
 	ck_assert_msg(mkdtemp(root) != NULL, "mkdtemp: %s", strerror(errno));
 	nstarted = 0;
+	insecure = false;
 }
 
 static int
@@ -207,6 +215,21 @@ th_cli_env(const char *data, char *out, size_t outlen, char *err,
 	return rc;
 }
 
+/* The value of "name": "..." in a one-line JSON object. */
+static void
+json_field(const char *json, const char *name, char *out, size_t len)
+{
+	char pat[64];
+	snprintf(pat, sizeof(pat), "\"%s\": \"", name);
+	const char *p = strstr(json, pat);
+	ck_assert_msg(p != NULL, "no %s in %s", name, json);
+	p += strlen(pat);
+	size_t n = strcspn(p, "\"");
+	ck_assert(n < len);
+	memcpy(out, p, n);
+	out[n] = '\0';
+}
+
 void
 th_node_init(struct th_node *n, const char *sub, const char *id,
              const char *name, bool listen, const struct th_node *parent,
@@ -216,10 +239,27 @@ th_node_init(struct th_node *n, const char *sub, const char *id,
 	snprintf(n->dir, sizeof(n->dir), "%s/%s", root, sub);
 	snprintf(n->id, sizeof(n->id), "%s", id);
 	snprintf(n->name, sizeof(n->name), "%s", name);
-	char lst[64], par[64];
-	const char *args[16] = {"init", "--data", n->dir, "--id", id,
+	char lst[64], par[64], pkey[128] = "", rkey[128] = "";
+	char out[1024], err[1024];
+	const char *args[20] = {"init", "--data", n->dir, "--id", id,
 	                        "--name", name};
 	int k = 7;
+	if (insecure)
+		args[k++] = "--insecure";
+	if (parent != NULL && !insecure) {
+		/* What an administrator copies from the parent. */
+		int rc = th_cli(out, sizeof(out), err, sizeof(err),
+		                (const char *const[]){"--data", parent->dir,
+		                                      "key", "show", "--json",
+		                                      NULL});
+		ck_assert_msg(rc == 0, "key show at %s: %s", parent->id, err);
+		json_field(out, "key", pkey, sizeof(pkey));
+		json_field(out, "root_key", rkey, sizeof(rkey));
+		args[k++] = "--parent-key";
+		args[k++] = pkey;
+		args[k++] = "--root-key";
+		args[k++] = rkey;
+	}
 	if (listen) {
 		n->port = th_free_port();
 		snprintf(lst, sizeof(lst), "tcp://127.0.0.1:%d", n->port);
@@ -232,9 +272,22 @@ th_node_init(struct th_node *n, const char *sub, const char *id,
 		args[k++] = par;
 	}
 	args[k] = NULL;
-	char out[1024], err[1024];
 	int rc = th_cli(out, sizeof(out), err, sizeof(err), args);
 	ck_assert_msg(rc == 0, "liandong init %s: exit %d: %s", id, rc, err);
+	const char *kl = strstr(out, "key: ");
+	ck_assert_msg(kl != NULL, "init printed no key: %s", out);
+	size_t kn = strcspn(kl + 5, "\n");
+	ck_assert(kn < sizeof(n->key));
+	memcpy(n->key, kl + 5, kn);
+	n->key[kn] = '\0';
+	if (parent != NULL && !insecure) {
+		/* Enrol it at the parent, as the administrator there would. */
+		rc = th_cli(out, sizeof(out), err, sizeof(err),
+		            (const char *const[]){"--data", parent->dir, "child",
+		                                  "add", id, n->key, NULL});
+		ck_assert_msg(rc == 0, "child add %s at %s: %s", id,
+		              parent->id, err);
+	}
 	/* Short timers so that restarts are noticed quickly in tests. */
 	char conf[600];
 	snprintf(conf, sizeof(conf), "%s/liandong.conf", n->dir);
@@ -244,6 +297,27 @@ th_node_init(struct th_node *n, const char *sub, const char *id,
 	           "reconnect_max_ms = 500\n%s",
 	        extra ? extra : "");
 	fclose(f);
+}
+
+void
+th_reenroll(struct th_node *child, struct th_node *parent)
+{
+	char out[1024], err[1024], pkey[128];
+	int rc = th_cli(out, sizeof(out), err, sizeof(err),
+	                (const char *const[]){"--data", parent->dir, "key",
+	                                      "show", "--json", NULL});
+	ck_assert_msg(rc == 0, "key show: %s", err);
+	json_field(out, "key", pkey, sizeof(pkey));
+	char cmd[1400];
+	snprintf(cmd, sizeof(cmd),
+	         "sed -i 's|^parent_key = .*|parent_key = %s|' "
+	         "'%s/liandong.conf'",
+	         pkey, child->dir);
+	ck_assert_int_eq(system(cmd), 0);
+	rc = th_cli(out, sizeof(out), err, sizeof(err),
+	            (const char *const[]){"--data", parent->dir, "child", "add",
+	                                  child->id, child->key, NULL});
+	ck_assert_msg(rc == 0, "child add: %s", err);
 }
 
 /* Split $LD_TEST_WRAPPER (e.g. "valgrind -q --error-exitcode=99") into

@@ -13,6 +13,7 @@
 #include "liandong.pb-c.h"
 
 struct th_node {
+	char key[128]; /* its public key, as 'liandong key show' prints it */
 	char dir[512];
 	char id[300];
 	char name[128];
@@ -35,12 +36,20 @@ void th_sleep_ms(int ms);
 /* A loopback port nothing listens on right now. */
 int th_free_port(void);
 
+/* Nodes made from now on are insecure (--insecure) or not (the default,
+ * reset by th_setup). */
+void th_set_insecure(bool insecure);
+
 /* `liandong init` a node in <root>/<sub>; `parent` may be NULL; `listen`
  * gives it a port. `extra` (may be NULL) is appended to its config file.
  * Fails the test if init fails. */
 void th_node_init(struct th_node *n, const char *sub, const char *id,
                   const char *name, bool listen, const struct th_node *parent,
                   const char *extra);
+/* After `parent` was made again (new keys): give `child` (stopped) the
+ * parent's new key and enrol the child there, as administrators would. */
+void th_reenroll(struct th_node *child, struct th_node *parent);
+
 /* Start liandongd on the node (stderr to <dir>/liandongd.log) and wait
  * until it answers. */
 void th_node_start(struct th_node *n);

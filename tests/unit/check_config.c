@@ -139,7 +139,10 @@ refused_at(int at, const char *text, int line, ...)
 #define REFUSED(text, line, ...)                                               \
 	refused_at(__LINE__, (text), (line), __VA_ARGS__, (const char *)NULL)
 
-#define NODE_OK "[node]\nid = 530000/530300\nname = 曲靖市政协\n"
+/* A valid key: 32 zero bytes, base64url. */
+#define K43 "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+#define NODE_OK \
+	"[node]\nid = 530000/530300\nname = 曲靖市政协\nroot_key = " K43 "\n"
 
 /* ---- writing and loading ---- */
 
@@ -153,6 +156,8 @@ START_TEST(test_round_trip)
 	strcpy(c.level, "county");
 	strcpy(c.listen, "tcp://*:7003");
 	strcpy(c.parent, "tcp://127.0.0.1:7002");
+	strcpy(c.parent_key, K43 "." K43);
+	strcpy(c.root_key, K43);
 	ck_assert_msg(ld_config_write(&c, err, sizeof(err)) == 0, "%s", err);
 
 	struct stat sb;
@@ -170,6 +175,9 @@ START_TEST(test_round_trip)
 	ck_assert_str_eq(d.level, "county");
 	ck_assert_str_eq(d.listen, c.listen);
 	ck_assert_str_eq(d.parent, c.parent);
+	ck_assert_str_eq(d.parent_key, c.parent_key);
+	ck_assert_str_eq(d.root_key, c.root_key);
+	ck_assert(!d.insecure);
 	/* The directory comes back absolute and resolved. */
 	char *abs = realpath(tmpdir, NULL);
 	ck_assert_ptr_nonnull(abs);
@@ -185,6 +193,7 @@ START_TEST(test_round_trip)
 	/* Writing again replaces the file. */
 	strcpy(c.name, "富源县政协办公室");
 	c.parent[0] = '\0';
+	c.parent_key[0] = '\0';
 	strcpy(c.id, "530325");
 	ck_assert_msg(ld_config_write(&c, err, sizeof(err)) == 0, "%s", err);
 	ck_assert_msg(load(&d) == 0, "%s", err);
@@ -217,6 +226,8 @@ START_TEST(test_load_all_keys)
 	           "id = 530000/530300/530325\n"
 	           "name = 富源县政协\n"
 	           "parent = ipc:///run/liandong/city.sock\n"
+	           "parent_key = " K43 "." K43 "\n"
+	           "root_key = " K43 "\n"
 	           "\n"
 	           "[link]\n"
 	           "batch_records = 500\n"
@@ -261,9 +272,9 @@ START_TEST(test_unknown_key_section)
 	        "[node]", "unknown");
 	REFUSED("[nodes]\nid = 530000\nname = x\n", 2, "unknown", "id",
 	        "[nodes]");
-	REFUSED(NODE_OK "[link]\ncredits = 8\n", 5, "credits", "[link]");
+	REFUSED(NODE_OK "[link]\ncredits = 8\n", 6, "credits", "[link]");
 	/* A key in the wrong section. */
-	REFUSED(NODE_OK "[link]\nlisten = tcp://*:7000\n", 5, "listen",
+	REFUSED(NODE_OK "[link]\nlisten = tcp://*:7000\n", 6, "listen",
 	        "[link]");
 	/* Keys outside any section. */
 	REFUSED("id = 530000\n[node]\nname = x\n", 1, "id");
@@ -272,18 +283,18 @@ END_TEST
 
 START_TEST(test_bad_endpoint)
 {
-	REFUSED(NODE_OK "parent = tcp://province.example\n", 4, "parent",
+	REFUSED(NODE_OK "parent = tcp://province.example\n", 5, "parent",
 	        "HOST:PORT");
-	REFUSED(NODE_OK "parent = tcp://10.0.0.1:0\n", 4, "parent", "port",
+	REFUSED(NODE_OK "parent = tcp://10.0.0.1:0\n", 5, "parent", "port",
 	        "65535");
-	REFUSED(NODE_OK "parent = tcp://10.0.0.1:70000\n", 4, "parent", "port");
-	REFUSED(NODE_OK "parent = tcp://10.0.0.1:\n", 4, "parent", "port");
-	REFUSED(NODE_OK "parent = tcp://10.0.0.1:70a\n", 4, "parent", "port");
-	REFUSED(NODE_OK "parent = udp://10.0.0.1:7000\n", 4, "parent",
+	REFUSED(NODE_OK "parent = tcp://10.0.0.1:70000\n", 5, "parent", "port");
+	REFUSED(NODE_OK "parent = tcp://10.0.0.1:\n", 5, "parent", "port");
+	REFUSED(NODE_OK "parent = tcp://10.0.0.1:70a\n", 5, "parent", "port");
+	REFUSED(NODE_OK "parent = udp://10.0.0.1:7000\n", 5, "parent",
 	        "tcp://");
-	REFUSED(NODE_OK "listen = udp://*:7000\n", 4, "listen", "tcp://");
-	REFUSED(NODE_OK "listen = ipc://\n", 4, "listen", "ipc");
-	REFUSED(NODE_OK "listen = 7000\n", 4, "listen");
+	REFUSED(NODE_OK "listen = udp://*:7000\n", 5, "listen", "tcp://");
+	REFUSED(NODE_OK "listen = ipc://\n", 5, "listen", "ipc");
+	REFUSED(NODE_OK "listen = 7000\n", 5, "listen");
 	/* An empty value means none. */
 	struct ld_config c;
 	write_conf(NODE_OK "listen =\nparent =\n");
@@ -295,20 +306,20 @@ END_TEST
 
 START_TEST(test_bad_numbers)
 {
-	REFUSED(NODE_OK "[link]\ncredit = 0\n", 5, "credit", "1 to 64");
-	REFUSED(NODE_OK "[link]\ncredit = abc\n", 5, "credit", "whole number");
-	REFUSED(NODE_OK "[link]\ncredit = 65\n", 5, "credit");
-	REFUSED(NODE_OK "[link]\ncredit = -1\n", 5, "credit");
-	REFUSED(NODE_OK "[link]\ncredit = 8x\n", 5, "credit");
-	REFUSED(NODE_OK "[link]\ncredit = 1.5\n", 5, "credit");
-	REFUSED(NODE_OK "[link]\ncredit =\n", 5, "credit");
-	REFUSED(NODE_OK "[link]\ncredit = 99999999999999999999999\n", 5,
+	REFUSED(NODE_OK "[link]\ncredit = 0\n", 6, "credit", "1 to 64");
+	REFUSED(NODE_OK "[link]\ncredit = abc\n", 6, "credit", "whole number");
+	REFUSED(NODE_OK "[link]\ncredit = 65\n", 6, "credit");
+	REFUSED(NODE_OK "[link]\ncredit = -1\n", 6, "credit");
+	REFUSED(NODE_OK "[link]\ncredit = 8x\n", 6, "credit");
+	REFUSED(NODE_OK "[link]\ncredit = 1.5\n", 6, "credit");
+	REFUSED(NODE_OK "[link]\ncredit =\n", 6, "credit");
+	REFUSED(NODE_OK "[link]\ncredit = 99999999999999999999999\n", 6,
 	        "credit");
-	REFUSED(NODE_OK "[link]\nbatch_bytes = 100\n", 5, "batch_bytes",
+	REFUSED(NODE_OK "[link]\nbatch_bytes = 100\n", 6, "batch_bytes",
 	        "4096");
-	REFUSED(NODE_OK "[link]\nping_ms = 10\n", 5, "ping_ms");
-	REFUSED(NODE_OK "[store]\nmap_size_mb = 0\n", 5, "map_size_mb");
-	REFUSED(NODE_OK "[log]\nlevel = loud\n", 5, "level", "debug");
+	REFUSED(NODE_OK "[link]\nping_ms = 10\n", 6, "ping_ms");
+	REFUSED(NODE_OK "[store]\nmap_size_mb = 0\n", 6, "map_size_mb");
+	REFUSED(NODE_OK "[log]\nlevel = loud\n", 6, "level", "debug");
 }
 END_TEST
 
@@ -322,7 +333,7 @@ START_TEST(test_bad_node)
 	REFUSED("[node]\nid = 富源县\nname = x\n", 2, "id");
 	REFUSED("[node]\nid = 530000\nname = \xff\xfe\n", 3, "name", "UTF-8");
 	REFUSED("[node]\nid = 530000\nname = x\n"
-	        "parent = tcp://10.0.0.1:7000\n",
+	        "parent = tcp://10.0.0.1:7000\n[security]\ninsecure = true\n",
 	        0, "parent", "root");
 	/* A line that is not "key = value". */
 	REFUSED("[node]\nid = 530000\nname = x\njust some words\n", 4,
@@ -432,6 +443,7 @@ START_TEST(test_name_with_semicolon_round_trip)
 	strcpy(c.id, "530000");
 	strcpy(c.name, "政协 ; 联络组");
 	strcpy(c.level, "province");
+	strcpy(c.root_key, K43);
 	if (ld_config_write(&c, err, sizeof(err)) != 0)
 		return; /* refusing is an acceptable fix */
 	ck_assert_msg(load(&d) == 0, "%s", err);
@@ -452,6 +464,7 @@ START_TEST(test_long_name_round_trip)
 	for (int i = 0; i < 50; i++)
 		strcat(c.name, "政");
 	strcpy(c.level, "province");
+	strcpy(c.root_key, K43);
 	ck_assert_msg(ld_config_write(&c, err, sizeof(err)) == 0, "%s", err);
 	ck_assert_msg(load(&d) == 0, "%s", err);
 	ck_assert_str_eq(d.name, c.name);
@@ -504,6 +517,36 @@ START_TEST(test_endpoint_port_sign_space)
 }
 END_TEST
 
+START_TEST(test_keys_in_config)
+{
+	struct ld_config c;
+	/* Without keys a secure node does not start. */
+	REFUSED("[node]\nid = 530000\nname = x\n", 0, "root_key",
+	        "missing");
+	REFUSED("[node]\nid = 530000/1\nname = x\nroot_key = " K43
+	        "\nparent = tcp://10.0.0.1:7000\n",
+	        0, "parent_key", "missing");
+	REFUSED(NODE_OK "parent_key = nonsense\n", 5, "parent_key",
+	        "key show");
+	REFUSED(NODE_OK "parent_key = " K43 "\n", 5, "parent_key");
+	REFUSED("[node]\nid = 530000\nname = x\nroot_key = AAAA\n", 4,
+	        "root_key");
+	REFUSED(NODE_OK "[security]\ninsecure = maybe\n", 6, "insecure",
+	        "true or false");
+	/* An insecure node needs neither. */
+	write_conf("[node]\nid = 530000/1\nname = x\n"
+	           "parent = tcp://10.0.0.1:7000\n[security]\ninsecure = "
+	           "true\n");
+	ck_assert_msg(load(&c) == 0, "%s", err);
+	ck_assert(c.insecure);
+	/* A full key and a bare signing key both pin the root. */
+	write_conf(NODE_OK "parent_key = " K43 "." K43 "\n"
+	           "parent = tcp://10.0.0.1:7000\n");
+	ck_assert_msg(load(&c) == 0, "%s", err);
+	ck_assert(!c.insecure);
+}
+END_TEST
+
 static Suite *
 config_suite(void)
 {
@@ -526,6 +569,7 @@ config_suite(void)
 	tcase_add_test(tc, test_long_name_round_trip);
 	tcase_add_test(tc, test_error_line_matches_reason);
 	tcase_add_test(tc, test_endpoint_port_sign_space);
+	tcase_add_test(tc, test_keys_in_config);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,161 @@
+/* allow.c — read and write the allow-list of children. */
+#include "allow.h"
+#include "keys.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void
+ld_allow_free(struct ld_allow *a)
+{
+	free(a->v);
+	a->v = NULL;
+	a->n = 0;
+}
+
+const struct ld_child_key *
+ld_allow_by_curve(const struct ld_allow *a, const uint8_t curve[32])
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (memcmp(a->v[i].curve, curve, 32) == 0)
+			return &a->v[i];
+	return NULL;
+}
+
+const struct ld_child_key *
+ld_allow_by_path(const struct ld_allow *a, const char *path)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->v[i].path, path) == 0)
+			return &a->v[i];
+	return NULL;
+}
+
+bool
+ld_allow_put(struct ld_allow *a, const char *path, const uint8_t curve[32],
+             const uint8_t sign[32], const char **why)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		if (strcmp(a->v[i].path, path) != 0 &&
+		    (memcmp(a->v[i].curve, curve, 32) == 0 ||
+		     memcmp(a->v[i].sign, sign, 32) == 0)) {
+			*why = "this key is already given to another child";
+			return false;
+		}
+	}
+	struct ld_child_key *e = (struct ld_child_key *)ld_allow_by_path(a, path);
+	if (e == NULL) {
+		struct ld_child_key *v = realloc(a->v, (a->n + 1) * sizeof(*v));
+		if (v == NULL) {
+			*why = "out of memory";
+			return false;
+		}
+		a->v = v;
+		e = &a->v[a->n++];
+		memset(e, 0, sizeof(*e));
+		snprintf(e->path, sizeof(e->path), "%s", path);
+	}
+	memcpy(e->curve, curve, 32);
+	memcpy(e->sign, sign, 32);
+	return true;
+}
+
+bool
+ld_allow_remove(struct ld_allow *a, const char *path)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		if (strcmp(a->v[i].path, path) == 0) {
+			a->v[i] = a->v[--a->n];
+			return true;
+		}
+	}
+	return false;
+}
+
+int
+ld_allow_load(const char *dir, const char *self, struct ld_allow *a,
+              char *err, size_t errlen)
+{
+	memset(a, 0, sizeof(*a));
+	char file[4300];
+	snprintf(file, sizeof(file), "%s/%s", dir, LD_ALLOW_FILE);
+	FILE *f = fopen(file, "r");
+	if (f == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(err, errlen, "%s: %s", file, strerror(errno));
+		return -1;
+	}
+	char line[512];
+	int lineno = 0, rc = 0;
+	while (rc == 0 && fgets(line, sizeof(line), f) != NULL) {
+		lineno++;
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[0] == '#' || line[0] == '\0')
+			continue;
+		char *sp = strchr(line, ' ');
+		const char *why = NULL;
+		uint8_t curve[32], sign[32];
+		if (sp == NULL) {
+			why = "not 'PATH KEY'";
+		} else {
+			*sp = '\0';
+			/* Each check sets `why` when it fails. */
+			if (!ld_path_is_child(line, self))
+				why = "not a child of this node (one segment "
+				      "below it)";
+			else if (ld_keys_parse_public(sp + 1, curve, sign,
+			                              false, &why))
+				ld_allow_put(a, line, curve, sign, &why);
+		}
+		if (why != NULL) {
+			snprintf(err, errlen, "%s:%d: %s", file, lineno, why);
+			rc = -1;
+		}
+	}
+	fclose(f);
+	if (rc != 0)
+		ld_allow_free(a);
+	return rc;
+}
+
+int
+ld_allow_save(const char *dir, const struct ld_allow *a, char *err,
+              size_t errlen)
+{
+	char file[4300], tmp[4400];
+	snprintf(file, sizeof(file), "%s/%s", dir, LD_ALLOW_FILE);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", file);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
+	if (f == NULL) {
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	fprintf(f, "# Children allowed to connect: PATH KEY. Managed with "
+	           "'liandong child add/remove'.\n");
+	for (size_t i = 0; i < a->n; i++) {
+		struct ld_keys k;
+		memcpy(k.curve_pub, a->v[i].curve, 32);
+		memcpy(k.sign_pub, a->v[i].sign, 32);
+		char text[LD_KEY_TEXT_MAX];
+		ld_keys_public_text(&k, text);
+		fprintf(f, "%s %s\n", a->v[i].path, text);
+	}
+	int bad = ferror(f);
+	if (fflush(f) != 0 || fsync(fileno(f)) != 0)
+		bad = 1;
+	if (fclose(f) != 0 || bad || rename(tmp, file) != 0) {
+		snprintf(err, errlen, "%s: cannot write: %s", file,
+		         strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}

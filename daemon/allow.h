@@ -1,0 +1,47 @@
+/* allow.h — the children a node lets in: <data>/children, one line per
+ * child, "PATH KEY". Managed by 'liandong child add/remove'; read by the
+ * daemon at start and whenever the CLI asks it to reload. */
+#ifndef LD_ALLOW_H
+#define LD_ALLOW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "path.h"
+
+#define LD_ALLOW_FILE "children"
+
+struct ld_child_key {
+	char path[LD_PATH_MAX + 1];
+	uint8_t curve[32], sign[32];
+};
+
+struct ld_allow {
+	struct ld_child_key *v;
+	size_t n;
+};
+
+/* Read the list (a missing file is an empty list). Every entry must be a
+ * child of `self` (one segment below). On failure writes "FILE:LINE:
+ * reason" to err. */
+int ld_allow_load(const char *dir, const char *self, struct ld_allow *a,
+                  char *err, size_t errlen);
+/* Write the list atomically (mode 0600). */
+int ld_allow_save(const char *dir, const struct ld_allow *a, char *err,
+                  size_t errlen);
+void ld_allow_free(struct ld_allow *a);
+
+const struct ld_child_key *ld_allow_by_curve(const struct ld_allow *a,
+                                             const uint8_t curve[32]);
+const struct ld_child_key *ld_allow_by_path(const struct ld_allow *a,
+                                            const char *path);
+
+/* Add or replace the entry for `path`. Refuses (false, *why) a key
+ * already given to another child. */
+bool ld_allow_put(struct ld_allow *a, const char *path, const uint8_t curve[32],
+                  const uint8_t sign[32], const char **why);
+/* Remove `path`; false if it was not there. */
+bool ld_allow_remove(struct ld_allow *a, const char *path);
+
+#endif

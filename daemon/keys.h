@@ -1,0 +1,50 @@
+/* keys.h — a node's long-term keys: CURVE (X25519) for its links and
+ * Ed25519 for signing its records. Kept in <data>/keys/node.key, mode 0600.
+ *
+ * A node's public key, as people copy it between offices, is one
+ * shell-safe token: "<curve>.<sign>", both base64url without padding. */
+#ifndef LD_KEYS_H
+#define LD_KEYS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define LD_KEY_FILE "keys/node.key"
+/* base64url of 32 bytes is 43 characters; two of them and a '.'. */
+#define LD_KEY_TEXT_MAX 88
+#define LD_B64_32 44 /* 43 characters and a NUL */
+
+struct ld_keys {
+	uint8_t curve_pub[32], curve_sec[32];
+	uint8_t sign_pub[32], sign_sec[64];
+};
+
+/* libsodium must be initialised once per process before any of these. */
+int ld_keys_init(void);
+
+/* Make new keys and write them to <dir>/keys/node.key (refuses to
+ * overwrite). On failure writes a one-line reason to err. */
+int ld_keys_create(const char *dir, struct ld_keys *k, char *err,
+                   size_t errlen);
+
+/* Read <dir>/keys/node.key. On failure: "FILE: reason" or
+ * "FILE:LINE: reason". */
+int ld_keys_load(const char *dir, struct ld_keys *k, char *err,
+                 size_t errlen);
+
+/* The public token "<curve>.<sign>" (LD_KEY_TEXT_MAX bytes). */
+void ld_keys_public_text(const struct ld_keys *k, char *out);
+
+/* Parse a public token. With `sign_only_ok`, a bare signing key (no
+ * '.') is accepted too and *curve is left zero. */
+bool ld_keys_parse_public(const char *text, uint8_t curve[32],
+                          uint8_t sign[32], bool sign_only_ok,
+                          const char **why);
+
+/* base64url (no padding) of 32 bytes into out (LD_B64_32 bytes). */
+void ld_b64_32(const uint8_t in[32], char *out);
+/* Decode exactly 32 bytes of base64url; false if it is not that. */
+bool ld_unb64_32(const char *in, size_t len, uint8_t out[32]);
+
+#endif
