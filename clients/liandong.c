@@ -1141,7 +1141,7 @@ static const struct cmd cmds[] = {
      "Makes the node's keys (DIR/keys/node.key, mode 0600) and prints its\n"
      "public key for 'liandong child add' at the parent.\n"},
     {"key", "show", run_key_show, "[--json]",
-     "Print this node's public key (CURVE.SIGN), to give to the parent\n"
+     "Print this node's public key (ldk1.CURVE.SIGN), for the parent's\n"
      "for 'liandong child add' and to children for --parent-key, and the\n"
      "root key it pinned. Needs no running daemon.\n"},
     {"child", "add", run_child_add, "PATH KEY",

@@ -42,7 +42,7 @@ ld_keys_public_text(const struct ld_keys *k, char *out)
 	char c[LD_B64_32], s[LD_B64_32];
 	ld_b64_32(k->curve_pub, c);
 	ld_b64_32(k->sign_pub, s);
-	snprintf(out, LD_KEY_TEXT_MAX, "%s.%s", c, s);
+	snprintf(out, LD_KEY_TEXT_MAX, "ldk1.%s.%s", c, s);
 }
 
 bool
@@ -52,19 +52,21 @@ ld_keys_parse_public(const char *text, uint8_t curve[32], uint8_t sign[32],
 	const char *dummy;
 	if (why == NULL)
 		why = &dummy;
-	const char *dot = strchr(text, '.');
-	if (dot == NULL) {
+	static const char bad[] = "not a liandong key (expected "
+	                          "ldk1.CURVE.SIGN as printed by 'liandong "
+	                          "key show')";
+	if (strncmp(text, "ldk1.", 5) != 0) {
 		memset(curve, 0, 32);
 		if (sign_only_ok && ld_unb64_32(text, strlen(text), sign))
 			return true;
-		*why = "not a liandong key (expected CURVE.SIGN as printed by "
-		       "'liandong key show')";
+		*why = bad;
 		return false;
 	}
-	if (!ld_unb64_32(text, (size_t)(dot - text), curve) ||
+	text += 5;
+	const char *dot = strchr(text, '.');
+	if (dot == NULL || !ld_unb64_32(text, (size_t)(dot - text), curve) ||
 	    !ld_unb64_32(dot + 1, strlen(dot + 1), sign)) {
-		*why = "not a liandong key (expected CURVE.SIGN as printed by "
-		       "'liandong key show')";
+		*why = bad;
 		return false;
 	}
 	return true;

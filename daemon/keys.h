@@ -2,7 +2,9 @@
  * Ed25519 for signing its records. Kept in <data>/keys/node.key, mode 0600.
  *
  * A node's public key, as people copy it between offices, is one
- * shell-safe token: "<curve>.<sign>", both base64url without padding. */
+ * shell-safe token "ldk1.<curve>.<sign>", both base64url without padding
+ * (the prefix names the format and keeps the token from starting with
+ * '-', which a command line would take for an option). */
 #ifndef LD_KEYS_H
 #define LD_KEYS_H
 
@@ -11,8 +13,8 @@
 #include <stdint.h>
 
 #define LD_KEY_FILE "keys/node.key"
-/* base64url of 32 bytes is 43 characters; two of them and a '.'. */
-#define LD_KEY_TEXT_MAX 88
+/* "ldk1." and two 43-character base64url keys joined by '.'. */
+#define LD_KEY_TEXT_MAX 96
 #define LD_B64_32 44 /* 43 characters and a NUL */
 
 struct ld_keys {
@@ -33,7 +35,7 @@ int ld_keys_create(const char *dir, struct ld_keys *k, char *err,
 int ld_keys_load(const char *dir, struct ld_keys *k, char *err,
                  size_t errlen);
 
-/* The public token "<curve>.<sign>" (LD_KEY_TEXT_MAX bytes). */
+/* The public token "ldk1.<curve>.<sign>" (LD_KEY_TEXT_MAX bytes). */
 void ld_keys_public_text(const struct ld_keys *k, char *out);
 
 /* Parse a public token. With `sign_only_ok`, a bare signing key (no

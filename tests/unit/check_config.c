@@ -156,7 +156,7 @@ START_TEST(test_round_trip)
 	strcpy(c.level, "county");
 	strcpy(c.listen, "tcp://*:7003");
 	strcpy(c.parent, "tcp://127.0.0.1:7002");
-	strcpy(c.parent_key, K43 "." K43);
+	strcpy(c.parent_key, "ldk1." K43 "." K43);
 	strcpy(c.root_key, K43);
 	ck_assert_msg(ld_config_write(&c, err, sizeof(err)) == 0, "%s", err);
 
@@ -226,7 +226,7 @@ START_TEST(test_load_all_keys)
 	           "id = 530000/530300/530325\n"
 	           "name = 富源县政协\n"
 	           "parent = ipc:///run/liandong/city.sock\n"
-	           "parent_key = " K43 "." K43 "\n"
+	           "parent_key = " "ldk1." K43 "." K43 "\n"
 	           "root_key = " K43 "\n"
 	           "\n"
 	           "[link]\n"
@@ -540,7 +540,7 @@ START_TEST(test_keys_in_config)
 	ck_assert_msg(load(&c) == 0, "%s", err);
 	ck_assert(c.insecure);
 	/* A full key and a bare signing key both pin the root. */
-	write_conf(NODE_OK "parent_key = " K43 "." K43 "\n"
+	write_conf(NODE_OK "parent_key = " "ldk1." K43 "." K43 "\n"
 	           "parent = tcp://10.0.0.1:7000\n");
 	ck_assert_msg(load(&c) == 0, "%s", err);
 	ck_assert(!c.insecure);
