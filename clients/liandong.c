@@ -1141,9 +1141,9 @@ static const struct cmd cmds[] = {
      "Makes the node's keys (DIR/keys/node.key, mode 0600) and prints its\n"
      "public key for 'liandong child add' at the parent.\n"},
     {"key", "show", run_key_show, "[--json]",
-     "Print this node's public key (ldk1.CURVE.SIGN), for the parent's\n"
-     "for 'liandong child add' and to children for --parent-key, and the\n"
-     "root key it pinned. Needs no running daemon.\n"},
+     "Print this node's public key (ldk1.CURVE.SIGN) -- for 'liandong\n"
+     "child add' at the parent, and for --parent-key at its children --\n"
+     "and the root key it pinned. Needs no running daemon.\n"},
     {"child", "add", run_child_add, "PATH KEY",
      "Let the child PATH (one segment below this node) connect with KEY\n"
      "(printed by 'liandong key show' there). Adding a PATH again\n"
