@@ -1,0 +1,228 @@
+/* check_security.c — who may join: a node that is not enrolled, one with
+ * a wrong parent key, one whose key is enrolled for another path, and a
+ * child revoked (and enrolled again) while it is connected. */
+#include "harness.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define P_ID "530000"
+#define C_ID "530000/530300"
+#define D_ID "530000/530400"
+
+static struct th_node P, C, D;
+static char out[8192], err[4096];
+
+#define CLI(...)                                                              \
+	th_cli(out, sizeof(out), err, sizeof(err),                            \
+	       (const char *const[]){__VA_ARGS__, NULL})
+
+/* The parent link's state and last error at `n`, waiting up to `ms` for
+ * `state` (NULL: any). Returns true if it was seen. */
+static bool
+parent_state(struct th_node *n, const char *state, const char *error_part,
+             int ms)
+{
+	int64_t end = th_now_ms() + ms;
+	do {
+		Ld__Response *r = th_status(n);
+		bool ok = false;
+		for (size_t i = 0; i < r->status->n_peers; i++) {
+			Ld__PeerStatus *p = r->status->peers[i];
+			if (strcmp(p->role, "parent") != 0)
+				continue;
+			ok = (state == NULL || strcmp(p->state, state) == 0) &&
+			     (error_part == NULL ||
+			      strstr(p->last_error, error_part) != NULL);
+		}
+		ld__response__free_unpacked(r, NULL);
+		if (ok)
+			return true;
+		th_sleep_ms(20);
+	} while (th_now_ms() < end);
+	return false;
+}
+
+/* The child `path` as the parent sees it: "up", "down", ... */
+static bool
+child_state(struct th_node *n, const char *path, const char *state, int ms)
+{
+	int64_t end = th_now_ms() + ms;
+	do {
+		Ld__Response *r = th_status(n);
+		bool ok = false;
+		for (size_t i = 0; i < r->status->n_peers; i++) {
+			Ld__PeerStatus *p = r->status->peers[i];
+			if (strcmp(p->path, path) == 0)
+				ok = strcmp(p->state, state) == 0;
+		}
+		ld__response__free_unpacked(r, NULL);
+		if (ok)
+			return true;
+		th_sleep_ms(20);
+	} while (th_now_ms() < end);
+	return false;
+}
+
+START_TEST(test_not_enrolled)
+{
+	th_node_init(&P, "p", P_ID, "云南省政协", true, NULL, NULL);
+	th_node_init(&C, "c", C_ID, "曲靖市政协", true, &P, NULL);
+	ck_assert_int_eq(CLI("--data", P.dir, "child", "remove", C_ID), 0);
+	th_node_start(&P);
+	th_node_start(&C);
+	char t[300];
+	snprintf(t, sizeof(t), "%s", th_add_task(&C, C_ID, "未登记的市"));
+	ck_assert_msg(parent_state(&C, NULL, "refused this node's key",
+	                           th_ms(10000)),
+	              "the city was not told the parent refused its key");
+	ck_assert(th_log_contains(&P, "is not enrolled"));
+	size_t len;
+	ck_assert_ptr_null(th_get(&P, t, &len));
+	ck_assert_int_eq(th_node_stop(&C), 0);
+	ck_assert_int_eq(th_node_stop(&P), 0);
+}
+END_TEST
+
+START_TEST(test_wrong_parent_key)
+{
+	th_node_init(&P, "p", P_ID, "云南省政协", true, NULL, NULL);
+	th_node_init(&D, "d", "610000", "陕西省政协", false, NULL, NULL);
+	th_node_init(&C, "c", C_ID, "曲靖市政协", true, &P, NULL);
+	/* The city was given another province's key by mistake. */
+	char cmd[1200];
+	snprintf(cmd, sizeof(cmd),
+	         "sed -i 's|^parent_key = .*|parent_key = %s|' "
+	         "'%s/liandong.conf'",
+	         D.key, C.dir);
+	ck_assert_int_eq(system(cmd), 0);
+	th_node_start(&P);
+	th_node_start(&C);
+	ck_assert_msg(parent_state(&C, NULL, "parent_key", th_ms(15000)),
+	              "status does not point at parent_key");
+	ck_assert(!child_state(&P, C_ID, "up", 500));
+	ck_assert_int_eq(th_node_stop(&C), 0);
+	ck_assert_int_eq(th_node_stop(&P), 0);
+}
+END_TEST
+
+START_TEST(test_key_of_another_path)
+{
+	th_node_init(&P, "p", P_ID, "云南省政协", true, NULL, NULL);
+	th_node_init(&C, "c", C_ID, "曲靖市政协", true, &P, NULL);
+	th_node_init(&D, "d", D_ID, "假冒的市", false, &P, NULL);
+	/* D's key is enrolled, but for the city's path. */
+	ck_assert_int_eq(CLI("--data", P.dir, "child", "remove", D_ID), 0);
+	ck_assert_int_eq(CLI("--data", P.dir, "child", "add", C_ID, D.key), 0);
+	th_node_start(&P);
+	th_node_start(&D);
+	ck_assert_msg(parent_state(&D, "rejected", "not the one enrolled",
+	                           th_ms(10000)),
+	              "a key enrolled for another path was let in");
+	ck_assert(th_log_contains(&P, "refused child " D_ID));
+	ck_assert_int_eq(th_node_stop(&D), 0);
+	ck_assert_int_eq(th_node_stop(&P), 0);
+}
+END_TEST
+
+START_TEST(test_revoked_while_connected)
+{
+	th_node_init(&P, "p", P_ID, "云南省政协", true, NULL, NULL);
+	th_node_init(&C, "c", C_ID, "曲靖市政协", true, &P, NULL);
+	th_node_start(&P);
+	th_node_start(&C);
+	char t1[300], t2[300];
+	snprintf(t1, sizeof(t1), "%s", th_add_task(&P, C_ID, "撤销前"));
+	ck_assert(th_wait_record(&C, t1, th_ms(10000)));
+
+	/* Revoked at the parent, which keeps running. */
+	ck_assert_int_eq(CLI("--data", P.dir, "child", "remove", C_ID), 0);
+	ck_assert_msg(child_state(&P, C_ID, "down", th_ms(2000)),
+	              "the revoked city still has a session");
+	ck_assert_msg(parent_state(&C, "rejected", "enrolled", th_ms(5000)),
+	              "the revoked city was not told");
+	snprintf(t2, sizeof(t2), "%s", th_add_task(&P, C_ID, "撤销后"));
+	ck_assert_msg(!th_wait_record(&C, t2, th_ms(2000)),
+	              "a revoked child still receives records");
+	ck_assert(th_log_contains(&P, "child " C_ID " revoked"));
+
+	/* Enrolled again: it comes back by itself. */
+	ck_assert_int_eq(CLI("--data", P.dir, "child", "add", C_ID, C.key), 0);
+	ck_assert_msg(th_wait_record(&C, t2, th_ms(15000)),
+	              "the city did not come back after enrollment");
+	ck_assert_int_eq(th_node_stop(&C), 0);
+	ck_assert_int_eq(th_node_stop(&P), 0);
+}
+END_TEST
+
+START_TEST(test_child_commands)
+{
+	th_node_init(&P, "p", P_ID, "云南省政协", true, NULL, NULL);
+	th_node_init(&C, "c", C_ID, "曲靖市政协", true, &P, NULL);
+	ck_assert_int_eq(CLI("--data", P.dir, "child", "list"), 0);
+	ck_assert_ptr_nonnull(strstr(out, C_ID " ldk1."));
+	ck_assert_int_eq(CLI("--data", P.dir, "child", "add",
+	                     "530000/530300/530325", C.key),
+	                 1);
+	ck_assert_ptr_nonnull(strstr(err, "not one segment below"));
+	ck_assert_int_eq(CLI("--data", P.dir, "child", "add", D_ID, "garbage"),
+	                 2);
+	ck_assert_ptr_nonnull(strstr(err, "not a liandong key"));
+	/* One key, one child. */
+	ck_assert_int_eq(CLI("--data", P.dir, "child", "add", D_ID, C.key), 1);
+	ck_assert_ptr_nonnull(strstr(err, "already given to another child"));
+	ck_assert_int_eq(CLI("--data", P.dir, "child", "remove", D_ID), 1);
+	ck_assert_ptr_nonnull(strstr(err, "not enrolled"));
+	ck_assert_int_eq(CLI("--data", P.dir, "key", "show"), 0);
+	ck_assert_ptr_nonnull(strstr(out, "key       ldk1."));
+	/* Keys are secret files. */
+	char f[700];
+	snprintf(f, sizeof(f), "stat -c %%a '%s/keys/node.key' | grep -qx 600",
+	         P.dir);
+	ck_assert_int_eq(system(f), 0);
+	snprintf(f, sizeof(f), "stat -c %%a '%s/children' | grep -qx 600",
+	         P.dir);
+	ck_assert_int_eq(system(f), 0);
+	/* A child needs its parent's key, and below the root's children
+	 * the root key. */
+	char dir[600];
+	snprintf(dir, sizeof(dir), "%s/x", th_root());
+	ck_assert_int_eq(CLI("init", "--data", dir, "--id", C_ID, "--name",
+	                     "市", "--parent", "tcp://127.0.0.1:9"),
+	                 2);
+	ck_assert_ptr_nonnull(strstr(err, "--parent-key"));
+	ck_assert_int_eq(CLI("init", "--data", dir, "--id",
+	                     "530000/530300/530325", "--name", "县", "--parent",
+	                     "tcp://127.0.0.1:9", "--parent-key", C.key),
+	                 2);
+	ck_assert_ptr_nonnull(strstr(err, "--root-key"));
+}
+END_TEST
+
+static Suite *
+suite(void)
+{
+	Suite *s = suite_create("security");
+	TCase *tc = tcase_create("transport");
+	tcase_add_checked_fixture(tc, th_setup, th_teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_not_enrolled);
+	tcase_add_test(tc, test_wrong_parent_key);
+	tcase_add_test(tc, test_key_of_another_path);
+	tcase_add_test(tc, test_revoked_while_connected);
+	tcase_add_test(tc, test_child_commands);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}
