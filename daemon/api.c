@@ -4,6 +4,7 @@
 #include "log.h"
 #include "node.h"
 #include "path.h"
+#include "sign.h"
 #include "validate.h"
 
 #include <errno.h>
@@ -173,6 +174,11 @@ ld_api_add(struct ld_node *n, struct ld_txn *t, struct work *w)
 	}
 	if (ld__record__get_packed_size(r) > LD_RECORD_MAX) {
 		refuse(w, "record: larger than 1 MiB");
+		return 0;
+	}
+	if (!n->cfg.insecure &&
+	    ld_sign_record(r, n->keys.sign_sec, true, NULL) != 0) {
+		refuse(w, "out of memory");
 		return 0;
 	}
 	int rc = ld_store_put(t, r);

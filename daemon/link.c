@@ -28,6 +28,7 @@ ld_link_session_up(struct ld_peer *p, uint64_t session, uint64_t resume,
 	p->credit = credit == 0 ? 1 : credit > LD_CREDIT_MAX ? LD_CREDIT_MAX
 	                                                     : credit;
 	p->rewind_asked = 0;
+	p->nearly = 0;
 	p->last_recv_ms = now;
 	p->last_ack_ms = now;
 	p->backoff_ms = 0;
@@ -71,6 +72,7 @@ ld_link_on_ack(struct ld_peer *p, uint64_t seq, uint32_t credit, bool rewind,
 		 * gaps at the receiver, both harmless. */
 		p->out_sent = seq > p->out_acked ? seq : p->out_acked;
 		p->ninflight = 0;
+		p->nearly = 0; /* what went ahead may be lost too */
 		p->last_ack_ms = now;
 	}
 }
@@ -101,6 +103,7 @@ ld_link_ack_timeout(struct ld_peer *p, int64_t now, int64_t timeout)
 		return false;
 	p->out_sent = p->out_acked;
 	p->ninflight = 0;
+	p->nearly = 0;
 	p->last_ack_ms = now;
 	return true;
 }

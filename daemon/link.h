@@ -46,6 +46,11 @@ struct ld_peer {
 	int64_t last_recv_ms, last_send_ms, last_ack_ms;
 	unsigned dead_ms; /* silence that ends the session (parent side) */
 	char user_id[LD_PATH_MAX + 48]; /* authenticated identity (parent side) */
+	/* Own-log sequences of NODE records sent ahead of their turn in this
+	 * session (so the peer could verify a record), sorted: not sent again
+	 * when the stream reaches them. */
+	uint64_t *early;
+	size_t nearly, capearly;
 	uint64_t refused; /* records refused by the flow rules */
 	uint64_t resent;  /* records received that were already held */
 	char last_error[256];

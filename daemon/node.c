@@ -6,6 +6,7 @@
 #include "flow.h"
 #include "log.h"
 #include "path.h"
+#include "sign.h"
 #include "validate.h"
 
 #include <errno.h>
@@ -271,6 +272,7 @@ turn_peer(struct turn *tu, struct ld_peer *p)
 static int
 apply_batch(struct turn *tu, struct ld_txn *t, struct work *w)
 {
+	struct ld_node *n = tu->n;
 	struct ld_peer *p = w->peer;
 	const Ld__Batch *b = w->frame->batch;
 	w->applied = w->ignored = w->refused = 0;
@@ -332,6 +334,10 @@ apply_batch(struct turn *tu, struct ld_txn *t, struct work *w)
 				ok = false;
 			}
 		}
+		/* The owner's signature, by a key that chains to the root. */
+		if (ok && n->kr != NULL &&
+		    !ld_keyring_verify(n->kr, t, r, why, sizeof(why)))
+			ok = false;
 		if (!ok) {
 			if (w->refused++ == 0)
 				snprintf(w->refuse_why, sizeof(w->refuse_why),
@@ -342,6 +348,9 @@ apply_batch(struct turn *tu, struct ld_txn *t, struct work *w)
 		}
 		bool applied;
 		int rc = ld_store_apply(t, d->data, d->len, r, &applied);
+		if (applied && n->kr != NULL &&
+		    r->body_case == LD__RECORD__BODY_NODE)
+			ld_keyring_forget(n->kr);
 		ld__record__free_unpacked(r, NULL);
 		if (rc != 0)
 			return rc;
@@ -432,6 +441,8 @@ process_work(struct ld_node *n, bool flush)
 		ld_err("store: write failed: %s (nothing from this turn was "
 		       "stored; peers will resend)",
 		       ld_store_strerror(rc));
+		if (n->kr != NULL)
+			ld_keyring_forget(n->kr);
 		tu->ntp = 0;
 		for (size_t i = 0; i < n->nwork; i++) {
 			struct work *w = &n->work[i];
@@ -520,12 +531,144 @@ ld_node_commit(struct ld_node *n)
 
 /* ---------------------------------------------------------------- streaming */
 
+static bool
+early_has(const struct ld_peer *p, uint64_t seq)
+{
+	size_t lo = 0, hi = p->nearly;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (p->early[mid] == seq)
+			return true;
+		if (p->early[mid] < seq)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+static bool
+early_add(struct ld_peer *p, uint64_t seq)
+{
+	if (p->nearly == p->capearly) {
+		size_t cap = p->capearly ? p->capearly * 2 : 16;
+		uint64_t *e = realloc(p->early, cap * sizeof(*e));
+		if (e == NULL)
+			return false;
+		p->early = e;
+		p->capearly = cap;
+	}
+	size_t i = p->nearly;
+	while (i > 0 && p->early[i - 1] > seq) {
+		p->early[i] = p->early[i - 1];
+		i--;
+	}
+	p->early[i] = seq;
+	p->nearly++;
+	return true;
+}
+
+/* Room a batch keeps for NODE records sent ahead of one record. */
+#define CHAIN_ROOM LD_PATH_MAX_DEPTH
+
+/* Before a record owned by `owner` goes to `p`, the NODE records that
+ * certify its owner's key (from just below the root down to the owner)
+ * must have reached `p`. Those later in our log than `at` have not: add
+ * them to the batch first. Returns false if one is missing here. */
+static bool
+send_chain(struct ld_node *n, struct ld_txn *t, struct ld_peer *p,
+           struct ld_str owner, uint64_t at, ProtobufCBinaryData *recs,
+           size_t *nrec, size_t *bytes)
+{
+	char path[LD_PATH_MAX + 1];
+	if (owner.n > LD_PATH_MAX)
+		return false;
+	memcpy(path, owner.p, owner.n);
+	path[owner.n] = '\0';
+	/* Segment ends, root first; the root's key is pinned everywhere. */
+	size_t ends[LD_PATH_MAX_DEPTH], ne = 0;
+	for (size_t i = 0; i <= owner.n && ne < LD_PATH_MAX_DEPTH; i++)
+		if (i == owner.n || path[i] == '/')
+			ends[ne++] = i;
+	for (size_t k = 1; k < ne; k++) {
+		char x[LD_PATH_MAX + 1], id[LD_ID_MAX + 1];
+		memcpy(x, path, ends[k]);
+		x[ends[k]] = '\0';
+		ld_id_format(id, sizeof(id), x, 0);
+		struct ld_str sc = {x, ends[k]};
+		struct ld_flow_rec fr = {{x, ends[k]}, &sc, 1};
+		uint64_t seq;
+		if (!wants(n, p, &fr))
+			continue;
+		if (ld_store_seq_of(t, id, &seq) != 0)
+			return false;
+		if (seq <= at || early_has(p, seq))
+			continue;
+		struct ld_val v;
+		if (ld_store_get(t, id, &v, NULL) != 0 || !early_add(p, seq))
+			return false;
+		recs[*nrec].data = (uint8_t *)v.p;
+		recs[*nrec].len = v.n;
+		(*nrec)++;
+		*bytes += v.n;
+	}
+	return true;
+}
+
+/* Owners whose key chain was found complete while building one batch. */
+struct ready_set {
+	char path[8][LD_PATH_MAX + 1];
+	size_t n;
+};
+
+/* Can receivers verify records of `owner` yet? Every node record from just
+ * below the root down to the owner must be here with its certificate. A
+ * node whose parent has not certified it yet (never connected since its
+ * store was made) holds its records back until it is: sent early they
+ * would be refused, and a refused record is not sent again. */
+static bool
+chain_ready(struct ld_txn *t, struct ld_str owner, struct ready_set *rs)
+{
+	char path[LD_PATH_MAX + 1];
+	if (owner.n > LD_PATH_MAX)
+		return false;
+	memcpy(path, owner.p, owner.n);
+	path[owner.n] = '\0';
+	for (size_t i = 0; i < rs->n; i++)
+		if (strcmp(rs->path[i], path) == 0)
+			return true;
+	for (size_t i = 0; i <= owner.n; i++) {
+		if (i < owner.n && path[i] != '/')
+			continue;
+		if (i == strcspn(path, "/"))
+			continue; /* the root: its key is pinned */
+		char x[LD_PATH_MAX + 1], id[LD_ID_MAX + 1];
+		memcpy(x, path, i);
+		x[i] = '\0';
+		ld_id_format(id, sizeof(id), x, 0);
+		struct ld_val v;
+		if (ld_store_get(t, id, &v, NULL) != 0)
+			return false;
+		Ld__Record *r = ld_record_unpack(v.p, v.n);
+		bool ok = r != NULL && r->body_case == LD__RECORD__BODY_NODE &&
+		          r->node->cert.len == 64;
+		if (r != NULL)
+			ld__record__free_unpacked(r, NULL);
+		if (!ok)
+			return false;
+	}
+	if (rs->n < sizeof(rs->path) / sizeof(rs->path[0]))
+		snprintf(rs->path[rs->n++], sizeof(rs->path[0]), "%s", path);
+	return true;
+}
+
 /* Build and send batches to `p` while it has credit. `t` is a read txn. */
 static void
 stream_to(struct ld_node *n, struct ld_txn *t, struct ld_peer *p)
 {
 	uint64_t head = ld_store_head(n->st);
-	ProtobufCBinaryData *recs = malloc(n->cfg.batch_records * sizeof(*recs));
+	size_t cap = n->cfg.batch_records + CHAIN_ROOM;
+	ProtobufCBinaryData *recs = malloc(cap * sizeof(*recs));
 	if (recs == NULL)
 		return;
 	while (ld_link_can_send(p, head)) {
@@ -535,12 +678,14 @@ stream_to(struct ld_node *n, struct ld_txn *t, struct ld_peer *p)
 		size_t nrec = 0, bytes = 0, scanned = 0;
 		uint64_t last = p->out_sent;
 		struct ld_logent e;
+		struct ready_set rs = {.n = 0};
 		int rc = 0;
 		while (nrec < n->cfg.batch_records &&
 		       bytes < n->cfg.batch_bytes && scanned < SCAN_MAX &&
 		       (rc = ld_store_log_next(&it, &e)) == 0) {
 			scanned++;
-			if (!wants(n, p, &e.flow)) {
+			/* Not for this peer, or sent ahead already. */
+			if (!wants(n, p, &e.flow) || early_has(p, e.seq)) {
 				last = e.seq;
 				continue;
 			}
@@ -559,6 +704,16 @@ stream_to(struct ld_node *n, struct ld_txn *t, struct ld_peer *p)
 			/* Keep the batch under the frame limit. */
 			if (nrec > 0 && bytes + v.n > n->cfg.batch_bytes)
 				break;
+			/* Hold the stream here until the owner is certified. */
+			if (n->kr != NULL && !chain_ready(t, e.flow.owner, &rs))
+				break;
+			if (n->kr != NULL &&
+			    !send_chain(n, t, p, e.flow.owner, e.seq, recs, &nrec,
+			                &bytes)) {
+				ld_warn("link: cannot send %s to %s: a node record "
+				        "it needs is missing here",
+				        id, p->path);
+			}
 			last = e.seq;
 			recs[nrec].data = (uint8_t *)v.p;
 			recs[nrec].len = v.n;
@@ -621,6 +776,7 @@ struct self_floor {
 	uint64_t counter;      /* ids up to this are taken */
 	uint64_t node_version; /* our NODE record is at least this */
 	bool welcome;          /* called for a Welcome (not at start) */
+	const uint8_t *cert;   /* the parent's certificate for our keys */
 };
 
 /* Make sure the node's own NODE record says what the config says, at a
@@ -645,13 +801,36 @@ put_self(struct ld_txn *t, void *arg)
 	ld_id_format(id, sizeof(id), n->cfg.id, 0);
 	struct ld_val v;
 	uint64_t version = 0;
+	/* Keep the certificate we have unless a new one came. */
+	uint8_t cert[64];
+	bool have_cert = fl->cert != NULL;
+	if (have_cert)
+		memcpy(cert, fl->cert, 64);
+	bool secure = !n->cfg.insecure;
 	rc = ld_store_get(t, id, &v, &version);
 	if (rc == 0) {
 		Ld__Record *old = ld_record_unpack(v.p, v.n);
-		bool same = old != NULL && old->body_case ==
-		                               LD__RECORD__BODY_NODE &&
-		            strcmp(old->node->name, n->cfg.name) == 0 &&
-		            strcmp(old->node->level, n->cfg.level) == 0;
+		const Ld__Node *on = old != NULL && old->body_case ==
+		                                        LD__RECORD__BODY_NODE
+		                         ? old->node
+		                         : NULL;
+		bool keys_same =
+		    on != NULL &&
+		    (!secure ||
+		     (on->sign_key.len == 32 &&
+		      memcmp(on->sign_key.data, n->keys.sign_pub, 32) == 0 &&
+		      on->curve_key.len == 32 &&
+		      memcmp(on->curve_key.data, n->keys.curve_pub, 32) == 0));
+		if (!have_cert && keys_same && on->cert.len == 64) {
+			memcpy(cert, on->cert.data, 64);
+			have_cert = true;
+		}
+		bool same = on != NULL && keys_same &&
+		            strcmp(on->name, n->cfg.name) == 0 &&
+		            strcmp(on->level, n->cfg.level) == 0 &&
+		            (!have_cert ||
+		             (on->cert.len == 64 &&
+		              memcmp(on->cert.data, cert, 64) == 0));
 		if (old != NULL)
 			ld__record__free_unpacked(old, NULL);
 		/* Equal versions are the record we sent, unless our store is
@@ -670,6 +849,16 @@ put_self(struct ld_txn *t, void *arg)
 	body.level = n->cfg.level;
 	body.name = n->cfg.name;
 	body.region = (char *)ld_path_last(n->cfg.id);
+	if (secure) {
+		body.sign_key.data = n->keys.sign_pub;
+		body.sign_key.len = 32;
+		body.curve_key.data = n->keys.curve_pub;
+		body.curve_key.len = 32;
+		if (have_cert) {
+			body.cert.data = cert;
+			body.cert.len = 64;
+		}
+	}
 	char *scope[1] = {n->cfg.id};
 	Ld__Record r = LD__RECORD__INIT;
 	r.id = id;
@@ -681,6 +870,11 @@ put_self(struct ld_txn *t, void *arg)
 	r.updated_at = ld_wall_ms();
 	r.body_case = LD__RECORD__BODY_NODE;
 	r.node = &body;
+	uint8_t sig[64];
+	if (secure && ld_sign_record(&r, n->keys.sign_sec, false, sig) != 0)
+		return -ENOMEM;
+	if (n->kr != NULL)
+		ld_keyring_forget(n->kr);
 	return ld_store_put(t, &r);
 }
 
@@ -786,6 +980,15 @@ on_hello(struct ld_node *n, const char *rid, const Ld__Hello *h,
 			wl.owned_counter = 0;
 		ld_store_read_end(&t);
 	}
+	uint8_t cert[64];
+	const struct ld_child_key *ck =
+	    n->auth != NULL ? ld_auth_child(n->auth, p->path) : NULL;
+	if (ck != NULL) {
+		ld_cert_make(n->keys.sign_sec, p->path, ck->sign, ck->curve,
+		             cert);
+		wl.cert.data = cert;
+		wl.cert.len = 64;
+	}
 	wl.protocol = LD_PROTOCOL;
 	wl.path = n->cfg.id;
 	wl.session = h->session;
@@ -868,7 +1071,25 @@ on_welcome(struct ld_node *n, const Ld__Welcome *w)
 	}
 	/* Never reuse an id the parent already holds (our store may be new
 	 * or restored from a backup). */
-	struct self_floor fl = {n, w->owned_counter, w->node_version, true};
+	const uint8_t *cert = NULL;
+	if (!n->cfg.insecure) {
+		if (w->cert.len != 64 ||
+		    !ld_cert_verify(n->cfg.parent_sign, n->cfg.id,
+		                    n->keys.sign_pub, n->keys.curve_pub,
+		                    w->cert.data)) {
+			snprintf(p->last_error, sizeof(p->last_error),
+			         "the parent sent no valid certificate for this "
+			         "node's key (is the SIGN part of parent_key "
+			         "right?)");
+			ld_err("link: %s", p->last_error);
+			p->state = LD_PEER_REJECTED;
+			ld_link_backoff(p, now, n->cfg.reconnect_max_ms);
+			return;
+		}
+		cert = w->cert.data;
+	}
+	struct self_floor fl = {n, w->owned_counter, w->node_version, true,
+	                        cert};
 	int rc = ld_store_write(n->st, put_self, &fl);
 	if (rc != 0) {
 		ld_err("store: raising our id counter: %s; will say Hello "
@@ -1350,6 +1571,25 @@ ld_node_open(const struct ld_config *cfg, struct ld_node **out, char *err,
 	int rc;
 	if (take_lock(n, err, errlen) != 0)
 		goto fail;
+	if (ld_keys_init() != 0) {
+		snprintf(err, errlen, "libsodium cannot start");
+		goto fail;
+	}
+	if (!cfg->insecure) {
+		if (ld_keys_load(cfg->dir, &n->keys, err, errlen) != 0)
+			goto fail;
+		if (ld_path_depth(cfg->id) == 1 &&
+		    memcmp(cfg->root_sign, n->keys.sign_pub, 32) != 0) {
+			snprintf(err, errlen, "%s/liandong.conf: root_key is not "
+			         "this root node's own key", cfg->dir);
+			goto fail;
+		}
+		if (ld_keyring_new(cfg->id, n->keys.sign_pub, cfg->root_sign,
+		                   &n->kr) != 0) {
+			snprintf(err, errlen, "out of memory");
+			goto fail;
+		}
+	}
 	rc = ld_store_open(cfg->dir, cfg->id,
 	                   (size_t)cfg->map_size_mb << 20, &n->st);
 	if (rc != 0) {
@@ -1361,7 +1601,7 @@ ld_node_open(const struct ld_config *cfg, struct ld_node **out, char *err,
 		ld_info("store: created %s/store for %s, log epoch %016llx",
 		        cfg->dir, cfg->id,
 		        (unsigned long long)ld_store_epoch(n->st));
-	struct self_floor fl = {n, 0, 0, false};
+	struct self_floor fl = {n, 0, 0, false, NULL};
 	if ((rc = ld_store_write(n->st, put_self, &fl)) != 0) {
 		snprintf(err, errlen, "store: writing own node record: %s",
 		         ld_store_strerror(rc));
@@ -1387,18 +1627,10 @@ ld_node_open(const struct ld_config *cfg, struct ld_node **out, char *err,
 		snprintf(err, errlen, "zmq: %s", zmq_strerror(errno));
 		goto fail;
 	}
-	if (ld_keys_init() != 0) {
-		snprintf(err, errlen, "libsodium cannot start");
+	/* ZAP must answer before any CURVE server socket binds. */
+	if (!cfg->insecure && cfg->listen[0] != '\0' &&
+	    ld_auth_open(n->zctx, cfg, &n->auth, err, errlen) != 0)
 		goto fail;
-	}
-	if (!cfg->insecure) {
-		if (ld_keys_load(cfg->dir, &n->keys, err, errlen) != 0)
-			goto fail;
-		/* ZAP must answer before any CURVE server socket binds. */
-		if (cfg->listen[0] != '\0' &&
-		    ld_auth_open(n->zctx, cfg, &n->auth, err, errlen) != 0)
-			goto fail;
-	}
 	n->api = zmq_socket(n->zctx, ZMQ_ROUTER);
 	int64_t api_max = 2 * LD_RECORD_MAX;
 	/* A ROUTER silently drops what does not fit under its send HWM, and
@@ -1538,9 +1770,13 @@ ld_node_close(struct ld_node **n_p)
 	}
 	free(n->work);
 	free(n->waiters);
-	for (size_t i = 0; i < n->nchildren; i++)
+	for (size_t i = 0; i < n->nchildren; i++) {
+		free(n->children[i]->early);
 		free(n->children[i]);
+	}
 	free(n->children);
+	free(n->parent.early);
+	ld_keyring_free(&n->kr);
 	ld_store_close(&n->st);
 	if (n->lock_fd >= 0)
 		close(n->lock_fd);

@@ -12,6 +12,7 @@
 
 #include "auth.h"
 #include "config.h"
+#include "keyring.h"
 #include "keys.h"
 #include "link.h"
 #include "liandong.pb-c.h"
@@ -65,6 +66,7 @@ struct ld_node {
 	void *monitor; /* events of the DEALER (handshake failures) */
 	struct ld_auth *auth; /* ZAP and allow-list; NULL if insecure */
 	struct ld_keys keys;
+	struct ld_keyring *kr; /* verifies records; NULL if insecure */
 	char api_endpoint[4200];
 
 	bool has_parent;

@@ -638,6 +638,21 @@ ld_store_cursor_each(struct ld_txn *t, ld_store_cursor_fn fn, void *arg)
 }
 
 int
+ld_store_seq_of(struct ld_txn *t, const char *id, uint64_t *seq)
+{
+	MDB_val k, v;
+	int rc = id_key(id, &k);
+	if (rc != 0)
+		return rc == -EINVAL ? MDB_NOTFOUND : rc;
+	if ((rc = mdb_get(t->txn, t->st->records, &k, &v)) != 0)
+		return rc;
+	if (v.mv_size < 16)
+		return MDB_CORRUPTED;
+	*seq = get_u64(v.mv_data);
+	return 0;
+}
+
+int
 ld_store_get(struct ld_txn *t, const char *id, struct ld_val *rec,
              uint64_t *version)
 {

@@ -111,6 +111,9 @@ typedef void (*ld_store_cursor_fn)(const char *peer, size_t n, uint64_t epoch,
                                    uint64_t seq, void *arg);
 int ld_store_cursor_each(struct ld_txn *t, ld_store_cursor_fn fn, void *arg);
 
+/* The own-log sequence a record is at; MDB_NOTFOUND if absent. */
+int ld_store_seq_of(struct ld_txn *t, const char *id, uint64_t *seq);
+
 /* The stored encoding of a record and its version; MDB_NOTFOUND if absent. */
 int ld_store_get(struct ld_txn *t, const char *id, struct ld_val *rec,
                  uint64_t *version);

@@ -1,0 +1,197 @@
+/* keyring.c — derive and cache verified signing keys along the tree. */
+#include "keyring.h"
+#include "path.h"
+#include "record.h"
+#include "sign.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CACHE_MAX 4096
+
+struct entry {
+	char path[LD_PATH_MAX + 1];
+	uint8_t key[32];
+};
+
+struct ld_keyring {
+	char self[LD_PATH_MAX + 1];
+	char root[LD_PATH_MAX + 1];
+	uint8_t self_sign[32], root_sign[32];
+	struct entry *cache;
+	size_t n;
+};
+
+int
+ld_keyring_new(const char *self, const uint8_t self_sign[32],
+               const uint8_t root_sign[32], struct ld_keyring **out)
+{
+	struct ld_keyring *kr = calloc(1, sizeof(*kr));
+	if (kr == NULL)
+		return -1;
+	kr->cache = calloc(CACHE_MAX, sizeof(*kr->cache));
+	if (kr->cache == NULL) {
+		free(kr);
+		return -1;
+	}
+	snprintf(kr->self, sizeof(kr->self), "%s", self);
+	size_t rl = strcspn(self, "/");
+	memcpy(kr->root, self, rl);
+	kr->root[rl] = '\0';
+	memcpy(kr->self_sign, self_sign, 32);
+	memcpy(kr->root_sign, root_sign, 32);
+	*out = kr;
+	return 0;
+}
+
+void
+ld_keyring_free(struct ld_keyring **kr_p)
+{
+	if (kr_p == NULL || *kr_p == NULL)
+		return;
+	free((*kr_p)->cache);
+	free(*kr_p);
+	*kr_p = NULL;
+}
+
+void
+ld_keyring_forget(struct ld_keyring *kr)
+{
+	kr->n = 0;
+}
+
+static void
+remember(struct ld_keyring *kr, const char *path, const uint8_t key[32])
+{
+	if (kr->n == CACHE_MAX)
+		kr->n = 0; /* start over; keys are derived again on demand */
+	struct entry *e = &kr->cache[kr->n++];
+	snprintf(e->path, sizeof(e->path), "%s", path);
+	memcpy(e->key, key, 32);
+}
+
+/* Check a NODE record: its path is its owner, its certificate is signed
+ * by the parent's key (the root's key is pinned instead), and the record
+ * is signed by the key it carries. */
+static bool
+verify_node(struct ld_keyring *kr, struct ld_txn *t, const Ld__Record *r,
+            int depth, char *why, size_t whylen);
+
+static bool
+key_at(struct ld_keyring *kr, struct ld_txn *t, const char *owner,
+       uint8_t out[32], int depth, char *why, size_t whylen)
+{
+	if (strcmp(owner, kr->self) == 0) {
+		memcpy(out, kr->self_sign, 32);
+		return true;
+	}
+	if (strcmp(owner, kr->root) == 0) {
+		memcpy(out, kr->root_sign, 32);
+		return true;
+	}
+	for (size_t i = 0; i < kr->n; i++) {
+		if (strcmp(kr->cache[i].path, owner) == 0) {
+			memcpy(out, kr->cache[i].key, 32);
+			return true;
+		}
+	}
+	if (depth > LD_PATH_MAX_DEPTH) {
+		snprintf(why, whylen, "key chain of %s too long", owner);
+		return false;
+	}
+	char id[LD_ID_MAX + 1];
+	ld_id_format(id, sizeof(id), owner, 0);
+	struct ld_val v;
+	if (ld_store_get(t, id, &v, NULL) != 0) {
+		snprintf(why, whylen, "no node record of %s here to verify its "
+		         "signature with", owner);
+		return false;
+	}
+	Ld__Record *node = ld_record_unpack(v.p, v.n);
+	if (node == NULL || node->body_case != LD__RECORD__BODY_NODE) {
+		if (node != NULL)
+			ld__record__free_unpacked(node, NULL);
+		snprintf(why, whylen, "the node record of %s does not decode",
+		         owner);
+		return false;
+	}
+	bool ok = verify_node(kr, t, node, depth + 1, why, whylen);
+	if (ok) {
+		memcpy(out, node->node->sign_key.data, 32);
+		remember(kr, owner, out);
+	}
+	ld__record__free_unpacked(node, NULL);
+	return ok;
+}
+
+static bool
+verify_node(struct ld_keyring *kr, struct ld_txn *t, const Ld__Record *r,
+            int depth, char *why, size_t whylen)
+{
+	const Ld__Node *nd = r->node;
+	if (strcmp(nd->path, r->owner) != 0) {
+		snprintf(why, whylen, "node record %s describes %s, not its "
+		         "owner", r->id, nd->path);
+		return false;
+	}
+	if (nd->sign_key.len != 32 || nd->curve_key.len != 32) {
+		snprintf(why, whylen, "node record of %s has no keys", r->owner);
+		return false;
+	}
+	if (strcmp(r->owner, kr->root) == 0) {
+		if (memcmp(nd->sign_key.data, kr->root_sign, 32) != 0) {
+			snprintf(why, whylen, "node record of the root %s "
+			         "carries another key than the pinned one",
+			         r->owner);
+			return false;
+		}
+	} else {
+		size_t pl = ld_path_parent_len(r->owner);
+		char parent[LD_PATH_MAX + 1];
+		memcpy(parent, r->owner, pl);
+		parent[pl] = '\0';
+		uint8_t pk[32];
+		if (pl == 0 ||
+		    !key_at(kr, t, parent, pk, depth, why, whylen))
+			return false;
+		if (nd->cert.len != 64 ||
+		    !ld_cert_verify(pk, r->owner, nd->sign_key.data,
+		                    nd->curve_key.data, nd->cert.data)) {
+			snprintf(why, whylen, "the key in the node record of %s "
+			         "is not certified by its parent %s",
+			         r->owner, parent);
+			return false;
+		}
+	}
+	if (!ld_sign_verify(r, nd->sign_key.data)) {
+		snprintf(why, whylen, "node record %s: signature does not "
+		         "verify", r->id);
+		return false;
+	}
+	return true;
+}
+
+bool
+ld_keyring_key(struct ld_keyring *kr, struct ld_txn *t, const char *owner,
+               uint8_t out[32], char *why, size_t whylen)
+{
+	return key_at(kr, t, owner, out, 0, why, whylen);
+}
+
+bool
+ld_keyring_verify(struct ld_keyring *kr, struct ld_txn *t,
+                  const Ld__Record *r, char *why, size_t whylen)
+{
+	if (r->body_case == LD__RECORD__BODY_NODE)
+		return verify_node(kr, t, r, 0, why, whylen);
+	uint8_t pk[32];
+	if (!ld_keyring_key(kr, t, r->owner, pk, why, whylen))
+		return false;
+	if (!ld_sign_verify(r, pk)) {
+		snprintf(why, whylen, "record %s: the signature is not %s's",
+		         r->id, r->owner);
+		return false;
+	}
+	return true;
+}

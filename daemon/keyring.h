@@ -1,0 +1,37 @@
+/* keyring.h — whose key signs what. The root's signing key is pinned in
+ * every node's config; every other node's key is in its NODE record,
+ * certified by its parent. The keyring derives (and caches) the verified
+ * key of any owner from the NODE records in the store, and checks the
+ * signature of every record a node receives. */
+#ifndef LD_KEYRING_H
+#define LD_KEYRING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "liandong.pb-c.h"
+#include "store.h"
+
+struct ld_keyring;
+
+int ld_keyring_new(const char *self, const uint8_t self_sign[32],
+                   const uint8_t root_sign[32], struct ld_keyring **out);
+void ld_keyring_free(struct ld_keyring **kr);
+
+/* The verified signing key of `owner` (NODE records read through `t`).
+ * On failure writes why to `why` and returns false. */
+bool ld_keyring_key(struct ld_keyring *kr, struct ld_txn *t,
+                    const char *owner, uint8_t out[32], char *why,
+                    size_t whylen);
+
+/* Check a record received from a peer: a NODE record's certificate and
+ * signature, any other record's signature by its owner's key. */
+bool ld_keyring_verify(struct ld_keyring *kr, struct ld_txn *t,
+                       const Ld__Record *r, char *why, size_t whylen);
+
+/* A NODE record was stored (or a transaction failed): forget derived
+ * keys so that they are derived again from the store. */
+void ld_keyring_forget(struct ld_keyring *kr);
+
+#endif
