@@ -46,6 +46,10 @@ struct ld_peer {
 	int64_t last_recv_ms, last_send_ms, last_ack_ms;
 	unsigned dead_ms; /* silence that ends the session (parent side) */
 	char user_id[LD_PATH_MAX + 48]; /* authenticated identity (parent side) */
+	/* Parent side: the ROUTER's id of the connection whose Hello opened
+	 * the session; everything for this child goes there. */
+	unsigned char rid[255];
+	size_t rid_len;
 	/* Own-log sequences of NODE records sent ahead of their turn in this
 	 * session (so the peer could verify a record), sorted: not sent again
 	 * when the stream reaches them. */

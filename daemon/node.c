@@ -59,10 +59,11 @@ random_u64(void)
 
 /* ---------------------------------------------------------------- frames */
 
-/* Send a frame to the parent (rid == NULL) or to the child `rid`. Returns
- * 0, or -1 with errno (EAGAIN: try later; EHOSTUNREACH: child gone). */
+/* Send a frame to the parent (rid == NULL) or to the child connection
+ * `rid`. Returns 0, or -1 with errno (EAGAIN: try later; EHOSTUNREACH:
+ * child gone). */
 static int
-send_frame(void *sock, const char *rid, const Ld__Frame *f)
+send_frame(void *sock, const struct ld_rid *rid, const Ld__Frame *f)
 {
 	size_t n = ld__frame__get_packed_size(f);
 	zmq_msg_t m;
@@ -70,7 +71,7 @@ send_frame(void *sock, const char *rid, const Ld__Frame *f)
 		return -1;
 	ld__frame__pack(f, zmq_msg_data(&m));
 	if (rid != NULL &&
-	    zmq_send(sock, rid, strlen(rid), ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0) {
+	    zmq_send(sock, rid->id, rid->len, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0) {
 		int e = errno;
 		zmq_msg_close(&m);
 		errno = e;
@@ -85,20 +86,14 @@ send_frame(void *sock, const char *rid, const Ld__Frame *f)
 	return 0;
 }
 
-/* The socket and routing id that reach peer `p`. */
-static void *
-peer_sock(struct ld_node *n, const struct ld_peer *p, const char **rid)
-{
-	*rid = p->is_parent ? NULL : p->path;
-	return p->is_parent ? n->dealer : n->router;
-}
-
 static int
 send_peer(struct ld_node *n, struct ld_peer *p, const Ld__Frame *f)
 {
-	const char *rid;
-	void *sock = peer_sock(n, p, &rid);
-	int rc = send_frame(sock, rid, f);
+	struct ld_rid rid;
+	rid.len = p->rid_len;
+	memcpy(rid.id, p->rid, p->rid_len);
+	int rc = p->is_parent ? send_frame(n->dealer, NULL, f)
+	                      : send_frame(n->router, &rid, f);
 	if (rc == 0)
 		p->last_send_ms = ld_now_ms();
 	else if (errno == EHOSTUNREACH && p->state == LD_PEER_UP) {
@@ -109,7 +104,7 @@ send_peer(struct ld_node *n, struct ld_peer *p, const Ld__Frame *f)
 }
 
 static void
-send_reject(void *sock, const char *rid, Ld__RejectCode code,
+send_reject(void *sock, const struct ld_rid *rid, Ld__RejectCode code,
             uint64_t session, const char *reason)
 {
 	Ld__Reject rj = LD__REJECT__INIT;
@@ -880,26 +875,33 @@ put_self(struct ld_txn *t, void *arg)
 
 /* ---------------------------------------------------------------- link frames */
 
+/* A Hello from connection `rid`, whose identity is `who`: the path ZAP
+ * authenticated (secure) or the routing id the child chose (insecure). */
 static void
-on_hello(struct ld_node *n, const char *rid, const Ld__Hello *h,
-         const char *uid)
+on_hello(struct ld_node *n, const struct ld_rid *rid, const char *who,
+         const Ld__Hello *h, const char *uid)
 {
 	char reason[512];
 	if (h->protocol != LD_PROTOCOL) {
 		snprintf(reason, sizeof(reason),
 		         "protocol %u not supported (this node speaks %d)",
 		         h->protocol, LD_PROTOCOL);
-		ld_warn("link: refused %s: %s", rid, reason);
+		ld_warn("link: refused %s: %s", who, reason);
 		send_reject(n->router, rid, LD__REJECT_CODE__REJECT_PROTOCOL,
 		            h->session, reason);
 		return;
 	}
-	if (strcmp(h->path, rid) != 0 || !ld_path_valid(h->path, NULL)) {
+	if (strcmp(h->path, who) != 0 || !ld_path_valid(h->path, NULL)) {
 		snprintf(reason, sizeof(reason),
-		         "Hello path '%.64s' differs from the routing id",
+		         n->auth != NULL
+		             ? "Hello path '%.64s' is not the one enrolled for "
+		               "this connection's key"
+		             : "Hello path '%.64s' differs from the routing id",
 		         h->path);
-		ld_warn("link: refused %s: %s", rid, reason);
-		send_reject(n->router, rid, LD__REJECT_CODE__REJECT_MALFORMED,
+		ld_warn("link: refused %s: %s", who, reason);
+		send_reject(n->router, rid,
+		            n->auth != NULL ? LD__REJECT_CODE__REJECT_KEY
+		                            : LD__REJECT_CODE__REJECT_MALFORMED,
 		            h->session, reason);
 		return;
 	}
@@ -962,6 +964,8 @@ on_hello(struct ld_node *n, const char *rid, const Ld__Hello *h,
 	ld_link_session_up(p, h->session, resume, n->cfg.credit, now);
 	p->in_head = h->head;
 	snprintf(p->user_id, sizeof(p->user_id), "%s", uid ? uid : "");
+	p->rid_len = rid->len;
+	memcpy(p->rid, rid->id, rid->len);
 	/* Never drop a child for silence shorter than three of its pings. */
 	p->dead_ms = n->cfg.dead_ms;
 	if (h->ping_ms > 0 && (uint64_t)h->ping_ms * 3 > p->dead_ms)
@@ -1207,27 +1211,28 @@ frame_session(const Ld__Frame *f)
 	}
 }
 
-/* A message from a child on the ROUTER; `uid` is the identity ZAP gave
- * its connection (NULL on an insecure node). */
+/* A message from a child on the ROUTER, on connection `rid`; `who` is
+ * its identity (see on_hello) and `uid` what ZAP gave the connection
+ * (NULL on an insecure node). */
 static void
-on_child_msg(struct ld_node *n, const char *rid, const char *uid,
-             const void *buf, size_t len)
+on_child_msg(struct ld_node *n, const struct ld_rid *rid, const char *who,
+             const char *uid, const void *buf, size_t len)
 {
 	Ld__Frame *f = ld__frame__unpack(NULL, len, buf);
 	if (f == NULL) {
 		ld_warn("link: undecodable frame (%zu bytes) from %s", len,
-		        rid);
+		        who);
 		return;
 	}
 	if (f->msg_case == LD__FRAME__MSG_HELLO) {
-		on_hello(n, rid, f->hello, uid);
+		on_hello(n, rid, who, f->hello, uid);
 		ld__frame__free_unpacked(f, NULL);
 		return;
 	}
-	struct ld_peer *p = find_child(n, rid);
+	struct ld_peer *p = find_child(n, who);
 	uint64_t s = frame_session(f);
 	/* Revoked or re-keyed since its Hello: refuse, keep refusing. */
-	if (n->auth != NULL && !ld_auth_allows(n->auth, rid, uid)) {
+	if (n->auth != NULL && !ld_auth_allows(n->auth, who, uid)) {
 		if (p != NULL && p->state == LD_PEER_UP)
 			ld_link_session_down(p, "key revoked");
 		send_reject(n->router, rid, LD__REJECT_CODE__REJECT_KEY, s,
@@ -1332,24 +1337,34 @@ drain_router(struct ld_node *n)
 		zmq_msg_t rid, body;
 		if (recv_routed(n->router, &rid, &body) <= 0)
 			return;
-		char path[LD_PATH_MAX + 1];
-		size_t rl = zmq_msg_size(&rid);
-		if (rl == 0 || rl > LD_PATH_MAX) {
+		struct ld_rid r;
+		r.len = zmq_msg_size(&rid);
+		if (r.len == 0 || r.len > sizeof(r.id)) {
 			zmq_msg_close(&rid);
 			zmq_msg_close(&body);
 			continue;
 		}
-		memcpy(path, zmq_msg_data(&rid), rl);
-		path[rl] = '\0';
-		if (strlen(path) != rl) {
-			zmq_msg_close(&rid);
-			zmq_msg_close(&body);
-			continue;
+		memcpy(r.id, zmq_msg_data(&rid), r.len);
+		/* Who sent it: on a secure node the path ZAP authenticated
+		 * (the routing id is only the connection); on an insecure
+		 * one the routing id the child chose, its path. */
+		char who[LD_PATH_MAX + 1] = "";
+		const char *uid = NULL;
+		if (n->auth != NULL) {
+			uid = zmq_msg_gets(&body, "User-Id");
+			size_t wl = uid != NULL ? strcspn(uid, " ") : 0;
+			if (wl > 0 && wl <= LD_PATH_MAX) {
+				memcpy(who, uid, wl);
+				who[wl] = '\0';
+			}
+		} else if (r.len <= LD_PATH_MAX &&
+		           memchr(r.id, '\0', r.len) == NULL) {
+			memcpy(who, r.id, r.len);
+			who[r.len] = '\0';
 		}
-		const char *uid =
-		    n->auth != NULL ? zmq_msg_gets(&body, "User-Id") : NULL;
-		on_child_msg(n, path, uid, zmq_msg_data(&body),
-		             zmq_msg_size(&body));
+		if (who[0] != '\0')
+			on_child_msg(n, &r, who, uid, zmq_msg_data(&body),
+			             zmq_msg_size(&body));
 		zmq_msg_close(&rid);
 		zmq_msg_close(&body);
 	}
@@ -1422,8 +1437,11 @@ ld_node_reload(struct ld_node *n, char *err, size_t errlen)
 		    !ld_auth_allows(n->auth, p->path, p->user_id)) {
 			ld_warn("link: child %s revoked; its session ends now",
 			        p->path);
-			send_reject(n->router, p->path,
-			            LD__REJECT_CODE__REJECT_KEY, p->session,
+			struct ld_rid r;
+			r.len = p->rid_len;
+			memcpy(r.id, p->rid, p->rid_len);
+			send_reject(n->router, &r, LD__REJECT_CODE__REJECT_KEY,
+			            p->session,
 			            "this node's key is no longer enrolled");
 			ld_link_session_down(p, "key revoked");
 		}
@@ -1665,9 +1683,14 @@ ld_node_open(const struct ld_config *cfg, struct ld_node **out, char *err,
 	}
 	if (cfg->listen[0] != '\0') {
 		n->router = zmq_socket(n->zctx, ZMQ_ROUTER);
+		/* Insecure children name their connection by their path: a
+		 * reconnecting one takes the name over (HANDOVER). Secure
+		 * ones are told apart by their keys, and the ROUTER names
+		 * connections itself, so nobody can take another's name. */
 		if (n->router == NULL || link_opts(n->router, cfg) != 0 ||
 		    set_int(n->router, ZMQ_ROUTER_MANDATORY, 1) != 0 ||
-		    set_int(n->router, ZMQ_ROUTER_HANDOVER, 1) != 0) {
+		    set_int(n->router, ZMQ_ROUTER_HANDOVER,
+		            cfg->insecure ? 1 : 0) != 0) {
 			snprintf(err, errlen, "zmq: %s", zmq_strerror(errno));
 			goto fail;
 		}
@@ -1690,8 +1713,9 @@ ld_node_open(const struct ld_config *cfg, struct ld_node **out, char *err,
 	if (n->has_parent) {
 		n->dealer = zmq_socket(n->zctx, ZMQ_DEALER);
 		if (n->dealer == NULL || link_opts(n->dealer, cfg) != 0 ||
-		    zmq_setsockopt(n->dealer, ZMQ_ROUTING_ID, cfg->id,
-		                   strlen(cfg->id)) != 0 ||
+		    (cfg->insecure &&
+		     zmq_setsockopt(n->dealer, ZMQ_ROUTING_ID, cfg->id,
+		                    strlen(cfg->id)) != 0) ||
 		    set_int(n->dealer, ZMQ_IMMEDIATE, 1) != 0 ||
 		    set_int(n->dealer, ZMQ_RECONNECT_IVL, 100) != 0 ||
 		    set_int(n->dealer, ZMQ_RECONNECT_IVL_MAX,

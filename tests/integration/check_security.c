@@ -121,7 +121,8 @@ START_TEST(test_key_of_another_path)
 	ck_assert_msg(parent_state(&D, "rejected", "not the one enrolled",
 	                           th_ms(10000)),
 	              "a key enrolled for another path was let in");
-	ck_assert(th_log_contains(&P, "refused child " D_ID));
+	ck_assert(th_log_contains(&P, "Hello path '" D_ID "' is not the one "
+	                              "enrolled"));
 	ck_assert_int_eq(th_node_stop(&D), 0);
 	ck_assert_int_eq(th_node_stop(&P), 0);
 }
