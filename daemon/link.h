@@ -45,6 +45,11 @@ struct ld_peer {
 
 	int64_t last_recv_ms, last_send_ms, last_ack_ms;
 	unsigned dead_ms; /* silence that ends the session (parent side) */
+	/* Flood control: batches taken from the peer this turn, and when we
+	 * last answered a ping or complained. */
+	unsigned turn_batches;
+	int64_t last_pong_ms, last_flood_ms;
+	uint64_t flooded;
 	char user_id[LD_PATH_MAX + 48]; /* authenticated identity (parent side) */
 	/* Parent side: the ROUTER's id of the connection whose Hello opened
 	 * the session; everything for this child goes there. */

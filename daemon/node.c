@@ -1168,6 +1168,21 @@ on_session_frame(struct ld_node *n, struct ld_peer *p, Ld__Frame *f)
 		Ld__Batch *b = f->batch;
 		if (b->epoch != p->in_epoch)
 			break; /* from before an epoch change */
+		/* A sender keeps at most our credit in flight (twice that
+		 * around a resend). More is a flood: drop it unacknowledged;
+		 * an honest sender resends after its ack timeout. */
+		if (++p->turn_batches > 2 * n->cfg.credit + 4) {
+			p->flooded++;
+			if (now - p->last_flood_ms > 10000) {
+				p->last_flood_ms = now;
+				ld_warn("link: %s %s sends more batches than its "
+				        "credit allows; dropping the excess (%llu "
+				        "so far)",
+				        p->is_parent ? "parent" : "child", p->path,
+				        (unsigned long long)p->flooded);
+			}
+			break;
+		}
 		p->in_head = b->head;
 		struct work *w = new_work(n);
 		if (w == NULL)
@@ -1183,7 +1198,11 @@ on_session_frame(struct ld_node *n, struct ld_peer *p, Ld__Frame *f)
 		               now);
 		break;
 	case LD__FRAME__MSG_PING:
-		on_ping(n, p, f->ping);
+		/* Pings come every ping_ms (50 ms at least): answer no faster. */
+		if (now - p->last_pong_ms >= 50) {
+			p->last_pong_ms = now;
+			on_ping(n, p, f->ping);
+		}
 		break;
 	case LD__FRAME__MSG_PONG:
 		p->in_head = f->pong->head;
@@ -1851,6 +1870,10 @@ ld_node_run(struct ld_node *n, volatile sig_atomic_t *stop)
 			ld_auth_handle(n->auth);
 		if (n->monitor)
 			drain_monitor(n);
+		if (n->has_parent)
+			n->parent.turn_batches = 0;
+		for (size_t i = 0; i < n->nchildren; i++)
+			n->children[i]->turn_batches = 0;
 		drain_api(n);
 		if (n->router)
 			drain_router(n);

@@ -1,0 +1,761 @@
+/* check_attack.c — a program that speaks the link protocol as an attacker
+ * against real daemons: without a key, with an unknown key, with a valid
+ * key and another node's path; malformed frames, records signed by the
+ * wrong key or none, a province task injected from a county, old versions
+ * replayed, a 100 MiB frame, a peer that never acknowledges, one that
+ * floods; and a compromised city that forges and alters the province's
+ * records on their way to a county. Every case is refused, nothing is
+ * stored, and the daemon keeps serving its honest peers. */
+#include "harness.h"
+#include "keys.h"
+#include "link.h"
+#include "record.h"
+#include "sign.h"
+
+#include <check.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+#define P_ID "530000"
+#define C_ID "530000/530300"
+#define D_ID "530000/530400"
+#define X_ID "530000/530300/530325"
+
+static struct th_node P, C, D, X;
+static void *ctx;
+
+/* ---------------------------------------------------------------- wire */
+
+/* A DEALER to `port`; with `k` a CURVE client of `server` (32 bytes). */
+static void *
+dealer(int port, const struct ld_keys *k, const uint8_t *server)
+{
+	void *s = zmq_socket(ctx, ZMQ_DEALER);
+	ck_assert_ptr_nonnull(s);
+	int linger = 0;
+	zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof(linger));
+	if (k != NULL) {
+		zmq_setsockopt(s, ZMQ_CURVE_SERVERKEY, server, 32);
+		zmq_setsockopt(s, ZMQ_CURVE_PUBLICKEY, k->curve_pub, 32);
+		zmq_setsockopt(s, ZMQ_CURVE_SECRETKEY, k->curve_sec, 32);
+	}
+	char ep[64];
+	snprintf(ep, sizeof(ep), "tcp://127.0.0.1:%d", port);
+	ck_assert_int_eq(zmq_connect(s, ep), 0);
+	return s;
+}
+
+static void
+send_raw(void *s, const void *buf, size_t n)
+{
+	ck_assert_int_eq(zmq_send(s, buf, n, 0), (int)n);
+}
+
+static void
+send_frame(void *s, const Ld__Frame *f)
+{
+	size_t n = ld__frame__get_packed_size(f);
+	uint8_t *buf = malloc(n ? n : 1);
+	ld__frame__pack(f, buf);
+	send_raw(s, buf, n);
+	free(buf);
+}
+
+/* Next frame of kind `want` within `ms`, skipping others; NULL if none. */
+static Ld__Frame *
+expect(void *s, Ld__Frame__MsgCase want, int ms)
+{
+	int64_t end = th_now_ms() + ms;
+	while (th_now_ms() < end) {
+		zmq_pollitem_t it = {s, 0, ZMQ_POLLIN, 0};
+		if (zmq_poll(&it, 1, 50) <= 0)
+			continue;
+		zmq_msg_t m;
+		zmq_msg_init(&m);
+		ck_assert(zmq_msg_recv(&m, s, 0) >= 0);
+		Ld__Frame *f = ld__frame__unpack(NULL, zmq_msg_size(&m),
+		                                 zmq_msg_data(&m));
+		zmq_msg_close(&m);
+		if (f != NULL && (want == 0 || f->msg_case == want))
+			return f;
+		if (f != NULL)
+			ld__frame__free_unpacked(f, NULL);
+	}
+	return NULL;
+}
+
+static void
+hello(void *s, const char *path, uint64_t session, uint32_t protocol)
+{
+	Ld__Hello h = LD__HELLO__INIT;
+	h.protocol = protocol;
+	h.path = (char *)path;
+	h.name = "攻击者";
+	h.session = session;
+	h.epoch = 4242;
+	Ld__Frame f = LD__FRAME__INIT;
+	f.msg_case = LD__FRAME__MSG_HELLO;
+	f.hello = &h;
+	send_frame(s, &f);
+}
+
+static void
+batch(void *s, uint64_t session, uint64_t epoch, uint64_t from, uint64_t to,
+      ProtobufCBinaryData *recs, size_t n)
+{
+	Ld__Batch b = LD__BATCH__INIT;
+	b.session = session;
+	b.epoch = epoch;
+	b.from_seq = from;
+	b.to_seq = to;
+	b.head = to;
+	b.n_records = n;
+	b.records = recs;
+	Ld__Frame f = LD__FRAME__INIT;
+	f.msg_case = LD__FRAME__MSG_BATCH;
+	f.batch = &b;
+	send_frame(s, &f);
+}
+
+static bool
+ping_answered(void *s, uint64_t session)
+{
+	Ld__Ping pg = LD__PING__INIT;
+	pg.session = session;
+	Ld__Frame f = LD__FRAME__INIT;
+	f.msg_case = LD__FRAME__MSG_PING;
+	f.ping = &pg;
+	send_frame(s, &f);
+	Ld__Frame *r = expect(s, LD__FRAME__MSG_PONG, th_ms(3000));
+	if (r != NULL)
+		ld__frame__free_unpacked(r, NULL);
+	return r != NULL;
+}
+
+/* ---------------------------------------------------------------- records */
+
+/* A task of `owner`, version `v`, signed with `sk` (NULL: unsigned).
+ * Returns its encoding (malloc'd). */
+static uint8_t *
+task(const char *owner, uint64_t counter, uint64_t v, const char *scope,
+     const char *topic, const uint8_t *sk, size_t *len)
+{
+	char id[LD_ID_MAX + 1];
+	ld_id_format(id, sizeof(id), owner, counter);
+	Ld__Task t = LD__TASK__INIT;
+	t.topic = (char *)topic;
+	t.form = "监督性视察";
+	t.status = "dispatched";
+	char *sc[1] = {(char *)scope};
+	Ld__Record r = LD__RECORD__INIT;
+	r.id = id;
+	r.kind = LD__KIND__KIND_TASK;
+	r.owner = (char *)owner;
+	r.version = v;
+	r.n_scope = 1;
+	r.scope = sc;
+	r.body_case = LD__RECORD__BODY_TASK;
+	r.task = &t;
+	uint8_t sig[64];
+	if (sk != NULL)
+		ck_assert_int_eq(ld_sign_record(&r, sk, false, sig), 0);
+	return ld_record_pack(&r, len);
+}
+
+/* The NODE record of `path` with keys `k`, certified by `cert`, signed by
+ * itself: what a child sends first so its parent can verify it. */
+static uint8_t *
+node_record(const char *path, const struct ld_keys *k, const uint8_t *cert,
+            size_t *len)
+{
+	char id[LD_ID_MAX + 1];
+	ld_id_format(id, sizeof(id), path, 0);
+	Ld__Node nd = LD__NODE__INIT;
+	nd.path = (char *)path;
+	nd.level = "city";
+	nd.name = "攻击者";
+	nd.sign_key.data = (uint8_t *)k->sign_pub;
+	nd.sign_key.len = 32;
+	nd.curve_key.data = (uint8_t *)k->curve_pub;
+	nd.curve_key.len = 32;
+	nd.cert.data = (uint8_t *)cert;
+	nd.cert.len = 64;
+	char *sc[1] = {(char *)path};
+	Ld__Record r = LD__RECORD__INIT;
+	r.id = id;
+	r.kind = LD__KIND__KIND_NODE;
+	r.owner = (char *)path;
+	r.version = 1;
+	r.n_scope = 1;
+	r.scope = sc;
+	r.body_case = LD__RECORD__BODY_NODE;
+	r.node = &nd;
+	uint8_t sig[64];
+	ck_assert_int_eq(ld_sign_record(&r, k->sign_sec, false, sig), 0);
+	return ld_record_pack(&r, len);
+}
+
+/* ---------------------------------------------------------------- setup */
+
+/* A province with an honest city connected, and the attacker's node D
+ * enrolled (its keys are real; its daemon never runs). */
+static void
+province(void)
+{
+	th_setup();
+	ctx = zmq_ctx_new();
+	ck_assert_int_eq(ld_keys_init(), 0);
+	th_node_init(&P, "p", P_ID, "云南省政协", true, NULL, NULL);
+	th_node_init(&C, "c", C_ID, "曲靖市政协", true, &P, NULL);
+	th_node_init(&D, "d", D_ID, "攻击者", false, &P, NULL);
+	th_node_start(&P);
+	th_node_start(&C);
+}
+
+static void
+teardown(void)
+{
+	if (ctx != NULL)
+		zmq_ctx_term(ctx);
+	ctx = NULL;
+	th_teardown();
+}
+
+static void
+load_keys(const struct th_node *n, struct ld_keys *k)
+{
+	char err[512];
+	ck_assert_msg(ld_keys_load(n->dir, k, err, sizeof(err)) == 0, "%s",
+	              err);
+}
+
+static void
+province_key(uint8_t curve[32])
+{
+	struct ld_keys k;
+	load_keys(&P, &k);
+	memcpy(curve, k.curve_pub, 32);
+}
+
+/* The honest city still gets what is addressed to it. */
+static void
+honest_still_served(void)
+{
+	char t[LD_ID_MAX + 1];
+	snprintf(t, sizeof(t), "%s", th_add_task(&P, C_ID, "诚实的任务"));
+	ck_assert_msg(th_wait_record(&C, t, th_ms(10000)),
+	              "the honest city is no longer served");
+}
+
+/* Nothing owned by `owner` is at the province. */
+static void
+nothing_stored(const char *owner)
+{
+	struct th_idv *v;
+	size_t n = th_list(&P, owner, 0, &v);
+	free(v);
+	ck_assert_msg(n == 0, "%zu records of %s were stored", n, owner);
+}
+
+/* Log in as D: Hello, Welcome. Returns the socket; *cert gets D's
+ * certificate from the Welcome. */
+static void *
+login(const struct ld_keys *dk, uint64_t session, uint8_t cert[64])
+{
+	uint8_t pk[32];
+	province_key(pk);
+	void *s = dealer(P.port, dk, pk);
+	hello(s, D_ID, session, LD_PROTOCOL);
+	Ld__Frame *w = expect(s, LD__FRAME__MSG_WELCOME, th_ms(5000));
+	ck_assert_msg(w != NULL, "the enrolled attacker got no Welcome");
+	ck_assert_uint_eq(w->welcome->cert.len, 64);
+	memcpy(cert, w->welcome->cert.data, 64);
+	ld__frame__free_unpacked(w, NULL);
+	return s;
+}
+
+/* ---------------------------------------------------------------- tests */
+
+START_TEST(test_no_key)
+{
+	void *s = dealer(P.port, NULL, NULL);
+	hello(s, D_ID, 1, LD_PROTOCOL);
+	Ld__Frame *f = expect(s, 0, th_ms(1500));
+	ck_assert_msg(f == NULL, "a connection without CURVE was answered");
+	zmq_close(s);
+	honest_still_served();
+}
+END_TEST
+
+START_TEST(test_unknown_key)
+{
+	struct ld_keys k;
+	crypto_box_keypair(k.curve_pub, k.curve_sec);
+	uint8_t pk[32];
+	province_key(pk);
+	void *s = dealer(P.port, &k, pk);
+	hello(s, D_ID, 1, LD_PROTOCOL);
+	Ld__Frame *f = expect(s, 0, th_ms(1500));
+	ck_assert_msg(f == NULL, "an unknown key was answered");
+	zmq_close(s);
+	ck_assert(th_log_contains(&P, "is not enrolled"));
+	honest_still_served();
+}
+END_TEST
+
+START_TEST(test_other_nodes_path)
+{
+	struct ld_keys dk;
+	load_keys(&D, &dk);
+	uint8_t pk[32];
+	province_key(pk);
+	void *s = dealer(P.port, &dk, pk);
+	/* D's key, the city's path. */
+	hello(s, C_ID, 7, LD_PROTOCOL);
+	Ld__Frame *r = expect(s, LD__FRAME__MSG_REJECT, th_ms(5000));
+	ck_assert_msg(r != NULL, "no Reject for a stolen path");
+	ck_assert_int_eq(r->reject->code, LD__REJECT_CODE__REJECT_KEY);
+	ld__frame__free_unpacked(r, NULL);
+	/* And the city's stream does not come to it. */
+	char t[LD_ID_MAX + 1];
+	snprintf(t, sizeof(t), "%s", th_add_task(&P, C_ID, "给市里的"));
+	ck_assert(th_wait_record(&C, t, th_ms(10000)));
+	Ld__Frame *b = expect(s, LD__FRAME__MSG_BATCH, th_ms(1000));
+	ck_assert_msg(b == NULL, "the attacker received the city's records");
+	zmq_close(s);
+}
+END_TEST
+
+START_TEST(test_malformed_frames)
+{
+	struct ld_keys dk;
+	load_keys(&D, &dk);
+	uint8_t cert[64];
+	void *s = login(&dk, 11, cert);
+	static const uint8_t junk[] = {0xff, 0xff, 0xff, 0x0f, 0x08, 0x80};
+	send_raw(s, junk, sizeof(junk));
+	send_raw(s, "", 0);
+	send_raw(s, "\x22\x05hello", 7); /* a batch field of the wrong type */
+	zmq_send(s, "a", 1, ZMQ_SNDMORE);
+	zmq_send(s, "b", 1, 0);
+	/* A batch whose range runs backwards, one past its head, one for
+	 * another session: refused or ignored, never acknowledged as
+	 * applied. */
+	batch(s, 11, 4242, 50, 10, NULL, 0);
+	Ld__Batch b = LD__BATCH__INIT;
+	b.session = 11;
+	b.epoch = 4242;
+	b.from_seq = 0;
+	b.to_seq = UINT64_MAX;
+	b.head = 3;
+	Ld__Frame f = LD__FRAME__INIT;
+	f.msg_case = LD__FRAME__MSG_BATCH;
+	f.batch = &b;
+	send_frame(s, &f);
+	ck_assert_msg(ping_answered(s, 11), "the session did not survive "
+	                                    "malformed frames");
+	ck_assert(th_log_contains(&P, "undecodable frame"));
+	/* The cursor on D's log did not jump. */
+	Ld__Response *st = th_status(&P);
+	for (size_t i = 0; i < st->status->n_peers; i++)
+		if (strcmp(st->status->peers[i]->path, D_ID) == 0)
+			ck_assert_uint_eq(st->status->peers[i]->in_seq, 0);
+	ld__response__free_unpacked(st, NULL);
+	/* Another protocol version is refused with a reason. */
+	hello(s, D_ID, 12, 99);
+	Ld__Frame *r = expect(s, LD__FRAME__MSG_REJECT, th_ms(5000));
+	ck_assert_msg(r != NULL, "no Reject for protocol 99");
+	ck_assert_int_eq(r->reject->code, LD__REJECT_CODE__REJECT_PROTOCOL);
+	ld__frame__free_unpacked(r, NULL);
+	zmq_close(s);
+	nothing_stored(D_ID);
+	honest_still_served();
+}
+END_TEST
+
+START_TEST(test_forged_records)
+{
+	struct ld_keys dk, other;
+	load_keys(&D, &dk);
+	crypto_sign_keypair(other.sign_pub, other.sign_sec);
+	uint8_t cert[64];
+	void *s = login(&dk, 21, cert);
+	size_t l[8];
+	uint8_t *rec[8];
+	/* D's own node record, so that its key can be checked. */
+	rec[0] = node_record(D_ID, &dk, cert, &l[0]);
+	/* Owned by D, signed by another key. */
+	rec[1] = task(D_ID, 1, 1, D_ID, "别人签的", other.sign_sec, &l[1]);
+	/* Owned by D, not signed. */
+	rec[2] = task(D_ID, 2, 1, D_ID, "没签名", NULL, &l[2]);
+	/* A province task injected from below, signed by D. */
+	rec[3] = task(P_ID, 999, 1, P_ID, "伪造的省级任务", dk.sign_sec, &l[3]);
+	/* Invalid UTF-8, validly signed. */
+	rec[4] = task(D_ID, 3, 1, D_ID, "bad \xe4\xb8 utf8", dk.sign_sec, &l[4]);
+	/* An over-long topic, validly signed. */
+	char big[2100];
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	rec[5] = task(D_ID, 4, 1, D_ID, big, dk.sign_sec, &l[5]);
+	/* A sibling city's record, signed by D. */
+	rec[6] = task("530000/530500", 1, 1, "530000/530500", "冒充兄弟市",
+	              dk.sign_sec, &l[6]);
+	/* The one honest record. */
+	rec[7] = task(D_ID, 5, 1, D_ID, "真的", dk.sign_sec, &l[7]);
+	ProtobufCBinaryData recs[8];
+	for (int i = 0; i < 8; i++)
+		recs[i] = (ProtobufCBinaryData){l[i], rec[i]};
+	batch(s, 21, 4242, 0, 8, recs, 8);
+	Ld__Frame *a = expect(s, LD__FRAME__MSG_ACK, th_ms(5000));
+	ck_assert_msg(a != NULL, "the batch was not acknowledged");
+	ld__frame__free_unpacked(a, NULL);
+
+	size_t len;
+	uint8_t *ok = th_get(&P, D_ID ":5", &len);
+	ck_assert_msg(ok != NULL, "the honest record was not stored");
+	free(ok);
+	for (int c = 1; c <= 4; c++) {
+		char id[64];
+		snprintf(id, sizeof(id), D_ID ":%d", c);
+		ck_assert_msg(th_get(&P, id, &len) == NULL, "%s was stored",
+		              id);
+	}
+	ck_assert_ptr_null(th_get(&P, P_ID ":999", &len));
+	ck_assert_ptr_null(th_get(&P, "530000/530500:1", &len));
+	Ld__Response *st = th_status(&P);
+	for (size_t i = 0; i < st->status->n_peers; i++)
+		if (strcmp(st->status->peers[i]->path, D_ID) == 0)
+			ck_assert_uint_eq(st->status->peers[i]->refused, 6);
+	ld__response__free_unpacked(st, NULL);
+	ck_assert(th_log_contains(&P, "refused 6 record(s) from child " D_ID));
+	ck_assert_msg(ping_answered(s, 21), "the link went down");
+	for (int i = 0; i < 8; i++)
+		free(rec[i]);
+	zmq_close(s);
+	honest_still_served();
+}
+END_TEST
+
+START_TEST(test_old_version_replayed)
+{
+	struct ld_keys dk;
+	load_keys(&D, &dk);
+	uint8_t cert[64];
+	void *s = login(&dk, 31, cert);
+	size_t l0, l2, l1;
+	uint8_t *n0 = node_record(D_ID, &dk, cert, &l0);
+	uint8_t *v2 = task(D_ID, 1, 2, D_ID, "第二版", dk.sign_sec, &l2);
+	uint8_t *v1 = task(D_ID, 1, 1, D_ID, "第一版", dk.sign_sec, &l1);
+	ProtobufCBinaryData r1[2] = {{l0, n0}, {l2, v2}};
+	batch(s, 31, 4242, 0, 2, r1, 2);
+	Ld__Frame *a = expect(s, LD__FRAME__MSG_ACK, th_ms(5000));
+	ck_assert_ptr_nonnull(a);
+	ld__frame__free_unpacked(a, NULL);
+	ProtobufCBinaryData r2[1] = {{l1, v1}};
+	batch(s, 31, 4242, 2, 3, r2, 1);
+	a = expect(s, LD__FRAME__MSG_ACK, th_ms(5000));
+	ck_assert_ptr_nonnull(a);
+	ld__frame__free_unpacked(a, NULL);
+	size_t len;
+	uint8_t *got = th_get(&P, D_ID ":1", &len);
+	ck_assert_ptr_nonnull(got);
+	Ld__Record *r = ld_record_unpack(got, len);
+	ck_assert_uint_eq(r->version, 2);
+	ck_assert_str_eq(r->task->topic, "第二版");
+	ld__record__free_unpacked(r, NULL);
+	free(got);
+	free(n0);
+	free(v2);
+	free(v1);
+	zmq_close(s);
+}
+END_TEST
+
+START_TEST(test_huge_frame)
+{
+	struct ld_keys dk;
+	load_keys(&D, &dk);
+	uint8_t cert[64];
+	void *s = login(&dk, 41, cert);
+	size_t n = (size_t)100 << 20;
+	uint8_t *buf = malloc(n);
+	ck_assert_ptr_nonnull(buf);
+	memset(buf, 0x0a, n);
+	send_raw(s, buf, n);
+	free(buf);
+	honest_still_served();
+	nothing_stored(D_ID);
+	ck_assert_int_eq(th_count(&P) > 0, 1);
+	zmq_close(s);
+}
+END_TEST
+
+/* Peak anonymous memory of a running daemon, from /proc. */
+static long
+rss_anon_kb(pid_t pid)
+{
+	char f[64], line[256];
+	snprintf(f, sizeof(f), "/proc/%d/status", (int)pid);
+	FILE *fp = fopen(f, "r");
+	long kb = 0;
+	while (fp != NULL && fgets(line, sizeof(line), fp) != NULL)
+		if (strncmp(line, "RssAnon:", 8) == 0)
+			kb = atol(line + 8);
+	if (fp != NULL)
+		fclose(fp);
+	return kb;
+}
+
+START_TEST(test_never_acks)
+{
+	struct ld_keys dk;
+	load_keys(&D, &dk);
+	uint8_t cert[64];
+	void *s = login(&dk, 51, cert);
+	/* Plenty for D, which takes but never acknowledges. */
+	th_add_tasks(&P, D_ID, 20000, NULL);
+	int batches = 0;
+	int64_t end = th_now_ms() + th_ms(2000);
+	while (th_now_ms() < end) {
+		Ld__Frame *f = expect(s, LD__FRAME__MSG_BATCH, 100);
+		if (f != NULL) {
+			batches++;
+			ld__frame__free_unpacked(f, NULL);
+		}
+	}
+	ck_assert_msg(batches > 0 && batches <= 8,
+	              "%d batches in flight to a peer that never acks",
+	              batches);
+	long kb = rss_anon_kb(P.pid);
+	ck_assert_msg(kb < 64 * 1024, "the province holds %ld kB", kb);
+	honest_still_served();
+	zmq_close(s);
+}
+END_TEST
+
+START_TEST(test_flood)
+{
+	struct ld_keys dk;
+	load_keys(&D, &dk);
+	uint8_t cert[64];
+	void *s = login(&dk, 61, cert);
+	/* Empty batches, far beyond any credit, without waiting. */
+	for (uint64_t i = 0; i < 2000; i++)
+		batch(s, 61, 4242, i, i + 1, NULL, 0);
+	int64_t end = th_now_ms() + th_ms(10000);
+	while (!th_log_contains(&P, "more batches than its credit") &&
+	       th_now_ms() < end)
+		th_sleep_ms(50);
+	ck_assert(th_log_contains(&P, "more batches than its credit"));
+	honest_still_served();
+	zmq_close(s);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- part B */
+
+/* A compromised city: the county's real parent is stopped and the
+ * attacker, holding the city's keys, takes its place. */
+START_TEST(test_city_cannot_forge)
+{
+	th_setup();
+	ctx = zmq_ctx_new();
+	ck_assert_int_eq(ld_keys_init(), 0);
+	th_node_init(&P, "p", P_ID, "云南省政协", true, NULL, NULL);
+	th_node_init(&C, "c", C_ID, "曲靖市政协", true, &P, NULL);
+	th_node_init(&X, "x", X_ID, "富源县政协", false, &C, NULL);
+	th_node_start(&P);
+	th_node_start(&C);
+	th_node_start(&X);
+	char t1[LD_ID_MAX + 1], t2[LD_ID_MAX + 1];
+	snprintf(t1, sizeof(t1), "%s", th_add_task(&P, X_ID, "真实的任务"));
+	ck_assert(th_wait_record(&X, t1, th_ms(10000)));
+	ck_assert_int_eq(th_node_stop(&C), 0);
+	/* A genuine province record the county does not have yet. */
+	snprintf(t2, sizeof(t2), "%s", th_add_task(&P, X_ID, "后来的任务"));
+	size_t l1, l2;
+	uint8_t *g1 = th_get(&P, t1, &l1), *g2 = th_get(&P, t2, &l2);
+	ck_assert_ptr_nonnull(g1);
+	ck_assert_ptr_nonnull(g2);
+
+	struct ld_keys ck, xk;
+	load_keys(&C, &ck);
+	load_keys(&X, &xk);
+	void *r = zmq_socket(ctx, ZMQ_ROUTER);
+	int one = 1, linger = 0;
+	zmq_setsockopt(r, ZMQ_CURVE_SERVER, &one, sizeof(one));
+	zmq_setsockopt(r, ZMQ_CURVE_SECRETKEY, ck.curve_sec, 32);
+	zmq_setsockopt(r, ZMQ_LINGER, &linger, sizeof(linger));
+	char ep[64];
+	snprintf(ep, sizeof(ep), "tcp://127.0.0.1:%d", C.port);
+	ck_assert_int_eq(zmq_bind(r, ep), 0);
+
+	/* The county reconnects; after its old session times out (its
+	 * pings go unanswered) it says Hello. */
+	zmq_msg_t rid, body;
+	zmq_msg_init(&rid);
+	zmq_msg_init(&body);
+	Ld__Frame *f = NULL;
+	int64_t end = th_now_ms() + th_ms(20000);
+	while (f == NULL && th_now_ms() < end) {
+		zmq_pollitem_t it = {r, 0, ZMQ_POLLIN, 0};
+		if (zmq_poll(&it, 1, 100) != 1)
+			continue;
+		zmq_msg_close(&rid);
+		zmq_msg_close(&body);
+		zmq_msg_init(&rid);
+		zmq_msg_init(&body);
+		ck_assert(zmq_msg_recv(&rid, r, 0) >= 0);
+		ck_assert(zmq_msg_recv(&body, r, 0) >= 0);
+		f = ld__frame__unpack(NULL, zmq_msg_size(&body),
+		                      zmq_msg_data(&body));
+		if (f != NULL && f->msg_case != LD__FRAME__MSG_HELLO) {
+			ld__frame__free_unpacked(f, NULL);
+			f = NULL;
+		}
+	}
+	ck_assert_msg(f != NULL, "the county did not say Hello to the fake "
+	                         "city");
+	uint64_t session = f->hello->session, epoch = f->hello->resume_epoch;
+	uint64_t from = f->hello->resume_seq;
+	ld__frame__free_unpacked(f, NULL);
+
+	/* A Welcome with a genuine certificate: the city can make one. */
+	uint8_t cert[64];
+	ld_cert_make(ck.sign_sec, X_ID, xk.sign_pub, xk.curve_pub, cert);
+	Ld__Welcome wl = LD__WELCOME__INIT;
+	wl.protocol = LD_PROTOCOL;
+	wl.path = C_ID;
+	wl.session = session;
+	wl.epoch = epoch;
+	wl.head = from + 4;
+	wl.cert.data = cert;
+	wl.cert.len = 64;
+	Ld__Frame out = LD__FRAME__INIT;
+	out.msg_case = LD__FRAME__MSG_WELCOME;
+	out.welcome = &wl;
+	size_t n = ld__frame__get_packed_size(&out);
+	uint8_t *buf = malloc(n);
+	ld__frame__pack(&out, buf);
+	zmq_send(r, zmq_msg_data(&rid), zmq_msg_size(&rid), ZMQ_SNDMORE);
+	zmq_send(r, buf, n, 0);
+	free(buf);
+
+	/* The batch: a province task forged with the city's key, the
+	 * genuine t1 with its topic altered, and the genuine t2. */
+	size_t lf;
+	uint8_t *forged = task(P_ID, 777, 1, X_ID, "伪造：县里立即上报",
+	                       ck.sign_sec, &lf);
+	Ld__Record *alt = ld_record_unpack(g1, l1);
+	free(alt->task->topic);
+	alt->task->topic = strdup("篡改过的任务");
+	size_t la;
+	uint8_t *altered = ld_record_pack(alt, &la);
+	ld__record__free_unpacked(alt, NULL);
+	ProtobufCBinaryData recs[3] = {{lf, forged}, {la, altered}, {l2, g2}};
+	Ld__Batch b = LD__BATCH__INIT;
+	b.session = session;
+	b.epoch = epoch;
+	b.from_seq = from;
+	b.to_seq = from + 3;
+	b.head = from + 4;
+	b.n_records = 3;
+	b.records = recs;
+	out.msg_case = LD__FRAME__MSG_BATCH;
+	out.batch = &b;
+	n = ld__frame__get_packed_size(&out);
+	buf = malloc(n);
+	ld__frame__pack(&out, buf);
+	zmq_send(r, zmq_msg_data(&rid), zmq_msg_size(&rid), ZMQ_SNDMORE);
+	zmq_send(r, buf, n, 0);
+	free(buf);
+
+	/* The genuine record is taken, the others are refused. */
+	ck_assert_msg(th_wait_record(&X, t2, th_ms(10000)),
+	              "the county did not take a genuine record");
+	size_t len;
+	ck_assert_ptr_null(th_get(&X, P_ID ":777", &len));
+	uint8_t *now = th_get(&X, t1, &len);
+	ck_assert_ptr_nonnull(now);
+	ck_assert_uint_eq(len, l1);
+	ck_assert_msg(memcmp(now, g1, l1) == 0, "the county's copy of %s was "
+	                                        "altered", t1);
+	free(now);
+	Ld__Response *st = th_status(&X);
+	for (size_t i = 0; i < st->status->n_peers; i++)
+		if (strcmp(st->status->peers[i]->role, "parent") == 0)
+			ck_assert_uint_ge(st->status->peers[i]->refused, 2);
+	ld__response__free_unpacked(st, NULL);
+	ck_assert(th_log_contains(&X, "is not 530000's"));
+
+	zmq_msg_close(&rid);
+	zmq_msg_close(&body);
+	zmq_close(r);
+	free(forged);
+	free(altered);
+	free(g1);
+	free(g2);
+	/* A compromised city can always withhold records (here it also
+	 * moved the county's cursor on its log). The remedy is to rebuild
+	 * it: new keys, enrolled again, a new store whose new log epoch
+	 * makes the county read everything from the start. */
+	char cmd[1400];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", C.dir);
+	ck_assert_int_eq(system(cmd), 0);
+	int port = C.port;
+	th_node_init(&C, "c", C_ID, "曲靖市政协", true, &P, NULL);
+	snprintf(cmd, sizeof(cmd),
+	         "sed -i 's|^listen = .*|listen = tcp://127.0.0.1:%d|' "
+	         "'%s/liandong.conf'",
+	         port, C.dir);
+	ck_assert_int_eq(system(cmd), 0);
+	C.port = port;
+	ck_assert_int_eq(th_node_stop(&X), 0);
+	th_reenroll(&X, &C);
+	th_node_start(&C);
+	th_node_start(&X);
+	char t3[LD_ID_MAX + 1];
+	snprintf(t3, sizeof(t3), "%s", th_add_task(&P, X_ID, "恢复后"));
+	ck_assert(th_wait_record(&X, t3, th_ms(20000)));
+	ck_assert(th_wait_record(&X, t2, th_ms(1000)));
+	ck_assert_ptr_null(th_get(&X, P_ID ":777", &len));
+}
+END_TEST
+
+static Suite *
+suite(void)
+{
+	Suite *s = suite_create("attack");
+	TCase *tc = tcase_create("hostile child");
+	tcase_add_checked_fixture(tc, province, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_no_key);
+	tcase_add_test(tc, test_unknown_key);
+	tcase_add_test(tc, test_other_nodes_path);
+	tcase_add_test(tc, test_malformed_frames);
+	tcase_add_test(tc, test_forged_records);
+	tcase_add_test(tc, test_old_version_replayed);
+	tcase_add_test(tc, test_huge_frame);
+	tcase_add_test(tc, test_never_acks);
+	tcase_add_test(tc, test_flood);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("compromised city");
+	tcase_add_checked_fixture(tc, NULL, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_city_cannot_forge);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}
