@@ -106,7 +106,7 @@ static const char *const known_keys[] = {
     "link.batch_bytes",  "link.credit",       "link.ping_ms",
     "link.dead_ms",      "link.reconnect_max_ms", "store.map_size_mb",
     "log.level",         "node.parent_key",   "node.root_key",
-    "security.insecure", NULL,
+    "security.insecure", "security.verify_threads", NULL,
 };
 
 struct load_ctx {
@@ -243,6 +243,8 @@ on_key(void *user, const char *section, const char *key, const char *value)
 			c->insecure = value[0] == 't';
 		else
 			snprintf(r, rl, "must be true or false");
+	} else if (KEY("security", "verify_threads")) {
+		ok = set_uint(value, 0, 64, &c->verify_threads, r, rl);
 	} else if (KEY("link", "batch_records")) {
 		ok = set_uint(value, 1, 100000, &c->batch_records, r, rl);
 	} else if (KEY("link", "batch_bytes")) {

@@ -26,6 +26,7 @@ struct ld_config {
 	char root_key[LD_KEY_TEXT_MAX];   /* [node] root_key */
 	uint8_t parent_curve[32], parent_sign[32], root_sign[32];
 	bool insecure;                  /* [security] insecure */
+	unsigned verify_threads;        /* [security] (0 = one per CPU) */
 	unsigned batch_records;         /* [link] */
 	unsigned batch_bytes;
 	unsigned credit;

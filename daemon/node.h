@@ -14,6 +14,7 @@
 #include "config.h"
 #include "keyring.h"
 #include "keys.h"
+#include "vpool.h"
 #include "link.h"
 #include "liandong.pb-c.h"
 #include "record.h"
@@ -67,6 +68,7 @@ struct ld_node {
 	struct ld_auth *auth; /* ZAP and allow-list; NULL if insecure */
 	struct ld_keys keys;
 	struct ld_keyring *kr; /* verifies records; NULL if insecure */
+	struct ld_vpool *vpool; /* checks signatures on all cores */
 	char api_endpoint[4200];
 
 	bool has_parent;

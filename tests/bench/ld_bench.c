@@ -5,6 +5,7 @@
  * measurement runs on a fresh set of nodes.
  *
  *   ld_bench [--records N] [--latency N] [--dir DIR] [--window N]
+ *            [--insecure] [--verify-threads N]
  */
 #define _GNU_SOURCE
 #include "client.h"
@@ -89,24 +90,80 @@ run(const char *cmd)
 		die("failed: %s", cmd);
 }
 
+static bool insecure;
+static int verify_threads = -1; /* -1: the default */
+
+/* One line of a command's output (trailing newline removed). */
+static void
+capture(const char *cmd, char *out, size_t len)
+{
+	FILE *f = popen(cmd, "r");
+	if (f == NULL || fgets(out, (int)len, f) == NULL)
+		die("failed: %s", cmd);
+	out[strcspn(out, "\n")] = '\0';
+	if (pclose(f) != 0)
+		die("failed: %s", cmd);
+}
+
+/* `liandong init` the node and, unless insecure, enrol it at its parent
+ * the way an administrator would. */
 static void
 node_init(struct node *n, const struct node *parent, bool listen,
           int round)
 {
 	snprintf(n->dir, sizeof(n->dir), "%s/r%d-%s", root, round, n->sub);
 	n->port = listen ? free_port() : 0;
-	char cmd[2048], lst[64] = "", par[64] = "";
+	char cmd[2048], lst[64] = "", par[64] = "", keys[512] = "";
 	if (listen)
 		snprintf(lst, sizeof(lst), "--listen tcp://127.0.0.1:%d",
 		         n->port);
 	if (parent)
 		snprintf(par, sizeof(par), "--parent tcp://127.0.0.1:%d",
 		         parent->port);
+	if (parent && !insecure) {
+		char pk[256], rk[256];
+		snprintf(cmd, sizeof(cmd),
+		         "'%s/clients/liandong' --data '%s' key show | awk "
+		         "'$1 == \"key\" {print $2}'",
+		         LD_BIN_DIR, parent->dir);
+		capture(cmd, pk, sizeof(pk));
+		snprintf(cmd, sizeof(cmd),
+		         "'%s/clients/liandong' --data '%s' key show | awk "
+		         "'$1 == \"root\" {print $3}'",
+		         LD_BIN_DIR, parent->dir);
+		capture(cmd, rk, sizeof(rk));
+		snprintf(keys, sizeof(keys), "--parent-key %s --root-key %s",
+		         pk, rk);
+	}
 	snprintf(cmd, sizeof(cmd),
 	         "'%s/clients/liandong' init --data '%s' --id %s --name %s %s "
-	         "%s >/dev/null",
-	         LD_BIN_DIR, n->dir, n->id, n->name, lst, par);
+	         "%s %s %s >/dev/null",
+	         LD_BIN_DIR, n->dir, n->id, n->name, lst, par, keys,
+	         insecure ? "--insecure" : "");
 	run(cmd);
+	if (verify_threads >= 0) {
+		char conf[700];
+		snprintf(conf, sizeof(conf), "%s/liandong.conf", n->dir);
+		FILE *f = fopen(conf, "a");
+		if (f == NULL)
+			die("%s: cannot append", conf);
+		fprintf(f, "[security]\nverify_threads = %d\n",
+		        verify_threads);
+		fclose(f);
+	}
+	if (parent && !insecure) {
+		char key[256];
+		snprintf(cmd, sizeof(cmd),
+		         "'%s/clients/liandong' --data '%s' key show | awk "
+		         "'$1 == \"key\" {print $2}'",
+		         LD_BIN_DIR, n->dir);
+		capture(cmd, key, sizeof(key));
+		snprintf(cmd, sizeof(cmd),
+		         "'%s/clients/liandong' --data '%s' child add %s %s "
+		         ">/dev/null",
+		         LD_BIN_DIR, parent->dir, n->id, key);
+		run(cmd);
+	}
 }
 
 static void
@@ -364,11 +421,14 @@ main(int argc, char **argv)
 	    {"latency", required_argument, NULL, 'l'},
 	    {"dir", required_argument, NULL, 'd'},
 	    {"window", required_argument, NULL, 'w'},
+	    {"insecure", no_argument, NULL, 'i'},
+	    {"verify-threads", required_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	int o;
-	while ((o = getopt_long(argc, argv, "n:l:d:w:h", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "n:l:d:w:iv:h", opts, NULL)) !=
+	       -1) {
 		switch (o) {
 		case 'n':
 			n = atol(optarg);
@@ -382,9 +442,16 @@ main(int argc, char **argv)
 		case 'w':
 			window = atoi(optarg);
 			break;
+		case 'i':
+			insecure = true;
+			break;
+		case 'v':
+			verify_threads = atoi(optarg);
+			break;
 		case 'h':
 			printf("usage: ld_bench [--records N] [--latency N] "
-			       "[--dir DIR] [--window N]\n");
+			       "[--dir DIR] [--window N] [--insecure] "
+			       "[--verify-threads N]\n");
 			return 0;
 		default:
 			return 2;
@@ -398,7 +465,13 @@ main(int argc, char **argv)
 	if (mkdtemp(root) == NULL)
 		die("mkdtemp: %s", strerror(errno));
 	machine();
-	printf("data: %s\n\n", root);
+	printf("data: %s\n", root);
+	printf("mode: %s", insecure ? "insecure (no CURVE, no signatures)"
+	                            : "secure (CURVE links, signed and "
+	                              "verified records)");
+	if (verify_threads >= 0)
+		printf(", verify_threads = %d", verify_threads);
+	printf("\n\n");
 
 	/* 1. End to end: written at the province until the county has all. */
 	char last[LD_ID_MAX + 1];

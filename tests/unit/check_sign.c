@@ -635,8 +635,7 @@ START_TEST(test_cert_not_a_record_signature)
 	 * NODE record carrying the certified keys, nor the other way round. */
 	struct kp k;
 	new_kp(&k);
-	uint8_t curve[32], cert[64], sig[64];
-	randombytes_buf(curve, sizeof(curve));
+	uint8_t cert[64], sig[64];
 	struct sample x;
 	Ld__Record *r = mk(&x, LD__KIND__KIND_NODE, COUNTY);
 	ld_cert_make(k.sk, COUNTY, x.keybytes, x.keybytes + 32, cert);

@@ -1,0 +1,31 @@
+/* vpool.h — signature checks on several cores. The event loop hands a
+ * batch's checks to a few worker threads, takes part itself, and waits;
+ * nothing else crosses threads (the checks are pure). */
+#ifndef LD_VPOOL_H
+#define LD_VPOOL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "liandong.pb-c.h"
+
+struct ld_vjob {
+	const Ld__Record *r; /* read-only while the pool runs */
+	uint8_t pk[32];      /* the key it must be signed with */
+	bool ok;             /* out */
+};
+
+struct ld_vpool;
+
+/* `threads` in all, the caller included: 1 (or 0) runs checks inline. */
+int ld_vpool_new(unsigned threads, struct ld_vpool **out);
+void ld_vpool_free(struct ld_vpool **p);
+
+/* Check every job; returns when all are done. */
+void ld_vpool_run(struct ld_vpool *p, struct ld_vjob *jobs, size_t n);
+
+/* The number of CPUs online (at least 1). */
+unsigned ld_vpool_cpus(void);
+
+#endif
