@@ -94,6 +94,12 @@ ld_allow_load(const char *dir, const char *self, struct ld_allow *a,
 	int lineno = 0, rc = 0;
 	while (rc == 0 && fgets(line, sizeof(line), f) != NULL) {
 		lineno++;
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			snprintf(err, errlen, "%s:%d: line longer than %zu "
+			         "bytes", file, lineno, sizeof(line) - 2);
+			rc = -1;
+			break;
+		}
 		line[strcspn(line, "\r\n")] = '\0';
 		if (line[0] == '#' || line[0] == '\0')
 			continue;
@@ -105,9 +111,13 @@ ld_allow_load(const char *dir, const char *self, struct ld_allow *a,
 		} else {
 			*sp = '\0';
 			/* Each check sets `why` when it fails. */
-			if (!ld_path_is_child(line, self))
+			if (!ld_path_valid(line, &why))
+				;
+			else if (!ld_path_is_child(line, self))
 				why = "not a child of this node (one segment "
 				      "below it)";
+			else if (ld_allow_by_path(a, line) != NULL)
+				why = "this path is given twice";
 			else if (ld_keys_parse_public(sp + 1, curve, sign,
 			                              false, &why))
 				ld_allow_put(a, line, curve, sign, &why);
@@ -130,7 +140,10 @@ ld_allow_save(const char *dir, const struct ld_allow *a, char *err,
 	char file[4300], tmp[4400];
 	snprintf(file, sizeof(file), "%s/%s", dir, LD_ALLOW_FILE);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", file);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	/* A stale temporary file must not lend the list its mode. */
+	unlink(tmp);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	              0600);
 	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
 	if (f == NULL) {
 		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));

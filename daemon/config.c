@@ -377,7 +377,9 @@ ld_config_write(const struct ld_config *c, char *err, size_t errlen)
 	char file[4200], tmp[4300];
 	snprintf(file, sizeof(file), "%s/%s", c->dir, LD_CONFIG_FILE);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", file);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	unlink(tmp); /* a stale one must not lend the file its mode */
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	              0600);
 	if (fd < 0) {
 		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
 		return -1;

@@ -152,8 +152,12 @@ verify_node(struct ld_keyring *kr, struct ld_txn *t, const Ld__Record *r,
 		memcpy(parent, r->owner, pl);
 		parent[pl] = '\0';
 		uint8_t pk[32];
-		if (pl == 0 ||
-		    !key_at(kr, t, parent, pk, depth, why, whylen))
+		if (pl == 0) {
+			snprintf(why, whylen, "node record of %s: not in this "
+			         "tree (its root is %s)", r->owner, kr->root);
+			return false;
+		}
+		if (!key_at(kr, t, parent, pk, depth, why, whylen))
 			return false;
 		if (nd->cert.len != 64 ||
 		    !ld_cert_verify(pk, r->owner, nd->sign_key.data,

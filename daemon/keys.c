@@ -157,6 +157,12 @@ ld_keys_load(const char *dir, struct ld_keys *k, char *err, size_t errlen)
 	uint8_t seed[32];
 	while (rc == 0 && fgets(line, sizeof(line), f) != NULL) {
 		lineno++;
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			snprintf(err, errlen, "%s:%d: line longer than %zu "
+			         "bytes", file, lineno, sizeof(line) - 2);
+			rc = -1;
+			break;
+		}
 		line[strcspn(line, "\r\n")] = '\0';
 		if (line[0] == '#' || line[0] == '\0')
 			continue;

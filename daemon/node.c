@@ -4,6 +4,7 @@
  * then streams new log entries to peers that have credit. */
 #include "node.h"
 #include "flow.h"
+#include "ingest.h"
 #include "log.h"
 #include "path.h"
 #include "sign.h"
@@ -264,130 +265,6 @@ turn_peer(struct turn *tu, struct ld_peer *p)
 	return x;
 }
 
-static void
-refuse_record(struct work *w, const char *why)
-{
-	if (w->refused++ == 0)
-		snprintf(w->refuse_why, sizeof(w->refuse_why), "%s", why);
-}
-
-/* Structure and flow rules: may this record come from `p` at all? */
-static bool
-admissible(const struct ld_peer *p, const Ld__Record *r, size_t wire_len,
-           char *why, size_t whylen)
-{
-	if (!ld_record_check(r, wire_len, why, whylen))
-		return false;
-	struct ld_str owner = {r->owner, strlen(r->owner)};
-	bool allowed = p->is_parent
-	                   ? ld_flow_accept_from_parent(p->path, &owner)
-	                   : ld_flow_accept_from_child(p->path, &owner);
-	if (!allowed)
-		snprintf(why, whylen,
-		         "record %s is owned by %s, which the flow rules do "
-		         "not accept from %s %s",
-		         r->id, r->owner, p->is_parent ? "parent" : "child",
-		         p->path);
-	return allowed;
-}
-
-static int
-apply_one(struct ld_node *n, struct ld_txn *t, struct work *w,
-          const ProtobufCBinaryData *d, const Ld__Record *r)
-{
-	bool applied;
-	int rc = ld_store_apply(t, d->data, d->len, r, &applied);
-	if (rc != 0)
-		return rc;
-	if (applied && n->kr != NULL && r->body_case == LD__RECORD__BODY_NODE)
-		ld_keyring_forget(n->kr);
-	if (applied)
-		w->applied++;
-	else
-		w->ignored++;
-	return 0;
-}
-
-/* The records of one batch, in three steps: decode and check each one
- * (a NODE record is verified and applied at once: the keys of the records
- * after it may depend on it); check the other signatures on all cores;
- * apply those that hold, in order. */
-static int
-apply_records(struct ld_node *n, struct ld_txn *t, struct work *w,
-              const struct ld_peer *p, const Ld__Batch *b)
-{
-	size_t nr = b->n_records;
-	Ld__Record **recs = calloc(nr ? nr : 1, sizeof(*recs));
-	struct ld_vjob *jobs = calloc(nr ? nr : 1, sizeof(*jobs));
-	size_t *job_of = calloc(nr ? nr : 1, sizeof(*job_of));
-	int rc = 0;
-	if (recs == NULL || jobs == NULL || job_of == NULL) {
-		rc = -ENOMEM;
-		goto leave;
-	}
-	size_t nj = 0;
-	char why[256];
-	for (size_t i = 0; i < nr; i++) {
-		const ProtobufCBinaryData *d = &b->records[i];
-		Ld__Record *r = ld_record_unpack(d->data, d->len);
-		if (r == NULL) {
-			refuse_record(w, "record does not decode");
-			continue;
-		}
-		if (!admissible(p, r, d->len, why, sizeof(why))) {
-			refuse_record(w, why);
-			ld__record__free_unpacked(r, NULL);
-			continue;
-		}
-		if (n->kr == NULL || r->body_case == LD__RECORD__BODY_NODE) {
-			if (n->kr != NULL &&
-			    !ld_keyring_verify(n->kr, t, r, why, sizeof(why))) {
-				refuse_record(w, why);
-			} else if ((rc = apply_one(n, t, w, d, r)) != 0) {
-				ld__record__free_unpacked(r, NULL);
-				goto leave;
-			}
-			ld__record__free_unpacked(r, NULL);
-			continue;
-		}
-		/* The owner's key, chained to the root; the check itself
-		 * comes later, on all cores. */
-		if (!ld_keyring_key(n->kr, t, r->owner, jobs[nj].pk, why,
-		                    sizeof(why))) {
-			refuse_record(w, why);
-			ld__record__free_unpacked(r, NULL);
-			continue;
-		}
-		recs[i] = r;
-		jobs[nj].r = r;
-		job_of[i] = nj++;
-	}
-	if (nj > 0)
-		ld_vpool_run(n->vpool, jobs, nj);
-	for (size_t i = 0; i < nr; i++) {
-		Ld__Record *r = recs[i];
-		if (r == NULL)
-			continue;
-		if (!jobs[job_of[i]].ok) {
-			snprintf(why, sizeof(why),
-			         "record %s: the signature is not %s's", r->id,
-			         r->owner);
-			refuse_record(w, why);
-			continue;
-		}
-		if ((rc = apply_one(n, t, w, &b->records[i], r)) != 0)
-			goto leave;
-	}
-leave:
-	for (size_t i = 0; recs != NULL && i < nr; i++)
-		if (recs[i] != NULL)
-			ld__record__free_unpacked(recs[i], NULL);
-	free(recs);
-	free(jobs);
-	free(job_of);
-	return rc;
-}
-
 static int
 apply_batch(struct turn *tu, struct ld_txn *t, struct work *w)
 {
@@ -428,7 +305,15 @@ apply_batch(struct turn *tu, struct ld_txn *t, struct work *w)
 	case LD_BATCH_APPLY:
 		break;
 	}
-	int rc = apply_records(n, t, w, p, b);
+	struct ld_ingest in = {
+	    .peer = p->path, .from_parent = p->is_parent, .kr = n->kr,
+	    .vpool = n->vpool};
+	struct ld_ingest_result res;
+	int rc = ld_ingest_records(&in, t, b, &res);
+	w->applied = res.applied;
+	w->ignored = res.ignored;
+	w->refused = res.refused;
+	snprintf(w->refuse_why, sizeof(w->refuse_why), "%s", res.why);
 	if (rc != 0)
 		return rc;
 	x->seq = b->to_seq;

@@ -1,5 +1,6 @@
 /* sign.c — record signatures and key certificates (Ed25519). */
 #include "sign.h"
+#include "path.h"
 
 #include <sodium.h>
 #include <stdlib.h>
@@ -61,6 +62,9 @@ ld_sign_verify(const Ld__Record *r, const uint8_t pk[32])
 	return ok;
 }
 
+/* Room for the prefix, a path, its NUL and two keys. */
+#define CERT_BUF (sizeof(CERT_PREFIX) + LD_PATH_MAX + 1 + 64)
+
 static size_t
 cert_bytes(uint8_t *buf, const char *path, const uint8_t sign_pub[32],
            const uint8_t curve_pub[32])
@@ -78,7 +82,11 @@ ld_cert_make(const uint8_t parent_sk[64], const char *path,
              const uint8_t sign_pub[32], const uint8_t curve_pub[32],
              uint8_t cert[64])
 {
-	uint8_t buf[sizeof(CERT_PREFIX) + 512];
+	uint8_t buf[CERT_BUF];
+	if (strlen(path) > LD_PATH_MAX) { /* never a valid path */
+		memset(cert, 0, 64);
+		return;
+	}
 	size_t n = cert_bytes(buf, path, sign_pub, curve_pub);
 	crypto_sign_detached(cert, NULL, buf, n, parent_sk);
 }
@@ -88,9 +96,9 @@ ld_cert_verify(const uint8_t parent_pk[32], const char *path,
                const uint8_t sign_pub[32], const uint8_t curve_pub[32],
                const uint8_t cert[64])
 {
-	if (strlen(path) > 400)
+	if (strlen(path) > LD_PATH_MAX)
 		return false;
-	uint8_t buf[sizeof(CERT_PREFIX) + 512];
+	uint8_t buf[CERT_BUF];
 	size_t n = cert_bytes(buf, path, sign_pub, curve_pub);
 	return crypto_sign_verify_detached(cert, buf, n, parent_pk) == 0;
 }

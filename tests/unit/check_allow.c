@@ -316,8 +316,8 @@ START_TEST(test_load_comments_blank_crlf)
 	new_pk(&q);
 	char text[2048];
 	snprintf(text, sizeof(text),
-	         "# children of the city\n\n%s %s\r\n# gone: %s\n%s %s",
-	         COUNTY, p.text, COUNTY3, COUNTY2, q.text);
+	         "# children of the city\n\n%s %s\r\n# gone: %s\n%s %s", COUNTY,
+	         p.text, COUNTY3, COUNTY2, q.text);
 	write_list(text);
 	int rc = ld_allow_load(tmpdir, CITY, &al, err, sizeof(err));
 	ck_assert_msg(rc == 0, "load: %s", err);
@@ -332,9 +332,8 @@ END_TEST
 static void
 write_with_bad_line(const char *bad)
 {
-	struct pk p, q, r;
+	struct pk p, r;
 	new_pk(&p);
-	new_pk(&q);
 	new_pk(&r);
 	char text[4096];
 	snprintf(text, sizeof(text), "# list\n%s %s\n%s\n%s %s\n", COUNTY,
@@ -546,19 +545,19 @@ START_TEST(test_lookups)
 }
 END_TEST
 
-/* ---- known bugs: these fail until the code is fixed ---- */
+/* ---- once bugs, now fixed ---- */
 
 /* ld_allow_load checks that each entry is one segment below `self` with
  * ld_path_is_child, which compares only the text before the last '/', so
  * paths that are not valid node paths at all get in. */
-START_TEST(bug_load_accepts_malformed_child_path)
+START_TEST(test_load_accepts_malformed_child_path)
 {
 	struct pk p;
 	new_pk(&p);
 	static const char *paths[] = {
-	    CITY "/",                                   /* empty segment */
-	    CITY "/5303:25",                            /* breaks "<path>:<n>" ids */
-	    CITY "/53*25",                              /* outside [A-Za-z0-9_-] */
+	    CITY "/",        /* empty segment */
+	    CITY "/5303:25", /* breaks "<path>:<n>" ids */
+	    CITY "/53*25",   /* outside [A-Za-z0-9_-] */
 	    CITY "/0123456789012345678901234567890123", /* 34 characters */
 	};
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
@@ -579,7 +578,7 @@ END_TEST
 /* ld_allow_save opens "children.tmp" with O_CREAT|O_TRUNC and mode 0600;
  * a temp file left behind with a wider mode keeps it, and the rename makes
  * it the list. */
-START_TEST(bug_save_keeps_mode_of_stale_temp)
+START_TEST(test_save_keeps_mode_of_stale_temp)
 {
 	char tmp[600];
 	snprintf(tmp, sizeof(tmp), "%s.tmp", listfile);
@@ -619,48 +618,19 @@ allow_suite(void)
 	tcase_add_test(tc, test_put_refuses_key_of_another_path);
 	tcase_add_test(tc, test_remove);
 	tcase_add_test(tc, test_lookups);
+	tcase_add_test(tc, test_load_accepts_malformed_child_path);
+	tcase_add_test(tc, test_save_keeps_mode_of_stale_temp);
 	suite_add_tcase(s, tc);
 
-	TCase *kb = tcase_create("known_bugs");
-	tcase_set_timeout(kb, 30);
-	tcase_add_unchecked_fixture(kb, root_setup, root_teardown);
-	tcase_add_checked_fixture(kb, setup, teardown);
-	tcase_add_test(kb, bug_load_accepts_malformed_child_path);
-	tcase_add_test(kb, bug_save_keeps_mode_of_stale_temp);
-	suite_add_tcase(s, kb);
 	return s;
 }
 
-/* Every test runs. A failure in "known_bugs" is expected — it documents a
- * reported bug not yet fixed — and is printed without failing the run; a
- * known-bug test that passes fails the run, so that the fix is noticed and
- * the test moved into "core". */
 int
 main(void)
 {
 	SRunner *sr = srunner_create(allow_suite());
 	srunner_run_all(sr, CK_NORMAL);
-	int bad = 0, n = srunner_ntests_run(sr);
-	TestResult **tr = srunner_results(sr);
-	fflush(stdout);
-	fputc('\n', stderr);
-	for (int i = 0; i < n; i++) {
-		bool known = strcmp(tr_tcname(tr[i]), "known_bugs") == 0;
-		bool pass = tr_rtype(tr[i]) == CK_PASS;
-		const char *file = tr_lfile(tr[i]), *msg = tr_msg(tr[i]);
-		if (known && pass) {
-			fprintf(stderr, "%s:%d: known bug test passes now: move "
-			        "it to core\n", file ? file : "?", tr_lno(tr[i]));
-			bad++;
-		} else if (known) {
-			fprintf(stderr, "%s:%d: known bug (expected failure): "
-			        "%s\n", file ? file : "?", tr_lno(tr[i]),
-			        msg ? msg : "");
-		} else if (!pass) {
-			bad++;
-		}
-	}
-	free(tr);
+	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
-	return bad != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -186,7 +186,7 @@ mk_node(struct nrec *x, const char *path, const struct node *keys,
 	x->n.path = (char *)path;
 	int depth = ld_path_depth(path);
 	x->n.level = depth == 1 ? "province" : depth == 2 ? "city" : "county";
-	x->n.name = depth == 1 ? "云南省政协"
+	x->n.name = depth == 1   ? "云南省政协"
 	            : depth == 2 ? "曲靖市政协"
 	                         : "富源县政协";
 	memcpy(x->sign, keys->spk, 32);
@@ -315,8 +315,8 @@ assert_key(const char *owner, const uint8_t want[32])
 {
 	uint8_t k[32];
 	ck_assert_msg(key_of(owner, k), "key of %s: %s", owner, why);
-	ck_assert_msg(memcmp(k, want, 32) == 0, "key of %s is not the "
-	              "expected one", owner);
+	ck_assert_msg(memcmp(k, want, 32) == 0,
+	              "key of %s is not the expected one", owner);
 }
 
 static void
@@ -341,21 +341,21 @@ assert_why(const char *what, const char *absent, const char *const *needles)
 		              "%s: reason '%s' names %s", what, why, absent);
 }
 
-#define REFUSED(r, absent, ...)                                          \
-	do {                                                             \
-		const Ld__Record *r_ = (r);                              \
-		ck_assert_msg(!verify(r_), "%s (owner %s) accepted",     \
-		              r_->id, r_->owner);                        \
-		const char *const needles_[] = {__VA_ARGS__, NULL};        \
-		assert_why(r_->id, absent, needles_);                    \
+#define REFUSED(r, absent, ...)                                                \
+	do {                                                                   \
+		const Ld__Record *r_ = (r);                                    \
+		ck_assert_msg(!verify(r_), "%s (owner %s) accepted", r_->id,   \
+		              r_->owner);                                      \
+		const char *const needles_[] = {__VA_ARGS__, NULL};            \
+		assert_why(r_->id, absent, needles_);                          \
 	} while (0)
 
-#define NO_KEY(owner, absent, ...)                                       \
-	do {                                                             \
-		uint8_t k_[32];                                          \
-		ck_assert_msg(!key_of(owner, k_), "a key for %s", owner); \
-		const char *const needles_[] = {__VA_ARGS__, NULL};        \
-		assert_why(owner, absent, needles_);                     \
+#define NO_KEY(owner, absent, ...)                                             \
+	do {                                                                   \
+		uint8_t k_[32];                                                \
+		ck_assert_msg(!key_of(owner, k_), "a key for %s", owner);      \
+		const char *const needles_[] = {__VA_ARGS__, NULL};            \
+		assert_why(owner, absent, needles_);                           \
 	} while (0)
 
 /* ---- tests ---- */
@@ -689,8 +689,8 @@ START_TEST(test_parent_key_rotation)
 	ld_keyring_forget(kr);
 	assert_key(C, nc2.spk);
 	/* X's record is now the one at fault, and the reason says so. */
-	NO_KEY(X, NULL, "node record of " X " is not certified by its "
-	       "parent " C);
+	NO_KEY(X, NULL,
+	       "node record of " X " is not certified by its parent " C);
 	REFUSED(mk_task(&t, X, 12, &nx), NULL, X);
 
 	/* The city certifies X again (same keys, new version). */
@@ -742,21 +742,21 @@ START_TEST(test_many_nodes)
 			assert_key(paths[i], counties[i].spk);
 			struct trec t;
 			assert_verifies(mk_task(&t, paths[i], 1, &counties[i]));
-			REFUSED(mk_task(&t, paths[i], 1,
-			                &counties[(i + 1) % N]),
-			        NULL, paths[i]);
+			REFUSED(
+			    mk_task(&t, paths[i], 1, &counties[(i + 1) % N]),
+			    NULL, paths[i]);
 		}
 	}
 }
 END_TEST
 
-/* ---- known bugs: these fail until the code is fixed ---- */
+/* ---- once bugs, now fixed ---- */
 
 /* verify_node returns false for a NODE record owned by a root path other
  * than the pinned root (ld_path_parent_len() == 0) without writing any
  * reason: the caller logs whatever its buffer held (in node.c an
  * uninitialised stack array). */
-START_TEST(bug_other_root_node_refused_without_reason)
+START_TEST(test_other_root_node_refused_without_reason)
 {
 	open_store(X);
 	put_tree();
@@ -806,47 +806,18 @@ keyring_suite(void)
 	tcase_add_test(tc, test_parent_key_rotation);
 	tcase_add_test(tc, test_forget_on_fresh_keyring);
 	tcase_add_test(tc, test_many_nodes);
+	tcase_add_test(tc, test_other_root_node_refused_without_reason);
 	suite_add_tcase(s, tc);
 
-	TCase *kb = tcase_create("known_bugs");
-	tcase_set_timeout(kb, 30);
-	tcase_add_unchecked_fixture(kb, root_setup, root_teardown);
-	tcase_add_checked_fixture(kb, setup, teardown);
-	tcase_add_test(kb, bug_other_root_node_refused_without_reason);
-	suite_add_tcase(s, kb);
 	return s;
 }
 
-/* Every test runs. A failure in "known_bugs" is expected — it documents a
- * reported bug not yet fixed — and is printed without failing the run; a
- * known-bug test that passes fails the run, so that the fix is noticed and
- * the test moved into "core". */
 int
 main(void)
 {
 	SRunner *sr = srunner_create(keyring_suite());
 	srunner_run_all(sr, CK_NORMAL);
-	int bad = 0, n = srunner_ntests_run(sr);
-	TestResult **tr = srunner_results(sr);
-	fflush(stdout);
-	fputc('\n', stderr);
-	for (int i = 0; i < n; i++) {
-		bool known = strcmp(tr_tcname(tr[i]), "known_bugs") == 0;
-		bool pass = tr_rtype(tr[i]) == CK_PASS;
-		const char *file = tr_lfile(tr[i]), *msg = tr_msg(tr[i]);
-		if (known && pass) {
-			fprintf(stderr, "%s:%d: known bug test passes now: move "
-			        "it to core\n", file ? file : "?", tr_lno(tr[i]));
-			bad++;
-		} else if (known) {
-			fprintf(stderr, "%s:%d: known bug (expected failure): "
-			        "%s\n", file ? file : "?", tr_lno(tr[i]),
-			        msg ? msg : "");
-		} else if (!pass) {
-			bad++;
-		}
-	}
-	free(tr);
+	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
-	return bad != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

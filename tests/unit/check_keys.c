@@ -219,9 +219,8 @@ START_TEST(test_create_load_round_trip)
 	uint8_t sig[64], chk[32];
 	static const uint8_t msg[] = "政协联动";
 	crypto_sign_detached(sig, NULL, msg, sizeof(msg), l.sign_sec);
-	ck_assert_int_eq(crypto_sign_verify_detached(sig, msg, sizeof(msg),
-	                                             k.sign_pub),
-	                 0);
+	ck_assert_int_eq(
+	    crypto_sign_verify_detached(sig, msg, sizeof(msg), k.sign_pub), 0);
 	ck_assert_int_eq(crypto_scalarmult_base(chk, l.curve_sec), 0);
 	ck_assert_mem_eq(chk, k.curve_pub, 32);
 
@@ -434,8 +433,8 @@ END_TEST
 
 START_TEST(test_load_refuses_open_mode)
 {
-	static const mode_t modes[] = {0640, 0604, 0644, 0660, 0620, 0602,
-	                               0610, 0601, 0666};
+	static const mode_t modes[] = {0640, 0604, 0644, 0660, 0620,
+	                               0602, 0610, 0601, 0666};
 	struct ld_keys k, l;
 	create_keys(&k);
 	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
@@ -488,8 +487,8 @@ START_TEST(test_public_text_format)
 	ck_assert_int_eq(text[5 + 43], '.');
 	/* Shell-safe: base64url characters and the separators only. */
 	for (const char *p = text; *p != '\0'; p++)
-		ck_assert_msg(strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmn"
-		                     "opqrstuvwxyz0123456789-_.",
+		ck_assert_msg(strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmno"
+		                     "pqrstuvwxyz0123456789-_.",
 		                     *p) != NULL,
 		              "character '%c' in %s", *p, text);
 
@@ -566,9 +565,9 @@ parse_refused(const char *text, bool sign_only_ok)
 {
 	uint8_t curve[32], sign[32];
 	const char *why = NULL;
-	ck_assert_msg(!ld_keys_parse_public(text, curve, sign, sign_only_ok,
-	                                    &why),
-	              "'%s' accepted (sign_only_ok %d)", text, sign_only_ok);
+	ck_assert_msg(
+	    !ld_keys_parse_public(text, curve, sign, sign_only_ok, &why),
+	    "'%s' accepted (sign_only_ok %d)", text, sign_only_ok);
 	ck_assert_msg(why != NULL && strstr(why, "ldk1") != NULL,
 	              "'%s': reason '%s'", text, why ? why : "(none)");
 	/* Refused without a reason pointer too. */
@@ -581,7 +580,8 @@ START_TEST(test_parse_refusals)
 	some_token(tok, c, s);
 	char t[512];
 	static const char a42[] = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
-	static const char a44[] = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+	static const char a44[] =
+	    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 
 	for (int so = 0; so <= 1; so++) {
 		bool sign_only_ok = so == 1;
@@ -735,8 +735,8 @@ START_TEST(test_unb64_refusals)
 	b[20] = ' ';
 	ck_assert(!ld_unb64_32(b, 43, out));
 	/* Non-zero unused low bits of the last character: not canonical. */
-	ck_assert(!ld_unb64_32("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB", 43,
-	                       out));
+	ck_assert(!ld_unb64_32("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB",
+	                       43, out));
 }
 END_TEST
 

@@ -50,8 +50,8 @@ struct sample {
 
 #define N_KINDS 8
 static const Ld__Kind kinds[N_KINDS] = {
-    LD__KIND__KIND_NODE,   LD__KIND__KIND_PLAN,   LD__KIND__KIND_SURVEY,
-    LD__KIND__KIND_TASK,   LD__KIND__KIND_RESULT, LD__KIND__KIND_REVIEW,
+    LD__KIND__KIND_NODE,     LD__KIND__KIND_PLAN,   LD__KIND__KIND_SURVEY,
+    LD__KIND__KIND_TASK,     LD__KIND__KIND_RESULT, LD__KIND__KIND_REVIEW,
     LD__KIND__KIND_PROPOSAL, LD__KIND__KIND_REPORT};
 
 /* A record of `kind` owned by `owner`, version 3, scoped to its owner and
@@ -222,9 +222,11 @@ START_TEST(test_sign_verify_all_kinds)
 		ck_assert_int_eq(ld_sign_record(r, k.sk, false, sig), 0);
 		ck_assert_ptr_eq(r->sig.data, sig);
 		ck_assert_uint_eq(r->sig.len, 64);
-		ck_assert_msg(ld_sign_verify(r, k.pk), "kind %d", (int)kinds[i]);
-		ck_assert_msg(!ld_sign_verify(r, other.pk), "kind %d verifies "
-		              "with another key", (int)kinds[i]);
+		ck_assert_msg(ld_sign_verify(r, k.pk), "kind %d",
+		              (int)kinds[i]);
+		ck_assert_msg(!ld_sign_verify(r, other.pk),
+		              "kind %d verifies with another key",
+		              (int)kinds[i]);
 
 		/* The signature travels with the record: pack, unpack,
 		 * verify. */
@@ -589,23 +591,22 @@ START_TEST(test_cert_verify)
 	memcpy(m + 8, COUNTY, sizeof(COUNTY));
 	memcpy(m + 8 + sizeof(COUNTY), child.pk, 32);
 	memcpy(m + 8 + sizeof(COUNTY) + 32, curve, 32);
-	ck_assert_int_eq(crypto_sign_verify_detached(cert, m, sizeof(m),
-	                                             parent.pk),
-	                 0);
+	ck_assert_int_eq(
+	    crypto_sign_verify_detached(cert, m, sizeof(m), parent.pk), 0);
 
 	/* another path: a sibling, the parent, a longer or shorter one */
 	ck_assert(!ld_cert_verify(parent.pk, COUNTY2, child.pk, curve, cert));
 	ck_assert(!ld_cert_verify(parent.pk, CITY, child.pk, curve, cert));
-	ck_assert(!ld_cert_verify(parent.pk, COUNTY "/1", child.pk, curve,
-	                          cert));
+	ck_assert(
+	    !ld_cert_verify(parent.pk, COUNTY "/1", child.pk, curve, cert));
 	ck_assert(!ld_cert_verify(parent.pk, "530000/530300/53032", child.pk,
 	                          curve, cert));
 	ck_assert(!ld_cert_verify(parent.pk, "", child.pk, curve, cert));
 	/* another signing key */
 	ck_assert(!ld_cert_verify(parent.pk, COUNTY, other.pk, curve, cert));
 	/* another CURVE key */
-	ck_assert(!ld_cert_verify(parent.pk, COUNTY, child.pk, other_curve,
-	                          cert));
+	ck_assert(
+	    !ld_cert_verify(parent.pk, COUNTY, child.pk, other_curve, cert));
 	/* the two keys swapped */
 	ck_assert(!ld_cert_verify(parent.pk, COUNTY, curve, child.pk, cert));
 	/* another parent key, or the child's own */
@@ -616,8 +617,8 @@ START_TEST(test_cert_verify)
 		uint8_t bad[64];
 		memcpy(bad, cert, 64);
 		bad[bit / 8] ^= (uint8_t)(1u << (bit % 8));
-		ck_assert(!ld_cert_verify(parent.pk, COUNTY, child.pk, curve,
-		                          bad));
+		ck_assert(
+		    !ld_cert_verify(parent.pk, COUNTY, child.pk, curve, bad));
 	}
 	/* A self-made certificate is not the parent's. */
 	uint8_t self[64];
@@ -643,8 +644,8 @@ START_TEST(test_cert_not_a_record_signature)
 	r->sig.len = 64;
 	must_break(r, k.pk, "sig (a certificate)");
 	ck_assert_int_eq(ld_sign_record(r, k.sk, false, sig), 0);
-	ck_assert(!ld_cert_verify(k.pk, COUNTY, x.keybytes, x.keybytes + 32,
-	                          sig));
+	ck_assert(
+	    !ld_cert_verify(k.pk, COUNTY, x.keybytes, x.keybytes + 32, sig));
 }
 END_TEST
 

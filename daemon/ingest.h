@@ -1,0 +1,37 @@
+/* ingest.h — what a node does with the records of a batch it received:
+ * decode each one, check its structure and that the flow rules let it
+ * come from this peer, check its owner's signature (on all cores), and
+ * apply the ones that pass. Everything goes through one write transaction
+ * of the caller's; nothing touches sockets, so fuzzers call it directly. */
+#ifndef LD_INGEST_H
+#define LD_INGEST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "keyring.h"
+#include "liandong.pb-c.h"
+#include "store.h"
+#include "vpool.h"
+
+struct ld_ingest {
+	const char *peer;        /* the peer's path */
+	bool from_parent;        /* the peer is our parent (else a child) */
+	struct ld_keyring *kr;   /* NULL on an insecure node: no signatures */
+	struct ld_vpool *vpool;  /* with kr */
+};
+
+struct ld_ingest_result {
+	uint64_t applied;  /* stored (newer than what was held) */
+	uint64_t ignored;  /* already held at this version or newer */
+	uint64_t refused;  /* failed a check; not stored */
+	char why[256];     /* the first refusal's reason */
+};
+
+/* Take the records of `b` (a batch the caller has already accepted as the
+ * next one in the peer's log) in write transaction `t`. Returns 0, or a
+ * store error: then the transaction must be dropped. */
+int ld_ingest_records(const struct ld_ingest *in, struct ld_txn *t,
+                      const Ld__Batch *b, struct ld_ingest_result *res);
+
+#endif
