@@ -550,7 +550,7 @@ END_TEST
 /* ld_allow_load checks that each entry is one segment below `self` with
  * ld_path_is_child, which compares only the text before the last '/', so
  * paths that are not valid node paths at all get in. */
-START_TEST(test_load_accepts_malformed_child_path)
+START_TEST(test_load_refuses_malformed_child_path)
 {
 	struct pk p;
 	new_pk(&p);
@@ -578,7 +578,7 @@ END_TEST
 /* ld_allow_save opens "children.tmp" with O_CREAT|O_TRUNC and mode 0600;
  * a temp file left behind with a wider mode keeps it, and the rename makes
  * it the list. */
-START_TEST(test_save_keeps_mode_of_stale_temp)
+START_TEST(test_save_ignores_mode_of_stale_temp)
 {
 	char tmp[600];
 	snprintf(tmp, sizeof(tmp), "%s.tmp", listfile);
@@ -618,8 +618,8 @@ allow_suite(void)
 	tcase_add_test(tc, test_put_refuses_key_of_another_path);
 	tcase_add_test(tc, test_remove);
 	tcase_add_test(tc, test_lookups);
-	tcase_add_test(tc, test_load_accepts_malformed_child_path);
-	tcase_add_test(tc, test_save_keeps_mode_of_stale_temp);
+	tcase_add_test(tc, test_load_refuses_malformed_child_path);
+	tcase_add_test(tc, test_save_ignores_mode_of_stale_temp);
 	suite_add_tcase(s, tc);
 
 	return s;

@@ -756,7 +756,7 @@ END_TEST
  * than the pinned root (ld_path_parent_len() == 0) without writing any
  * reason: the caller logs whatever its buffer held (in node.c an
  * uninitialised stack array). */
-START_TEST(test_other_root_node_refused_without_reason)
+START_TEST(test_other_root_node_refused_with_reason)
 {
 	open_store(X);
 	put_tree();
@@ -806,7 +806,7 @@ keyring_suite(void)
 	tcase_add_test(tc, test_parent_key_rotation);
 	tcase_add_test(tc, test_forget_on_fresh_keyring);
 	tcase_add_test(tc, test_many_nodes);
-	tcase_add_test(tc, test_other_root_node_refused_without_reason);
+	tcase_add_test(tc, test_other_root_node_refused_with_reason);
 	suite_add_tcase(s, tc);
 
 	return s;
