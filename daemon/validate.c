@@ -239,9 +239,47 @@ check_review(Ld__Review *rv, char *err, size_t errlen)
 	       canon(LD_VOCAB_VERDICT, "verdict", &rv->verdict, err, errlen);
 }
 
+/* Fields this version does not know, kept by protobuf-c as raw bytes,
+ * are dropped from a new record: a node stores only what it understands,
+ * and raw unknown fields need not re-encode canonically. */
+static void
+strip_unknown(ProtobufCMessage *m)
+{
+	for (unsigned i = 0; i < m->n_unknown_fields; i++)
+		free(m->unknown_fields[i].data);
+	free(m->unknown_fields);
+	m->unknown_fields = NULL;
+	m->n_unknown_fields = 0;
+	const ProtobufCMessageDescriptor *d = m->descriptor;
+	for (unsigned i = 0; i < d->n_fields; i++) {
+		const ProtobufCFieldDescriptor *f = &d->fields[i];
+		if (f->type != PROTOBUF_C_TYPE_MESSAGE)
+			continue;
+		char *base = (char *)m + f->offset;
+		if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
+			uint32_t which =
+			    *(const uint32_t *)((const char *)m +
+			                        f->quantifier_offset);
+			if (which != f->id)
+				continue;
+		}
+		size_t count = 1;
+		ProtobufCMessage **items = (ProtobufCMessage **)base;
+		if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+			count = *(const size_t *)((const char *)m +
+			                          f->quantifier_offset);
+			items = *(ProtobufCMessage ***)base;
+		}
+		for (size_t k = 0; k < count; k++)
+			if (items[k] != NULL)
+				strip_unknown(items[k]);
+	}
+}
+
 bool
 ld_validate_new(const char *self, Ld__Record *r, char *err, size_t errlen)
 {
+	strip_unknown(&r->base);
 	if (ld_kind_of_body(r->body_case) == LD__KIND__KIND_UNSPECIFIED) {
 		snprintf(err, errlen, "record: has no body");
 		return false;
