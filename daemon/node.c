@@ -1583,6 +1583,15 @@ ld_node_open(const struct ld_config *cfg, struct ld_node **out, char *err,
 			         "this root node's own key", cfg->dir);
 			goto fail;
 		}
+		/* Every file an administrator edits is checked before
+		 * anything is created. */
+		struct ld_allow al;
+		if (cfg->listen[0] != '\0') {
+			if (ld_allow_load(cfg->dir, cfg->id, &al, err, errlen) !=
+			    0)
+				goto fail;
+			ld_allow_free(&al);
+		}
 		if (ld_keyring_new(cfg->id, n->keys.sign_pub, cfg->root_sign,
 		                   &n->kr) != 0 ||
 		    ld_vpool_new(cfg->verify_threads ? cfg->verify_threads
@@ -1657,12 +1666,14 @@ ld_node_open(const struct ld_config *cfg, struct ld_node **out, char *err,
 		         "the API socket (at most 98 bytes)", cfg->dir);
 		goto fail;
 	}
+	/* Only this node's account may use its API: the socket is created
+	 * owner-only (umask) and then made exactly 0600. */
 	mode_t old = umask(077);
 	rc = zmq_bind(n->api, n->api_endpoint);
 	umask(old);
-	if (rc != 0) {
+	if (rc != 0 || chmod(n->api_endpoint + 6, 0600) != 0) {
 		snprintf(err, errlen, "API socket %s: %s", n->api_endpoint,
-		         zmq_strerror(errno));
+		         rc != 0 ? zmq_strerror(errno) : strerror(errno));
 		goto fail;
 	}
 	if (cfg->listen[0] != '\0') {

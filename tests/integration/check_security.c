@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #define P_ID "530000"
 #define C_ID "530000/530300"
@@ -202,6 +203,64 @@ START_TEST(test_child_commands)
 }
 END_TEST
 
+/* Run liandongd once; it must exit 1 with `expect` in its first line. */
+static void
+start_fails(struct th_node *n, const char *expect)
+{
+	char cmd[1400], log[700];
+	snprintf(log, sizeof(log), "%s/start.log", th_root());
+	snprintf(cmd, sizeof(cmd), "timeout 10 '%s/daemon/liandongd' --data '%s' "
+	         "2>'%s'", LD_BIN_DIR, n->dir, log);
+	int st = system(cmd);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 1, "status %d", st);
+	FILE *f = fopen(log, "r");
+	ck_assert_ptr_nonnull(f);
+	char line[2048] = "";
+	ck_assert_ptr_nonnull(fgets(line, sizeof(line), f));
+	fclose(f);
+	ck_assert_msg(strstr(line, expect) != NULL, "got: %s", line);
+}
+
+START_TEST(test_secrets_on_disk)
+{
+	th_node_init(&P, "p", P_ID, "云南省政协", true, NULL, NULL);
+	th_node_start(&P);
+	/* Only the node's own account may use its API socket. */
+	char f[900];
+	snprintf(f, sizeof(f), "stat -c %%a '%s/api.sock' | grep -qx 600",
+	         P.dir);
+	ck_assert_int_eq(system(f), 0);
+	ck_assert_int_eq(th_node_stop(&P), 0);
+	/* A key file others can read, or none, stops the start. */
+	snprintf(f, sizeof(f), "chmod 644 '%s/keys/node.key'", P.dir);
+	ck_assert_int_eq(system(f), 0);
+	start_fails(&P, "node.key: readable by others (mode 644)");
+	snprintf(f, sizeof(f), "chmod 600 '%s/keys/node.key' && sed -i "
+	         "'s/^sign_seed = ./sign_seed = !/' '%s/keys/node.key'",
+	         P.dir, P.dir);
+	ck_assert_int_eq(system(f), 0);
+	start_fails(&P, "node.key:5: sign_seed is not a 32-byte base64url");
+	snprintf(f, sizeof(f), "rm '%s/keys/node.key'", P.dir);
+	ck_assert_int_eq(system(f), 0);
+	start_fails(&P, "node.key: No such file or directory");
+	/* A root whose pinned key is not its own. */
+	th_node_init(&D, "d", "610000", "陕西省政协", false, NULL, NULL);
+	snprintf(f, sizeof(f),
+	         "sed -i 's|^root_key = .*|root_key = "
+	         "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA|' "
+	         "'%s/liandong.conf'",
+	         D.dir);
+	ck_assert_int_eq(system(f), 0);
+	start_fails(&D, "root_key is not this root node's own key");
+	/* A broken allow-list names its line. */
+	th_node_init(&P, "p2", P_ID, "云南省政协", true, NULL, NULL);
+	snprintf(f, sizeof(f), "printf '# x\n530000/530300 nonsense\n' > "
+	         "'%s/children'", P.dir);
+	ck_assert_int_eq(system(f), 0);
+	start_fails(&P, "children:2: not a liandong key");
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -214,6 +273,7 @@ suite(void)
 	tcase_add_test(tc, test_key_of_another_path);
 	tcase_add_test(tc, test_revoked_while_connected);
 	tcase_add_test(tc, test_child_commands);
+	tcase_add_test(tc, test_secrets_on_disk);
 	suite_add_tcase(s, tc);
 	return s;
 }
