@@ -1,5 +1,6 @@
 /* client.c — the client side of the API socket (a DEALER). */
 #include "client.h"
+#include "keys.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -73,6 +74,76 @@ ld_client_open(const char *dir, struct ld_client **out, char *err,
 	*out = c;
 	return 0;
 fail:
+	ld_client_close(&c);
+	return -1;
+}
+
+int
+ld_client_open_remote(const char *endpoint, const uint8_t server[32],
+                      const struct ld_keys *mine, int timeout_ms,
+                      struct ld_client **out, char *err, size_t errlen)
+{
+	*out = NULL;
+	struct ld_client *c = calloc(1, sizeof(*c));
+	if (c == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	snprintf(c->dir, sizeof(c->dir), "%s", endpoint);
+	int linger = 0;
+	void *mon = NULL;
+	char mep[64];
+	snprintf(mep, sizeof(mep), "inproc://ld-client-monitor-%p", (void *)c);
+	c->ctx = zmq_ctx_new();
+	if (c->ctx == NULL ||
+	    (c->sock = zmq_socket(c->ctx, ZMQ_DEALER)) == NULL ||
+	    zmq_setsockopt(c->sock, ZMQ_LINGER, &linger, sizeof(linger)) ||
+	    zmq_setsockopt(c->sock, ZMQ_CURVE_SERVERKEY, server, 32) ||
+	    zmq_setsockopt(c->sock, ZMQ_CURVE_PUBLICKEY, mine->curve_pub, 32) ||
+	    zmq_setsockopt(c->sock, ZMQ_CURVE_SECRETKEY, mine->curve_sec, 32) ||
+	    zmq_socket_monitor(c->sock, mep,
+	                       ZMQ_EVENT_HANDSHAKE_SUCCEEDED |
+	                           ZMQ_EVENT_HANDSHAKE_FAILED_AUTH |
+	                           ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
+	                           ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL) ||
+	    (mon = zmq_socket(c->ctx, ZMQ_PAIR)) == NULL ||
+	    zmq_setsockopt(mon, ZMQ_LINGER, &linger, sizeof(linger)) ||
+	    zmq_connect(mon, mep) != 0 || zmq_connect(c->sock, endpoint) != 0) {
+		snprintf(err, errlen, "connecting to %s: %s", endpoint,
+		         zmq_strerror(errno));
+		goto fail;
+	}
+	/* Wait for the handshake's outcome. */
+	zmq_pollitem_t it = {mon, 0, ZMQ_POLLIN, 0};
+	uint16_t event = 0;
+	if (zmq_poll(&it, 1, timeout_ms) == 1) {
+		zmq_msg_t ev;
+		zmq_msg_init(&ev);
+		if (zmq_msg_recv(&ev, mon, 0) >= 0 && zmq_msg_size(&ev) >= 2)
+			memcpy(&event, zmq_msg_data(&ev), 2);
+		zmq_msg_close(&ev);
+	}
+	if (event != ZMQ_EVENT_HANDSHAKE_SUCCEEDED) {
+		if (event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH)
+			snprintf(err, errlen, "the node at %s refused this key "
+			         "(is it on its admin list? 'liandong admin "
+			         "add NAME KEY' there)", endpoint);
+		else if (event != 0)
+			snprintf(err, errlen, "the secure handshake with %s "
+			         "failed: is --server-key right?", endpoint);
+		else
+			snprintf(err, errlen, "no answer from %s within %d ms",
+			         endpoint, timeout_ms);
+		goto fail;
+	}
+	zmq_socket_monitor(c->sock, NULL, 0);
+	zmq_close(mon);
+	c->next_id = 1;
+	*out = c;
+	return 0;
+fail:
+	if (mon != NULL)
+		zmq_close(mon);
 	ld_client_close(&c);
 	return -1;
 }

@@ -16,6 +16,15 @@ struct ld_client;
  * reason if `dir` is not a data directory or its daemon is not running. */
 int ld_client_open(const char *dir, struct ld_client **out, char *err,
                    size_t errlen);
+
+struct ld_keys;
+/* Connect to a node's remote API at `endpoint` over CURVE: `server` is
+ * the node's CURVE key, `mine` an administrator's keys it has enrolled.
+ * Waits for the handshake (up to timeout_ms) so a refused key or a wrong
+ * server key is reported at once. */
+int ld_client_open_remote(const char *endpoint, const uint8_t server[32],
+                          const struct ld_keys *mine, int timeout_ms,
+                          struct ld_client **out, char *err, size_t errlen);
 void ld_client_close(struct ld_client **c);
 
 /* Send `req` (its req_id is set if 0). Returns 0 or -1 with err. */

@@ -28,6 +28,8 @@
 #define LIST_MAX_ARGS 256
 
 static const char *data_dir;
+/* The remote API, when given: endpoint, the node's key, our key file. */
+static const char *remote, *server_key, *key_file;
 
 struct cmd {
 	const char *name, *sub;
@@ -123,6 +125,7 @@ enum {
 	O_PARENT_KEY,
 	O_ROOT_KEY,
 	O_INSECURE,
+	O_OUT,
 };
 
 static const struct option all_opts[] = {
@@ -157,6 +160,7 @@ static const struct option all_opts[] = {
     {"parent-key", required_argument, NULL, O_PARENT_KEY},
     {"root-key", required_argument, NULL, O_ROOT_KEY},
     {"insecure", no_argument, NULL, O_INSECURE},
+    {"out", required_argument, NULL, O_OUT},
     {NULL, 0, NULL, 0},
 };
 
@@ -190,7 +194,7 @@ struct args {
 	const char *topic, *form, *due, *parent_task, *title, *start, *end,
 	    *ref, *summary, *verdict, *comment, *kind, *owner, *id, *name,
 	    *level, *listen, *parent, *year, *plan_item, *parent_key,
-	    *root_key;
+	    *root_key, *out;
 	bool insecure;
 	struct strs scope, target, item, metric, finding;
 	int nargs;
@@ -312,6 +316,9 @@ parse(const struct cmd *c, int argc, char **argv, const int *allowed,
 		case O_INSECURE:
 			a->insecure = true;
 			break;
+		case O_OUT:
+			a->out = optarg;
+			break;
 		}
 		if (!ok)
 			return usage_error(c, "too many '%s' options",
@@ -346,10 +353,30 @@ need(const struct cmd *c, const char *v, const char *opt)
 static int
 connect_node(const struct cmd *c, struct ld_client **cl)
 {
+	char err[1024];
+	if (remote != NULL) {
+		uint8_t curve[32], sign[32];
+		const char *why;
+		if (server_key == NULL ||
+		    !ld_keys_parse_public(server_key, curve, sign, false, &why))
+			return usage_error(c, "--remote needs --server-key KEY "
+			                      "(the node's key, from 'liandong key "
+			                      "show' there)");
+		if (key_file == NULL)
+			return usage_error(c, "--remote needs --key-file FILE "
+			                      "(made by 'liandong admin keygen')");
+		struct ld_keys mine;
+		if (ld_keys_init() != 0 ||
+		    ld_keys_load_file(key_file, &mine, err, sizeof(err)) != 0)
+			return fail("%s", err);
+		int rc = ld_client_open_remote(remote, curve, &mine, 10000, cl,
+		                               err, sizeof(err));
+		sodium_memzero(&mine, sizeof(mine));
+		return rc != 0 ? fail("%s", err) : 0;
+	}
 	if (data_dir == NULL || data_dir[0] == '\0')
 		return usage_error(c, "no data directory: pass --data DIR or "
 		                      "set LIANDONG_DATA");
-	char err[1024];
 	if (ld_client_open(data_dir, cl, err, sizeof(err)) != 0)
 		return fail("%s", err);
 	return 0;
@@ -817,6 +844,9 @@ run_init(const struct cmd *c, int argc, char **argv)
 	if ((rc = no_extra(c, &a, 0)) || (rc = need(c, data_dir, "--data")) ||
 	    (rc = need(c, a.id, "--id")) || (rc = need(c, a.name, "--name")))
 		return rc;
+	if (remote != NULL)
+		return usage_error(c, "makes a data directory here; not over "
+		                      "--remote");
 	const char *why;
 	if (!ld_path_valid(a.id, &why))
 		return usage_error(c, "--id '%s': %s", a.id, why);
@@ -934,6 +964,9 @@ run_init(const struct cmd *c, int argc, char **argv)
 static int
 load_local(const struct cmd *c, struct ld_config *cfg, struct ld_keys *k)
 {
+	if (remote != NULL)
+		return usage_error(c, "works on the node's own data directory, "
+		                      "not over --remote");
 	if (data_dir == NULL || data_dir[0] == '\0')
 		return usage_error(c, "no data directory: pass --data DIR or "
 		                      "set LIANDONG_DATA");
@@ -1112,6 +1145,122 @@ run_child_list(const struct cmd *c, int argc, char **argv)
 	return 0;
 }
 
+static int
+run_admin_keygen(const struct cmd *c, int argc, char **argv)
+{
+	static const int ok[] = {O_OUT, 0};
+	struct args a;
+	int rc = parse(c, argc, argv, ok, &a);
+	if (rc != 0)
+		return rc < 0 ? 0 : rc;
+	if ((rc = no_extra(c, &a, 0)) || (rc = need(c, a.out, "--out")))
+		return rc;
+	char err[1024];
+	struct ld_keys k;
+	if (ld_keys_init() != 0 ||
+	    ld_keys_create_file(a.out, &k, err, sizeof(err)) != 0)
+		return fail("%s", err);
+	char key[LD_KEY_TEXT_MAX];
+	ld_keys_public_text(&k, key);
+	sodium_memzero(&k, sizeof(k));
+	printf("key: %s\nenroll it at the node: liandong admin add NAME %s\n",
+	       key, key);
+	return 0;
+}
+
+/* Add (key != NULL) or remove an administrator of the remote API. */
+static int
+edit_admins(const struct cmd *c, const char *name, const char *key)
+{
+	uint8_t curve[32], sign[32];
+	const char *why;
+	if (!ld_admin_name_valid(name))
+		return usage_error(c, "NAME is 1-64 of A-Z a-z 0-9 _ . -");
+	if (key != NULL && !ld_keys_parse_public(key, curve, sign, false, &why))
+		return usage_error(c, "KEY: %s", why);
+	struct ld_config cfg;
+	int rc = load_local(c, &cfg, NULL);
+	if (rc != 0)
+		return rc;
+	if (cfg.insecure)
+		return fail("this node is insecure: it has no remote API");
+	char err[1024];
+	struct ld_allow al;
+	if (ld_admins_load(cfg.dir, &al, err, sizeof(err)) != 0)
+		return fail("%s", err);
+	bool ok = key != NULL ? ld_allow_put(&al, name, curve, sign, &why)
+	                      : ld_allow_remove(&al, name);
+	if (!ok) {
+		ld_allow_free(&al);
+		return key != NULL ? fail("%s", why)
+		                   : fail("%s is not an administrator here",
+		                          name);
+	}
+	rc = ld_admins_save(cfg.dir, &al, err, sizeof(err));
+	ld_allow_free(&al);
+	if (rc != 0)
+		return fail("%s", err);
+	if ((rc = reload_daemon()) != 0)
+		return rc;
+	printf("%s %s\n", key != NULL ? "added" : "removed", name);
+	return 0;
+}
+
+static int
+run_admin_add(const struct cmd *c, int argc, char **argv)
+{
+	static const int ok[] = {0};
+	struct args a;
+	int rc = parse(c, argc, argv, ok, &a);
+	if (rc != 0)
+		return rc < 0 ? 0 : rc;
+	if ((rc = no_extra(c, &a, 2)) != 0)
+		return rc;
+	return edit_admins(c, a.rest[0], a.rest[1]);
+}
+
+static int
+run_admin_remove(const struct cmd *c, int argc, char **argv)
+{
+	static const int ok[] = {0};
+	struct args a;
+	int rc = parse(c, argc, argv, ok, &a);
+	if (rc != 0)
+		return rc < 0 ? 0 : rc;
+	if ((rc = no_extra(c, &a, 1)) != 0)
+		return rc;
+	return edit_admins(c, a.rest[0], NULL);
+}
+
+static int
+run_admin_list(const struct cmd *c, int argc, char **argv)
+{
+	static const int ok[] = {0};
+	struct args a;
+	int rc = parse(c, argc, argv, ok, &a);
+	if (rc != 0)
+		return rc < 0 ? 0 : rc;
+	if ((rc = no_extra(c, &a, 0)) != 0)
+		return rc;
+	struct ld_config cfg;
+	if ((rc = load_local(c, &cfg, NULL)) != 0)
+		return rc;
+	char err[1024];
+	struct ld_allow al;
+	if (ld_admins_load(cfg.dir, &al, err, sizeof(err)) != 0)
+		return fail("%s", err);
+	for (size_t i = 0; i < al.n; i++) {
+		struct ld_keys k;
+		memcpy(k.curve_pub, al.v[i].curve, 32);
+		memcpy(k.sign_pub, al.v[i].sign, 32);
+		char text[LD_KEY_TEXT_MAX];
+		ld_keys_public_text(&k, text);
+		printf("%s %s\n", al.v[i].path, text);
+	}
+	ld_allow_free(&al);
+	return 0;
+}
+
 /* ---------------------------------------------------------------- table */
 
 static const struct cmd cmds[] = {
@@ -1153,6 +1302,16 @@ static const struct cmd cmds[] = {
      "then on.\n"},
     {"child", "list", run_child_list, "",
      "Print the children allowed to connect, with their keys.\n"},
+    {"admin", "keygen", run_admin_keygen, "--out FILE",
+     "Make an administrator's key pair in FILE (mode 0600) for the remote\n"
+     "API, and print its public key for 'liandong admin add' at a node.\n"},
+    {"admin", "add", run_admin_add, "NAME KEY",
+     "Let the administrator NAME use this node's remote API ([api] listen\n"
+     "in its config) with KEY. Takes effect at once.\n"},
+    {"admin", "remove", run_admin_remove, "NAME",
+     "Revoke the administrator NAME: refused from the next request on.\n"},
+    {"admin", "list", run_admin_list, "",
+     "Print the administrators of the remote API, with their keys.\n"},
     {"task", "add", run_task_add,
      "--topic TEXT --form FORM --scope PATH [--scope PATH]... "
      "[--due YYYY-MM-DD] [--target UNIT]... [--parent-task ID] [--json]",
@@ -1236,7 +1395,10 @@ usage(FILE *f)
 		fprintf(f, "  %-12s %.*s\n", name, len, h);
 	}
 	fprintf(f, "\nOptions: -d, --data DIR (default $LIANDONG_DATA); -h, "
-	           "--help; -V, --version.\n'liandong <command> --help' "
+	           "--help; -V, --version.\nRemote API: --remote ENDPOINT "
+	           "--server-key KEY --key-file FILE (default\n"
+	           "$LIANDONG_KEY_FILE) instead of --data, for the commands "
+	           "that talk to a node.\n'liandong <command> --help' "
 	           "explains a command. add commands take --json.\nExit "
 	           "codes: 0 ok, 1 refused (reason on stderr), 2 usage.\n");
 }
@@ -1247,16 +1409,29 @@ main(int argc, char **argv)
 	data_dir = getenv("LIANDONG_DATA");
 	static const struct option gopts[] = {
 	    {"data", required_argument, NULL, 'd'},
+	    {"remote", required_argument, NULL, 'r'},
+	    {"server-key", required_argument, NULL, 's'},
+	    {"key-file", required_argument, NULL, 'k'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
 	};
+	key_file = getenv("LIANDONG_KEY_FILE");
 	opterr = 0;
 	int o;
 	while ((o = getopt_long(argc, argv, "+:d:hV", gopts, NULL)) != -1) {
 		switch (o) {
 		case 'd':
 			data_dir = optarg;
+			break;
+		case 'r':
+			remote = optarg;
+			break;
+		case 's':
+			server_key = optarg;
+			break;
+		case 'k':
+			key_file = optarg;
 			break;
 		case 'h':
 			usage(stdout);

@@ -76,13 +76,23 @@ ld_allow_remove(struct ld_allow *a, const char *path)
 	return false;
 }
 
-int
-ld_allow_load(const char *dir, const char *self, struct ld_allow *a,
-              char *err, size_t errlen)
+bool
+ld_admin_name_valid(const char *name)
+{
+	size_t n = strlen(name);
+	return n >= 1 && n <= 64 &&
+	       strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvw"
+	                    "xyz0123456789_.-") == n;
+}
+
+/* With `self`, entries are children of self; without, admin names. */
+static int
+load_file(const char *dir, const char *name, const char *self,
+          struct ld_allow *a, char *err, size_t errlen)
 {
 	memset(a, 0, sizeof(*a));
 	char file[4300];
-	snprintf(file, sizeof(file), "%s/%s", dir, LD_ALLOW_FILE);
+	snprintf(file, sizeof(file), "%s/%s", dir, name);
 	FILE *f = fopen(file, "r");
 	if (f == NULL) {
 		if (errno == ENOENT)
@@ -111,15 +121,20 @@ ld_allow_load(const char *dir, const char *self, struct ld_allow *a,
 		} else {
 			*sp = '\0';
 			/* Each check sets `why` when it fails. */
-			if (!ld_path_valid(line, &why))
-				;
-			else if (!ld_path_is_child(line, self))
+			if (self == NULL) {
+				if (!ld_admin_name_valid(line))
+					why = "an admin name is 1-64 of "
+					      "A-Z a-z 0-9 _ . -";
+			} else if (ld_path_valid(line, &why) &&
+			           !ld_path_is_child(line, self)) {
 				why = "not a child of this node (one segment "
 				      "below it)";
-			else if (ld_allow_by_path(a, line) != NULL)
-				why = "this path is given twice";
-			else if (ld_keys_parse_public(sp + 1, curve, sign,
-			                              false, &why))
+			}
+			if (why == NULL && ld_allow_by_path(a, line) != NULL)
+				why = self != NULL ? "this path is given twice"
+				                   : "this name is given twice";
+			if (why == NULL && ld_keys_parse_public(sp + 1, curve, sign,
+			                                        false, &why))
 				ld_allow_put(a, line, curve, sign, &why);
 		}
 		if (why != NULL) {
@@ -134,11 +149,24 @@ ld_allow_load(const char *dir, const char *self, struct ld_allow *a,
 }
 
 int
-ld_allow_save(const char *dir, const struct ld_allow *a, char *err,
-              size_t errlen)
+ld_allow_load(const char *dir, const char *self, struct ld_allow *a,
+              char *err, size_t errlen)
+{
+	return load_file(dir, LD_ALLOW_FILE, self, a, err, errlen);
+}
+
+int
+ld_admins_load(const char *dir, struct ld_allow *a, char *err, size_t errlen)
+{
+	return load_file(dir, LD_ADMINS_FILE, NULL, a, err, errlen);
+}
+
+static int
+save_file(const char *dir, const char *name, const char *header,
+          const struct ld_allow *a, char *err, size_t errlen)
 {
 	char file[4300], tmp[4400];
-	snprintf(file, sizeof(file), "%s/%s", dir, LD_ALLOW_FILE);
+	snprintf(file, sizeof(file), "%s/%s", dir, name);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", file);
 	/* A stale temporary file must not lend the list its mode. */
 	unlink(tmp);
@@ -151,8 +179,7 @@ ld_allow_save(const char *dir, const struct ld_allow *a, char *err,
 			close(fd);
 		return -1;
 	}
-	fprintf(f, "# Children allowed to connect: PATH KEY. Managed with "
-	           "'liandong child add/remove'.\n");
+	fprintf(f, "%s\n", header);
 	for (size_t i = 0; i < a->n; i++) {
 		struct ld_keys k;
 		memcpy(k.curve_pub, a->v[i].curve, 32);
@@ -171,4 +198,24 @@ ld_allow_save(const char *dir, const struct ld_allow *a, char *err,
 		return -1;
 	}
 	return 0;
+}
+
+int
+ld_allow_save(const char *dir, const struct ld_allow *a, char *err,
+              size_t errlen)
+{
+	return save_file(dir, LD_ALLOW_FILE,
+	                 "# Children allowed to connect: PATH KEY. Managed "
+	                 "with 'liandong child add/remove'.",
+	                 a, err, errlen);
+}
+
+int
+ld_admins_save(const char *dir, const struct ld_allow *a, char *err,
+               size_t errlen)
+{
+	return save_file(dir, LD_ADMINS_FILE,
+	                 "# Administrators of the remote API: NAME KEY. "
+	                 "Managed with 'liandong admin add/remove'.",
+	                 a, err, errlen);
 }

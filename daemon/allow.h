@@ -1,6 +1,8 @@
-/* allow.h — the children a node lets in: <data>/children, one line per
- * child, "PATH KEY". Managed by 'liandong child add/remove'; read by the
- * daemon at start and whenever the CLI asks it to reload. */
+/* allow.h — who a node lets in, by key: its children (<data>/children,
+ * "PATH KEY" lines, managed by 'liandong child add/remove') and the
+ * administrators of its remote API (<data>/admins, "NAME KEY" lines,
+ * managed by 'liandong admin add/remove'). Read by the daemon at start and
+ * whenever the CLI asks it to reload. */
 #ifndef LD_ALLOW_H
 #define LD_ALLOW_H
 
@@ -11,9 +13,10 @@
 #include "path.h"
 
 #define LD_ALLOW_FILE "children"
+#define LD_ADMINS_FILE "admins"
 
 struct ld_child_key {
-	char path[LD_PATH_MAX + 1];
+	char path[LD_PATH_MAX + 1]; /* a child's path, or an admin's name */
 	uint8_t curve[32], sign[32];
 };
 
@@ -30,6 +33,13 @@ int ld_allow_load(const char *dir, const char *self, struct ld_allow *a,
 /* Write the list atomically (mode 0600). */
 int ld_allow_save(const char *dir, const struct ld_allow *a, char *err,
                   size_t errlen);
+
+/* The same for the administrators: names of [A-Za-z0-9_.-], 1..64. */
+int ld_admins_load(const char *dir, struct ld_allow *a, char *err,
+                   size_t errlen);
+int ld_admins_save(const char *dir, const struct ld_allow *a, char *err,
+                   size_t errlen);
+bool ld_admin_name_valid(const char *name);
 void ld_allow_free(struct ld_allow *a);
 
 const struct ld_child_key *ld_allow_by_curve(const struct ld_allow *a,

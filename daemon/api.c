@@ -30,9 +30,9 @@ ld_api_reply(struct ld_node *n, const struct ld_rid *rid,
 	if (zmq_msg_init_size(&m, len) != 0)
 		return;
 	ld__response__pack(r, zmq_msg_data(&m));
-	if (zmq_send(n->api, rid->id, rid->len, ZMQ_SNDMORE | ZMQ_DONTWAIT) <
-	        0 ||
-	    zmq_msg_send(&m, n->api, ZMQ_DONTWAIT) < 0) {
+	void *sock = rid->remote ? n->api_remote : n->api;
+	if (zmq_send(sock, rid->id, rid->len, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0 ||
+	    zmq_msg_send(&m, sock, ZMQ_DONTWAIT) < 0) {
 		/* EHOSTUNREACH: the client went away; nobody is waiting. */
 		if (errno == EHOSTUNREACH)
 			ld_debug("api: client gone before its answer");

@@ -14,7 +14,8 @@ struct ld_auth {
 	void *zap;
 	char dir[4096];
 	char self[LD_PATH_MAX + 1];
-	struct ld_allow list;
+	struct ld_allow list;   /* children */
+	struct ld_allow admins; /* remote API */
 };
 
 int
@@ -29,7 +30,8 @@ ld_auth_open(void *zctx, const struct ld_config *cfg, struct ld_auth **out,
 	}
 	snprintf(a->dir, sizeof(a->dir), "%s", cfg->dir);
 	snprintf(a->self, sizeof(a->self), "%s", cfg->id);
-	if (ld_allow_load(a->dir, a->self, &a->list, err, errlen) != 0)
+	if (ld_allow_load(a->dir, a->self, &a->list, err, errlen) != 0 ||
+	    ld_admins_load(a->dir, &a->admins, err, errlen) != 0)
 		goto fail;
 	int linger = 0;
 	a->zap = zmq_socket(zctx, ZMQ_REP);
@@ -55,6 +57,7 @@ ld_auth_close(struct ld_auth **a_p)
 	if (a->zap != NULL)
 		zmq_close(a->zap);
 	ld_allow_free(&a->list);
+	ld_allow_free(&a->admins);
 	free(a);
 	*a_p = NULL;
 }
@@ -68,11 +71,17 @@ ld_auth_socket(struct ld_auth *a)
 int
 ld_auth_reload(struct ld_auth *a, char *err, size_t errlen)
 {
-	struct ld_allow fresh;
+	struct ld_allow fresh, admins;
 	if (ld_allow_load(a->dir, a->self, &fresh, err, errlen) != 0)
 		return -1;
+	if (ld_admins_load(a->dir, &admins, err, errlen) != 0) {
+		ld_allow_free(&fresh);
+		return -1;
+	}
 	ld_allow_free(&a->list);
+	ld_allow_free(&a->admins);
 	a->list = fresh;
+	a->admins = admins;
 	return 0;
 }
 
@@ -82,13 +91,33 @@ ld_auth_child(struct ld_auth *a, const char *path)
 	return ld_allow_by_path(&a->list, path);
 }
 
-/* "<path> <curve key, base64url>" */
+/* "<path> <curve key, base64url>" for a child; "admin:<name> <key>" for
+ * an administrator. */
 static void
-user_id(const struct ld_child_key *c, char *out, size_t len)
+user_id(const struct ld_child_key *c, bool admin, char *out, size_t len)
 {
 	char b[LD_B64_32];
 	ld_b64_32(c->curve, b);
-	snprintf(out, len, "%s %s", c->path, b);
+	snprintf(out, len, "%s%s %s", admin ? "admin:" : "", c->path, b);
+}
+
+bool
+ld_auth_admin_allows(struct ld_auth *a, const char *uid)
+{
+	if (uid == NULL || strncmp(uid, "admin:", 6) != 0)
+		return false;
+	char name[LD_PATH_MAX + 1];
+	size_t n = strcspn(uid + 6, " ");
+	if (n == 0 || n > LD_PATH_MAX)
+		return false;
+	memcpy(name, uid + 6, n);
+	name[n] = '\0';
+	const struct ld_child_key *c = ld_allow_by_path(&a->admins, name);
+	if (c == NULL)
+		return false;
+	char want[LD_PATH_MAX + LD_B64_32 + 8];
+	user_id(c, true, want, sizeof(want));
+	return strcmp(want, uid) == 0;
 }
 
 bool
@@ -97,8 +126,8 @@ ld_auth_allows(struct ld_auth *a, const char *path, const char *uid)
 	const struct ld_child_key *c = ld_allow_by_path(&a->list, path);
 	if (c == NULL || uid == NULL)
 		return false;
-	char want[LD_PATH_MAX + LD_B64_32 + 2];
-	user_id(c, want, sizeof(want));
+	char want[LD_PATH_MAX + LD_B64_32 + 8];
+	user_id(c, false, want, sizeof(want));
 	return strcmp(want, uid) == 0;
 }
 
@@ -141,7 +170,7 @@ ld_auth_handle(struct ld_auth *a)
 		/* version, request id, domain, address, identity, mechanism,
 		 * credentials (for CURVE: the client's 32-byte key). */
 		const char *status = "400", *text = "unknown key";
-		char uid[LD_PATH_MAX + LD_B64_32 + 2] = "";
+		char uid[LD_PATH_MAX + LD_B64_32 + 8] = "";
 		char addr[64] = "?";
 		if (n >= 4) {
 			size_t al = zmq_msg_size(&f[3]);
@@ -157,19 +186,24 @@ ld_auth_handle(struct ld_auth *a)
 		           memcmp(zmq_msg_data(&f[5]), "CURVE", 5) != 0) {
 			text = "CURVE is required";
 		} else if (zmq_msg_size(&f[6]) == 32) {
-			const struct ld_child_key *c =
-			    ld_allow_by_curve(&a->list, zmq_msg_data(&f[6]));
+			bool api = zmq_msg_size(&f[2]) == strlen(LD_ZAP_API) &&
+			           memcmp(zmq_msg_data(&f[2]), LD_ZAP_API,
+			                  strlen(LD_ZAP_API)) == 0;
+			const struct ld_child_key *c = ld_allow_by_curve(
+			    api ? &a->admins : &a->list, zmq_msg_data(&f[6]));
 			if (c != NULL) {
 				status = "200";
 				text = "OK";
-				user_id(c, uid, sizeof(uid));
+				user_id(c, api, uid, sizeof(uid));
 			} else {
 				char k[LD_B64_32];
 				ld_b64_32(zmq_msg_data(&f[6]), k);
-				ld_warn("link: refused a connection from %s: key "
-				        "%s is not enrolled ('liandong child "
-				        "add PATH KEY')",
-				        addr, k);
+				ld_warn("%s: refused a connection from %s: key "
+				        "%s is not enrolled ('liandong %s add "
+				        "%s KEY')",
+				        api ? "api" : "link", addr, k,
+				        api ? "admin" : "child",
+				        api ? "NAME" : "PATH");
 			}
 		}
 		/* The reply echoes the version and request id. */

@@ -1,5 +1,6 @@
 /* auth.h — who may connect: the ZAP handler that ZeroMQ asks during every
- * CURVE handshake on the children's socket, and the allow-list it checks.
+ * CURVE handshake (on the children's socket and on the remote API), and
+ * the allow-lists it checks.
  * The authenticated identity it hands ZeroMQ ("User-Id") is the child's
  * path and key, and every frame's identity is checked against the list as
  * it is now, so a removed child is refused at once. */
@@ -33,5 +34,12 @@ bool ld_auth_allows(struct ld_auth *a, const char *path, const char *user_id);
 
 /* The enrolled keys of the child `path`, or NULL. */
 const struct ld_child_key *ld_auth_child(struct ld_auth *a, const char *path);
+
+/* The ZAP domains: links to children, and the remote API. */
+#define LD_ZAP_LINKS "liandong"
+#define LD_ZAP_API "liandong-api"
+
+/* Is `user_id` (a remote API frame's "User-Id") an administrator now? */
+bool ld_auth_admin_allows(struct ld_auth *a, const char *user_id);
 
 #endif

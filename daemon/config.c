@@ -106,7 +106,7 @@ static const char *const known_keys[] = {
     "link.batch_bytes",  "link.credit",       "link.ping_ms",
     "link.dead_ms",      "link.reconnect_max_ms", "store.map_size_mb",
     "log.level",         "node.parent_key",   "node.root_key",
-    "security.insecure", "security.verify_threads", NULL,
+    "security.insecure", "security.verify_threads", "api.listen", NULL,
 };
 
 struct load_ctx {
@@ -243,6 +243,14 @@ on_key(void *user, const char *section, const char *key, const char *value)
 			c->insecure = value[0] == 't';
 		else
 			snprintf(r, rl, "must be true or false");
+	} else if (KEY("api", "listen")) {
+		if (value[0] != '\0' && !ld_endpoint_valid(value, &why)) {
+			snprintf(r, rl, "%s", why);
+			ok = 0;
+		} else {
+			ok = copy_str(value, c->api_listen, LD_ENDPOINT_MAX, r,
+			              rl);
+		}
 	} else if (KEY("security", "verify_threads")) {
 		ok = set_uint(value, 0, 64, &c->verify_threads, r, rl);
 	} else if (KEY("link", "batch_records")) {
@@ -330,6 +338,11 @@ ld_config_load(const char *dir, struct ld_config *c, char *err, size_t errlen)
 	if (c->level[0] == '\0')
 		snprintf(c->level, sizeof(c->level), "%s",
 		         ld_vocab_level_for_depth(ld_path_depth(c->id)));
+	if (c->insecure && c->api_listen[0] != '\0') {
+		snprintf(err, errlen, "%s: [api] listen needs security (CURVE); "
+		         "an insecure node has only its local API", file);
+		return -1;
+	}
 	/* A peer is dropped after dead_ms of silence; pings keep it alive. */
 	if (c->ping_ms * 2 > c->dead_ms) {
 		snprintf(err, errlen, "%s: [link] dead_ms (%u) must be at least "

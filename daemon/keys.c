@@ -98,6 +98,13 @@ ld_keys_create(const char *dir, struct ld_keys *k, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", kdir, strerror(errno));
 		return -1;
 	}
+	return ld_keys_create_file(file, k, err, errlen);
+}
+
+int
+ld_keys_create_file(const char *file, struct ld_keys *k, char *err,
+                    size_t errlen)
+{
 	crypto_box_keypair(k->curve_pub, k->curve_sec);
 	crypto_sign_keypair(k->sign_pub, k->sign_sec);
 	char cp[LD_B64_32], cs[LD_B64_32], sp[LD_B64_32];
@@ -109,8 +116,8 @@ ld_keys_create(const char *dir, struct ld_keys *k, char *err, size_t errlen)
 	ld_b64_32(k->sign_sec, ss);
 	char text[1024];
 	int n = snprintf(text, sizeof(text),
-	                 "# liandong node keys. SECRET: anyone holding this file "
-	                 "can act as this node.\n"
+	                 "# liandong keys. SECRET: anyone holding this file "
+	                 "can act as its owner.\n"
 	                 "curve_public = %s\ncurve_secret = %s\n"
 	                 "sign_public = %s\nsign_seed = %s\n",
 	                 cp, cs, sp, ss);
@@ -140,6 +147,13 @@ ld_keys_load(const char *dir, struct ld_keys *k, char *err, size_t errlen)
 {
 	char file[4300];
 	snprintf(file, sizeof(file), "%s/%s", dir, LD_KEY_FILE);
+	return ld_keys_load_file(file, k, err, errlen);
+}
+
+int
+ld_keys_load_file(const char *file, struct ld_keys *k, char *err,
+                  size_t errlen)
+{
 	FILE *f = fopen(file, "r");
 	if (f == NULL) {
 		snprintf(err, errlen, "%s: %s", file, strerror(errno));

@@ -35,6 +35,13 @@ int ld_keys_create(const char *dir, struct ld_keys *k, char *err,
 int ld_keys_load(const char *dir, struct ld_keys *k, char *err,
                  size_t errlen);
 
+/* The same for a key file anywhere (an administrator's, for the remote
+ * API). */
+int ld_keys_create_file(const char *file, struct ld_keys *k, char *err,
+                        size_t errlen);
+int ld_keys_load_file(const char *file, struct ld_keys *k, char *err,
+                      size_t errlen);
+
 /* The public token "ldk1.<curve>.<sign>" (LD_KEY_TEXT_MAX bytes). */
 void ld_keys_public_text(const struct ld_keys *k, char *out);
 

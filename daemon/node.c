@@ -1292,19 +1292,34 @@ recv_routed(void *sock, zmq_msg_t *rid, zmq_msg_t *body)
 	return 1;
 }
 
+/* Client requests, from the local socket or (remote) the CURVE one,
+ * where every request's administrator is checked against the list as it
+ * is now. */
 static void
-drain_api(struct ld_node *n)
+drain_api(struct ld_node *n, bool remote)
 {
+	void *sock = remote ? n->api_remote : n->api;
 	for (int i = 0; i < DRAIN_MAX; i++) {
 		zmq_msg_t rid, body;
-		if (recv_routed(n->api, &rid, &body) <= 0)
+		if (recv_routed(sock, &rid, &body) <= 0)
 			return;
 		struct ld_rid r;
+		r.remote = remote;
 		r.len = zmq_msg_size(&rid);
 		if (r.len > sizeof(r.id))
 			r.len = sizeof(r.id);
 		memcpy(r.id, zmq_msg_data(&rid), r.len);
 		zmq_msg_close(&rid);
+		if (remote && !ld_auth_admin_allows(
+		                  n->auth, zmq_msg_gets(&body, "User-Id"))) {
+			Ld__Response resp = LD__RESPONSE__INIT;
+			resp.code = LD__CODE__CODE_REFUSED;
+			resp.error = "this key is not (or no longer) an "
+			             "administrator here";
+			ld_api_reply(n, &r, &resp);
+			zmq_msg_close(&body);
+			continue;
+		}
 		ld_api_on_request(n, &r, zmq_msg_data(&body),
 		                  zmq_msg_size(&body));
 		zmq_msg_close(&body);
@@ -1406,6 +1421,8 @@ int
 ld_node_reload(struct ld_node *n, char *err, size_t errlen)
 {
 	if (n->auth == NULL) {
+		if (!n->cfg.insecure)
+			return 0; /* it listens to no one: nothing to reload */
 		snprintf(err, errlen, "this node is insecure: it has no "
 		                      "allow-list");
 		return -1;
@@ -1639,7 +1656,8 @@ ld_node_open(const struct ld_config *cfg, struct ld_node **out, char *err,
 		goto fail;
 	}
 	/* ZAP must answer before any CURVE server socket binds. */
-	if (!cfg->insecure && cfg->listen[0] != '\0' &&
+	if (!cfg->insecure &&
+	    (cfg->listen[0] != '\0' || cfg->api_listen[0] != '\0') &&
 	    ld_auth_open(n->zctx, cfg, &n->auth, err, errlen) != 0)
 		goto fail;
 	n->api = zmq_socket(n->zctx, ZMQ_ROUTER);
@@ -1676,6 +1694,30 @@ ld_node_open(const struct ld_config *cfg, struct ld_node **out, char *err,
 		         rc != 0 ? zmq_strerror(errno) : strerror(errno));
 		goto fail;
 	}
+	if (cfg->api_listen[0] != '\0') {
+		/* The remote API: CURVE, administrators from the admins
+		 * list (ZAP domain liandong-api). */
+		n->api_remote = zmq_socket(n->zctx, ZMQ_ROUTER);
+		if (n->api_remote == NULL ||
+		    zmq_setsockopt(n->api_remote, ZMQ_MAXMSGSIZE, &api_max,
+		                   sizeof(api_max)) != 0 ||
+		    set_int(n->api_remote, ZMQ_SNDHWM, 0) != 0 ||
+		    set_int(n->api_remote, ZMQ_ROUTER_MANDATORY, 1) != 0 ||
+		    set_int(n->api_remote, ZMQ_LINGER, 0) != 0 ||
+		    set_int(n->api_remote, ZMQ_CURVE_SERVER, 1) != 0 ||
+		    zmq_setsockopt(n->api_remote, ZMQ_CURVE_SECRETKEY,
+		                   n->keys.curve_sec, 32) != 0 ||
+		    zmq_setsockopt(n->api_remote, ZMQ_ZAP_DOMAIN, LD_ZAP_API,
+		                   strlen(LD_ZAP_API)) != 0) {
+			snprintf(err, errlen, "zmq: %s", zmq_strerror(errno));
+			goto fail;
+		}
+		if (zmq_bind(n->api_remote, cfg->api_listen) != 0) {
+			snprintf(err, errlen, "[api] listen %s: %s",
+			         cfg->api_listen, zmq_strerror(errno));
+			goto fail;
+		}
+	}
 	if (cfg->listen[0] != '\0') {
 		n->router = zmq_socket(n->zctx, ZMQ_ROUTER);
 		/* Insecure children name their connection by their path: a
@@ -1693,8 +1735,8 @@ ld_node_open(const struct ld_config *cfg, struct ld_node **out, char *err,
 		    (set_int(n->router, ZMQ_CURVE_SERVER, 1) != 0 ||
 		     zmq_setsockopt(n->router, ZMQ_CURVE_SECRETKEY,
 		                    n->keys.curve_sec, 32) != 0 ||
-		     zmq_setsockopt(n->router, ZMQ_ZAP_DOMAIN, "liandong",
-		                    8) != 0)) {
+		     zmq_setsockopt(n->router, ZMQ_ZAP_DOMAIN, LD_ZAP_LINKS,
+		                    strlen(LD_ZAP_LINKS)) != 0)) {
 			snprintf(err, errlen, "zmq CURVE: %s",
 			         zmq_strerror(errno));
 			goto fail;
@@ -1769,6 +1811,8 @@ ld_node_close(struct ld_node **n_p)
 	ld_api_drop_waiters(n);
 	if (n->api != NULL)
 		zmq_close(n->api);
+	if (n->api_remote != NULL)
+		zmq_close(n->api_remote);
 	if (n->router != NULL)
 		zmq_close(n->router);
 	if (n->dealer != NULL)
@@ -1807,16 +1851,21 @@ ld_node_close(struct ld_node **n_p)
 int
 ld_node_run(struct ld_node *n, volatile sig_atomic_t *stop)
 {
-	ld_info("node %s (%s, %s) up: api %s%s%s%s%s", n->cfg.id, n->cfg.name,
-	        n->cfg.level, n->api_endpoint,
+	ld_info("node %s (%s, %s) up: api %s%s%s%s%s%s%s", n->cfg.id,
+	        n->cfg.name, n->cfg.level, n->api_endpoint,
+	        n->api_remote ? ", remote api " : "",
+	        n->api_remote ? n->cfg.api_listen : "",
 	        n->router ? ", listening on " : "",
 	        n->router ? n->cfg.listen : "",
 	        n->dealer ? ", parent at " : "",
 	        n->dealer ? n->cfg.parent : "");
-	zmq_pollitem_t items[5];
+	zmq_pollitem_t items[6];
 	while (!*stop) {
 		int ni = 0;
 		items[ni++] = (zmq_pollitem_t){n->api, 0, ZMQ_POLLIN, 0};
+		if (n->api_remote)
+			items[ni++] =
+			    (zmq_pollitem_t){n->api_remote, 0, ZMQ_POLLIN, 0};
 		if (n->auth)
 			items[ni++] = (zmq_pollitem_t){ld_auth_socket(n->auth),
 			                               0, ZMQ_POLLIN, 0};
@@ -1851,7 +1900,9 @@ ld_node_run(struct ld_node *n, volatile sig_atomic_t *stop)
 			n->parent.turn_batches = 0;
 		for (size_t i = 0; i < n->nchildren; i++)
 			n->children[i]->turn_batches = 0;
-		drain_api(n);
+		drain_api(n, false);
+		if (n->api_remote)
+			drain_api(n, true);
 		if (n->router)
 			drain_router(n);
 		if (n->dealer)

@@ -26,6 +26,7 @@
 struct ld_rid {
 	size_t len;
 	unsigned char id[255];
+	bool remote; /* came on the remote API socket */
 };
 
 /* Work that needs the write transaction of this loop turn. */
@@ -62,6 +63,7 @@ struct ld_node {
 	int lock_fd;
 	void *zctx;
 	void *api;    /* ROUTER, ipc://<data>/api.sock */
+	void *api_remote; /* ROUTER, [api] listen, CURVE; NULL if none */
 	void *router; /* ROUTER for children, NULL without `listen` */
 	void *dealer; /* DEALER to the parent, NULL at the root */
 	void *monitor; /* events of the DEALER (handshake failures) */

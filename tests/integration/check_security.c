@@ -2,6 +2,7 @@
  * a wrong parent key, one whose key is enrolled for another path, and a
  * child revoked (and enrolled again) while it is connected. */
 #include "harness.h"
+#include "keys.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -261,6 +262,91 @@ START_TEST(test_secrets_on_disk)
 }
 END_TEST
 
+START_TEST(test_remote_api)
+{
+	int port = th_free_port();
+	char extra[128], ep[64];
+	snprintf(ep, sizeof(ep), "tcp://127.0.0.1:%d", port);
+	snprintf(extra, sizeof(extra), "[api]\nlisten = %s\n", ep);
+	th_node_init(&P, "p", P_ID, "云南省政协", true, NULL, extra);
+	char alice[600], bob[600], akey[128], bkey[128];
+	snprintf(alice, sizeof(alice), "%s/alice.key", th_root());
+	snprintf(bob, sizeof(bob), "%s/bob.key", th_root());
+	ck_assert_int_eq(CLI("admin", "keygen", "--out", alice), 0);
+	ck_assert_int_eq(sscanf(out, "key: %127s", akey), 1);
+	ck_assert_int_eq(CLI("admin", "keygen", "--out", bob), 0);
+	ck_assert_int_eq(sscanf(out, "key: %127s", bkey), 1);
+	ck_assert_int_eq(CLI("--data", P.dir, "admin", "add", "alice", akey),
+	                 0);
+	th_node_start(&P);
+
+	/* Alice works from afar, over CURVE. */
+	ck_assert_int_eq(CLI("--remote", ep, "--server-key", P.key,
+	                     "--key-file", alice, "status"),
+	                 0);
+	ck_assert_ptr_nonnull(strstr(out, "node     530000 (云南省政协"));
+	ck_assert_int_eq(CLI("--remote", ep, "--server-key", P.key,
+	                     "--key-file", alice, "task", "add", "--topic",
+	                     "远程发布的任务", "--form", "视察", "--scope", P_ID),
+	                 0);
+	char id[300];
+	ck_assert_int_eq(sscanf(out, "%299s", id), 1);
+	ck_assert_int_eq(CLI("--data", P.dir, "show", id), 0);
+	ck_assert_ptr_nonnull(strstr(out, "远程发布的任务"));
+
+	/* Bob is not enrolled; a wrong server key does not get through. */
+	ck_assert_int_eq(CLI("--remote", ep, "--server-key", P.key,
+	                     "--key-file", bob, "status"),
+	                 1);
+	ck_assert_ptr_nonnull(strstr(err, "refused this key"));
+	ck_assert_int_eq(CLI("--remote", ep, "--server-key", bkey,
+	                     "--key-file", alice, "status"),
+	                 1);
+	/* Node-only commands are not for remote use. */
+	ck_assert_int_eq(CLI("--remote", ep, "--server-key", P.key,
+	                     "--key-file", alice, "child", "list"),
+	                 2);
+	ck_assert_ptr_nonnull(strstr(err, "not over --remote"));
+	ck_assert_int_eq(CLI("--remote", ep, "status"), 2);
+	ck_assert_ptr_nonnull(strstr(err, "--server-key"));
+
+	/* Alice is removed: refused from then on, without a restart, even
+	 * on a connection she already has open. */
+	struct ld_keys ak;
+	char kerr[512];
+	uint8_t pc[32], ps[32];
+	ck_assert_int_eq(ld_keys_init(), 0);
+	ck_assert_msg(ld_keys_load_file(alice, &ak, kerr, sizeof(kerr)) == 0,
+	              "%s", kerr);
+	ck_assert(ld_keys_parse_public(P.key, pc, ps, false, NULL));
+	struct ld_client *open_cl = NULL;
+	ck_assert_msg(ld_client_open_remote(ep, pc, &ak, 5000, &open_cl, kerr,
+	                                    sizeof(kerr)) == 0,
+	              "%s", kerr);
+	ck_assert_int_eq(CLI("--data", P.dir, "admin", "list"), 0);
+	ck_assert_ptr_nonnull(strstr(out, "alice ldk1."));
+	ck_assert_int_eq(CLI("--data", P.dir, "admin", "remove", "alice"), 0);
+	ck_assert_int_eq(CLI("--remote", ep, "--server-key", P.key,
+	                     "--key-file", alice, "status"),
+	                 1);
+	ck_assert_ptr_nonnull(strstr(err, "refused this key"));
+	Ld__StatusRequest sr = LD__STATUS_REQUEST__INIT;
+	Ld__Request req = LD__REQUEST__INIT;
+	req.op_case = LD__REQUEST__OP_STATUS;
+	req.status = &sr;
+	Ld__Response *resp = NULL;
+	ck_assert_int_eq(ld_client_call(open_cl, &req, &resp, 5000, kerr,
+	                                sizeof(kerr)),
+	                 0);
+	ck_assert_int_eq(resp->code, LD__CODE__CODE_REFUSED);
+	ck_assert_ptr_nonnull(strstr(resp->error, "not (or no longer) an "
+	                                          "administrator"));
+	ld__response__free_unpacked(resp, NULL);
+	ld_client_close(&open_cl);
+	ck_assert_int_eq(th_node_stop(&P), 0);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -274,6 +360,7 @@ suite(void)
 	tcase_add_test(tc, test_revoked_while_connected);
 	tcase_add_test(tc, test_child_commands);
 	tcase_add_test(tc, test_secrets_on_disk);
+	tcase_add_test(tc, test_remote_api);
 	suite_add_tcase(s, tc);
 	return s;
 }
