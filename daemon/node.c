@@ -1312,7 +1312,14 @@ drain_api(struct ld_node *n, bool remote)
 		zmq_msg_close(&rid);
 		if (remote && !ld_auth_admin_allows(
 		                  n->auth, zmq_msg_gets(&body, "User-Id"))) {
+			/* Answer the request it sent, so its client sees why. */
+			Ld__Request *req = ld__request__unpack(
+			    NULL, zmq_msg_size(&body), zmq_msg_data(&body));
 			Ld__Response resp = LD__RESPONSE__INIT;
+			if (req != NULL) {
+				resp.req_id = req->req_id;
+				ld__request__free_unpacked(req, NULL);
+			}
 			resp.code = LD__CODE__CODE_REFUSED;
 			resp.error = "this key is not (or no longer) an "
 			             "administrator here";
