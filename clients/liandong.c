@@ -1038,100 +1038,86 @@ reload_daemon(void)
 	return rc;
 }
 
+/* The two key lists a node keeps: its children (PATH KEY) and the
+ * administrators of its remote API (NAME KEY). */
+enum keylist { CHILDREN, ADMINS };
+
 static int
-run_child_add(const struct cmd *c, int argc, char **argv)
+load_list(enum keylist which, const struct ld_config *cfg, struct ld_allow *al,
+          char *err, size_t errlen)
 {
-	static const int ok[] = {0};
-	struct args a;
-	int rc = parse(c, argc, argv, ok, &a);
-	if (rc != 0)
-		return rc < 0 ? 0 : rc;
-	if ((rc = no_extra(c, &a, 2)) != 0)
-		return rc;
-	const char *path = a.rest[0], *key = a.rest[1], *why;
+	return which == CHILDREN
+	           ? ld_allow_load(cfg->dir, cfg->id, al, err, errlen)
+	           : ld_admins_load(cfg->dir, al, err, errlen);
+}
+
+/* Add `name` with `key` to a list (key == NULL: remove it), save it and
+ * make a running daemon reload it. */
+static int
+edit_list(const struct cmd *c, enum keylist which, const char *name,
+          const char *key)
+{
 	uint8_t curve[32], sign[32];
-	if (!ld_path_valid(path, &why))
-		return usage_error(c, "PATH '%s': %s", path, why);
-	if (!ld_keys_parse_public(key, curve, sign, false, &why))
+	const char *why;
+	if (which == CHILDREN && !ld_path_valid(name, &why))
+		return usage_error(c, "PATH '%s': %s", name, why);
+	if (which == ADMINS && !ld_admin_name_valid(name))
+		return usage_error(c, "NAME is 1-64 of A-Z a-z 0-9 _ . -");
+	if (key != NULL && !ld_keys_parse_public(key, curve, sign, false, &why))
 		return usage_error(c, "KEY: %s", why);
 	struct ld_config cfg;
-	if ((rc = load_local(c, &cfg, NULL)) != 0)
+	int rc = load_local(c, &cfg, NULL);
+	if (rc != 0)
 		return rc;
-	if (!ld_path_is_child(path, cfg.id))
-		return fail("%s is not one segment below this node (%s)", path,
+	if (cfg.insecure)
+		return fail("%s", which == CHILDREN
+		                      ? "this node is insecure: children are not "
+		                        "enrolled (any child with the right path "
+		                        "may connect)"
+		                      : "this node is insecure: it has no remote "
+		                        "API");
+	if (which == CHILDREN && key != NULL && !ld_path_is_child(name, cfg.id))
+		return fail("%s is not one segment below this node (%s)", name,
 		            cfg.id);
-	if (cfg.insecure)
-		return fail("this node is insecure: children are not enrolled "
-		            "(any child with the right path may connect)");
 	char err[1024];
 	struct ld_allow al;
-	if (ld_allow_load(cfg.dir, cfg.id, &al, err, sizeof(err)) != 0)
+	if (load_list(which, &cfg, &al, err, sizeof(err)) != 0)
 		return fail("%s", err);
-	bool replaced = ld_allow_by_path(&al, path) != NULL;
-	if (!ld_allow_put(&al, path, curve, sign, &why)) {
+	bool had = ld_allow_by_path(&al, name) != NULL;
+	bool ok = key != NULL ? ld_allow_put(&al, name, curve, sign, &why)
+	                      : ld_allow_remove(&al, name);
+	if (!ok) {
 		ld_allow_free(&al);
-		return fail("%s", why);
+		if (key != NULL)
+			return fail("%s", why);
+		return fail("%s is not %s here", name,
+		            which == CHILDREN ? "enrolled" : "an administrator");
 	}
-	rc = ld_allow_save(cfg.dir, &al, err, sizeof(err));
+	rc = which == CHILDREN ? ld_allow_save(cfg.dir, &al, err, sizeof(err))
+	                       : ld_admins_save(cfg.dir, &al, err, sizeof(err));
 	ld_allow_free(&al);
 	if (rc != 0)
 		return fail("%s", err);
 	if ((rc = reload_daemon()) != 0)
 		return rc;
-	printf("%s %s\n", replaced ? "re-keyed" : "enrolled", path);
+	const char *done = key == NULL ? "removed"
+	                   : had       ? "re-keyed"
+	                   : which == CHILDREN ? "enrolled"
+	                                       : "added";
+	printf("%s %s\n", done, name);
 	return 0;
 }
 
 static int
-run_child_remove(const struct cmd *c, int argc, char **argv)
+print_list(const struct cmd *c, enum keylist which)
 {
-	static const int ok[] = {0};
-	struct args a;
-	int rc = parse(c, argc, argv, ok, &a);
-	if (rc != 0)
-		return rc < 0 ? 0 : rc;
-	if ((rc = no_extra(c, &a, 1)) != 0)
-		return rc;
 	struct ld_config cfg;
-	if ((rc = load_local(c, &cfg, NULL)) != 0)
-		return rc;
-	if (cfg.insecure)
-		return fail("this node is insecure: children are not enrolled "
-		            "(any child with the right path may connect)");
-	char err[1024];
-	struct ld_allow al;
-	if (ld_allow_load(cfg.dir, cfg.id, &al, err, sizeof(err)) != 0)
-		return fail("%s", err);
-	if (!ld_allow_remove(&al, a.rest[0])) {
-		ld_allow_free(&al);
-		return fail("%s is not enrolled here", a.rest[0]);
-	}
-	rc = ld_allow_save(cfg.dir, &al, err, sizeof(err));
-	ld_allow_free(&al);
+	int rc = load_local(c, &cfg, NULL);
 	if (rc != 0)
-		return fail("%s", err);
-	if ((rc = reload_daemon()) != 0)
-		return rc;
-	printf("removed %s\n", a.rest[0]);
-	return 0;
-}
-
-static int
-run_child_list(const struct cmd *c, int argc, char **argv)
-{
-	static const int ok[] = {0};
-	struct args a;
-	int rc = parse(c, argc, argv, ok, &a);
-	if (rc != 0)
-		return rc < 0 ? 0 : rc;
-	if ((rc = no_extra(c, &a, 0)) != 0)
-		return rc;
-	struct ld_config cfg;
-	if ((rc = load_local(c, &cfg, NULL)) != 0)
 		return rc;
 	char err[1024];
 	struct ld_allow al;
-	if (ld_allow_load(cfg.dir, cfg.id, &al, err, sizeof(err)) != 0)
+	if (load_list(which, &cfg, &al, err, sizeof(err)) != 0)
 		return fail("%s", err);
 	for (size_t i = 0; i < al.n; i++) {
 		struct ld_keys k;
@@ -1143,6 +1129,59 @@ run_child_list(const struct cmd *c, int argc, char **argv)
 	}
 	ld_allow_free(&al);
 	return 0;
+}
+
+/* child|admin add NAME KEY, remove NAME, list: `nargs` positional words. */
+static int
+run_list_cmd(const struct cmd *c, int argc, char **argv, enum keylist which,
+             int nargs)
+{
+	static const int ok[] = {0};
+	struct args a;
+	int rc = parse(c, argc, argv, ok, &a);
+	if (rc != 0)
+		return rc < 0 ? 0 : rc;
+	if ((rc = no_extra(c, &a, nargs)) != 0)
+		return rc;
+	if (nargs == 0)
+		return print_list(c, which);
+	return edit_list(c, which, a.rest[0], nargs == 2 ? a.rest[1] : NULL);
+}
+
+static int
+run_child_add(const struct cmd *c, int argc, char **argv)
+{
+	return run_list_cmd(c, argc, argv, CHILDREN, 2);
+}
+
+static int
+run_child_remove(const struct cmd *c, int argc, char **argv)
+{
+	return run_list_cmd(c, argc, argv, CHILDREN, 1);
+}
+
+static int
+run_child_list(const struct cmd *c, int argc, char **argv)
+{
+	return run_list_cmd(c, argc, argv, CHILDREN, 0);
+}
+
+static int
+run_admin_add(const struct cmd *c, int argc, char **argv)
+{
+	return run_list_cmd(c, argc, argv, ADMINS, 2);
+}
+
+static int
+run_admin_remove(const struct cmd *c, int argc, char **argv)
+{
+	return run_list_cmd(c, argc, argv, ADMINS, 1);
+}
+
+static int
+run_admin_list(const struct cmd *c, int argc, char **argv)
+{
+	return run_list_cmd(c, argc, argv, ADMINS, 0);
 }
 
 static int
@@ -1165,99 +1204,6 @@ run_admin_keygen(const struct cmd *c, int argc, char **argv)
 	sodium_memzero(&k, sizeof(k));
 	printf("key: %s\nenroll it at the node: liandong admin add NAME %s\n",
 	       key, key);
-	return 0;
-}
-
-/* Add (key != NULL) or remove an administrator of the remote API. */
-static int
-edit_admins(const struct cmd *c, const char *name, const char *key)
-{
-	uint8_t curve[32], sign[32];
-	const char *why;
-	if (!ld_admin_name_valid(name))
-		return usage_error(c, "NAME is 1-64 of A-Z a-z 0-9 _ . -");
-	if (key != NULL && !ld_keys_parse_public(key, curve, sign, false, &why))
-		return usage_error(c, "KEY: %s", why);
-	struct ld_config cfg;
-	int rc = load_local(c, &cfg, NULL);
-	if (rc != 0)
-		return rc;
-	if (cfg.insecure)
-		return fail("this node is insecure: it has no remote API");
-	char err[1024];
-	struct ld_allow al;
-	if (ld_admins_load(cfg.dir, &al, err, sizeof(err)) != 0)
-		return fail("%s", err);
-	bool ok = key != NULL ? ld_allow_put(&al, name, curve, sign, &why)
-	                      : ld_allow_remove(&al, name);
-	if (!ok) {
-		ld_allow_free(&al);
-		return key != NULL ? fail("%s", why)
-		                   : fail("%s is not an administrator here",
-		                          name);
-	}
-	rc = ld_admins_save(cfg.dir, &al, err, sizeof(err));
-	ld_allow_free(&al);
-	if (rc != 0)
-		return fail("%s", err);
-	if ((rc = reload_daemon()) != 0)
-		return rc;
-	printf("%s %s\n", key != NULL ? "added" : "removed", name);
-	return 0;
-}
-
-static int
-run_admin_add(const struct cmd *c, int argc, char **argv)
-{
-	static const int ok[] = {0};
-	struct args a;
-	int rc = parse(c, argc, argv, ok, &a);
-	if (rc != 0)
-		return rc < 0 ? 0 : rc;
-	if ((rc = no_extra(c, &a, 2)) != 0)
-		return rc;
-	return edit_admins(c, a.rest[0], a.rest[1]);
-}
-
-static int
-run_admin_remove(const struct cmd *c, int argc, char **argv)
-{
-	static const int ok[] = {0};
-	struct args a;
-	int rc = parse(c, argc, argv, ok, &a);
-	if (rc != 0)
-		return rc < 0 ? 0 : rc;
-	if ((rc = no_extra(c, &a, 1)) != 0)
-		return rc;
-	return edit_admins(c, a.rest[0], NULL);
-}
-
-static int
-run_admin_list(const struct cmd *c, int argc, char **argv)
-{
-	static const int ok[] = {0};
-	struct args a;
-	int rc = parse(c, argc, argv, ok, &a);
-	if (rc != 0)
-		return rc < 0 ? 0 : rc;
-	if ((rc = no_extra(c, &a, 0)) != 0)
-		return rc;
-	struct ld_config cfg;
-	if ((rc = load_local(c, &cfg, NULL)) != 0)
-		return rc;
-	char err[1024];
-	struct ld_allow al;
-	if (ld_admins_load(cfg.dir, &al, err, sizeof(err)) != 0)
-		return fail("%s", err);
-	for (size_t i = 0; i < al.n; i++) {
-		struct ld_keys k;
-		memcpy(k.curve_pub, al.v[i].curve, 32);
-		memcpy(k.sign_pub, al.v[i].sign, 32);
-		char text[LD_KEY_TEXT_MAX];
-		ld_keys_public_text(&k, text);
-		printf("%s %s\n", al.v[i].path, text);
-	}
-	ld_allow_free(&al);
 	return 0;
 }
 

@@ -117,6 +117,17 @@ ld_link_resume_point(uint64_t our_epoch, uint64_t our_head,
 	return their_seq;
 }
 
+bool
+ld_link_peer_log(struct ld_peer *p, uint64_t epoch, uint64_t head)
+{
+	if (epoch == p->in_epoch && p->in_seq <= head)
+		return false;
+	p->in_epoch = epoch;
+	p->in_seq = 0;
+	p->in_dirty = true;
+	return true;
+}
+
 void
 ld_link_backoff(struct ld_peer *p, int64_t now, unsigned max_ms)
 {

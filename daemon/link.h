@@ -108,6 +108,12 @@ bool ld_link_ack_timeout(struct ld_peer *p, int64_t now, int64_t timeout);
 uint64_t ld_link_resume_point(uint64_t our_epoch, uint64_t our_head,
                               uint64_t their_epoch, uint64_t their_seq);
 
+/* A handshake told us the peer's log epoch and head. If the epoch is new,
+ * or the log is shorter than what we applied of it (a store copied back
+ * from a backup), our cursor on it starts again from 0: returns true (and
+ * marks the cursor to be stored) when it did. */
+bool ld_link_peer_log(struct ld_peer *p, uint64_t epoch, uint64_t head);
+
 /* Child side: schedule the next Hello after a failure (capped exponential
  * back-off from 100 ms). */
 void ld_link_backoff(struct ld_peer *p, int64_t now, unsigned max_ms);

@@ -903,17 +903,11 @@ on_hello(struct ld_node *n, const struct ld_rid *rid, const char *who,
 		}
 	}
 	int64_t now = ld_now_ms();
-	/* A new epoch, or a log shorter than what we applied of it (a store
-	 * copied back from a backup): read it again from the start. */
-	if (h->epoch != p->in_epoch || p->in_seq > h->head) {
-		if (p->in_epoch != 0)
-			ld_info("link: child %s has a new log epoch or a "
-			        "shorter log; reading it from the start",
-			        p->path);
-		p->in_epoch = h->epoch;
-		p->in_seq = 0;
-		p->in_dirty = true;
-	}
+	uint64_t was = p->in_epoch;
+	if (ld_link_peer_log(p, h->epoch, h->head) && was != 0)
+		ld_info("link: child %s has a new log epoch or a shorter log; "
+		        "reading it from the start",
+		        p->path);
 	uint64_t head = ld_store_head(n->st);
 	uint64_t resume = ld_link_resume_point(
 	    ld_store_epoch(n->st), head, h->resume_epoch, h->resume_seq);
@@ -1026,15 +1020,11 @@ on_welcome(struct ld_node *n, const Ld__Welcome *w)
 		ld_link_backoff(p, now, n->cfg.reconnect_max_ms);
 		return;
 	}
-	if (w->epoch != p->in_epoch || p->in_seq > w->head) {
-		if (p->in_epoch != 0)
-			ld_info("link: parent %s has a new log epoch or a "
-			        "shorter log; reading it from the start",
-			        p->path);
-		p->in_epoch = w->epoch;
-		p->in_seq = 0;
-		p->in_dirty = true;
-	}
+	uint64_t was = p->in_epoch;
+	if (ld_link_peer_log(p, w->epoch, w->head) && was != 0)
+		ld_info("link: parent %s has a new log epoch or a shorter log; "
+		        "reading it from the start",
+		        p->path);
 	/* Never reuse an id the parent already holds (our store may be new
 	 * or restored from a backup). */
 	const uint8_t *cert = NULL;
