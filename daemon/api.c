@@ -159,7 +159,12 @@ ld_api_add(struct ld_node *n, struct ld_txn *t, struct work *w)
 	if (!check_refs(n, t, w, r))
 		return 0;
 	char id[LD_ID_MAX + 1];
-	ld_id_format(id, sizeof(id), n->cfg.id, ld_store_next_counter(t));
+	uint64_t counter = ld_store_next_counter(t);
+	if (counter > LD_NUM_MAX) {
+		refuse(w, "this node has used up its record ids");
+		return 0;
+	}
+	ld_id_format(id, sizeof(id), n->cfg.id, counter);
 	if (!ld_set_str(&r->id, id) || !ld_set_str(&r->owner, n->cfg.id)) {
 		refuse(w, "out of memory");
 		return 0;

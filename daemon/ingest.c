@@ -42,6 +42,14 @@ apply_one(const struct ld_ingest *in, struct ld_txn *t,
 {
 	bool applied;
 	int rc = ld_store_apply(t, d->data, d->len, r, &applied);
+	if (rc == LD_ESTORE_JUMP) {
+		char why[LD_ID_MAX + 96];
+		snprintf(why, sizeof(why), "record %s: version %llu jumps too "
+		         "far ahead of the one held", r->id,
+		         (unsigned long long)r->version);
+		refuse_record(w, why);
+		return 0;
+	}
 	if (rc != 0)
 		return rc;
 	if (applied && in->kr != NULL && r->body_case == LD__RECORD__BODY_NODE)

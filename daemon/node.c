@@ -1044,8 +1044,15 @@ on_welcome(struct ld_node *n, const Ld__Welcome *w)
 		}
 		cert = w->cert.data;
 	}
-	struct self_floor fl = {n, w->owned_counter, w->node_version, true,
-	                        cert};
+	/* Floors past the cap would only stop us (a parent gone wrong). */
+	uint64_t floor_c = w->owned_counter, floor_v = w->node_version;
+	if (floor_c >= LD_NUM_MAX || floor_v >= LD_NUM_MAX) {
+		ld_warn("link: parent %s sent an impossible id floor; ignored",
+		        p->path);
+		floor_c = floor_c >= LD_NUM_MAX ? 0 : floor_c;
+		floor_v = floor_v >= LD_NUM_MAX ? 0 : floor_v;
+	}
+	struct self_floor fl = {n, floor_c, floor_v, true, cert};
 	int rc = ld_store_write(n->st, put_self, &fl);
 	if (rc != 0) {
 		ld_err("store: raising our id counter: %s; will say Hello "

@@ -104,11 +104,18 @@ ld_id_owner_len(const char *id)
 			return 0;
 	if (nd > 1 && d[0] == '0')
 		return 0;
-	/* The counter is a uint64. */
-	if (nd == 20 && strcmp(d, "18446744073709551615") > 0)
+	/* 2^53 has 16 digits. */
+	if (nd > 16 || strtoull(d, NULL, 10) > LD_NUM_MAX)
 		return 0;
 	size_t ol = (size_t)(colon - id);
 	return ld_path_valid_n(id, ol, NULL) ? ol : 0;
+}
+
+uint64_t
+ld_id_counter(const char *id)
+{
+	const char *colon = strrchr(id, ':');
+	return colon == NULL ? 0 : strtoull(colon + 1, NULL, 10);
 }
 
 void
@@ -218,8 +225,15 @@ ld_record_check(const Ld__Record *r, size_t wire_len, char *err,
 		snprintf(err, errlen, "kind: does not match the record body");
 		return false;
 	}
-	if (r->version == 0) {
-		snprintf(err, errlen, "version: must be 1 or more");
+	if (r->version == 0 || r->version > LD_NUM_MAX) {
+		snprintf(err, errlen, "version: must be 1 to 2^53");
+		return false;
+	}
+	/* Counter 0 is a node's own NODE record, and only that: anything else
+	 * there would take the NODE record's place and break the key chain. */
+	if ((ld_id_counter(r->id) == 0) != (r->kind == LD__KIND__KIND_NODE)) {
+		snprintf(err, errlen, "id: counter 0 is for a node record "
+		         "(and a node record's id is PATH:0)");
 		return false;
 	}
 	if (r->n_scope > LD_SCOPE_MAX) {

@@ -17,6 +17,18 @@
 #define LD_SCOPE_MAX 64
 /* Longest record id: a path, ':' and a 20-digit counter. */
 #define LD_ID_MAX (LD_PATH_MAX + 22)
+/* Id counters and versions stay at or below 2^53: nothing wraps around
+ * (a bumped counter or version is always larger), and every one is an
+ * exact number in JSON. A clock-seeded counter reaches this in 285,000
+ * years. */
+#define LD_NUM_MAX ((uint64_t)1 << 53)
+/* How far one received version may jump ahead of the one held: owners
+ * bump versions by one per write, so a large jump is an attack meant to
+ * lock the record (nothing could supersede it). */
+#define LD_VERSION_JUMP ((uint64_t)1 << 20)
+
+/* The counter of a valid id (its digits after the last ':'). */
+uint64_t ld_id_counter(const char *id);
 
 /* Lower-case name of a kind ("task"), or "?" for an unknown one. */
 const char *ld_kind_name(Ld__Kind k);
@@ -28,8 +40,8 @@ Ld__Kind ld_kind_parse(const char *s);
 /* The kind a body case stands for. */
 Ld__Kind ld_kind_of_body(Ld__Record__BodyCase c);
 
-/* If `id` is "<valid path>:<decimal counter>", the length of its owner part;
- * otherwise 0. */
+/* If `id` is "<valid path>:<decimal counter>" with the counter at most
+ * LD_NUM_MAX, the length of its owner part; otherwise 0. */
 size_t ld_id_owner_len(const char *id);
 
 /* Write "<owner>:<n>" into buf (LD_ID_MAX bytes). */

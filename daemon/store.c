@@ -64,6 +64,8 @@ ld_store_strerror(int rc)
 		return "the store belongs to another node path";
 	case LD_ESTORE_SCHEMA:
 		return "the store was written by a newer liandong";
+	case LD_ESTORE_JUMP:
+		return "version jumps too far ahead of the one held";
 	default:
 		break;
 	}
@@ -571,14 +573,18 @@ ld_store_apply(struct ld_txn *t, const uint8_t *buf, size_t len,
 	if (rc != 0)
 		return rc;
 	rc = mdb_get(t->txn, t->st->records, &k, &old);
+	uint64_t held = 0;
 	if (rc == 0) {
 		if (old.mv_size < 16)
 			return MDB_CORRUPTED;
-		if (get_u64((const uint8_t *)old.mv_data + 8) >= r->version)
+		held = get_u64((const uint8_t *)old.mv_data + 8);
+		if (held >= r->version)
 			return 0;
 	} else if (rc != MDB_NOTFOUND) {
 		return rc;
 	}
+	if (r->version - held > LD_VERSION_JUMP)
+		return LD_ESTORE_JUMP;
 	rc = write_entry(t, r, buf, len, rc == 0 ? &old : NULL);
 	if (rc == 0)
 		*applied = true;

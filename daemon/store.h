@@ -20,6 +20,7 @@
 /* Error codes beyond LMDB's and -errno. */
 #define LD_ESTORE_PATH (-30001)   /* store belongs to another node path */
 #define LD_ESTORE_SCHEMA (-30002) /* store written by a newer schema */
+#define LD_ESTORE_JUMP (-30003)   /* a version too far ahead of the held one */
 
 struct ld_store;
 
@@ -92,7 +93,9 @@ int ld_store_put(struct ld_txn *t, const Ld__Record *r);
 
 /* Apply a record received from a peer, keeping its encoding byte for byte.
  * `r` is its decoding. Returns 0 and sets *applied to true if it was stored,
- * false if the store already holds this version or a newer one. */
+ * false if the store already holds this version or a newer one;
+ * LD_ESTORE_JUMP (nothing stored) if its version is more than
+ * LD_VERSION_JUMP past the one held, or past it on a first sight. */
 int ld_store_apply(struct ld_txn *t, const uint8_t *buf, size_t len,
                    const Ld__Record *r, bool *applied);
 

@@ -49,7 +49,7 @@ build(struct full *f, Ld__Kind k)
 	r->scope = f->scope;
 	switch (k) {
 	case LD__KIND__KIND_NODE:
-		r->id = COUNTY ":1";
+		r->id = COUNTY ":0"; /* a node record's id is PATH:0 */
 		r->owner = COUNTY;
 		f->scope[r->n_scope++] = COUNTY;
 		ld__node__init(&f->node);
@@ -393,7 +393,10 @@ START_TEST(test_id_owner_len)
 	ck_assert_uint_eq(ld_id_owner_len("530000/530300/530325:42"), 20);
 	ck_assert_uint_eq(ld_id_owner_len("a:0"), 1);
 	ck_assert_uint_eq(ld_id_owner_len("530000:10"), 6);
-	ck_assert_uint_eq(ld_id_owner_len("530000:18446744073709551615"), 6);
+	/* Counters go up to 2^53, no further. */
+	ck_assert_uint_eq(ld_id_owner_len("530000:9007199254740992"), 6);
+	ck_assert_uint_eq(ld_id_owner_len("530000:9007199254740993"), 0);
+	ck_assert_uint_eq(ld_id_owner_len("530000:18446744073709551615"), 0);
 
 	static const char *const bad[] = {
 	    "530000",    /* no colon */
@@ -430,9 +433,10 @@ START_TEST(test_id_format)
 	ld_id_format(buf, sizeof(buf), CITY, 42);
 	ck_assert_str_eq(buf, CITY ":42");
 	ck_assert_uint_eq(ld_id_owner_len(buf), strlen(CITY));
-	ld_id_format(buf, sizeof(buf), PROV, UINT64_MAX);
-	ck_assert_str_eq(buf, PROV ":18446744073709551615");
+	ld_id_format(buf, sizeof(buf), PROV, LD_NUM_MAX);
+	ck_assert_str_eq(buf, PROV ":9007199254740992");
 	ck_assert_uint_eq(ld_id_owner_len(buf), 6);
+	ck_assert_uint_eq(ld_id_counter(buf), LD_NUM_MAX);
 }
 END_TEST
 
@@ -534,8 +538,21 @@ START_TEST(test_check_kind_version)
 	CHECK_BAD(r, "version");
 	r->version = 1;
 	CHECK_OK(r);
-	r->version = UINT64_MAX;
+	r->version = LD_NUM_MAX;
 	CHECK_OK(r);
+	/* Nothing may reach where a bump would wrap around. */
+	r->version = LD_NUM_MAX + 1;
+	CHECK_BAD(r, "version");
+	r->version = UINT64_MAX;
+	CHECK_BAD(r, "version");
+	r->version = 1;
+	/* Counter 0 is the node record's, and only its. */
+	r->id = PROV ":0";
+	CHECK_BAD(r, "counter 0");
+	r = build(&f, LD__KIND__KIND_NODE);
+	CHECK_OK(r);
+	r->id = COUNTY ":3";
+	CHECK_BAD(r, "counter 0");
 }
 END_TEST
 

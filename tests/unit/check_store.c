@@ -218,6 +218,14 @@ apply1(uint8_t *buf, size_t len, Ld__Record *r)
 	return a.applied[0];
 }
 
+/* Apply one encoded record; returns the store's answer (nothing checked). */
+static int
+apply_rc(uint8_t *buf, size_t len, Ld__Record *r)
+{
+	struct applies a = {.bufs = &buf, .lens = &len, .recs = &r, .n = 1};
+	return ld_store_write(st, do_applies, &a);
+}
+
 /* ---- reads ---- */
 
 /* The stored version of `id` (0 if absent) and, if `out` is given, a copy
@@ -1070,6 +1078,32 @@ START_TEST(test_grow_with_open_reader)
 }
 END_TEST
 
+/* A version far ahead of the one held (or, on first sight, of 1) would
+ * lock the record: nothing could supersede it. */
+START_TEST(test_version_jump_refused)
+{
+	open_store(COUNTY, 0);
+	struct trec x;
+	size_t len;
+	uint8_t *buf = ld_record_pack(mk(&x, COUNTY, 1, 1), &len);
+	ck_assert(apply1(buf, len, &x.r));
+	free(buf);
+	buf = ld_record_pack(mk(&x, COUNTY, 1, 2 + LD_VERSION_JUMP), &len);
+	ck_assert_int_eq(apply_rc(buf, len, &x.r), LD_ESTORE_JUMP);
+	free(buf);
+	ck_assert_uint_eq(stored_version(COUNTY ":1", NULL, NULL), 1);
+	buf = ld_record_pack(mk(&x, COUNTY, 1, 1 + LD_VERSION_JUMP), &len);
+	ck_assert(apply1(buf, len, &x.r));
+	free(buf);
+	ck_assert_uint_eq(stored_version(COUNTY ":1", NULL, NULL),
+	                  1 + LD_VERSION_JUMP);
+	buf = ld_record_pack(mk(&x, COUNTY, 2, LD_VERSION_JUMP + 1), &len);
+	ck_assert_int_eq(apply_rc(buf, len, &x.r), LD_ESTORE_JUMP);
+	free(buf);
+	ck_assert_uint_eq(stored_version(COUNTY ":2", NULL, NULL), 0);
+}
+END_TEST
+
 static Suite *
 store_suite(void)
 {
@@ -1095,6 +1129,7 @@ store_suite(void)
 	tcase_add_test(tc, test_cursor_each);
 	tcase_add_test(tc, test_read_sees_commits_only);
 	tcase_add_test(tc, test_grow_with_open_reader);
+	tcase_add_test(tc, test_version_jump_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }
