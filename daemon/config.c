@@ -1,5 +1,6 @@
 /* config.c — parse and write liandong.conf with libinih. */
 #include "config.h"
+#include "link.h"
 #include "log.h"
 #include "text.h"
 #include "vocab.h"
@@ -254,7 +255,7 @@ on_key(void *user, const char *section, const char *key, const char *value)
 	} else if (KEY("security", "verify_threads")) {
 		ok = set_uint(value, 0, 64, &c->verify_threads, r, rl);
 	} else if (KEY("link", "batch_records")) {
-		ok = set_uint(value, 1, 100000, &c->batch_records, r, rl);
+		ok = set_uint(value, 1, LD_BATCH_MAX, &c->batch_records, r, rl);
 	} else if (KEY("link", "batch_bytes")) {
 		ok = set_uint(value, 4096, 8u << 20, &c->batch_bytes, r, rl);
 	} else if (KEY("link", "credit")) {

@@ -15,6 +15,8 @@
  * batch_bytes (<= 8 MiB) and one record is at most 1 MiB. */
 #define LD_FRAME_MAX (16 << 20)
 #define LD_CREDIT_MAX 64
+/* The most records a batch may carry ([link] batch_records at most). */
+#define LD_BATCH_MAX 100000
 
 enum ld_peer_state {
 	LD_PEER_DOWN,       /* no session */
@@ -48,7 +50,8 @@ struct ld_peer {
 	/* Flood control: batches taken from the peer this turn, and when we
 	 * last answered a ping or complained. */
 	unsigned turn_batches;
-	int64_t last_pong_ms, last_flood_ms;
+	int64_t last_pong_ms, last_flood_ms, last_hello_ms;
+	unsigned hellos; /* Hellos in the second since last_hello_ms */
 	uint64_t flooded;
 	char user_id[LD_PATH_MAX + 48]; /* authenticated identity (parent side) */
 	/* Parent side: the ROUTER's id of the connection whose Hello opened

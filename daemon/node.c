@@ -60,6 +60,15 @@ random_u64(void)
 
 /* ---------------------------------------------------------------- frames */
 
+/* Decode a frame from a peer within a memory budget (free it with
+ * ld__frame__free_unpacked(f, NULL)). */
+static Ld__Frame *
+frame_unpack(const void *buf, size_t len)
+{
+	struct ld_budget b;
+	return ld__frame__unpack(ld_unpack_budget(&b, len), len, buf);
+}
+
 /* Send a frame to the parent (rid == NULL) or to the child connection
  * `rid`. Returns 0, or -1 with errno (EAGAIN: try later; EHOSTUNREACH:
  * child gone). */
@@ -889,6 +898,17 @@ on_hello(struct ld_node *n, const struct ld_rid *rid, const char *who,
 		return;
 	}
 	struct ld_peer *p = find_child(n, h->path);
+	int64_t t_hello = ld_now_ms();
+	/* A child says Hello once per connection attempt; more than ten a
+	 * second is a flood: ignore the rest of that second. */
+	if (p != NULL) {
+		if (t_hello - p->last_hello_ms >= 1000) {
+			p->last_hello_ms = t_hello;
+			p->hellos = 0;
+		}
+		if (++p->hellos > 10)
+			return;
+	}
 	if (p == NULL) {
 		p = add_child(n, h->path);
 		if (p == NULL) {
@@ -902,7 +922,11 @@ on_hello(struct ld_node *n, const struct ld_rid *rid, const char *who,
 			ld_store_read_end(&t);
 		}
 	}
-	int64_t now = ld_now_ms();
+	if (p->hellos == 0) {
+		p->last_hello_ms = t_hello;
+		p->hellos = 1;
+	}
+	int64_t now = t_hello;
 	uint64_t was = p->in_epoch;
 	if (ld_link_peer_log(p, h->epoch, h->head) && was != 0)
 		ld_info("link: child %s has a new log epoch or a shorter log; "
@@ -1127,6 +1151,15 @@ on_session_frame(struct ld_node *n, struct ld_peer *p, Ld__Frame *f)
 		Ld__Batch *b = f->batch;
 		if (b->epoch != p->in_epoch)
 			break; /* from before an epoch change */
+		/* No honest batch is bigger: batch_records is at most LD_BATCH_MAX
+		 * and a sender adds a few node records ahead of one. */
+		if (b->n_records > LD_BATCH_MAX + CHAIN_ROOM) {
+			ld_warn("link: %s %s sent a batch of %zu records; "
+			        "refused",
+			        p->is_parent ? "parent" : "child", p->path,
+			        b->n_records);
+			break;
+		}
 		/* A sender keeps at most our credit in flight (twice that
 		 * around a resend). More is a flood: drop it unacknowledged;
 		 * an honest sender resends after its ack timeout. */
@@ -1196,7 +1229,7 @@ static void
 on_child_msg(struct ld_node *n, const struct ld_rid *rid, const char *who,
              const char *uid, const void *buf, size_t len)
 {
-	Ld__Frame *f = ld__frame__unpack(NULL, len, buf);
+	Ld__Frame *f = frame_unpack(buf, len);
 	if (f == NULL) {
 		ld_warn("link: undecodable frame (%zu bytes) from %s", len,
 		        who);
@@ -1209,15 +1242,6 @@ on_child_msg(struct ld_node *n, const struct ld_rid *rid, const char *who,
 	}
 	struct ld_peer *p = find_child(n, who);
 	uint64_t s = frame_session(f);
-	/* Revoked or re-keyed since its Hello: refuse, keep refusing. */
-	if (n->auth != NULL && !ld_auth_allows(n->auth, who, uid)) {
-		if (p != NULL && p->state == LD_PEER_UP)
-			ld_link_session_down(p, "key revoked");
-		send_reject(n->router, rid, LD__REJECT_CODE__REJECT_KEY, s,
-		            "this node's key is not (or no longer) enrolled");
-		ld__frame__free_unpacked(f, NULL);
-		return;
-	}
 	if (p == NULL || p->state != LD_PEER_UP || s != p->session) {
 		if (f->msg_case != LD__FRAME__MSG_REJECT && s != 0)
 			send_reject(n->router, rid,
@@ -1233,7 +1257,7 @@ on_child_msg(struct ld_node *n, const struct ld_rid *rid, const char *who,
 static void
 on_parent_msg(struct ld_node *n, const void *buf, size_t len)
 {
-	Ld__Frame *f = ld__frame__unpack(NULL, len, buf);
+	Ld__Frame *f = frame_unpack(buf, len);
 	if (f == NULL) {
 		ld_warn("link: undecodable frame (%zu bytes) from parent",
 		        len);
@@ -1362,9 +1386,20 @@ drain_router(struct ld_node *n)
 			memcpy(who, r.id, r.len);
 			who[r.len] = '\0';
 		}
-		if (who[0] != '\0')
+		/* Revoked or re-keyed since its Hello: refuse before even
+		 * decoding what it sent, and keep refusing. */
+		if (who[0] != '\0' && n->auth != NULL &&
+		    !ld_auth_allows(n->auth, who, uid)) {
+			struct ld_peer *p = find_child(n, who);
+			if (p != NULL && p->state == LD_PEER_UP)
+				ld_link_session_down(p, "key revoked");
+			send_reject(n->router, &r, LD__REJECT_CODE__REJECT_KEY, 0,
+			            "this node's key is not (or no longer) "
+			            "enrolled");
+		} else if (who[0] != '\0') {
 			on_child_msg(n, &r, who, uid, zmq_msg_data(&body),
 			             zmq_msg_size(&body));
+		}
 		zmq_msg_close(&rid);
 		zmq_msg_close(&body);
 	}

@@ -257,12 +257,43 @@ ld_record_check(const Ld__Record *r, size_t wire_len, char *err,
 	return true;
 }
 
+static void *
+budget_alloc(void *data, size_t size)
+{
+	struct ld_budget *b = data;
+	if (size > b->limit - b->used)
+		return NULL;
+	b->used += size;
+	return malloc(size ? size : 1);
+}
+
+static void
+budget_free(void *data, void *p)
+{
+	(void)data;
+	free(p);
+}
+
+ProtobufCAllocator *
+ld_unpack_budget(struct ld_budget *b, size_t len)
+{
+	b->a.alloc = budget_alloc;
+	b->a.free = budget_free;
+	b->a.allocator_data = b;
+	b->used = 0;
+	/* Structs and strings of a message take a few times its encoding;
+	 * the fixed part covers small messages' structs. */
+	b->limit = 4 * len + 65536;
+	return &b->a;
+}
+
 Ld__Record *
 ld_record_unpack(const void *buf, size_t len)
 {
 	if (len > LD_RECORD_MAX)
 		return NULL;
-	return ld__record__unpack(NULL, len, buf);
+	struct ld_budget b;
+	return ld__record__unpack(ld_unpack_budget(&b, len), len, buf);
 }
 
 uint8_t *

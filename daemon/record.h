@@ -57,8 +57,20 @@ bool ld_record_check(const Ld__Record *r, size_t wire_len, char *err,
                      size_t errlen);
 
 /* Decode; NULL if the bytes are not a record. Free with
- * ld__record__free_unpacked(r, NULL). */
+ * ld__record__free_unpacked(r, NULL). Decoding may use at most a few
+ * times `len` in memory (see ld_unpack_budget). */
 Ld__Record *ld_record_unpack(const void *buf, size_t len);
+
+/* An allocator for protobuf-c that refuses to hand out more than `limit`
+ * bytes in all: decoding what another node or a client sent can cost no
+ * more than a few times its size (many empty list entries in a small
+ * message would otherwise cost far more). Its blocks are plain malloc
+ * blocks: free the message with a NULL allocator. */
+struct ld_budget {
+	ProtobufCAllocator a;
+	size_t used, limit;
+};
+ProtobufCAllocator *ld_unpack_budget(struct ld_budget *b, size_t len);
 
 /* Encode into a new malloc'd buffer; *len gets its length. NULL on OOM. */
 uint8_t *ld_record_pack(const Ld__Record *r, size_t *len);

@@ -16,6 +16,7 @@
 struct ld_store {
 	MDB_env *env;
 	MDB_dbi records, byseq, cursors, meta;
+	MDB_dbi owners; /* owner path -> highest id counter held */
 	uint64_t epoch;
 	uint64_t head;
 	bool created;
@@ -149,7 +150,8 @@ open_dbs(struct ld_store *st, const char *path)
 	if ((rc = mdb_dbi_open(txn, "records", MDB_CREATE, &st->records)) ||
 	    (rc = mdb_dbi_open(txn, "byseq", MDB_CREATE, &st->byseq)) ||
 	    (rc = mdb_dbi_open(txn, "cursors", MDB_CREATE, &st->cursors)) ||
-	    (rc = mdb_dbi_open(txn, "meta", MDB_CREATE, &st->meta)))
+	    (rc = mdb_dbi_open(txn, "meta", MDB_CREATE, &st->meta)) ||
+	    (rc = mdb_dbi_open(txn, "owners", MDB_CREATE, &st->owners)))
 		goto leave;
 
 	MDB_val v;
@@ -541,7 +543,19 @@ write_entry(struct ld_txn *t, const Ld__Record *r, const uint8_t *buf,
 	if ((rc = mdb_put(t->txn, st->byseq, &skv, &ev, MDB_APPEND)) != 0)
 		return rc;
 	t->next_seq++;
-	return 0;
+	/* The highest counter held per owner, for the Welcome's id floor
+	 * without a scan of the owner's records. */
+	uint64_t counter = ld_id_counter(r->id);
+	MDB_val ok = {strlen(r->owner), r->owner}, ov;
+	rc = mdb_get(t->txn, st->owners, &ok, &ov);
+	if (rc == MDB_NOTFOUND ||
+	    (rc == 0 && ov.mv_size == 8 && get_u64(ov.mv_data) < counter)) {
+		uint8_t cb[8];
+		put_u64(cb, counter);
+		MDB_val cv = {8, cb};
+		rc = mdb_put(t->txn, st->owners, &ok, &cv, 0);
+	}
+	return rc;
 }
 
 int
@@ -681,28 +695,16 @@ int
 ld_store_max_counter(struct ld_txn *t, const char *owner, uint64_t *max)
 {
 	*max = 0;
-	char prefix[LD_ID_MAX + 2];
-	int pl = snprintf(prefix, sizeof(prefix), "%s:", owner);
-	if (pl < 0 || (size_t)pl >= sizeof(prefix))
-		return -EINVAL;
-	MDB_cursor *cur;
-	int rc = mdb_cursor_open(t->txn, t->st->records, &cur);
+	MDB_val k = {strlen(owner), (void *)owner}, v;
+	int rc = mdb_get(t->txn, t->st->owners, &k, &v);
+	if (rc == MDB_NOTFOUND)
+		return 0;
 	if (rc != 0)
 		return rc;
-	MDB_val k = {(size_t)pl, prefix}, v;
-	/* Keys of this owner's records are "<owner>:<digits>\0", together. */
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		if (k.mv_size <= (size_t)pl ||
-		    memcmp(k.mv_data, prefix, (size_t)pl) != 0)
-			break;
-		const char *d = (const char *)k.mv_data + pl;
-		uint64_t c = strtoull(d, NULL, 10);
-		if (c > *max)
-			*max = c;
-	}
-	mdb_cursor_close(cur);
-	return rc == MDB_NOTFOUND || rc == 0 ? 0 : rc;
+	if (v.mv_size != 8)
+		return MDB_CORRUPTED;
+	*max = get_u64(v.mv_data);
+	return 0;
 }
 
 int

@@ -122,7 +122,7 @@ int ld_store_get(struct ld_txn *t, const char *id, struct ld_val *rec,
                  uint64_t *version);
 
 /* The highest id counter among records owned by exactly `owner` (0 if
- * none). Scans only that owner's records. */
+ * none), kept up to date as records are written. */
 int ld_store_max_counter(struct ld_txn *t, const char *owner, uint64_t *max);
 
 /* A number kept in meta under `name` (0 if never set). */

@@ -544,6 +544,48 @@ START_TEST(test_never_acks)
 }
 END_TEST
 
+/* Peak memory of a running daemon, from /proc. */
+static long
+peak_kb(pid_t pid)
+{
+	char f[64], line[256];
+	snprintf(f, sizeof(f), "/proc/%d/status", (int)pid);
+	FILE *fp = fopen(f, "r");
+	long kb = 0;
+	while (fp != NULL && fgets(line, sizeof(line), fp) != NULL)
+		if (strncmp(line, "VmHWM:", 6) == 0)
+			kb = atol(line + 6);
+	if (fp != NULL)
+		fclose(fp);
+	return kb;
+}
+
+/* Frames of millions of empty record entries cost nothing to send and,
+ * decoded naively, hundreds of megabytes each. */
+START_TEST(test_empty_record_amplification)
+{
+	struct ld_keys dk;
+	load_keys(&D, &dk);
+	uint8_t cert[64];
+	void *s = login(&dk, 71, cert);
+	size_t n = 8000000;
+	ProtobufCBinaryData *recs = calloc(n, sizeof(*recs));
+	ck_assert_ptr_nonnull(recs);
+	for (int i = 0; i < 5; i++)
+		batch(s, 71, 4242, (uint64_t)i, (uint64_t)i + 1, recs, n);
+	free(recs);
+	honest_still_served();
+#if defined(__SANITIZE_ADDRESS__)
+	long limit_kb = 1536 * 1024;
+#else
+	long limit_kb = 256 * 1024;
+#endif
+	long kb = peak_kb(P.pid);
+	ck_assert_msg(kb < limit_kb, "the province peaked at %ld kB", kb);
+	zmq_close(s);
+}
+END_TEST
+
 START_TEST(test_flood)
 {
 	struct ld_keys dk;
@@ -749,6 +791,7 @@ suite(void)
 	tcase_add_test(tc, test_huge_frame);
 	tcase_add_test(tc, test_never_acks);
 	tcase_add_test(tc, test_flood);
+	tcase_add_test(tc, test_empty_record_amplification);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("compromised city");
 	tcase_add_checked_fixture(tc, NULL, teardown);
