@@ -950,6 +950,7 @@ run_init(const struct cmd *c, int argc, char **argv)
 		return fail("%s", err);
 	char key[LD_KEY_TEXT_MAX];
 	ld_keys_public_text(&k, key);
+	sodium_memzero(&k, sizeof(k));
 	printf("initialized %s for %s (%s, %s)\n", cfg.dir, cfg.id, cfg.name,
 	       cfg.level);
 	printf("key: %s\n", key);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <zmq.h>
 
 struct ld_auth {
@@ -16,6 +17,9 @@ struct ld_auth {
 	char self[LD_PATH_MAX + 1];
 	struct ld_allow list;   /* children */
 	struct ld_allow admins; /* remote API */
+	int64_t last_log_ms;    /* refusals: logged at most once a second */
+	uint64_t unlogged;
+	char quiet_note[64];
 };
 
 int
@@ -159,6 +163,35 @@ send_str(void *s, const char *v, size_t len, int more)
 	zmq_send(s, v, len, more ? ZMQ_SNDMORE : 0);
 }
 
+static bool
+is_domain(zmq_msg_t *m, const char *d)
+{
+	return zmq_msg_size(m) == strlen(d) &&
+	       memcmp(zmq_msg_data(m), d, strlen(d)) == 0;
+}
+
+/* Anyone who knows the node's public key can fail handshakes at will:
+ * log at most one refusal a second, saying how many were not logged. */
+static bool
+log_refusal(struct ld_auth *a)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	int64_t now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	if (now - a->last_log_ms < 1000) {
+		a->unlogged++;
+		return false;
+	}
+	a->quiet_note[0] = '\0';
+	if (a->unlogged > 0)
+		snprintf(a->quiet_note, sizeof(a->quiet_note),
+		         " (and %llu more not logged)",
+		         (unsigned long long)a->unlogged);
+	a->unlogged = 0;
+	a->last_log_ms = now;
+	return true;
+}
+
 void
 ld_auth_handle(struct ld_auth *a)
 {
@@ -185,25 +218,25 @@ ld_auth_handle(struct ld_auth *a)
 		} else if (zmq_msg_size(&f[5]) != 5 ||
 		           memcmp(zmq_msg_data(&f[5]), "CURVE", 5) != 0) {
 			text = "CURVE is required";
-		} else if (zmq_msg_size(&f[6]) == 32) {
-			bool api = zmq_msg_size(&f[2]) == strlen(LD_ZAP_API) &&
-			           memcmp(zmq_msg_data(&f[2]), LD_ZAP_API,
-			                  strlen(LD_ZAP_API)) == 0;
+		} else if (zmq_msg_size(&f[6]) == 32 &&
+		           (is_domain(&f[2], LD_ZAP_API) ||
+		            is_domain(&f[2], LD_ZAP_LINKS))) {
+			bool api = is_domain(&f[2], LD_ZAP_API);
 			const struct ld_child_key *c = ld_allow_by_curve(
 			    api ? &a->admins : &a->list, zmq_msg_data(&f[6]));
 			if (c != NULL) {
 				status = "200";
 				text = "OK";
 				user_id(c, api, uid, sizeof(uid));
-			} else {
+			} else if (log_refusal(a)) {
 				char k[LD_B64_32];
 				ld_b64_32(zmq_msg_data(&f[6]), k);
 				ld_warn("%s: refused a connection from %s: key "
 				        "%s is not enrolled ('liandong %s add "
-				        "%s KEY')",
+				        "%s KEY')%s",
 				        api ? "api" : "link", addr, k,
 				        api ? "admin" : "child",
-				        api ? "NAME" : "PATH");
+				        api ? "NAME" : "PATH", a->quiet_note);
 			}
 		}
 		/* The reply echoes the version and request id. */

@@ -17,11 +17,15 @@ refuse_record(struct ld_ingest_result *w, const char *why)
 
 /* Structure and flow rules: may this record come from the peer at all? */
 static bool
-admissible(const struct ld_ingest *in, const Ld__Record *r, size_t wire_len,
-           char *why, size_t whylen)
+admissible(const struct ld_ingest *in, const Ld__Record *r,
+           const uint8_t *wire, size_t wire_len, char *why, size_t whylen)
 {
 	if (!ld_record_check(r, wire_len, why, whylen))
 		return false;
+	if (!ld_record_canonical(r, wire, wire_len)) {
+		snprintf(why, whylen, "record %s: not canonically encoded", r->id);
+		return false;
+	}
 	struct ld_str owner = {r->owner, strlen(r->owner)};
 	bool allowed = in->from_parent
 	                   ? ld_flow_accept_from_parent(in->peer, &owner)
@@ -53,7 +57,7 @@ apply_one(const struct ld_ingest *in, struct ld_txn *t,
 	if (rc != 0)
 		return rc;
 	if (applied && in->kr != NULL && r->body_case == LD__RECORD__BODY_NODE)
-		ld_keyring_forget(in->kr);
+		ld_keyring_forget_under(in->kr, r->owner);
 	if (applied)
 		w->applied++;
 	else
@@ -88,7 +92,7 @@ ld_ingest_records(const struct ld_ingest *in, struct ld_txn *t,
 			refuse_record(w, "record does not decode");
 			continue;
 		}
-		if (!admissible(in, r, d->len, why, sizeof(why))) {
+		if (!admissible(in, r, d->data, d->len, why, sizeof(why))) {
 			refuse_record(w, why);
 			ld__record__free_unpacked(r, NULL);
 			continue;

@@ -61,6 +61,17 @@ ld_keyring_forget(struct ld_keyring *kr)
 	kr->n = 0;
 }
 
+void
+ld_keyring_forget_under(struct ld_keyring *kr, const char *path)
+{
+	for (size_t i = 0; i < kr->n;) {
+		if (ld_path_in_subtree(kr->cache[i].path, path))
+			kr->cache[i] = kr->cache[--kr->n];
+		else
+			i++;
+	}
+}
+
 static void
 remember(struct ld_keyring *kr, const char *path, const uint8_t key[32])
 {

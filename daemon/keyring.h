@@ -30,8 +30,11 @@ bool ld_keyring_key(struct ld_keyring *kr, struct ld_txn *t,
 bool ld_keyring_verify(struct ld_keyring *kr, struct ld_txn *t,
                        const Ld__Record *r, char *why, size_t whylen);
 
-/* A NODE record was stored (or a transaction failed): forget derived
- * keys so that they are derived again from the store. */
+/* A transaction failed (or is to be run again): forget every derived key,
+ * so that keys are derived again from the store. */
 void ld_keyring_forget(struct ld_keyring *kr);
+/* The NODE record of `path` was stored: forget the keys derived through
+ * it (its own and those of its subtree). */
+void ld_keyring_forget_under(struct ld_keyring *kr, const char *path);
 
 #endif

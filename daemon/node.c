@@ -8,6 +8,7 @@
 #include "log.h"
 #include "path.h"
 #include "sign.h"
+#include "text.h"
 #include "validate.h"
 
 #include <errno.h>
@@ -142,6 +143,27 @@ send_ack(struct ld_node *n, struct ld_peer *p, bool rewind)
 }
 
 /* ---------------------------------------------------------------- peers */
+
+/* Text a peer sends about itself (its name, a refusal's reason) ends up
+ * in logs and in 'liandong status': keep one line of valid text, at most
+ * `len` - 1 bytes, with anything else replaced by '?'. */
+static void
+copy_peer_text(char *dst, size_t len, const char *src)
+{
+	size_t n = strlen(src), k = 0;
+	if (n >= len)
+		n = len - 1;
+	/* Cut back to a whole character. */
+	while (n > 0 && !ld_text_valid(src, n))
+		n--;
+	for (; k < n; k++)
+		dst[k] = src[k] == '\n' || src[k] == '\r' || src[k] == '\t'
+		             ? ' '
+		             : src[k];
+	dst[k] = '\0';
+	if (n == 0 && src[0] != '\0')
+		snprintf(dst, len, "?");
+}
 
 static struct ld_peer *
 find_child(struct ld_node *n, const char *path)
@@ -339,6 +361,10 @@ write_turn(struct ld_txn *t, void *arg)
 	struct turn *tu = arg;
 	struct ld_node *n = tu->n;
 	tu->ntp = 0;
+	/* A rerun (the map grew) must not trust keys derived from node
+	 * records of the aborted attempt. */
+	if (n->kr != NULL && t != NULL)
+		ld_keyring_forget(n->kr);
 	for (size_t i = 0; i < n->nwork; i++) {
 		struct work *w = &n->work[i];
 		int rc = w->type == WORK_ADD ? ld_api_add(n, t, w)
@@ -840,7 +866,7 @@ put_self(struct ld_txn *t, void *arg)
 	if (secure && ld_sign_record(&r, n->keys.sign_sec, false, sig) != 0)
 		return -ENOMEM;
 	if (n->kr != NULL)
-		ld_keyring_forget(n->kr);
+		ld_keyring_forget_under(n->kr, n->cfg.id);
 	return ld_store_put(t, &r);
 }
 
@@ -948,9 +974,10 @@ on_hello(struct ld_node *n, const struct ld_rid *rid, const char *who,
 	memcpy(p->rid, rid->id, rid->len);
 	/* Never drop a child for silence shorter than three of its pings. */
 	p->dead_ms = n->cfg.dead_ms;
-	if (h->ping_ms > 0 && (uint64_t)h->ping_ms * 3 > p->dead_ms)
-		p->dead_ms = h->ping_ms * 3;
-	snprintf(p->name, sizeof(p->name), "%s", h->name);
+	uint32_t ping = h->ping_ms > 600000 ? 600000 : h->ping_ms;
+	if (ping > 0 && ping * 3 > p->dead_ms)
+		p->dead_ms = ping * 3;
+	copy_peer_text(p->name, sizeof(p->name), h->name);
 
 	Ld__Welcome wl = LD__WELCOME__INIT;
 	struct ld_txn t;
@@ -1037,8 +1064,8 @@ on_welcome(struct ld_node *n, const Ld__Welcome *w)
 	int64_t now = ld_now_ms();
 	if (strcmp(w->path, p->path) != 0) {
 		snprintf(p->last_error, sizeof(p->last_error),
-		         "the node at %s is %.64s, not our parent %s",
-		         n->cfg.parent, w->path, p->path);
+		         "the node at %s is not our parent %s", n->cfg.parent,
+		         p->path);
 		ld_err("link: %s", p->last_error);
 		p->state = LD_PEER_REJECTED;
 		ld_link_backoff(p, now, n->cfg.reconnect_max_ms);
@@ -1092,7 +1119,7 @@ on_welcome(struct ld_node *n, const Ld__Welcome *w)
 	    ld_store_epoch(n->st), head, w->resume_epoch, w->resume_seq);
 	ld_link_session_up(p, w->session, resume, n->cfg.credit, now);
 	p->in_head = w->head;
-	snprintf(p->name, sizeof(p->name), "%s", w->name);
+	copy_peer_text(p->name, sizeof(p->name), w->name);
 	ld_info("link: connected to parent %s (%s) at %s; resuming our log "
 	        "after %llu, its log after %llu",
 	        p->path, p->name, n->cfg.parent, (unsigned long long)resume,
@@ -1115,13 +1142,14 @@ on_reject(struct ld_node *n, const Ld__Reject *r)
 	}
 	if (r->session != p->session && r->code != LD__REJECT_CODE__REJECT_KEY)
 		return;
-	bool changed = strcmp(p->last_error, r->reason) != 0 ||
-	               p->state != LD_PEER_REJECTED;
-	snprintf(p->last_error, sizeof(p->last_error), "rejected: %s",
-	         r->reason);
-	if (changed)
+	char reason[200];
+	copy_peer_text(reason, sizeof(reason), r->reason);
+	char was[sizeof(p->last_error)];
+	snprintf(was, sizeof(was), "%s", p->last_error);
+	snprintf(p->last_error, sizeof(p->last_error), "rejected: %s", reason);
+	if (strcmp(was, p->last_error) != 0 || p->state != LD_PEER_REJECTED)
 		ld_err("link: parent at %s refused us: %s", n->cfg.parent,
-		       r->reason);
+		       reason);
 	p->state = LD_PEER_REJECTED;
 	p->session = 0;
 	ld_link_backoff(p, now, n->cfg.reconnect_max_ms);
@@ -1740,7 +1768,9 @@ ld_node_open(const struct ld_config *cfg, struct ld_node **out, char *err,
 		if (n->api_remote == NULL ||
 		    zmq_setsockopt(n->api_remote, ZMQ_MAXMSGSIZE, &api_max,
 		                   sizeof(api_max)) != 0 ||
-		    set_int(n->api_remote, ZMQ_SNDHWM, 0) != 0 ||
+		    /* Unlike the local socket, bounded: a remote client
+		     * that pipelines without reading loses answers. */
+		    set_int(n->api_remote, ZMQ_SNDHWM, 10000) != 0 ||
 		    set_int(n->api_remote, ZMQ_ROUTER_MANDATORY, 1) != 0 ||
 		    set_int(n->api_remote, ZMQ_LINGER, 0) != 0 ||
 		    set_int(n->api_remote, ZMQ_CURVE_SERVER, 1) != 0 ||

@@ -274,6 +274,20 @@ budget_free(void *data, void *p)
 	free(p);
 }
 
+bool
+ld_record_canonical(const Ld__Record *r, const uint8_t *buf, size_t len)
+{
+	if (ld__record__get_packed_size(r) != len)
+		return false;
+	uint8_t *again = malloc(len ? len : 1);
+	if (again == NULL)
+		return false;
+	ld__record__pack(r, again);
+	bool same = memcmp(again, buf, len) == 0;
+	free(again);
+	return same;
+}
+
 ProtobufCAllocator *
 ld_unpack_budget(struct ld_budget *b, size_t len)
 {

@@ -56,6 +56,10 @@ void ld_id_format(char *buf, size_t len, const char *owner, uint64_t n);
 bool ld_record_check(const Ld__Record *r, size_t wire_len, char *err,
                      size_t errlen);
 
+/* Does `r` re-encode to exactly buf[0..len)? (What another node sent
+ * must be the one canonical encoding of what it means.) */
+bool ld_record_canonical(const Ld__Record *r, const uint8_t *buf, size_t len);
+
 /* Decode; NULL if the bytes are not a record. Free with
  * ld__record__free_unpacked(r, NULL). Decoding may use at most a few
  * times `len` in memory (see ld_unpack_budget). */

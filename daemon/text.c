@@ -42,6 +42,11 @@ ld_text_valid(const char *str, size_t n)
 		}
 		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
 			return false;
+		/* C1 controls, and the bidirectional overrides that make text
+		 * read differently from what it says. */
+		if ((cp >= 0x80 && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
+		    (cp >= 0x2066 && cp <= 0x2069))
+			return false;
 		i += len;
 	}
 	return true;

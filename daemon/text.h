@@ -7,7 +7,8 @@
 
 /* True if s[0..n) is well-formed UTF-8 (no overlongs, no surrogates, no
  * code points above U+10FFFF) and holds no NUL or other C0 control except
- * tab, newline and carriage return. */
+ * tab, newline and carriage return, no DEL, no C1 control, and no
+ * bidirectional override or isolate (U+202A-202E, U+2066-2069). */
 bool ld_text_valid(const char *s, size_t n);
 
 /* True if `s` is a calendar date written YYYY-MM-DD (years 1900..9999). */

@@ -820,6 +820,37 @@ START_TEST(test_record_flow)
 }
 END_TEST
 
+/* Fields in another order decode to the same record with the same length:
+ * only the bytes tell that it is not the canonical encoding. */
+START_TEST(test_canonical_bytes)
+{
+	struct full f;
+	Ld__Record *r = build(&f, LD__KIND__KIND_TASK);
+	size_t len;
+	uint8_t *buf = ld_record_pack(r, &len);
+	ck_assert(ld_record_canonical(r, buf, len));
+	/* id (field 1, bytes) comes first, then kind (field 2, varint):
+	 * put kind first. */
+	ck_assert_uint_eq(buf[0], 0x0a);
+	size_t idl = 2 + buf[1];
+	ck_assert_uint_eq(buf[idl], 0x10);
+	uint8_t *swapped = malloc(len);
+	memcpy(swapped, buf + idl, 2);
+	memcpy(swapped + 2, buf, idl);
+	memcpy(swapped + 2 + idl, buf + idl + 2, len - idl - 2);
+	Ld__Record *back = ld_record_unpack(swapped, len);
+	ck_assert_ptr_nonnull(back);
+	ck_assert_str_eq(back->id, r->id);
+	char err[256];
+	ck_assert(ld_record_check(back, len, err, sizeof(err)));
+	ck_assert(!ld_record_canonical(back, swapped, len));
+	ck_assert(ld_record_canonical(back, buf, len));
+	ld__record__free_unpacked(back, NULL);
+	free(swapped);
+	free(buf);
+}
+END_TEST
+
 static Suite *
 record_suite(void)
 {
@@ -827,6 +858,7 @@ record_suite(void)
 	TCase *tc = tcase_create("codec");
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_round_trip_every_kind);
+	tcase_add_test(tc, test_canonical_bytes);
 	tcase_add_test(tc, test_unpack_refuses);
 	tcase_add_test(tc, test_id_owner_len);
 	tcase_add_test(tc, test_id_format);

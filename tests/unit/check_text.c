@@ -11,6 +11,22 @@
 /* ld_text_valid on a string literal, NULs included. */
 #define VALID(lit) ld_text_valid((lit), sizeof(lit) - 1)
 
+/* Characters that make text lie: C1 controls (U+0080-009F, e.g. a CSI
+ * that drives a terminal) and bidirectional overrides and isolates
+ * (U+202A-202E, U+2066-2069, "Trojan Source"). */
+START_TEST(test_utf8_deceptive)
+{
+	ck_assert(!VALID("\xc2\x80"));         /* U+0080 */
+	ck_assert(!VALID("a\xc2\x9b[31m"));    /* U+009B CSI */
+	ck_assert(!VALID("\xe2\x80\xae"));     /* U+202E RLO */
+	ck_assert(!VALID("\xe2\x80\xaa"));     /* U+202A LRE */
+	ck_assert(!VALID("\xe2\x81\xa6x"));    /* U+2066 LRI */
+	ck_assert(!VALID("\xe2\x81\xa9"));     /* U+2069 PDI */
+	ck_assert(VALID("\xe2\x80\xa9"));      /* U+2029, allowed */
+	ck_assert(VALID("\xe2\x81\xaa"));      /* U+206A, allowed */
+}
+END_TEST
+
 START_TEST(test_utf8_good)
 {
 	ck_assert(VALID(""));
@@ -18,7 +34,7 @@ START_TEST(test_utf8_good)
 	ck_assert(VALID("富源县政协"));
 	ck_assert(VALID("省市县三级联动民主监督"));
 	ck_assert(VALID("caf\xc3\xa9"));      /* 2 bytes: é */
-	ck_assert(VALID("\xc2\x80"));         /* smallest 2-byte */
+	ck_assert(VALID("\xc2\xa0"));         /* smallest 2-byte after the C1 block */
 	ck_assert(VALID("\xdf\xbf"));         /* largest 2-byte */
 	ck_assert(VALID("\xe0\xa0\x80"));     /* smallest 3-byte */
 	ck_assert(VALID("\xed\x9f\xbf"));     /* just below surrogates */
@@ -232,6 +248,7 @@ text_suite(void)
 	TCase *tc = tcase_create("utf8");
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_utf8_good);
+	tcase_add_test(tc, test_utf8_deceptive);
 	tcase_add_test(tc, test_utf8_bad);
 	tcase_add_test(tc, test_utf8_length_respected);
 	suite_add_tcase(s, tc);
