@@ -841,7 +841,6 @@ START_TEST(test_canonical_bytes)
 	Ld__Record *back = ld_record_unpack(swapped, len);
 	ck_assert_ptr_nonnull(back);
 	ck_assert_str_eq(back->id, r->id);
-	char err[256];
 	ck_assert(ld_record_check(back, len, err, sizeof(err)));
 	ck_assert(!ld_record_canonical(back, swapped, len));
 	ck_assert(ld_record_canonical(back, buf, len));
