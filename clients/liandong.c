@@ -10,10 +10,12 @@
 #include "keys.h"
 #include "path.h"
 #include "record.h"
+#include "sign.h"
 #include "text.h"
 #include "vocab.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sodium.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -1019,6 +1021,81 @@ run_key_show(const struct cmd *c, int argc, char **argv)
 	return 0;
 }
 
+static int
+run_key_endorse(const struct cmd *c, int argc, char **argv)
+{
+	static const int ok[] = {0};
+	struct args a;
+	int rc = parse(c, argc, argv, ok, &a);
+	if (rc != 0)
+		return rc < 0 ? 0 : rc;
+	if ((rc = no_extra(c, &a, 2)) != 0)
+		return rc;
+	const char *path = a.rest[0], *why;
+	uint8_t curve[32], sign[32];
+	if (!ld_path_valid(path, &why))
+		return usage_error(c, "PATH '%s': %s", path, why);
+	if (!ld_keys_parse_public(a.rest[1], curve, sign, false, &why))
+		return usage_error(c, "KEY: %s", why);
+	struct ld_config cfg;
+	struct ld_keys k;
+	if ((rc = load_local(c, &cfg, &k)) != 0)
+		return rc;
+	if (ld_path_depth(cfg.id) != 1 || !ld_path_in_subtree(path, cfg.id) ||
+	    strcmp(path, cfg.id) == 0) {
+		sodium_memzero(&k, sizeof(k));
+		return fail("only the root endorses keys, of nodes below it");
+	}
+	uint8_t cert[64];
+	ld_cert_make(k.sign_sec, path, sign, curve, cert);
+	sodium_memzero(&k, sizeof(k));
+	char text[LD_B64_64];
+	ld_b64_64(cert, text);
+	printf("%s\ninstall it at %s: liandong key endorsement %s\n", text, path,
+	       text);
+	return 0;
+}
+
+static int
+run_key_endorsement(const struct cmd *c, int argc, char **argv)
+{
+	static const int ok[] = {0};
+	struct args a;
+	int rc = parse(c, argc, argv, ok, &a);
+	if (rc != 0)
+		return rc < 0 ? 0 : rc;
+	if ((rc = no_extra(c, &a, 1)) != 0)
+		return rc;
+	uint8_t cert[64];
+	if (!ld_unb64_64(a.rest[0], strlen(a.rest[0]), cert))
+		return usage_error(c, "not an endorsement (86 characters from "
+		                      "'liandong key endorse' at the root)");
+	struct ld_config cfg;
+	struct ld_keys k;
+	if ((rc = load_local(c, &cfg, &k)) != 0)
+		return rc;
+	bool good = ld_cert_verify(cfg.root_sign, cfg.id, k.sign_pub,
+	                           k.curve_pub, cert);
+	sodium_memzero(&k, sizeof(k));
+	if (!good)
+		return fail("this is not the root's endorsement of this node's "
+		            "keys (is it for %s and its current key?)",
+		            cfg.id);
+	char file[PATH_MAX + 32], tmp[PATH_MAX + 40];
+	snprintf(file, sizeof(file), "%s/%s", cfg.dir, LD_ENDORSEMENT_FILE);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", file);
+	unlink(tmp);
+	FILE *f = NULL;
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		f = fdopen(fd, "w");
+	if (f == NULL || fprintf(f, "%s\n", a.rest[0]) < 0 || fclose(f) != 0 ||
+	    rename(tmp, file) != 0)
+		return fail("%s: %s", file, strerror(errno));
+	printf("installed; restart liandongd to publish it\n");
+	return 0;
+}
+
 /* Ask a running daemon to re-read its allow-list; fine if none runs. */
 static int
 reload_daemon(void)
@@ -1240,6 +1317,15 @@ static const struct cmd cmds[] = {
      "Print this node's public key (ldk1.CURVE.SIGN) -- for 'liandong\n"
      "child add' at the parent, and for --parent-key at its children --\n"
      "and the root key it pinned. Needs no running daemon.\n"},
+    {"key", "endorse", run_key_endorse, "PATH KEY",
+     "At the root: endorse KEY as the key of PATH (below the root). A\n"
+     "node whose key changes (rebuilt, or its key stolen) needs this: nodes\n"
+     "that knew its earlier key accept a new one only with the root's\n"
+     "endorsement. Prints the endorsement for 'liandong key endorsement'.\n"},
+    {"key", "endorsement", run_key_endorsement, "ENDORSEMENT",
+     "Install the root's endorsement of this node's keys (from 'liandong\n"
+     "key endorse' at the root), after checking it. Restart liandongd to\n"
+     "publish it in the node's record.\n"},
     {"child", "add", run_child_add, "PATH KEY",
      "Let the child PATH (one segment below this node) connect with KEY\n"
      "(printed by 'liandong key show' there). Adding a PATH again\n"

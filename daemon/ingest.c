@@ -39,6 +39,17 @@ admissible(const struct ld_ingest *in, const Ld__Record *r,
 	return allowed;
 }
 
+/* A check failed for want of something still to come: hold the batch. */
+static bool
+hold(const struct ld_ingest *in, struct ld_ingest_result *w, const char *why)
+{
+	if (!ld_keyring_later(in->kr))
+		return false;
+	w->hold = true;
+	snprintf(w->why, sizeof(w->why), "%s", why);
+	return true;
+}
+
 static int
 apply_one(const struct ld_ingest *in, struct ld_txn *t,
           struct ld_ingest_result *w, const ProtobufCBinaryData *d,
@@ -100,6 +111,10 @@ ld_ingest_records(const struct ld_ingest *in, struct ld_txn *t,
 		if (in->kr == NULL || r->body_case == LD__RECORD__BODY_NODE) {
 			if (in->kr != NULL &&
 			    !ld_keyring_verify(in->kr, t, r, why, sizeof(why))) {
+				if (hold(in, w, why)) {
+					ld__record__free_unpacked(r, NULL);
+					goto leave;
+				}
 				refuse_record(w, why);
 			} else if ((rc = apply_one(in, t, w, d, r)) != 0) {
 				ld__record__free_unpacked(r, NULL);
@@ -112,8 +127,12 @@ ld_ingest_records(const struct ld_ingest *in, struct ld_txn *t,
 		 * comes later, on all cores. */
 		if (!ld_keyring_key(in->kr, t, r->owner, jobs[nj].pk, why,
 		                    sizeof(why))) {
-			refuse_record(w, why);
+			bool later = hold(in, w, why);
+			if (!later)
+				refuse_record(w, why);
 			ld__record__free_unpacked(r, NULL);
+			if (later)
+				goto leave;
 			continue;
 		}
 		recs[i] = r;

@@ -25,12 +25,18 @@ struct ld_ingest_result {
 	uint64_t applied;  /* stored (newer than what was held) */
 	uint64_t ignored;  /* already held at this version or newer */
 	uint64_t refused;  /* failed a check; not stored */
-	char why[256];     /* the first refusal's reason */
+	char why[256];     /* the first refusal's (or the hold's) reason */
+	/* A record could not be checked *yet* (its owner's node record has
+	 * not arrived, or a new key awaits the root's endorsement): the
+	 * batch must not be taken at all, so that it comes again later. */
+	bool hold;
 };
 
 /* Take the records of `b` (a batch the caller has already accepted as the
  * next one in the peer's log) in write transaction `t`. Returns 0, or a
- * store error: then the transaction must be dropped. */
+ * store error: then the transaction must be dropped. On res->hold, what
+ * was written to `t` must be dropped too (the caller runs this in a nested
+ * transaction). */
 int ld_ingest_records(const struct ld_ingest *in, struct ld_txn *t,
                       const Ld__Batch *b, struct ld_ingest_result *res);
 

@@ -21,6 +21,7 @@ struct ld_keyring {
 	uint8_t self_sign[32], root_sign[32];
 	struct entry *cache;
 	size_t n;
+	bool later; /* the last failure may resolve itself later */
 };
 
 int
@@ -89,6 +90,41 @@ static bool
 verify_node(struct ld_keyring *kr, struct ld_txn *t, const Ld__Record *r,
             int depth, char *why, size_t whylen);
 
+/* Key continuity. Once a node's key is known here, the key may change
+ * only with the root's consent (a certificate by the pinned root key in
+ * the new NODE record): otherwise a parent gone bad could give its child
+ * a key of its own making and sign in the child's name. Below the root's
+ * children only; theirs are certified by the root anyway. */
+static bool
+key_continues(struct ld_keyring *kr, struct ld_txn *t, const Ld__Record *r,
+              const char *parent, char *why, size_t whylen)
+{
+	if (strcmp(parent, kr->root) == 0)
+		return true;
+	const Ld__Node *nd = r->node;
+	struct ld_val v;
+	if (ld_store_get(t, r->id, &v, NULL) != 0)
+		return true; /* first sight: the parent's word */
+	Ld__Record *held = ld_record_unpack(v.p, v.n);
+	bool same = held != NULL && held->body_case == LD__RECORD__BODY_NODE &&
+	            held->node->sign_key.len == 32 &&
+	            memcmp(held->node->sign_key.data, nd->sign_key.data, 32) ==
+	                0;
+	if (held != NULL)
+		ld__record__free_unpacked(held, NULL);
+	if (same)
+		return true;
+	if (nd->root_cert.len == 64 &&
+	    ld_cert_verify(kr->root_sign, r->owner, nd->sign_key.data,
+	                   nd->curve_key.data, nd->root_cert.data))
+		return true;
+	snprintf(why, whylen, "the key of %s changed without the root's "
+	         "endorsement ('liandong key endorse' at the root)",
+	         r->owner);
+	kr->later = true;
+	return false;
+}
+
 static bool
 key_at(struct ld_keyring *kr, struct ld_txn *t, const char *owner,
        uint8_t out[32], int depth, char *why, size_t whylen)
@@ -117,6 +153,7 @@ key_at(struct ld_keyring *kr, struct ld_txn *t, const char *owner,
 	if (ld_store_get(t, id, &v, NULL) != 0) {
 		snprintf(why, whylen, "no node record of %s here to verify its "
 		         "signature with", owner);
+		kr->later = true;
 		return false;
 	}
 	Ld__Record *node = ld_record_unpack(v.p, v.n);
@@ -178,6 +215,8 @@ verify_node(struct ld_keyring *kr, struct ld_txn *t, const Ld__Record *r,
 			         r->owner, parent);
 			return false;
 		}
+		if (!key_continues(kr, t, r, parent, why, whylen))
+			return false;
 	}
 	if (!ld_sign_verify(r, nd->sign_key.data)) {
 		snprintf(why, whylen, "node record %s: signature does not "
@@ -188,9 +227,16 @@ verify_node(struct ld_keyring *kr, struct ld_txn *t, const Ld__Record *r,
 }
 
 bool
+ld_keyring_later(const struct ld_keyring *kr)
+{
+	return kr->later;
+}
+
+bool
 ld_keyring_key(struct ld_keyring *kr, struct ld_txn *t, const char *owner,
                uint8_t out[32], char *why, size_t whylen)
 {
+	kr->later = false;
 	return key_at(kr, t, owner, out, 0, why, whylen);
 }
 
@@ -198,6 +244,7 @@ bool
 ld_keyring_verify(struct ld_keyring *kr, struct ld_txn *t,
                   const Ld__Record *r, char *why, size_t whylen)
 {
+	kr->later = false;
 	if (r->body_case == LD__RECORD__BODY_NODE)
 		return verify_node(kr, t, r, 0, why, whylen);
 	uint8_t pk[32];

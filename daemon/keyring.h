@@ -30,6 +30,11 @@ bool ld_keyring_key(struct ld_keyring *kr, struct ld_txn *t,
 bool ld_keyring_verify(struct ld_keyring *kr, struct ld_txn *t,
                        const Ld__Record *r, char *why, size_t whylen);
 
+/* After a failed ld_keyring_key or ld_keyring_verify: was it for want of
+ * something that may still come (a node record not here yet, a new key
+ * not yet endorsed by the root), rather than a bad signature? */
+bool ld_keyring_later(const struct ld_keyring *kr);
+
 /* A transaction failed (or is to be run again): forget every derived key,
  * so that keys are derived again from the store. */
 void ld_keyring_forget(struct ld_keyring *kr);

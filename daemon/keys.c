@@ -37,6 +37,26 @@ ld_unb64_32(const char *in, size_t len, uint8_t out[32])
 }
 
 void
+ld_b64_64(const uint8_t in[64], char *out)
+{
+	sodium_bin2base64(out, LD_B64_64, in, 64,
+	                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+bool
+ld_unb64_64(const char *in, size_t len, uint8_t out[64])
+{
+	size_t got = 0;
+	const char *end = NULL;
+	if (len != 86)
+		return false;
+	if (sodium_base642bin(out, 64, in, len, NULL, &got, &end,
+	                      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
+		return false;
+	return got == 64 && end == in + len;
+}
+
+void
 ld_keys_public_text(const struct ld_keys *k, char *out)
 {
 	char c[LD_B64_32], s[LD_B64_32];

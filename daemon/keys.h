@@ -51,6 +51,15 @@ bool ld_keys_parse_public(const char *text, uint8_t curve[32],
                           uint8_t sign[32], bool sign_only_ok,
                           const char **why);
 
+/* The root's endorsement of this node's keys, kept beside them. */
+#define LD_ENDORSEMENT_FILE "keys/endorsement"
+/* base64url of 64 bytes, and a NUL. */
+#define LD_B64_64 87
+
+/* base64url (no padding) of a 64-byte signature, and back. */
+void ld_b64_64(const uint8_t in[64], char *out);
+bool ld_unb64_64(const char *in, size_t len, uint8_t out[64]);
+
 /* base64url (no padding) of 32 bytes into out (LD_B64_32 bytes). */
 void ld_b64_32(const uint8_t in[32], char *out);
 /* Decode exactly 32 bytes of base64url; false if it is not that. */

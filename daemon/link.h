@@ -50,7 +50,7 @@ struct ld_peer {
 	/* Flood control: batches taken from the peer this turn, and when we
 	 * last answered a ping or complained. */
 	unsigned turn_batches;
-	int64_t last_pong_ms, last_flood_ms, last_hello_ms;
+	int64_t last_pong_ms, last_flood_ms, last_hello_ms, last_hold_ms;
 	unsigned hellos; /* Hellos in the second since last_hello_ms */
 	uint64_t flooded;
 	char user_id[LD_PATH_MAX + 48]; /* authenticated identity (parent side) */

@@ -303,6 +303,7 @@ apply_batch(struct turn *tu, struct ld_txn *t, struct work *w)
 	struct ld_peer *p = w->peer;
 	const Ld__Batch *b = w->frame->batch;
 	w->applied = w->ignored = w->refused = 0;
+	w->held = false;
 	w->refuse_why[0] = '\0';
 	/* Queued before a new Hello in the same turn changed the session or
 	 * the epoch: it belongs to the old log; drop it unacknowledged. */
@@ -336,17 +337,36 @@ apply_batch(struct turn *tu, struct ld_txn *t, struct work *w)
 	case LD_BATCH_APPLY:
 		break;
 	}
-	struct ld_ingest in = {
-	    .peer = p->path, .from_parent = p->is_parent, .kr = n->kr,
-	    .vpool = n->vpool};
-	struct ld_ingest_result res;
-	int rc = ld_ingest_records(&in, t, b, &res);
-	w->applied = res.applied;
-	w->ignored = res.ignored;
-	w->refused = res.refused;
-	snprintf(w->refuse_why, sizeof(w->refuse_why), "%s", res.why);
-	if (rc != 0)
-		return rc;
+	if (b->n_records > 0) {
+		/* In a nested transaction: a batch that cannot be checked yet
+		 * is not taken at all (its sender resends it). */
+		struct ld_ingest in = {
+		    .peer = p->path, .from_parent = p->is_parent, .kr = n->kr,
+		    .vpool = n->vpool};
+		struct ld_ingest_result res;
+		struct ld_txn nt;
+		int rc = ld_store_nested_begin(t, &nt);
+		if (rc != 0)
+			return rc;
+		rc = ld_ingest_records(&in, &nt, b, &res);
+		if (rc != 0 || res.hold) {
+			ld_store_nested_end(t, &nt, false);
+			if (n->kr != NULL)
+				ld_keyring_forget(n->kr);
+			if (rc != 0)
+				return rc;
+			w->held = true;
+			snprintf(w->refuse_why, sizeof(w->refuse_why), "%s",
+			         res.why);
+			return 0;
+		}
+		if ((rc = ld_store_nested_end(t, &nt, true)) != 0)
+			return rc;
+		w->applied = res.applied;
+		w->ignored = res.ignored;
+		w->refused = res.refused;
+		snprintf(w->refuse_why, sizeof(w->refuse_why), "%s", res.why);
+	}
 	x->seq = b->to_seq;
 	x->ack = true;
 	x->persist = true;
@@ -479,6 +499,14 @@ process_work(struct ld_node *n, bool flush)
 		struct ld_peer *p = w->peer;
 		if (rc == 0)
 			p->resent += w->ignored;
+		int64_t now_h = ld_now_ms();
+		if (rc == 0 && w->held && now_h - p->last_hold_ms > 10000) {
+			p->last_hold_ms = now_h;
+			ld_warn("link: holding a batch from %s %s until it can be "
+			        "checked: %s",
+			        p->is_parent ? "parent" : "child", p->path,
+			        w->refuse_why);
+		}
 		if (rc == 0 && w->refused > 0) {
 			p->refused += w->refused;
 			n->refused_total += w->refused;
@@ -822,7 +850,10 @@ put_self(struct ld_txn *t, void *arg)
 		            strcmp(on->level, n->cfg.level) == 0 &&
 		            (!have_cert ||
 		             (on->cert.len == 64 &&
-		              memcmp(on->cert.data, cert, 64) == 0));
+		              memcmp(on->cert.data, cert, 64) == 0)) &&
+		            (!n->have_root_cert ||
+		             (on->root_cert.len == 64 &&
+		              memcmp(on->root_cert.data, n->root_cert, 64) == 0));
 		if (old != NULL)
 			ld__record__free_unpacked(old, NULL);
 		/* Equal versions are the record we sent, unless our store is
@@ -849,6 +880,10 @@ put_self(struct ld_txn *t, void *arg)
 		if (have_cert) {
 			body.cert.data = cert;
 			body.cert.len = 64;
+		}
+		if (n->have_root_cert) {
+			body.root_cert.data = n->root_cert;
+			body.root_cert.len = 64;
 		}
 	}
 	char *scope[1] = {n->cfg.id};
@@ -1607,6 +1642,36 @@ link_opts(void *s, const struct ld_config *c)
 	return 0;
 }
 
+/* The root's endorsement of our keys (keys/endorsement), if installed
+ * with 'liandong key endorsement': it goes into our NODE record, so that
+ * nodes that knew our earlier key accept the new one. */
+static int
+load_endorsement(struct ld_node *n, char *err, size_t errlen)
+{
+	char file[4300], text[128];
+	snprintf(file, sizeof(file), "%s/%s", n->cfg.dir, LD_ENDORSEMENT_FILE);
+	FILE *f = fopen(file, "r");
+	if (f == NULL)
+		return errno == ENOENT ? 0 : (snprintf(err, errlen, "%s: %s",
+		                                       file, strerror(errno)),
+		                              -1);
+	bool ok = fgets(text, sizeof(text), f) != NULL;
+	fclose(f);
+	if (ok) {
+		text[strcspn(text, "\r\n")] = '\0';
+		ok = ld_unb64_64(text, strlen(text), n->root_cert) &&
+		     ld_cert_verify(n->cfg.root_sign, n->cfg.id, n->keys.sign_pub,
+		                    n->keys.curve_pub, n->root_cert);
+	}
+	if (!ok) {
+		snprintf(err, errlen, "%s: not the root's endorsement of this "
+		         "node's keys", file);
+		return -1;
+	}
+	n->have_root_cert = true;
+	return 0;
+}
+
 /* One liandongd per data directory. */
 static int
 take_lock(struct ld_node *n, char *err, size_t errlen)
@@ -1667,6 +1732,8 @@ ld_node_open(const struct ld_config *cfg, struct ld_node **out, char *err,
 			         "this root node's own key", cfg->dir);
 			goto fail;
 		}
+		if (load_endorsement(n, err, errlen) != 0)
+			goto fail;
 		/* Every file an administrator edits is checked before
 		 * anything is created. */
 		struct ld_allow al;

@@ -45,6 +45,7 @@ struct work {
 	struct ld_peer *peer;
 	Ld__Frame *frame; /* owned */
 	uint64_t applied, ignored, refused;
+	bool held; /* not taken: could not be checked yet */
 	char refuse_why[256];
 };
 
@@ -69,6 +70,8 @@ struct ld_node {
 	void *monitor; /* events of the DEALER (handshake failures) */
 	struct ld_auth *auth; /* ZAP and allow-list; NULL if insecure */
 	struct ld_keys keys;
+	uint8_t root_cert[64]; /* the root's endorsement of our keys */
+	bool have_root_cert;
 	struct ld_keyring *kr; /* verifies records; NULL if insecure */
 	struct ld_vpool *vpool; /* checks signatures on all cores */
 	char api_endpoint[4200];

@@ -363,6 +363,31 @@ ld_store_write(struct ld_store *st, ld_store_write_fn fn, void *arg)
 }
 
 int
+ld_store_nested_begin(struct ld_txn *parent, struct ld_txn *child)
+{
+	*child = *parent;
+	return mdb_txn_begin(parent->st->env, parent->txn, 0, &child->txn);
+}
+
+int
+ld_store_nested_end(struct ld_txn *parent, struct ld_txn *child, bool commit)
+{
+	if (!commit) {
+		mdb_txn_abort(child->txn);
+		child->txn = NULL;
+		return 0;
+	}
+	int rc = mdb_txn_commit(child->txn);
+	child->txn = NULL;
+	if (rc == 0) {
+		parent->next_seq = child->next_seq;
+		parent->counter = child->counter;
+		parent->counter_dirty |= child->counter_dirty;
+	}
+	return rc;
+}
+
+int
 ld_store_read_begin(struct ld_store *st, struct ld_txn *t)
 {
 	memset(t, 0, sizeof(*t));

@@ -76,6 +76,13 @@ MDB_env *ld_store_env(struct ld_store *st);
 typedef int (*ld_store_write_fn)(struct ld_txn *t, void *arg);
 int ld_store_write(struct ld_store *st, ld_store_write_fn fn, void *arg);
 
+/* A transaction inside the write transaction `parent`: what it writes
+ * becomes part of `parent` if it is committed, and is dropped if not.
+ * End it with ld_store_nested_end before using `parent` again. */
+int ld_store_nested_begin(struct ld_txn *parent, struct ld_txn *child);
+int ld_store_nested_end(struct ld_txn *parent, struct ld_txn *child,
+                        bool commit);
+
 /* A read transaction. End it with ld_store_read_end. */
 int ld_store_read_begin(struct ld_store *st, struct ld_txn *t);
 void ld_store_read_end(struct ld_txn *t);

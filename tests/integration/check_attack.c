@@ -775,6 +775,116 @@ START_TEST(test_city_cannot_forge)
 }
 END_TEST
 
+/* A compromised city gives its county a key of its own making (certified
+ * by the city, as a parent certifies its children) and signs in the
+ * county's name at the province. The province knows the county's key:
+ * a new one needs the root's endorsement, so nothing is taken. */
+START_TEST(test_city_cannot_rekey_county)
+{
+	th_setup();
+	ctx = zmq_ctx_new();
+	ck_assert_int_eq(ld_keys_init(), 0);
+	th_node_init(&P, "p", P_ID, "云南省政协", true, NULL, NULL);
+	th_node_init(&C, "c", C_ID, "曲靖市政协", true, &P, NULL);
+	th_node_init(&X, "x", X_ID, "富源县政协", false, &C, NULL);
+	th_node_start(&P);
+	th_node_start(&C);
+	th_node_start(&X);
+	char t1[LD_ID_MAX + 1], r1[LD_ID_MAX + 1];
+	snprintf(t1, sizeof(t1), "%s", th_add_task(&P, X_ID, "任务"));
+	ck_assert(th_wait_record(&X, t1, th_ms(10000)));
+	Ld__Result body = LD__RESULT__INIT;
+	body.ref = t1;
+	body.summary = "真实的成果";
+	Ld__Record rr = LD__RECORD__INIT;
+	rr.body_case = LD__RECORD__BODY_RESULT;
+	rr.result = &body;
+	snprintf(r1, sizeof(r1), "%s", th_add(&X, &rr));
+	ck_assert(th_wait_record(&P, r1, th_ms(10000)));
+	size_t l1;
+	uint8_t *genuine = th_get(&P, r1, &l1);
+	ck_assert_ptr_nonnull(genuine);
+	ck_assert_int_eq(th_node_stop(&C), 0);
+
+	/* The city's keys, a key pair for the county of the city's making. */
+	struct ld_keys ck, fake;
+	load_keys(&C, &ck);
+	crypto_sign_keypair(fake.sign_pub, fake.sign_sec);
+	crypto_box_keypair(fake.curve_pub, fake.curve_sec);
+	uint8_t cert[64];
+	ld_cert_make(ck.sign_sec, X_ID, fake.sign_pub, fake.curve_pub, cert);
+	size_t ln;
+	uint8_t *node = node_record(X_ID, &fake, cert, &ln);
+	/* node_record makes version 1; the county's record is further on. */
+	Ld__Record *nr = ld_record_unpack(node, ln);
+	nr->version = 5;
+	uint8_t nsig[64];
+	ck_assert_int_eq(ld_sign_record(nr, fake.sign_sec, false, nsig), 0);
+	free(node);
+	node = ld_record_pack(nr, &ln);
+	nr->sig.data = NULL; /* nsig is ours */
+	ld__record__free_unpacked(nr, NULL);
+	/* A result in the county's name, and its genuine one altered. */
+	size_t lf, la;
+	uint8_t *forged = task(X_ID, 999, 1, X_ID, "伪造的县级成果",
+	                       fake.sign_sec, &lf);
+	Ld__Record *alt = ld_record_unpack(genuine, l1);
+	free(alt->result->summary);
+	alt->result->summary = strdup("被篡改的成果");
+	alt->version++;
+	uint8_t asig[64];
+	ck_assert_int_eq(ld_sign_record(alt, fake.sign_sec, false, asig), 0);
+	uint8_t *altered = ld_record_pack(alt, &la);
+	alt->sig.data = NULL;
+	ld__record__free_unpacked(alt, NULL);
+
+	/* In through the city's own, enrolled link. */
+	uint8_t pk[32];
+	province_key(pk);
+	void *s = dealer(P.port, &ck, pk);
+	Ld__Hello h = LD__HELLO__INIT;
+	h.protocol = LD_PROTOCOL;
+	h.path = C_ID;
+	h.session = 81;
+	h.epoch = 4242;
+	Ld__Frame f = LD__FRAME__INIT;
+	f.msg_case = LD__FRAME__MSG_HELLO;
+	f.hello = &h;
+	send_frame(s, &f);
+	Ld__Frame *w = expect(s, LD__FRAME__MSG_WELCOME, th_ms(5000));
+	ck_assert_ptr_nonnull(w);
+	ld__frame__free_unpacked(w, NULL);
+	ProtobufCBinaryData recs[3] = {{ln, node}, {lf, forged}, {la, altered}};
+	batch(s, 81, 4242, 0, 3, recs, 3);
+
+	int64_t end = th_now_ms() + th_ms(5000);
+	while (!th_log_contains(&P, "the key of " X_ID " changed without") &&
+	       th_now_ms() < end)
+		th_sleep_ms(50);
+	ck_assert(th_log_contains(&P, "the key of " X_ID " changed without"));
+	size_t len;
+	ck_assert_ptr_null(th_get(&P, X_ID ":999", &len));
+	uint8_t *now = th_get(&P, r1, &len);
+	ck_assert_ptr_nonnull(now);
+	ck_assert_msg(len == l1 && memcmp(now, genuine, l1) == 0,
+	              "the county's result was altered at the province");
+	free(now);
+	uint8_t *nd = th_get(&P, X_ID ":0", &len);
+	Ld__Record *held = ld_record_unpack(nd, len);
+	ck_assert_msg(held->node->sign_key.len == 32 &&
+	                  memcmp(held->node->sign_key.data, fake.sign_pub,
+	                         32) != 0,
+	              "the province took the city's key for the county");
+	ld__record__free_unpacked(held, NULL);
+	free(nd);
+	free(node);
+	free(forged);
+	free(altered);
+	free(genuine);
+	zmq_close(s);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -797,6 +907,7 @@ suite(void)
 	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_city_cannot_forge);
+	tcase_add_test(tc, test_city_cannot_rekey_county);
 	suite_add_tcase(s, tc);
 	return s;
 }

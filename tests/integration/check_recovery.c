@@ -214,7 +214,24 @@ START_TEST(test_county_store_lost)
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", X.dir);
 	ck_assert_int_eq(system(cmd), 0);
 	th_node_init(&X, "x", X_ID, "富源县政协（重建）", false, &C, NULL);
+	/* Without the root's endorsement of its new key, the city and the
+	 * province do not take the new county's records. */
 	th_node_start(&X);
+	ck_assert(th_wait_record(&X, task, th_ms(10000)));
+	body.summary = "未经背书";
+	char r0[LD_ID_MAX + 1];
+	snprintf(r0, sizeof(r0), "%s", th_add(&X, &r));
+	ck_assert_msg(!th_wait_record(&C, r0, th_ms(2000)),
+	              "a county with a new, unendorsed key was believed");
+	ck_assert(th_log_contains(&C, "holding a batch from child " X_ID));
+	ck_assert(th_log_contains(&C, "without the root's endorsement"));
+	ck_assert_int_eq(th_node_stop(&X), 0);
+	/* The procedure: the province endorses the new key. What the county
+	 * wrote before is held, not lost: it arrives now. */
+	th_endorse(&P, &X);
+	th_node_start(&X);
+	ck_assert_msg(th_wait_record(&P, r0, th_ms(15000)),
+	              "the record written before the endorsement was lost");
 
 	/* The new store has a new epoch: the city sends everything again. */
 	ck_assert(th_wait_record(&X, task, th_ms(10000)));

@@ -320,6 +320,22 @@ th_reenroll(struct th_node *child, struct th_node *parent)
 	ck_assert_msg(rc == 0, "child add: %s", err);
 }
 
+void
+th_endorse(struct th_node *top, struct th_node *node)
+{
+	char out[2048], err[1024], token[128];
+	int rc = th_cli(out, sizeof(out), err, sizeof(err),
+	                (const char *const[]){"--data", top->dir, "key",
+	                                      "endorse", node->id, node->key,
+	                                      NULL});
+	ck_assert_msg(rc == 0, "key endorse: %s", err);
+	ck_assert_int_eq(sscanf(out, "%127s", token), 1);
+	rc = th_cli(out, sizeof(out), err, sizeof(err),
+	            (const char *const[]){"--data", node->dir, "key",
+	                                  "endorsement", token, NULL});
+	ck_assert_msg(rc == 0, "key endorsement: %s", err);
+}
+
 /* Split $LD_TEST_WRAPPER (e.g. "valgrind -q --error-exitcode=99") into
  * argv words in front of the daemon. */
 static size_t

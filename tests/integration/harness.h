@@ -50,6 +50,10 @@ void th_node_init(struct th_node *n, const char *sub, const char *id,
  * parent's new key and enrol the child there, as administrators would. */
 void th_reenroll(struct th_node *child, struct th_node *parent);
 
+/* `node` (stopped) was made again with new keys: have the root endorse
+ * them and install the endorsement at the node, as administrators would. */
+void th_endorse(struct th_node *top, struct th_node *node);
+
 /* Start liandongd on the node (stderr to <dir>/liandongd.log) and wait
  * until it answers. */
 void th_node_start(struct th_node *n);

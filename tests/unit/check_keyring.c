@@ -659,9 +659,25 @@ START_TEST(test_key_rotation)
 	REFUSED(&new_t.r, NULL, X ":11");
 
 	/* X gets new keys: a new version of its NODE record, certified by
-	 * the city and signed with the new key. */
+	 * the city and signed with the new key. The city alone cannot
+	 * change a key this node already knows (a city gone bad would sign
+	 * in its counties' names): the root must endorse the new key. */
 	struct nrec a;
 	Ld__Record *rot = node_rec(&a, &nx2, &nc, 2);
+	REFUSED(rot, NULL, "without the root's endorsement");
+	uint8_t rc[64];
+	ld_cert_make(nr.ssk, X, nx2.spk, nx2.cpk, rc);
+	a.n.root_cert.data = rc;
+	a.n.root_cert.len = 64;
+	/* An endorsement by anyone but the root does not count... */
+	uint8_t fake[64];
+	ld_cert_make(nc.ssk, X, nx2.spk, nx2.cpk, fake);
+	a.n.root_cert.data = fake;
+	ck_assert_int_eq(ld_sign_record(rot, nx2.ssk, false, a.sig), 0);
+	REFUSED(rot, NULL, "without the root's endorsement");
+	/* ...the root's does. */
+	a.n.root_cert.data = rc;
+	ck_assert_int_eq(ld_sign_record(rot, nx2.ssk, false, a.sig), 0);
 	assert_verifies(rot);
 	put1(rot);
 	ld_keyring_forget(kr);
