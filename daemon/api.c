@@ -573,6 +573,7 @@ ld_api_on_request(struct ld_node *n, const struct ld_rid *rid, const void *buf,
 	struct ld_budget bud;
 	Ld__Request *req =
 	    ld__request__unpack(ld_unpack_budget(&bud, len), len, buf);
+	ld_budget_end(&bud, req != NULL);
 	if (req == NULL) {
 		reply_error(n, rid, 0, LD__CODE__CODE_BAD_REQUEST,
 		            "request does not decode");

@@ -32,6 +32,7 @@ ld_link_session_up(struct ld_peer *p, uint64_t session, uint64_t resume,
 	p->last_recv_ms = now;
 	p->last_ack_ms = now;
 	p->backoff_ms = 0;
+	p->shake_failed = false;
 	p->last_error[0] = '\0';
 }
 

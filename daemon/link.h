@@ -63,6 +63,7 @@ struct ld_peer {
 	 * when the stream reaches them. */
 	uint64_t *early;
 	size_t nearly, capearly;
+	bool shake_failed; /* child side: the secure handshake failed */
 	uint64_t refused; /* records refused by the flow rules */
 	uint64_t resent;  /* records received that were already held */
 	char last_error[256];

@@ -67,7 +67,9 @@ static Ld__Frame *
 frame_unpack(const void *buf, size_t len)
 {
 	struct ld_budget b;
-	return ld__frame__unpack(ld_unpack_budget(&b, len), len, buf);
+	Ld__Frame *f = ld__frame__unpack(ld_unpack_budget(&b, len), len, buf);
+	ld_budget_end(&b, f != NULL);
+	return f;
 }
 
 /* Send a frame to the parent (rid == NULL) or to the child connection
@@ -1078,7 +1080,8 @@ say_hello(struct ld_node *n, int64_t now)
 	if (send_frame(n->dealer, NULL, &f) != 0) {
 		/* Not connected yet (ZMQ_IMMEDIATE): try again later. */
 		ld_link_backoff(p, now, n->cfg.reconnect_max_ms);
-		if (p->state != LD_PEER_REJECTED)
+		/* Keep the more telling reason of a failed handshake. */
+		if (p->state != LD_PEER_REJECTED && !p->shake_failed)
 			snprintf(p->last_error, sizeof(p->last_error),
 			         "cannot reach %s (retrying every %u ms at "
 			         "most)",
@@ -1512,6 +1515,8 @@ drain_monitor(struct ld_node *n)
 		         event == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL)
 			why = "the secure handshake with the parent failed: is "
 			      "parent_key right?";
+		if (why != NULL)
+			p->shake_failed = true;
 		if (why != NULL && strcmp(p->last_error, why) != 0) {
 			snprintf(p->last_error, sizeof(p->last_error), "%s", why);
 			ld_warn("link: %s (%s)", why, n->cfg.parent);

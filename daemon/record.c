@@ -257,20 +257,92 @@ ld_record_check(const Ld__Record *r, size_t wire_len, char *err,
 	return true;
 }
 
+/* The set of live blocks: open addressing on the pointer's bits. */
+static size_t
+slot_of(const struct ld_budget *b, const void *p)
+{
+	uintptr_t h = (uintptr_t)p;
+	h ^= h >> 17;
+	h *= 0x9e3779b97f4a7c15u;
+	return (size_t)(h >> 7) & (b->cap - 1);
+}
+
+static bool
+live_add(struct ld_budget *b, void *p)
+{
+	if (2 * (b->n + 1) > b->cap) {
+		size_t cap = b->cap ? 2 * b->cap : 64;
+		void **old = b->live, **fresh = calloc(cap, sizeof(*fresh));
+		if (fresh == NULL)
+			return false;
+		size_t oldcap = b->cap;
+		b->live = fresh;
+		b->cap = cap;
+		for (size_t i = 0; i < oldcap; i++) {
+			if (old[i] == NULL)
+				continue;
+			size_t k = slot_of(b, old[i]);
+			while (b->live[k] != NULL)
+				k = (k + 1) & (b->cap - 1);
+			b->live[k] = old[i];
+		}
+		free(old);
+	}
+	size_t k = slot_of(b, p);
+	while (b->live[k] != NULL)
+		k = (k + 1) & (b->cap - 1);
+	b->live[k] = p;
+	b->n++;
+	return true;
+}
+
+static void
+live_remove(struct ld_budget *b, void *p)
+{
+	if (b->cap == 0)
+		return;
+	size_t k = slot_of(b, p);
+	while (b->live[k] != NULL && b->live[k] != p)
+		k = (k + 1) & (b->cap - 1);
+	if (b->live[k] == NULL)
+		return;
+	b->live[k] = NULL;
+	b->n--;
+	/* Put back the run after the hole, so lookups still find it. */
+	for (size_t j = (k + 1) & (b->cap - 1); b->live[j] != NULL;
+	     j = (j + 1) & (b->cap - 1)) {
+		void *q = b->live[j];
+		b->live[j] = NULL;
+		size_t m = slot_of(b, q);
+		while (b->live[m] != NULL)
+			m = (m + 1) & (b->cap - 1);
+		b->live[m] = q;
+	}
+}
+
 static void *
 budget_alloc(void *data, size_t size)
 {
 	struct ld_budget *b = data;
 	if (size > b->limit - b->used)
 		return NULL;
+	void *p = malloc(size ? size : 1);
+	if (p == NULL)
+		return NULL;
+	if (!live_add(b, p)) {
+		free(p);
+		return NULL;
+	}
 	b->used += size;
-	return malloc(size ? size : 1);
+	return p;
 }
 
 static void
 budget_free(void *data, void *p)
 {
-	(void)data;
+	if (p == NULL)
+		return;
+	live_remove(data, p);
 	free(p);
 }
 
@@ -291,14 +363,24 @@ ld_record_canonical(const Ld__Record *r, const uint8_t *buf, size_t len)
 ProtobufCAllocator *
 ld_unpack_budget(struct ld_budget *b, size_t len)
 {
+	memset(b, 0, sizeof(*b));
 	b->a.alloc = budget_alloc;
 	b->a.free = budget_free;
 	b->a.allocator_data = b;
-	b->used = 0;
 	/* Structs and strings of a message take a few times its encoding;
 	 * the fixed part covers small messages' structs. */
 	b->limit = 4 * len + 65536;
 	return &b->a;
+}
+
+void
+ld_budget_end(struct ld_budget *b, bool ok)
+{
+	for (size_t i = 0; !ok && i < b->cap; i++)
+		free(b->live[i]);
+	free(b->live);
+	b->live = NULL;
+	b->cap = b->n = 0;
 }
 
 Ld__Record *
@@ -307,7 +389,9 @@ ld_record_unpack(const void *buf, size_t len)
 	if (len > LD_RECORD_MAX)
 		return NULL;
 	struct ld_budget b;
-	return ld__record__unpack(ld_unpack_budget(&b, len), len, buf);
+	Ld__Record *r = ld__record__unpack(ld_unpack_budget(&b, len), len, buf);
+	ld_budget_end(&b, r != NULL);
+	return r;
 }
 
 uint8_t *

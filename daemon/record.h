@@ -69,12 +69,18 @@ Ld__Record *ld_record_unpack(const void *buf, size_t len);
  * bytes in all: decoding what another node or a client sent can cost no
  * more than a few times its size (many empty list entries in a small
  * message would otherwise cost far more). Its blocks are plain malloc
- * blocks: free the message with a NULL allocator. */
+ * blocks: free the message with a NULL allocator. Call ld_budget_end. */
 struct ld_budget {
 	ProtobufCAllocator a;
 	size_t used, limit;
+	void **live; /* blocks handed out and not freed (open addressing) */
+	size_t cap, n;
 };
 ProtobufCAllocator *ld_unpack_budget(struct ld_budget *b, size_t len);
+/* After the unpack: if it failed (`ok` false), free every block it left
+ * behind (protobuf-c does not always, when an allocation fails); either
+ * way, release the bookkeeping. */
+void ld_budget_end(struct ld_budget *b, bool ok);
 
 /* Encode into a new malloc'd buffer; *len gets its length. NULL on OOM. */
 uint8_t *ld_record_pack(const Ld__Record *r, size_t *len);
