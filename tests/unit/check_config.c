@@ -1,5 +1,7 @@
 /* check_config.c — liandong.conf writing, loading, errors, endpoints. */
 #include <check.h>
+
+#include "scratch.h"
 #include <dirent.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -18,71 +20,23 @@ static char tmpdir[300];
 static char conf[512];
 static char err[2048];
 
-/* rm -r, without following symbolic links. */
-static void
-rm_rf(const char *p)
-{
-	struct stat sb;
-	if (lstat(p, &sb) != 0)
-		return;
-	if (S_ISDIR(sb.st_mode)) {
-		DIR *d = opendir(p);
-		if (d != NULL) {
-			struct dirent *de;
-			while ((de = readdir(d)) != NULL) {
-				if (strcmp(de->d_name, ".") == 0 ||
-				    strcmp(de->d_name, "..") == 0)
-					continue;
-				char sub[1024];
-				snprintf(sub, sizeof(sub), "%s/%s", p,
-				         de->d_name);
-				rm_rf(sub);
-			}
-			closedir(d);
-		}
-		rmdir(p);
-	} else {
-		unlink(p);
-	}
-}
-
-/* One directory per test case, made and removed by the runner process
- * (unchecked fixture): a test that fails in fork mode exits before its
- * own teardown, and its directory still goes with the root. */
-static char rootdir[256];
-
+/* The scratch root of this test case (see scratch.h). */
 static void
 root_setup(void)
 {
-	const char *base = getenv("TMPDIR");
-	snprintf(rootdir, sizeof(rootdir), "%s/ld-check-config-XXXXXX",
-	         base != NULL && base[0] != '\0' ? base : "/tmp");
-	if (mkdtemp(rootdir) == NULL) {
-		perror(rootdir);
-		abort();
-	}
-	/* Errors name the resolved path. */
-	char *abs = realpath(rootdir, NULL);
-	if (abs == NULL) {
-		perror(rootdir);
-		abort();
-	}
-	snprintf(rootdir, sizeof(rootdir), "%s", abs);
-	free(abs);
+	ut_root_setup("ld-check-config");
 }
 
 static void
 root_teardown(void)
 {
-	if (rootdir[0] != '\0')
-		rm_rf(rootdir);
-	rootdir[0] = '\0';
+	ut_root_teardown();
 }
 
 static void
 setup(void)
 {
-	snprintf(tmpdir, sizeof(tmpdir), "%s/t-XXXXXX", rootdir);
+	snprintf(tmpdir, sizeof(tmpdir), "%s/t-XXXXXX", ut_root());
 	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
 	snprintf(conf, sizeof(conf), "%s/%s", tmpdir, LD_CONFIG_FILE);
 }
@@ -91,7 +45,7 @@ static void
 teardown(void)
 {
 	if (tmpdir[0] != '\0')
-		rm_rf(tmpdir);
+		ut_rm_rf(tmpdir);
 	tmpdir[0] = '\0';
 }
 

@@ -1,6 +1,8 @@
 /* check_keyring.c — verified signing keys derived from NODE records along
  * the tree, up to the pinned root key. */
 #include <check.h>
+
+#include "scratch.h"
 #include <dirent.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -34,57 +36,17 @@ static struct ld_store *st;
 static struct ld_keyring *kr;
 static char why[WHYLEN];
 
-/* rm -r, without following symbolic links. */
-static void
-rm_rf(const char *p)
-{
-	struct stat sb;
-	if (lstat(p, &sb) != 0)
-		return;
-	if (S_ISDIR(sb.st_mode)) {
-		DIR *d = opendir(p);
-		if (d != NULL) {
-			struct dirent *de;
-			while ((de = readdir(d)) != NULL) {
-				if (strcmp(de->d_name, ".") == 0 ||
-				    strcmp(de->d_name, "..") == 0)
-					continue;
-				char sub[1024];
-				snprintf(sub, sizeof(sub), "%s/%s", p,
-				         de->d_name);
-				rm_rf(sub);
-			}
-			closedir(d);
-		}
-		rmdir(p);
-	} else {
-		unlink(p);
-	}
-}
-
-/* One directory per test case, made and removed by the runner process
- * (unchecked fixture): a test that fails in fork mode exits before its
- * own teardown, and its directory still goes with the root. */
-static char rootdir[256];
-
+/* The scratch root of this test case (see scratch.h). */
 static void
 root_setup(void)
 {
-	const char *base = getenv("TMPDIR");
-	snprintf(rootdir, sizeof(rootdir), "%s/ld-check-keyring-XXXXXX",
-	         base != NULL && base[0] != '\0' ? base : "/tmp");
-	if (mkdtemp(rootdir) == NULL) {
-		perror(rootdir);
-		abort();
-	}
+	ut_root_setup("ld-check-keyring");
 }
 
 static void
 root_teardown(void)
 {
-	if (rootdir[0] != '\0')
-		rm_rf(rootdir);
-	rootdir[0] = '\0';
+	ut_root_teardown();
 }
 
 /* A node of the test tree and its keys. */
@@ -110,7 +72,7 @@ static void
 setup(void)
 {
 	ck_assert_int_eq(ld_keys_init(), 0);
-	snprintf(tmpdir, sizeof(tmpdir), "%s/t-XXXXXX", rootdir);
+	snprintf(tmpdir, sizeof(tmpdir), "%s/t-XXXXXX", ut_root());
 	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
 	st = NULL;
 	kr = NULL;
@@ -131,7 +93,7 @@ teardown(void)
 	ld_keyring_free(&kr);
 	ld_store_close(&st);
 	if (tmpdir[0] != '\0')
-		rm_rf(tmpdir);
+		ut_rm_rf(tmpdir);
 	tmpdir[0] = '\0';
 }
 
