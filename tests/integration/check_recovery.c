@@ -111,51 +111,39 @@ finish(const char *last)
 	ck_assert_int_eq(th_node_stop(&P), 0);
 }
 
-START_TEST(test_county_killed_midstream)
+/* Kills `victim` while tasks stream from the province to the county, starts
+ * it again, and checks that the county ends with every task exactly once. */
+static void
+killed_midstream(struct th_node *victim, const char *what)
 {
 	three_levels(slow_link);
 	char last[LD_ID_MAX + 1];
 	th_add_tasks(&P, X_ID, N, last);
 	uint64_t seen = wait_count(&X, 1000, th_ms(60000));
-	th_node_kill(&X);
+	th_node_kill(victim);
 	ck_assert_msg(seen >= 1000 && seen < N,
-	              "the county held %llu records when killed: not "
+	              "the county held %llu records when %s was killed: not "
 	              "mid-stream",
-	              (unsigned long long)seen);
-	th_node_start(&X);
+	              (unsigned long long)seen, what);
+	th_node_start(victim);
 	finish(last);
+}
+
+START_TEST(test_county_killed_midstream)
+{
+	killed_midstream(&X, "the county");
 }
 END_TEST
 
 START_TEST(test_city_killed_midstream)
 {
-	three_levels(slow_link);
-	char last[LD_ID_MAX + 1];
-	th_add_tasks(&P, X_ID, N, last);
-	uint64_t seen = wait_count(&X, 1000, th_ms(60000));
-	th_node_kill(&C);
-	ck_assert_msg(seen >= 1000 && seen < N,
-	              "the county held %llu records when the city was "
-	              "killed: not mid-stream",
-	              (unsigned long long)seen);
-	th_node_start(&C);
-	finish(last);
+	killed_midstream(&C, "the city");
 }
 END_TEST
 
 START_TEST(test_province_killed_midstream)
 {
-	three_levels(slow_link);
-	char last[LD_ID_MAX + 1];
-	th_add_tasks(&P, X_ID, N, last);
-	uint64_t seen = wait_count(&X, 1000, th_ms(60000));
-	th_node_kill(&P);
-	ck_assert_msg(seen >= 1000 && seen < N,
-	              "the county held %llu records when the province was "
-	              "killed: not mid-stream",
-	              (unsigned long long)seen);
-	th_node_start(&P);
-	finish(last);
+	killed_midstream(&P, "the province");
 }
 END_TEST
 
