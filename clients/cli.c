@@ -1,0 +1,357 @@
+/* cli.c — the CLI's option parsing and its helpers for errors and for
+ * requests to the node. */
+#include "cli.h"
+#include "config.h"
+#include "format.h"
+#include "keys.h"
+
+#include <getopt.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *data_dir;
+const char *remote, *server_key, *key_file;
+
+
+static void
+cmd_name(const struct cmd *c, char *buf, size_t len)
+{
+	snprintf(buf, len, "liandong %s%s%s", c->name, c->sub ? " " : "",
+	         c->sub ? c->sub : "");
+}
+
+/* A usage error: one line naming the command, exit code 2. */
+int
+usage_error(const struct cmd *c, const char *fmt, ...)
+{
+	char name[64], msg[1024];
+	cmd_name(c, name, sizeof(name));
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "%s: %s (see '%s --help')\n", name, msg, name);
+	return 2;
+}
+
+int
+print_help(const struct cmd *c)
+{
+	char name[64];
+	cmd_name(c, name, sizeof(name));
+	printf("usage: %s %s\n\n%s", name, c->args, c->help);
+	printf("\nCommon options:\n"
+	       "  -d, --data DIR   the node's data directory (default: "
+	       "$LIANDONG_DATA)\n"
+	       "  -h, --help       this text\n");
+	return 0;
+}
+
+/* A refusal or failure: one line, exit code 1. */
+int
+fail(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("liandong: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	return 1;
+}
+
+/* ---------------------------------------------------------------- options */
+
+
+static const struct option all_opts[] = {
+    {"data", required_argument, NULL, O_DATA},
+    {"help", no_argument, NULL, O_HELP},
+    {"json", no_argument, NULL, O_JSON},
+    {"topic", required_argument, NULL, O_TOPIC},
+    {"form", required_argument, NULL, O_FORM},
+    {"scope", required_argument, NULL, O_SCOPE},
+    {"due", required_argument, NULL, O_DUE},
+    {"target", required_argument, NULL, O_TARGET},
+    {"parent-task", required_argument, NULL, O_PARENT_TASK},
+    {"year", required_argument, NULL, O_YEAR},
+    {"title", required_argument, NULL, O_TITLE},
+    {"item", required_argument, NULL, O_ITEM},
+    {"start", required_argument, NULL, O_START},
+    {"end", required_argument, NULL, O_END},
+    {"ref", required_argument, NULL, O_REF},
+    {"summary", required_argument, NULL, O_SUMMARY},
+    {"metric", required_argument, NULL, O_METRIC},
+    {"finding", required_argument, NULL, O_FINDING},
+    {"plan-item", required_argument, NULL, O_PLAN_ITEM},
+    {"verdict", required_argument, NULL, O_VERDICT},
+    {"comment", required_argument, NULL, O_COMMENT},
+    {"kind", required_argument, NULL, O_KIND},
+    {"owner", required_argument, NULL, O_OWNER},
+    {"id", required_argument, NULL, O_ID},
+    {"name", required_argument, NULL, O_NAME},
+    {"level", required_argument, NULL, O_LEVEL},
+    {"listen", required_argument, NULL, O_LISTEN},
+    {"parent", required_argument, NULL, O_PARENT},
+    {"parent-key", required_argument, NULL, O_PARENT_KEY},
+    {"root-key", required_argument, NULL, O_ROOT_KEY},
+    {"insecure", no_argument, NULL, O_INSECURE},
+    {"out", required_argument, NULL, O_OUT},
+    {NULL, 0, NULL, 0},
+};
+
+/* Options a command accepts, as a NUL-terminated list of codes. */
+static bool
+accepts(const int *allowed, int code)
+{
+	for (; *allowed; allowed++)
+		if (*allowed == code)
+			return true;
+	return false;
+}
+
+
+static bool
+push(struct strs *s, char *v)
+{
+	if (s->n == LIST_MAX_ARGS)
+		return false;
+	s->v[s->n++] = v;
+	return true;
+}
+
+
+/* Parse argv (argv[0] is the command word). Returns 0, -1 for --help
+ * (printed), or 2 for a usage error (printed). */
+int
+parse(const struct cmd *c, int argc, char **argv, const int *allowed,
+      struct args *a)
+{
+	memset(a, 0, sizeof(*a));
+	optind = 0;
+	opterr = 0;
+	int o;
+	while ((o = getopt_long(argc, argv, ":d:h", all_opts, NULL)) != -1) {
+		if (o == '?')
+			return usage_error(c, "unknown option '%s'",
+			                   argv[optind - 1]);
+		if (o == ':')
+			return usage_error(c, "option '%s' needs a value",
+			                   argv[optind - 1]);
+		if (o != O_DATA && o != O_HELP && !accepts(allowed, o))
+			return usage_error(c, "option '%s' does not apply here",
+			                   argv[optind - 1]);
+		bool ok = true;
+		switch (o) {
+		case O_DATA:
+			data_dir = optarg;
+			break;
+		case O_HELP:
+			print_help(c);
+			return -1;
+		case O_JSON:
+			a->json = true;
+			break;
+		case O_TOPIC:
+			a->topic = optarg;
+			break;
+		case O_FORM:
+			a->form = optarg;
+			break;
+		case O_SCOPE:
+			ok = push(&a->scope, optarg);
+			break;
+		case O_DUE:
+			a->due = optarg;
+			break;
+		case O_TARGET:
+			ok = push(&a->target, optarg);
+			break;
+		case O_PARENT_TASK:
+			a->parent_task = optarg;
+			break;
+		case O_YEAR:
+			a->year = optarg;
+			break;
+		case O_TITLE:
+			a->title = optarg;
+			break;
+		case O_ITEM:
+			ok = push(&a->item, optarg);
+			break;
+		case O_START:
+			a->start = optarg;
+			break;
+		case O_END:
+			a->end = optarg;
+			break;
+		case O_REF:
+			a->ref = optarg;
+			break;
+		case O_SUMMARY:
+			a->summary = optarg;
+			break;
+		case O_METRIC:
+			ok = push(&a->metric, optarg);
+			break;
+		case O_FINDING:
+			ok = push(&a->finding, optarg);
+			break;
+		case O_PLAN_ITEM:
+			a->plan_item = optarg;
+			break;
+		case O_VERDICT:
+			a->verdict = optarg;
+			break;
+		case O_COMMENT:
+			a->comment = optarg;
+			break;
+		case O_KIND:
+			a->kind = optarg;
+			break;
+		case O_OWNER:
+			a->owner = optarg;
+			break;
+		case O_ID:
+			a->id = optarg;
+			break;
+		case O_NAME:
+			a->name = optarg;
+			break;
+		case O_LEVEL:
+			a->level = optarg;
+			break;
+		case O_LISTEN:
+			a->listen = optarg;
+			break;
+		case O_PARENT:
+			a->parent = optarg;
+			break;
+		case O_PARENT_KEY:
+			a->parent_key = optarg;
+			break;
+		case O_ROOT_KEY:
+			a->root_key = optarg;
+			break;
+		case O_INSECURE:
+			a->insecure = true;
+			break;
+		case O_OUT:
+			a->out = optarg;
+			break;
+		}
+		if (!ok)
+			return usage_error(c, "too many '%s' options",
+			                   argv[optind - 1]);
+	}
+	a->nargs = argc - optind;
+	a->rest = argv + optind;
+	return 0;
+}
+
+int
+no_extra(const struct cmd *c, const struct args *a, int want)
+{
+	if (a->nargs > want)
+		return usage_error(c, "unexpected argument '%s'",
+		                   a->rest[want]);
+	if (a->nargs < want)
+		return usage_error(c, "missing argument");
+	return 0;
+}
+
+int
+need(const struct cmd *c, const char *v, const char *opt)
+{
+	if (v == NULL || v[0] == '\0')
+		return usage_error(c, "%s is required", opt);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- client */
+
+int
+connect_node(const struct cmd *c, struct ld_client **cl)
+{
+	char err[1024];
+	if (remote != NULL) {
+		uint8_t curve[32], sign[32];
+		const char *why;
+		if (server_key == NULL ||
+		    !ld_keys_parse_public(server_key, curve, sign, false, &why))
+			return usage_error(c, "--remote needs --server-key KEY "
+			                      "(the node's key, from 'liandong key "
+			                      "show' there)");
+		if (key_file == NULL)
+			return usage_error(c, "--remote needs --key-file FILE "
+			                      "(made by 'liandong admin keygen')");
+		struct ld_keys mine;
+		if (ld_keys_init() != 0 ||
+		    ld_keys_load_file(key_file, &mine, err, sizeof(err)) != 0)
+			return fail("%s", err);
+		int rc = ld_client_open_remote(remote, curve, &mine, 10000, cl,
+		                               err, sizeof(err));
+		sodium_memzero(&mine, sizeof(mine));
+		return rc != 0 ? fail("%s", err) : 0;
+	}
+	if (data_dir == NULL || data_dir[0] == '\0')
+		return usage_error(c, "no data directory: pass --data DIR or "
+		                      "set LIANDONG_DATA");
+	if (ld_client_open(data_dir, cl, err, sizeof(err)) != 0)
+		return fail("%s", err);
+	return 0;
+}
+
+/* One request, one answer. On a refusal prints its reason and returns 1. */
+int
+call(struct ld_client *cl, Ld__Request *req, Ld__Response **resp)
+{
+	char err[1024];
+	if (ld_client_call(cl, req, resp, LD_CLIENT_TIMEOUT_MS, err,
+	                   sizeof(err)) != 0)
+		return fail("%s", err);
+	if ((*resp)->code != LD__CODE__CODE_OK) {
+		int rc = fail("%s", (*resp)->error[0] ? (*resp)->error
+		                                      : "refused");
+		ld__response__free_unpacked(*resp, NULL);
+		*resp = NULL;
+		return rc;
+	}
+	return 0;
+}
+
+/* Send a new record; print its id. */
+int
+add_record(const struct cmd *c, Ld__Record *r, const struct args *a)
+{
+	r->n_scope = a->scope.n;
+	r->scope = (char **)a->scope.v;
+	struct ld_client *cl = NULL;
+	int rc = connect_node(c, &cl);
+	if (rc != 0)
+		return rc;
+	Ld__AddRequest add = LD__ADD_REQUEST__INIT;
+	add.record = r;
+	Ld__Request req = LD__REQUEST__INIT;
+	req.op_case = LD__REQUEST__OP_ADD;
+	req.add = &add;
+	Ld__Response *resp = NULL;
+	rc = call(cl, &req, &resp);
+	if (rc == 0) {
+		if (a->json) {
+			struct ld_buf b = {0};
+			ld_buf_puts(&b, "{\"id\": ");
+			ld_json_string(&b, resp->id);
+			ld_buf_puts(&b, "}\n");
+			fputs(b.p, stdout);
+			ld_buf_free(&b);
+		} else {
+			printf("%s\n", resp->id);
+		}
+		ld__response__free_unpacked(resp, NULL);
+	}
+	ld_client_close(&cl);
+	return rc;
+}

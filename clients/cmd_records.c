@@ -1,0 +1,385 @@
+/* cmd_records.c — commands that create, list and show records and the
+ * node's status, through the running liandongd. */
+#include "cli.h"
+#include "format.h"
+#include "path.h"
+#include "record.h"
+#include "text.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int
+run_task_add(const struct cmd *c, int argc, char **argv)
+{
+	static const int ok[] = {O_TOPIC,  O_FORM,        O_SCOPE, O_DUE,
+	                         O_TARGET, O_PARENT_TASK, O_JSON,  0};
+	struct args a;
+	int rc = parse(c, argc, argv, ok, &a);
+	if (rc != 0)
+		return rc < 0 ? 0 : rc;
+	if ((rc = no_extra(c, &a, 0)) || (rc = need(c, a.topic, "--topic")) ||
+	    (rc = need(c, a.form, "--form")))
+		return rc;
+	if (a.scope.n == 0)
+		return usage_error(c, "at least one --scope PATH is required");
+	Ld__Task t = LD__TASK__INIT;
+	t.topic = (char *)a.topic;
+	t.form = (char *)a.form;
+	t.due = (char *)(a.due ? a.due : "");
+	t.parent = (char *)(a.parent_task ? a.parent_task : "");
+	t.n_targets = a.target.n;
+	t.targets = a.target.v;
+	Ld__Record r = LD__RECORD__INIT;
+	r.body_case = LD__RECORD__BODY_TASK;
+	r.task = &t;
+	return add_record(c, &r, &a);
+}
+
+/* "FORM|MONTH|TOPIC|LEAD|RESPONSIBLE|ASSISTING"; trailing fields may be
+ * left out. Cuts `spec` in place. */
+static int
+parse_item(const struct cmd *c, char *spec, Ld__PlanItem *it)
+{
+	char *f[6] = {"", "", "", "", "", ""};
+	int nf = 0;
+	char *p = spec;
+	for (;;) {
+		char *bar = strchr(p, '|');
+		if (nf == 6)
+			return usage_error(c, "--item has more than 6 "
+			                      "'|'-separated fields");
+		f[nf++] = p;
+		if (bar == NULL)
+			break;
+		*bar = '\0';
+		p = bar + 1;
+	}
+	if (nf < 3)
+		return usage_error(c, "--item needs at least "
+		                      "'FORM|MONTH|TOPIC'");
+	ld__plan_item__init(it);
+	it->form = f[0];
+	it->topic = f[2];
+	it->lead = f[3];
+	it->responsible = f[4];
+	it->assisting = f[5];
+	char *m = f[1], *end;
+	if (m[0] != '\0') {
+		errno = 0;
+		long v = strtol(m, &end, 10);
+		if (strcmp(end, "月") == 0)
+			end += strlen("月");
+		if (end == m || *end != '\0' || errno || v < 1 || v > 12)
+			return usage_error(c, "--item month '%s' is not 1-12", m);
+		it->month = (uint32_t)v;
+	}
+	return 0;
+}
+
+int
+run_plan_add(const struct cmd *c, int argc, char **argv)
+{
+	static const int ok[] = {O_YEAR, O_TITLE, O_SCOPE, O_ITEM, O_JSON, 0};
+	struct args a;
+	int rc = parse(c, argc, argv, ok, &a);
+	if (rc != 0)
+		return rc < 0 ? 0 : rc;
+	if ((rc = no_extra(c, &a, 0)) || (rc = need(c, a.year, "--year")) ||
+	    (rc = need(c, a.title, "--title")))
+		return rc;
+	char *end;
+	errno = 0;
+	long year = strtol(a.year, &end, 10);
+	if (*end != '\0' || errno || year < 1 || year > 9999)
+		return usage_error(c, "--year '%s' is not a year", a.year);
+	Ld__PlanItem items[LIST_MAX_ARGS];
+	Ld__PlanItem *ip[LIST_MAX_ARGS];
+	for (size_t i = 0; i < a.item.n; i++) {
+		if ((rc = parse_item(c, a.item.v[i], &items[i])) != 0)
+			return rc;
+		ip[i] = &items[i];
+	}
+	Ld__Plan p = LD__PLAN__INIT;
+	p.year = (uint32_t)year;
+	p.title = (char *)a.title;
+	p.n_items = a.item.n;
+	p.items = ip;
+	Ld__Record r = LD__RECORD__INIT;
+	r.body_case = LD__RECORD__BODY_PLAN;
+	r.plan = &p;
+	return add_record(c, &r, &a);
+}
+
+int
+run_survey_add(const struct cmd *c, int argc, char **argv)
+{
+	static const int ok[] = {O_TOPIC, O_FORM, O_SCOPE, O_START,
+	                         O_END,   O_JSON, 0};
+	struct args a;
+	int rc = parse(c, argc, argv, ok, &a);
+	if (rc != 0)
+		return rc < 0 ? 0 : rc;
+	if ((rc = no_extra(c, &a, 0)) || (rc = need(c, a.topic, "--topic")) ||
+	    (rc = need(c, a.form, "--form")))
+		return rc;
+	if (a.scope.n == 0)
+		return usage_error(c, "at least one --scope PATH is required");
+	Ld__Survey s = LD__SURVEY__INIT;
+	s.topic = (char *)a.topic;
+	s.form = (char *)a.form;
+	s.start = (char *)(a.start ? a.start : "");
+	s.end = (char *)(a.end ? a.end : "");
+	s.n_participants = a.scope.n;
+	s.participants = a.scope.v;
+	Ld__Record r = LD__RECORD__INIT;
+	r.body_case = LD__RECORD__BODY_SURVEY;
+	r.survey = &s;
+	return add_record(c, &r, &a);
+}
+
+int
+run_result_add(const struct cmd *c, int argc, char **argv)
+{
+	static const int ok[] = {O_REF,       O_SUMMARY, O_METRIC, O_FINDING,
+	                         O_PLAN_ITEM, O_JSON,    0};
+	struct args a;
+	int rc = parse(c, argc, argv, ok, &a);
+	if (rc != 0)
+		return rc < 0 ? 0 : rc;
+	if ((rc = no_extra(c, &a, 0)) || (rc = need(c, a.ref, "--ref")) ||
+	    (rc = need(c, a.summary, "--summary")))
+		return rc;
+	Ld__Metric ms[LIST_MAX_ARGS];
+	Ld__Metric *mp[LIST_MAX_ARGS];
+	for (size_t i = 0; i < a.metric.n; i++) {
+		char *spec = a.metric.v[i], *eq = strrchr(spec, '=');
+		if (eq == NULL || eq == spec)
+			return usage_error(c, "--metric '%s' is not NAME=NUMBER",
+			                   spec);
+		ld__metric__init(&ms[i]);
+		*eq = '\0';
+		if (!ld_text_parse_number(eq + 1, &ms[i].value))
+			return usage_error(c, "--metric %s: '%s' is not a "
+			                      "number",
+			                   spec, eq + 1);
+		ms[i].name = spec;
+		mp[i] = &ms[i];
+	}
+	Ld__Result res = LD__RESULT__INIT;
+	res.ref = (char *)a.ref;
+	res.summary = (char *)a.summary;
+	res.n_metrics = a.metric.n;
+	res.metrics = mp;
+	res.n_findings = a.finding.n;
+	res.findings = a.finding.v;
+	if (a.plan_item != NULL) {
+		char *end;
+		long v = strtol(a.plan_item, &end, 10);
+		if (*end != '\0' || v < 1 || v > 10000)
+			return usage_error(c, "--plan-item '%s' is not an item "
+			                      "number",
+			                   a.plan_item);
+		res.item = (uint32_t)v;
+	}
+	Ld__Record r = LD__RECORD__INIT;
+	r.body_case = LD__RECORD__BODY_RESULT;
+	r.result = &res;
+	return add_record(c, &r, &a);
+}
+
+int
+run_review_add(const struct cmd *c, int argc, char **argv)
+{
+	static const int ok[] = {O_REF, O_VERDICT, O_COMMENT, O_JSON, 0};
+	struct args a;
+	int rc = parse(c, argc, argv, ok, &a);
+	if (rc != 0)
+		return rc < 0 ? 0 : rc;
+	if ((rc = no_extra(c, &a, 0)) || (rc = need(c, a.ref, "--ref")) ||
+	    (rc = need(c, a.verdict, "--verdict")))
+		return rc;
+	Ld__Review rv = LD__REVIEW__INIT;
+	rv.ref = (char *)a.ref;
+	rv.verdict = (char *)a.verdict;
+	rv.comment = (char *)(a.comment ? a.comment : "");
+	Ld__Record r = LD__RECORD__INIT;
+	r.body_case = LD__RECORD__BODY_REVIEW;
+	r.review = &rv;
+	return add_record(c, &r, &a);
+}
+
+/* Order records by owner, then by their counter as a number. */
+static int
+by_id(const void *x, const void *y)
+{
+	const Ld__Record *a = *(Ld__Record *const *)x;
+	const Ld__Record *b = *(Ld__Record *const *)y;
+	int o = strcmp(a->owner, b->owner);
+	if (o != 0)
+		return o;
+	uint64_t ca = strtoull(strrchr(a->id, ':') + 1, NULL, 10);
+	uint64_t cb = strtoull(strrchr(b->id, ':') + 1, NULL, 10);
+	return ca < cb ? -1 : ca > cb;
+}
+
+int
+run_list(const struct cmd *c, int argc, char **argv)
+{
+	static const int ok[] = {O_KIND, O_OWNER, O_JSON, 0};
+	struct args a;
+	int rc = parse(c, argc, argv, ok, &a);
+	if (rc != 0)
+		return rc < 0 ? 0 : rc;
+	if ((rc = no_extra(c, &a, 0)) != 0)
+		return rc;
+	Ld__Kind kind = LD__KIND__KIND_UNSPECIFIED;
+	if (a.kind != NULL &&
+	    (kind = ld_kind_parse(a.kind)) == LD__KIND__KIND_UNSPECIFIED)
+		return usage_error(c, "unknown kind '%s' (one of node, plan, "
+		                      "survey, task, result, review, proposal, "
+		                      "report)",
+		                   a.kind);
+	const char *why;
+	if (a.owner != NULL && !ld_path_valid(a.owner, &why))
+		return usage_error(c, "--owner '%s': %s", a.owner, why);
+	struct ld_client *cl = NULL;
+	if ((rc = connect_node(c, &cl)) != 0)
+		return rc;
+
+	Ld__Record **recs = NULL;
+	size_t n = 0, cap = 0;
+	char *after = strdup("");
+	rc = 0;
+	for (;;) {
+		Ld__ListRequest lr = LD__LIST_REQUEST__INIT;
+		lr.kind = kind;
+		lr.owner = (char *)(a.owner ? a.owner : "");
+		lr.after = after;
+		Ld__Request req = LD__REQUEST__INIT;
+		req.op_case = LD__REQUEST__OP_LIST;
+		req.list = &lr;
+		Ld__Response *resp = NULL;
+		if ((rc = call(cl, &req, &resp)) != 0)
+			break;
+		for (size_t i = 0; i < resp->list->n_records; i++) {
+			Ld__Record *r =
+			    ld_record_unpack(resp->list->records[i].data,
+			                     resp->list->records[i].len);
+			if (r == NULL)
+				continue;
+			if (n == cap) {
+				cap = cap ? cap * 2 : 256;
+				recs = realloc(recs, cap * sizeof(*recs));
+				if (recs == NULL) {
+					fprintf(stderr, "out of memory\n");
+					exit(1);
+				}
+			}
+			recs[n++] = r;
+		}
+		free(after);
+		after = strdup(resp->list->next);
+		ld__response__free_unpacked(resp, NULL);
+		if (after == NULL || after[0] == '\0')
+			break;
+	}
+	free(after);
+	ld_client_close(&cl);
+	if (rc == 0) {
+		if (n > 0)
+			qsort(recs, n, sizeof(*recs), by_id);
+		if (a.json) {
+			struct ld_buf b = {0};
+			ld_buf_puts(&b, "[");
+			for (size_t i = 0; i < n; i++) {
+				ld_buf_puts(&b, i ? ",\n  " : "\n  ");
+				ld_json_record(&b, recs[i]);
+			}
+			ld_buf_puts(&b, n ? "\n]\n" : "]\n");
+			fputs(b.p, stdout);
+			ld_buf_free(&b);
+		} else {
+			ld_print_list(stdout, recs, n);
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		ld__record__free_unpacked(recs[i], NULL);
+	free(recs);
+	return rc;
+}
+
+int
+run_show(const struct cmd *c, int argc, char **argv)
+{
+	static const int ok[] = {O_JSON, 0};
+	struct args a;
+	int rc = parse(c, argc, argv, ok, &a);
+	if (rc != 0)
+		return rc < 0 ? 0 : rc;
+	if ((rc = no_extra(c, &a, 1)) != 0)
+		return rc;
+	struct ld_client *cl = NULL;
+	if ((rc = connect_node(c, &cl)) != 0)
+		return rc;
+	Ld__GetRequest g = LD__GET_REQUEST__INIT;
+	g.id = a.rest[0];
+	Ld__Request req = LD__REQUEST__INIT;
+	req.op_case = LD__REQUEST__OP_GET;
+	req.get = &g;
+	Ld__Response *resp = NULL;
+	rc = call(cl, &req, &resp);
+	ld_client_close(&cl);
+	if (rc != 0)
+		return rc;
+	Ld__Record *r = ld_record_unpack(resp->record.data, resp->record.len);
+	ld__response__free_unpacked(resp, NULL);
+	if (r == NULL)
+		return fail("record %s does not decode", a.rest[0]);
+	if (a.json) {
+		struct ld_buf b = {0};
+		ld_json_record(&b, r);
+		printf("%s\n", b.p);
+		ld_buf_free(&b);
+	} else {
+		ld_print_record(stdout, r);
+	}
+	ld__record__free_unpacked(r, NULL);
+	return 0;
+}
+
+int
+run_status(const struct cmd *c, int argc, char **argv)
+{
+	static const int ok[] = {O_JSON, 0};
+	struct args a;
+	int rc = parse(c, argc, argv, ok, &a);
+	if (rc != 0)
+		return rc < 0 ? 0 : rc;
+	if ((rc = no_extra(c, &a, 0)) != 0)
+		return rc;
+	struct ld_client *cl = NULL;
+	if ((rc = connect_node(c, &cl)) != 0)
+		return rc;
+	Ld__StatusRequest s = LD__STATUS_REQUEST__INIT;
+	Ld__Request req = LD__REQUEST__INIT;
+	req.op_case = LD__REQUEST__OP_STATUS;
+	req.status = &s;
+	Ld__Response *resp = NULL;
+	rc = call(cl, &req, &resp);
+	ld_client_close(&cl);
+	if (rc != 0)
+		return rc;
+	if (a.json) {
+		struct ld_buf b = {0};
+		ld_json_message(&b, &resp->status->base);
+		printf("%s\n", b.p);
+		ld_buf_free(&b);
+	} else {
+		ld_print_status(stdout, resp->status);
+	}
+	ld__response__free_unpacked(resp, NULL);
+	return 0;
+}
