@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define LIST_DEFAULT 1000
 #define LIST_MAX 5000
@@ -54,7 +55,7 @@ reply_error(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id, Ld__Co
 	ld_api_reply(n, rid, &r);
 }
 
-/* ---------------------------------------------------------------- add */
+/* ---------------------------------------------------------------- writes */
 
 /* Look up and decode the record `id`; NULL if absent (or undecodable). */
 static Ld__Record *
@@ -77,6 +78,19 @@ refuse(struct work *w, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(w->err, sizeof(w->err), fmt, ap);
 	va_end(ap);
+	return false;
+}
+
+/* Is task `t` this node's own, or addressed to it (a scope entry that
+ * covers it)? */
+static bool
+addressed_to(const Ld__Record *t, const char *self)
+{
+	if (strcmp(t->owner, self) == 0)
+		return true;
+	for (size_t i = 0; i < t->n_scope; i++)
+		if (ld_path_in_subtree(self, t->scope[i]))
+			return true;
 	return false;
 }
 
@@ -122,6 +136,11 @@ check_refs(struct ld_node *n, struct ld_txn *t, struct work *w, Ld__Record *r)
 		if (target->kind != LD__KIND__KIND_TASK)
 			ok = refuse(w, "parent: %.300s is a %s, not a task", ref,
 			            kind);
+		else if (!addressed_to(target, n->cfg.id))
+			ok = refuse(w, "parent: task %.300s is not addressed to "
+			               "this node; a sub-task derives from a task "
+			               "this node received or owns",
+			            ref);
 	} else if (target->kind != LD__KIND__KIND_RESULT) {
 		ok = refuse(w, "ref: %.300s is a %s, not a result", ref, kind);
 	} else if (!ld_path_in_subtree(target->owner, n->cfg.id) ||
@@ -144,34 +163,26 @@ check_refs(struct ld_node *n, struct ld_txn *t, struct work *w, Ld__Record *r)
 			scope[0] = s;
 			r->scope = scope;
 			r->n_scope = 1;
+			/* What was reviewed: this version of the result. */
+			r->review->ref_version = target->version;
 		}
 	}
 	ld__record__free_unpacked(target, NULL);
 	return ok;
 }
 
-int
-ld_api_add(struct ld_node *n, struct ld_txn *t, struct work *w)
+/* Give `r` (owned by this node) its envelope at `version`, sign and store
+ * it; its id is `id`. */
+static int
+seal_and_put(struct ld_node *n, struct ld_txn *t, struct work *w,
+             Ld__Record *r, const char *id, uint64_t version)
 {
-	if (w->code != LD__CODE__CODE_OK)
-		return 0; /* refused before the transaction */
-	Ld__Record *r = w->req->add->record;
-	if (!check_refs(n, t, w, r))
-		return 0;
-	char id[LD_ID_MAX + 1];
-	uint64_t counter = ld_store_next_counter(t);
-	if (counter > LD_NUM_MAX) {
-		refuse(w, "this node has used up its record ids");
-		return 0;
-	}
-	ld_id_format(id, sizeof(id), n->cfg.id, counter);
 	if (!ld_set_str(&r->id, id) || !ld_set_str(&r->owner, n->cfg.id)) {
 		refuse(w, "out of memory");
 		return 0;
 	}
-	r->version = 1;
+	r->version = version;
 	r->updated_at = ld_wall_ms();
-	r->deleted = false;
 	char err[256];
 	if (!ld_record_check(r, 0, err, sizeof(err))) {
 		refuse(w, "%s", err);
@@ -192,8 +203,216 @@ ld_api_add(struct ld_node *n, struct ld_txn *t, struct work *w)
 	return rc;
 }
 
+/* The current year, for a proposal entered without one. */
+static uint32_t
+this_year(void)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	if (localtime_r(&now, &tm) == NULL)
+		return 0;
+	return (uint32_t)tm.tm_year + 1900;
+}
+
+static int
+write_add(struct ld_node *n, struct ld_txn *t, struct work *w)
+{
+	Ld__Record *r = w->req->add->record;
+	if (!check_refs(n, t, w, r))
+		return 0;
+	if (r->body_case == LD__RECORD__BODY_PROPOSAL &&
+	    r->proposal->year == 0)
+		r->proposal->year = this_year();
+	char id[LD_ID_MAX + 1];
+	uint64_t counter = ld_store_next_counter(t);
+	if (counter > LD_NUM_MAX) {
+		refuse(w, "this node has used up its record ids");
+		return 0;
+	}
+	ld_id_format(id, sizeof(id), n->cfg.id, counter);
+	r->deleted = false;
+	return seal_and_put(n, t, w, r, id, 1);
+}
+
+/* The stored record `id` if this node owns it and it is live, at
+ * `base_version` if that is not 0; otherwise refuses `w` and returns
+ * NULL. */
+static Ld__Record *
+load_own(struct ld_node *n, struct ld_txn *t, struct work *w, const char *id,
+         uint64_t base_version)
+{
+	Ld__Record *old = load(t, id);
+	if (old == NULL) {
+		refuse(w, "no record %.300s at this node", id);
+		return NULL;
+	}
+	const char *why = NULL;
+	char msg[sizeof(w->err)];
+	if (strcmp(old->owner, n->cfg.id) != 0) {
+		snprintf(msg, sizeof(msg),
+		         "%.300s is owned by %s: only its owner changes it "
+		         "(answer it with a record of this node's own: a "
+		         "result, a review or a sub-task)",
+		         id, old->owner);
+		why = msg;
+	} else if (old->kind == LD__KIND__KIND_NODE ||
+	           old->kind == LD__KIND__KIND_REPORT) {
+		snprintf(msg, sizeof(msg), "%.300s is this node's %s record, "
+		         "which the node keeps itself", id,
+		         ld_kind_name(old->kind));
+		why = msg;
+	} else if (old->deleted) {
+		snprintf(msg, sizeof(msg), "%.300s was deleted", id);
+		why = msg;
+	} else if (base_version != 0 && base_version != old->version) {
+		snprintf(msg, sizeof(msg),
+		         "%.300s changed since it was read (version %llu now, "
+		         "not %llu): read it again and redo the change",
+		         id, (unsigned long long)old->version,
+		         (unsigned long long)base_version);
+		why = msg;
+	} else if (old->version >= LD_NUM_MAX) {
+		snprintf(msg, sizeof(msg), "%.300s cannot change any more "
+		         "(its version is at the limit)", id);
+		why = msg;
+	}
+	if (why != NULL) {
+		refuse(w, "%s", why);
+		ld__record__free_unpacked(old, NULL);
+		return NULL;
+	}
+	return old;
+}
+
+/* Has a review returned (退回) or asked to rectify (整改) exactly this
+ * version of result `res`? Then its owner may revise it. */
+static bool
+reopened(struct ld_txn *t, const Ld__Record *res)
+{
+	struct ld_refiter it;
+	if (ld_store_refs_open(t, res->id, &it) != 0)
+		return false;
+	bool yes = false;
+	const char *id;
+	while (!yes && ld_store_refs_next(&it, &id) == 0) {
+		Ld__Record *rv = load(t, id);
+		if (rv == NULL)
+			continue;
+		yes = rv->kind == LD__KIND__KIND_REVIEW && !rv->deleted &&
+		      strcmp(rv->review->ref, res->id) == 0 &&
+		      rv->review->ref_version == res->version &&
+		      (strcmp(rv->review->verdict, "returned") == 0 ||
+		       strcmp(rv->review->verdict, "rectify") == 0);
+		ld__record__free_unpacked(rv, NULL);
+	}
+	ld_store_refs_close(&it);
+	return yes;
+}
+
+/* Replace r's scope with a copy of old's. */
+static bool
+keep_scope(Ld__Record *r, const Ld__Record *old)
+{
+	char **sc = old->n_scope ? calloc(old->n_scope, sizeof(char *)) : NULL;
+	if (old->n_scope && sc == NULL)
+		return false;
+	for (size_t i = 0; i < old->n_scope; i++) {
+		if ((sc[i] = strdup(old->scope[i])) == NULL) {
+			while (i-- > 0)
+				free(sc[i]);
+			free(sc);
+			return false;
+		}
+	}
+	for (size_t i = 0; i < r->n_scope; i++)
+		free(r->scope[i]);
+	free(r->scope);
+	r->scope = sc;
+	r->n_scope = old->n_scope;
+	return true;
+}
+
+static int
+write_update(struct ld_node *n, struct ld_txn *t, struct work *w)
+{
+	Ld__UpdateRequest *u = w->req->update;
+	Ld__Record *r = u->record;
+	Ld__Record *old = load_own(n, t, w, r->id, u->base_version);
+	if (old == NULL)
+		return 0;
+	int rc = 0;
+	char err[256];
+	if (!ld_validate_update(n->cfg.id, old, r, err, sizeof(err))) {
+		refuse(w, "%s", err);
+		goto done;
+	}
+	if (r->body_case == LD__RECORD__BODY_RESULT &&
+	    strcmp(old->result->status, "submitted") == 0 &&
+	    !reopened(t, old)) {
+		refuse(w, "%s was submitted: it can be revised only after a "
+		          "review returns it (returned/退回 or rectify/整改)",
+		       old->id);
+		goto done;
+	}
+	if (r->body_case == LD__RECORD__BODY_REVIEW) {
+		/* A review keeps its scope (the result's owner) and now
+		 * reviews the result as it is. */
+		Ld__Record *res = load(t, old->review->ref);
+		if (res == NULL) {
+			refuse(w, "ref: no record %.300s at this node",
+			       old->review->ref);
+			goto done;
+		}
+		r->review->ref_version = res->version;
+		ld__record__free_unpacked(res, NULL);
+		if (!keep_scope(r, old)) {
+			refuse(w, "out of memory");
+			goto done;
+		}
+	}
+	if (r->body_case == LD__RECORD__BODY_PROPOSAL &&
+	    r->proposal->year == 0)
+		r->proposal->year = old->proposal->year;
+	r->deleted = false;
+	rc = seal_and_put(n, t, w, r, old->id, old->version + 1);
+done:
+	ld__record__free_unpacked(old, NULL);
+	return rc;
+}
+
+static int
+write_delete(struct ld_node *n, struct ld_txn *t, struct work *w)
+{
+	Ld__DeleteRequest *d = w->req->delete_;
+	Ld__Record *old = load_own(n, t, w, d->id, d->base_version);
+	if (old == NULL)
+		return 0;
+	old->deleted = true;
+	int rc = seal_and_put(n, t, w, old, d->id, old->version + 1);
+	ld__record__free_unpacked(old, NULL);
+	return rc;
+}
+
+int
+ld_api_write(struct ld_node *n, struct ld_txn *t, struct work *w)
+{
+	if (w->code != LD__CODE__CODE_OK)
+		return 0; /* refused before the transaction */
+	switch (w->req->op_case) {
+	case LD__REQUEST__OP_ADD:
+		return write_add(n, t, w);
+	case LD__REQUEST__OP_UPDATE:
+		return write_update(n, t, w);
+	case LD__REQUEST__OP_DELETE:
+		return write_delete(n, t, w);
+	default:
+		refuse(w, "not a write");
+		return 0;
+	}
+}
+
 void
-ld_api_add_done(struct ld_node *n, struct work *w)
+ld_api_write_done(struct ld_node *n, struct work *w)
 {
 	Ld__Response r = LD__RESPONSE__INIT;
 	r.req_id = w->req_id;
@@ -209,20 +428,46 @@ ld_api_add_done(struct ld_node *n, struct work *w)
 	w->req = NULL;
 }
 
-/* Validate what needs no store now; queue the rest for the commit. */
+/* Check what needs no store now; queue the rest for the commit. */
 static void
-on_add(struct ld_node *n, const struct ld_rid *rid, Ld__Request *req)
+on_write(struct ld_node *n, const struct ld_rid *rid, Ld__Request *req)
 {
-	Ld__Record *r = req->add->record;
-	char err[256];
-	if (r == NULL) {
-		reply_error(n, rid, req->req_id, LD__CODE__CODE_BAD_REQUEST,
-		            "add: no record");
-		ld__request__free_unpacked(req, NULL);
-		return;
+	char err[300] = "";
+	Ld__Code code = LD__CODE__CODE_REFUSED;
+	switch (req->op_case) {
+	case LD__REQUEST__OP_ADD:
+		if (req->add->record == NULL) {
+			code = LD__CODE__CODE_BAD_REQUEST;
+			snprintf(err, sizeof(err), "add: no record");
+		} else {
+			ld_validate_new(n->cfg.id, req->add->record, err,
+			                sizeof(err));
+		}
+		break;
+	case LD__REQUEST__OP_UPDATE: {
+		Ld__Record *r = req->update->record;
+		if (r == NULL) {
+			code = LD__CODE__CODE_BAD_REQUEST;
+			snprintf(err, sizeof(err), "update: no record");
+		} else if (ld_id_owner_len(r->id) == 0) {
+			code = LD__CODE__CODE_BAD_REQUEST;
+			snprintf(err, sizeof(err), "id: '%.300s' is not a "
+			         "record id (OWNER:NUMBER)", r->id);
+		}
+		break;
 	}
-	if (!ld_validate_new(n->cfg.id, r, err, sizeof(err))) {
-		reply_error(n, rid, req->req_id, LD__CODE__CODE_REFUSED, err);
+	case LD__REQUEST__OP_DELETE:
+		if (ld_id_owner_len(req->delete_->id) == 0) {
+			code = LD__CODE__CODE_BAD_REQUEST;
+			snprintf(err, sizeof(err), "id: '%.300s' is not a "
+			         "record id (OWNER:NUMBER)", req->delete_->id);
+		}
+		break;
+	default:
+		break;
+	}
+	if (err[0] != '\0') {
+		reply_error(n, rid, req->req_id, code, err);
 		ld__request__free_unpacked(req, NULL);
 		return;
 	}
@@ -244,7 +489,7 @@ on_add(struct ld_node *n, const struct ld_rid *rid, Ld__Request *req)
 		return;
 	}
 	memset(w, 0, sizeof(*w));
-	w->type = WORK_ADD;
+	w->type = WORK_CLIENT;
 	w->req = req;
 	w->req_id = req->req_id;
 	w->code = LD__CODE__CODE_OK;
@@ -579,13 +824,18 @@ ld_api_on_request(struct ld_node *n, const struct ld_rid *rid, const void *buf,
 		            "request does not decode");
 		return;
 	}
+	bool write = req->op_case == LD__REQUEST__OP_ADD ||
+	             req->op_case == LD__REQUEST__OP_UPDATE ||
+	             req->op_case == LD__REQUEST__OP_DELETE;
 	/* A read answers after the writes that came before it. */
-	if (req->op_case != LD__REQUEST__OP_ADD && n->nwork > 0)
+	if (!write && n->nwork > 0)
 		ld_node_commit(n);
 	switch (req->op_case) {
 	case LD__REQUEST__OP_ADD:
-		on_add(n, rid, req);
-		return; /* on_add took req */
+	case LD__REQUEST__OP_UPDATE:
+	case LD__REQUEST__OP_DELETE:
+		on_write(n, rid, req);
+		return; /* on_write took req */
 	case LD__REQUEST__OP_GET:
 		on_get(n, rid, req->req_id, req->get->id);
 		break;

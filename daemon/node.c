@@ -389,7 +389,7 @@ write_turn(struct ld_txn *t, void *arg)
 		ld_keyring_forget(n->kr);
 	for (size_t i = 0; i < n->nwork; i++) {
 		struct work *w = &n->work[i];
-		int rc = w->type == WORK_ADD ? ld_api_add(n, t, w)
+		int rc = w->type == WORK_CLIENT ? ld_api_write(n, t, w)
 		                             : apply_batch(tu, t, w);
 		if (rc != 0)
 			return rc;
@@ -437,7 +437,7 @@ process_work(struct ld_node *n, bool flush)
 	bool need_txn = flush;
 	for (size_t i = 0; i < n->nwork && !need_txn; i++) {
 		struct work *w = &n->work[i];
-		need_txn = w->type == WORK_ADD || w->frame->batch->n_records > 0;
+		need_txn = w->type == WORK_CLIENT || w->frame->batch->n_records > 0;
 	}
 	struct turn *tu = calloc(1, sizeof(*tu));
 	size_t cap = n->nchildren + 1;
@@ -460,7 +460,7 @@ process_work(struct ld_node *n, bool flush)
 		tu->ntp = 0;
 		for (size_t i = 0; i < n->nwork; i++) {
 			struct work *w = &n->work[i];
-			if (w->type == WORK_ADD && w->code == LD__CODE__CODE_OK) {
+			if (w->type == WORK_CLIENT && w->code == LD__CODE__CODE_OK) {
 				w->code = LD__CODE__CODE_INTERNAL;
 				snprintf(w->err, sizeof(w->err),
 				         "store write failed: %s",
@@ -494,8 +494,8 @@ process_work(struct ld_node *n, bool flush)
 	}
 	for (size_t i = 0; i < n->nwork; i++) {
 		struct work *w = &n->work[i];
-		if (w->type == WORK_ADD) {
-			ld_api_add_done(n, w);
+		if (w->type == WORK_CLIENT) {
+			ld_api_write_done(n, w);
 			continue;
 		}
 		struct ld_peer *p = w->peer;
@@ -1966,7 +1966,7 @@ ld_node_close(struct ld_node **n_p)
 		zmq_ctx_term(n->zctx);
 	for (size_t i = 0; i < n->nwork; i++) {
 		struct work *w = &n->work[i];
-		if (w->type == WORK_ADD) {
+		if (w->type == WORK_CLIENT) {
 			ld__request__free_unpacked(w->req, NULL);
 		} else {
 			ld__frame__free_unpacked(w->frame, NULL);

@@ -30,14 +30,15 @@ struct ld_rid {
 };
 
 /* Work that needs the write transaction of this loop turn. */
-enum work_type { WORK_ADD, WORK_BATCH };
+enum work_type { WORK_CLIENT, WORK_BATCH };
 
 struct work {
 	enum work_type type;
-	/* WORK_ADD: a client's request, answered after the commit. */
+	/* WORK_CLIENT: a client's add, update or delete, answered after the
+	 * commit. */
 	struct ld_rid rid;
 	uint64_t req_id;
-	Ld__Request *req; /* owned; req->add->record is the new record */
+	Ld__Request *req; /* owned */
 	Ld__Code code;
 	char id[LD_ID_MAX + 1];
 	char err[256];
@@ -106,14 +107,15 @@ int64_t ld_wall_ms(void);
 
 /* ---- api.c ---- */
 
-/* Handle one client request; writes are queued as WORK_ADD. */
+/* Handle one client request; writes are queued as WORK_CLIENT. */
 void ld_api_on_request(struct ld_node *n, const struct ld_rid *rid,
                        const void *buf,
                        size_t len);
-/* Inside the turn's write transaction: create the record of `w`. */
-int ld_api_add(struct ld_node *n, struct ld_txn *t, struct work *w);
+/* Inside the turn's write transaction: create, change or delete the
+ * record of `w` (refusing `w` leaves the transaction untouched). */
+int ld_api_write(struct ld_node *n, struct ld_txn *t, struct work *w);
 /* After the commit: answer `w`. */
-void ld_api_add_done(struct ld_node *n, struct work *w);
+void ld_api_write_done(struct ld_node *n, struct work *w);
 /* Answer waiters whose record arrived or whose time ran out. */
 void ld_api_check_waiters(struct ld_node *n, int64_t now);
 /* Answer every waiter that the node is stopping (shutdown). */

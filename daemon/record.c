@@ -418,3 +418,23 @@ ld_record_flow(const Ld__Record *r, struct ld_flow_rec *fr,
 	fr->scope = scope;
 	fr->nscope = r->n_scope;
 }
+
+const char *
+ld_record_ref(const Ld__Record *r)
+{
+	const char *ref = NULL;
+	switch (r->body_case) {
+	case LD__RECORD__BODY_RESULT:
+		ref = r->result->ref;
+		break;
+	case LD__RECORD__BODY_REVIEW:
+		ref = r->review->ref;
+		break;
+	case LD__RECORD__BODY_TASK:
+		ref = r->task->parent;
+		break;
+	default:
+		break;
+	}
+	return ref != NULL && ref[0] != '\0' ? ref : NULL;
+}

@@ -82,6 +82,10 @@ ProtobufCAllocator *ld_unpack_budget(struct ld_budget *b, size_t len);
  * way, release the bookkeeping. */
 void ld_budget_end(struct ld_budget *b, bool ok);
 
+/* The id another record this one refers to: a result's or review's ref,
+ * a task's parent; NULL if none. */
+const char *ld_record_ref(const Ld__Record *r);
+
 /* Encode into a new malloc'd buffer; *len gets its length. NULL on OOM. */
 uint8_t *ld_record_pack(const Ld__Record *r, size_t *len);
 

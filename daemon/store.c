@@ -1,5 +1,6 @@
 /* store.c — LMDB store: records (id -> seq, version, encoding), the by-seq
- * log holding each live record exactly once, peer cursors and meta. */
+ * log holding each live record exactly once, peer cursors, meta, and the
+ * refs index (what refers to a record). */
 #include "store.h"
 #include "record.h"
 
@@ -17,6 +18,7 @@ struct ld_store {
 	MDB_env *env;
 	MDB_dbi records, byseq, cursors, meta;
 	MDB_dbi owners; /* owner path -> highest id counter held */
+	MDB_dbi refs;   /* ref id -> ids of the records referring to it (dup) */
 	uint64_t epoch;
 	uint64_t head;
 	bool created;
@@ -139,6 +141,49 @@ first_counter(void)
 	return since > 0 ? (uint64_t)since : 0;
 }
 
+/* Index `r` under the id it refers to, if any. Entries are never removed
+ * (a ref does not change; readers check the record itself). */
+static int
+refs_put(MDB_txn *txn, MDB_dbi refs, const Ld__Record *r)
+{
+	const char *ref = ld_record_ref(r);
+	if (ref == NULL || strlen(ref) > LD_ID_MAX)
+		return 0;
+	MDB_val k = {strlen(ref) + 1, (void *)ref};
+	MDB_val v = {strlen(r->id) + 1, r->id};
+	int rc = mdb_put(txn, refs, &k, &v, MDB_NODUPDATA);
+	return rc == MDB_KEYEXIST ? 0 : rc;
+}
+
+/* Build the refs index of a schema-1 store, and mark it schema 2. */
+static int
+rebuild_refs(struct ld_store *st, MDB_txn *txn)
+{
+	MDB_cursor *cur;
+	int rc = mdb_cursor_open(txn, st->records, &cur);
+	if (rc != 0)
+		return rc;
+	MDB_val k, v;
+	while ((rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
+		if (v.mv_size < 16)
+			continue;
+		Ld__Record *r = ld_record_unpack((const uint8_t *)v.mv_data +
+		                                     16,
+		                                 v.mv_size - 16);
+		if (r == NULL)
+			continue;
+		rc = refs_put(txn, st->refs, r);
+		ld__record__free_unpacked(r, NULL);
+		if (rc != 0)
+			break;
+	}
+	mdb_cursor_close(cur);
+	if (rc != MDB_NOTFOUND)
+		return rc;
+	uint8_t schema[4] = {0, 0, 0, LD_SCHEMA_VERSION};
+	return meta_put(txn, st->meta, "schema", schema, 4);
+}
+
 /* Open the sub-databases and read or create meta. */
 static int
 open_dbs(struct ld_store *st, const char *path)
@@ -151,7 +196,9 @@ open_dbs(struct ld_store *st, const char *path)
 	    (rc = mdb_dbi_open(txn, "byseq", MDB_CREATE, &st->byseq)) ||
 	    (rc = mdb_dbi_open(txn, "cursors", MDB_CREATE, &st->cursors)) ||
 	    (rc = mdb_dbi_open(txn, "meta", MDB_CREATE, &st->meta)) ||
-	    (rc = mdb_dbi_open(txn, "owners", MDB_CREATE, &st->owners)))
+	    (rc = mdb_dbi_open(txn, "owners", MDB_CREATE, &st->owners)) ||
+	    (rc = mdb_dbi_open(txn, "refs", MDB_CREATE | MDB_DUPSORT,
+	                       &st->refs)))
 		goto leave;
 
 	MDB_val v;
@@ -184,6 +231,9 @@ open_dbs(struct ld_store *st, const char *path)
 			rc = LD_ESTORE_SCHEMA;
 			goto leave;
 		}
+		if (((const uint8_t *)v.mv_data)[3] < 2 &&
+		    (rc = rebuild_refs(st, txn)) != 0)
+			goto leave;
 		if ((rc = meta_get_u64(txn, st->meta, "epoch", &st->epoch)))
 			goto leave;
 	}
@@ -568,6 +618,8 @@ write_entry(struct ld_txn *t, const Ld__Record *r, const uint8_t *buf,
 	if ((rc = mdb_put(t->txn, st->byseq, &skv, &ev, MDB_APPEND)) != 0)
 		return rc;
 	t->next_seq++;
+	if ((rc = refs_put(t->txn, st->refs, r)) != 0)
+		return rc;
 	/* The highest counter held per owner, for the Welcome's id floor
 	 * without a scan of the owner's records. */
 	uint64_t counter = ld_id_counter(r->id);
@@ -832,6 +884,37 @@ ld_store_rec_next(struct ld_reciter *it, const char **id, struct ld_val *rec)
 
 void
 ld_store_rec_close(struct ld_reciter *it)
+{
+	if (it->cur != NULL)
+		mdb_cursor_close(it->cur);
+	it->cur = NULL;
+}
+
+int
+ld_store_refs_open(struct ld_txn *t, const char *ref, struct ld_refiter *it)
+{
+	it->ref = ref;
+	it->started = false;
+	return mdb_cursor_open(t->txn, t->st->refs, &it->cur);
+}
+
+int
+ld_store_refs_next(struct ld_refiter *it, const char **id)
+{
+	MDB_val k = {strlen(it->ref) + 1, (void *)it->ref}, v;
+	int rc = mdb_cursor_get(it->cur, &k, &v,
+	                        it->started ? MDB_NEXT_DUP : MDB_SET_KEY);
+	it->started = true;
+	if (rc != 0)
+		return rc;
+	if (v.mv_size == 0 || ((const char *)v.mv_data)[v.mv_size - 1] != '\0')
+		return MDB_CORRUPTED;
+	*id = v.mv_data;
+	return 0;
+}
+
+void
+ld_store_refs_close(struct ld_refiter *it)
 {
 	if (it->cur != NULL)
 		mdb_cursor_close(it->cur);

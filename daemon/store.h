@@ -1,5 +1,6 @@
 /* store.h — the node's LMDB store (DESIGN §5): records, the by-seq log,
- * peer cursors and meta, in one environment owned by one thread.
+ * peer cursors, meta and the refs index, in one environment owned by one
+ * thread.
  *
  * Values handed out by the store (struct ld_val, struct ld_logent) point
  * into the LMDB map and are valid until the transaction they came from ends.
@@ -15,7 +16,8 @@
 #include "flow.h"
 #include "liandong.pb-c.h"
 
-#define LD_SCHEMA_VERSION 1
+/* 2: the refs index. A store of schema 1 gets it built on open. */
+#define LD_SCHEMA_VERSION 2
 
 /* Error codes beyond LMDB's and -errno. */
 #define LD_ESTORE_PATH (-30001)   /* store belongs to another node path */
@@ -162,6 +164,20 @@ int ld_store_rec_open(struct ld_txn *t, const char *from, struct ld_reciter *it)
 int ld_store_rec_next(struct ld_reciter *it, const char **id,
                       struct ld_val *rec);
 void ld_store_rec_close(struct ld_reciter *it);
+
+/* Ids of the records that refer to `ref` (ld_record_ref), in byte order.
+ * The index only grows: an entry is a candidate, so check the record's
+ * current ref (and whether it is deleted) before trusting it. */
+struct ld_refiter {
+	MDB_cursor *cur;
+	const char *ref;
+	bool started;
+};
+int ld_store_refs_open(struct ld_txn *t, const char *ref,
+                       struct ld_refiter *it);
+/* id is NUL-terminated inside the map. MDB_NOTFOUND at the end. */
+int ld_store_refs_next(struct ld_refiter *it, const char **id);
+void ld_store_refs_close(struct ld_refiter *it);
 
 /* A short text for an error from this module (LMDB's, -errno or LD_E*). */
 const char *ld_store_strerror(int rc);

@@ -1,7 +1,7 @@
-/* validate.h — checks a record this node is about to create and completes
- * it: canonical forms, required fields, default status and scope, scope
- * inside the node's own subtree. Pure: references to other records are
- * checked by the caller against the store. */
+/* validate.h — checks a record this node is about to create or change and
+ * completes it: canonical forms and statuses, required fields, defaults,
+ * scope inside the node's own subtree. Pure: references to other records
+ * are checked by the caller against the store. */
 #ifndef LD_VALIDATE_H
 #define LD_VALIDATE_H
 
@@ -16,6 +16,14 @@
  * one-line reason naming the field and returns false. */
 bool ld_validate_new(const char *self, Ld__Record *r, char *err,
                      size_t errlen);
+
+/* The same for `r`, an edit of the stored record `old` by its owner: the
+ * kind and the fields a record keeps for life (a task's parent, a result's
+ * ref and item, a review's ref) stay, every status moves as its machine
+ * allows (lifecycle.h), and a plan keeps its items. The caller has checked
+ * that this node owns `old` and fills in the envelope. */
+bool ld_validate_update(const char *self, const Ld__Record *old,
+                        Ld__Record *r, char *err, size_t errlen);
 
 /* Replace a string field of an unpacked message with a copy of `v`. */
 bool ld_set_str(char **field, const char *v);

@@ -1,4 +1,5 @@
-/* vocab.c — tables of the forms and verdicts users type, with aliases. */
+/* vocab.c — tables of the forms, verdicts, outcomes and satisfaction terms
+ * users type, with aliases. */
 #include "vocab.h"
 
 #include <stdio.h>
@@ -45,11 +46,29 @@ static const row_t verdicts[] = {
 	{NULL},
 };
 
+/* 办理结果: A 所提问题已经解决或基本解决, B 正在解决或已列入计划逐步解决,
+ * C 因条件限制或其他原因暂时不能解决. */
+static const row_t outcomes[] = {
+	ROW("A", "solved", "a", "A类"),
+	ROW("B", "in-progress", "b", "B类"),
+	ROW("C", "not-now", "c", "C类"),
+	{NULL},
+};
+
+static const row_t satisfaction[] = {
+	ROW("满意", "satisfied"),
+	ROW("基本满意", "fair", "basically-satisfied"),
+	ROW("不满意", "dissatisfied"),
+	{NULL},
+};
+
 static const row_t *const tables[LD_VOCAB_COUNT] = {
 	[LD_VOCAB_TASK_FORM] = task_forms,
 	[LD_VOCAB_SURVEY_FORM] = survey_forms,
 	[LD_VOCAB_PLAN_FORM] = plan_forms,
 	[LD_VOCAB_VERDICT] = verdicts,
+	[LD_VOCAB_OUTCOME] = outcomes,
+	[LD_VOCAB_SATISFACTION] = satisfaction,
 };
 
 const char *

@@ -12,6 +12,8 @@ enum ld_vocab {
 	LD_VOCAB_SURVEY_FORM, /* 调研 视察 联合调研 */
 	LD_VOCAB_PLAN_FORM,   /* 专题协商 对口协商 界别协商 ... */
 	LD_VOCAB_VERDICT,     /* accepted returned rectify */
+	LD_VOCAB_OUTCOME,     /* A B C: how a proposal was answered */
+	LD_VOCAB_SATISFACTION, /* 满意 基本满意 不满意 */
 	LD_VOCAB_COUNT
 };
 

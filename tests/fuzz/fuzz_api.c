@@ -1,6 +1,7 @@
 /* fuzz_api.c — fuzz target: a client API request, decoded and checked as
  * the daemon checks it; an add request's record completed and checked as
- * a new record, then printed as the CLI prints records (JSON and text). */
+ * a new record, then printed as the CLI prints records (JSON and text); an
+ * update request's record checked as an edit of itself. */
 #include "format.h"
 #include "path.h"
 #include "record.h"
@@ -26,7 +27,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		Ld__Record *r = req->add->record;
 		if (r == NULL || !ld_validate_new(SELF, r, err, sizeof(err)))
 			break;
-		/* What ld_api_add does before storing. */
+		/* What the daemon does before storing it. */
 		if (!ld_set_str(&r->id, SELF ":12345") ||
 		    !ld_set_str(&r->owner, SELF))
 			abort();
@@ -53,6 +54,30 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		break;
 	}
+	case LD__REQUEST__OP_UPDATE: {
+		/* The request's record as an edit of itself stored as new:
+		 * every status pair and immutable field the input reaches. */
+		Ld__Record *r = req->update->record;
+		if (r == NULL)
+			break;
+		size_t len;
+		uint8_t *buf = ld_record_pack(r, &len);
+		Ld__Record *old = buf ? ld_record_unpack(buf, len) : NULL;
+		free(buf);
+		if (old != NULL && ld_validate_new(SELF, old, err, sizeof(err))) {
+			if (!ld_set_str(&old->id, SELF ":12345") ||
+			    !ld_set_str(&old->owner, SELF))
+				abort();
+			old->version = 1;
+			(void)ld_validate_update(SELF, old, r, err, sizeof(err));
+		}
+		if (old != NULL)
+			ld__record__free_unpacked(old, NULL);
+		break;
+	}
+	case LD__REQUEST__OP_DELETE:
+		(void)ld_id_owner_len(req->delete_->id);
+		break;
 	case LD__REQUEST__OP_LIST:
 		if (req->list->owner[0] != '\0')
 			(void)ld_path_valid(req->list->owner, NULL);

@@ -1,4 +1,5 @@
-/* check_store.c — the LMDB store: records, by-seq log, cursors, meta. */
+/* check_store.c — the LMDB store: records, by-seq log, cursors, meta and
+ * the refs index. */
 #include <check.h>
 
 #include "scratch.h"
@@ -1058,6 +1059,103 @@ START_TEST(test_version_jump_refused)
 }
 END_TEST
 
+/* The ids that refer to `ref`, joined by spaces. */
+static const char *
+refs_of(const char *ref)
+{
+	static char out[1024];
+	out[0] = '\0';
+	struct ld_txn t;
+	ck_assert_int_eq(ld_store_read_begin(st, &t), 0);
+	struct ld_refiter it;
+	ck_assert_int_eq(ld_store_refs_open(&t, ref, &it), 0);
+	const char *id;
+	int rc;
+	while ((rc = ld_store_refs_next(&it, &id)) == 0) {
+		strncat(out, out[0] ? " " : "", sizeof(out) - strlen(out) - 1);
+		strncat(out, id, sizeof(out) - strlen(out) - 1);
+	}
+	ck_assert_int_eq(rc, MDB_NOTFOUND);
+	ld_store_refs_close(&it);
+	ld_store_read_end(&t);
+	return out;
+}
+
+/* Sub-tasks (parent set) written locally and applied from a peer are
+ * indexed under their parent, once each however often they are written. */
+START_TEST(test_refs_index)
+{
+	open_store(CITY, 0);
+	struct trec a, b, c;
+	put1(mk(&a, PROV, 1, 1));
+	mk(&b, CITY, 2, 1);
+	b.t.parent = PROV ":1";
+	put1(&b.r);
+	b.r.version = 2;
+	put1(&b.r);
+	mk(&c, COUNTY, 3, 1);
+	c.t.parent = PROV ":1";
+	size_t len;
+	uint8_t *buf = ld_record_pack(&c.r, &len);
+	ck_assert(apply1(buf, len, &c.r));
+	free(buf);
+	/* In byte order: '/' sorts before ':'. */
+	ck_assert_str_eq(refs_of(PROV ":1"), COUNTY ":3 " CITY ":2");
+	ck_assert_str_eq(refs_of(CITY ":2"), "");
+	ck_assert_str_eq(refs_of("nothing:1"), "");
+	/* It survives a reopen. */
+	reopen(CITY);
+	ck_assert_str_eq(refs_of(PROV ":1"), COUNTY ":3 " CITY ":2");
+}
+END_TEST
+
+/* A store written before the index existed (schema 1) gets it built when
+ * it is opened, and is marked schema 2. */
+START_TEST(test_refs_rebuilt_for_schema_1)
+{
+	open_store(CITY, 0);
+	struct trec a, b;
+	put1(mk(&a, PROV, 1, 1));
+	mk(&b, CITY, 2, 1);
+	b.t.parent = PROV ":1";
+	put1(&b.r);
+	ld_store_close(&st);
+
+	/* Make it look like a schema-1 store: no refs, schema 1. */
+	char sdir[400];
+	snprintf(sdir, sizeof(sdir), "%s/store", tmpdir);
+	MDB_env *env;
+	ck_assert_int_eq(mdb_env_create(&env), 0);
+	ck_assert_int_eq(mdb_env_set_maxdbs(env, 8), 0);
+	ck_assert_int_eq(mdb_env_open(env, sdir, 0, 0600), 0);
+	MDB_txn *txn;
+	MDB_dbi refs, meta;
+	ck_assert_int_eq(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	ck_assert_int_eq(mdb_dbi_open(txn, "refs", MDB_DUPSORT, &refs), 0);
+	ck_assert_int_eq(mdb_drop(txn, refs, 0), 0);
+	ck_assert_int_eq(mdb_dbi_open(txn, "meta", 0, &meta), 0);
+	uint8_t one[4] = {0, 0, 0, 1};
+	MDB_val k = {6, "schema"}, v = {4, one};
+	ck_assert_int_eq(mdb_put(txn, meta, &k, &v, 0), 0);
+	ck_assert_int_eq(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+
+	open_store(CITY, 0);
+	ck_assert_str_eq(refs_of(PROV ":1"), CITY ":2");
+	ld_store_close(&st);
+	ck_assert_int_eq(mdb_env_create(&env), 0);
+	ck_assert_int_eq(mdb_env_set_maxdbs(env, 8), 0);
+	ck_assert_int_eq(mdb_env_open(env, sdir, MDB_RDONLY, 0600), 0);
+	ck_assert_int_eq(mdb_txn_begin(env, NULL, MDB_RDONLY, &txn), 0);
+	ck_assert_int_eq(mdb_dbi_open(txn, "meta", 0, &meta), 0);
+	ck_assert_int_eq(mdb_get(txn, meta, &k, &v), 0);
+	ck_assert_uint_eq(v.mv_size, 4);
+	ck_assert_uint_eq(((uint8_t *)v.mv_data)[3], LD_SCHEMA_VERSION);
+	mdb_txn_abort(txn);
+	mdb_env_close(env);
+}
+END_TEST
+
 static Suite *
 store_suite(void)
 {
@@ -1084,6 +1182,8 @@ store_suite(void)
 	tcase_add_test(tc, test_read_sees_commits_only);
 	tcase_add_test(tc, test_grow_with_open_reader);
 	tcase_add_test(tc, test_version_jump_refused);
+	tcase_add_test(tc, test_refs_index);
+	tcase_add_test(tc, test_refs_rebuilt_for_schema_1);
 	suite_add_tcase(s, tc);
 	return s;
 }

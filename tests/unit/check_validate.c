@@ -1,4 +1,5 @@
-/* check_validate.c — vocabularies and checks on new local records. */
+/* check_validate.c — vocabularies and checks on local records: new ones,
+ * and the owner's changes to them. */
 #include <check.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -451,13 +452,21 @@ END_TEST
 
 START_TEST(test_task_status)
 {
+	/* A new record may start in any status (work entered after the
+	 * fact); the Chinese label names the canonical status. */
 	struct fx f;
 	fx_task(&f);
-	f.u.task.t.status = "closed";
-	REFUSED(PROV, &f.r, "status", "closed", "dispatched", "draft");
+	f.u.task.t.status = "已办结";
+	Ld__Record *u = ACCEPTED(PROV, &f.r);
+	ck_assert_str_eq(u->task->status, "closed");
+	ld__record__free_unpacked(u, NULL);
 	fx_task(&f);
-	f.u.task.t.status = "in_progress";
-	REFUSED(PROV, &f.r, "status");
+	f.u.task.t.status = "finished";
+	REFUSED(PROV, &f.r, "status", "finished", "dispatched", "rectifying",
+	        "已办结");
+	fx_task(&f);
+	f.u.task.t.status = "held"; /* a plan item's status */
+	REFUSED(PROV, &f.r, "status", "held");
 }
 END_TEST
 
@@ -586,8 +595,8 @@ START_TEST(test_plan_refusals)
 	REFUSED(CITY, &f.r, "item 1 month", "13");
 
 	fx_plan(&f);
-	f.u.plan.it[1].status = "held";
-	REFUSED(CITY, &f.r, "status", "held", "planned");
+	f.u.plan.it[1].status = "done";
+	REFUSED(CITY, &f.r, "item 2 status", "done", "outcome_submitted");
 
 	fx_plan(&f);
 	add_scope(&f, OTHER_CITY);
@@ -670,8 +679,8 @@ START_TEST(test_survey_refusals)
 	f.u.survey.s.form = "明查暗访";
 	REFUSED(CITY, &f.r, "form", "明查暗访");
 	fx_survey(&f);
-	f.u.survey.s.status = "closed";
-	REFUSED(CITY, &f.r, "status", "planned");
+	f.u.survey.s.status = "finished";
+	REFUSED(CITY, &f.r, "status", "finished", "in_field");
 	fx_survey(&f);
 	f.r.n_scope = 0;
 	REFUSED(CITY, &f.r, "scope", "required");
@@ -789,6 +798,256 @@ START_TEST(test_proposal)
 	fx_proposal(&f);
 	add_scope(&f, COUNTY);
 	REFUSED(COUNTY, &f.r, "scope", "proposal");
+	fx_proposal(&f);
+	f.u.proposal.year = 1800;
+	REFUSED(COUNTY, &f.r, "year", "1800");
+	fx_proposal(&f);
+	f.u.proposal.outcome = "D";
+	REFUSED(COUNTY, &f.r, "outcome", "'D'", "A (solved)");
+	fx_proposal(&f);
+	f.u.proposal.satisfaction = "还行";
+	REFUSED(COUNTY, &f.r, "satisfaction", "基本满意");
+}
+END_TEST
+
+/* A proposal entered after the fact, already closed: 立案 follows the
+ * status, and a closed filed proposal needs its outcome and satisfaction. */
+START_TEST(test_proposal_filing)
+{
+	struct fx f;
+	fx_proposal(&f);
+	Ld__Record *u = ACCEPTED(COUNTY, &f.r);
+	ck_assert_str_eq(u->proposal->status, "submitted");
+	ck_assert_str_eq(u->proposal->filing, "");
+	ld__record__free_unpacked(u, NULL);
+
+	fx_proposal(&f);
+	f.u.proposal.status = "closed";
+	f.u.proposal.outcome = "a";
+	f.u.proposal.satisfaction = "satisfied";
+	f.u.proposal.face_to_face = true;
+	u = ACCEPTED(COUNTY, &f.r);
+	ck_assert_str_eq(u->proposal->filing, "filed");
+	ck_assert_str_eq(u->proposal->outcome, "A");
+	ck_assert_str_eq(u->proposal->satisfaction, "满意");
+	ld__record__free_unpacked(u, NULL);
+
+	fx_proposal(&f);
+	f.u.proposal.status = "replied";
+	REFUSED(COUNTY, &f.r, "outcome", "required", "replied");
+	f.u.proposal.outcome = "B";
+	f.u.proposal.status = "evaluated";
+	REFUSED(COUNTY, &f.r, "satisfaction", "required", "evaluated");
+
+	/* Closed without being filed: no outcome needed. */
+	fx_proposal(&f);
+	f.u.proposal.status = "closed";
+	f.u.proposal.filing = "not_filed";
+	u = ACCEPTED(COUNTY, &f.r);
+	ck_assert_str_eq(u->proposal->filing, "not_filed");
+	ld__record__free_unpacked(u, NULL);
+
+	fx_proposal(&f);
+	f.u.proposal.status = "不予立案";
+	f.u.proposal.filing = "filed"; /* the status decides */
+	u = ACCEPTED(COUNTY, &f.r);
+	ck_assert_str_eq(u->proposal->status, "not_filed");
+	ck_assert_str_eq(u->proposal->filing, "not_filed");
+	ld__record__free_unpacked(u, NULL);
+}
+END_TEST
+
+/* ---- changes by the owner (ld_validate_update) ---- */
+
+/* `r` validated as new, with the envelope the daemon gives it: the stored
+ * record an update starts from. Caller frees. */
+static Ld__Record *
+stored(const char *self, const Ld__Record *r)
+{
+	Ld__Record *u = ACCEPTED(self, r);
+	assert_structurally_valid(u, self);
+	return u;
+}
+
+/* Validate `r` as the next version of `old`. */
+static bool
+try_update(const char *self, const Ld__Record *old, const Ld__Record *r)
+{
+	Ld__Record *u = unpacked(r);
+	err[0] = '\0';
+	bool ok = ld_validate_update(self, old, u, err, sizeof(err));
+	ld__record__free_unpacked(u, NULL);
+	return ok;
+}
+
+#define UPDATE_OK(self, old, r)                                                \
+	ck_assert_msg(try_update((self), (old), (r)), "line %d: refused: %s",  \
+	              __LINE__, err)
+#define UPDATE_REFUSED(self, old, r, ...)                                      \
+	do {                                                                   \
+		ck_assert_msg(!try_update((self), (old), (r)),                 \
+		              "line %d: accepted", __LINE__);                  \
+		const char *const w_[] = {__VA_ARGS__, NULL};                  \
+		for (size_t i_ = 0; w_[i_] != NULL; i_++)                      \
+			ck_assert_msg(strstr(err, w_[i_]) != NULL,             \
+			              "line %d: '%s' does not mention '%s'",   \
+			              __LINE__, err, w_[i_]);                  \
+	} while (0)
+
+START_TEST(test_update_task)
+{
+	struct fx f;
+	fx_task(&f);
+	f.u.task.t.status = "reported";
+	Ld__Record *old = stored(PROV, &f.r);
+
+	fx_task(&f);
+	f.u.task.t.status = "reviewed";
+	UPDATE_OK(PROV, old, &f.r);
+	f.u.task.t.status = "cancelled";
+	UPDATE_OK(PROV, old, &f.r);
+	/* Same status, other fields changed: an edit. */
+	f.u.task.t.status = "";
+	f.u.task.t.topic = "营商环境优化（第二轮）";
+	UPDATE_OK(PROV, old, &f.r);
+
+	f.u.task.t.status = "closed";
+	UPDATE_REFUSED(PROV, old, &f.r, "status", "from reported to closed",
+	               "allowed: reviewed, cancelled");
+	f.u.task.t.status = "draft";
+	UPDATE_REFUSED(PROV, old, &f.r, "reported to draft");
+
+	fx_task(&f);
+	f.u.task.t.parent = "530000:99";
+	UPDATE_REFUSED(PROV, old, &f.r, "parent", "cannot change");
+	fx_task(&f);
+	f.r.n_scope = 0;
+	UPDATE_REFUSED(PROV, old, &f.r, "scope", "required");
+	fx_task(&f);
+	f.u.task.t.due = "2025-13-01";
+	UPDATE_REFUSED(PROV, old, &f.r, "due");
+
+	/* Another kind of body. */
+	fx_survey(&f);
+	UPDATE_REFUSED(PROV, old, &f.r, "kind", "task");
+	ld__record__free_unpacked(old, NULL);
+
+	/* A closed task no longer changes. */
+	fx_task(&f);
+	f.u.task.t.status = "closed";
+	old = stored(PROV, &f.r);
+	fx_task(&f);
+	f.u.task.t.topic = "改了";
+	UPDATE_REFUSED(PROV, old, &f.r, "closed", "no longer change");
+	f.u.task.t.status = "dispatched";
+	UPDATE_REFUSED(PROV, old, &f.r, "allowed: none (closed is final)");
+	ld__record__free_unpacked(old, NULL);
+}
+END_TEST
+
+START_TEST(test_update_plan)
+{
+	struct fx f;
+	fx_plan(&f);
+	Ld__Record *old = stored(CITY, &f.r);
+	fx_plan(&f);
+	f.u.plan.it[0].status = "held";
+	f.u.plan.it[1].status = "deferred";
+	UPDATE_OK(CITY, old, &f.r);
+	f.u.plan.it[0].status = "adopted";
+	UPDATE_REFUSED(CITY, old, &f.r, "item 1 status", "planned to adopted",
+	               "held, deferred, cancelled");
+	/* Items are never removed. */
+	fx_plan(&f);
+	f.u.plan.p.n_items = 1;
+	UPDATE_REFUSED(CITY, old, &f.r, "items", "2 items", "cancelled");
+	ld__record__free_unpacked(old, NULL);
+
+	/* A third item added later may start anywhere. */
+	fx_plan(&f);
+	f.u.plan.p.n_items = 1;
+	old = stored(CITY, &f.r);
+	fx_plan(&f);
+	f.u.plan.it[1].status = "held";
+	UPDATE_OK(CITY, old, &f.r);
+	ld__record__free_unpacked(old, NULL);
+}
+END_TEST
+
+START_TEST(test_update_survey)
+{
+	struct fx f;
+	fx_survey(&f);
+	Ld__Record *old = stored(CITY, &f.r);
+	fx_survey(&f);
+	f.u.survey.s.status = "in_field";
+	UPDATE_OK(CITY, old, &f.r);
+	f.u.survey.s.status = "reporting";
+	UPDATE_REFUSED(CITY, old, &f.r, "planned to reporting",
+	               "in_field, cancelled");
+	ld__record__free_unpacked(old, NULL);
+}
+END_TEST
+
+START_TEST(test_update_result)
+{
+	struct fx f;
+	fx_result(&f);
+	f.u.result.res.status = "draft";
+	Ld__Record *old = stored(COUNTY, &f.r);
+	fx_result(&f);
+	f.u.result.res.status = "submitted";
+	UPDATE_OK(COUNTY, old, &f.r);
+	f.u.result.res.ref = "530000:8";
+	UPDATE_REFUSED(COUNTY, old, &f.r, "ref", "cannot change", "530000:7");
+	fx_result(&f);
+	f.u.result.res.item = 2;
+	UPDATE_REFUSED(COUNTY, old, &f.r, "item", "cannot change");
+	ld__record__free_unpacked(old, NULL);
+
+	fx_result(&f);
+	old = stored(COUNTY, &f.r);
+	fx_result(&f);
+	f.u.result.res.status = "draft";
+	UPDATE_REFUSED(COUNTY, old, &f.r, "submitted to draft");
+	ld__record__free_unpacked(old, NULL);
+}
+END_TEST
+
+START_TEST(test_update_review_and_proposal)
+{
+	struct fx f;
+	fx_review(&f);
+	Ld__Record *old = stored(CITY, &f.r);
+	fx_review(&f);
+	f.u.review.verdict = "退回";
+	UPDATE_OK(CITY, old, &f.r);
+	f.u.review.ref = "530000/530300/530325:4";
+	UPDATE_REFUSED(CITY, old, &f.r, "ref", "cannot change");
+	ld__record__free_unpacked(old, NULL);
+
+	fx_proposal(&f);
+	old = stored(COUNTY, &f.r);
+	fx_proposal(&f);
+	f.u.proposal.status = "filed";
+	UPDATE_OK(COUNTY, old, &f.r);
+	f.u.proposal.status = "assigned";
+	UPDATE_REFUSED(COUNTY, old, &f.r, "submitted to assigned",
+	               "filed, not_filed");
+	ld__record__free_unpacked(old, NULL);
+
+	/* After not_filed, closing keeps "not_filed". */
+	fx_proposal(&f);
+	f.u.proposal.status = "not_filed";
+	old = stored(COUNTY, &f.r);
+	fx_proposal(&f);
+	f.u.proposal.status = "closed";
+	Ld__Record *u = unpacked(&f.r);
+	ck_assert_msg(ld_validate_update(COUNTY, old, u, err, sizeof(err)),
+	              "%s", err);
+	ck_assert_str_eq(u->proposal->filing, "not_filed");
+	ld__record__free_unpacked(u, NULL);
+	ld__record__free_unpacked(old, NULL);
 }
 END_TEST
 
@@ -866,6 +1125,12 @@ validate_suite(void)
 	tcase_add_test(tc, test_result_refusals);
 	tcase_add_test(tc, test_review);
 	tcase_add_test(tc, test_proposal);
+	tcase_add_test(tc, test_proposal_filing);
+	tcase_add_test(tc, test_update_task);
+	tcase_add_test(tc, test_update_plan);
+	tcase_add_test(tc, test_update_survey);
+	tcase_add_test(tc, test_update_result);
+	tcase_add_test(tc, test_update_review_and_proposal);
 	tcase_add_test(tc, test_kinds_not_created_here);
 	tcase_add_test(tc, test_set_str);
 	suite_add_tcase(s, tc);
