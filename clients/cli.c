@@ -6,6 +6,7 @@
 #include "keys.h"
 
 #include <getopt.h>
+#include <stddef.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -65,42 +66,23 @@ fail(const char *fmt, ...)
 
 /* ---------------------------------------------------------------- options */
 
+/* Where parse() puts each option's value (LD_OPTIONS in cli.h). */
+enum opt_type { OPT_STR, OPT_LIST, OPT_FLAG };
 
-static const struct option all_opts[] = {
-    {"data", required_argument, NULL, O_DATA},
-    {"help", no_argument, NULL, O_HELP},
-    {"json", no_argument, NULL, O_JSON},
-    {"topic", required_argument, NULL, O_TOPIC},
-    {"form", required_argument, NULL, O_FORM},
-    {"scope", required_argument, NULL, O_SCOPE},
-    {"due", required_argument, NULL, O_DUE},
-    {"target", required_argument, NULL, O_TARGET},
-    {"parent-task", required_argument, NULL, O_PARENT_TASK},
-    {"year", required_argument, NULL, O_YEAR},
-    {"title", required_argument, NULL, O_TITLE},
-    {"item", required_argument, NULL, O_ITEM},
-    {"start", required_argument, NULL, O_START},
-    {"end", required_argument, NULL, O_END},
-    {"ref", required_argument, NULL, O_REF},
-    {"summary", required_argument, NULL, O_SUMMARY},
-    {"metric", required_argument, NULL, O_METRIC},
-    {"finding", required_argument, NULL, O_FINDING},
-    {"plan-item", required_argument, NULL, O_PLAN_ITEM},
-    {"verdict", required_argument, NULL, O_VERDICT},
-    {"comment", required_argument, NULL, O_COMMENT},
-    {"kind", required_argument, NULL, O_KIND},
-    {"owner", required_argument, NULL, O_OWNER},
-    {"id", required_argument, NULL, O_ID},
-    {"name", required_argument, NULL, O_NAME},
-    {"level", required_argument, NULL, O_LEVEL},
-    {"listen", required_argument, NULL, O_LISTEN},
-    {"parent", required_argument, NULL, O_PARENT},
-    {"parent-key", required_argument, NULL, O_PARENT_KEY},
-    {"root-key", required_argument, NULL, O_ROOT_KEY},
-    {"insecure", no_argument, NULL, O_INSECURE},
-    {"out", required_argument, NULL, O_OUT},
-    {NULL, 0, NULL, 0},
+struct opt {
+	const char *name;
+	int code;
+	enum opt_type type;
+	size_t off; /* in struct args */
 };
+
+static const struct opt opts[] = {
+#define X(name, field, code, type)                                             \
+	{name, O_##code, OPT_##type, offsetof(struct args, field)},
+    LD_OPTIONS(X)
+#undef X
+};
+#define NOPTS (sizeof(opts) / sizeof(opts[0]))
 
 /* Options a command accepts, as a NUL-terminated list of codes. */
 static bool
@@ -112,7 +94,6 @@ accepts(const int *allowed, int code)
 	return false;
 }
 
-
 static bool
 push(struct strs *s, char *v)
 {
@@ -122,129 +103,65 @@ push(struct strs *s, char *v)
 	return true;
 }
 
-
-/* Parse argv (argv[0] is the command word). Returns 0, -1 for --help
- * (printed), or 2 for a usage error (printed). */
 int
 parse(const struct cmd *c, int argc, char **argv, const int *allowed,
       struct args *a)
 {
+	static struct option longs[NOPTS + 3];
+	if (longs[0].name == NULL) {
+		longs[0] = (struct option){"data", required_argument, NULL,
+		                           O_DATA};
+		longs[1] = (struct option){"help", no_argument, NULL, O_HELP};
+		for (size_t i = 0; i < NOPTS; i++)
+			longs[i + 2] = (struct option){
+			    opts[i].name,
+			    opts[i].type == OPT_FLAG ? no_argument
+			                             : required_argument,
+			    NULL, opts[i].code};
+	}
 	memset(a, 0, sizeof(*a));
 	optind = 0;
 	opterr = 0;
 	int o;
-	while ((o = getopt_long(argc, argv, ":d:h", all_opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, ":d:h", longs, NULL)) != -1) {
 		if (o == '?')
 			return usage_error(c, "unknown option '%s'",
 			                   argv[optind - 1]);
 		if (o == ':')
 			return usage_error(c, "option '%s' needs a value",
 			                   argv[optind - 1]);
-		if (o != O_DATA && o != O_HELP && !accepts(allowed, o))
-			return usage_error(c, "option '%s' does not apply here",
-			                   argv[optind - 1]);
-		bool ok = true;
-		switch (o) {
-		case O_DATA:
+		if (o == O_DATA) {
 			data_dir = optarg;
-			break;
-		case O_HELP:
+			continue;
+		}
+		if (o == O_HELP) {
 			print_help(c);
 			return -1;
-		case O_JSON:
-			a->json = true;
+		}
+		if (!accepts(allowed, o))
+			return usage_error(c, "option '%s' does not apply here",
+			                   argv[optind - 1]);
+		const struct opt *op = NULL;
+		for (size_t i = 0; i < NOPTS && op == NULL; i++)
+			if (opts[i].code == o)
+				op = &opts[i];
+		if (op == NULL)
+			return usage_error(c, "unknown option '%s'",
+			                   argv[optind - 1]);
+		char *field = (char *)a + op->off;
+		switch (op->type) {
+		case OPT_STR:
+			*(const char **)field = optarg;
 			break;
-		case O_TOPIC:
-			a->topic = optarg;
+		case OPT_FLAG:
+			*(bool *)field = true;
 			break;
-		case O_FORM:
-			a->form = optarg;
-			break;
-		case O_SCOPE:
-			ok = push(&a->scope, optarg);
-			break;
-		case O_DUE:
-			a->due = optarg;
-			break;
-		case O_TARGET:
-			ok = push(&a->target, optarg);
-			break;
-		case O_PARENT_TASK:
-			a->parent_task = optarg;
-			break;
-		case O_YEAR:
-			a->year = optarg;
-			break;
-		case O_TITLE:
-			a->title = optarg;
-			break;
-		case O_ITEM:
-			ok = push(&a->item, optarg);
-			break;
-		case O_START:
-			a->start = optarg;
-			break;
-		case O_END:
-			a->end = optarg;
-			break;
-		case O_REF:
-			a->ref = optarg;
-			break;
-		case O_SUMMARY:
-			a->summary = optarg;
-			break;
-		case O_METRIC:
-			ok = push(&a->metric, optarg);
-			break;
-		case O_FINDING:
-			ok = push(&a->finding, optarg);
-			break;
-		case O_PLAN_ITEM:
-			a->plan_item = optarg;
-			break;
-		case O_VERDICT:
-			a->verdict = optarg;
-			break;
-		case O_COMMENT:
-			a->comment = optarg;
-			break;
-		case O_KIND:
-			a->kind = optarg;
-			break;
-		case O_OWNER:
-			a->owner = optarg;
-			break;
-		case O_ID:
-			a->id = optarg;
-			break;
-		case O_NAME:
-			a->name = optarg;
-			break;
-		case O_LEVEL:
-			a->level = optarg;
-			break;
-		case O_LISTEN:
-			a->listen = optarg;
-			break;
-		case O_PARENT:
-			a->parent = optarg;
-			break;
-		case O_PARENT_KEY:
-			a->parent_key = optarg;
-			break;
-		case O_ROOT_KEY:
-			a->root_key = optarg;
-			break;
-		case O_INSECURE:
-			a->insecure = true;
-			break;
-		case O_OUT:
-			a->out = optarg;
+		case OPT_LIST:
+			if (!push((struct strs *)field, optarg))
+				return usage_error(c, "too many '%s' options",
+				                   argv[optind - 1]);
 			break;
 		}
-		if (!ok)
-			return usage_error(c, "too many '%s' options",
-			                   argv[optind - 1]);
 	}
 	a->nargs = argc - optind;
 	a->rest = argv + optind;

@@ -23,39 +23,59 @@ struct cmd {
 	const char *help;  /* the rest of --help */
 };
 
+/* Every option after the command word: its name, the field of struct args
+ * it fills, its code, and its kind (STR: one value, LIST: repeatable,
+ * FLAG: no value). */
+#define LD_OPTIONS(X)                                                          \
+	X("json", json, JSON, FLAG)                                            \
+	X("topic", topic, TOPIC, STR)                                          \
+	X("form", form, FORM, STR)                                             \
+	X("scope", scope, SCOPE, LIST)                                         \
+	X("due", due, DUE, STR)                                                \
+	X("target", target, TARGET, LIST)                                      \
+	X("parent-task", parent_task, PARENT_TASK, STR)                        \
+	X("year", year, YEAR, STR)                                             \
+	X("title", title, TITLE, STR)                                          \
+	X("item", item, ITEM, LIST)                                            \
+	X("start", start, START, STR)                                          \
+	X("end", end, END, STR)                                                \
+	X("ref", ref, REF, STR)                                                \
+	X("summary", summary, SUMMARY, STR)                                    \
+	X("metric", metric, METRIC, LIST)                                      \
+	X("finding", finding, FINDING, LIST)                                   \
+	X("plan-item", plan_item, PLAN_ITEM, STR)                              \
+	X("verdict", verdict, VERDICT, STR)                                    \
+	X("comment", comment, COMMENT, STR)                                    \
+	X("kind", kind, KIND, STR)                                             \
+	X("owner", owner, OWNER, STR)                                          \
+	X("id", id, ID, STR)                                                   \
+	X("name", name, NAME, STR)                                             \
+	X("level", level, LEVEL, STR)                                          \
+	X("listen", listen, LISTEN, STR)                                       \
+	X("parent", parent, PARENT, STR)                                       \
+	X("parent-key", parent_key, PARENT_KEY, STR)                           \
+	X("root-key", root_key, ROOT_KEY, STR)                                 \
+	X("insecure", insecure, INSECURE, FLAG)                                \
+	X("out", out, OUT, STR)                                                \
+	X("status", status, STATUS, STR)                                       \
+	X("number", number, NUMBER, STR)                                       \
+	X("submitter", submitter, SUBMITTER, STR)                              \
+	X("handler", handler, HANDLER, STR)                                    \
+	X("outcome", outcome, OUTCOME, STR)                                    \
+	X("face-to-face", face_to_face, FACE_TO_FACE, STR)                     \
+	X("satisfaction", satisfaction, SATISFACTION, STR)                     \
+	X("month", month, MONTH, STR)                                          \
+	X("lead", lead, LEAD, STR)                                             \
+	X("responsible", responsible, RESPONSIBLE, STR)                        \
+	X("assisting", assisting, ASSISTING, STR)
+
 enum {
 	O_DATA = 'd',
 	O_HELP = 'h',
-	O_JSON = 1000,
-	O_TOPIC,
-	O_FORM,
-	O_SCOPE,
-	O_DUE,
-	O_TARGET,
-	O_PARENT_TASK,
-	O_YEAR,
-	O_TITLE,
-	O_ITEM,
-	O_START,
-	O_END,
-	O_REF,
-	O_SUMMARY,
-	O_METRIC,
-	O_FINDING,
-	O_PLAN_ITEM,
-	O_VERDICT,
-	O_COMMENT,
-	O_KIND,
-	O_OWNER,
-	O_ID,
-	O_NAME,
-	O_LEVEL,
-	O_LISTEN,
-	O_PARENT,
-	O_PARENT_KEY,
-	O_ROOT_KEY,
-	O_INSECURE,
-	O_OUT,
+	O_FIRST = 999,
+#define X(name, field, code, type) O_##code,
+	LD_OPTIONS(X)
+#undef X
 };
 
 struct strs {
@@ -65,12 +85,12 @@ struct strs {
 
 /* Parsed values of every option; each command reads what it accepts. */
 struct args {
-	bool json;
-	const char *topic, *form, *due, *parent_task, *title, *start, *end,
-	    *ref, *summary, *verdict, *comment, *kind, *owner, *id, *name,
-	    *level, *listen, *parent, *year, *plan_item, *parent_key,
-	    *root_key, *out;
-	bool insecure;
+	bool json, insecure;
+	const char *topic, *form, *due, *parent_task, *year, *title, *start, *end,
+	    *ref, *summary, *plan_item, *verdict, *comment, *kind, *owner, *id,
+	    *name, *level, *listen, *parent, *parent_key, *root_key, *out,
+	    *status, *number, *submitter, *handler, *outcome, *face_to_face,
+	    *satisfaction, *month, *lead, *responsible, *assisting;
 	struct strs scope, target, item, metric, finding;
 	int nargs;
 	char **rest;
