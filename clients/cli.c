@@ -4,7 +4,10 @@
 #include "config.h"
 #include "format.h"
 #include "keys.h"
+#include "record.h"
+#include "text.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stddef.h>
 #include <sodium.h>
@@ -239,7 +242,35 @@ call(struct ld_client *cl, Ld__Request *req, Ld__Response **resp)
 	return 0;
 }
 
-/* Send a new record; print its id. */
+/* The id a write answered with: bare, or {"id": ...} with --json. */
+static void
+print_id(const char *id, bool json)
+{
+	if (json) {
+		struct ld_buf b = {0};
+		ld_buf_puts(&b, "{\"id\": ");
+		ld_json_string(&b, id);
+		ld_buf_puts(&b, "}\n");
+		fputs(b.p, stdout);
+		ld_buf_free(&b);
+	} else {
+		printf("%s\n", id);
+	}
+}
+
+/* Send a write request; print the id it answers with. */
+static int
+write_request(struct ld_client *cl, Ld__Request *req, bool json)
+{
+	Ld__Response *resp = NULL;
+	int rc = call(cl, req, &resp);
+	if (rc == 0) {
+		print_id(resp->id, json);
+		ld__response__free_unpacked(resp, NULL);
+	}
+	return rc;
+}
+
 int
 add_record(const struct cmd *c, Ld__Record *r, const struct args *a)
 {
@@ -254,21 +285,116 @@ add_record(const struct cmd *c, Ld__Record *r, const struct args *a)
 	Ld__Request req = LD__REQUEST__INIT;
 	req.op_case = LD__REQUEST__OP_ADD;
 	req.add = &add;
-	Ld__Response *resp = NULL;
-	rc = call(cl, &req, &resp);
-	if (rc == 0) {
-		if (a->json) {
-			struct ld_buf b = {0};
-			ld_buf_puts(&b, "{\"id\": ");
-			ld_json_string(&b, resp->id);
-			ld_buf_puts(&b, "}\n");
-			fputs(b.p, stdout);
-			ld_buf_free(&b);
-		} else {
-			printf("%s\n", resp->id);
-		}
-		ld__response__free_unpacked(resp, NULL);
-	}
+	rc = write_request(cl, &req, a->json);
 	ld_client_close(&cl);
 	return rc;
+}
+
+int
+get_record(struct ld_client *cl, const char *id, Ld__Record **out)
+{
+	*out = NULL;
+	Ld__GetRequest g = LD__GET_REQUEST__INIT;
+	g.id = (char *)id;
+	Ld__Request req = LD__REQUEST__INIT;
+	req.op_case = LD__REQUEST__OP_GET;
+	req.get = &g;
+	Ld__Response *resp = NULL;
+	int rc = call(cl, &req, &resp);
+	if (rc != 0)
+		return rc;
+	*out = ld_record_unpack(resp->record.data, resp->record.len);
+	ld__response__free_unpacked(resp, NULL);
+	if (*out == NULL)
+		return fail("record %s does not decode", id);
+	return 0;
+}
+
+int
+update_record(struct ld_client *cl, Ld__Record *r, uint64_t base, bool json)
+{
+	Ld__UpdateRequest u = LD__UPDATE_REQUEST__INIT;
+	u.record = r;
+	u.base_version = base;
+	Ld__Request req = LD__REQUEST__INIT;
+	req.op_case = LD__REQUEST__OP_UPDATE;
+	req.update = &u;
+	return write_request(cl, &req, json);
+}
+
+int
+delete_record(struct ld_client *cl, const char *id, uint64_t base, bool json)
+{
+	Ld__DeleteRequest d = LD__DELETE_REQUEST__INIT;
+	d.id = (char *)id;
+	d.base_version = base;
+	Ld__Request req = LD__REQUEST__INIT;
+	req.op_case = LD__REQUEST__OP_DELETE;
+	req.delete_ = &d;
+	return write_request(cl, &req, json);
+}
+
+/* ---------------------------------------------------------------- values */
+
+int
+parse_year(const struct cmd *c, const char *s, uint32_t *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (strcmp(end, "年") == 0)
+		end += strlen("年");
+	if (end == s || *end != '\0' || errno || v < 1 || v > 9999)
+		return usage_error(c, "year '%s' is not a year", s);
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int
+parse_month(const struct cmd *c, const char *s, uint32_t *out)
+{
+	*out = 0;
+	if (s[0] == '\0')
+		return 0;
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (strcmp(end, "月") == 0)
+		end += strlen("月");
+	if (end == s || *end != '\0' || errno || v < 1 || v > 12)
+		return usage_error(c, "month '%s' is not 1-12", s);
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int
+parse_metric(const struct cmd *c, char *spec, Ld__Metric *m)
+{
+	char *eq = strrchr(spec, '=');
+	if (eq == NULL || eq == spec)
+		return usage_error(c, "--metric '%s' is not NAME=NUMBER", spec);
+	ld__metric__init(m);
+	*eq = '\0';
+	if (!ld_text_parse_number(eq + 1, &m->value)) {
+		int rc = usage_error(c, "--metric %s: '%s' is not a number",
+		                     spec, eq + 1);
+		*eq = '=';
+		return rc;
+	}
+	m->name = spec;
+	return 0;
+}
+
+int
+parse_yes_no(const struct cmd *c, const char *opt, const char *s, bool *out)
+{
+	static const char *const yes[] = {"yes", "y", "true", "1", "是", NULL};
+	static const char *const no[] = {"no", "n", "false", "0", "否", NULL};
+	for (int i = 0; yes[i] != NULL; i++)
+		if (strcmp(s, yes[i]) == 0)
+			return *out = true, 0;
+	for (int i = 0; no[i] != NULL; i++)
+		if (strcmp(s, no[i]) == 0)
+			return *out = false, 0;
+	return usage_error(c, "%s '%s' is not yes or no", opt, s);
 }

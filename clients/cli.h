@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "client.h"
 #include "liandong.pb-c.h"
@@ -119,13 +120,45 @@ int connect_node(const struct cmd *c, struct ld_client **cl);
 int call(struct ld_client *cl, Ld__Request *req, Ld__Response **resp);
 /* Send a new record with the scope of `a`; print its id. */
 int add_record(const struct cmd *c, Ld__Record *r, const struct args *a);
+/* Read record `id` from the node, decoded (free with
+ * ld__record__free_unpacked). 0, or the exit code (reason printed). */
+int get_record(struct ld_client *cl, const char *id, Ld__Record **out);
+/* Send `r` as the next version of the record it names, edited from
+ * version `base`; print its id. */
+int update_record(struct ld_client *cl, Ld__Record *r, uint64_t base,
+                  bool json);
+/* Delete (tombstone) record `id`, read at version `base`; print its id. */
+int delete_record(struct ld_client *cl, const char *id, uint64_t base,
+                  bool json);
 
-/* The commands (cmd_records.c, cmd_node.c). */
+/* Values typed on the command line; each returns 0 or prints a usage
+ * error and returns 2. A year ("2017" or "2017年"); a month ("10" or
+ * "10月", "" = not fixed); NAME=NUMBER (cuts `spec`, whose name `m`
+ * borrows); yes/no (是/否, true/false, 1/0). */
+int parse_year(const struct cmd *c, const char *s, uint32_t *out);
+int parse_month(const struct cmd *c, const char *s, uint32_t *out);
+int parse_metric(const struct cmd *c, char *spec, Ld__Metric *m);
+int parse_yes_no(const struct cmd *c, const char *opt, const char *s,
+                 bool *out);
+/* A plan item, "FORM|MONTH|TOPIC|LEAD|RESPONSIBLE|ASSISTING" (trailing
+ * fields may be left out). Cuts `spec` in place; `it` borrows from it. */
+int parse_item(const struct cmd *c, char *spec, Ld__PlanItem *it);
+
+/* The commands (cmd_records.c, cmd_edit.c, cmd_node.c). */
 int run_task_add(const struct cmd *c, int argc, char **argv);
 int run_plan_add(const struct cmd *c, int argc, char **argv);
 int run_survey_add(const struct cmd *c, int argc, char **argv);
 int run_result_add(const struct cmd *c, int argc, char **argv);
 int run_review_add(const struct cmd *c, int argc, char **argv);
+int run_proposal_add(const struct cmd *c, int argc, char **argv);
+int run_task_set(const struct cmd *c, int argc, char **argv);
+int run_survey_set(const struct cmd *c, int argc, char **argv);
+int run_plan_set(const struct cmd *c, int argc, char **argv);
+int run_plan_item(const struct cmd *c, int argc, char **argv);
+int run_result_set(const struct cmd *c, int argc, char **argv);
+int run_review_set(const struct cmd *c, int argc, char **argv);
+int run_proposal_set(const struct cmd *c, int argc, char **argv);
+int run_delete(const struct cmd *c, int argc, char **argv);
 int run_list(const struct cmd *c, int argc, char **argv);
 int run_show(const struct cmd *c, int argc, char **argv);
 int run_status(const struct cmd *c, int argc, char **argv);

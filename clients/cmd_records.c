@@ -38,9 +38,7 @@ run_task_add(const struct cmd *c, int argc, char **argv)
 	return add_record(c, &r, &a);
 }
 
-/* "FORM|MONTH|TOPIC|LEAD|RESPONSIBLE|ASSISTING"; trailing fields may be
- * left out. Cuts `spec` in place. */
-static int
+int
 parse_item(const struct cmd *c, char *spec, Ld__PlanItem *it)
 {
 	char *f[6] = {"", "", "", "", "", ""};
@@ -66,17 +64,7 @@ parse_item(const struct cmd *c, char *spec, Ld__PlanItem *it)
 	it->lead = f[3];
 	it->responsible = f[4];
 	it->assisting = f[5];
-	char *m = f[1], *end;
-	if (m[0] != '\0') {
-		errno = 0;
-		long v = strtol(m, &end, 10);
-		if (strcmp(end, "月") == 0)
-			end += strlen("月");
-		if (end == m || *end != '\0' || errno || v < 1 || v > 12)
-			return usage_error(c, "--item month '%s' is not 1-12", m);
-		it->month = (uint32_t)v;
-	}
-	return 0;
+	return parse_month(c, f[1], &it->month);
 }
 
 int
@@ -90,11 +78,9 @@ run_plan_add(const struct cmd *c, int argc, char **argv)
 	if ((rc = no_extra(c, &a, 0)) || (rc = need(c, a.year, "--year")) ||
 	    (rc = need(c, a.title, "--title")))
 		return rc;
-	char *end;
-	errno = 0;
-	long year = strtol(a.year, &end, 10);
-	if (*end != '\0' || errno || year < 1 || year > 9999)
-		return usage_error(c, "--year '%s' is not a year", a.year);
+	uint32_t year;
+	if ((rc = parse_year(c, a.year, &year)) != 0)
+		return rc;
 	Ld__PlanItem items[LIST_MAX_ARGS];
 	Ld__PlanItem *ip[LIST_MAX_ARGS];
 	for (size_t i = 0; i < a.item.n; i++) {
@@ -103,7 +89,7 @@ run_plan_add(const struct cmd *c, int argc, char **argv)
 		ip[i] = &items[i];
 	}
 	Ld__Plan p = LD__PLAN__INIT;
-	p.year = (uint32_t)year;
+	p.year = year;
 	p.title = (char *)a.title;
 	p.n_items = a.item.n;
 	p.items = ip;
@@ -155,17 +141,8 @@ run_result_add(const struct cmd *c, int argc, char **argv)
 	Ld__Metric ms[LIST_MAX_ARGS];
 	Ld__Metric *mp[LIST_MAX_ARGS];
 	for (size_t i = 0; i < a.metric.n; i++) {
-		char *spec = a.metric.v[i], *eq = strrchr(spec, '=');
-		if (eq == NULL || eq == spec)
-			return usage_error(c, "--metric '%s' is not NAME=NUMBER",
-			                   spec);
-		ld__metric__init(&ms[i]);
-		*eq = '\0';
-		if (!ld_text_parse_number(eq + 1, &ms[i].value))
-			return usage_error(c, "--metric %s: '%s' is not a "
-			                      "number",
-			                   spec, eq + 1);
-		ms[i].name = spec;
+		if ((rc = parse_metric(c, a.metric.v[i], &ms[i])) != 0)
+			return rc;
 		mp[i] = &ms[i];
 	}
 	Ld__Result res = LD__RESULT__INIT;
@@ -208,6 +185,40 @@ run_review_add(const struct cmd *c, int argc, char **argv)
 	Ld__Record r = LD__RECORD__INIT;
 	r.body_case = LD__RECORD__BODY_REVIEW;
 	r.review = &rv;
+	return add_record(c, &r, &a);
+}
+
+int
+run_proposal_add(const struct cmd *c, int argc, char **argv)
+{
+	static const int ok[] = {O_TITLE,   O_NUMBER,       O_SUBMITTER,
+	                         O_HANDLER, O_YEAR,         O_STATUS,
+	                         O_OUTCOME, O_FACE_TO_FACE, O_SATISFACTION,
+	                         O_JSON,    0};
+	struct args a;
+	int rc = parse(c, argc, argv, ok, &a);
+	if (rc != 0)
+		return rc < 0 ? 0 : rc;
+	if ((rc = no_extra(c, &a, 0)) || (rc = need(c, a.title, "--title")))
+		return rc;
+	Ld__Proposal p = LD__PROPOSAL__INIT;
+	p.title = (char *)a.title;
+	p.number = (char *)(a.number ? a.number : "");
+	p.submitter = (char *)(a.submitter ? a.submitter : "");
+	p.handler = (char *)(a.handler ? a.handler : "");
+	p.status = (char *)(a.status ? a.status : "");
+	p.outcome = (char *)(a.outcome ? a.outcome : "");
+	p.satisfaction = (char *)(a.satisfaction ? a.satisfaction : "");
+	if (a.year != NULL && (rc = parse_year(c, a.year, &p.year)) != 0)
+		return rc;
+	bool f2f = false;
+	if (a.face_to_face != NULL &&
+	    (rc = parse_yes_no(c, "--face-to-face", a.face_to_face, &f2f)) != 0)
+		return rc;
+	p.face_to_face = f2f;
+	Ld__Record r = LD__RECORD__INIT;
+	r.body_case = LD__RECORD__BODY_PROPOSAL;
+	r.proposal = &p;
 	return add_record(c, &r, &a);
 }
 

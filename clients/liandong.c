@@ -123,6 +123,85 @@ static const struct cmd cmds[] = {
      "[--json]",
      "Review a result from this node's subtree (审核/反馈). The review\n"
      "goes down to the result's owner. Prints the new record's id.\n"},
+    {"proposal", "add", run_proposal_add,
+     "--title TEXT [--number N] [--submitter NAME] [--handler UNIT] "
+     "[--year Y] [--status S] [--outcome A|B|C] [--face-to-face yes|no] "
+     "[--satisfaction S] [--json]",
+     "Record a proposal (提案) this office handles. It goes up to every\n"
+     "ancestor. Prints the new record's id.\n\n"
+     "  --number N         提案号\n"
+     "  --submitter NAME   提案人 (a member, a group, a party ...)\n"
+     "  --handler UNIT     承办单位\n"
+     "  --year Y           the session year (default: this year)\n"
+     "  --status S         submitted (default), filed, not_filed, "
+     "assigned,\n"
+     "                     replied, evaluated, closed (a proposal entered "
+     "after\n"
+     "                     the fact may start in any status)\n"
+     "  --outcome X        A 已解决或基本解决, B 正在解决或列入计划, C 暂不能"
+     "解决;\n"
+     "                     required from replied on\n"
+     "  --face-to-face Y   面商: yes or no\n"
+     "  --satisfaction S   满意, 基本满意, 不满意; required from evaluated "
+     "on\n"},
+    {"task", "set", run_task_set,
+     "ID [--status S] [--topic T] [--form F] [--due DATE] [--target U]... "
+     "[--scope PATH]... [--json]",
+     "Change a task this node owns. The status moves as the task's\n"
+     "lifecycle allows:\n"
+     "  draft -> dispatched -> in_progress -> reported -> reviewed\n"
+     "  reviewed -> rectifying -> closed, or reviewed -> closed\n"
+     "  cancelled from any open status; closed and cancelled are final.\n"
+     "Statuses may be given in Chinese (已下发, 办理中, 已上报, 已审核,\n"
+     "整改中, 已办结, 已取消). --target and --scope replace the lists.\n"
+     "Prints the id.\n"},
+    {"survey", "set", run_survey_set,
+     "ID [--status S] [--topic T] [--form F] [--start DATE] [--end DATE] "
+     "[--scope PATH]... [--json]",
+     "Change a survey this node owns: planned -> in_field -> reporting\n"
+     "-> closed, cancelled from any open status. --scope replaces the\n"
+     "offices taking part. Prints the id.\n"},
+    {"plan", "set", run_plan_set,
+     "ID [--title T] [--year Y] [--item SPEC]... [--scope PATH]... [--json]",
+     "Change a plan this node owns. --item adds items (FORM|MONTH|TOPIC|\n"
+     "LEAD|RESPONSIBLE|ASSISTING, as for 'plan add'); items are never\n"
+     "removed (cancel one instead). A plan has no status of its own: each\n"
+     "item has one, set with 'liandong plan item set'. Prints the id.\n"},
+    {"plan", "item", run_plan_item,
+     "set PLAN_ID N [--status S] [--form F] [--month M] [--topic T] "
+     "[--lead L] [--responsible R] [--assisting A] [--json]",
+     "Change item N (from 1) of a plan this node owns. The status moves:\n"
+     "  planned -> held -> outcome_submitted -> adopted\n"
+     "  planned -> deferred -> planned or held; planned or deferred ->\n"
+     "  cancelled. adopted and cancelled are final.\n"
+     "In Chinese: 计划中, 已举行, 成果已报送, 已采纳, 延期, 已取消.\n"
+     "Prints the plan's id.\n"},
+    {"result", "set", run_result_set,
+     "ID [--status submitted] [--summary T] [--metric N=V]... "
+     "[--finding T]... [--json]",
+     "Change a result this node owns: a draft may be edited and then\n"
+     "submitted; a submitted result is revised only after a review\n"
+     "returns it (returned/退回 or rectify/整改), and the revision is its\n"
+     "resubmission. --metric and --finding replace the lists. Prints the\n"
+     "id.\n"},
+    {"review", "set", run_review_set,
+     "ID [--verdict V] [--comment T] [--json]",
+     "Change a review this node owns; it then reviews the result as it\n"
+     "is now (a resubmitted result gets a fresh verdict). Prints the id.\n"},
+    {"proposal", "set", run_proposal_set,
+     "ID [--status S] [--handler UNIT] [--outcome A|B|C] "
+     "[--face-to-face yes|no] [--satisfaction S] [--title T] [--number N] "
+     "[--submitter NAME] [--year Y] [--json]",
+     "Change a proposal this node handles. The status moves:\n"
+     "  submitted -> filed -> assigned -> replied -> evaluated -> closed\n"
+     "  submitted -> not_filed -> closed\n"
+     "In Chinese: 已提交, 已立案, 不予立案, 已交办, 已答复, 已测评, 已办结.\n"
+     "From replied on it needs --outcome; from evaluated on\n"
+     "--satisfaction. Prints the id.\n"},
+    {"delete", NULL, run_delete, "ID [--json]",
+     "Delete a record this node owns. It becomes a tombstone that\n"
+     "replicates like any change, so every node that held it learns of\n"
+     "the deletion. Records of other nodes cannot be deleted here.\n"},
     {"list", NULL, run_list, "[--kind KIND] [--owner PATH] [--json]",
      "List the records this node holds, by owner and id.\n\n"
      "  --kind KIND        node, plan, survey, task, result, review, "
@@ -139,6 +218,44 @@ static const struct cmd cmds[] = {
 };
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
 
+/* The first sentence of a help text on one line, at most `cols` columns
+ * wide (a CJK character takes two); a longer one is cut at a space and
+ * marked " ...". `out` has room for `len` bytes. */
+static void
+first_sentence(const char *h, char *out, size_t len, int cols)
+{
+	size_t n = 0, space = 0;
+	int w = 0;
+	bool cut = false;
+	while (*h != '\0') {
+		if (*h == '.' && (h[1] == ' ' || h[1] == '\n' || h[1] == '\0'))
+			break;
+		unsigned char ch = (unsigned char)*h;
+		size_t cl = ch >= 0xf0 ? 4 : ch >= 0xe0 ? 3 : ch >= 0xc0 ? 2 : 1;
+		int cw = cl >= 3 ? 2 : 1;
+		if (w + cw > cols || n + cl + 5 > len) {
+			cut = true;
+			break;
+		}
+		if (*h == ' ' || *h == '\n')
+			space = n;
+		memcpy(out + n, h, cl);
+		if (*h == '\n')
+			out[n] = ' ';
+		n += cl;
+		h += cl;
+		w += cw;
+	}
+	if (cut) {
+		n = space;
+		while (n > 0 && out[n - 1] == ' ')
+			n--;
+		memcpy(out + n, " ...", 5);
+	} else {
+		out[n] = '\0';
+	}
+}
+
 static void
 usage(FILE *f)
 {
@@ -146,18 +263,19 @@ usage(FILE *f)
 	           "Commands:\n");
 	for (size_t i = 0; i < NCMDS; i++) {
 		char name[32];
-		snprintf(name, sizeof(name), "%s%s%s", cmds[i].name,
-		         cmds[i].sub ? " " : "", cmds[i].sub ? cmds[i].sub : "");
-		const char *h = cmds[i].help;
-		int len = (int)strcspn(h, "\n");
-		fprintf(f, "  %-12s %.*s\n", name, len, h);
+		snprintf(name, sizeof(name), "%s%s%s%s", cmds[i].name,
+		         cmds[i].sub ? " " : "", cmds[i].sub ? cmds[i].sub : "",
+		         cmds[i].run == run_plan_item ? " set" : "");
+		char brief[256];
+		first_sentence(cmds[i].help, brief, sizeof(brief), 58);
+		fprintf(f, "  %-15s %s\n", name, brief);
 	}
 	fprintf(f, "\nOptions: -d, --data DIR (default $LIANDONG_DATA); -h, "
 	           "--help; -V, --version.\nRemote API: --remote ENDPOINT "
 	           "--server-key KEY --key-file FILE (default\n"
 	           "$LIANDONG_KEY_FILE) instead of --data, for the commands "
 	           "that talk to a node.\n'liandong <command> --help' "
-	           "explains a command. add commands take --json.\nExit "
+	           "explains a command. add and set commands take --json.\nExit "
 	           "codes: 0 ok, 1 refused (reason on stderr), 2 usage.\n");
 }
 
