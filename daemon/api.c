@@ -44,9 +44,9 @@ ld_api_reply(struct ld_node *n, const struct ld_rid *rid,
 	zmq_msg_close(&m);
 }
 
-static void
-reply_error(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id, Ld__Code code,
-            const char *err)
+void
+ld_api_error(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
+             Ld__Code code, const char *err)
 {
 	Ld__Response r = LD__RESPONSE__INIT;
 	r.req_id = req_id;
@@ -56,16 +56,6 @@ reply_error(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id, Ld__Co
 }
 
 /* ---------------------------------------------------------------- writes */
-
-/* Look up and decode the record `id`; NULL if absent (or undecodable). */
-static Ld__Record *
-load(struct ld_txn *t, const char *id)
-{
-	struct ld_val v;
-	if (ld_store_get(t, id, &v, NULL) != 0)
-		return NULL;
-	return ld_record_unpack(v.p, v.n);
-}
 
 static bool refuse(struct work *w, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -116,7 +106,7 @@ check_refs(struct ld_node *n, struct ld_txn *t, struct work *w, Ld__Record *r)
 		return true;
 	const char *field = r->body_case == LD__RECORD__BODY_TASK ? "parent"
 	                                                          : "ref";
-	Ld__Record *target = load(t, ref);
+	Ld__Record *target = ld_store_load(t, ref);
 	if (target == NULL)
 		return refuse(w, "%s: no record %.300s at this node", field,
 		              ref);
@@ -241,7 +231,7 @@ static Ld__Record *
 load_own(struct ld_node *n, struct ld_txn *t, struct work *w, const char *id,
          uint64_t base_version)
 {
-	Ld__Record *old = load(t, id);
+	Ld__Record *old = ld_store_load(t, id);
 	if (old == NULL) {
 		refuse(w, "no record %.300s at this node", id);
 		return NULL;
@@ -295,7 +285,7 @@ reopened(struct ld_txn *t, const Ld__Record *res)
 	bool yes = false;
 	const char *id;
 	while (!yes && ld_store_refs_next(&it, &id) == 0) {
-		Ld__Record *rv = load(t, id);
+		Ld__Record *rv = ld_store_load(t, id);
 		if (rv == NULL)
 			continue;
 		yes = rv->kind == LD__KIND__KIND_REVIEW && !rv->deleted &&
@@ -357,7 +347,7 @@ write_update(struct ld_node *n, struct ld_txn *t, struct work *w)
 	if (r->body_case == LD__RECORD__BODY_REVIEW) {
 		/* A review keeps its scope (the result's owner) and now
 		 * reviews the result as it is. */
-		Ld__Record *res = load(t, old->review->ref);
+		Ld__Record *res = ld_store_load(t, old->review->ref);
 		if (res == NULL) {
 			refuse(w, "ref: no record %.300s at this node",
 			       old->review->ref);
@@ -467,7 +457,7 @@ on_write(struct ld_node *n, const struct ld_rid *rid, Ld__Request *req)
 		break;
 	}
 	if (err[0] != '\0') {
-		reply_error(n, rid, req->req_id, code, err);
+		ld_api_error(n, rid, req->req_id, code, err);
 		ld__request__free_unpacked(req, NULL);
 		return;
 	}
@@ -483,7 +473,7 @@ on_write(struct ld_node *n, const struct ld_rid *rid, Ld__Request *req)
 	if (n->nwork < n->capwork)
 		w = &n->work[n->nwork++];
 	if (w == NULL) {
-		reply_error(n, rid, req->req_id, LD__CODE__CODE_INTERNAL,
+		ld_api_error(n, rid, req->req_id, LD__CODE__CODE_INTERNAL,
 		            "out of memory");
 		ld__request__free_unpacked(req, NULL);
 		return;
@@ -504,7 +494,7 @@ on_get(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id, const char 
 	struct ld_txn t;
 	int rc = ld_store_read_begin(n->st, &t);
 	if (rc != 0) {
-		reply_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
+		ld_api_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
 		            ld_store_strerror(rc));
 		return;
 	}
@@ -534,7 +524,7 @@ on_list(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
 	if (q->owner[0] != '\0' && !ld_path_valid(q->owner, &why)) {
 		char err[300];
 		snprintf(err, sizeof(err), "owner: %s", why);
-		reply_error(n, rid, req_id, LD__CODE__CODE_BAD_REQUEST, err);
+		ld_api_error(n, rid, req_id, LD__CODE__CODE_BAD_REQUEST, err);
 		return;
 	}
 	size_t limit = q->limit == 0 ? LIST_DEFAULT
@@ -542,7 +532,7 @@ on_list(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
 	                                     : q->limit;
 	ProtobufCBinaryData *recs = malloc(limit * sizeof(*recs));
 	if (recs == NULL) {
-		reply_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
+		ld_api_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
 		            "out of memory");
 		return;
 	}
@@ -550,7 +540,7 @@ on_list(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
 	int rc = ld_store_read_begin(n->st, &t);
 	if (rc != 0) {
 		free(recs);
-		reply_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
+		ld_api_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
 		            ld_store_strerror(rc));
 		return;
 	}
@@ -609,7 +599,7 @@ on_list(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
 	if (!truncated && rc != MDB_NOTFOUND) {
 		ld_store_read_end(&t);
 		free(recs);
-		reply_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
+		ld_api_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
 		            ld_store_strerror(rc));
 		return;
 	}
@@ -679,7 +669,7 @@ on_status(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id)
 	if (rc != 0) {
 		free(ps);
 		free(pp);
-		reply_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
+		ld_api_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
 		            ld_store_strerror(rc));
 		return;
 	}
@@ -739,12 +729,12 @@ on_wait(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
         const Ld__WaitRequest *q)
 {
 	if (n->nwaiters == WAITERS_MAX) {
-		reply_error(n, rid, req_id, LD__CODE__CODE_REFUSED,
+		ld_api_error(n, rid, req_id, LD__CODE__CODE_REFUSED,
 		            "too many clients waiting");
 		return;
 	}
 	if (strlen(q->id) > LD_ID_MAX) {
-		reply_error(n, rid, req_id, LD__CODE__CODE_BAD_REQUEST,
+		ld_api_error(n, rid, req_id, LD__CODE__CODE_BAD_REQUEST,
 		            "id: too long");
 		return;
 	}
@@ -752,7 +742,7 @@ on_wait(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
 		size_t cap = n->capwaiters ? n->capwaiters * 2 : 16;
 		struct waiter *w = realloc(n->waiters, cap * sizeof(*w));
 		if (w == NULL) {
-			reply_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
+			ld_api_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
 			            "out of memory");
 			return;
 		}
@@ -788,7 +778,7 @@ ld_api_check_waiters(struct ld_node *n, int64_t now)
 			char err[LD_ID_MAX + 64];
 			snprintf(err, sizeof(err), "%s did not arrive in time",
 			         wt->id);
-			reply_error(n, &wt->rid, wt->req_id,
+			ld_api_error(n, &wt->rid, wt->req_id,
 			            LD__CODE__CODE_NOT_FOUND, err);
 			done = true;
 		}
@@ -804,7 +794,7 @@ void
 ld_api_drop_waiters(struct ld_node *n)
 {
 	for (size_t i = 0; i < n->nwaiters; i++)
-		reply_error(n, &n->waiters[i].rid, n->waiters[i].req_id,
+		ld_api_error(n, &n->waiters[i].rid, n->waiters[i].req_id,
 		            LD__CODE__CODE_REFUSED, "the node is stopping");
 	n->nwaiters = 0;
 }
@@ -820,7 +810,7 @@ ld_api_on_request(struct ld_node *n, const struct ld_rid *rid, const void *buf,
 	    ld__request__unpack(ld_unpack_budget(&bud, len), len, buf);
 	ld_budget_end(&bud, req != NULL);
 	if (req == NULL) {
-		reply_error(n, rid, 0, LD__CODE__CODE_BAD_REQUEST,
+		ld_api_error(n, rid, 0, LD__CODE__CODE_BAD_REQUEST,
 		            "request does not decode");
 		return;
 	}
@@ -848,10 +838,16 @@ ld_api_on_request(struct ld_node *n, const struct ld_rid *rid, const void *buf,
 	case LD__REQUEST__OP_WAIT:
 		on_wait(n, rid, req->req_id, req->wait);
 		break;
+	case LD__REQUEST__OP_PROGRESS:
+		ld_query_progress(n, rid, req->req_id, req->progress);
+		break;
+	case LD__REQUEST__OP_INBOX:
+		ld_query_inbox(n, rid, req->req_id, req->inbox);
+		break;
 	case LD__REQUEST__OP_RELOAD: {
 		char err[512];
 		if (ld_node_reload(n, err, sizeof(err)) != 0) {
-			reply_error(n, rid, req->req_id, LD__CODE__CODE_REFUSED,
+			ld_api_error(n, rid, req->req_id, LD__CODE__CODE_REFUSED,
 			            err);
 		} else {
 			Ld__Response r = LD__RESPONSE__INIT;
@@ -861,7 +857,7 @@ ld_api_on_request(struct ld_node *n, const struct ld_rid *rid, const void *buf,
 		break;
 	}
 	default:
-		reply_error(n, rid, req->req_id, LD__CODE__CODE_BAD_REQUEST,
+		ld_api_error(n, rid, req->req_id, LD__CODE__CODE_BAD_REQUEST,
 		            "unknown request");
 		break;
 	}

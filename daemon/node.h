@@ -123,6 +123,16 @@ void ld_api_drop_waiters(struct ld_node *n);
 /* Send a response to a client. */
 void ld_api_reply(struct ld_node *n, const struct ld_rid *rid,
                   const Ld__Response *r);
+/* Send an error response: `code` and a one-line reason. */
+void ld_api_error(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
+                  Ld__Code code, const char *err);
+
+/* ---- query.c: roll-ups computed from the store (rollup.h) ---- */
+
+void ld_query_progress(struct ld_node *n, const struct ld_rid *rid,
+                       uint64_t req_id, const Ld__ProgressRequest *q);
+void ld_query_inbox(struct ld_node *n, const struct ld_rid *rid,
+                    uint64_t req_id, const Ld__InboxRequest *q);
 
 /* ---- node.c, for api.c ---- */
 

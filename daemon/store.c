@@ -735,6 +735,21 @@ ld_store_cursor_each(struct ld_txn *t, ld_store_cursor_fn fn, void *arg)
 }
 
 int
+ld_store_owners_each(struct ld_txn *t, ld_store_owner_fn fn, void *arg)
+{
+	MDB_cursor *cur;
+	int rc = mdb_cursor_open(t->txn, t->st->owners, &cur);
+	if (rc != 0)
+		return rc;
+	MDB_val k, v;
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
+		fn(k.mv_data, k.mv_size, arg);
+	mdb_cursor_close(cur);
+	return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+int
 ld_store_seq_of(struct ld_txn *t, const char *id, uint64_t *seq)
 {
 	MDB_val k, v;
@@ -766,6 +781,15 @@ ld_store_get(struct ld_txn *t, const char *id, struct ld_val *rec,
 	rec->p = (const uint8_t *)v.mv_data + 16;
 	rec->n = v.mv_size - 16;
 	return 0;
+}
+
+Ld__Record *
+ld_store_load(struct ld_txn *t, const char *id)
+{
+	struct ld_val v;
+	if (ld_store_get(t, id, &v, NULL) != 0)
+		return NULL;
+	return ld_record_unpack(v.p, v.n);
 }
 
 int

@@ -123,12 +123,22 @@ typedef void (*ld_store_cursor_fn)(const char *peer, size_t n, uint64_t epoch,
                                    uint64_t seq, void *arg);
 int ld_store_cursor_each(struct ld_txn *t, ld_store_cursor_fn fn, void *arg);
 
+/* Call fn for every owner this store holds records of (a path, not
+ * NUL-terminated): every node known here, since each owns its NODE record
+ * once it is heard of. */
+typedef void (*ld_store_owner_fn)(const char *owner, size_t n, void *arg);
+int ld_store_owners_each(struct ld_txn *t, ld_store_owner_fn fn, void *arg);
+
 /* The own-log sequence a record is at; MDB_NOTFOUND if absent. */
 int ld_store_seq_of(struct ld_txn *t, const char *id, uint64_t *seq);
 
 /* The stored encoding of a record and its version; MDB_NOTFOUND if absent. */
 int ld_store_get(struct ld_txn *t, const char *id, struct ld_val *rec,
                  uint64_t *version);
+
+/* Record `id` decoded (free with ld__record__free_unpacked), or NULL if
+ * it is absent or does not decode. */
+Ld__Record *ld_store_load(struct ld_txn *t, const char *id);
 
 /* The highest id counter among records owned by exactly `owner` (0 if
  * none), kept up to date as records are written. */

@@ -1,0 +1,97 @@
+/* rollup.h — who has done what, computed from replicated records: the
+ * progress of a task (and the sub-tasks derived from it) over every office
+ * it reaches, and an office's inbox of what it must act on. Pure: the
+ * caller gathers the records from its store; rows borrow from them. */
+#ifndef LD_ROLLUP_H
+#define LD_ROLLUP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "liandong.pb-c.h"
+#include "path.h"
+
+/* Where one office stands on a task. */
+enum ld_ps {
+	LD_PS_PENDING,     /* nothing submitted yet, not overdue */
+	LD_PS_RELAYED,     /* passed on: it derived a sub-task (转办) */
+	LD_PS_OVERDUE,     /* due date passed, nothing submitted */
+	LD_PS_REPORTED,    /* submitted, not reviewed yet */
+	LD_PS_RESUBMITTED, /* revised after a return, not reviewed again */
+	LD_PS_REVIEWED,    /* accepted */
+	LD_PS_RETURNED,    /* returned for revision (退回) */
+	LD_PS_RECTIFY,     /* to rectify (整改) */
+	LD_PS_COUNT
+};
+
+/* "pending", "overdue" ... and the Chinese label ("待报送", "逾期" ...). */
+const char *ld_ps_name(enum ld_ps s);
+const char *ld_ps_label(enum ld_ps s);
+
+struct ld_progress_row {
+	const char *path, *name;    /* the office */
+	char group[LD_PATH_MAX + 1]; /* its ancestor one level below the
+	                               task's owner (a city, for a provincial
+	                               task) */
+	const char *group_name;     /* "" if unknown */
+	const Ld__Record *task;     /* the task of the family reaching it */
+	const char *due;            /* "" if none (inherited from the parent
+	                               task when the sub-task has none) */
+	const Ld__Record *result;   /* its latest result, NULL if none */
+	const Ld__Record *review;   /* the review deciding its state, or NULL */
+	enum ld_ps state;
+	bool draft;                 /* only a draft result so far */
+};
+
+struct ld_progress {
+	struct ld_progress_row *rows; /* malloc'd, sorted by group, path */
+	size_t n;
+	size_t count[LD_PS_COUNT];
+	size_t reported; /* every state with a submitted result */
+};
+
+/* The progress of task `recs[root]` on `today` (YYYY-MM-DD). `recs` holds
+ * whatever the caller gathered: the tasks derived from it (at any depth,
+ * found by their parent), the results answering any of them, the reviews
+ * of those results and the NODE records of the offices known here;
+ * anything else is ignored, and so are tombstones. An office is a target
+ * if a scope entry of a task of the family covers it, unless it owns that
+ * task or is above its owner. Returns 0, or -1 if out of memory. */
+int ld_progress_compute(const Ld__Record *const *recs, size_t n, size_t root,
+                        const char *today, struct ld_progress *out);
+void ld_progress_free(struct ld_progress *p);
+
+/* What an office must act on. */
+enum ld_act {
+	LD_ACT_REPORT, /* a task or survey addressed to it, not answered */
+	LD_ACT_REVISE, /* its result was returned (or must be rectified) */
+	LD_ACT_REVIEW, /* a result answering its own task awaits its review */
+	LD_ACT_COUNT
+};
+
+const char *ld_act_name(enum ld_act a);
+const char *ld_act_label(enum ld_act a);
+
+struct ld_inbox_item {
+	enum ld_act act;
+	const Ld__Record *rec;   /* the task/survey, own result, or result */
+	const Ld__Record *cause; /* REVISE: the review; else NULL */
+	const char *due;         /* "" if none */
+	long days_left;          /* due - today, if `due` is set */
+	bool overdue, due_soon;  /* past due / due within the window */
+};
+
+struct ld_inbox {
+	struct ld_inbox_item *items; /* malloc'd: overdue first, then by due */
+	size_t n;
+};
+
+/* The inbox of office `self` on `today`, from the tasks, surveys, results
+ * and reviews in `recs` (others are ignored). Items due within `window`
+ * days are marked due_soon. Returns 0, or -1 if out of memory. */
+int ld_inbox_compute(const char *self, const Ld__Record *const *recs,
+                     size_t n, const char *today, int window,
+                     struct ld_inbox *out);
+void ld_inbox_free(struct ld_inbox *b);
+
+#endif
