@@ -68,7 +68,9 @@ struct cmd {
 	X("month", month, MONTH, STR)                                          \
 	X("lead", lead, LEAD, STR)                                             \
 	X("responsible", responsible, RESPONSIBLE, STR)                        \
-	X("assisting", assisting, ASSISTING, STR)
+	X("assisting", assisting, ASSISTING, STR)                              \
+	X("today", today, TODAY, STR)                                          \
+	X("days", days, DAYS, STR)
 
 enum {
 	O_DATA = 'd',
@@ -91,7 +93,8 @@ struct args {
 	    *ref, *summary, *plan_item, *verdict, *comment, *kind, *owner, *id,
 	    *name, *level, *listen, *parent, *parent_key, *root_key, *out,
 	    *status, *number, *submitter, *handler, *outcome, *face_to_face,
-	    *satisfaction, *month, *lead, *responsible, *assisting;
+	    *satisfaction, *month, *lead, *responsible, *assisting, *today,
+	    *days;
 	struct strs scope, target, item, metric, finding;
 	int nargs;
 	char **rest;
@@ -144,7 +147,7 @@ int parse_yes_no(const struct cmd *c, const char *opt, const char *s,
  * fields may be left out). Cuts `spec` in place; `it` borrows from it. */
 int parse_item(const struct cmd *c, char *spec, Ld__PlanItem *it);
 
-/* The commands (cmd_records.c, cmd_edit.c, cmd_node.c). */
+/* The commands (cmd_records.c, cmd_edit.c, cmd_rollup.c, cmd_node.c). */
 int run_task_add(const struct cmd *c, int argc, char **argv);
 int run_plan_add(const struct cmd *c, int argc, char **argv);
 int run_survey_add(const struct cmd *c, int argc, char **argv);
@@ -160,6 +163,8 @@ int run_review_set(const struct cmd *c, int argc, char **argv);
 int run_proposal_set(const struct cmd *c, int argc, char **argv);
 int run_delete(const struct cmd *c, int argc, char **argv);
 int run_list(const struct cmd *c, int argc, char **argv);
+int run_progress(const struct cmd *c, int argc, char **argv);
+int run_inbox(const struct cmd *c, int argc, char **argv);
 int run_show(const struct cmd *c, int argc, char **argv);
 int run_status(const struct cmd *c, int argc, char **argv);
 int run_init(const struct cmd *c, int argc, char **argv);

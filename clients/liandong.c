@@ -211,6 +211,30 @@ static const struct cmd cmds[] = {
     {"show", NULL, run_show, "ID [--json]",
      "Show one record with all its fields.\n\n"
      "  --json             one JSON object\n"},
+    {"progress", NULL, run_progress, "TASK_ID [--today DATE] [--json]",
+     "Show where every office reached by a task stands: reported,\n"
+     "reviewed, returned, overdue. Targets are the offices its scope\n"
+     "covers (a scope entry expands to every office known below it), and\n"
+     "for a linked task the offices reached by the sub-tasks derived from\n"
+     "it, grouped by the office one level below the task's owner (the\n"
+     "city, for a provincial task). Works at any node for what its\n"
+     "subtree holds.\n\n"
+     "States: pending (待报送), relayed (已转办: it derived a sub-task),\n"
+     "overdue (逾期: due date passed, nothing submitted), reported\n"
+     "(已报送), resubmitted (已重报), reviewed (已审核), returned (已退回),\n"
+     "rectify (整改中).\n\n"
+     "  --today DATE       count overdue as of DATE (YYYY-MM-DD; default\n"
+     "                     the node's local date)\n"
+     "  --json             one JSON object: rows and totals\n"},
+    {"inbox", NULL, run_inbox, "[--today DATE] [--days N] [--json]",
+     "Show what this office must act on: tasks and surveys addressed to\n"
+     "it that it has not answered (report), its results returned or sent\n"
+     "back for rectification (revise), and results answering its own\n"
+     "tasks that await its review (review). Overdue items come first,\n"
+     "then by due date.\n\n"
+     "  --today DATE       as of DATE (YYYY-MM-DD; default today)\n"
+     "  --days N           mark items due within N days (default 7)\n"
+     "  --json             one JSON object\n"},
     {"status", NULL, run_status, "[--json]",
      "Show this node, its parent and its children: connected or not,\n"
      "the cursors on each other's logs, and how far behind each is.\n\n"

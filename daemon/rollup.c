@@ -37,6 +37,24 @@ ld_ps_label(enum ld_ps s)
 	return (unsigned)s < LD_PS_COUNT ? ps_names[s][1] : "?";
 }
 
+enum ld_ps
+ld_ps_lookup(const char *name)
+{
+	int s = 0;
+	while (s < LD_PS_COUNT && strcmp(ps_names[s][0], name) != 0)
+		s++;
+	return (enum ld_ps)s;
+}
+
+enum ld_act
+ld_act_lookup(const char *name)
+{
+	int a = 0;
+	while (a < LD_ACT_COUNT && strcmp(act_names[a][0], name) != 0)
+		a++;
+	return (enum ld_act)a;
+}
+
 const char *
 ld_act_name(enum ld_act a)
 {

@@ -27,6 +27,8 @@ enum ld_ps {
 /* "pending", "overdue" ... and the Chinese label ("待报送", "逾期" ...). */
 const char *ld_ps_name(enum ld_ps s);
 const char *ld_ps_label(enum ld_ps s);
+/* The state named `name` ("overdue"), or LD_PS_COUNT if none is. */
+enum ld_ps ld_ps_lookup(const char *name);
 
 struct ld_progress_row {
 	const char *path, *name;    /* the office */
@@ -71,6 +73,8 @@ enum ld_act {
 
 const char *ld_act_name(enum ld_act a);
 const char *ld_act_label(enum ld_act a);
+/* The action named `name` ("revise"), or LD_ACT_COUNT if none is. */
+enum ld_act ld_act_lookup(const char *name);
 
 struct ld_inbox_item {
 	enum ld_act act;

@@ -3,6 +3,7 @@
  * named, edits and deletes of another node's record refused, a result
  * returned by a review and resubmitted across two links, sub-tasks, plan
  * items and proposals, and an edit made from a stale read refused. */
+#include "cli_assert.h"
 #include "harness.h"
 #include "record.h"
 #include "validate.h"
@@ -18,66 +19,6 @@
 
 static struct th_node P, C, X;
 static char out[65536], err[8192];
-
-/* Run the CLI against node `n`. */
-#define AT(n, ...)                                                             \
-	th_cli(out, sizeof(out), err, sizeof(err),                             \
-	       (const char *const[]){"--data", (n)->dir, __VA_ARGS__, NULL})
-
-/* Exit code `code` and one line on stderr mentioning each of the words. */
-#define REFUSED(code, call, ...)                                               \
-	do {                                                                   \
-		int rc_ = (call);                                              \
-		ck_assert_msg(rc_ == (code), "line %d: exit %d, not %d: %s",   \
-		              __LINE__, rc_, (code), err);                     \
-		const char *const w_[] = {__VA_ARGS__, NULL};                  \
-		for (size_t i_ = 0; w_[i_] != NULL; i_++)                      \
-			ck_assert_msg(strstr(err, w_[i_]) != NULL,             \
-			              "line %d: stderr lacks '%s': %s",        \
-			              __LINE__, w_[i_], err);                  \
-		char *nl_ = strchr(err, '\n');                                 \
-		ck_assert_msg(nl_ != NULL && nl_[1] == '\0',                   \
-		              "line %d: stderr is not one line: %s", __LINE__, \
-		              err);                                            \
-	} while (0)
-
-#define OK(call)                                                               \
-	do {                                                                   \
-		int rc_ = (call);                                              \
-		ck_assert_msg(rc_ == 0, "line %d: exit %d: %s", __LINE__, rc_, \
-		              err);                                            \
-	} while (0)
-
-/* The id a command printed (its first line), copied to `id`. */
-static void
-take_id(char *id)
-{
-	size_t n = strcspn(out, "\n");
-	ck_assert_uint_gt(n, 0);
-	ck_assert_uint_le(n, LD_ID_MAX);
-	memcpy(id, out, n);
-	id[n] = '\0';
-}
-
-/* Decoded record `id` at node `n` (wait up to 10 s for `version`). */
-static Ld__Record *
-record_at(struct th_node *n, const char *id, uint64_t version)
-{
-	int64_t end = th_now_ms() + th_ms(10000);
-	for (;;) {
-		size_t len = 0;
-		uint8_t *buf = th_get(n, id, &len);
-		Ld__Record *r = buf ? ld_record_unpack(buf, len) : NULL;
-		free(buf);
-		if (r != NULL && r->version >= version)
-			return r;
-		if (r != NULL)
-			ld__record__free_unpacked(r, NULL);
-		ck_assert_msg(th_now_ms() < end, "%s v%llu never reached %s",
-		              id, (unsigned long long)version, n->id);
-		th_sleep_ms(20);
-	}
-}
 
 static void
 three_levels(void)
@@ -118,7 +59,7 @@ START_TEST(test_task_lifecycle)
 	OK(AT(&P, "task", "set", t, "--status", "reviewed", "--topic",
 	      "优化营商环境（复查）", "--json"));
 	ck_assert_ptr_nonnull(strstr(out, "{\"id\": \""));
-	Ld__Record *r = record_at(&P, t, 4);
+	Ld__Record *r = th_record_at(&P, t, 4);
 	ck_assert_str_eq(r->task->status, "reviewed");
 	ck_assert_str_eq(r->task->topic, "优化营商环境（复查）");
 	ck_assert_str_eq(r->task->due, "2026-06-30"); /* kept */
@@ -147,13 +88,13 @@ START_TEST(test_task_lifecycle)
 	REFUSED(1, AT(&P, "task", "set", t, "--status", "cancelled"),
 	        "allowed: none (closed is final)");
 	/* Nothing refused was written: still version 5. */
-	r = record_at(&P, t, 5);
+	r = th_record_at(&P, t, 5);
 	ck_assert_uint_eq(r->version, 5);
 	ld__record__free_unpacked(r, NULL);
 
 	/* Delete: a tombstone, the next version; then nothing more. */
 	OK(AT(&P, "delete", t));
-	r = record_at(&P, t, 6);
+	r = th_record_at(&P, t, 6);
 	ck_assert(r->deleted);
 	ld__record__free_unpacked(r, NULL);
 	REFUSED(1, AT(&P, "task", "set", t, "--status", "cancelled"),
@@ -175,7 +116,7 @@ START_TEST(test_stale_edit_refused)
 	OK(AT(&P, "task", "add", "--topic", "河长制落实", "--form",
 	      "follow-up", "--scope", P_ID));
 	take_id(t);
-	Ld__Record *first = record_at(&P, t, 1);
+	Ld__Record *first = th_record_at(&P, t, 1);
 	OK(AT(&P, "task", "set", t, "--status", "in_progress"));
 
 	/* A second editor still holds version 1. */
@@ -196,7 +137,7 @@ START_TEST(test_stale_edit_refused)
 	ck_assert_ptr_nonnull(strstr(resp->error, "version 2"));
 	ld__response__free_unpacked(resp, NULL);
 	ld__record__free_unpacked(first, NULL);
-	Ld__Record *r = record_at(&P, t, 2);
+	Ld__Record *r = th_record_at(&P, t, 2);
 	ck_assert_str_eq(r->task->topic, "河长制落实");
 	ck_assert_uint_eq(r->version, 2);
 	ld__record__free_unpacked(r, NULL);
@@ -229,11 +170,11 @@ START_TEST(test_other_nodes_record)
 	OK(AT(&C, "task", "add", "--topic", "脱贫攻坚（曲靖）", "--form",
 	      "inspection", "--scope", X_ID, "--parent-task", t));
 	take_id(sub);
-	Ld__Record *r = record_at(&X, sub, 1);
+	Ld__Record *r = th_record_at(&X, sub, 1);
 	ck_assert_str_eq(r->task->parent, t);
 	ld__record__free_unpacked(r, NULL);
 	/* ...and it reaches the province too, which keeps the family. */
-	r = record_at(&P, sub, 1);
+	r = th_record_at(&P, sub, 1);
 	ld__record__free_unpacked(r, NULL);
 	/* Not from a task addressed only to one of its counties. */
 	REFUSED(1, AT(&C, "task", "add", "--topic", "y", "--form",
@@ -262,7 +203,7 @@ START_TEST(test_result_returned_and_resubmitted)
 	OK(AT(&X, "result", "add", "--ref", t, "--summary", "问卷调查完成",
 	      "--metric", "问卷=120"));
 	take_id(res);
-	Ld__Record *r = record_at(&P, res, 1);
+	Ld__Record *r = th_record_at(&P, res, 1);
 	ld__record__free_unpacked(r, NULL);
 
 	/* Submitted: not revised until a review reopens it. */
@@ -277,7 +218,7 @@ START_TEST(test_result_returned_and_resubmitted)
 	OK(AT(&P, "review", "add", "--ref", res, "--verdict", "退回",
 	      "--comment", "样本量不足"));
 	take_id(rev);
-	r = record_at(&X, rev, 1);
+	r = th_record_at(&X, rev, 1);
 	ck_assert_str_eq(r->review->verdict, "returned");
 	ck_assert_uint_eq(r->review->ref_version, 1);
 	ld__record__free_unpacked(r, NULL);
@@ -287,7 +228,7 @@ START_TEST(test_result_returned_and_resubmitted)
 
 	OK(AT(&X, "result", "set", res, "--summary", "补充问卷后完成",
 	      "--metric", "问卷=300", "--finding", "审批时限偏长"));
-	r = record_at(&P, res, 2);
+	r = th_record_at(&P, res, 2);
 	ck_assert_str_eq(r->result->summary, "补充问卷后完成");
 	ck_assert_uint_eq(r->result->n_metrics, 1);
 	ck_assert_double_eq(r->result->metrics[0]->value, 300);
@@ -300,7 +241,7 @@ START_TEST(test_result_returned_and_resubmitted)
 
 	/* The province reviews the resubmission by changing its review. */
 	OK(AT(&P, "review", "set", rev, "--verdict", "accepted"));
-	r = record_at(&X, rev, 2);
+	r = th_record_at(&X, rev, 2);
 	ck_assert_str_eq(r->review->verdict, "accepted");
 	ck_assert_uint_eq(r->review->ref_version, 2);
 	ck_assert_uint_eq(r->n_scope, 1);
@@ -337,7 +278,7 @@ START_TEST(test_plan_items)
 	REFUSED(2, AT(&P, "plan", "set", pl, "--status", "held"),
 	        "no status of its own", "plan item set");
 	OK(AT(&P, "plan", "set", pl, "--item", "界别协商|6|林业改革|黄忠灶|提案委"));
-	Ld__Record *r = record_at(&P, pl, 4);
+	Ld__Record *r = th_record_at(&P, pl, 4);
 	ck_assert_uint_eq(r->plan->n_items, 3);
 	ck_assert_str_eq(r->plan->items[0]->status, "held");
 	ck_assert_str_eq(r->plan->items[1]->status, "deferred");
@@ -379,7 +320,7 @@ START_TEST(test_proposal_lifecycle)
 	OK(AT(&P, "proposal", "set", p, "--status", "已测评",
 	      "--satisfaction", "satisfied"));
 	OK(AT(&P, "proposal", "set", p, "--status", "closed"));
-	Ld__Record *r = record_at(&P, p, 6);
+	Ld__Record *r = th_record_at(&P, p, 6);
 	Ld__Proposal *pr = r->proposal;
 	ck_assert_str_eq(pr->status, "closed");
 	ck_assert_str_eq(pr->filing, "filed");

@@ -663,6 +663,25 @@ th_wait_record(struct th_node *n, const char *id, int timeout_ms)
 	return ok;
 }
 
+Ld__Record *
+th_record_at(struct th_node *n, const char *id, uint64_t version)
+{
+	int64_t end = th_now_ms() + th_ms(10000);
+	for (;;) {
+		size_t len = 0;
+		uint8_t *buf = th_get(n, id, &len);
+		Ld__Record *r = buf ? ld_record_unpack(buf, len) : NULL;
+		free(buf);
+		if (r != NULL && r->version >= version)
+			return r;
+		if (r != NULL)
+			ld__record__free_unpacked(r, NULL);
+		ck_assert_msg(th_now_ms() < end, "%s v%llu never reached %s",
+		              id, (unsigned long long)version, n->id);
+		th_sleep_ms(20);
+	}
+}
+
 bool
 th_wait_quiet(struct th_node *n, int timeout_ms)
 {

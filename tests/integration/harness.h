@@ -102,6 +102,10 @@ bool th_wait_record(struct th_node *n, const char *id, int timeout_ms);
 bool th_wait_quiet(struct th_node *n, int timeout_ms);
 /* The stored encoding of `id`, malloc'd, or NULL if absent. */
 uint8_t *th_get(struct th_node *n, const char *id, size_t *len);
+/* Record `id` at `n` decoded, once it has reached `version` (waits up to
+ * 10 s, scaled; fails the test after that). Free with
+ * ld__record__free_unpacked. */
+Ld__Record *th_record_at(struct th_node *n, const char *id, uint64_t version);
 
 /* All (id, version) pairs the node holds whose owner is in `owner`'s
  * subtree ("" = all) and of `kind` (0 = any), sorted by id. */

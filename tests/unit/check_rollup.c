@@ -477,6 +477,12 @@ START_TEST(test_names)
 	ck_assert_str_eq(ld_act_name(LD_ACT_REVISE), "revise");
 	ck_assert_str_eq(ld_act_label(LD_ACT_REVIEW), "待审核");
 	ck_assert_str_eq(ld_act_name(LD_ACT_COUNT), "?");
+	for (int i = 0; i < LD_PS_COUNT; i++)
+		ck_assert_int_eq(ld_ps_lookup(ld_ps_name((enum ld_ps)i)), i);
+	for (int i = 0; i < LD_ACT_COUNT; i++)
+		ck_assert_int_eq(ld_act_lookup(ld_act_name((enum ld_act)i)), i);
+	ck_assert_int_eq(ld_ps_lookup("逾期"), LD_PS_COUNT);
+	ck_assert_int_eq(ld_act_lookup(""), LD_ACT_COUNT);
 }
 END_TEST
 
