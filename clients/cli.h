@@ -70,7 +70,11 @@ struct cmd {
 	X("responsible", responsible, RESPONSIBLE, STR)                        \
 	X("assisting", assisting, ASSISTING, STR)                              \
 	X("today", today, TODAY, STR)                                          \
-	X("days", days, DAYS, STR)
+	X("days", days, DAYS, STR)                                             \
+	X("attach", attach, ATTACH, LIST)                                      \
+	X("index", index, INDEX, STR)                                          \
+	X("csv", csv, CSV, FLAG)                                               \
+	X("dry-run", dry_run, DRY_RUN, FLAG)
 
 enum {
 	O_DATA = 'd',
@@ -88,14 +92,14 @@ struct strs {
 
 /* Parsed values of every option; each command reads what it accepts. */
 struct args {
-	bool json, insecure;
+	bool json, insecure, csv, dry_run;
 	const char *topic, *form, *due, *parent_task, *year, *title, *start, *end,
 	    *ref, *summary, *plan_item, *verdict, *comment, *kind, *owner, *id,
 	    *name, *level, *listen, *parent, *parent_key, *root_key, *out,
 	    *status, *number, *submitter, *handler, *outcome, *face_to_face,
 	    *satisfaction, *month, *lead, *responsible, *assisting, *today,
-	    *days;
-	struct strs scope, target, item, metric, finding;
+	    *days, *index;
+	struct strs scope, target, item, metric, finding, attach;
 	int nargs;
 	char **rest;
 };
@@ -134,6 +138,14 @@ int update_record(struct ld_client *cl, Ld__Record *r, uint64_t base,
 int delete_record(struct ld_client *cl, const char *id, uint64_t base,
                   bool json);
 
+/* Every record the node holds of `kind` (0 = any) whose owner is in the
+ * subtree of `owner` ("" = any), paged through list requests and sorted
+ * by owner and then by id counter. Free with free_records. 0, or the exit
+ * code (reason printed). */
+int fetch_records(struct ld_client *cl, Ld__Kind kind, const char *owner,
+                  Ld__Record ***out, size_t *n);
+void free_records(Ld__Record **recs, size_t n);
+
 /* Values typed on the command line; each returns 0 or prints a usage
  * error and returns 2. A year ("2017" or "2017年"); a month ("10" or
  * "10月", "" = not fixed); NAME=NUMBER (cuts `spec`, whose name `m`
@@ -147,7 +159,15 @@ int parse_yes_no(const struct cmd *c, const char *opt, const char *s,
  * fields may be left out). Cuts `spec` in place; `it` borrows from it. */
 int parse_item(const struct cmd *c, char *spec, Ld__PlanItem *it);
 
-/* The commands (cmd_records.c, cmd_edit.c, cmd_rollup.c, cmd_node.c). */
+/* Attachments (cmd_attach.c): read, hash and upload each file of
+ * `files` to the node; *out gets one Attachment per file (NULL if none).
+ * 0, or the exit code (printed). */
+int upload_attachments(const struct cmd *c, const struct strs *files,
+                       Ld__Attachment ***out);
+void free_attachments(Ld__Attachment **v, size_t n);
+
+/* The commands (cmd_records.c, cmd_edit.c, cmd_rollup.c, cmd_node.c,
+ * cmd_import.c). */
 int run_task_add(const struct cmd *c, int argc, char **argv);
 int run_plan_add(const struct cmd *c, int argc, char **argv);
 int run_survey_add(const struct cmd *c, int argc, char **argv);
@@ -163,10 +183,13 @@ int run_review_set(const struct cmd *c, int argc, char **argv);
 int run_proposal_set(const struct cmd *c, int argc, char **argv);
 int run_delete(const struct cmd *c, int argc, char **argv);
 int run_list(const struct cmd *c, int argc, char **argv);
+int run_attachment_get(const struct cmd *c, int argc, char **argv);
 int run_progress(const struct cmd *c, int argc, char **argv);
 int run_inbox(const struct cmd *c, int argc, char **argv);
 int run_show(const struct cmd *c, int argc, char **argv);
 int run_status(const struct cmd *c, int argc, char **argv);
+int run_import(const struct cmd *c, int argc, char **argv);
+int run_export(const struct cmd *c, int argc, char **argv);
 int run_init(const struct cmd *c, int argc, char **argv);
 int run_key_show(const struct cmd *c, int argc, char **argv);
 int run_key_endorse(const struct cmd *c, int argc, char **argv);

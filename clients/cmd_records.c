@@ -130,7 +130,7 @@ int
 run_result_add(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_REF,       O_SUMMARY, O_METRIC, O_FINDING,
-	                         O_PLAN_ITEM, O_JSON,    0};
+	                         O_PLAN_ITEM, O_ATTACH,  O_JSON,   0};
 	struct args a;
 	int rc = parse(c, argc, argv, ok, &a);
 	if (rc != 0)
@@ -161,10 +161,17 @@ run_result_add(const struct cmd *c, int argc, char **argv)
 			                   a.plan_item);
 		res.item = (uint32_t)v;
 	}
+	Ld__Attachment **att = NULL;
+	if ((rc = upload_attachments(c, &a.attach, &att)) != 0)
+		return rc;
+	res.n_attachments = a.attach.n;
+	res.attachments = att;
 	Ld__Record r = LD__RECORD__INIT;
 	r.body_case = LD__RECORD__BODY_RESULT;
 	r.result = &res;
-	return add_record(c, &r, &a);
+	rc = add_record(c, &r, &a);
+	free_attachments(att, a.attach.n);
+	return rc;
 }
 
 int
@@ -223,19 +230,6 @@ run_proposal_add(const struct cmd *c, int argc, char **argv)
 }
 
 /* Order records by owner, then by their counter as a number. */
-static int
-by_id(const void *x, const void *y)
-{
-	const Ld__Record *a = *(Ld__Record *const *)x;
-	const Ld__Record *b = *(Ld__Record *const *)y;
-	int o = strcmp(a->owner, b->owner);
-	if (o != 0)
-		return o;
-	uint64_t ca = strtoull(strrchr(a->id, ':') + 1, NULL, 10);
-	uint64_t cb = strtoull(strrchr(b->id, ':') + 1, NULL, 10);
-	return ca < cb ? -1 : ca > cb;
-}
-
 int
 run_list(const struct cmd *c, int argc, char **argv)
 {
@@ -261,47 +255,10 @@ run_list(const struct cmd *c, int argc, char **argv)
 		return rc;
 
 	Ld__Record **recs = NULL;
-	size_t n = 0, cap = 0;
-	char *after = strdup("");
-	rc = 0;
-	for (;;) {
-		Ld__ListRequest lr = LD__LIST_REQUEST__INIT;
-		lr.kind = kind;
-		lr.owner = (char *)(a.owner ? a.owner : "");
-		lr.after = after;
-		Ld__Request req = LD__REQUEST__INIT;
-		req.op_case = LD__REQUEST__OP_LIST;
-		req.list = &lr;
-		Ld__Response *resp = NULL;
-		if ((rc = call(cl, &req, &resp)) != 0)
-			break;
-		for (size_t i = 0; i < resp->list->n_records; i++) {
-			Ld__Record *r =
-			    ld_record_unpack(resp->list->records[i].data,
-			                     resp->list->records[i].len);
-			if (r == NULL)
-				continue;
-			if (n == cap) {
-				cap = cap ? cap * 2 : 256;
-				recs = realloc(recs, cap * sizeof(*recs));
-				if (recs == NULL) {
-					fprintf(stderr, "out of memory\n");
-					exit(1);
-				}
-			}
-			recs[n++] = r;
-		}
-		free(after);
-		after = strdup(resp->list->next);
-		ld__response__free_unpacked(resp, NULL);
-		if (after == NULL || after[0] == '\0')
-			break;
-	}
-	free(after);
+	size_t n = 0;
+	rc = fetch_records(cl, kind, a.owner ? a.owner : "", &recs, &n);
 	ld_client_close(&cl);
 	if (rc == 0) {
-		if (n > 0)
-			qsort(recs, n, sizeof(*recs), by_id);
 		if (a.json) {
 			struct ld_buf b = {0};
 			ld_buf_puts(&b, "[");
@@ -316,9 +273,7 @@ run_list(const struct cmd *c, int argc, char **argv)
 			ld_print_list(stdout, recs, n);
 		}
 	}
-	for (size_t i = 0; i < n; i++)
-		ld__record__free_unpacked(recs[i], NULL);
-	free(recs);
+	free_records(recs, n);
 	return rc;
 }
 

@@ -540,6 +540,14 @@ ld_print_status(FILE *f, const Ld__StatusResponse *s)
 		fprintf(f, "         records refused by the flow rules: %" PRIu64
 		           "\n",
 		        s->refused);
+	if (s->chunks_wanted)
+		fprintf(f, "         attachment chunks still to fetch: %" PRIu64
+		           "\n",
+		        s->chunks_wanted);
+	if (s->attachments_bad)
+		fprintf(f, "         attachments that failed their check: %" PRIu64
+		           "\n",
+		        s->attachments_bad);
 	bool parent = false;
 	for (size_t i = 0; i < s->n_peers; i++)
 		parent = parent || strcmp(s->peers[i]->role, "parent") == 0;

@@ -111,13 +111,27 @@ static const struct cmd cmds[] = {
      "  --start, --end     YYYY-MM-DD\n"},
     {"result", "add", run_result_add,
      "--ref ID --summary TEXT [--metric NAME=NUMBER]... [--finding TEXT]... "
-     "[--plan-item N] [--json]",
+     "[--plan-item N] [--attach FILE]... [--json]",
      "Report a result (成果) for a task, survey or plan this node holds.\n"
      "It goes up to every ancestor. Prints the new record's id.\n\n"
      "  --ref ID           the task, survey or plan answered\n"
      "  --metric N=V       a figure, e.g. 调研=10 or 满意率=1.0\n"
      "  --finding TEXT     one finding (问题/建议)\n"
-     "  --plan-item N      the plan item answered (1-based)\n"},
+     "  --plan-item N      the plan item answered (1-based)\n"
+     "  --attach FILE      attach a file (report, photos, questionnaire;\n"
+     "                     up to 16 MiB each, 16 files): its SHA-256 goes\n"
+     "                     into the signed record and the bytes follow in\n"
+     "                     256 KiB chunks, fetched by every ancestor\n"},
+    {"attachment", "get", run_attachment_get,
+     "RESULT_ID --out FILE [--name NAME | --index N]",
+     "Save an attachment of a result to FILE, checking it against the\n"
+     "SHA-256 its owner signed. At an ancestor the bytes arrive after the\n"
+     "record; until they all have, this says how many chunks are here.\n\n"
+     "  --out FILE         where to write it (written as FILE.part, then\n"
+     "                     renamed once verified)\n"
+     "  --name NAME        the attachment with this file name\n"
+     "  --index N          the Nth attachment (1-based); needed, like\n"
+     "                     --name, only when there are several\n"},
     {"review", "add", run_review_add,
      "--ref RESULT_ID --verdict accepted|returned|rectify [--comment TEXT] "
      "[--json]",
@@ -239,6 +253,51 @@ static const struct cmd cmds[] = {
      "Show this node, its parent and its children: connected or not,\n"
      "the cursors on each other's logs, and how far behind each is.\n\n"
      "  --json             one JSON object\n"},
+    {"import", NULL, run_import,
+     "FILE [--kind plan|proposal] [--scope PATH]... [--dry-run] [--json]",
+     "Create plans, surveys, tasks or proposals from a file. A CSV file\n"
+     "holds plan items or proposals; a JSON file holds records as\n"
+     "'liandong export --json' writes them. The whole file is checked\n"
+     "first, with the node's own rules: one bad value refuses the file\n"
+     "with its line and field, and nothing is written. The new records\n"
+     "belong to this node (ids, owners and versions in a JSON file are\n"
+     "not taken). FILE '-' is standard input.\n\n"
+     "CSV: UTF-8 (a byte order mark is fine), RFC 4180 quoting, a header\n"
+     "row naming the columns in English or Chinese, then one row per plan\n"
+     "item or proposal:\n"
+     "  plan      year/年度 title/计划名称 form/形式 topic/议题 (required)\n"
+     "            month/月份 (10 or 10月) lead/牵头 responsible/负责\n"
+     "            assisting/协助 status/状态 scope/范围 (paths, spaces\n"
+     "            between); rows with the same year and title are one plan\n"
+     "  proposal  title/案由 (required) number/编号 submitter/提案人\n"
+     "            handler/承办单位 year/年度 status/状态 outcome/办理结果\n"
+     "            face_to_face/面商 (是/否) satisfaction/满意度\n"
+     "The columns tell which of the two a file holds. Forms, statuses,\n"
+     "outcomes and satisfaction take the words 'plan add' and 'proposal\n"
+     "add' take, in Chinese or English. See docs/import-export.md.\n\n"
+     "  --kind K           plan or proposal: what a CSV file holds, when\n"
+     "                     its columns do not tell\n"
+     "  --scope PATH       send the plans, surveys and tasks to PATH and\n"
+     "                     below instead of the file's scope (repeatable)\n"
+     "  --dry-run          check the file against the node; write nothing\n"
+     "  --json             print {\"imported\": N, ..., \"ids\": [...]}\n"},
+    {"export", NULL, run_export,
+     "[--kind KIND] [--owner PATH] [--json | --csv] [--out FILE]",
+     "Write records as JSON or CSV, the way import reads them.\n"
+     "Without --kind: plans, surveys, tasks and proposals; without\n"
+     "--owner: only the records this node owns. Deleted records are left\n"
+     "out.\n\n"
+     "  --kind KIND        plan, survey, task or proposal; node, result,\n"
+     "                     review and report for reading (JSON only;\n"
+     "                     import does not take them)\n"
+     "  --owner PATH       the records of PATH and every office below it,\n"
+     "                     e.g. all proposals of a city's counties\n"
+     "  --json             an array of records as 'list --json' writes\n"
+     "                     (the default)\n"
+     "  --csv              a table with the columns import reads (Chinese\n"
+     "                     names and statuses, a plan one row per item);\n"
+     "                     needs --kind plan or --kind proposal\n"
+     "  --out FILE         write FILE (replaced whole) instead of stdout\n"},
 };
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
 

@@ -221,6 +221,13 @@ write_add(struct ld_node *n, struct ld_txn *t, struct work *w)
 	}
 	ld_id_format(id, sizeof(id), n->cfg.id, counter);
 	r->deleted = false;
+	char err[512];
+	int rc = ld_files_check(t, r, err, sizeof(err));
+	if (rc != 0) {
+		if (rc == 1)
+			refuse(w, "%s", err);
+		return rc == 1 ? 0 : rc;
+	}
 	return seal_and_put(n, t, w, r, id, 1);
 }
 
@@ -364,6 +371,13 @@ write_update(struct ld_node *n, struct ld_txn *t, struct work *w)
 	    r->proposal->year == 0)
 		r->proposal->year = old->proposal->year;
 	r->deleted = false;
+	if ((rc = ld_files_check(t, r, err, sizeof(err))) != 0) {
+		if (rc == 1) {
+			refuse(w, "%s", err);
+			rc = 0;
+		}
+		goto done;
+	}
 	rc = seal_and_put(n, t, w, r, old->id, old->version + 1);
 done:
 	ld__record__free_unpacked(old, NULL);
@@ -395,6 +409,8 @@ ld_api_write(struct ld_node *n, struct ld_txn *t, struct work *w)
 		return write_update(n, t, w);
 	case LD__REQUEST__OP_DELETE:
 		return write_delete(n, t, w);
+	case LD__REQUEST__OP_CHUNK_PUT:
+		return ld_files_put(n, t, w);
 	default:
 		refuse(w, "not a write");
 		return 0;
@@ -446,6 +462,13 @@ on_write(struct ld_node *n, const struct ld_rid *rid, Ld__Request *req)
 		}
 		break;
 	}
+	case LD__REQUEST__OP_CHUNK_PUT:
+		if (req->chunk_put->data.len > LD_CHUNK_SIZE) {
+			code = LD__CODE__CODE_BAD_REQUEST;
+			snprintf(err, sizeof(err), "chunk: %zu bytes, more than "
+			         "%u", req->chunk_put->data.len, LD_CHUNK_SIZE);
+		}
+		break;
 	case LD__REQUEST__OP_DELETE:
 		if (ld_id_owner_len(req->delete_->id) == 0) {
 			code = LD__CODE__CODE_BAD_REQUEST;
@@ -694,6 +717,8 @@ on_status(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id)
 	s.listen = n->cfg.listen;
 	s.version = LD_VERSION;
 	s.refused = n->refused_total;
+	s.chunks_wanted = ld_store_wants_count(&t);
+	s.attachments_bad = n->attach_bad;
 	Ld__Response r = LD__RESPONSE__INIT;
 	r.req_id = req_id;
 	r.result_case = LD__RESPONSE__RESULT_STATUS;
@@ -816,7 +841,8 @@ ld_api_on_request(struct ld_node *n, const struct ld_rid *rid, const void *buf,
 	}
 	bool write = req->op_case == LD__REQUEST__OP_ADD ||
 	             req->op_case == LD__REQUEST__OP_UPDATE ||
-	             req->op_case == LD__REQUEST__OP_DELETE;
+	             req->op_case == LD__REQUEST__OP_DELETE ||
+	             req->op_case == LD__REQUEST__OP_CHUNK_PUT;
 	/* A read answers after the writes that came before it. */
 	if (!write && n->nwork > 0)
 		ld_node_commit(n);
@@ -824,8 +850,12 @@ ld_api_on_request(struct ld_node *n, const struct ld_rid *rid, const void *buf,
 	case LD__REQUEST__OP_ADD:
 	case LD__REQUEST__OP_UPDATE:
 	case LD__REQUEST__OP_DELETE:
+	case LD__REQUEST__OP_CHUNK_PUT:
 		on_write(n, rid, req);
 		return; /* on_write took req */
+	case LD__REQUEST__OP_ATTACHMENT_GET:
+		ld_files_get(n, rid, req->req_id, req->attachment_get);
+		break;
 	case LD__REQUEST__OP_GET:
 		on_get(n, rid, req->req_id, req->get->id);
 		break;

@@ -105,7 +105,8 @@ static const char *const known_keys[] = {
     "node.id",           "node.name",         "node.level",
     "node.listen",       "node.parent",       "link.batch_records",
     "link.batch_bytes",  "link.credit",       "link.ping_ms",
-    "link.dead_ms",      "link.reconnect_max_ms", "store.map_size_mb",
+    "link.dead_ms",      "link.reconnect_max_ms", "link.fetch_kib_s",
+    "store.map_size_mb",
     "log.level",         "node.parent_key",   "node.root_key",
     "security.insecure", "security.verify_threads", "api.listen", NULL,
 };
@@ -267,6 +268,8 @@ on_key(void *user, const char *section, const char *key, const char *value)
 	} else if (KEY("link", "reconnect_max_ms")) {
 		ok = set_uint(value, 100, 3600000, &c->reconnect_max_ms, r,
 		              rl);
+	} else if (KEY("link", "fetch_kib_s")) {
+		ok = set_uint(value, 0, 4u << 20, &c->fetch_kib_s, r, rl);
 	} else if (KEY("store", "map_size_mb")) {
 		ok = set_uint(value, 1, 1u << 22, &c->map_size_mb, r, rl);
 	} else if (KEY("log", "level")) {

@@ -34,6 +34,7 @@ struct ld_config {
 	unsigned ping_ms;
 	unsigned dead_ms;
 	unsigned reconnect_max_ms;
+	unsigned fetch_kib_s;           /* attachment fetch rate, 0 = any */
 	unsigned map_size_mb;           /* [store] */
 	int log_level;                  /* [log] level */
 };

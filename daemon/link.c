@@ -34,6 +34,7 @@ ld_link_session_up(struct ld_peer *p, uint64_t session, uint64_t resume,
 	p->backoff_ms = 0;
 	p->shake_failed = false;
 	p->last_error[0] = '\0';
+	p->nserve = p->ngot = p->fetching = 0;
 }
 
 void
@@ -42,6 +43,7 @@ ld_link_session_down(struct ld_peer *p, const char *why)
 	p->state = LD_PEER_DOWN;
 	p->session = 0;
 	p->ninflight = 0;
+	p->nserve = p->ngot = p->fetching = 0;
 	if (why != NULL)
 		snprintf(p->last_error, sizeof(p->last_error), "%s", why);
 }
@@ -138,4 +140,37 @@ ld_link_backoff(struct ld_peer *p, int64_t now, unsigned max_ms)
 		p->backoff_ms = p->backoff_ms * 2 > max_ms ? max_ms
 		                                           : p->backoff_ms * 2;
 	p->next_hello_ms = now + p->backoff_ms;
+}
+
+void
+ld_link_serve_confirm(struct ld_peer *p, const uint64_t *got, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		for (unsigned k = 0; k < p->nserve; k++)
+			if (p->serve_tok[k] == got[i]) {
+				p->serve_tok[k] = p->serve_tok[--p->nserve];
+				break;
+			}
+}
+
+bool
+ld_link_serve_take(struct ld_peer *p, uint64_t token)
+{
+	if (p->nserve >= LD_SERVE_WINDOW)
+		return false;
+	p->serve_tok[p->nserve++] = token;
+	return true;
+}
+
+void
+ld_link_got(struct ld_peer *p, uint64_t token)
+{
+	if (token == 0)
+		return;
+	if (p->ngot == LD_SERVE_WINDOW) {
+		memmove(p->got_tok, p->got_tok + 1,
+		        (LD_SERVE_WINDOW - 1) * sizeof(p->got_tok[0]));
+		p->ngot--;
+	}
+	p->got_tok[p->ngot++] = token;
 }

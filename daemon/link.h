@@ -15,6 +15,9 @@
  * batch_bytes (<= 8 MiB) and one record is at most 1 MiB. */
 #define LD_FRAME_MAX (16 << 20)
 #define LD_CREDIT_MAX 64
+/* Attachment chunks a node sends a peer before the peer confirms it got
+ * them (Fetch.got): what a peer that never reads can make it queue. */
+#define LD_SERVE_WINDOW 8
 /* The most records a batch may carry ([link] batch_records at most). */
 #define LD_BATCH_MAX 100000
 
@@ -68,6 +71,15 @@ struct ld_peer {
 	uint64_t resent;  /* records received that were already held */
 	char last_error[256];
 
+	/* Attachment chunks (fetch.c): tokens of chunks sent to the peer
+	 * that it has not confirmed yet; tokens of chunks it sent us, to
+	 * confirm in our next Fetch; our chunk requests in flight to it. */
+	uint64_t serve_tok[LD_SERVE_WINDOW];
+	unsigned nserve;
+	uint64_t got_tok[LD_SERVE_WINDOW];
+	unsigned ngot;
+	unsigned fetching;
+
 	/* Child side: when to say Hello next, and the current back-off. */
 	int64_t next_hello_ms, hello_sent_ms;
 	unsigned backoff_ms;
@@ -117,6 +129,14 @@ uint64_t ld_link_resume_point(uint64_t our_epoch, uint64_t our_head,
  * from a backup), our cursor on it starts again from 0: returns true (and
  * marks the cursor to be stored) when it did. */
 bool ld_link_peer_log(struct ld_peer *p, uint64_t epoch, uint64_t head);
+
+/* Serving chunks: the peer confirmed the chunks of tokens `got`; may one
+ * more go to it (then `token` counts against the window)? */
+void ld_link_serve_confirm(struct ld_peer *p, const uint64_t *got, size_t n);
+bool ld_link_serve_take(struct ld_peer *p, uint64_t token);
+/* Fetching: a chunk with `token` arrived from the peer; confirm it in the
+ * next Fetch (the oldest is forgotten if more arrive unconfirmed). */
+void ld_link_got(struct ld_peer *p, uint64_t token);
 
 /* Child side: schedule the next Hello after a failure (capped exponential
  * back-off from 100 ms). */

@@ -99,8 +99,8 @@ send_frame(void *sock, const struct ld_rid *rid, const Ld__Frame *f)
 	return 0;
 }
 
-static int
-send_peer(struct ld_node *n, struct ld_peer *p, const Ld__Frame *f)
+int
+ld_node_send(struct ld_node *n, struct ld_peer *p, const Ld__Frame *f)
 {
 	struct ld_rid rid;
 	rid.len = p->rid_len;
@@ -141,7 +141,7 @@ send_ack(struct ld_node *n, struct ld_peer *p, bool rewind)
 	Ld__Frame f = LD__FRAME__INIT;
 	f.msg_case = LD__FRAME__MSG_ACK;
 	f.ack = &a;
-	send_peer(n, p, &f);
+	ld_node_send(n, p, &f);
 }
 
 /* ---------------------------------------------------------------- peers */
@@ -173,6 +173,17 @@ find_child(struct ld_node *n, const char *path)
 	for (size_t i = 0; i < n->nchildren; i++)
 		if (strcmp(n->children[i]->path, path) == 0)
 			return n->children[i];
+	return NULL;
+}
+
+struct ld_peer *
+ld_node_peer_toward(struct ld_node *n, const char *owner)
+{
+	for (size_t i = 0; i < n->nchildren; i++)
+		if (ld_path_in_subtree(owner, n->children[i]->path))
+			return n->children[i];
+	if (n->has_parent && !ld_path_in_subtree(owner, n->cfg.id))
+		return &n->parent;
 	return NULL;
 }
 
@@ -389,8 +400,9 @@ write_turn(struct ld_txn *t, void *arg)
 		ld_keyring_forget(n->kr);
 	for (size_t i = 0; i < n->nwork; i++) {
 		struct work *w = &n->work[i];
-		int rc = w->type == WORK_CLIENT ? ld_api_write(n, t, w)
-		                             : apply_batch(tu, t, w);
+		int rc = w->type == WORK_CLIENT  ? ld_api_write(n, t, w)
+		         : w->type == WORK_CHUNK ? ld_fetch_write(n, t, w)
+		                                 : apply_batch(tu, t, w);
 		if (rc != 0)
 			return rc;
 	}
@@ -437,7 +449,8 @@ process_work(struct ld_node *n, bool flush)
 	bool need_txn = flush;
 	for (size_t i = 0; i < n->nwork && !need_txn; i++) {
 		struct work *w = &n->work[i];
-		need_txn = w->type == WORK_CLIENT || w->frame->batch->n_records > 0;
+		need_txn = w->type != WORK_BATCH ||
+		           w->frame->batch->n_records > 0;
 	}
 	struct turn *tu = calloc(1, sizeof(*tu));
 	size_t cap = n->nchildren + 1;
@@ -498,7 +511,14 @@ process_work(struct ld_node *n, bool flush)
 			ld_api_write_done(n, w);
 			continue;
 		}
+		if (w->type == WORK_CHUNK) {
+			ld_fetch_done(n, w, rc == 0);
+			ld__frame__free_unpacked(w->frame, NULL);
+			continue;
+		}
 		struct ld_peer *p = w->peer;
+		if (rc == 0 && w->applied > 0)
+			ld_fetch_kick(n);
 		if (rc == 0)
 			p->resent += w->ignored;
 		int64_t now_h = ld_now_ms();
@@ -529,8 +549,8 @@ process_work(struct ld_node *n, bool flush)
 	}
 }
 
-static struct work *
-new_work(struct ld_node *n)
+struct work *
+ld_node_new_work(struct ld_node *n)
 {
 	if (n->nwork == n->capwork) {
 		size_t cap = n->capwork ? n->capwork * 2 : 64;
@@ -763,7 +783,7 @@ stream_to(struct ld_node *n, struct ld_txn *t, struct ld_peer *p)
 		Ld__Frame f = LD__FRAME__INIT;
 		f.msg_case = LD__FRAME__MSG_BATCH;
 		f.batch = &b;
-		if (send_peer(n, p, &f) != 0)
+		if (ld_node_send(n, p, &f) != 0)
 			break; /* EAGAIN: later; unreachable: session is down */
 		ld_link_sent(p, last, ld_now_ms());
 	}
@@ -1048,7 +1068,7 @@ on_hello(struct ld_node *n, const struct ld_rid *rid, const char *who,
 	Ld__Frame f = LD__FRAME__INIT;
 	f.msg_case = LD__FRAME__MSG_WELCOME;
 	f.welcome = &wl;
-	if (send_peer(n, p, &f) != 0) {
+	if (ld_node_send(n, p, &f) != 0) {
 		ld_link_session_down(p, "could not answer Hello");
 		return;
 	}
@@ -1203,7 +1223,7 @@ on_ping(struct ld_node *n, struct ld_peer *p, const Ld__Ping *pg)
 	Ld__Frame f = LD__FRAME__INIT;
 	f.msg_case = LD__FRAME__MSG_PONG;
 	f.pong = &po;
-	send_peer(n, p, &f);
+	ld_node_send(n, p, &f);
 }
 
 /* A frame on an established session (batch, ack, ping, pong). Takes f. */
@@ -1242,7 +1262,7 @@ on_session_frame(struct ld_node *n, struct ld_peer *p, Ld__Frame *f)
 			break;
 		}
 		p->in_head = b->head;
-		struct work *w = new_work(n);
+		struct work *w = ld_node_new_work(n);
 		if (w == NULL)
 			break;
 		w->type = WORK_BATCH;
@@ -1265,6 +1285,10 @@ on_session_frame(struct ld_node *n, struct ld_peer *p, Ld__Frame *f)
 	case LD__FRAME__MSG_PONG:
 		p->in_head = f->pong->head;
 		break;
+	case LD__FRAME__MSG_FETCH:
+	case LD__FRAME__MSG_CHUNK:
+		ld_fetch_on_frame(n, p, f);
+		return; /* it took f */
 	default:
 		break;
 	}
@@ -1283,6 +1307,10 @@ frame_session(const Ld__Frame *f)
 		return f->ping->session;
 	case LD__FRAME__MSG_PONG:
 		return f->pong->session;
+	case LD__FRAME__MSG_FETCH:
+		return f->fetch->session;
+	case LD__FRAME__MSG_CHUNK:
+		return f->chunk->session;
 	default:
 		return 0;
 	}
@@ -1590,7 +1618,7 @@ timers(struct ld_node *n, int64_t now)
 				Ld__Frame f = LD__FRAME__INIT;
 				f.msg_case = LD__FRAME__MSG_PING;
 				f.ping = &pg;
-				send_peer(n, p, &f);
+				ld_node_send(n, p, &f);
 			}
 			if (ld_link_ack_timeout(p, now, c->dead_ms))
 				ld_warn("link: parent %s did not acknowledge "
@@ -1722,6 +1750,11 @@ ld_node_open(const struct ld_config *cfg, struct ld_node **out, char *err,
 	n->cfg = *cfg;
 	n->lock_fd = -1;
 	int rc;
+	if ((n->fetch = ld_fetch_new()) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		free(n);
+		return -1;
+	}
 	if (take_lock(n, err, errlen) != 0)
 		goto fail;
 	if (ld_keys_init() != 0) {
@@ -1974,6 +2007,7 @@ ld_node_close(struct ld_node **n_p)
 	}
 	free(n->work);
 	free(n->waiters);
+	ld_fetch_free(&n->fetch);
 	for (size_t i = 0; i < n->nchildren; i++) {
 		free(n->children[i]->early);
 		free(n->children[i]);
@@ -2050,6 +2084,7 @@ ld_node_run(struct ld_node *n, volatile sig_atomic_t *stop)
 			drain_dealer(n);
 		process_work(n, false);
 		timers(n, ld_now_ms());
+		ld_fetch_tick(n, ld_now_ms());
 		stream_all(n);
 	}
 	/* Whatever moved only in memory goes to disk before we exit. */

@@ -30,7 +30,7 @@ struct ld_rid {
 };
 
 /* Work that needs the write transaction of this loop turn. */
-enum work_type { WORK_CLIENT, WORK_BATCH };
+enum work_type { WORK_CLIENT, WORK_BATCH, WORK_CHUNK };
 
 struct work {
 	enum work_type type;
@@ -48,6 +48,11 @@ struct work {
 	uint64_t applied, ignored, refused;
 	bool held; /* not taken: could not be checked yet */
 	char refuse_why[256];
+	/* WORK_CHUNK: an attachment chunk fetched from `peer` (frame), stored
+	 * if still wanted; `id` is the record that wanted it. The chunk
+	 * completed an attachment (`done`), which did not make up the signed
+	 * file (`bad`). */
+	bool stored, done, bad;
 };
 
 /* A client waiting for a record to arrive (WaitRequest). */
@@ -89,6 +94,8 @@ struct ld_node {
 	size_t nwaiters, capwaiters;
 
 	uint64_t refused_total;
+	struct ld_fetch *fetch; /* attachment chunks in flight (fetch.c) */
+	uint64_t attach_bad;    /* attachments that failed the file check */
 	int64_t last_flush_ms;
 };
 
@@ -133,6 +140,41 @@ void ld_query_progress(struct ld_node *n, const struct ld_rid *rid,
                        uint64_t req_id, const Ld__ProgressRequest *q);
 void ld_query_inbox(struct ld_node *n, const struct ld_rid *rid,
                     uint64_t req_id, const Ld__InboxRequest *q);
+
+/* ---- fetch.c: attachment chunks over the links ---- */
+struct ld_fetch *ld_fetch_new(void);
+void ld_fetch_free(struct ld_fetch **f);
+/* Something to fetch may have arrived (a batch was applied). */
+void ld_fetch_kick(struct ld_node *n);
+/* Ask peers for wanted chunks, within the in-flight and rate limits;
+ * retire requests that timed out. Called every loop turn. */
+void ld_fetch_tick(struct ld_node *n, int64_t now);
+/* A Fetch or Chunk frame from peer `p` on its session. Takes f. */
+void ld_fetch_on_frame(struct ld_node *n, struct ld_peer *p, Ld__Frame *f);
+/* Inside the turn's write transaction: store the chunk of `w`. */
+int ld_fetch_write(struct ld_node *n, struct ld_txn *t, struct work *w);
+/* After the commit (ok: it was stored): retire the request of `w`. */
+void ld_fetch_done(struct ld_node *n, struct work *w, bool ok);
+/* Queue work for this turn (node.c). NULL if out of memory. */
+struct work *ld_node_new_work(struct ld_node *n);
+/* Send a frame to peer `p` on its session; 0 or -1 (node.c). */
+int ld_node_send(struct ld_node *n, struct ld_peer *p, const Ld__Frame *f);
+/* The peer a record owned by `owner` came through: the child whose
+ * subtree holds it, else the parent; NULL if neither is known. */
+struct ld_peer *ld_node_peer_toward(struct ld_node *n, const char *owner);
+
+/* ---- files.c: attachments at the client API ---- */
+/* Inside a write transaction: is every chunk of `r`'s attachments here,
+ * and do they make up each file? 0 yes; 1 no (err says why); else a
+ * store error. */
+int ld_files_check(struct ld_txn *t, const Ld__Record *r, char *err,
+                   size_t errlen);
+/* Inside the turn's write transaction: store the chunk of a
+ * ChunkPutRequest. */
+int ld_files_put(struct ld_node *n, struct ld_txn *t, struct work *w);
+/* Answer an AttachmentGetRequest. */
+void ld_files_get(struct ld_node *n, const struct ld_rid *rid,
+                  uint64_t req_id, const Ld__AttachmentGetRequest *q);
 
 /* ---- node.c, for api.c ---- */
 

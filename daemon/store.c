@@ -2,6 +2,7 @@
  * log holding each live record exactly once, peer cursors, meta, and the
  * refs index (what refers to a record). */
 #include "store.h"
+#include "attach.h"
 #include "record.h"
 
 #include <errno.h>
@@ -19,6 +20,9 @@ struct ld_store {
 	MDB_dbi records, byseq, cursors, meta;
 	MDB_dbi owners; /* owner path -> highest id counter held */
 	MDB_dbi refs;   /* ref id -> ids of the records referring to it (dup) */
+	MDB_dbi chunks; /* SHA-256 -> an attachment chunk */
+	MDB_dbi wants;  /* SHA-256 -> id of a record whose attachment needs
+	                   that chunk, while it is not held */
 	uint64_t epoch;
 	uint64_t head;
 	bool created;
@@ -155,6 +159,32 @@ refs_put(MDB_txn *txn, MDB_dbi refs, const Ld__Record *r)
 	return rc == MDB_KEYEXIST ? 0 : rc;
 }
 
+/* Note the chunks of `r`'s attachments this store lacks as wanted. A
+ * malformed attachment (a hostile owner's) is not fetched at all. */
+static int
+wants_put(MDB_txn *txn, const struct ld_store *st, const Ld__Record *r)
+{
+	if (r->body_case != LD__RECORD__BODY_RESULT || r->deleted)
+		return 0;
+	char err[8];
+	for (size_t i = 0; i < r->result->n_attachments; i++) {
+		const Ld__Attachment *a = r->result->attachments[i];
+		if (!ld_attach_check(a, i, err, sizeof(err)))
+			continue;
+		for (size_t k = 0; k < a->n_chunks; k++) {
+			MDB_val hk = {LD_HASH_LEN, a->chunks[k].data}, hv;
+			int rc = mdb_get(txn, st->chunks, &hk, &hv);
+			if (rc == MDB_NOTFOUND) {
+				MDB_val iv = {strlen(r->id) + 1, r->id};
+				rc = mdb_put(txn, st->wants, &hk, &iv, 0);
+			}
+			if (rc != 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
 /* Build the refs index of a schema-1 store, and mark it schema 2. */
 static int
 rebuild_refs(struct ld_store *st, MDB_txn *txn)
@@ -198,7 +228,9 @@ open_dbs(struct ld_store *st, const char *path)
 	    (rc = mdb_dbi_open(txn, "meta", MDB_CREATE, &st->meta)) ||
 	    (rc = mdb_dbi_open(txn, "owners", MDB_CREATE, &st->owners)) ||
 	    (rc = mdb_dbi_open(txn, "refs", MDB_CREATE | MDB_DUPSORT,
-	                       &st->refs)))
+	                       &st->refs)) ||
+	    (rc = mdb_dbi_open(txn, "chunks", MDB_CREATE, &st->chunks)) ||
+	    (rc = mdb_dbi_open(txn, "wants", MDB_CREATE, &st->wants)))
 		goto leave;
 
 	MDB_val v;
@@ -286,7 +318,7 @@ ld_store_open(const char *dir, const char *path, size_t map_size,
 	}
 	if ((rc = mdb_env_create(&st->env)) != 0)
 		goto fail;
-	if ((rc = mdb_env_set_maxdbs(st->env, 8)) != 0)
+	if ((rc = mdb_env_set_maxdbs(st->env, 16)) != 0)
 		goto fail;
 	if ((rc = mdb_env_set_mapsize(st->env, map_size ? map_size
 	                                                : DEFAULT_MAP_SIZE)))
@@ -618,7 +650,8 @@ write_entry(struct ld_txn *t, const Ld__Record *r, const uint8_t *buf,
 	if ((rc = mdb_put(t->txn, st->byseq, &skv, &ev, MDB_APPEND)) != 0)
 		return rc;
 	t->next_seq++;
-	if ((rc = refs_put(t->txn, st->refs, r)) != 0)
+	if ((rc = refs_put(t->txn, st->refs, r)) != 0 ||
+	    (rc = wants_put(t->txn, st, r)) != 0)
 		return rc;
 	/* The highest counter held per owner, for the Welcome's id floor
 	 * without a scan of the owner's records. */
@@ -680,6 +713,104 @@ ld_store_apply(struct ld_txn *t, const uint8_t *buf, size_t len,
 	if (rc == 0)
 		*applied = true;
 	return rc;
+}
+
+int
+ld_store_chunk_put(struct ld_txn *t, const uint8_t hash[LD_HASH_LEN],
+                   const void *data, size_t n)
+{
+	MDB_val k = {LD_HASH_LEN, (void *)hash}, v = {n, (void *)data};
+	int rc = mdb_put(t->txn, t->st->chunks, &k, &v, 0);
+	if (rc == 0) {
+		rc = mdb_del(t->txn, t->st->wants, &k, NULL);
+		if (rc == MDB_NOTFOUND)
+			rc = 0;
+	}
+	return rc;
+}
+
+int
+ld_store_chunk_get(struct ld_txn *t, const uint8_t hash[LD_HASH_LEN],
+                   struct ld_val *data)
+{
+	MDB_val k = {LD_HASH_LEN, (void *)hash}, v;
+	int rc = mdb_get(t->txn, t->st->chunks, &k, &v);
+	if (rc == 0) {
+		data->p = v.mv_data;
+		data->n = v.mv_size;
+	}
+	return rc;
+}
+
+int
+ld_store_want_get(struct ld_txn *t, const uint8_t hash[LD_HASH_LEN],
+                  const char **id)
+{
+	MDB_val k = {LD_HASH_LEN, (void *)hash}, v;
+	int rc = mdb_get(t->txn, t->st->wants, &k, &v);
+	if (rc != 0)
+		return rc;
+	if (v.mv_size == 0 || ((const char *)v.mv_data)[v.mv_size - 1] != 0)
+		return MDB_CORRUPTED;
+	*id = v.mv_data;
+	return 0;
+}
+
+uint64_t
+ld_store_wants_count(struct ld_txn *t)
+{
+	MDB_stat ms;
+	return mdb_stat(t->txn, t->st->wants, &ms) == 0 ? ms.ms_entries : 0;
+}
+
+int
+ld_store_wants_open(struct ld_txn *t, const uint8_t *after,
+                    struct ld_wantiter *it)
+{
+	it->started = false;
+	it->has_after = after != NULL;
+	if (after != NULL)
+		memcpy(it->after, after, LD_HASH_LEN);
+	return mdb_cursor_open(t->txn, t->st->wants, &it->cur);
+}
+
+int
+ld_store_wants_next(struct ld_wantiter *it, const uint8_t **hash,
+                    const char **id)
+{
+	MDB_val k, v;
+	int rc;
+	if (!it->started) {
+		it->started = true;
+		if (it->has_after) {
+			k.mv_size = LD_HASH_LEN;
+			k.mv_data = it->after;
+			rc = mdb_cursor_get(it->cur, &k, &v, MDB_SET_RANGE);
+			if (rc == 0 && k.mv_size == LD_HASH_LEN &&
+			    memcmp(k.mv_data, it->after, LD_HASH_LEN) == 0)
+				rc = mdb_cursor_get(it->cur, &k, &v, MDB_NEXT);
+		} else {
+			rc = mdb_cursor_get(it->cur, &k, &v, MDB_FIRST);
+		}
+	} else {
+		rc = mdb_cursor_get(it->cur, &k, &v, MDB_NEXT);
+	}
+	if (rc != 0)
+		return rc;
+	if (k.mv_size != LD_HASH_LEN || v.mv_size == 0 ||
+	    ((const char *)v.mv_data)[v.mv_size - 1] != 0)
+		return MDB_CORRUPTED;
+	*hash = k.mv_data;
+	*id = v.mv_data;
+	return 0;
+}
+
+void
+ld_store_wants_close(struct ld_wantiter *it)
+{
+	if (it->cur != NULL)
+		mdb_cursor_close(it->cur);
+	it->cur = NULL;
 }
 
 int

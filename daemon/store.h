@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "attach.h"
 #include "flow.h"
 #include "liandong.pb-c.h"
 
@@ -188,6 +189,34 @@ int ld_store_refs_open(struct ld_txn *t, const char *ref,
 /* id is NUL-terminated inside the map. MDB_NOTFOUND at the end. */
 int ld_store_refs_next(struct ld_refiter *it, const char **id);
 void ld_store_refs_close(struct ld_refiter *it);
+
+/* ---- attachment chunks (attach.h), by SHA-256 ----
+ *
+ * Writing a record notes the chunks of its attachments this store lacks
+ * as wanted (with the record's id); storing a chunk ends its want. */
+
+/* Inside a write transaction; the caller has checked the hash. */
+int ld_store_chunk_put(struct ld_txn *t, const uint8_t hash[LD_HASH_LEN],
+                       const void *data, size_t n);
+/* MDB_NOTFOUND if not held. */
+int ld_store_chunk_get(struct ld_txn *t, const uint8_t hash[LD_HASH_LEN],
+                       struct ld_val *data);
+/* The record that wants chunk `hash`; MDB_NOTFOUND if it is not wanted. */
+int ld_store_want_get(struct ld_txn *t, const uint8_t hash[LD_HASH_LEN],
+                      const char **id);
+uint64_t ld_store_wants_count(struct ld_txn *t);
+/* Iterate the wanted chunks in hash order, after `after` (NULL = from the
+ * first). Hash and id point into the map. */
+struct ld_wantiter {
+	MDB_cursor *cur;
+	uint8_t after[LD_HASH_LEN];
+	bool has_after, started;
+};
+int ld_store_wants_open(struct ld_txn *t, const uint8_t *after,
+                        struct ld_wantiter *it);
+int ld_store_wants_next(struct ld_wantiter *it, const uint8_t **hash,
+                        const char **id);
+void ld_store_wants_close(struct ld_wantiter *it);
 
 /* A short text for an error from this module (LMDB's, -errno or LD_E*). */
 const char *ld_store_strerror(int rc);

@@ -5,7 +5,7 @@ set -euo pipefail
 
 pkgs=(build-essential cmake pkg-config libzmq3-dev libprotobuf-c-dev
       protobuf-c-compiler liblmdb-dev lmdb-utils check libsodium-dev
-      libinih-dev)
+      libinih-dev libjson-c-dev)
 # Extra packages a caller asks for (e.g. valgrind for the memory-check run).
 pkgs+=("$@")
 

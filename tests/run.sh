@@ -57,7 +57,7 @@ step "fuzzing, ${LD_FUZZ_SECONDS:-30} s per target"
 CC=clang cmake -S . -B build-fuzz -DLD_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build build-fuzz -j"$jobs"
 fz=$(mktemp -d "${TMPDIR:-/tmp}/ld-fuzz.XXXXXX")
-for t in frame api config; do
+for t in frame api config csv; do
 	# Work on a copy: the corpus in git stays the seed set.
 	mkdir -p "$fz/$t" "$fz/crash-$t"
 	cp tests/fuzz/corpus/$t/* "$fz/$t/"

@@ -348,6 +348,41 @@ START_TEST(test_backoff)
 }
 END_TEST
 
+/* A peer gets at most LD_SERVE_WINDOW chunks it has not confirmed; tokens
+ * it confirms free room; a new session starts empty. */
+START_TEST(test_serve_window)
+{
+	struct ld_peer p;
+	memset(&p, 0, sizeof(p));
+	for (uint64_t t = 1; t <= LD_SERVE_WINDOW; t++)
+		ck_assert(ld_link_serve_take(&p, t));
+	ck_assert(!ld_link_serve_take(&p, 99));
+	uint64_t got[] = {3, 5, 12345};
+	ld_link_serve_confirm(&p, got, 3);
+	ck_assert_uint_eq(p.nserve, LD_SERVE_WINDOW - 2);
+	ck_assert(ld_link_serve_take(&p, 100));
+	ck_assert(ld_link_serve_take(&p, 101));
+	ck_assert(!ld_link_serve_take(&p, 102));
+	/* A token confirmed twice frees one slot only. */
+	uint64_t again[] = {100, 100};
+	ld_link_serve_confirm(&p, again, 2);
+	ck_assert_uint_eq(p.nserve, LD_SERVE_WINDOW - 1);
+
+	/* Received tokens queue for the next Fetch, oldest dropped. */
+	ld_link_got(&p, 0); /* a "missing" answer carries none */
+	ck_assert_uint_eq(p.ngot, 0);
+	for (uint64_t t = 1; t <= LD_SERVE_WINDOW + 2; t++)
+		ld_link_got(&p, t);
+	ck_assert_uint_eq(p.ngot, LD_SERVE_WINDOW);
+	ck_assert_uint_eq(p.got_tok[0], 3);
+	ck_assert_uint_eq(p.got_tok[LD_SERVE_WINDOW - 1], LD_SERVE_WINDOW + 2);
+
+	p.fetching = 3;
+	ld_link_session_down(&p, "gone");
+	ck_assert_uint_eq(p.nserve + p.ngot + p.fetching, 0);
+}
+END_TEST
+
 static Suite *
 link_suite(void)
 {
@@ -366,6 +401,7 @@ link_suite(void)
 	tcase_add_test(tc, test_ack_timeout);
 	tcase_add_test(tc, test_resume_point);
 	tcase_add_test(tc, test_backoff);
+	tcase_add_test(tc, test_serve_window);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -16,6 +16,8 @@
 #include "record.h"
 #include "store.h"
 
+#include <sodium.h>
+
 #define PROV "530000"
 #define CITY "530000/530300"
 #define COUNTY "530000/530300/530325"
@@ -1156,6 +1158,110 @@ START_TEST(test_refs_rebuilt_for_schema_1)
 }
 END_TEST
 
+
+/* ---- attachment chunks ---- */
+
+static int
+put_chunk(struct ld_txn *t, void *arg)
+{
+	const char *data = arg;
+	uint8_t h[LD_HASH_LEN];
+	crypto_hash_sha256(h, (const uint8_t *)data, strlen(data));
+	return ld_store_chunk_put(t, h, data, strlen(data));
+}
+
+/* The wanted chunks as "id,id,..." in hash order, and their count. */
+static uint64_t
+wants_of(char *buf, size_t len)
+{
+	struct ld_txn t;
+	ck_assert_int_eq(ld_store_read_begin(st, &t), 0);
+	struct ld_wantiter it;
+	ck_assert_int_eq(ld_store_wants_open(&t, NULL, &it), 0);
+	const uint8_t *h;
+	const char *id;
+	buf[0] = '\0';
+	uint64_t n = 0;
+	while (ld_store_wants_next(&it, &h, &id) == 0) {
+		size_t l = strlen(buf);
+		snprintf(buf + l, len - l, "%s%s", n ? "," : "", id);
+		n++;
+	}
+	ld_store_wants_close(&it);
+	ck_assert_uint_eq(ld_store_wants_count(&t), n);
+	ld_store_read_end(&t);
+	return n;
+}
+
+/* A received result wants the chunks of its attachments the store lacks;
+ * storing a chunk ends its want; a malformed attachment is not wanted. */
+START_TEST(test_chunks_and_wants)
+{
+	open_store(PROV, 0);
+	ck_assert_int_eq(sodium_init() < 0, 0);
+	const char *c1 = "第一块", *c2 = "second chunk", *held = "held";
+	ck_assert_int_eq(ld_store_write(st, put_chunk, (void *)held), 0);
+	uint8_t h[3][LD_HASH_LEN], whole[LD_HASH_LEN];
+	crypto_hash_sha256(h[0], (const uint8_t *)c1, strlen(c1));
+	crypto_hash_sha256(h[1], (const uint8_t *)c2, strlen(c2));
+	crypto_hash_sha256(h[2], (const uint8_t *)held, strlen(held));
+	memset(whole, 7, sizeof(whole));
+	ProtobufCBinaryData ch[3] = {
+	    {LD_HASH_LEN, h[0]}, {LD_HASH_LEN, h[1]}, {LD_HASH_LEN, h[2]}};
+	Ld__Attachment a = LD__ATTACHMENT__INIT, bad = LD__ATTACHMENT__INIT;
+	a.name = "报告.pdf";
+	a.size = 2 * LD_CHUNK_SIZE + 1;
+	a.sha256.len = LD_HASH_LEN;
+	a.sha256.data = whole;
+	a.chunk_size = LD_CHUNK_SIZE;
+	a.n_chunks = 3;
+	a.chunks = ch;
+	bad = a;
+	bad.chunk_size = 1000; /* not the rule: never fetched */
+	Ld__Attachment *av[2] = {&a, &bad};
+	Ld__Result res = LD__RESULT__INIT;
+	res.ref = PROV ":1";
+	res.summary = "s";
+	res.n_attachments = 2;
+	res.attachments = av;
+	Ld__Record r = LD__RECORD__INIT;
+	r.id = COUNTY ":5";
+	r.owner = COUNTY;
+	r.version = 1;
+	r.kind = LD__KIND__KIND_RESULT;
+	r.body_case = LD__RECORD__BODY_RESULT;
+	r.result = &res;
+	size_t len;
+	uint8_t *buf = ld_record_pack(&r, &len);
+	ck_assert(apply1(buf, len, &r));
+	free(buf);
+	char got[256];
+	ck_assert_uint_eq(wants_of(got, sizeof(got)), 2);
+	ck_assert_str_eq(got, COUNTY ":5," COUNTY ":5");
+
+	ck_assert_int_eq(ld_store_write(st, put_chunk, (void *)c2), 0);
+	ck_assert_uint_eq(wants_of(got, sizeof(got)), 1);
+	struct ld_txn t;
+	ck_assert_int_eq(ld_store_read_begin(st, &t), 0);
+	const char *id;
+	ck_assert_int_eq(ld_store_want_get(&t, h[0], &id), 0);
+	ck_assert_str_eq(id, COUNTY ":5");
+	ck_assert_int_eq(ld_store_want_get(&t, h[1], &id), MDB_NOTFOUND);
+	struct ld_val v;
+	ck_assert_int_eq(ld_store_chunk_get(&t, h[1], &v), 0);
+	ck_assert_uint_eq(v.n, strlen(c2));
+	ck_assert_int_eq(memcmp(v.p, c2, v.n), 0);
+	ck_assert_int_eq(ld_store_chunk_get(&t, h[0], &v), MDB_NOTFOUND);
+	ld_store_read_end(&t);
+
+	/* Wants survive a restart (a transfer resumes), and end. */
+	reopen(PROV);
+	ck_assert_uint_eq(wants_of(got, sizeof(got)), 1);
+	ck_assert_int_eq(ld_store_write(st, put_chunk, (void *)c1), 0);
+	ck_assert_uint_eq(wants_of(got, sizeof(got)), 0);
+}
+END_TEST
+
 static Suite *
 store_suite(void)
 {
@@ -1184,6 +1290,7 @@ store_suite(void)
 	tcase_add_test(tc, test_version_jump_refused);
 	tcase_add_test(tc, test_refs_index);
 	tcase_add_test(tc, test_refs_rebuilt_for_schema_1);
+	tcase_add_test(tc, test_chunks_and_wants);
 	suite_add_tcase(s, tc);
 	return s;
 }

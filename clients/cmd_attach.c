@@ -1,0 +1,308 @@
+/* cmd_attach.c — files attached to results: reading, cutting into chunks
+ * and uploading them for 'result add --attach', and 'attachment get'. */
+#include "attach.h"
+#include "cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* A media type from the file name's extension ("" if unknown). */
+static const char *
+content_type(const char *name)
+{
+	static const char *const types[][2] = {
+	    {".pdf", "application/pdf"},
+	    {".doc", "application/msword"},
+	    {".docx", "application/vnd.openxmlformats-officedocument."
+	              "wordprocessingml.document"},
+	    {".xls", "application/vnd.ms-excel"},
+	    {".xlsx", "application/vnd.openxmlformats-officedocument."
+	              "spreadsheetml.sheet"},
+	    {".jpg", "image/jpeg"},  {".jpeg", "image/jpeg"},
+	    {".png", "image/png"},   {".txt", "text/plain; charset=utf-8"},
+	    {".csv", "text/csv; charset=utf-8"},
+	    {".zip", "application/zip"},
+	};
+	const char *dot = strrchr(name, '.');
+	if (dot == NULL)
+		return "";
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (strcasecmp(dot, types[i][0]) == 0)
+			return types[i][1];
+	return "";
+}
+
+/* Read `path` whole (at most 16 MiB). 0, or the exit code (printed). */
+static int
+read_file(const struct cmd *c, const char *path, uint8_t **buf, size_t *len)
+{
+	*buf = NULL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return usage_error(c, "--attach %s: %s", path, strerror(errno));
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return usage_error(c, "--attach %s: not a regular file", path);
+	}
+	if ((uint64_t)st.st_size > LD_ATTACH_MAX) {
+		close(fd);
+		return usage_error(c, "--attach %s: %.1f MiB, more than the "
+		                      "16 MiB an attachment may have",
+		                   path, (double)st.st_size / (1 << 20));
+	}
+	*len = (size_t)st.st_size;
+	*buf = malloc(*len ? *len : 1);
+	size_t got = 0;
+	while (*buf != NULL && got < *len) {
+		ssize_t r = read(fd, *buf + got, *len - got);
+		if (r <= 0) {
+			int e = r < 0 ? errno : EIO;
+			close(fd);
+			free(*buf);
+			*buf = NULL;
+			return fail("%s: %s", path, strerror(e));
+		}
+		got += (size_t)r;
+	}
+	close(fd);
+	if (*buf == NULL)
+		return fail("out of memory");
+	return 0;
+}
+
+void
+free_attachments(Ld__Attachment **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (v[i] == NULL)
+			continue;
+		free(v[i]->name);
+		free(v[i]->sha256.data);
+		for (size_t k = 0; k < v[i]->n_chunks; k++)
+			free(v[i]->chunks[k].data);
+		free(v[i]->chunks);
+		free(v[i]);
+	}
+	free(v);
+}
+
+/* One file: hash it, upload its chunks, describe it in `a`. */
+static int
+upload_one(const struct cmd *c, struct ld_client *cl, const char *path,
+           Ld__Attachment *a)
+{
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	int rc = read_file(c, path, &buf, &len);
+	if (rc != 0)
+		return rc;
+	const char *slash = strrchr(path, '/');
+	a->name = strdup(slash ? slash + 1 : path);
+	a->content_type = (char *)content_type(path);
+	a->size = len;
+	a->chunk_size = LD_CHUNK_SIZE;
+	a->n_chunks = ld_attach_nchunks(len);
+	a->chunks = calloc(a->n_chunks ? a->n_chunks : 1, sizeof(*a->chunks));
+	a->sha256.data = malloc(LD_HASH_LEN);
+	a->sha256.len = LD_HASH_LEN;
+	if (a->name == NULL || a->chunks == NULL || a->sha256.data == NULL) {
+		free(buf);
+		return fail("out of memory");
+	}
+	crypto_hash_sha256(a->sha256.data, buf, len);
+	for (uint32_t k = 0; k < a->n_chunks && rc == 0; k++) {
+		const uint8_t *p = buf + (size_t)k * LD_CHUNK_SIZE;
+		size_t n = ld_attach_chunk_len(len, k);
+		a->chunks[k].data = malloc(LD_HASH_LEN);
+		if (a->chunks[k].data == NULL) {
+			rc = fail("out of memory");
+			break;
+		}
+		a->chunks[k].len = LD_HASH_LEN;
+		crypto_hash_sha256(a->chunks[k].data, p, n);
+		Ld__ChunkPutRequest cp = LD__CHUNK_PUT_REQUEST__INIT;
+		cp.data.data = (uint8_t *)p;
+		cp.data.len = n;
+		Ld__Request req = LD__REQUEST__INIT;
+		req.op_case = LD__REQUEST__OP_CHUNK_PUT;
+		req.chunk_put = &cp;
+		Ld__Response *resp = NULL;
+		if ((rc = call(cl, &req, &resp)) == 0)
+			ld__response__free_unpacked(resp, NULL);
+	}
+	free(buf);
+	char err[600];
+	if (rc == 0 && !ld_attach_check(a, 0, err, sizeof(err)))
+		rc = usage_error(c, "--attach %s: %s", path, err);
+	return rc;
+}
+
+int
+upload_attachments(const struct cmd *c, const struct strs *files,
+                   Ld__Attachment ***out)
+{
+	*out = NULL;
+	if (files->n == 0)
+		return 0;
+	if (files->n > LD_ATTACH_PER_RESULT)
+		return usage_error(c, "--attach: at most %d files per result",
+		                   LD_ATTACH_PER_RESULT);
+	if (sodium_init() < 0)
+		return fail("libsodium cannot start");
+	Ld__Attachment **v = calloc(files->n, sizeof(*v));
+	if (v == NULL)
+		return fail("out of memory");
+	struct ld_client *cl = NULL;
+	int rc = connect_node(c, &cl);
+	for (size_t i = 0; i < files->n && rc == 0; i++) {
+		if ((v[i] = malloc(sizeof(*v[i]))) == NULL) {
+			rc = fail("out of memory");
+			break;
+		}
+		ld__attachment__init(v[i]);
+		v[i]->name = NULL; /* not the static "" free_attachments
+		                      must not free */
+		rc = upload_one(c, cl, files->v[i], v[i]);
+	}
+	ld_client_close(&cl);
+	if (rc != 0) {
+		free_attachments(v, files->n);
+		return rc;
+	}
+	*out = v;
+	return 0;
+}
+
+/* One chunk of attachment `index` of `id`. */
+static int
+get_chunk(struct ld_client *cl, const char *id, uint32_t index,
+          uint32_t chunk, Ld__Response **resp)
+{
+	Ld__AttachmentGetRequest g = LD__ATTACHMENT_GET_REQUEST__INIT;
+	g.id = (char *)id;
+	g.index = index;
+	g.chunk = chunk;
+	Ld__Request req = LD__REQUEST__INIT;
+	req.op_case = LD__REQUEST__OP_ATTACHMENT_GET;
+	req.attachment_get = &g;
+	return call(cl, &req, resp);
+}
+
+/* Which attachment of `r` --name or --index picks (0-based), or the exit
+ * code (printed). */
+static int
+pick(const struct cmd *c, const struct args *a, const Ld__Record *r,
+     uint32_t *index)
+{
+	const char *id = a->rest[0];
+	if (r->body_case != LD__RECORD__BODY_RESULT)
+		return fail("%s is not a result: only results have "
+		            "attachments", id);
+	size_t n = r->result->n_attachments;
+	if (n == 0)
+		return fail("%s has no attachments", id);
+	if (a->index != NULL) {
+		char *end;
+		unsigned long v = strtoul(a->index, &end, 10);
+		if (a->index[0] < '0' || a->index[0] > '9' || *end != '\0' ||
+		    v < 1 || v > n)
+			return usage_error(c, "--index '%s': %s has %zu "
+			                      "attachment%s (1 .. %zu)",
+			                   a->index, id, n, n == 1 ? "" : "s", n);
+		*index = (uint32_t)(v - 1);
+		return 0;
+	}
+	if (a->name != NULL) {
+		for (size_t i = 0; i < n; i++)
+			if (strcmp(r->result->attachments[i]->name, a->name) ==
+			    0) {
+				*index = (uint32_t)i;
+				return 0;
+			}
+		return fail("%s has no attachment named '%s'", id, a->name);
+	}
+	if (n > 1)
+		return usage_error(c, "%s has %zu attachments: choose one with "
+		                      "--name or --index",
+		                   id, n);
+	*index = 0;
+	return 0;
+}
+
+int
+run_attachment_get(const struct cmd *c, int argc, char **argv)
+{
+	static const int ok[] = {O_OUT, O_NAME, O_INDEX, 0};
+	struct args a;
+	int rc = parse(c, argc, argv, ok, &a);
+	if (rc != 0)
+		return rc < 0 ? 0 : rc;
+	if ((rc = no_extra(c, &a, 1)) != 0 || (rc = need(c, a.out, "--out")))
+		return rc;
+	if (sodium_init() < 0)
+		return fail("libsodium cannot start");
+	struct ld_client *cl = NULL;
+	if ((rc = connect_node(c, &cl)) != 0)
+		return rc;
+	Ld__Record *r = NULL;
+	uint32_t index = 0;
+	if ((rc = get_record(cl, a.rest[0], &r)) != 0 ||
+	    (rc = pick(c, &a, r, &index)) != 0) {
+		if (r != NULL)
+			ld__record__free_unpacked(r, NULL);
+		ld_client_close(&cl);
+		return rc;
+	}
+	const Ld__Attachment *meta = r->result->attachments[index];
+	size_t nchunks = meta->n_chunks;
+	char tmp[4200];
+	snprintf(tmp, sizeof(tmp), "%s.part", a.out);
+	FILE *f = fopen(tmp, "wb");
+	if (f == NULL) {
+		rc = fail("%s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	crypto_hash_sha256_state h;
+	crypto_hash_sha256_init(&h);
+	uint64_t bytes = 0;
+	for (uint32_t k = 0; k < nchunks || (k == 0 && nchunks == 0); k++) {
+		Ld__Response *resp = NULL;
+		if ((rc = get_chunk(cl, a.rest[0], index, k, &resp)) != 0)
+			break;
+		const ProtobufCBinaryData *d = &resp->attachment->data;
+		crypto_hash_sha256_update(&h, d->data, d->len);
+		bytes += d->len;
+		if (d->len > 0 && fwrite(d->data, 1, d->len, f) != d->len)
+			rc = fail("%s: %s", tmp, strerror(errno));
+		ld__response__free_unpacked(resp, NULL);
+		if (rc != 0 || nchunks == 0)
+			break;
+	}
+	if (fclose(f) != 0 && rc == 0)
+		rc = fail("%s: %s", tmp, strerror(errno));
+	uint8_t sum[LD_HASH_LEN];
+	crypto_hash_sha256_final(&h, sum);
+	if (rc == 0 && (bytes != meta->size || meta->sha256.len != LD_HASH_LEN ||
+	                memcmp(sum, meta->sha256.data, LD_HASH_LEN) != 0))
+		rc = fail("attachment %s of %s: what the node holds is not the "
+		          "file its owner signed",
+		          meta->name, a.rest[0]);
+	if (rc == 0 && rename(tmp, a.out) != 0)
+		rc = fail("%s: %s", a.out, strerror(errno));
+	if (rc != 0)
+		unlink(tmp);
+	else
+		fprintf(stderr, "%s: %s, %llu bytes, sha256 verified\n", a.out,
+		        meta->name, (unsigned long long)meta->size);
+out:
+	ld__record__free_unpacked(r, NULL);
+	ld_client_close(&cl);
+	return rc;
+}

@@ -1,0 +1,520 @@
+/* cmd_import.c — 'liandong import' (plans and proposals from CSV; plans,
+ * surveys, tasks and proposals from JSON) and 'liandong export' (the same
+ * back out). A file is checked whole, with the node's own rules, before
+ * the first record is sent: it is imported entirely or not at all. */
+#include "batch.h"
+#include "cli.h"
+#include "csv.h"
+#include "format.h"
+#include "jsonrec.h"
+#include "path.h"
+#include "record.h"
+#include "sheet.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Largest file read: far above a county's year (a few thousand rows). */
+#define IMPORT_FILE_MAX (64u << 20)
+
+/* Read all of `path` ("-" is standard input) into a NUL-terminated
+ * buffer. 0, or the exit code (reason printed). */
+static int
+read_file(const char *path, char **buf, size_t *len)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	if (f == NULL)
+		return fail("%s: %s", path, strerror(errno));
+	size_t n = 0, cap = 1 << 16;
+	char *p = malloc(cap);
+	int rc = 0;
+	while (p != NULL) {
+		if (n + 1 == cap) {
+			if (cap >= IMPORT_FILE_MAX) {
+				rc = fail("%s: larger than %u MiB", path,
+				          IMPORT_FILE_MAX >> 20);
+				break;
+			}
+			char *np = realloc(p, cap * 2);
+			if (np == NULL)
+				free(p);
+			p = np;
+			if (p == NULL)
+				break;
+			cap *= 2;
+		}
+		size_t got = fread(p + n, 1, cap - 1 - n, f);
+		n += got;
+		if (got == 0) {
+			if (ferror(f))
+				rc = fail("%s: %s", path, strerror(errno));
+			break;
+		}
+	}
+	if (f != stdin)
+		fclose(f);
+	if (p == NULL) {
+		fprintf(stderr, "liandong: out of memory\n");
+		exit(1);
+	}
+	if (rc != 0) {
+		free(p);
+		return rc;
+	}
+	p[n] = '\0';
+	*buf = p;
+	*len = n;
+	return 0;
+}
+
+/* JSON if the first thing after a byte order mark and blanks opens an
+ * array or an object; no CSV header starts so. */
+static bool
+looks_json(const char *buf, size_t len)
+{
+	size_t i = len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+	while (i < len && strchr(" \t\r\n", buf[i]) != NULL && buf[i] != '\0')
+		i++;
+	return i < len && (buf[i] == '[' || buf[i] == '{');
+}
+
+/* This node's path, asked of the node. 0, or the exit code. */
+static int
+node_path(struct ld_client *cl, char *self, size_t len)
+{
+	Ld__StatusRequest s = LD__STATUS_REQUEST__INIT;
+	Ld__Request req = LD__REQUEST__INIT;
+	req.op_case = LD__REQUEST__OP_STATUS;
+	req.status = &s;
+	Ld__Response *resp = NULL;
+	int rc = call(cl, &req, &resp);
+	if (rc != 0)
+		return rc;
+	snprintf(self, len, "%s", resp->status->path);
+	ld__response__free_unpacked(resp, NULL);
+	return 0;
+}
+
+/* The entry of the batch that had id `id` in the file, or -1. */
+static long
+find_old(const struct ld_batch *b, const char *id)
+{
+	for (size_t i = 0; i < b->n; i++)
+		if (b->v[i].old_id != NULL && strcmp(b->v[i].old_id, id) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* A task's parent is either a task earlier in the same file (it will get
+ * that task's new id) or a task this node holds and is addressed to, as
+ * the node requires. Checked before anything is sent. */
+static int
+check_parents(struct ld_client *cl, const struct ld_batch *b, const char *self)
+{
+	char where[1024];
+	for (size_t i = 0; i < b->n; i++) {
+		const Ld__Record *r = b->v[i].r;
+		if (r->body_case != LD__RECORD__BODY_TASK ||
+		    r->task->parent[0] == '\0')
+			continue;
+		const char *parent = r->task->parent;
+		ld_batch_where(b, i, 0, where, sizeof(where));
+		long j = find_old(b, parent);
+		if (j >= 0 && b->v[j].r->body_case != LD__RECORD__BODY_TASK)
+			return fail(
+			    "%s: parent: %s is a %s in this file, not a "
+			    "task",
+			    where, parent, ld_kind_name(b->v[j].r->kind));
+		if (j >= (long)i)
+			return fail("%s: parent: task %s comes later in the "
+			            "file; a parent must come before its "
+			            "sub-tasks",
+			            where, parent);
+		if (j >= 0)
+			continue;
+		Ld__GetRequest g = LD__GET_REQUEST__INIT;
+		g.id = (char *)parent;
+		Ld__Request req = LD__REQUEST__INIT;
+		req.op_case = LD__REQUEST__OP_GET;
+		req.get = &g;
+		Ld__Response *resp = NULL;
+		char err[1024];
+		if (ld_client_call(cl, &req, &resp, LD_CLIENT_TIMEOUT_MS, err,
+		                   sizeof(err)) != 0)
+			return fail("%s", err);
+		Ld__Record *t = NULL;
+		if (resp->code == LD__CODE__CODE_OK)
+			t = ld_record_unpack(resp->record.data,
+			                     resp->record.len);
+		ld__response__free_unpacked(resp, NULL);
+		bool ok = t != NULL && !t->deleted &&
+		          t->body_case == LD__RECORD__BODY_TASK;
+		bool addressed = ok && strcmp(t->owner, self) == 0;
+		for (size_t s = 0; ok && !addressed && s < t->n_scope; s++)
+			addressed = ld_path_in_subtree(self, t->scope[s]);
+		if (t != NULL)
+			ld__record__free_unpacked(t, NULL);
+		if (!ok)
+			return fail("%s: parent: no task %s at this node (nor "
+			            "earlier in the file)",
+			            where, parent);
+		if (!addressed)
+			return fail("%s: parent: task %s is not addressed to "
+			            "this node",
+			            where, parent);
+	}
+	return 0;
+}
+
+/* "1 plan (9 items), 214 proposals" */
+static void
+tally(const struct ld_batch *b, struct ld_buf *out, bool json)
+{
+	size_t n[4] = {0}, items = 0;
+	static const char *const words[4] = {"plan", "survey", "task",
+	                                     "proposal"};
+	for (size_t i = 0; i < b->n; i++) {
+		switch (b->v[i].r->body_case) {
+		case LD__RECORD__BODY_PLAN:
+			n[0]++;
+			items += b->v[i].r->plan->n_items;
+			break;
+		case LD__RECORD__BODY_SURVEY:
+			n[1]++;
+			break;
+		case LD__RECORD__BODY_TASK:
+			n[2]++;
+			break;
+		default:
+			n[3]++;
+		}
+	}
+	if (json) {
+		ld_buf_printf(out,
+		              "\"plans\": %zu, \"items\": %zu, "
+		              "\"surveys\": %zu, \"tasks\": %zu, "
+		              "\"proposals\": %zu, \"skipped\": %zu",
+		              n[0], items, n[1], n[2], n[3], b->skipped);
+		return;
+	}
+	bool first = true;
+	for (int k = 0; k < 4; k++) {
+		if (n[k] == 0)
+			continue;
+		ld_buf_printf(out, "%s%zu %s%s", first ? "" : ", ", n[k],
+		              words[k], n[k] == 1 ? "" : "s");
+		if (k == 0)
+			ld_buf_printf(out, " (%zu item%s)", items,
+			              items == 1 ? "" : "s");
+		first = false;
+	}
+	if (b->skipped > 0)
+		ld_buf_printf(out, "; %zu deleted record%s skipped", b->skipped,
+		              b->skipped == 1 ? "" : "s");
+}
+
+static void
+report(const struct ld_batch *b, char **ids, bool dry, bool json)
+{
+	struct ld_buf out = {0};
+	if (json) {
+		ld_buf_puts(&out, "{\"file\": ");
+		ld_json_string(&out, b->file);
+		ld_buf_printf(&out, ", \"%s\": %zu, ",
+		              dry ? "checked" : "imported", b->n);
+		tally(b, &out, true);
+		ld_buf_puts(&out, ", \"ids\": [");
+		for (size_t i = 0; !dry && i < b->n; i++) {
+			ld_buf_puts(&out, i ? ", " : "");
+			ld_json_string(&out, ids[i]);
+		}
+		ld_buf_puts(&out, "]}\n");
+	} else {
+		ld_buf_printf(&out, "%s %zu record%s from %s: ",
+		              dry ? "checked" : "imported", b->n,
+		              b->n == 1 ? "" : "s", b->file);
+		tally(b, &out, false);
+		if (dry)
+			ld_buf_puts(&out, " (nothing written)");
+		else if (b->n > 0)
+			ld_buf_printf(&out, "\nids %s .. %s", ids[0],
+			              ids[b->n - 1]);
+		ld_buf_puts(&out, "\n");
+	}
+	fputs(out.p, stdout);
+	ld_buf_free(&out);
+}
+
+/* Replace the scope of every plan, survey and task with `scope`. */
+static void
+set_scope(struct ld_batch *b, const struct strs *scope)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		Ld__Record *r = b->v[i].r;
+		if (r->body_case == LD__RECORD__BODY_PROPOSAL)
+			continue;
+		for (size_t k = 0; k < r->n_scope; k++)
+			free(r->scope[k]);
+		free(r->scope);
+		r->scope = ld_xcalloc(scope->n, sizeof(char *));
+		for (size_t k = 0; k < scope->n; k++)
+			r->scope[k] = ld_xstrdup(scope->v[k]);
+		r->n_scope = scope->n;
+	}
+}
+
+/* Send the checked records one by one, in file order: a task's parent
+ * from the same file has its new id by then. A refusal here would mean
+ * the node's state changed since the check; say where, and how far it
+ * got. */
+static int
+send_all(struct ld_client *cl, struct ld_batch *b, char **ids)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		Ld__Record *r = b->v[i].r;
+		if (r->body_case == LD__RECORD__BODY_TASK &&
+		    r->task->parent[0] != '\0') {
+			long j = find_old(b, r->task->parent);
+			if (j >= 0 && j < (long)i) {
+				free(r->task->parent);
+				r->task->parent = ld_xstrdup(ids[j]);
+			}
+		}
+		Ld__AddRequest add = LD__ADD_REQUEST__INIT;
+		add.record = r;
+		Ld__Request req = LD__REQUEST__INIT;
+		req.op_case = LD__REQUEST__OP_ADD;
+		req.add = &add;
+		Ld__Response *resp = NULL;
+		char err[1024], where[1024];
+		int rc = ld_client_call(cl, &req, &resp, LD_CLIENT_TIMEOUT_MS,
+		                        err, sizeof(err));
+		if (rc == 0 && resp->code != LD__CODE__CODE_OK)
+			snprintf(err, sizeof(err), "%s",
+			         resp->error[0] ? resp->error : "refused");
+		if (rc == 0 && resp->code == LD__CODE__CODE_OK)
+			ids[i] = ld_xstrdup(resp->id);
+		else
+			rc = -1;
+		if (resp != NULL)
+			ld__response__free_unpacked(resp, NULL);
+		if (rc != 0) {
+			ld_batch_where(b, i, 0, where, sizeof(where));
+			if (i == 0)
+				return fail("%s: not imported: %s (nothing was "
+				            "written)",
+				            where, err);
+			return fail("%s: not imported: %s (the %zu record%s "
+			            "before it were written, %s .. %s; nothing "
+			            "after it was sent)",
+			            where, err, i, i == 1 ? "" : "s", ids[0],
+			            ids[i - 1]);
+		}
+	}
+	return 0;
+}
+
+int
+run_import(const struct cmd *c, int argc, char **argv)
+{
+	static const int ok[] = {O_KIND, O_SCOPE, O_DRY_RUN, O_JSON, 0};
+	struct args a;
+	int rc = parse(c, argc, argv, ok, &a);
+	if (rc != 0)
+		return rc < 0 ? 0 : rc;
+	if ((rc = no_extra(c, &a, 1)) != 0)
+		return rc;
+	const char *file = a.rest[0];
+	Ld__Kind kind = LD__KIND__KIND_UNSPECIFIED;
+	if (a.kind != NULL) {
+		kind = ld_kind_parse(a.kind);
+		if (kind != LD__KIND__KIND_PLAN &&
+		    kind != LD__KIND__KIND_PROPOSAL)
+			return usage_error(c,
+			                   "--kind '%s': a CSV file holds "
+			                   "plan items (plan) or proposals "
+			                   "(proposal)",
+			                   a.kind);
+	}
+	for (size_t i = 0; i < a.scope.n; i++) {
+		const char *why;
+		if (!ld_path_valid(a.scope.v[i], &why))
+			return usage_error(c, "--scope '%s': %s", a.scope.v[i],
+			                   why);
+	}
+	char *buf = NULL;
+	size_t len = 0;
+	if ((rc = read_file(file, &buf, &len)) != 0)
+		return rc;
+
+	struct ld_batch b = {.file = strcmp(file, "-") == 0 ? "stdin" : file};
+	char err[2048];
+	if (looks_json(buf, len)) {
+		if (kind != LD__KIND__KIND_UNSPECIFIED)
+			rc = usage_error(c,
+			                 "--kind is for CSV files; each "
+			                 "record of %s names its kind",
+			                 b.file);
+		else if (ld_jsonrec_read(buf, len, &b, err, sizeof(err)) != 0)
+			rc = fail("%s", err);
+	} else {
+		struct ld_csv csv;
+		struct ld_csv_error ce;
+		if (ld_csv_parse(buf, len, &csv, &ce) != 0)
+			rc = fail("%s:%zu:%zu: %s", b.file, ce.line, ce.col,
+			          ce.msg);
+		else if (ld_sheet_read(&csv, kind, &b, err, sizeof(err)) != 0)
+			rc = fail("%s", err);
+		ld_csv_free(&csv);
+	}
+	free(buf);
+	if (rc == 0 && b.n == 0)
+		rc = fail("%s: no records to import%s", b.file,
+		          b.skipped ? " (only deleted ones)" : "");
+	if (rc != 0) {
+		ld_batch_free(&b);
+		return rc;
+	}
+	if (a.scope.n > 0)
+		set_scope(&b, &a.scope);
+
+	struct ld_client *cl = NULL;
+	char self[LD_PATH_MAX + 1];
+	char **ids = ld_xcalloc(b.n, sizeof(char *));
+	if ((rc = connect_node(c, &cl)) == 0 &&
+	    (rc = node_path(cl, self, sizeof(self))) == 0) {
+		if (!ld_batch_check(&b, self, err, sizeof(err)))
+			rc = fail("%s", err);
+		else if ((rc = check_parents(cl, &b, self)) == 0 &&
+		         (a.dry_run || (rc = send_all(cl, &b, ids)) == 0))
+			report(&b, ids, a.dry_run, a.json);
+	}
+	ld_client_close(&cl);
+	for (size_t i = 0; i < b.n; i++)
+		free(ids[i]);
+	free(ids);
+	ld_batch_free(&b);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- export */
+
+/* Write `data` to `path` through a temporary file renamed over it, so a
+ * failed export leaves no half file. 0, or the exit code. */
+static int
+write_out(const char *path, const char *data, size_t n)
+{
+	char tmp[4096];
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >=
+	    (int)sizeof(tmp))
+		return fail("%s: path too long", path);
+	FILE *f = fopen(tmp, "wb");
+	if (f == NULL)
+		return fail("%s: %s", path, strerror(errno));
+	bool ok = fwrite(data, 1, n, f) == n;
+	ok = fflush(f) == 0 && ok;
+	int saved = errno;
+	ok = fclose(f) == 0 && ok;
+	if (ok && rename(tmp, path) != 0)
+		ok = false, saved = errno;
+	if (!ok) {
+		unlink(tmp);
+		return fail("%s: %s", path, strerror(saved ? saved : EIO));
+	}
+	return 0;
+}
+
+/* The kinds export writes when none is asked for: those import reads. */
+static bool
+importable(Ld__Kind k)
+{
+	return k == LD__KIND__KIND_PLAN || k == LD__KIND__KIND_SURVEY ||
+	       k == LD__KIND__KIND_TASK || k == LD__KIND__KIND_PROPOSAL;
+}
+
+int
+run_export(const struct cmd *c, int argc, char **argv)
+{
+	static const int ok[] = {O_KIND, O_OWNER, O_JSON, O_CSV, O_OUT, 0};
+	struct args a;
+	int rc = parse(c, argc, argv, ok, &a);
+	if (rc != 0)
+		return rc < 0 ? 0 : rc;
+	if ((rc = no_extra(c, &a, 0)) != 0)
+		return rc;
+	if (a.json && a.csv)
+		return usage_error(c, "--json or --csv, not both");
+	Ld__Kind kind = LD__KIND__KIND_UNSPECIFIED;
+	if (a.kind != NULL &&
+	    (kind = ld_kind_parse(a.kind)) == LD__KIND__KIND_UNSPECIFIED)
+		return usage_error(c,
+		                   "unknown kind '%s' (plan, survey, task, "
+		                   "proposal; or node, result, review, "
+		                   "report for JSON)",
+		                   a.kind);
+	if (a.csv && kind != LD__KIND__KIND_PLAN &&
+	    kind != LD__KIND__KIND_PROPOSAL)
+		return usage_error(c, "--csv needs --kind plan or --kind "
+		                      "proposal (a CSV file holds one or the "
+		                      "other)");
+	const char *why;
+	if (a.owner != NULL && !ld_path_valid(a.owner, &why))
+		return usage_error(c, "--owner '%s': %s", a.owner, why);
+	if (a.out != NULL && a.out[0] == '\0')
+		return usage_error(c, "--out needs a file name");
+
+	struct ld_client *cl = NULL;
+	char self[LD_PATH_MAX + 1] = "";
+	Ld__Record **recs = NULL;
+	size_t n = 0;
+	if ((rc = connect_node(c, &cl)) == 0 &&
+	    (a.owner != NULL || (rc = node_path(cl, self, sizeof(self))) == 0))
+		rc = fetch_records(cl, kind, a.owner ? a.owner : self, &recs,
+		                   &n);
+	ld_client_close(&cl);
+	if (rc != 0)
+		return rc;
+
+	/* Live records of the kinds asked for; without --owner, only this
+	 * node's own. */
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		Ld__Record *r = recs[i];
+		bool keep = !r->deleted &&
+		            (kind ? r->kind == kind : importable(r->kind)) &&
+		            (a.owner != NULL || strcmp(r->owner, self) == 0);
+		if (keep)
+			recs[k++] = r;
+		else
+			ld__record__free_unpacked(r, NULL);
+	}
+	n = k;
+
+	struct ld_buf out = {0};
+	if (a.csv) {
+		/* The byte order mark tells spreadsheets the file is UTF-8. */
+		ld_buf_puts(&out, "\xef\xbb\xbf");
+		ld_sheet_write(&out, kind, recs, n);
+	} else {
+		ld_buf_puts(&out, "[");
+		for (size_t i = 0; i < n; i++) {
+			ld_buf_puts(&out, i ? ",\n  " : "\n  ");
+			ld_json_record(&out, recs[i]);
+		}
+		ld_buf_puts(&out, n ? "\n]\n" : "]\n");
+	}
+	if (a.out != NULL) {
+		rc = write_out(a.out, out.p, out.n);
+		if (rc == 0)
+			printf("exported %zu record%s to %s\n", n,
+			       n == 1 ? "" : "s", a.out);
+	} else if (fwrite(out.p, 1, out.n, stdout) != out.n) {
+		rc = fail("writing the export: %s", strerror(errno));
+	}
+	ld_buf_free(&out);
+	free_records(recs, n);
+	return rc;
+}

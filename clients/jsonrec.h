@@ -1,0 +1,21 @@
+/* jsonrec.h — records from JSON as 'liandong export --json' (and 'list
+ * --json') writes them: an array of objects, each a record's envelope and
+ * its body's fields side by side; one such object alone is read as an
+ * array of one. "kind" picks the body (plan, survey, task or proposal);
+ * the envelope's id, owner, version, updated_at and sig are not taken
+ * (the node importing them makes them anew and owns the records), scope
+ * is; deleted records are skipped. Parsed with json-c. No I/O. */
+#ifndef LD_JSONREC_H
+#define LD_JSONREC_H
+
+#include <stddef.h>
+
+#include "batch.h"
+
+/* Read buf[0..len) into new records in `b` (b->file names the file).
+ * Returns 0, or -1 with a one-line message: "FILE:LINE:COL: ..." for
+ * JSON syntax, "FILE: record N (id ID): field: ..." for content. */
+int ld_jsonrec_read(const char *buf, size_t len, struct ld_batch *b, char *err,
+                    size_t errlen);
+
+#endif

@@ -1,0 +1,396 @@
+/* fetch.c — attachment chunks over the links (DESIGN §6): a receiver asks
+ * the peer a record came through for the chunks its store wants (a few at
+ * a time, within a rate), checks each against the signed hash, stores it
+ * in the turn's transaction and checks the whole file once complete; a
+ * sender serves what it holds, at most LD_SERVE_WINDOW unconfirmed. The
+ * wants are in the store, so a transfer cut by a crash resumes. */
+#include "attach.h"
+#include "log.h"
+#include "node.h"
+#include "path.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FETCH_INFLIGHT 4      /* chunk requests in flight per peer */
+#define FETCH_PER_FRAME 8     /* chunks asked for in one Fetch */
+#define FETCH_TIMEOUT_MS 30000
+#define FETCH_RETRY_MS 2000   /* after the peer said it lacks a chunk */
+#define FETCH_IDLE_MS 500     /* rescan the wants at least this often */
+#define FETCH_SCAN_MAX 4096   /* wants looked at per scan */
+#define FETCH_BURST_MS 200    /* under a rate limit: ask this far ahead */
+
+/* A chunk asked for: in flight, arrived and queued for the store, or
+ * waiting to be asked for again. */
+struct pending {
+	uint8_t hash[LD_HASH_LEN];
+	struct ld_peer *peer;
+	uint64_t session;
+	int64_t at_ms; /* asked (in flight) / may be asked again (retry) */
+	enum { P_ASKED, P_QUEUED, P_RETRY } state;
+};
+
+struct ld_fetch {
+	struct pending *v;
+	size_t n, cap;
+	bool kick;          /* rescan the wants now */
+	int64_t next_scan_ms;
+	int64_t rate_ms;    /* rate limit: when the next chunk may be asked */
+};
+
+struct ld_fetch *
+ld_fetch_new(void)
+{
+	return calloc(1, sizeof(struct ld_fetch));
+}
+
+void
+ld_fetch_free(struct ld_fetch **f)
+{
+	if (*f != NULL)
+		free((*f)->v);
+	free(*f);
+	*f = NULL;
+}
+
+void
+ld_fetch_kick(struct ld_node *n)
+{
+	n->fetch->kick = true;
+}
+
+static struct pending *
+find(struct ld_fetch *f, const uint8_t *hash)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (memcmp(f->v[i].hash, hash, LD_HASH_LEN) == 0)
+			return &f->v[i];
+	return NULL;
+}
+
+static void
+drop(struct ld_fetch *f, struct pending *p)
+{
+	if (p->state == P_ASKED && p->peer->session == p->session &&
+	    p->peer->fetching > 0)
+		p->peer->fetching--;
+	*p = f->v[--f->n];
+}
+
+/* The requests to one peer being put together in this tick. */
+struct ask {
+	struct ld_peer *peer;
+	uint8_t hash[FETCH_PER_FRAME][LD_HASH_LEN];
+	ProtobufCBinaryData h[FETCH_PER_FRAME];
+	size_t nh;
+};
+
+static void
+send_fetch(struct ld_node *n, struct ask *a)
+{
+	struct ld_peer *p = a->peer;
+	Ld__Fetch fe = LD__FETCH__INIT;
+	fe.session = p->session;
+	fe.n_chunks = a->nh;
+	fe.chunks = a->h;
+	fe.n_got = p->ngot;
+	fe.got = p->got_tok;
+	Ld__Frame fr = LD__FRAME__INIT;
+	fr.msg_case = LD__FRAME__MSG_FETCH;
+	fr.fetch = &fe;
+	if (ld_node_send(n, p, &fr) == 0)
+		p->ngot = 0;
+}
+
+/* Walk the wants and ask for what is not pending yet. */
+static void
+scan(struct ld_node *n, int64_t now)
+{
+	struct ld_fetch *f = n->fetch;
+	struct ld_txn t;
+	if (ld_store_read_begin(n->st, &t) != 0)
+		return;
+	struct ask asks[8];
+	size_t nasks = 0;
+	int64_t per_chunk = n->cfg.fetch_kib_s
+	                        ? (int64_t)(LD_CHUNK_SIZE / 1024) * 1000 /
+	                              n->cfg.fetch_kib_s
+	                        : 0;
+	struct ld_wantiter it;
+	int rc = ld_store_wants_open(&t, NULL, &it);
+	const uint8_t *hash;
+	const char *id;
+	size_t seen = 0;
+	while (rc == 0 && seen++ < FETCH_SCAN_MAX &&
+	       (per_chunk == 0 || f->rate_ms <= now + FETCH_BURST_MS) &&
+	       ld_store_wants_next(&it, &hash, &id) == 0) {
+		if (find(f, hash) != NULL)
+			continue;
+		const char *colon = strrchr(id, ':');
+		char owner[LD_PATH_MAX + 1];
+		if (colon == NULL || (size_t)(colon - id) > LD_PATH_MAX)
+			continue;
+		memcpy(owner, id, (size_t)(colon - id));
+		owner[colon - id] = '\0';
+		struct ld_peer *p = ld_node_peer_toward(n, owner);
+		if (p == NULL || p->state != LD_PEER_UP ||
+		    p->fetching >= FETCH_INFLIGHT)
+			continue;
+		struct ask *a = NULL;
+		for (size_t i = 0; i < nasks && a == NULL; i++)
+			if (asks[i].peer == p)
+				a = &asks[i];
+		if (a == NULL) {
+			if (nasks == sizeof(asks) / sizeof(asks[0]))
+				continue;
+			a = &asks[nasks++];
+			a->peer = p;
+			a->nh = 0;
+		}
+		if (f->n == f->cap) {
+			size_t cap = f->cap ? f->cap * 2 : 64;
+			struct pending *v = realloc(f->v, cap * sizeof(*v));
+			if (v == NULL)
+				break;
+			f->v = v;
+			f->cap = cap;
+		}
+		struct pending *q = &f->v[f->n++];
+		memcpy(q->hash, hash, LD_HASH_LEN);
+		q->peer = p;
+		q->session = p->session;
+		q->at_ms = now;
+		q->state = P_ASKED;
+		p->fetching++;
+		/* A copy: the map is gone after read_end. */
+		memcpy(a->hash[a->nh], hash, LD_HASH_LEN);
+		a->h[a->nh].data = a->hash[a->nh];
+		a->h[a->nh].len = LD_HASH_LEN;
+		a->nh++;
+		if (per_chunk)
+			f->rate_ms = (f->rate_ms > now ? f->rate_ms : now) +
+			             per_chunk;
+		if (a->nh == FETCH_PER_FRAME) {
+			send_fetch(n, a);
+			a->nh = 0;
+		}
+	}
+	ld_store_wants_close(&it);
+	ld_store_read_end(&t);
+	if (per_chunk && f->rate_ms > now + FETCH_BURST_MS)
+		f->next_scan_ms = f->rate_ms - FETCH_BURST_MS;
+	for (size_t i = 0; i < nasks; i++)
+		if (asks[i].nh > 0)
+			send_fetch(n, &asks[i]);
+}
+
+void
+ld_fetch_tick(struct ld_node *n, int64_t now)
+{
+	struct ld_fetch *f = n->fetch;
+	bool freed = false;
+	for (size_t i = 0; i < f->n;) {
+		struct pending *p = &f->v[i];
+		bool gone = p->peer->state != LD_PEER_UP ||
+		            p->peer->session != p->session;
+		if ((p->state == P_ASKED &&
+		     (gone || now - p->at_ms > FETCH_TIMEOUT_MS)) ||
+		    (p->state == P_RETRY && now >= p->at_ms)) {
+			drop(f, p);
+			freed = true;
+			continue;
+		}
+		i++;
+	}
+	if (freed)
+		f->kick = true;
+	if (!f->kick && now < f->next_scan_ms)
+		return;
+	f->kick = false;
+	f->next_scan_ms = now + FETCH_IDLE_MS;
+	scan(n, now);
+}
+
+/* Serve a Fetch: each chunk held, while the peer's window has room. */
+static void
+serve(struct ld_node *n, struct ld_peer *p, const Ld__Fetch *fe)
+{
+	ld_link_serve_confirm(p, fe->got, fe->n_got);
+	size_t nc = fe->n_chunks < FETCH_PER_FRAME ? fe->n_chunks
+	                                           : FETCH_PER_FRAME;
+	struct ld_txn t;
+	if (nc == 0 || ld_store_read_begin(n->st, &t) != 0)
+		return;
+	for (size_t i = 0; i < nc; i++) {
+		const ProtobufCBinaryData *h = &fe->chunks[i];
+		if (h->len != LD_HASH_LEN)
+			continue;
+		Ld__Chunk c = LD__CHUNK__INIT;
+		c.session = p->session;
+		c.sha256 = *h;
+		struct ld_val v;
+		if (ld_store_chunk_get(&t, h->data, &v) == 0) {
+			uint64_t tok;
+			do
+				randombytes_buf(&tok, sizeof(tok));
+			while (tok == 0);
+			if (!ld_link_serve_take(p, tok))
+				continue; /* it asks again after a timeout */
+			c.data.data = (uint8_t *)v.p;
+			c.data.len = v.n;
+			c.token = tok;
+		} else {
+			c.missing = true;
+		}
+		Ld__Frame fr = LD__FRAME__INIT;
+		fr.msg_case = LD__FRAME__MSG_CHUNK;
+		fr.chunk = &c;
+		ld_node_send(n, p, &fr);
+	}
+	ld_store_read_end(&t);
+}
+
+/* A chunk arrived: check it and queue it for the turn's transaction.
+ * Returns true if the work item took f. */
+static bool
+receive(struct ld_node *n, struct ld_peer *p, Ld__Frame *f)
+{
+	const Ld__Chunk *c = f->chunk;
+	ld_link_got(p, c->token);
+	if (c->sha256.len != LD_HASH_LEN)
+		return false;
+	struct pending *q = find(n->fetch, c->sha256.data);
+	if (q == NULL || q->peer != p || q->state != P_ASKED)
+		return false; /* not asked for, or already here */
+	if (p->fetching > 0)
+		p->fetching--;
+	n->fetch->kick = true;
+	if (c->missing) {
+		q->state = P_RETRY;
+		q->at_ms = ld_now_ms() + FETCH_RETRY_MS;
+		return false;
+	}
+	if (c->data.len > LD_CHUNK_SIZE ||
+	    !ld_attach_chunk_ok(c->sha256.data, c->data.data, c->data.len)) {
+		ld_warn("link: %s %s sent a chunk that does not match its "
+		        "hash; asking again later",
+		        p->is_parent ? "parent" : "child", p->path);
+		q->state = P_RETRY;
+		q->at_ms = ld_now_ms() + FETCH_RETRY_MS;
+		return false;
+	}
+	struct work *w = ld_node_new_work(n);
+	if (w == NULL) {
+		q->state = P_RETRY;
+		q->at_ms = ld_now_ms();
+		return false;
+	}
+	q->state = P_QUEUED;
+	w->type = WORK_CHUNK;
+	w->peer = p;
+	w->frame = f;
+	n->work_bytes += c->data.len;
+	return true;
+}
+
+void
+ld_fetch_on_frame(struct ld_node *n, struct ld_peer *p, Ld__Frame *f)
+{
+	if (f->msg_case == LD__FRAME__MSG_FETCH)
+		serve(n, p, f->fetch);
+	else if (f->msg_case == LD__FRAME__MSG_CHUNK && receive(n, p, f))
+		return;
+	ld__frame__free_unpacked(f, NULL);
+}
+
+/* Are all chunks of `a` held? Then check the whole file. */
+static int
+check_file(struct ld_txn *t, const Ld__Attachment *a, bool *done, bool *bad)
+{
+	struct ld_attach_sum sum;
+	ld_attach_sum_init(&sum);
+	for (size_t k = 0; k < a->n_chunks; k++) {
+		struct ld_val v;
+		int rc = ld_store_chunk_get(t, a->chunks[k].data, &v);
+		if (rc == MDB_NOTFOUND)
+			return 0;
+		if (rc != 0)
+			return rc;
+		ld_attach_sum_add(&sum, v.p, v.n);
+	}
+	*done = true;
+	*bad = !ld_attach_sum_ok(&sum, a);
+	return 0;
+}
+
+int
+ld_fetch_write(struct ld_node *n, struct ld_txn *t, struct work *w)
+{
+	(void)n;
+	const Ld__Chunk *c = w->frame->chunk;
+	w->stored = w->done = w->bad = false;
+	w->id[0] = w->err[0] = '\0';
+	const char *id;
+	int rc = ld_store_want_get(t, c->sha256.data, &id);
+	if (rc == MDB_NOTFOUND)
+		return 0; /* no longer wanted */
+	if (rc != 0)
+		return rc;
+	snprintf(w->id, sizeof(w->id), "%s", id);
+	if ((rc = ld_store_chunk_put(t, c->sha256.data, c->data.data,
+	                             c->data.len)) != 0)
+		return rc;
+	w->stored = true;
+	Ld__Record *r = ld_store_load(t, w->id);
+	if (r == NULL || r->body_case != LD__RECORD__BODY_RESULT) {
+		if (r != NULL)
+			ld__record__free_unpacked(r, NULL);
+		return 0;
+	}
+	for (size_t i = 0; i < r->result->n_attachments && rc == 0; i++) {
+		const Ld__Attachment *a = r->result->attachments[i];
+		char err[8];
+		bool has = false;
+		if (!ld_attach_check(a, i, err, sizeof(err)))
+			continue;
+		for (size_t k = 0; k < a->n_chunks && !has; k++)
+			has = memcmp(a->chunks[k].data, c->sha256.data,
+			             LD_HASH_LEN) == 0;
+		if (!has)
+			continue;
+		bool done = false, bad = false;
+		rc = check_file(t, a, &done, &bad);
+		if (done) {
+			w->done = true;
+			w->bad = w->bad || bad;
+			snprintf(w->err, sizeof(w->err), "%.200s (%llu bytes)",
+			         a->name, (unsigned long long)a->size);
+		}
+	}
+	ld__record__free_unpacked(r, NULL);
+	return rc;
+}
+
+void
+ld_fetch_done(struct ld_node *n, struct work *w, bool ok)
+{
+	struct pending *q = find(n->fetch, w->frame->chunk->sha256.data);
+	if (q != NULL) {
+		if (ok) {
+			drop(n->fetch, q); /* P_QUEUED: not counted in fetching */
+		} else {
+			q->state = P_RETRY;
+			q->at_ms = ld_now_ms();
+		}
+	}
+	n->fetch->kick = true;
+	if (ok && w->done && w->bad) {
+		n->attach_bad++;
+		ld_warn("attachment %s of %s: its chunks do not make up the "
+		        "file its owner signed; it cannot be read here",
+		        w->err, w->id);
+	} else if (ok && w->done) {
+		ld_info("attachment %s of %s is complete here", w->err, w->id);
+	}
+}
