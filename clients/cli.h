@@ -73,6 +73,8 @@ struct cmd {
 	X("days", days, DAYS, STR)                                             \
 	X("attach", attach, ATTACH, LIST)                                      \
 	X("index", index, INDEX, STR)                                          \
+	X("version", version, VERSION, STR)                                    \
+	X("timeout", timeout, TIMEOUT, STR)                                          \
 	X("csv", csv, CSV, FLAG)                                               \
 	X("dry-run", dry_run, DRY_RUN, FLAG)
 
@@ -98,7 +100,7 @@ struct args {
 	    *name, *level, *listen, *parent, *parent_key, *root_key, *out,
 	    *status, *number, *submitter, *handler, *outcome, *face_to_face,
 	    *satisfaction, *month, *lead, *responsible, *assisting, *today,
-	    *days, *index;
+	    *days, *index, *version, *timeout;
 	struct strs scope, target, item, metric, finding, attach;
 	int nargs;
 	char **rest;
@@ -184,6 +186,8 @@ int run_proposal_set(const struct cmd *c, int argc, char **argv);
 int run_delete(const struct cmd *c, int argc, char **argv);
 int run_list(const struct cmd *c, int argc, char **argv);
 int run_attachment_get(const struct cmd *c, int argc, char **argv);
+int run_wait(const struct cmd *c, int argc, char **argv);
+int run_figures(const struct cmd *c, int argc, char **argv);
 int run_progress(const struct cmd *c, int argc, char **argv);
 int run_inbox(const struct cmd *c, int argc, char **argv);
 int run_show(const struct cmd *c, int argc, char **argv);

@@ -317,6 +317,64 @@ run_show(const struct cmd *c, int argc, char **argv)
 }
 
 int
+run_wait(const struct cmd *c, int argc, char **argv)
+{
+	static const int ok[] = {O_VERSION, O_TIMEOUT, 0};
+	struct args a;
+	int rc = parse(c, argc, argv, ok, &a);
+	if (rc != 0)
+		return rc < 0 ? 0 : rc;
+	if ((rc = no_extra(c, &a, 1)) != 0)
+		return rc;
+	unsigned long version = 1, secs = 30;
+	char *end;
+	if (a.version != NULL &&
+	    ((version = strtoul(a.version, &end, 10)) < 1 || *end != '\0' ||
+	     a.version[0] < '0' || a.version[0] > '9'))
+		return usage_error(c, "--version '%s' is not a version (1, 2 "
+		                      "...)",
+		                   a.version);
+	if (a.timeout != NULL &&
+	    ((secs = strtoul(a.timeout, &end, 10)) < 1 || secs > 600 ||
+	     *end != '\0' || a.timeout[0] < '0' || a.timeout[0] > '9'))
+		return usage_error(c, "--timeout '%s': seconds from 1 to 600",
+		                   a.timeout);
+	struct ld_client *cl = NULL;
+	if ((rc = connect_node(c, &cl)) != 0)
+		return rc;
+	Ld__WaitRequest w = LD__WAIT_REQUEST__INIT;
+	w.id = a.rest[0];
+	w.min_version = version;
+	w.timeout_ms = (uint32_t)(secs * 1000);
+	Ld__Request req = LD__REQUEST__INIT;
+	req.op_case = LD__REQUEST__OP_WAIT;
+	req.wait = &w;
+	Ld__Response *resp = NULL;
+	char err[1024];
+	if (ld_client_call(cl, &req, &resp, (int)(secs * 1000) + 10000, err,
+	                   sizeof(err)) != 0) {
+		ld_client_close(&cl);
+		return fail("%s", err);
+	}
+	ld_client_close(&cl);
+	if (resp->code != LD__CODE__CODE_OK) {
+		rc = fail("%s", resp->error[0] ? resp->error : "refused");
+	} else {
+		Ld__Record *r = ld_record_unpack(resp->record.data,
+		                                 resp->record.len);
+		if (r == NULL) {
+			rc = fail("record %s does not decode", a.rest[0]);
+		} else {
+			printf("%s v%llu\n", r->id,
+			       (unsigned long long)r->version);
+			ld__record__free_unpacked(r, NULL);
+		}
+	}
+	ld__response__free_unpacked(resp, NULL);
+	return rc;
+}
+
+int
 run_status(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_JSON, 0};

@@ -1,7 +1,10 @@
 /* cmd_rollup.c — the roll-up commands: progress (where every office
- * reached by a task stands) and inbox (what this office must act on). */
+ * reached by a task stands), inbox (what this office must act on) and
+ * figures (年度履职统计). */
 #include "cli.h"
+#include "figures.h"
 #include "format.h"
+#include "path.h"
 #include "rollup.h"
 #include "text.h"
 
@@ -9,6 +12,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Print `s` padded with spaces to `cols` columns (a CJK character takes
+ * two). */
+static void
+pad(FILE *f, const char *s, int cols)
+{
+	int w = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if ((*p & 0xc0) != 0x80)
+			w += *p >= 0xe0 ? 2 : 1;
+	fputs(s, f);
+	for (; w < cols; w++)
+		fputc(' ', f);
+}
 
 /* --today, checked here so a typo is a usage error, not a refusal. */
 static int
@@ -46,8 +63,9 @@ print_progress(FILE *f, const Ld__ProgressResponse *p)
 			         w->draft ? " (draft)" : "");
 		else if (w->draft)
 			snprintf(result, sizeof(result), "  draft only");
-		fprintf(f, "  %-28s %-11s %-9s  due %-10s%s  %s\n", w->path,
-		        w->state, ps_label(w->state), w->due[0] ? w->due : "-",
+		fprintf(f, "  %-28s %-11s ", w->path, w->state);
+		pad(f, ps_label(w->state), 6);
+		fprintf(f, "  due %-10s%s  %s\n", w->due[0] ? w->due : "-",
 		        result, w->name);
 	}
 	fprintf(f, "\n%u targets: %u reported (%u reviewed, %u resubmitted), "
@@ -168,5 +186,174 @@ run_inbox(const struct cmd *c, int argc, char **argv)
 		print_inbox(stdout, resp->inbox);
 	}
 	ld__response__free_unpacked(resp, NULL);
+	return 0;
+}
+
+static void
+print_forms(FILE *f, const struct ld_fig_forms *v, bool units)
+{
+	for (size_t i = 0; i < v->n; i++) {
+		fputs("  ", f);
+		pad(f, v->form[i], 14);
+		fprintf(f, " %6" PRIu64, v->count[i]);
+		if (units)
+			fprintf(f, "   units %" PRIu64, v->units[i]);
+		fputc('\n', f);
+	}
+	if (v->other)
+		fprintf(f, "  %-14s %6" PRIu64 "\n", "(other forms)", v->other);
+}
+
+/* "203 of 214 = 94.9%", or "none" when the whole is 0. */
+static const char *
+share(char *buf, size_t len, uint64_t part, uint64_t whole)
+{
+	if (whole == 0)
+		snprintf(buf, len, "none yet");
+	else
+		snprintf(buf, len, "%" PRIu64 " of %" PRIu64 " = %.1f%%", part,
+		         whole, ld_figures_pct(part, whole));
+	return buf;
+}
+
+static void
+print_figures(FILE *f, const struct ld_figures *g, const char *owner)
+{
+	char y[16] = "all years", s1[64];
+	if (g->year)
+		snprintf(y, sizeof(y), "%u", g->year);
+	fprintf(f, "年度履职统计  %s  %s and below\n\n", y, owner);
+	fprintf(f, "surveys and inspections (调研/视察): %" PRIu64 "\n",
+	        g->surveys.total);
+	print_forms(f, &g->surveys, false);
+	fprintf(f, "consultations held (协商): %" PRIu64 " of %" PRIu64
+	           " planned\n",
+	        g->held.total, g->planned);
+	print_forms(f, &g->held, false);
+	fprintf(f, "supervision tasks (民主监督): %" PRIu64 "\n",
+	        g->tasks.total);
+	print_forms(f, &g->tasks, true);
+	const __typeof__(g->proposals) *p = &g->proposals;
+	fprintf(f, "proposals (提案): %" PRIu64 ", filed %" PRIu64
+	           ", answered %" PRIu64 " (A %" PRIu64 ", B %" PRIu64
+	           ", C %" PRIu64 ")\n",
+	        p->total, p->filed, p->replied, p->a, p->b, p->c);
+	const char *const what[3] = {"solved or being solved (A+B)", "面商率",
+	                             "满意率 (满意+基本满意)"};
+	share(s1, sizeof(s1), p->a + p->b, p->replied);
+	for (int i = 0; i < 3; i++) {
+		fputs("  ", f);
+		pad(f, what[i], 30);
+		fprintf(f, "%s\n", s1);
+		if (i == 0)
+			share(s1, sizeof(s1), p->face_to_face, p->replied);
+		else
+			share(s1, sizeof(s1), p->satisfied, p->rated);
+	}
+}
+
+static void
+json_forms(struct ld_buf *b, const char *key, const struct ld_fig_forms *v,
+           bool units)
+{
+	ld_buf_printf(b, ", \"%s\": {\"total\": %" PRIu64 ", \"by_form\": {",
+	              key, v->total);
+	for (size_t i = 0; i < v->n; i++) {
+		if (i)
+			ld_buf_puts(b, ", ");
+		ld_json_string(b, v->form[i]);
+		if (units)
+			ld_buf_printf(b, ": {\"count\": %" PRIu64
+			                 ", \"units\": %" PRIu64 "}",
+			              v->count[i], v->units[i]);
+		else
+			ld_buf_printf(b, ": %" PRIu64, v->count[i]);
+	}
+	ld_buf_puts(b, "}}");
+}
+
+static void
+json_pct(struct ld_buf *b, const char *key, uint64_t part, uint64_t whole)
+{
+	if (whole == 0)
+		ld_buf_printf(b, ", \"%s\": null", key);
+	else
+		ld_buf_printf(b, ", \"%s\": %.4f", key,
+		              (double)part / (double)whole);
+}
+
+int
+run_figures(const struct cmd *c, int argc, char **argv)
+{
+	static const int ok[] = {O_YEAR, O_OWNER, O_JSON, 0};
+	struct args a;
+	int rc = parse(c, argc, argv, ok, &a);
+	if (rc != 0)
+		return rc < 0 ? 0 : rc;
+	if ((rc = no_extra(c, &a, 0)) != 0)
+		return rc;
+	uint32_t year = 0;
+	if (a.year != NULL && (rc = parse_year(c, a.year, &year)) != 0)
+		return rc;
+	const char *why;
+	if (a.owner != NULL && !ld_path_valid(a.owner, &why))
+		return usage_error(c, "--owner '%s': %s", a.owner, why);
+	struct ld_client *cl = NULL;
+	if ((rc = connect_node(c, &cl)) != 0)
+		return rc;
+	char owner[LD_PATH_MAX + 1];
+	if (a.owner != NULL) {
+		snprintf(owner, sizeof(owner), "%s", a.owner);
+	} else {
+		Ld__StatusRequest s = LD__STATUS_REQUEST__INIT;
+		Ld__Request req = LD__REQUEST__INIT;
+		req.op_case = LD__REQUEST__OP_STATUS;
+		req.status = &s;
+		Ld__Response *resp = NULL;
+		if ((rc = call(cl, &req, &resp)) != 0) {
+			ld_client_close(&cl);
+			return rc;
+		}
+		snprintf(owner, sizeof(owner), "%s", resp->status->path);
+		ld__response__free_unpacked(resp, NULL);
+	}
+	Ld__Record **recs = NULL;
+	size_t n = 0;
+	rc = fetch_records(cl, LD__KIND__KIND_UNSPECIFIED, owner, &recs, &n);
+	ld_client_close(&cl);
+	if (rc != 0)
+		return rc;
+	struct ld_figures g;
+	ld_figures_compute(recs, n, year, &g);
+	if (a.json) {
+		struct ld_buf b = {0};
+		ld_buf_puts(&b, "{\"owner\": ");
+		ld_json_string(&b, owner);
+		if (year)
+			ld_buf_printf(&b, ", \"year\": %u", year);
+		else
+			ld_buf_puts(&b, ", \"year\": null");
+		json_forms(&b, "surveys", &g.surveys, false);
+		json_forms(&b, "consultations_held", &g.held, false);
+		ld_buf_printf(&b, ", \"plan_items\": %" PRIu64, g.planned);
+		json_forms(&b, "tasks", &g.tasks, true);
+		const __typeof__(g.proposals) *p = &g.proposals;
+		ld_buf_printf(&b, ", \"proposals\": {\"total\": %" PRIu64
+		                  ", \"filed\": %" PRIu64 ", \"answered\": %" PRIu64
+		                  ", \"A\": %" PRIu64 ", \"B\": %" PRIu64
+		                  ", \"C\": %" PRIu64 ", \"face_to_face\": %" PRIu64
+		                  ", \"rated\": %" PRIu64 ", \"satisfied\": %" PRIu64,
+		              p->total, p->filed, p->replied, p->a, p->b, p->c,
+		              p->face_to_face, p->rated, p->satisfied);
+		json_pct(&b, "solved_share", p->a + p->b, p->replied);
+		json_pct(&b, "face_to_face_rate", p->face_to_face, p->replied);
+		json_pct(&b, "satisfaction_rate", p->satisfied, p->rated);
+		ld_buf_puts(&b, "}}\n");
+		fputs(b.p, stdout);
+		ld_buf_free(&b);
+	} else {
+		print_figures(stdout, &g, owner);
+	}
+	free_records(recs, n);
 	return 0;
 }

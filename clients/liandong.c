@@ -249,6 +249,27 @@ static const struct cmd cmds[] = {
      "  --today DATE       as of DATE (YYYY-MM-DD; default today)\n"
      "  --days N           mark items due within N days (default 7)\n"
      "  --json             one JSON object\n"},
+    {"wait", NULL, run_wait, "ID [--version N] [--timeout SECONDS]",
+     "Wait until this node holds record ID (at version N or later), then\n"
+     "print its id and version: for scripts that go on once a task has\n"
+     "reached an office or a result has come up.\n\n"
+     "  --version N        at least this version (default 1)\n"
+     "  --timeout SECONDS  give up after this long (1 .. 600, default 30):\n"
+     "                     exit code 1\n"},
+    {"figures", NULL, run_figures, "[--year Y] [--owner PATH] [--json]",
+     "Count the year's work (年度履职统计) from the records this node holds\n"
+     "for an office and its subtree: surveys and inspections by form\n"
+     "(调研, 视察 ...), consultations held (plan items held, outcome\n"
+     "submitted or adopted) by form, supervision tasks by form with the\n"
+     "units they covered (被监督单位), and proposals: filed, answered A/B/C,\n"
+     "the share solved or being solved (A+B of those answered), 面商率 (of\n"
+     "those answered) and 满意率 (满意 or 基本满意, of those rated).\n\n"
+     "  --year Y           only year Y: plans and proposals by their year,\n"
+     "                     surveys by the year they started, tasks by the\n"
+     "                     year they were due (default: every year)\n"
+     "  --owner PATH       records owned by PATH and below (default: this\n"
+     "                     office)\n"
+     "  --json             one JSON object\n"},
     {"status", NULL, run_status, "[--json]",
      "Show this node, its parent and its children: connected or not,\n"
      "the cursors on each other's logs, and how far behind each is.\n\n"

@@ -222,6 +222,31 @@ START_TEST(test_fuyuan_figures)
 	ck_assert_uint_eq(permille(fg.face, fg.proposals), 1000);
 	ck_assert_uint_eq(permille(fg.satisfied, fg.proposals), 1000);
 
+	/* 'liandong figures' prints the seed's year-end figures. */
+	OK(AT(&F, "figures", "--year", "2018"));
+	const char *const want[] = {
+	    "surveys and inspections (调研/视察): 14\n",
+	    "  调研               10\n", "  视察                4\n",
+	    "consultations held (协商): 6 of 6 planned\n",
+	    "  跟踪问效            3   units 3\n",
+	    "  民主评议            2   units 2\n",
+	    "  提案督办            1   units 7\n",
+	    "proposals (提案): 214, filed 214, answered 214",
+	    "(A+B)  203 of 214 = 94.9%\n", "面商率                        214 "
+	    "of 214 = 100.0%\n",
+	    "满意率 (满意+基本满意)        214 of 214 = 100.0%\n", NULL};
+	for (size_t i = 0; want[i] != NULL; i++)
+		ck_assert_msg(strstr(out, want[i]) != NULL, "no '%s' in:\n%s",
+		              want[i], out);
+	OK(AT(&F, "figures", "--year", "2018年", "--json"));
+	ck_assert_ptr_nonnull(strstr(out, "\"solved_share\": 0.9486"));
+	ck_assert_ptr_nonnull(strstr(out, "\"satisfaction_rate\": 1.0000"));
+	OK(AT(&F, "figures", "--year", "2017"));
+	ck_assert_ptr_nonnull(strstr(out, "proposals (提案): 0,"));
+	ck_assert_ptr_nonnull(strstr(out, "A+B)  none yet\n"));
+	REFUSED(2, AT(&F, "figures", "--year", "十八"), "year '十八'");
+	REFUSED(2, AT(&F, "figures", "--owner", "a//b"), "--owner");
+
 	/* The proposals as a table, into another Fuyuan node: the same. */
 	th_node_init(&G, "g", FUYUAN, "富源县政协", false, NULL, NULL);
 	th_node_start(&G);

@@ -229,7 +229,8 @@ START_TEST(test_linked_supervision)
 }
 END_TEST
 
-/* Bad input to the roll-up commands: one line naming what is wrong. */
+/* Bad input to the roll-up commands (and wait): one line naming what is
+ * wrong. */
 START_TEST(test_rollup_bad_input)
 {
 	th_node_init(&P, "p", P_ID, "陕西省政协", true, NULL, NULL);
@@ -248,6 +249,16 @@ START_TEST(test_rollup_bad_input)
 	REFUSED(2, AT(&P, "inbox", "extra"), "inbox");
 	OK(AT(&P, "inbox", "--days", "30"));
 	HAS("inbox of " P_ID);
+
+	/* wait: for scripts. */
+	OK(AT(&P, "wait", pl));
+	char want[LD_ID_MAX + 8];
+	snprintf(want, sizeof(want), "%s v1\n", pl);
+	ck_assert_str_eq(out, want);
+	REFUSED(1, AT(&P, "wait", pl, "--version", "2", "--timeout", "1"),
+	        "did not arrive in time");
+	REFUSED(2, AT(&P, "wait", pl, "--timeout", "0"), "--timeout");
+	REFUSED(2, AT(&P, "wait", pl, "--version", "v2"), "--version");
 	ck_assert_int_eq(th_node_stop(&P), 0);
 }
 END_TEST
