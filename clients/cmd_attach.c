@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* A media type from the file name's extension ("" if unknown). */
@@ -236,16 +237,58 @@ pick(const struct cmd *c, const struct args *a, const Ld__Record *r,
 	return 0;
 }
 
+/* Wait up to `secs` for every chunk of attachment `index` of `id` to be
+ * at the node. 0 when they are (or secs is 0: the download says what is
+ * missing), or the exit code (printed). */
+static int
+wait_chunks(struct ld_client *cl, const char *id, uint32_t index,
+            unsigned long secs)
+{
+	struct timespec t0, now;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	char err[1024];
+	for (;;) {
+		Ld__AttachmentGetRequest g = LD__ATTACHMENT_GET_REQUEST__INIT;
+		g.id = (char *)id;
+		g.index = index;
+		Ld__Request req = LD__REQUEST__INIT;
+		req.op_case = LD__REQUEST__OP_ATTACHMENT_GET;
+		req.attachment_get = &g;
+		Ld__Response *resp = NULL;
+		if (ld_client_call(cl, &req, &resp, LD_CLIENT_TIMEOUT_MS, err,
+		                   sizeof(err)) != 0)
+			return fail("%s", err);
+		bool all = resp->code == LD__CODE__CODE_OK &&
+		           resp->attachment->have ==
+		               resp->attachment->meta->n_chunks;
+		bool later = resp->code == LD__CODE__CODE_NOT_FOUND ||
+		             resp->code == LD__CODE__CODE_OK;
+		ld__response__free_unpacked(resp, NULL);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (all || !later ||
+		    (unsigned long)(now.tv_sec - t0.tv_sec) >= secs)
+			return 0;
+		nanosleep(&(struct timespec){0, 200 * 1000 * 1000}, NULL);
+	}
+}
+
 int
 run_attachment_get(const struct cmd *c, int argc, char **argv)
 {
-	static const int ok[] = {O_OUT, O_NAME, O_INDEX, 0};
+	static const int ok[] = {O_OUT, O_NAME, O_INDEX, O_TIMEOUT, 0};
 	struct args a;
 	int rc = parse(c, argc, argv, ok, &a);
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
 	if ((rc = no_extra(c, &a, 1)) != 0 || (rc = need(c, a.out, "--out")))
 		return rc;
+	unsigned long secs = 0;
+	char *end;
+	if (a.timeout != NULL &&
+	    ((secs = strtoul(a.timeout, &end, 10)) > 3600 || *end != '\0' ||
+	     a.timeout[0] < '0' || a.timeout[0] > '9'))
+		return usage_error(c, "--timeout '%s': seconds from 0 to 3600",
+		                   a.timeout);
 	if (sodium_init() < 0)
 		return fail("libsodium cannot start");
 	struct ld_client *cl = NULL;
@@ -257,6 +300,11 @@ run_attachment_get(const struct cmd *c, int argc, char **argv)
 	    (rc = pick(c, &a, r, &index)) != 0) {
 		if (r != NULL)
 			ld__record__free_unpacked(r, NULL);
+		ld_client_close(&cl);
+		return rc;
+	}
+	if (secs > 0 && (rc = wait_chunks(cl, a.rest[0], index, secs)) != 0) {
+		ld__record__free_unpacked(r, NULL);
 		ld_client_close(&cl);
 		return rc;
 	}

@@ -123,7 +123,7 @@ static const struct cmd cmds[] = {
      "                     into the signed record and the bytes follow in\n"
      "                     256 KiB chunks, fetched by every ancestor\n"},
     {"attachment", "get", run_attachment_get,
-     "RESULT_ID --out FILE [--name NAME | --index N]",
+     "RESULT_ID --out FILE [--name NAME | --index N] [--timeout SECONDS]",
      "Save an attachment of a result to FILE, checking it against the\n"
      "SHA-256 its owner signed. At an ancestor the bytes arrive after the\n"
      "record; until they all have, this says how many chunks are here.\n\n"
@@ -131,7 +131,9 @@ static const struct cmd cmds[] = {
      "                     renamed once verified)\n"
      "  --name NAME        the attachment with this file name\n"
      "  --index N          the Nth attachment (1-based); needed, like\n"
-     "                     --name, only when there are several\n"},
+     "                     --name, only when there are several\n"
+     "  --timeout SECONDS  wait up to this long for chunks still being\n"
+     "                     fetched (default 0: do not wait)\n"},
     {"review", "add", run_review_add,
      "--ref RESULT_ID --verdict accepted|returned|rectify [--comment TEXT] "
      "[--json]",

@@ -32,6 +32,12 @@ nodes=(
 	"X22 610000/610300/610331   C2  太白县政协"
 )
 
+# Running (not gone, not a zombie nobody has reaped yet)?
+alive() {
+	kill -0 "$1" 2>/dev/null &&
+		[ "$(ps -o stat= -p "$1" 2>/dev/null | cut -c1)" != Z ]
+}
+
 stop() {
 	local f pid
 	for f in "$dir"/*.pid; do
@@ -39,7 +45,7 @@ stop() {
 		pid=$(cat "$f")
 		kill -TERM "$pid" 2>/dev/null || true
 		for _ in $(seq 1 100); do
-			kill -0 "$pid" 2>/dev/null || break
+			alive "$pid" || break
 			sleep 0.1
 		done
 		rm -f "$f"
@@ -94,8 +100,7 @@ fi
 
 for n in "${nodes[@]}"; do
 	read -r var _ _ _ <<<"$n"
-	if [ -e "$dir/$var.pid" ] && kill -0 "$(cat "$dir/$var.pid")" 2>/dev/null
-	then
+	if [ -e "$dir/$var.pid" ] && alive "$(cat "$dir/$var.pid")"; then
 		continue
 	fi
 	"$LDD" --data "$dir/$var" 2>>"$dir/$var.log" &

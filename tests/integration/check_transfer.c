@@ -136,13 +136,13 @@ START_TEST(test_two_levels_and_resume)
 	uint64_t left = wanted(&P);
 	ck_assert_uint_gt(left, 0);
 	ck_assert_uint_lt(left, 60);
-	wait_fetched(&P, 60000);
-	wait_fetched(&C, 10000);
-
+	/* --timeout waits for the rest of the transfer. */
 	snprintf(got, sizeof(got), "%s/got.pdf", th_root());
 	OK(AT(&P, "attachment", "get", r, "--name", "调研报告.pdf", "--out",
-	      got));
+	      got, "--timeout", "120"));
 	ck_assert(same_file(got, bb, BIG));
+	wait_fetched(&P, 60000);
+	wait_fetched(&C, 10000);
 	OK(AT(&P, "attachment", "get", r, "--index", "2", "--out", got));
 	ck_assert(same_file(got, pb, 300000));
 	OK(AT(&C, "attachment", "get", r, "--name", "调研报告.pdf", "--out",
