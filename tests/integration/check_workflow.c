@@ -340,6 +340,52 @@ START_TEST(test_proposal_lifecycle)
 }
 END_TEST
 
+/* Issue 4's validation list, through the CLI and a real node: each bad
+ * value gives one line naming the field, and nothing is written. */
+START_TEST(test_validation_everywhere)
+{
+	three_levels();
+	char t[LD_ID_MAX + 1];
+	OK(AT(&C, "task", "add", "--topic", "营商环境", "--form", "监督性视察",
+	      "--scope", X_ID, "--due", "2026-12-31"));
+	take_id(t);
+	/* Every office's NODE record is here: the count moves only with
+	 * what is written below. */
+	ck_assert(th_wait_record(&C, X_ID ":0", th_ms(10000)));
+	ck_assert(th_wait_record(&C, P_ID ":0", th_ms(10000)));
+	uint64_t before = th_count(&C);
+	static char longtopic[1200];
+	memset(longtopic, 'x', sizeof(longtopic) - 1);
+	REFUSED(1, AT(&C, "task", "add", "--topic", "营商环境", "--form",
+	              "座谈会", "--scope", X_ID),
+	        "form", "unknown '座谈会'", "监督性视察");
+	REFUSED(1, AT(&C, "task", "set", t, "--status", "finished"), "status",
+	        "unknown 'finished'");
+	REFUSED(1, AT(&C, "task", "add", "--topic", "营商环境", "--form",
+	              "监督性视察", "--scope", X_ID, "--due", "2026-02-30"),
+	        "due", "not a date");
+	REFUSED(1, AT(&C, "task", "add", "--topic", "营商环境", "--form",
+	              "监督性视察", "--scope", "530000/530100"),
+	        "scope", "530000/530100");
+	REFUSED(1, AT(&C, "result", "add", "--ref", "530000:12345",
+	              "--summary", "s"),
+	        "ref", "530000:12345");
+	REFUSED(1, AT(&C, "task", "add", "--topic", "\xe8\xb0", "--form",
+	              "监督性视察", "--scope", X_ID),
+	        "topic", "UTF-8");
+	REFUSED(1, AT(&C, "task", "add", "--topic", longtopic, "--form",
+	              "监督性视察", "--scope", X_ID),
+	        "topic", "longer than 1024 bytes");
+	REFUSED(1, AT(&C, "task", "set", t, "--due", "明天"), "due",
+	        "not a date");
+	REFUSED(1, AT(&C, "survey", "add", "--topic", "河长制", "--form", "调研",
+	              "--scope", X_ID, "--start", "2026-13-01"),
+	        "start", "not a date");
+	ck_assert_uint_eq(th_count(&C), before);
+	stop_all();
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -353,6 +399,7 @@ suite(void)
 	tcase_add_test(tc, test_result_returned_and_resubmitted);
 	tcase_add_test(tc, test_plan_items);
 	tcase_add_test(tc, test_proposal_lifecycle);
+	tcase_add_test(tc, test_validation_everywhere);
 	suite_add_tcase(s, tc);
 	return s;
 }
