@@ -312,8 +312,13 @@ run_attachment_get(const struct cmd *c, int argc, char **argv)
 	size_t nchunks = meta->n_chunks;
 	char tmp[4200];
 	snprintf(tmp, sizeof(tmp), "%s.part", a.out);
-	FILE *f = fopen(tmp, "wb");
+	/* Not through a symlink someone left at FILE.part. */
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+	              0644);
+	FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
 	if (f == NULL) {
+		if (fd >= 0)
+			close(fd);
 		rc = fail("%s: %s", tmp, strerror(errno));
 		goto out;
 	}

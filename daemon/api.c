@@ -222,7 +222,7 @@ write_add(struct ld_node *n, struct ld_txn *t, struct work *w)
 	ld_id_format(id, sizeof(id), n->cfg.id, counter);
 	r->deleted = false;
 	char err[512];
-	int rc = ld_files_check(t, r, err, sizeof(err));
+	int rc = ld_files_check(t, r, NULL, err, sizeof(err));
 	if (rc != 0) {
 		if (rc == 1)
 			refuse(w, "%s", err);
@@ -371,7 +371,7 @@ write_update(struct ld_node *n, struct ld_txn *t, struct work *w)
 	    r->proposal->year == 0)
 		r->proposal->year = old->proposal->year;
 	r->deleted = false;
-	if ((rc = ld_files_check(t, r, err, sizeof(err))) != 0) {
+	if ((rc = ld_files_check(t, r, old, err, sizeof(err))) != 0) {
 		if (rc == 1) {
 			refuse(w, "%s", err);
 			rc = 0;

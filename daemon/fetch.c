@@ -18,6 +18,7 @@
 #define FETCH_TIMEOUT_MS 30000
 #define FETCH_RETRY_MS 2000   /* after the peer said it lacks a chunk */
 #define FETCH_IDLE_MS 500     /* rescan the wants at least this often */
+#define FETCH_GAP_MS 10       /* ... and at most this often */
 #define FETCH_SCAN_MAX 4096   /* wants looked at per scan */
 #define FETCH_BURST_MS 200    /* under a rate limit: ask this far ahead */
 
@@ -37,6 +38,9 @@ struct ld_fetch {
 	bool kick;          /* rescan the wants now */
 	int64_t next_scan_ms;
 	int64_t rate_ms;    /* rate limit: when the next chunk may be asked */
+	int64_t last_scan_ms;
+	uint8_t cursor[LD_HASH_LEN]; /* the last want a scan looked at */
+	bool has_cursor;
 };
 
 struct ld_fetch *
@@ -103,7 +107,78 @@ send_fetch(struct ld_node *n, struct ask *a)
 		p->ngot = 0;
 }
 
-/* Walk the wants and ask for what is not pending yet. */
+/* One scan's requests, gathered per peer. */
+struct scan {
+	struct ask asks[8];
+	size_t nasks;
+	int64_t now, per_chunk;
+};
+
+/* Ask for wanted chunk `hash` (of record `id`) if it is not pending and
+ * its peer has room. False if the scan must stop (rate limit, memory). */
+static bool
+consider(struct ld_node *n, struct scan *sc, const uint8_t *hash,
+         const char *id)
+{
+	struct ld_fetch *f = n->fetch;
+	if (sc->per_chunk && f->rate_ms > sc->now + FETCH_BURST_MS)
+		return false;
+	if (find(f, hash) != NULL)
+		return true;
+	const char *colon = strrchr(id, ':');
+	char owner[LD_PATH_MAX + 1];
+	if (colon == NULL || (size_t)(colon - id) > LD_PATH_MAX)
+		return true;
+	memcpy(owner, id, (size_t)(colon - id));
+	owner[colon - id] = '\0';
+	struct ld_peer *p = ld_node_peer_toward(n, owner);
+	if (p == NULL || p->state != LD_PEER_UP ||
+	    p->fetching >= FETCH_INFLIGHT)
+		return true;
+	struct ask *a = NULL;
+	for (size_t i = 0; i < sc->nasks && a == NULL; i++)
+		if (sc->asks[i].peer == p)
+			a = &sc->asks[i];
+	if (a == NULL) {
+		if (sc->nasks == sizeof(sc->asks) / sizeof(sc->asks[0]))
+			return true;
+		a = &sc->asks[sc->nasks++];
+		a->peer = p;
+		a->nh = 0;
+	}
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 64;
+		struct pending *v = realloc(f->v, cap * sizeof(*v));
+		if (v == NULL)
+			return false;
+		f->v = v;
+		f->cap = cap;
+	}
+	struct pending *q = &f->v[f->n++];
+	memcpy(q->hash, hash, LD_HASH_LEN);
+	q->peer = p;
+	q->session = p->session;
+	q->at_ms = sc->now;
+	q->state = P_ASKED;
+	p->fetching++;
+	/* A copy: the map is gone after read_end. */
+	memcpy(a->hash[a->nh], hash, LD_HASH_LEN);
+	a->h[a->nh].data = a->hash[a->nh];
+	a->h[a->nh].len = LD_HASH_LEN;
+	a->nh++;
+	if (sc->per_chunk)
+		f->rate_ms = (f->rate_ms > sc->now ? f->rate_ms : sc->now) +
+		             sc->per_chunk;
+	if (a->nh == FETCH_PER_FRAME) {
+		send_fetch(n, a);
+		a->nh = 0;
+	}
+	return true;
+}
+
+/* Walk the wants and ask for what is not pending yet. Each scan goes on
+ * from where the last one stopped (wrapping at the end), so wants that
+ * cannot be asked for now (their peer is down) never hide the others. */
 static void
 scan(struct ld_node *n, int64_t now)
 {
@@ -111,75 +186,52 @@ scan(struct ld_node *n, int64_t now)
 	struct ld_txn t;
 	if (ld_store_read_begin(n->st, &t) != 0)
 		return;
-	struct ask asks[8];
-	size_t nasks = 0;
-	int64_t per_chunk = n->cfg.fetch_kib_s
-	                        ? (int64_t)(LD_CHUNK_SIZE / 1024) * 1000 /
-	                              n->cfg.fetch_kib_s
-	                        : 0;
-	struct ld_wantiter it;
-	int rc = ld_store_wants_open(&t, NULL, &it);
-	const uint8_t *hash;
-	const char *id;
+	struct scan sc = {.nasks = 0, .now = now};
+	sc.per_chunk = n->cfg.fetch_kib_s
+	                   ? (int64_t)(LD_CHUNK_SIZE / 1024) * 1000 /
+	                         n->cfg.fetch_kib_s
+	                   : 0;
+	/* From just after the cursor to the end, then from the top up to
+	 * the cursor. */
+	uint8_t start[LD_HASH_LEN];
+	bool from = f->has_cursor;
+	memcpy(start, f->cursor, LD_HASH_LEN);
 	size_t seen = 0;
-	while (rc == 0 && seen++ < FETCH_SCAN_MAX &&
-	       (per_chunk == 0 || f->rate_ms <= now + FETCH_BURST_MS) &&
-	       ld_store_wants_next(&it, &hash, &id) == 0) {
-		if (find(f, hash) != NULL)
-			continue;
-		const char *colon = strrchr(id, ':');
-		char owner[LD_PATH_MAX + 1];
-		if (colon == NULL || (size_t)(colon - id) > LD_PATH_MAX)
-			continue;
-		memcpy(owner, id, (size_t)(colon - id));
-		owner[colon - id] = '\0';
-		struct ld_peer *p = ld_node_peer_toward(n, owner);
-		if (p == NULL || p->state != LD_PEER_UP ||
-		    p->fetching >= FETCH_INFLIGHT)
-			continue;
-		struct ask *a = NULL;
-		for (size_t i = 0; i < nasks && a == NULL; i++)
-			if (asks[i].peer == p)
-				a = &asks[i];
-		if (a == NULL) {
-			if (nasks == sizeof(asks) / sizeof(asks[0]))
-				continue;
-			a = &asks[nasks++];
-			a->peer = p;
-			a->nh = 0;
-		}
-		if (f->n == f->cap) {
-			size_t cap = f->cap ? f->cap * 2 : 64;
-			struct pending *v = realloc(f->v, cap * sizeof(*v));
-			if (v == NULL)
+	bool go = true;
+	for (int pass = 0; pass < 2 && go; pass++) {
+		if (pass == 1 && !from)
+			break;
+		struct ld_wantiter it;
+		if (ld_store_wants_open(&t, pass == 0 && from ? start : NULL,
+		                        &it) != 0)
+			break;
+		const uint8_t *hash;
+		const char *id;
+		while (go) {
+			if (seen >= FETCH_SCAN_MAX ||
+			    ld_store_wants_next(&it, &hash, &id) != 0) {
+				if (seen < FETCH_SCAN_MAX)
+					f->has_cursor = false; /* at the end */
+				else
+					go = false;
 				break;
-			f->v = v;
-			f->cap = cap;
+			}
+			if (pass == 1 && memcmp(hash, start, LD_HASH_LEN) > 0) {
+				go = false; /* all the way round */
+				break;
+			}
+			seen++;
+			memcpy(f->cursor, hash, LD_HASH_LEN);
+			f->has_cursor = true;
+			go = consider(n, &sc, hash, id);
 		}
-		struct pending *q = &f->v[f->n++];
-		memcpy(q->hash, hash, LD_HASH_LEN);
-		q->peer = p;
-		q->session = p->session;
-		q->at_ms = now;
-		q->state = P_ASKED;
-		p->fetching++;
-		/* A copy: the map is gone after read_end. */
-		memcpy(a->hash[a->nh], hash, LD_HASH_LEN);
-		a->h[a->nh].data = a->hash[a->nh];
-		a->h[a->nh].len = LD_HASH_LEN;
-		a->nh++;
-		if (per_chunk)
-			f->rate_ms = (f->rate_ms > now ? f->rate_ms : now) +
-			             per_chunk;
-		if (a->nh == FETCH_PER_FRAME) {
-			send_fetch(n, a);
-			a->nh = 0;
-		}
+		ld_store_wants_close(&it);
 	}
-	ld_store_wants_close(&it);
 	ld_store_read_end(&t);
-	if (per_chunk && f->rate_ms > now + FETCH_BURST_MS)
+	if (sc.per_chunk && f->rate_ms > now + FETCH_BURST_MS)
 		f->next_scan_ms = f->rate_ms - FETCH_BURST_MS;
+	struct ask *asks = sc.asks;
+	size_t nasks = sc.nasks;
 	for (size_t i = 0; i < nasks; i++)
 		if (asks[i].nh > 0)
 			send_fetch(n, &asks[i]);
@@ -207,7 +259,13 @@ ld_fetch_tick(struct ld_node *n, int64_t now)
 		f->kick = true;
 	if (!f->kick && now < f->next_scan_ms)
 		return;
+	/* However often chunks and batches kick it, a scan at most every
+	 * FETCH_GAP_MS: a peer answering "missing" at once cannot keep the
+	 * loop scanning. */
+	if (now - f->last_scan_ms < FETCH_GAP_MS)
+		return;
 	f->kick = false;
+	f->last_scan_ms = now;
 	f->next_scan_ms = now + FETCH_IDLE_MS;
 	scan(n, now);
 }
@@ -222,6 +280,7 @@ serve(struct ld_node *n, struct ld_peer *p, const Ld__Fetch *fe)
 	struct ld_txn t;
 	if (nc == 0 || ld_store_read_begin(n->st, &t) != 0)
 		return;
+	int64_t now = ld_now_ms();
 	for (size_t i = 0; i < nc; i++) {
 		const ProtobufCBinaryData *h = &fe->chunks[i];
 		if (h->len != LD_HASH_LEN)
@@ -230,23 +289,25 @@ serve(struct ld_node *n, struct ld_peer *p, const Ld__Fetch *fe)
 		c.session = p->session;
 		c.sha256 = *h;
 		struct ld_val v;
+		uint64_t tok = 0;
 		if (ld_store_chunk_get(&t, h->data, &v) == 0) {
-			uint64_t tok;
 			do
 				randombytes_buf(&tok, sizeof(tok));
 			while (tok == 0);
-			if (!ld_link_serve_take(p, tok))
-				continue; /* it asks again after a timeout */
-			c.data.data = (uint8_t *)v.p;
-			c.data.len = v.n;
-			c.token = tok;
-		} else {
-			c.missing = true;
+			if (ld_link_serve_take(p, tok, now)) {
+				c.data.data = (uint8_t *)v.p;
+				c.data.len = v.n;
+				c.token = tok;
+			} else {
+				tok = 0; /* window full: "ask again later" */
+			}
 		}
+		c.missing = tok == 0;
 		Ld__Frame fr = LD__FRAME__INIT;
 		fr.msg_case = LD__FRAME__MSG_CHUNK;
 		fr.chunk = &c;
-		ld_node_send(n, p, &fr);
+		if (ld_node_send(n, p, &fr) != 0 && tok != 0)
+			ld_link_serve_confirm(p, &tok, 1); /* never sent */
 	}
 	ld_store_read_end(&t);
 }
@@ -333,8 +394,9 @@ ld_fetch_write(struct ld_node *n, struct ld_txn *t, struct work *w)
 	w->id[0] = w->err[0] = '\0';
 	const char *id;
 	int rc = ld_store_want_get(t, c->sha256.data, &id);
-	if (rc == MDB_NOTFOUND)
-		return 0; /* no longer wanted */
+	if (rc == MDB_NOTFOUND || rc == MDB_CORRUPTED)
+		return 0; /* no longer wanted (or a bad entry: not a reason to
+		             fail the turn) */
 	if (rc != 0)
 		return rc;
 	snprintf(w->id, sizeof(w->id), "%s", id);
@@ -348,17 +410,28 @@ ld_fetch_write(struct ld_node *n, struct ld_txn *t, struct work *w)
 			ld__record__free_unpacked(r, NULL);
 		return 0;
 	}
-	for (size_t i = 0; i < r->result->n_attachments && rc == 0; i++) {
+	/* Each distinct file is checked once, however many attachments name
+	 * it (at most LD_ATTACH_PER_RESULT, ld_record_check). */
+	const uint8_t *checked[LD_ATTACH_PER_RESULT];
+	size_t nchecked = 0;
+	for (size_t i = 0; i < r->result->n_attachments && rc == 0 &&
+	                   i < LD_ATTACH_PER_RESULT;
+	     i++) {
 		const Ld__Attachment *a = r->result->attachments[i];
 		char err[8];
-		bool has = false;
+		bool has = false, seen = false;
 		if (!ld_attach_check(a, i, err, sizeof(err)))
+			continue;
+		for (size_t k = 0; k < nchecked && !seen; k++)
+			seen = memcmp(checked[k], a->sha256.data, LD_HASH_LEN) == 0;
+		if (seen)
 			continue;
 		for (size_t k = 0; k < a->n_chunks && !has; k++)
 			has = memcmp(a->chunks[k].data, c->sha256.data,
 			             LD_HASH_LEN) == 0;
 		if (!has)
 			continue;
+		checked[nchecked++] = a->sha256.data;
 		bool done = false, bad = false;
 		rc = check_file(t, a, &done, &bad);
 		if (done) {

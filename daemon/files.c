@@ -8,14 +8,39 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Does `old` (a result, or NULL) carry exactly attachment `a`? */
+static bool
+kept(const Ld__Record *old, const Ld__Attachment *a)
+{
+	if (old == NULL || old->body_case != LD__RECORD__BODY_RESULT)
+		return false;
+	for (size_t i = 0; i < old->result->n_attachments; i++) {
+		const Ld__Attachment *o = old->result->attachments[i];
+		if (o->size != a->size || o->n_chunks != a->n_chunks ||
+		    o->sha256.len != a->sha256.len ||
+		    memcmp(o->sha256.data, a->sha256.data, a->sha256.len) != 0)
+			continue;
+		bool same = true;
+		for (size_t k = 0; k < a->n_chunks && same; k++)
+			same = o->chunks[k].len == a->chunks[k].len &&
+			       memcmp(o->chunks[k].data, a->chunks[k].data,
+			              a->chunks[k].len) == 0;
+		if (same)
+			return true;
+	}
+	return false;
+}
+
 int
-ld_files_check(struct ld_txn *t, const Ld__Record *r, char *err,
-               size_t errlen)
+ld_files_check(struct ld_txn *t, const Ld__Record *r, const Ld__Record *old,
+               char *err, size_t errlen)
 {
 	if (r->body_case != LD__RECORD__BODY_RESULT)
 		return 0;
 	for (size_t i = 0; i < r->result->n_attachments; i++) {
 		const Ld__Attachment *a = r->result->attachments[i];
+		if (kept(old, a))
+			continue; /* checked when that version was written */
 		struct ld_attach_sum sum;
 		ld_attach_sum_init(&sum);
 		for (size_t k = 0; k < a->n_chunks; k++) {

@@ -148,17 +148,30 @@ ld_link_serve_confirm(struct ld_peer *p, const uint64_t *got, size_t n)
 	for (size_t i = 0; i < n; i++)
 		for (unsigned k = 0; k < p->nserve; k++)
 			if (p->serve_tok[k] == got[i]) {
-				p->serve_tok[k] = p->serve_tok[--p->nserve];
+				p->nserve--;
+				p->serve_tok[k] = p->serve_tok[p->nserve];
+				p->serve_ms[k] = p->serve_ms[p->nserve];
 				break;
 			}
 }
 
 bool
-ld_link_serve_take(struct ld_peer *p, uint64_t token)
+ld_link_serve_take(struct ld_peer *p, uint64_t token, int64_t now)
 {
+	for (unsigned k = 0; k < p->nserve;) {
+		if (now - p->serve_ms[k] >= LD_SERVE_EXPIRE_MS) {
+			p->nserve--;
+			p->serve_tok[k] = p->serve_tok[p->nserve];
+			p->serve_ms[k] = p->serve_ms[p->nserve];
+		} else {
+			k++;
+		}
+	}
 	if (p->nserve >= LD_SERVE_WINDOW)
 		return false;
-	p->serve_tok[p->nserve++] = token;
+	p->serve_tok[p->nserve] = token;
+	p->serve_ms[p->nserve] = now;
+	p->nserve++;
 	return true;
 }
 

@@ -75,6 +75,7 @@ struct ld_peer {
 	 * that it has not confirmed yet; tokens of chunks it sent us, to
 	 * confirm in our next Fetch; our chunk requests in flight to it. */
 	uint64_t serve_tok[LD_SERVE_WINDOW];
+	int64_t serve_ms[LD_SERVE_WINDOW]; /* when each was sent */
 	unsigned nserve;
 	uint64_t got_tok[LD_SERVE_WINDOW];
 	unsigned ngot;
@@ -130,10 +131,13 @@ uint64_t ld_link_resume_point(uint64_t our_epoch, uint64_t our_head,
  * marks the cursor to be stored) when it did. */
 bool ld_link_peer_log(struct ld_peer *p, uint64_t epoch, uint64_t head);
 
-/* Serving chunks: the peer confirmed the chunks of tokens `got`; may one
- * more go to it (then `token` counts against the window)? */
+/* Serving chunks: the peer confirmed the chunks of tokens `got` (or a
+ * chunk could not be sent); may one more go to it at `now` (then `token`
+ * counts against the window)? A token unconfirmed for
+ * LD_SERVE_EXPIRE_MS is forgotten (its Chunk or Fetch was lost). */
+#define LD_SERVE_EXPIRE_MS 30000
 void ld_link_serve_confirm(struct ld_peer *p, const uint64_t *got, size_t n);
-bool ld_link_serve_take(struct ld_peer *p, uint64_t token);
+bool ld_link_serve_take(struct ld_peer *p, uint64_t token, int64_t now);
 /* Fetching: a chunk with `token` arrived from the peer; confirm it in the
  * next Fetch (the oldest is forgotten if more arrive unconfirmed). */
 void ld_link_got(struct ld_peer *p, uint64_t token);

@@ -165,10 +165,11 @@ struct ld_peer *ld_node_peer_toward(struct ld_node *n, const char *owner);
 
 /* ---- files.c: attachments at the client API ---- */
 /* Inside a write transaction: is every chunk of `r`'s attachments here,
- * and do they make up each file? 0 yes; 1 no (err says why); else a
- * store error. */
-int ld_files_check(struct ld_txn *t, const Ld__Record *r, char *err,
-                   size_t errlen);
+ * and do they make up each file? Attachments `old` (the version edited,
+ * or NULL) already had are not hashed again. 0 yes; 1 no (err says why);
+ * else a store error. */
+int ld_files_check(struct ld_txn *t, const Ld__Record *r,
+                   const Ld__Record *old, char *err, size_t errlen);
 /* Inside the turn's write transaction: store the chunk of a
  * ChunkPutRequest. */
 int ld_files_put(struct ld_node *n, struct ld_txn *t, struct work *w);

@@ -1,6 +1,7 @@
 /* record.c — record ids, kinds and structural checks on the envelope and
  * every string inside a record. Pure. */
 #include "record.h"
+#include "attach.h"
 #include "path.h"
 #include "text.h"
 
@@ -249,6 +250,19 @@ ld_record_check(const Ld__Record *r, size_t wire_len, char *err,
 	}
 	if (!check_message(&r->base, "", err, errlen))
 		return false;
+	if (r->body_case == LD__RECORD__BODY_RESULT) {
+		const Ld__Result *res = r->result;
+		if (res->n_attachments > LD_ATTACH_PER_RESULT) {
+			snprintf(err, errlen, "attachments: %zu, at most %d "
+			         "per result", res->n_attachments,
+			         LD_ATTACH_PER_RESULT);
+			return false;
+		}
+		for (size_t i = 0; i < res->n_attachments; i++)
+			if (!ld_attach_check(res->attachments[i], i, err,
+			                     errlen))
+				return false;
+	}
 	if (wire_len != 0 &&
 	    protobuf_c_message_get_packed_size(&r->base) != wire_len) {
 		snprintf(err, errlen, "record: not canonically encoded");

@@ -185,6 +185,36 @@ wants_put(MDB_txn *txn, const struct ld_store *st, const Ld__Record *r)
 	return 0;
 }
 
+/* Withdraw the wants that the stored encoding `buf` of record `id` made
+ * (those still naming `id`). */
+static int
+wants_drop(MDB_txn *txn, const struct ld_store *st, const char *id,
+           const uint8_t *buf, size_t len)
+{
+	Ld__Record *was = ld_record_unpack(buf, len);
+	if (was == NULL)
+		return 0;
+	int rc = 0;
+	if (was->body_case == LD__RECORD__BODY_RESULT)
+		for (size_t i = 0; i < was->result->n_attachments && rc == 0;
+		     i++) {
+			const Ld__Attachment *a = was->result->attachments[i];
+			for (size_t k = 0; k < a->n_chunks && rc == 0; k++) {
+				if (a->chunks[k].len != LD_HASH_LEN)
+					continue;
+				MDB_val hk = {LD_HASH_LEN, a->chunks[k].data}, hv;
+				rc = mdb_get(txn, st->wants, &hk, &hv);
+				if (rc == 0 && hv.mv_size == strlen(id) + 1 &&
+				    memcmp(hv.mv_data, id, hv.mv_size) == 0)
+					rc = mdb_del(txn, st->wants, &hk, NULL);
+				if (rc == MDB_NOTFOUND)
+					rc = 0;
+			}
+		}
+	ld__record__free_unpacked(was, NULL);
+	return rc;
+}
+
 /* Build the refs index of a schema-1 store, and mark it schema 2. */
 static int
 rebuild_refs(struct ld_store *st, MDB_txn *txn)
@@ -623,6 +653,14 @@ write_entry(struct ld_txn *t, const Ld__Record *r, const uint8_t *buf,
 	MDB_val k;
 	int rc = id_key(r->id, &k);
 	if (rc != 0)
+		return rc;
+	/* Chunks the previous version wanted are not wanted for it any more
+	 * (wants_put below notes again what this version still needs). */
+	if (old != NULL && old->mv_size > 16 &&
+	    r->body_case == LD__RECORD__BODY_RESULT &&
+	    (rc = wants_drop(t->txn, st, r->id,
+	                     (const uint8_t *)old->mv_data + 16,
+	                     old->mv_size - 16)) != 0)
 		return rc;
 	if (old != NULL && old->mv_size >= 16) {
 		uint8_t sk[8];

@@ -1,7 +1,6 @@
 /* validate.c — required fields, vocabularies, dates and scope of records
  * created locally. Pure. */
 #include "validate.h"
-#include "attach.h"
 #include "flow.h"
 #include "lifecycle.h"
 #include "path.h"
@@ -285,14 +284,7 @@ check_result(Ld__Result *res, Ld__Record *r, const Ld__Result *old,
 		if (!required("metric name", res->metrics[i]->name, err,
 		              errlen))
 			return false;
-	if (res->n_attachments > LD_ATTACH_PER_RESULT) {
-		snprintf(err, errlen, "attachments: %zu, at most %d per result",
-		         res->n_attachments, LD_ATTACH_PER_RESULT);
-		return false;
-	}
-	for (size_t i = 0; i < res->n_attachments; i++)
-		if (!ld_attach_check(res->attachments[i], i, err, errlen))
-			return false;
+	/* Attachments: ld_record_check, for every record. */
 	return true;
 }
 

@@ -355,18 +355,28 @@ START_TEST(test_serve_window)
 	struct ld_peer p;
 	memset(&p, 0, sizeof(p));
 	for (uint64_t t = 1; t <= LD_SERVE_WINDOW; t++)
-		ck_assert(ld_link_serve_take(&p, t));
-	ck_assert(!ld_link_serve_take(&p, 99));
+		ck_assert(ld_link_serve_take(&p, t, 1000));
+	ck_assert(!ld_link_serve_take(&p, 99, 1000));
 	uint64_t got[] = {3, 5, 12345};
 	ld_link_serve_confirm(&p, got, 3);
 	ck_assert_uint_eq(p.nserve, LD_SERVE_WINDOW - 2);
-	ck_assert(ld_link_serve_take(&p, 100));
-	ck_assert(ld_link_serve_take(&p, 101));
-	ck_assert(!ld_link_serve_take(&p, 102));
+	ck_assert(ld_link_serve_take(&p, 100, 2000));
+	ck_assert(ld_link_serve_take(&p, 101, 2000));
+	ck_assert(!ld_link_serve_take(&p, 102, 2000));
 	/* A token confirmed twice frees one slot only. */
 	uint64_t again[] = {100, 100};
 	ld_link_serve_confirm(&p, again, 2);
 	ck_assert_uint_eq(p.nserve, LD_SERVE_WINDOW - 1);
+	/* Tokens never confirmed (a Chunk or Fetch lost) expire after
+	 * LD_SERVE_EXPIRE_MS: 1, 2, 4, 6, 7, 8 were sent at 1000, 101 at
+	 * 2000. */
+	ck_assert(ld_link_serve_take(&p, 103, 1000 + LD_SERVE_EXPIRE_MS - 1));
+	ck_assert(!ld_link_serve_take(&p, 104, 1000 + LD_SERVE_EXPIRE_MS - 1));
+	ck_assert(ld_link_serve_take(&p, 104, 1000 + LD_SERVE_EXPIRE_MS));
+	ck_assert_uint_eq(p.nserve, 3); /* 101, 103, 104 */
+	uint64_t late[] = {101, 103, 104};
+	ld_link_serve_confirm(&p, late, 3);
+	ck_assert_uint_eq(p.nserve, 0);
 
 	/* Received tokens queue for the next Fetch, oldest dropped. */
 	ld_link_got(&p, 0); /* a "missing" answer carries none */

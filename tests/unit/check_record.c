@@ -29,7 +29,8 @@ struct full {
 	Ld__Metric m[2];
 	Ld__Metric *mp[2];
 	Ld__Attachment att;
-	Ld__Attachment *attp[1];
+	Ld__Attachment *attp[20];
+	ProtobufCBinaryData chunk;
 	Ld__Review review;
 	Ld__Proposal proposal;
 	Ld__Report report;
@@ -152,6 +153,11 @@ build(struct full *f, Ld__Kind k)
 		f->att.sha256.data = f->sha;
 		f->att.sha256.len = 32;
 		f->att.content_type = "application/pdf";
+		f->att.chunk_size = 256 * 1024;
+		f->chunk.data = f->sha;
+		f->chunk.len = 32;
+		f->att.chunks = &f->chunk;
+		f->att.n_chunks = 1;
 		f->attp[0] = &f->att;
 		f->result.attachments = f->attp;
 		f->result.n_attachments = 1;
@@ -743,6 +749,31 @@ START_TEST(test_check_list_limits)
 }
 END_TEST
 
+/* Attachments are checked on every record, received ones too: at most 16
+ * per result, and each well formed (a hostile owner's record cannot make
+ * its receivers fetch or hash more than that). */
+START_TEST(test_check_attachments)
+{
+	struct full f;
+	Ld__Record *r = build(&f, LD__KIND__KIND_RESULT);
+	CHECK_OK(r);
+	for (int i = 0; i < 20; i++)
+		f.attp[i] = &f.att;
+	f.result.n_attachments = 16;
+	CHECK_OK(r);
+	f.result.n_attachments = 17;
+	CHECK_BAD(r, "attachments: 17, at most 16");
+	f.result.n_attachments = 1;
+	f.att.chunk_size = 1000;
+	CHECK_BAD(r, "chunk_size");
+	f.att.chunk_size = 256 * 1024;
+	f.att.size = 300000; /* two chunks, one hash */
+	CHECK_BAD(r, "attachment 1 (视察报告.pdf): chunks");
+	f.att.size = (16u << 20) + 1;
+	CHECK_BAD(r, "more than 16 MiB");
+}
+END_TEST
+
 START_TEST(test_check_canonical)
 {
 	struct full f;
@@ -875,6 +906,7 @@ record_suite(void)
 	tcase_add_test(tc, test_check_lengths);
 	tcase_add_test(tc, test_check_list_limits);
 	tcase_add_test(tc, test_check_canonical);
+	tcase_add_test(tc, test_check_attachments);
 	suite_add_tcase(s, tc);
 	return s;
 }

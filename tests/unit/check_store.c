@@ -1259,6 +1259,36 @@ START_TEST(test_chunks_and_wants)
 	ck_assert_uint_eq(wants_of(got, sizeof(got)), 1);
 	ck_assert_int_eq(ld_store_write(st, put_chunk, (void *)c1), 0);
 	ck_assert_uint_eq(wants_of(got, sizeof(got)), 0);
+
+	/* A new version names a chunk not held; the next version drops the
+	 * attachment, and a tombstone drops everything: nothing stays
+	 * wanted for them. */
+	uint8_t h4[LD_HASH_LEN];
+	memset(h4, 0x44, sizeof(h4));
+	ch[0].data = h4;
+	r.version = 2;
+	buf = ld_record_pack(&r, &len);
+	ck_assert(apply1(buf, len, &r));
+	free(buf);
+	ck_assert_uint_eq(wants_of(got, sizeof(got)), 1);
+	res.n_attachments = 0;
+	r.version = 3;
+	buf = ld_record_pack(&r, &len);
+	ck_assert(apply1(buf, len, &r));
+	free(buf);
+	ck_assert_uint_eq(wants_of(got, sizeof(got)), 0);
+	res.n_attachments = 2;
+	r.version = 4;
+	buf = ld_record_pack(&r, &len);
+	ck_assert(apply1(buf, len, &r));
+	free(buf);
+	ck_assert_uint_eq(wants_of(got, sizeof(got)), 1);
+	r.version = 5;
+	r.deleted = true;
+	buf = ld_record_pack(&r, &len);
+	ck_assert(apply1(buf, len, &r));
+	free(buf);
+	ck_assert_uint_eq(wants_of(got, sizeof(got)), 0);
 }
 END_TEST
 
