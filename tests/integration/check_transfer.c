@@ -116,6 +116,9 @@ START_TEST(test_two_levels_and_resume)
 	take_id(r2);
 	int64_t t1 = th_now_ms();
 	ck_assert(th_wait_record(&P, r2, th_ms(10000)));
+	fprintf(stderr, "check_transfer: a record written during the "
+	        "transfer reached the province in %lld ms\n",
+	        (long long)(th_now_ms() - t1));
 	ck_assert_msg(th_now_ms() - t1 < th_ms(3000),
 	              "a record took %lld ms behind an attachment",
 	              (long long)(th_now_ms() - t1));
