@@ -74,7 +74,10 @@ struct cmd {
 	X("attach", attach, ATTACH, LIST)                                      \
 	X("index", index, INDEX, STR)                                          \
 	X("version", version, VERSION, STR)                                    \
-	X("timeout", timeout, TIMEOUT, STR)                                          \
+	X("timeout", timeout, TIMEOUT, STR)                                    \
+	X("format", format, FORMAT, STR)                                       \
+	X("bom", bom, BOM, FLAG)                                               \
+	X("set", set, SET, LIST)                                               \
 	X("csv", csv, CSV, FLAG)                                               \
 	X("dry-run", dry_run, DRY_RUN, FLAG)
 
@@ -94,14 +97,14 @@ struct strs {
 
 /* Parsed values of every option; each command reads what it accepts. */
 struct args {
-	bool json, insecure, csv, dry_run;
+	bool json, insecure, csv, dry_run, bom;
 	const char *topic, *form, *due, *parent_task, *year, *title, *start, *end,
 	    *ref, *summary, *plan_item, *verdict, *comment, *kind, *owner, *id,
 	    *name, *level, *listen, *parent, *parent_key, *root_key, *out,
 	    *status, *number, *submitter, *handler, *outcome, *face_to_face,
 	    *satisfaction, *month, *lead, *responsible, *assisting, *today,
-	    *days, *index, *version, *timeout;
-	struct strs scope, target, item, metric, finding, attach;
+	    *days, *index, *version, *timeout, *format;
+	struct strs scope, target, item, metric, finding, attach, set;
 	int nargs;
 	char **rest;
 };
@@ -186,6 +189,10 @@ int run_proposal_set(const struct cmd *c, int argc, char **argv);
 int run_delete(const struct cmd *c, int argc, char **argv);
 int run_list(const struct cmd *c, int argc, char **argv);
 int run_attachment_get(const struct cmd *c, int argc, char **argv);
+int run_plugins(const struct cmd *c, int argc, char **argv);
+int run_report(const struct cmd *c, int argc, char **argv);
+int run_report_list(const struct cmd *c, int argc, char **argv);
+int run_report_get(const struct cmd *c, int argc, char **argv);
 int run_wait(const struct cmd *c, int argc, char **argv);
 int run_figures(const struct cmd *c, int argc, char **argv);
 int run_progress(const struct cmd *c, int argc, char **argv);

@@ -278,30 +278,6 @@ ld_format_time(char *buf, size_t len, int64_t ms)
 	         tm.tm_min, tm.tm_sec, (int)(ms % 1000));
 }
 
-static const ProtobufCMessage *
-body(const Ld__Record *r)
-{
-	switch (r->body_case) {
-	case LD__RECORD__BODY_NODE:
-		return &r->node->base;
-	case LD__RECORD__BODY_PLAN:
-		return &r->plan->base;
-	case LD__RECORD__BODY_SURVEY:
-		return &r->survey->base;
-	case LD__RECORD__BODY_TASK:
-		return &r->task->base;
-	case LD__RECORD__BODY_RESULT:
-		return &r->result->base;
-	case LD__RECORD__BODY_REVIEW:
-		return &r->review->base;
-	case LD__RECORD__BODY_PROPOSAL:
-		return &r->proposal->base;
-	case LD__RECORD__BODY_REPORT:
-		return &r->report->base;
-	default:
-		return NULL;
-	}
-}
 
 void
 ld_json_record(struct ld_buf *b, const Ld__Record *r)
@@ -321,7 +297,7 @@ ld_json_record(struct ld_buf *b, const Ld__Record *r)
 	}
 	ld_buf_printf(b, "], \"updated_at\": \"%s\", \"deleted\": %s", when,
 	              r->deleted ? "true" : "false");
-	const ProtobufCMessage *m = body(r);
+	const ProtobufCMessage *m = ld_record_body(r);
 	if (m != NULL) {
 		bool first = false;
 		json_fields(b, m, &first);
@@ -472,7 +448,7 @@ ld_print_record(FILE *f, const Ld__Record *r)
 	fprintf(f, "\n%-12s %s\n", "updated_at", when);
 	if (r->deleted)
 		fprintf(f, "%-12s yes\n", "deleted");
-	const ProtobufCMessage *m = body(r);
+	const ProtobufCMessage *m = ld_record_body(r);
 	if (m != NULL)
 		print_fields(f, m);
 }

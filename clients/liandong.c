@@ -258,6 +258,37 @@ static const struct cmd cmds[] = {
      "  --version N        at least this version (default 1)\n"
      "  --timeout SECONDS  give up after this long (1 .. 600, default 30):\n"
      "                     exit code 1\n"},
+    {"plugins", NULL, run_plugins, "[--json]",
+     "List the report plugins in the node's plugin directory ([report]\n"
+     "plugin_dir in its liandong.conf): name, version, ABI, formats and\n"
+     "file, each checked by 'liandong-report --probe'; a file that is\n"
+     "not a usable plugin is listed with the reason it was refused.\n"},
+    {"report", "list", run_report_list, "[--owner PATH] [--json]",
+     "List the reports published here: this office's scheduled reports\n"
+     "([report NAME] sections with publish = up) and those its\n"
+     "descendants published, which come up like results. Each shows\n"
+     "its plugin, period, format, size and figures.\n\n"
+     "  --owner PATH       only those of PATH and the offices below it\n"
+     "  --json             one JSON array\n"},
+    {"report", "get", run_report_get, "REPORT_ID --out FILE",
+     "Save a published report's content to FILE ('-': standard output).\n"},
+    {"report", NULL, run_report,
+     "NAME [--format md|csv|json|html] [--year Y] [--scope PATH] "
+     "[--out FILE] [--bom] [--set KEY=VALUE]... [--timeout S]",
+     "Run the report plugin NAME over the records this node holds and\n"
+     "write the report (to standard output, or FILE). The plugin runs in\n"
+     "liandong-report, a separate process with the store opened\n"
+     "read-only, killed if it takes longer than the timeout: a plugin\n"
+     "that crashes or hangs costs this report, never the node.\n\n"
+     "  --format F         md (default), csv, json or html\n"
+     "  --year Y           only year Y (default: all years)\n"
+     "  --scope PATH       the office reported on, with its subtree\n"
+     "                     (default: this node's office)\n"
+     "  --out FILE         write there, whole or not at all\n"
+     "  --bom              CSV: start with a UTF-8 byte order mark\n"
+     "  --set KEY=VALUE    a setting of the plugin (see its docs)\n"
+     "  --timeout S        seconds it may run (default [report]\n"
+     "                     timeout_s, 30)\n"},
     {"figures", NULL, run_figures, "[--year Y] [--owner PATH] [--json]",
      "Count the year's work (年度履职统计) from the records this node holds\n"
      "for an office and its subtree: surveys and inspections by form\n"
@@ -443,10 +474,16 @@ main(int argc, char **argv)
 		const struct cmd *c = &cmds[i];
 		if (strcmp(c->name, name) != 0)
 			continue;
-		/* "liandong task --help": the help of "task add". */
+		/* "liandong task --help": the help of "task add" (of
+		 * "report" itself when it has a form without a subcommand). */
 		if (c->sub != NULL && sub != NULL &&
-		    (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0))
+		    (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0)) {
+			for (size_t k = i + 1; k < NCMDS; k++)
+				if (strcmp(cmds[k].name, name) == 0 &&
+				    cmds[k].sub == NULL)
+					return print_help(&cmds[k]);
 			return print_help(c);
+		}
 		known = true;
 		if (c->sub == NULL)
 			return c->run(c, argc - optind, argv + optind);

@@ -231,6 +231,21 @@ write_add(struct ld_node *n, struct ld_txn *t, struct work *w)
 	return seal_and_put(n, t, w, r, id, 1);
 }
 
+int
+ld_api_create(struct ld_node *n, struct ld_txn *t, struct work *w,
+              Ld__Record *r)
+{
+	char id[LD_ID_MAX + 1];
+	uint64_t counter = ld_store_next_counter(t);
+	if (counter > LD_NUM_MAX) {
+		refuse(w, "this node has used up its record ids");
+		return 0;
+	}
+	ld_id_format(id, sizeof(id), n->cfg.id, counter);
+	r->deleted = false;
+	return seal_and_put(n, t, w, r, id, 1);
+}
+
 /* The stored record `id` if this node owns it and it is live, at
  * `base_version` if that is not 0; otherwise refuses `w` and returns
  * NULL. */

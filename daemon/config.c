@@ -25,6 +25,8 @@ ld_config_defaults(struct ld_config *c)
 	c->dead_ms = 10000;
 	c->reconnect_max_ms = 5000;
 	c->map_size_mb = 1024;
+	snprintf(c->plugin_dir, sizeof(c->plugin_dir), "%s", LD_PLUGIN_DIR);
+	c->report_timeout_s = 30;
 	c->log_level = LD_LOG_INFO;
 }
 
@@ -106,7 +108,7 @@ static const char *const known_keys[] = {
     "node.listen",       "node.parent",       "link.batch_records",
     "link.batch_bytes",  "link.credit",       "link.ping_ms",
     "link.dead_ms",      "link.reconnect_max_ms", "link.fetch_kib_s",
-    "store.map_size_mb",
+    "store.map_size_mb", "report.plugin_dir", "report.timeout_s",
     "log.level",         "node.parent_key",   "node.root_key",
     "security.insecure", "security.verify_threads", "api.listen", NULL,
 };
@@ -161,6 +163,99 @@ copy_str(const char *value, char *dst, size_t cap, char *reason, size_t rlen)
 		return 0;
 	}
 	memcpy(dst, value, n + 1);
+	return 1;
+}
+
+unsigned
+ld_config_duration(const char *s)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 10);
+	if (end == s || s[0] < '0' || s[0] > '9' || v == 0 || end[0] == '\0' ||
+	    end[1] != '\0')
+		return 0;
+	unsigned long mul = end[0] == 's'   ? 1
+	                    : end[0] == 'm' ? 60
+	                    : end[0] == 'h' ? 3600
+	                    : end[0] == 'd' ? 86400
+	                                    : 0;
+	if (mul == 0 || v > 366ul * 86400 / mul)
+		return 0;
+	return (unsigned)(v * mul);
+}
+
+static bool
+sched_name_ok(const char *s)
+{
+	size_t n = 0;
+	for (; s[n] != '\0'; n++)
+		if (!((s[n] >= 'a' && s[n] <= 'z') ||
+		      (s[n] >= '0' && s[n] <= '9') || s[n] == '_' ||
+		      s[n] == '-'))
+			return false;
+	return n >= 1 && n <= 32;
+}
+
+/* A key of a [report NAME] section. */
+static int
+on_sched_key(struct ld_config *c, const char *name, const char *key,
+             const char *value, char *r, size_t rl)
+{
+	if (!sched_name_ok(name)) {
+		snprintf(r, rl, "[report %.40s]: a name of 1 to 32 of a-z 0-9 _ -",
+		         name);
+		return 0;
+	}
+	struct ld_sched *s = NULL;
+	for (size_t i = 0; i < c->nsched && s == NULL; i++)
+		if (strcmp(c->sched[i].name, name) == 0)
+			s = &c->sched[i];
+	if (s == NULL) {
+		if (c->nsched == LD_SCHED_MAX) {
+			snprintf(r, rl, "at most %d [report NAME] sections",
+			         LD_SCHED_MAX);
+			return 0;
+		}
+		s = &c->sched[c->nsched++];
+		memset(s, 0, sizeof(*s));
+		snprintf(s->name, sizeof(s->name), "%s", name);
+		snprintf(s->format, sizeof(s->format), "md");
+		s->publish_up = true;
+	}
+	if (strcmp(key, "plugin") == 0) {
+		if (!sched_name_ok(value)) {
+			snprintf(r, rl, "a plugin's name (a-z 0-9 _ -)");
+			return 0;
+		}
+		snprintf(s->plugin, sizeof(s->plugin), "%s", value);
+	} else if (strcmp(key, "format") == 0) {
+		if (strcmp(value, "md") && strcmp(value, "csv") &&
+		    strcmp(value, "json") && strcmp(value, "html")) {
+			snprintf(r, rl, "one of md, csv, json, html");
+			return 0;
+		}
+		snprintf(s->format, sizeof(s->format), "%s", value);
+	} else if (strcmp(key, "every") == 0) {
+		if ((s->every_s = ld_config_duration(value)) == 0) {
+			snprintf(r, rl, "a duration like 30m, 12h or 7d");
+			return 0;
+		}
+	} else if (strcmp(key, "publish") == 0) {
+		if (strcmp(value, "up") && strcmp(value, "none")) {
+			snprintf(r, rl, "up or none");
+			return 0;
+		}
+		s->publish_up = value[0] == 'u';
+	} else {
+		if (s->nkeys == LD_SCHED_KEYS || strlen(key) >= 48 ||
+		    strlen(value) >= 200 || !ld_text_valid(value, strlen(value))) {
+			snprintf(r, rl, "at most %d settings of up to 47-byte "
+			         "keys and 199-byte UTF-8 values", LD_SCHED_KEYS);
+			return 0;
+		}
+		snprintf(s->key[s->nkeys], 48, "%s", key);
+		snprintf(s->val[s->nkeys++], 200, "%s", value);
+	}
 	return 1;
 }
 
@@ -270,8 +365,19 @@ on_key(void *user, const char *section, const char *key, const char *value)
 		              rl);
 	} else if (KEY("link", "fetch_kib_s")) {
 		ok = set_uint(value, 0, 4u << 20, &c->fetch_kib_s, r, rl);
+	} else if (KEY("report", "plugin_dir")) {
+		ok = value[0] == '/';
+		if (!ok)
+			snprintf(r, rl, "must be an absolute path");
+		else
+			ok = copy_str(value, c->plugin_dir,
+			              sizeof(c->plugin_dir), r, rl);
+	} else if (KEY("report", "timeout_s")) {
+		ok = set_uint(value, 1, 3600, &c->report_timeout_s, r, rl);
 	} else if (KEY("store", "map_size_mb")) {
 		ok = set_uint(value, 1, 1u << 22, &c->map_size_mb, r, rl);
+	} else if (strncmp(section, "report ", 7) == 0) {
+		ok = on_sched_key(c, section + 7, key, value, r, rl);
 	} else if (KEY("log", "level")) {
 		c->log_level = ld_log_level_parse(value);
 		ok = c->log_level >= 0;
@@ -363,6 +469,15 @@ ld_config_load(const char *dir, struct ld_config *c, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: [node] root_key is missing (the root "
 		         "office's key, pinned at init)", file);
 		return -1;
+	}
+	for (size_t i = 0; i < c->nsched; i++) {
+		const struct ld_sched *s = &c->sched[i];
+		if (s->plugin[0] == '\0' || s->every_s == 0) {
+			snprintf(err, errlen, "%s: [report %s] needs plugin = "
+			         "NAME and every = DURATION (e.g. 7d)",
+			         file, s->name);
+			return -1;
+		}
 	}
 	if (c->parent[0] != '\0' && ld_path_depth(c->id) < 2) {
 		snprintf(err, errlen, "%s: [node] parent is set but id %s is "

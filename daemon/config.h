@@ -15,6 +15,23 @@
 #define LD_ENDPOINT_MAX 160
 #define LD_NAME_MAX 150
 
+/* A scheduled report: [report NAME] with plugin, format, every and
+ * publish; any other key is a setting of the plugin. */
+#define LD_SCHED_MAX 16
+#define LD_SCHED_KEYS 16
+struct ld_sched {
+	char name[33];   /* [a-z0-9_-] */
+	char plugin[33]; /* the plugin's name */
+	char format[8];  /* md (default), csv, json, html */
+	unsigned every_s;
+	bool publish_up; /* publish = up: a REPORT record to the ancestors */
+	char key[LD_SCHED_KEYS][48], val[LD_SCHED_KEYS][200];
+	size_t nkeys;
+};
+
+/* "30m", "12h", "7d", "90s": seconds, or 0 if not a duration. */
+unsigned ld_config_duration(const char *s);
+
 struct ld_config {
 	char dir[4096];                 /* absolute data directory */
 	char id[LD_PATH_MAX + 1];       /* [node] id */
@@ -36,7 +53,11 @@ struct ld_config {
 	unsigned reconnect_max_ms;
 	unsigned fetch_kib_s;           /* attachment fetch rate, 0 = any */
 	unsigned map_size_mb;           /* [store] */
+	char plugin_dir[4096];          /* [report] plugin_dir */
+	unsigned report_timeout_s;      /* [report] timeout_s */
 	int log_level;                  /* [log] level */
+	struct ld_sched sched[LD_SCHED_MAX]; /* [report NAME] sections */
+	size_t nsched;
 };
 
 /* Defaults for everything but [node]. */

@@ -400,9 +400,10 @@ write_turn(struct ld_txn *t, void *arg)
 		ld_keyring_forget(n->kr);
 	for (size_t i = 0; i < n->nwork; i++) {
 		struct work *w = &n->work[i];
-		int rc = w->type == WORK_CLIENT  ? ld_api_write(n, t, w)
-		         : w->type == WORK_CHUNK ? ld_fetch_write(n, t, w)
-		                                 : apply_batch(tu, t, w);
+		int rc = w->type == WORK_CLIENT   ? ld_api_write(n, t, w)
+		         : w->type == WORK_CHUNK  ? ld_fetch_write(n, t, w)
+		         : w->type == WORK_REPORT ? ld_schedule_write(n, t, w)
+		                                  : apply_batch(tu, t, w);
 		if (rc != 0)
 			return rc;
 	}
@@ -514,6 +515,10 @@ process_work(struct ld_node *n, bool flush)
 		if (w->type == WORK_CHUNK) {
 			ld_fetch_done(n, w, rc == 0);
 			ld__frame__free_unpacked(w->frame, NULL);
+			continue;
+		}
+		if (w->type == WORK_REPORT) {
+			ld_schedule_done(n, w, rc == 0);
 			continue;
 		}
 		struct ld_peer *p = w->peer;
@@ -1968,6 +1973,10 @@ ld_node_open(const struct ld_config *cfg, struct ld_node **out, char *err,
 			goto fail;
 		}
 	}
+	if ((n->schedule = ld_schedule_new(n)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
 	n->last_flush_ms = ld_now_ms();
 	*out = n;
 	return 0;
@@ -1999,15 +2008,17 @@ ld_node_close(struct ld_node **n_p)
 		zmq_ctx_term(n->zctx);
 	for (size_t i = 0; i < n->nwork; i++) {
 		struct work *w = &n->work[i];
-		if (w->type == WORK_CLIENT) {
+		if (w->type == WORK_CLIENT)
 			ld__request__free_unpacked(w->req, NULL);
-		} else {
+		else if (w->type == WORK_REPORT)
+			ld__record__free_unpacked(w->rec, NULL);
+		else
 			ld__frame__free_unpacked(w->frame, NULL);
-		}
 	}
 	free(n->work);
 	free(n->waiters);
 	ld_fetch_free(&n->fetch);
+	ld_schedule_free(&n->schedule);
 	for (size_t i = 0; i < n->nchildren; i++) {
 		free(n->children[i]->early);
 		free(n->children[i]);
@@ -2085,6 +2096,7 @@ ld_node_run(struct ld_node *n, volatile sig_atomic_t *stop)
 		process_work(n, false);
 		timers(n, ld_now_ms());
 		ld_fetch_tick(n, ld_now_ms());
+		ld_schedule_tick(n, ld_now_ms());
 		stream_all(n);
 	}
 	/* Whatever moved only in memory goes to disk before we exit. */

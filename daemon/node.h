@@ -30,7 +30,7 @@ struct ld_rid {
 };
 
 /* Work that needs the write transaction of this loop turn. */
-enum work_type { WORK_CLIENT, WORK_BATCH, WORK_CHUNK };
+enum work_type { WORK_CLIENT, WORK_BATCH, WORK_CHUNK, WORK_REPORT };
 
 struct work {
 	enum work_type type;
@@ -53,6 +53,10 @@ struct work {
 	 * completed an attachment (`done`), which did not make up the signed
 	 * file (`bad`). */
 	bool stored, done, bad;
+	/* WORK_REPORT: a scheduled report to publish (owned), from schedule
+	 * `sched`. */
+	Ld__Record *rec;
+	size_t sched;
 };
 
 /* A client waiting for a record to arrive (WaitRequest). */
@@ -96,6 +100,7 @@ struct ld_node {
 	uint64_t refused_total;
 	struct ld_fetch *fetch; /* attachment chunks in flight (fetch.c) */
 	uint64_t attach_bad;    /* attachments that failed the file check */
+	struct ld_schedule *schedule; /* scheduled reports (schedule.c) */
 	int64_t last_flush_ms;
 };
 
@@ -121,6 +126,11 @@ void ld_api_on_request(struct ld_node *n, const struct ld_rid *rid,
 /* Inside the turn's write transaction: create, change or delete the
  * record of `w` (refusing `w` leaves the transaction untouched). */
 int ld_api_write(struct ld_node *n, struct ld_txn *t, struct work *w);
+/* Inside a write transaction: create record `r` (body and scope filled
+ * in, unpacked with the default allocator) as this node's, signed; its id
+ * goes to w->id, a refusal to w->code and w->err. */
+int ld_api_create(struct ld_node *n, struct ld_txn *t, struct work *w,
+                  Ld__Record *r);
 /* After the commit: answer `w`. */
 void ld_api_write_done(struct ld_node *n, struct work *w);
 /* Answer waiters whose record arrived or whose time ran out. */
@@ -162,6 +172,16 @@ int ld_node_send(struct ld_node *n, struct ld_peer *p, const Ld__Frame *f);
 /* The peer a record owned by `owner` came through: the child whose
  * subtree holds it, else the parent; NULL if neither is known. */
 struct ld_peer *ld_node_peer_toward(struct ld_node *n, const char *owner);
+
+/* ---- schedule.c: scheduled reports ([report NAME]) ---- */
+struct ld_schedule *ld_schedule_new(struct ld_node *n);
+void ld_schedule_free(struct ld_schedule **s); /* kills running reports */
+/* Start reports that are due, collect finished ones. Never blocks. */
+void ld_schedule_tick(struct ld_node *n, int64_t now);
+/* Inside the turn's write transaction: publish the report of `w`. */
+int ld_schedule_write(struct ld_node *n, struct ld_txn *t, struct work *w);
+/* After the commit. */
+void ld_schedule_done(struct ld_node *n, struct work *w, bool ok);
 
 /* ---- files.c: attachments at the client API ---- */
 /* Inside a write transaction: is every chunk of `r`'s attachments here,

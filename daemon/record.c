@@ -202,6 +202,31 @@ check_message(const ProtobufCMessage *m, const char *path, char *err,
 	return true;
 }
 
+const ProtobufCMessage *
+ld_record_body(const Ld__Record *r)
+{
+	switch (r->body_case) {
+	case LD__RECORD__BODY_NODE:
+		return &r->node->base;
+	case LD__RECORD__BODY_PLAN:
+		return &r->plan->base;
+	case LD__RECORD__BODY_SURVEY:
+		return &r->survey->base;
+	case LD__RECORD__BODY_TASK:
+		return &r->task->base;
+	case LD__RECORD__BODY_RESULT:
+		return &r->result->base;
+	case LD__RECORD__BODY_REVIEW:
+		return &r->review->base;
+	case LD__RECORD__BODY_PROPOSAL:
+		return &r->proposal->base;
+	case LD__RECORD__BODY_REPORT:
+		return &r->report->base;
+	default:
+		return NULL;
+	}
+}
+
 bool
 ld_record_check(const Ld__Record *r, size_t wire_len, char *err,
                 size_t errlen)

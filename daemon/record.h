@@ -39,6 +39,8 @@ Ld__Kind ld_kind_parse(const char *s);
 
 /* The kind a body case stands for. */
 Ld__Kind ld_kind_of_body(Ld__Record__BodyCase c);
+/* The body message of `r` (NULL if it has none). */
+const ProtobufCMessage *ld_record_body(const Ld__Record *r);
 
 /* If `id` is "<valid path>:<decimal counter>" with the counter at most
  * LD_NUM_MAX, the length of its owner part; otherwise 0. */

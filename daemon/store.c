@@ -23,6 +23,7 @@ struct ld_store {
 	MDB_dbi chunks; /* SHA-256 -> an attachment chunk */
 	MDB_dbi wants;  /* SHA-256 -> id of a record whose attachment needs
 	                   that chunk, while it is not held */
+	bool readonly;  /* ld_store_open_ro: no write transactions */
 	uint64_t epoch;
 	uint64_t head;
 	bool created;
@@ -370,6 +371,75 @@ fail:
 	return rc;
 }
 
+int
+ld_store_open_ro(const char *dir, struct ld_store **out)
+{
+	*out = NULL;
+	struct ld_store *st = calloc(1, sizeof(*st));
+	if (st == NULL)
+		return -ENOMEM;
+	int rc;
+	char sdir[4096];
+	struct stat sb;
+	MDB_txn *txn = NULL;
+	if (snprintf(sdir, sizeof(sdir), "%s/store", dir) >= (int)sizeof(sdir)) {
+		rc = -ENAMETOOLONG;
+		goto fail;
+	}
+	if (stat(sdir, &sb) != 0) {
+		rc = -errno;
+		goto fail;
+	}
+	if ((rc = mdb_env_create(&st->env)) != 0 ||
+	    (rc = mdb_env_set_maxdbs(st->env, 16)) != 0 ||
+	    (rc = mdb_env_open(st->env, sdir, MDB_RDONLY | MDB_NOTLS, 0600)) !=
+	        0 ||
+	    (rc = mdb_txn_begin(st->env, NULL, MDB_RDONLY, &txn)) != 0)
+		goto fail;
+	if ((rc = mdb_dbi_open(txn, "records", 0, &st->records)) ||
+	    (rc = mdb_dbi_open(txn, "byseq", 0, &st->byseq)) ||
+	    (rc = mdb_dbi_open(txn, "cursors", 0, &st->cursors)) ||
+	    (rc = mdb_dbi_open(txn, "meta", 0, &st->meta)) ||
+	    (rc = mdb_dbi_open(txn, "owners", 0, &st->owners)) ||
+	    (rc = mdb_dbi_open(txn, "refs", MDB_DUPSORT, &st->refs)))
+		goto fail;
+	/* Made by the daemon on its first start with attachments; a reader
+	 * of an older store has none to read. */
+	if ((rc = mdb_dbi_open(txn, "chunks", 0, &st->chunks)) == 0)
+		rc = mdb_dbi_open(txn, "wants", 0, &st->wants);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		goto fail;
+	MDB_val v;
+	if ((rc = meta_get(txn, st->meta, "path", &v)) != 0)
+		goto fail;
+	snprintf(st->path, sizeof(st->path), "%.*s",
+	         (int)(v.mv_size < LD_PATH_MAX ? v.mv_size : LD_PATH_MAX),
+	         (const char *)v.mv_data);
+	if ((rc = meta_get(txn, st->meta, "schema", &v)) != 0)
+		goto fail;
+	if (v.mv_size != 4 ||
+	    ((const uint8_t *)v.mv_data)[3] != LD_SCHEMA_VERSION) {
+		rc = LD_ESTORE_SCHEMA;
+		goto fail;
+	}
+	if ((rc = meta_get_u64(txn, st->meta, "epoch", &st->epoch)) != 0)
+		goto fail;
+	rc = mdb_txn_commit(txn); /* keeps the handles */
+	txn = NULL;
+	if (rc != 0)
+		goto fail;
+	st->readonly = true;
+	*out = st;
+	return 0;
+fail:
+	if (txn != NULL)
+		mdb_txn_abort(txn);
+	if (st->env != NULL)
+		mdb_env_close(st->env);
+	free(st);
+	return rc;
+}
+
 void
 ld_store_close(struct ld_store **st_p)
 {
@@ -436,6 +506,8 @@ grow(struct ld_store *st)
 int
 ld_store_write(struct ld_store *st, ld_store_write_fn fn, void *arg)
 {
+	if (st->readonly)
+		return -EACCES;
 	for (;;) {
 		struct ld_txn t = {.st = st, .write = true,
 		                   .next_seq = st->head + 1};

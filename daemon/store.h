@@ -62,6 +62,12 @@ int ld_store_open(const char *dir, const char *path, size_t map_size,
                   struct ld_store **out);
 void ld_store_close(struct ld_store **st);
 
+/* Open the store in `dir` read-only, for another process than the
+ * daemon (liandong-report) while the daemon runs: read transactions
+ * only. The store must exist at this schema; -ENOENT if there is none
+ * yet. */
+int ld_store_open_ro(const char *dir, struct ld_store **out);
+
 /* True if ld_store_open created the store (first start). */
 bool ld_store_created(const struct ld_store *st);
 uint64_t ld_store_epoch(const struct ld_store *st);

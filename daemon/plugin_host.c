@@ -1,0 +1,714 @@
+/* plugin_host.c — load a report plugin, check its descriptor, and give it
+ * the host table (plugin_host.h): records read from the store through
+ * protobuf-c's descriptors (fields by name), output into a document. */
+#include "plugin_host.h"
+#include "path.h"
+#include "record.h"
+
+#include <dlfcn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+/* The descriptor as ABI 1.0 defines it: a smaller one is refused. */
+#define PLUGIN_MIN_SIZE                                                        \
+	(offsetof(struct ld_plugin, fini) + sizeof(((struct ld_plugin *)0)->fini))
+
+/* ---------------------------------------------------------------- load */
+
+static bool
+name_ok(const char *s)
+{
+	size_t n = 0;
+	for (; s[n] != '\0'; n++)
+		if (!((s[n] >= 'a' && s[n] <= 'z') ||
+		      (s[n] >= '0' && s[n] <= '9') || s[n] == '_' ||
+		      s[n] == '-'))
+			return false;
+	return n >= 1 && n <= 32;
+}
+
+bool
+ld_plugin_supports(const struct ld_plugin *p, const char *fmt)
+{
+	size_t fl = strlen(fmt);
+	for (const char *s = p->formats; s != NULL && *s != '\0';) {
+		const char *e = strchr(s, ',');
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+		if (n == fl && memcmp(s, fmt, n) == 0)
+			return true;
+		s = e ? e + 1 : s + n;
+	}
+	return false;
+}
+
+int
+ld_plugin_load(const char *file, struct ld_loaded *out, char *err,
+               size_t errlen)
+{
+	memset(out, 0, sizeof(*out));
+	snprintf(out->file, sizeof(out->file), "%s", file);
+	struct stat sb;
+	if (stat(file, &sb) != 0) {
+		snprintf(err, errlen, "%s: cannot read it", file);
+		return -1;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", file);
+		return -1;
+	}
+	/* RTLD_LOCAL: its symbols stay its own; RTLD_NOW: a missing symbol
+	 * is found now, not in the middle of a report. */
+	out->dl = dlopen(file, RTLD_NOW | RTLD_LOCAL);
+	if (out->dl == NULL) {
+		const char *why = dlerror();
+		snprintf(err, errlen, "%s: not a loadable shared object (%s)",
+		         file, why ? why : "dlopen failed");
+		return -1;
+	}
+	const struct ld_plugin *(*entry)(void);
+	*(void **)&entry = dlsym(out->dl, "ld_plugin_entry_v1");
+	const struct ld_plugin *p = entry ? entry() : NULL;
+	const char *why = NULL;
+	char msg[300];
+	if (entry == NULL) {
+		why = "no ld_plugin_entry_v1: not a liandong report plugin";
+	} else if (p == NULL) {
+		why = "ld_plugin_entry_v1 returned no descriptor";
+	} else if (p->magic != LD_PLUGIN_MAGIC) {
+		snprintf(msg, sizeof(msg), "wrong magic 0x%08x (a liandong "
+		         "plugin has 0x%08x)", p->magic, LD_PLUGIN_MAGIC);
+		why = msg;
+	} else if (p->abi_major != LD_PLUGIN_ABI_MAJOR) {
+		snprintf(msg, sizeof(msg), "ABI %u.%u; this host runs ABI %u "
+		         "plugins (rebuild it against this SDK)",
+		         p->abi_major, p->abi_minor, LD_PLUGIN_ABI_MAJOR);
+		why = msg;
+	} else if (p->size < PLUGIN_MIN_SIZE) {
+		snprintf(msg, sizeof(msg), "descriptor of %u bytes, smaller "
+		         "than ABI 1.0's %zu", p->size, PLUGIN_MIN_SIZE);
+		why = msg;
+	} else if (p->name == NULL || !name_ok(p->name)) {
+		why = "name: 1 to 32 of a-z 0-9 _ -";
+	} else if (p->run == NULL) {
+		why = "no run function";
+	} else if (p->formats == NULL ||
+	           (!ld_plugin_supports(p, "md") &&
+	            !ld_plugin_supports(p, "csv") &&
+	            !ld_plugin_supports(p, "json") &&
+	            !ld_plugin_supports(p, "html"))) {
+		why = "formats: none of md, csv, json, html";
+	}
+	if (why != NULL) {
+		snprintf(err, errlen, "%s: %s", file, why);
+		dlclose(out->dl);
+		out->dl = NULL;
+		return -1;
+	}
+	out->p = p;
+	return 0;
+}
+
+void
+ld_plugin_unload(struct ld_loaded *l)
+{
+	if (l->dl != NULL)
+		dlclose(l->dl);
+	memset(l, 0, sizeof(*l));
+}
+
+/* ---------------------------------------------------------------- years */
+
+static uint32_t
+year_of_date(const char *d)
+{
+	if (d == NULL || strlen(d) < 4)
+		return 0;
+	return (uint32_t)strtoul(d, NULL, 10);
+}
+
+uint32_t
+ld_record_year(const Ld__Record *r)
+{
+	uint32_t y = 0;
+	switch (r->body_case) {
+	case LD__RECORD__BODY_PLAN:
+		y = r->plan->year;
+		break;
+	case LD__RECORD__BODY_PROPOSAL:
+		y = r->proposal->year;
+		break;
+	case LD__RECORD__BODY_SURVEY:
+		y = year_of_date(r->survey->start);
+		if (y == 0)
+			y = year_of_date(r->survey->end);
+		break;
+	case LD__RECORD__BODY_TASK:
+		y = year_of_date(r->task->due);
+		break;
+	default:
+		break;
+	}
+	if (y == 0 && r->updated_at > 0) {
+		time_t t = (time_t)(r->updated_at / 1000);
+		struct tm tm;
+		if (gmtime_r(&t, &tm) != NULL)
+			y = (uint32_t)tm.tm_year + 1900;
+	}
+	return y;
+}
+
+/* ---------------------------------------------------------------- context */
+
+struct ld_rec {
+	const ProtobufCMessage *m; /* the body, or a nested message */
+	const Ld__Record *top;     /* the record (envelope) */
+	struct ld_ctx *c;
+};
+
+#define NAMES_MAX 4096
+#define ARENA_BLOCK 256
+#define ARENA_BLOCKS 4096 /* at most 1M nested messages per record */
+
+struct ld_ctx {
+	const struct ld_run *run;
+	const struct ld_plugin *p;
+	struct ld_store *st;
+	struct ld_txn *t; /* the run's read transaction */
+	struct ld_doc *doc;
+	char *raw;
+	size_t rawlen, rawcap;
+	bool structured, mixed, failed;
+	char err[300];
+	/* msg_at wrappers, in blocks that never move, reused for each
+	 * record */
+	struct ld_rec *arena[ARENA_BLOCKS];
+	size_t narena;
+	/* office names looked up so far */
+	char *name_path[NAMES_MAX], *name_val[NAMES_MAX];
+	size_t nnames;
+};
+
+static void
+ctx_fail(struct ld_ctx *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+ctx_fail(struct ld_ctx *c, const char *fmt, ...)
+{
+	if (c->failed)
+		return;
+	c->failed = true;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(c->err, sizeof(c->err), fmt, ap);
+	va_end(ap);
+}
+
+/* ---------------------------------------------------------------- run */
+
+static const char *
+h_format(struct ld_ctx *c)
+{
+	return c->run->format;
+}
+
+static uint32_t
+h_year(struct ld_ctx *c)
+{
+	return c->run->year;
+}
+
+static const char *
+h_scope(struct ld_ctx *c)
+{
+	return c->run->scope;
+}
+
+static const char *
+h_self(struct ld_ctx *c)
+{
+	return c->run->self;
+}
+
+static const char *
+h_config(struct ld_ctx *c, const char *key)
+{
+	if (key == NULL)
+		return NULL;
+	for (size_t i = c->run->nset; i-- > 0;)
+		if (strcmp(c->run->set_key[i], key) == 0)
+			return c->run->set_val[i];
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- fields */
+
+/* The field `name` of r's message, or of the envelope for a record's
+ * body; *base gets the message holding it. */
+static const ProtobufCFieldDescriptor *
+field_of(const struct ld_rec *r, const char *name, const void **base)
+{
+	if (r == NULL || name == NULL)
+		return NULL;
+	const ProtobufCFieldDescriptor *f = NULL;
+	if (r->m != NULL) {
+		f = protobuf_c_message_descriptor_get_field_by_name(
+		    r->m->descriptor, name);
+		*base = r->m;
+	}
+	if (f == NULL && r->top != NULL &&
+	    (r->m == NULL || r->m == (const ProtobufCMessage *)r->top ||
+	     r->m == ld_record_body(r->top))) {
+		f = protobuf_c_message_descriptor_get_field_by_name(
+		    r->top->base.descriptor, name);
+		*base = r->top;
+	}
+	/* The oneof body itself is not a field a plugin reads. */
+	if (f != NULL && f->type == PROTOBUF_C_TYPE_MESSAGE &&
+	    f->label != PROTOBUF_C_LABEL_REPEATED)
+		return NULL;
+	return f;
+}
+
+static const void *
+at(const void *base, const ProtobufCFieldDescriptor *f)
+{
+	return (const char *)base + f->offset;
+}
+
+static size_t
+h_count(const struct ld_rec *r, const char *field)
+{
+	const void *base;
+	const ProtobufCFieldDescriptor *f = field_of(r, field, &base);
+	if (f == NULL || f->label != PROTOBUF_C_LABEL_REPEATED)
+		return 0;
+	return *(const size_t *)((const char *)base + f->quantifier_offset);
+}
+
+static const char *
+scalar_str(const ProtobufCFieldDescriptor *f, const void *p)
+{
+	if (f->type == PROTOBUF_C_TYPE_STRING) {
+		const char *s = *(char *const *)p;
+		return s ? s : "";
+	}
+	if (f->type == PROTOBUF_C_TYPE_ENUM) {
+		const ProtobufCEnumValue *v =
+		    protobuf_c_enum_descriptor_get_value(f->descriptor,
+		                                         *(const int *)p);
+		return v ? v->name : "";
+	}
+	return "";
+}
+
+static double
+scalar_num(const ProtobufCFieldDescriptor *f, const void *p)
+{
+	switch (f->type) {
+	case PROTOBUF_C_TYPE_INT32:
+	case PROTOBUF_C_TYPE_SINT32:
+	case PROTOBUF_C_TYPE_SFIXED32:
+	case PROTOBUF_C_TYPE_ENUM:
+		return *(const int32_t *)p;
+	case PROTOBUF_C_TYPE_UINT32:
+	case PROTOBUF_C_TYPE_FIXED32:
+		return *(const uint32_t *)p;
+	case PROTOBUF_C_TYPE_INT64:
+	case PROTOBUF_C_TYPE_SINT64:
+	case PROTOBUF_C_TYPE_SFIXED64:
+		return (double)*(const int64_t *)p;
+	case PROTOBUF_C_TYPE_UINT64:
+	case PROTOBUF_C_TYPE_FIXED64:
+		return (double)*(const uint64_t *)p;
+	case PROTOBUF_C_TYPE_BOOL:
+		return *(const protobuf_c_boolean *)p ? 1 : 0;
+	case PROTOBUF_C_TYPE_FLOAT:
+		return *(const float *)p;
+	case PROTOBUF_C_TYPE_DOUBLE:
+		return *(const double *)p;
+	default:
+		return 0;
+	}
+}
+
+static const char *
+h_str(const struct ld_rec *r, const char *field)
+{
+	const void *base;
+	const ProtobufCFieldDescriptor *f = field_of(r, field, &base);
+	if (f == NULL || f->label == PROTOBUF_C_LABEL_REPEATED)
+		return "";
+	return scalar_str(f, at(base, f));
+}
+
+static double
+h_num(const struct ld_rec *r, const char *field)
+{
+	const void *base;
+	const ProtobufCFieldDescriptor *f = field_of(r, field, &base);
+	if (f == NULL || f->label == PROTOBUF_C_LABEL_REPEATED)
+		return 0;
+	return scalar_num(f, at(base, f));
+}
+
+static const char *
+h_str_at(const struct ld_rec *r, const char *field, size_t i)
+{
+	const void *base;
+	const ProtobufCFieldDescriptor *f = field_of(r, field, &base);
+	if (f == NULL || f->label != PROTOBUF_C_LABEL_REPEATED ||
+	    f->type != PROTOBUF_C_TYPE_STRING ||
+	    i >= *(const size_t *)((const char *)base + f->quantifier_offset))
+		return NULL;
+	char *const *v = *(char *const *const *)at(base, f);
+	return v[i] ? v[i] : "";
+}
+
+static const struct ld_rec *
+h_msg_at(const struct ld_rec *r, const char *field, size_t i)
+{
+	const void *base;
+	const ProtobufCFieldDescriptor *f = field_of(r, field, &base);
+	if (f == NULL || f->label != PROTOBUF_C_LABEL_REPEATED ||
+	    f->type != PROTOBUF_C_TYPE_MESSAGE ||
+	    i >= *(const size_t *)((const char *)base + f->quantifier_offset))
+		return NULL;
+	struct ld_ctx *c = r->c;
+	size_t b = c->narena / ARENA_BLOCK;
+	if (b >= ARENA_BLOCKS)
+		return NULL;
+	if (c->arena[b] == NULL &&
+	    (c->arena[b] = malloc(ARENA_BLOCK * sizeof(struct ld_rec))) ==
+	        NULL)
+		return NULL;
+	struct ld_rec *w = &c->arena[b][c->narena++ % ARENA_BLOCK];
+	w->m = (*(ProtobufCMessage *const *const *)at(base, f))[i];
+	w->top = r->top;
+	w->c = c;
+	return w;
+}
+
+static uint32_t
+h_kind(const struct ld_rec *r)
+{
+	return r && r->top ? (uint32_t)r->top->kind : 0;
+}
+
+static const char *
+h_id(const struct ld_rec *r)
+{
+	return r && r->top ? r->top->id : "";
+}
+
+static const char *
+h_owner(const struct ld_rec *r)
+{
+	return r && r->top ? r->top->owner : "";
+}
+
+static uint64_t
+h_version(const struct ld_rec *r)
+{
+	return r && r->top ? r->top->version : 0;
+}
+
+static int
+h_deleted(const struct ld_rec *r)
+{
+	return r && r->top ? r->top->deleted : 0;
+}
+
+static uint32_t
+h_year_of(const struct ld_rec *r)
+{
+	return r && r->top ? ld_record_year(r->top) : 0;
+}
+
+static const char *
+h_office_name(struct ld_ctx *c, const char *path)
+{
+	if (path == NULL)
+		return "";
+	for (size_t i = 0; i < c->nnames; i++)
+		if (strcmp(c->name_path[i], path) == 0)
+			return c->name_val[i];
+	char id[LD_ID_MAX + 1];
+	if (strlen(path) > LD_PATH_MAX)
+		return "";
+	snprintf(id, sizeof(id), "%s:0", path);
+	Ld__Record *r = ld_store_load(c->t, id);
+	const char *name = r && r->body_case == LD__RECORD__BODY_NODE
+	                       ? r->node->name
+	                       : "";
+	char *p = strdup(path), *v = strdup(name);
+	if (r != NULL)
+		ld__record__free_unpacked(r, NULL);
+	if (p == NULL || v == NULL || c->nnames == NAMES_MAX) {
+		free(p);
+		free(v);
+		return "";
+	}
+	c->name_path[c->nnames] = p;
+	c->name_val[c->nnames] = v;
+	return c->name_val[c->nnames++];
+}
+
+/* ---------------------------------------------------------------- each */
+
+static int
+h_each(struct ld_ctx *c, const struct ld_query *q, ld_rec_fn fn, void *arg)
+{
+	if (q == NULL || fn == NULL || q->size < sizeof(uint32_t) * 2)
+		return -1;
+	/* Fields a plugin of an older minor did not have read as 0. */
+	struct ld_query qq = {0};
+	memcpy(&qq, q, q->size < sizeof(qq) ? q->size : sizeof(qq));
+	const char *owner = qq.owner ? qq.owner : c->run->scope;
+	uint32_t year = qq.year ? qq.year : c->run->year;
+	const char *why;
+	if (!ld_path_valid(owner, &why)) {
+		ctx_fail(c, "each: owner '%.64s': %s", owner, why);
+		return -1;
+	}
+	size_t ol = strlen(owner);
+	struct ld_reciter it;
+	if (ld_store_rec_open(c->t, owner, &it) != 0)
+		return -1;
+	const char *id;
+	struct ld_val v;
+	int rc = 0, irc;
+	while ((irc = ld_store_rec_next(&it, &id, &v)) == 0) {
+		/* Ids are OWNER:N; the subtree's ids all start with owner. */
+		if (strncmp(id, owner, ol) != 0)
+			break;
+		if (id[ol] != ':' && id[ol] != '/')
+			continue;
+		Ld__Record *r = ld_record_unpack(v.p, v.n);
+		if (r == NULL)
+			continue;
+		bool ok = (qq.kind == 0 || (uint32_t)r->kind == qq.kind) &&
+		          (!qq.live_only || !r->deleted) &&
+		          (year == 0 || ld_record_year(r) == year);
+		if (ok) {
+			struct ld_rec w = {ld_record_body(r), r, c};
+			c->narena = 0;
+			rc = fn(&w, arg);
+		}
+		ld__record__free_unpacked(r, NULL);
+		if (rc != 0)
+			break;
+	}
+	ld_store_rec_close(&it);
+	if (irc != 0 && irc != MDB_NOTFOUND && rc == 0) {
+		ctx_fail(c, "store: %s", ld_store_strerror(irc));
+		return -1;
+	}
+	return rc;
+}
+
+/* ---------------------------------------------------------------- output */
+
+static bool
+structured(struct ld_ctx *c)
+{
+	if (c->raw != NULL) {
+		c->mixed = true;
+		return false;
+	}
+	c->structured = true;
+	return true;
+}
+
+static void
+doc_rc(struct ld_ctx *c, int rc)
+{
+	if (rc != 0)
+		ctx_fail(c, "output: %s", ld_doc_error(c->doc));
+}
+
+static void
+h_title(struct ld_ctx *c, const char *text)
+{
+	if (structured(c))
+		doc_rc(c, ld_doc_title(c->doc, text ? text : ""));
+}
+
+static void
+h_heading(struct ld_ctx *c, const char *text)
+{
+	if (structured(c))
+		doc_rc(c, ld_doc_heading(c->doc, text ? text : ""));
+}
+
+static void
+h_para(struct ld_ctx *c, const char *text)
+{
+	if (structured(c))
+		doc_rc(c, ld_doc_para(c->doc, text ? text : ""));
+}
+
+static void
+h_table(struct ld_ctx *c, const char *caption, size_t ncols,
+        const char *const *cols)
+{
+	if (structured(c))
+		doc_rc(c, ld_doc_table(c->doc, caption ? caption : "", ncols,
+		                       cols));
+}
+
+static void
+h_row(struct ld_ctx *c, const char *const *cells)
+{
+	if (structured(c))
+		doc_rc(c, ld_doc_row(c->doc, cells));
+}
+
+static void
+h_chart(struct ld_ctx *c, const char *caption, size_t n,
+        const char *const *labels, const double *values)
+{
+	if (structured(c))
+		doc_rc(c, ld_doc_chart(c->doc, caption ? caption : "", n,
+		                       labels, values));
+}
+
+static void
+h_figure(struct ld_ctx *c, const char *name, double value)
+{
+	/* Figures go with raw output too: they are what a published
+	 * report carries upward. */
+	if (name != NULL)
+		doc_rc(c, ld_doc_figure(c->doc, name, value));
+}
+
+#define RAW_MAX (256u << 20)
+
+static int
+h_write(struct ld_ctx *c, const void *p, size_t n)
+{
+	if (c->structured) {
+		c->mixed = true;
+		return -1;
+	}
+	if (n > RAW_MAX - c->rawlen) {
+		ctx_fail(c, "output: more than 256 MiB");
+		return -1;
+	}
+	if (c->rawlen + n + 1 > c->rawcap) {
+		size_t cap = c->rawcap ? c->rawcap : 65536;
+		while (cap < c->rawlen + n + 1)
+			cap *= 2;
+		char *b = realloc(c->raw, cap);
+		if (b == NULL) {
+			ctx_fail(c, "output: out of memory");
+			return -1;
+		}
+		c->raw = b;
+		c->rawcap = cap;
+	}
+	memcpy(c->raw + c->rawlen, p, n);
+	c->rawlen += n;
+	c->raw[c->rawlen] = '\0';
+	return 0;
+}
+
+static void
+h_log(struct ld_ctx *c, int level, const char *msg)
+{
+	static const char *const lv[] = {"ERROR", "WARN", "INFO"};
+	fprintf(stderr, "liandong-report: %s: %s: %s\n", c->p->name,
+	        level >= 0 && level <= 2 ? lv[level] : "INFO",
+	        msg ? msg : "");
+}
+
+static const struct ld_host host = {
+    .size = sizeof(struct ld_host),
+    .abi_major = LD_PLUGIN_ABI_MAJOR,
+    .abi_minor = LD_PLUGIN_ABI_MINOR,
+    .format = h_format,
+    .year = h_year,
+    .scope = h_scope,
+    .self = h_self,
+    .config = h_config,
+    .each = h_each,
+    .kind = h_kind,
+    .id = h_id,
+    .owner = h_owner,
+    .version = h_version,
+    .deleted = h_deleted,
+    .year_of = h_year_of,
+    .str = h_str,
+    .num = h_num,
+    .count = h_count,
+    .str_at = h_str_at,
+    .msg_at = h_msg_at,
+    .office_name = h_office_name,
+    .title = h_title,
+    .heading = h_heading,
+    .para = h_para,
+    .table = h_table,
+    .row = h_row,
+    .chart = h_chart,
+    .figure = h_figure,
+    .write = h_write,
+    .log = h_log,
+};
+
+int
+ld_plugin_run(const struct ld_loaded *l, const struct ld_run *run,
+              struct ld_store *st, struct ld_doc *doc, char **raw,
+              size_t *rawlen, char *err, size_t errlen)
+{
+	*raw = NULL;
+	*rawlen = 0;
+	struct ld_ctx *c = calloc(1, sizeof(*c));
+	if (c == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	c->run = run;
+	c->p = l->p;
+	c->st = st;
+	c->doc = doc;
+	struct ld_txn t;
+	int rc = ld_store_read_begin(st, &t);
+	if (rc != 0) {
+		snprintf(err, errlen, "store: %s", ld_store_strerror(rc));
+		free(c);
+		return -1;
+	}
+	c->t = &t;
+	const struct ld_plugin *p = l->p;
+	int prc = 0;
+	if (p->init != NULL && (prc = p->init(c, &host)) != 0)
+		ctx_fail(c, "the plugin's init failed (%d)", prc);
+	if (!c->failed && (prc = p->run(c, &host)) != 0)
+		ctx_fail(c, "the plugin's run failed (%d)", prc);
+	if (p->fini != NULL)
+		p->fini(c, &host);
+	ld_store_read_end(&t);
+	if (!c->failed && c->mixed)
+		ctx_fail(c, "the plugin mixed raw output (write) with "
+		            "structured output (title, table ...)");
+	rc = c->failed ? -1 : 0;
+	if (rc != 0) {
+		snprintf(err, errlen, "%s", c->err);
+		free(c->raw);
+	} else {
+		*raw = c->raw;
+		*rawlen = c->rawlen;
+	}
+	for (size_t i = 0; i < c->nnames; i++) {
+		free(c->name_path[i]);
+		free(c->name_val[i]);
+	}
+	for (size_t i = 0; i < ARENA_BLOCKS && c->arena[i] != NULL; i++)
+		free(c->arena[i]);
+	free(c);
+	return rc;
+}

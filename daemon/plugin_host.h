@@ -1,0 +1,55 @@
+/* plugin_host.h — loading a report plugin (and checking its descriptor)
+ * and running it against the host table: records from a read-only store,
+ * output into a document (render.h) or raw bytes. Used by liandong-report
+ * only: plugins never run in the daemon. */
+#ifndef LD_PLUGIN_HOST_H
+#define LD_PLUGIN_HOST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "liandong/plugin.h"
+#include "render.h"
+#include "store.h"
+
+struct ld_loaded {
+	void *dl;
+	const struct ld_plugin *p;
+	char file[4096];
+};
+
+/* dlopen `file` and check what ld_plugin_entry_v1 returns: magic, size,
+ * ABI major, name, formats, run. On refusal writes one line naming what
+ * is wrong and returns -1. */
+int ld_plugin_load(const char *file, struct ld_loaded *out, char *err,
+                   size_t errlen);
+void ld_plugin_unload(struct ld_loaded *l);
+
+/* Is `fmt` among the plugin's comma-separated formats? */
+bool ld_plugin_supports(const struct ld_plugin *p, const char *fmt);
+
+#define LD_RUN_SET_MAX 64
+
+/* One run. */
+struct ld_run {
+	const char *format; /* md, csv, json, html */
+	uint32_t year;      /* 0: all */
+	const char *scope;  /* the office reported on */
+	const char *self;   /* the node */
+	const char *set_key[LD_RUN_SET_MAX], *set_val[LD_RUN_SET_MAX];
+	size_t nset;
+};
+
+/* Run the plugin. Its structured output goes into `doc`; raw output (if
+ * it used `write`) into *raw and *rawlen (malloc'd, NULL if none). Returns 0,
+ * or -1 with a one-line reason (the plugin's init or run failed, it mixed
+ * raw and structured output, or the store could not be read). */
+int ld_plugin_run(const struct ld_loaded *l, const struct ld_run *run,
+                  struct ld_store *st, struct ld_doc *doc, char **raw,
+                  size_t *rawlen, char *err, size_t errlen);
+
+/* The year a record belongs to (struct ld_host.year_of). */
+uint32_t ld_record_year(const Ld__Record *r);
+
+#endif

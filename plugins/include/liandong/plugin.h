@@ -1,0 +1,185 @@
+/* liandong/plugin.h — the report plugin SDK, ABI 1: the one header a report
+ * plugin needs. A plugin is a shared object exporting one function,
+ * ld_plugin_entry_v1, and linking against nothing of liandong's. It runs
+ * in `liandong-report`, never in the daemon, and reaches the node's
+ * records only through the host table it is handed.
+ *
+ * Build one out of tree:
+ *   cc -shared -fPIC -o myreport.so myreport.c \
+ *       $(pkg-config --cflags liandong-plugin)
+ * Check it before installing it:
+ *   liandong-report --probe myreport.so
+ *
+ * The ABI promise. Within ABI major 1, struct ld_host and struct ld_plugin
+ * only grow at the end: a plugin built against minor N runs on a host of
+ * any minor >= N, and a host runs a plugin of an older minor (it reads
+ * `size` to know which fields the plugin has). A plugin that needs a
+ * newer host function checks `host->size` (or `host->abi_minor`) before
+ * calling it. Field names of records (ld_str, ld_num ...) are those of
+ * liandong.proto and are only ever added to. Anything else changes the
+ * major, and the host refuses a plugin of another major. */
+#ifndef LIANDONG_PLUGIN_H
+#define LIANDONG_PLUGIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LD_PLUGIN_MAGIC 0x4c44504cu /* "LDPL" */
+#define LD_PLUGIN_ABI_MAJOR 1
+#define LD_PLUGIN_ABI_MINOR 0
+
+/* Kinds of record (the numbers of liandong.proto's Kind). */
+enum ld_plugin_kind {
+	LD_PK_ANY = 0,
+	LD_PK_NODE = 1,     /* 节点: an office */
+	LD_PK_PLAN = 2,     /* 协商计划 */
+	LD_PK_SURVEY = 3,   /* 调研 / 视察 / 联合调研 */
+	LD_PK_TASK = 4,     /* 民主监督任务 */
+	LD_PK_RESULT = 5,   /* 成果 / 上报 */
+	LD_PK_REVIEW = 6,   /* 审核 / 反馈 */
+	LD_PK_PROPOSAL = 7, /* 提案 */
+	LD_PK_REPORT = 8,   /* 报表 */
+};
+
+enum ld_plugin_log { LD_PL_ERROR = 0, LD_PL_WARN = 1, LD_PL_INFO = 2 };
+
+/* The context of one run: opaque, handed back to every host call. */
+struct ld_ctx;
+
+/* A record, or a message inside one (a plan item, a metric), read-only
+ * and borrowed: valid until the callback that received it returns. */
+struct ld_rec;
+
+/* Which records `each` visits. Fields only grow at the end. */
+struct ld_query {
+	uint32_t size;   /* sizeof(struct ld_query) as the plugin built it */
+	uint32_t kind;   /* enum ld_plugin_kind; LD_PK_ANY for all */
+	const char *owner; /* only records owned by this office or below;
+	                      NULL: the run's scope (--scope, default the
+	                      node's own office) */
+	uint32_t year;   /* only this year (see ld_host.year_of); 0: the
+	                    run's year (--year), which may be 0: all */
+	uint32_t live_only; /* non-zero: skip deleted records (tombstones) */
+};
+
+/* Called for each record; return non-zero to stop the walk (`each` then
+ * returns that value). */
+typedef int (*ld_rec_fn)(const struct ld_rec *r, void *arg);
+
+/* What the host offers a plugin. Fields only grow at the end. */
+struct ld_host {
+	uint32_t size;      /* sizeof(struct ld_host) as the host built it */
+	uint32_t abi_major; /* LD_PLUGIN_ABI_MAJOR of the host */
+	uint32_t abi_minor;
+
+	/* ---- the run ---- */
+	const char *(*format)(struct ld_ctx *c); /* "md", "csv", "json",
+	                                            "html" */
+	uint32_t (*year)(struct ld_ctx *c);      /* 0: all years */
+	const char *(*scope)(struct ld_ctx *c);  /* the office reported on */
+	const char *(*self)(struct ld_ctx *c);   /* the node running it */
+	/* A key of this plugin's own configuration ([report NAME] keys, and
+	 * --set KEY=VALUE), or NULL if not set. */
+	const char *(*config)(struct ld_ctx *c, const char *key);
+
+	/* ---- records ---- */
+	/* Visit the records of `q` in id order. Returns 0, the callback's
+	 * non-zero value, or -1 if the store could not be read. */
+	int (*each)(struct ld_ctx *c, const struct ld_query *q, ld_rec_fn fn,
+	            void *arg);
+	/* The envelope. */
+	uint32_t (*kind)(const struct ld_rec *r);
+	const char *(*id)(const struct ld_rec *r);
+	const char *(*owner)(const struct ld_rec *r);
+	uint64_t (*version)(const struct ld_rec *r);
+	int (*deleted)(const struct ld_rec *r);
+	/* The year a record belongs to: a plan's or proposal's `year`, the
+	 * year a survey starts (or ends), a task is due, else the year it
+	 * was last written. */
+	uint32_t (*year_of)(const struct ld_rec *r);
+	/* Fields of the body (or of a nested message) by their name in
+	 * liandong.proto: a string ("" if absent or not a string); a number
+	 * (integers, booleans 0/1; 0 if absent); the count of a repeated
+	 * field; element `i` of a repeated string or message field (NULL if
+	 * out of range). Scope entries: field "scope" of the record. */
+	const char *(*str)(const struct ld_rec *r, const char *field);
+	double (*num)(const struct ld_rec *r, const char *field);
+	size_t (*count)(const struct ld_rec *r, const char *field);
+	const char *(*str_at)(const struct ld_rec *r, const char *field,
+	                      size_t i);
+	const struct ld_rec *(*msg_at)(const struct ld_rec *r,
+	                               const char *field, size_t i);
+	/* The display name of an office known here (its NODE record), or
+	 * "" if unknown. */
+	const char *(*office_name)(struct ld_ctx *c, const char *path);
+
+	/* ---- structured output: the host renders it in the run's format
+	 * (Markdown, CSV, JSON, or one HTML page with tables and SVG bar
+	 * charts) ---- */
+	void (*title)(struct ld_ctx *c, const char *text);
+	void (*heading)(struct ld_ctx *c, const char *text);
+	void (*para)(struct ld_ctx *c, const char *text);
+	/* A table of `ncols` columns, then its rows (each `ncols` cells). */
+	void (*table)(struct ld_ctx *c, const char *caption, size_t ncols,
+	              const char *const *cols);
+	void (*row)(struct ld_ctx *c, const char *const *cells);
+	/* A bar chart of `n` labelled values. */
+	void (*chart)(struct ld_ctx *c, const char *caption, size_t n,
+	              const char *const *labels, const double *values);
+	/* A headline figure (调研 = 10, 满意率 = 0.949): shown in the report,
+	 * and carried as a number when the report is published upward. */
+	void (*figure)(struct ld_ctx *c, const char *name, double value);
+
+	/* ---- raw output, for a plugin that renders a format itself (use
+	 * either this or the structured calls in one run, not both) ---- */
+	int (*write)(struct ld_ctx *c, const void *p, size_t n);
+
+	/* ---- log (to the runner's stderr, with the plugin's name) ---- */
+	void (*log)(struct ld_ctx *c, int level, const char *msg);
+};
+
+/* What a plugin is. Fields only grow at the end. */
+struct ld_plugin {
+	uint32_t magic;     /* LD_PLUGIN_MAGIC */
+	uint32_t size;      /* sizeof(struct ld_plugin) as the plugin built it */
+	uint16_t abi_major; /* LD_PLUGIN_ABI_MAJOR */
+	uint16_t abi_minor; /* LD_PLUGIN_ABI_MINOR */
+	const char *name;   /* [a-z0-9_-]{1,32}: what `liandong report NAME`
+	                       calls it */
+	const char *version;
+	const char *description; /* one line */
+	const char *formats;     /* those it supports, comma-separated:
+	                            "md,csv,json,html" if it uses only the
+	                            structured output */
+	/* Optional (NULL): before and after run. Non-zero from init or run
+	 * fails the report. */
+	int (*init)(struct ld_ctx *c, const struct ld_host *h);
+	int (*run)(struct ld_ctx *c, const struct ld_host *h);
+	void (*fini)(struct ld_ctx *c, const struct ld_host *h);
+};
+
+/* The one symbol a plugin exports. */
+const struct ld_plugin *ld_plugin_entry_v1(void);
+
+/* Fill in the descriptor's first fields. */
+#define LD_PLUGIN_INIT                                                         \
+	.magic = LD_PLUGIN_MAGIC, .size = sizeof(struct ld_plugin),            \
+	.abi_major = LD_PLUGIN_ABI_MAJOR, .abi_minor = LD_PLUGIN_ABI_MINOR
+
+/* Export the entry point and nothing else: build with
+ * -fvisibility=hidden (or mark your other functions static). */
+#if defined(__GNUC__)
+#define LD_PLUGIN_EXPORT __attribute__((visibility("default")))
+#else
+#define LD_PLUGIN_EXPORT
+#endif
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
