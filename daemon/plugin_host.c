@@ -183,6 +183,7 @@ struct ld_ctx {
 	size_t rawlen, rawcap;
 	bool structured, mixed, failed;
 	char err[300];
+	char last_error[300]; /* the plugin's last ERROR log line */
 	/* msg_at wrappers, in blocks that never move, reused for each
 	 * record */
 	struct ld_rec *arena[ARENA_BLOCKS];
@@ -621,6 +622,9 @@ static void
 h_log(struct ld_ctx *c, int level, const char *msg)
 {
 	static const char *const lv[] = {"ERROR", "WARN", "INFO"};
+	if (level == LD_PL_ERROR)
+		snprintf(c->last_error, sizeof(c->last_error), "%s",
+		         msg ? msg : "");
 	fprintf(stderr, "liandong-report: %s: %s: %s\n", c->p->name,
 	        level >= 0 && level <= 2 ? lv[level] : "INFO",
 	        msg ? msg : "");
@@ -687,8 +691,13 @@ ld_plugin_run(const struct ld_loaded *l, const struct ld_run *run,
 	int prc = 0;
 	if (p->init != NULL && (prc = p->init(c, &host)) != 0)
 		ctx_fail(c, "the plugin's init failed (%d)", prc);
-	if (!c->failed && (prc = p->run(c, &host)) != 0)
-		ctx_fail(c, "the plugin's run failed (%d)", prc);
+	if (!c->failed && (prc = p->run(c, &host)) != 0) {
+		/* What the plugin said last, if it logged an error. */
+		if (c->last_error[0] != '\0')
+			ctx_fail(c, "%s", c->last_error);
+		else
+			ctx_fail(c, "the plugin's run failed (%d)", prc);
+	}
 	if (p->fini != NULL)
 		p->fini(c, &host);
 	ld_store_read_end(&t);

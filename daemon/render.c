@@ -17,9 +17,9 @@ enum blk_type { BLK_HEADING, BLK_PARA, BLK_TABLE, BLK_CHART };
  * `firstval`. */
 struct block {
 	enum blk_type type;
-	uint32_t text; /* heading or paragraph text, or caption */
+	uint32_t text;  /* heading or paragraph text, or caption */
 	uint32_t ncols; /* table: columns; chart: bars */
-	size_t nrows;  /* table: rows */
+	size_t nrows;   /* table: rows */
 	size_t first;
 	size_t firstval;
 };
@@ -314,8 +314,9 @@ ld_doc_table(struct ld_doc *d, const char *caption, size_t ncols,
 		return fail(d, "a table of no columns");
 	if (ncols > LD_DOC_MAX_COLS) {
 		char why[96];
-		snprintf(why, sizeof(why), "a table of %zu columns (at most %d)",
-		         ncols, LD_DOC_MAX_COLS);
+		snprintf(why, sizeof(why),
+		         "a table of %zu columns (at most %d)", ncols,
+		         LD_DOC_MAX_COLS);
 		return fail(d, why);
 	}
 	struct mark m = mark(d);
@@ -825,8 +826,8 @@ render_csv(const struct ld_doc *d, bool bom, struct buf *b)
 			for (size_t i = 0; i < bl->ncols; i++) {
 				if (i > 0)
 					bputc(b, ',');
-				csv_field(b,
-				          cell(d, bl->first + r * bl->ncols + i));
+				csv_field(
+				    b, cell(d, bl->first + r * bl->ncols + i));
 			}
 			bputs(b, "\r\n");
 		}
@@ -935,7 +936,8 @@ render_json(const struct ld_doc *d, struct buf *b)
 			json_str(b, str(d, bl->text));
 			bputs(b, ",\"bars\":[");
 			for (size_t i = 0; i < bl->ncols; i++) {
-				bputs(b, i > 0 ? ",{\"label\":" : "{\"label\":");
+				bputs(b,
+				      i > 0 ? ",{\"label\":" : "{\"label\":");
 				json_str(b, cell(d, bl->first + i));
 				bputs(b, ",\"value\":");
 				json_value(b, d->vals[bl->firstval + i]);
@@ -1060,8 +1062,8 @@ static const char html_style[] =
 #define SVG_PAD 8.0
 #define SVG_LABEL_MAX 200.0
 #define SVG_VALUE_MAX 120.0
-#define SVG_WIDE 13.0   /* a CJK character at 13px */
-#define SVG_NARROW 7.5  /* anything else, roughly */
+#define SVG_WIDE 13.0  /* a CJK character at 13px */
+#define SVG_NARROW 7.5 /* anything else, roughly */
 
 /* The width `s` takes in a chart, roughly; with `cut` (not NULL), also
  * where to cut it (a byte count) so that it fits SVG_LABEL_MAX with an
@@ -1080,8 +1082,9 @@ svg_width(const char *str, size_t *cut)
 			k = 1;
 		/* Code points from U+1100 on are mostly wide: Hangul, CJK,
 		 * full-width forms. */
-		bool wide = k == 4 || (k == 3 && (s[i] > 0xe1 ||
-		                                  (s[i] == 0xe1 && s[i + 1] >= 0x84)));
+		bool wide =
+		    k == 4 || (k == 3 && (s[i] > 0xe1 ||
+		                          (s[i] == 0xe1 && s[i + 1] >= 0x84)));
 		double cw = wide ? SVG_WIDE : SVG_NARROW;
 		if (cut != NULL && *cut == n &&
 		    w + cw > SVG_LABEL_MAX - SVG_WIDE)
@@ -1106,7 +1109,7 @@ static double
 xpos(double x, double lo, double hi, double left, double width)
 {
 	double span = hi / 2 - lo / 2;
-	return span > 0 ? left + width * (x / 2 - lo / 2) / span : left;
+	return span > 0 ? left + width * ((x / 2 - lo / 2) / span) : left;
 }
 
 /* A horizontal bar chart: labels in a column on the left, the bars from
@@ -1136,19 +1139,22 @@ html_chart(const struct ld_doc *d, const struct block *bl, struct buf *b)
 	double h = n > 0 ? 2 * SVG_PAD + (double)n * SVG_ROW : 32;
 	double zero = xpos(0, lo, hi, plot_l, plot_w);
 
-	bprintf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
-	           "viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\" "
-	           "role=\"img\" aria-label=\"",
+	bprintf(b,
+	        "<svg xmlns=\"http://www.w3.org/2000/svg\" "
+	        "viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\" "
+	        "role=\"img\" aria-label=\"",
 	        SVG_W, h, SVG_W, h);
 	html_text(b, str(d, bl->text));
 	bputs(b, "\">\n");
 	if (n == 0) {
-		bprintf(b, "<text x=\"%.1f\" y=\"20.5\" text-anchor=\"middle\">"
-		           "（无数据）</text>\n",
+		bprintf(b,
+		        "<text x=\"%.1f\" y=\"20.5\" text-anchor=\"middle\">"
+		        "（无数据）</text>\n",
 		        SVG_W / 2);
 	} else {
-		bprintf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
-		           "y2=\"%.1f\" stroke=\"#888\" stroke-width=\"1\"/>\n",
+		bprintf(b,
+		        "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+		        "y2=\"%.1f\" stroke=\"#888\" stroke-width=\"1\"/>\n",
 		        zero, SVG_PAD / 2, zero, h - SVG_PAD / 2);
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -1168,8 +1174,9 @@ html_chart(const struct ld_doc *d, const struct block *bl, struct buf *b)
 			bputs(b, ": ");
 			bputs(b, num);
 		}
-		bprintf(b, "</title><text x=\"%.1f\" y=\"%.1f\" "
-		           "text-anchor=\"end\">",
+		bprintf(b,
+		        "</title><text x=\"%.1f\" y=\"%.1f\" "
+		        "text-anchor=\"end\">",
 		        SVG_PAD + labw, base);
 		size_t cut;
 		svg_width(label, &cut);
@@ -1179,8 +1186,9 @@ html_chart(const struct ld_doc *d, const struct block *bl, struct buf *b)
 		bputs(b, "</text>");
 		if (isfinite(v[i])) {
 			double x = xpos(v[i], lo, hi, plot_l, plot_w);
-			bprintf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
-			           "height=\"%.0f\" fill=\"%s\"/>",
+			bprintf(b,
+			        "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+			        "height=\"%.0f\" fill=\"%s\"/>",
 			        fmin(x, zero), top + (SVG_ROW - SVG_BAR) / 2,
 			        fabs(x - zero), SVG_BAR,
 			        v[i] < 0 ? "#c0504d" : "#4472c4");
@@ -1247,7 +1255,8 @@ render_html(const struct ld_doc *d, struct buf *b)
 			bputs(b, "</p>\n");
 			break;
 		case BLK_TABLE:
-			bprintf(b, "<table class=\"data\" data-table=\"%zu\">\n",
+			bprintf(b,
+			        "<table class=\"data\" data-table=\"%zu\">\n",
 			        ++ntables);
 			if (bl->text != 0) {
 				bputs(b, "<caption>");
@@ -1267,7 +1276,8 @@ render_html(const struct ld_doc *d, struct buf *b)
 			bputs(b, "</tbody>\n</table>\n");
 			break;
 		case BLK_CHART:
-			bprintf(b, "<figure class=\"chart\" data-chart=\"%zu\">\n",
+			bprintf(b,
+			        "<figure class=\"chart\" data-chart=\"%zu\">\n",
 			        ++ncharts);
 			if (bl->text != 0) {
 				bputs(b, "<figcaption>");
@@ -1283,8 +1293,8 @@ render_html(const struct ld_doc *d, struct buf *b)
 }
 
 int
-ld_doc_render(const struct ld_doc *d, const char *format, bool bom,
-              char **out, size_t *len)
+ld_doc_render(const struct ld_doc *d, const char *format, bool bom, char **out,
+              size_t *len)
 {
 	struct buf b = {0};
 	*out = NULL;

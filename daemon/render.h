@@ -8,15 +8,15 @@
 
 /* Limits. Passing one makes the call fail with a reason and leaves the
  * document as it was; the host logs the reason and decides what to do. */
-#define LD_DOC_MAX_BLOCKS 10000     /* headings, paragraphs, tables, charts */
-#define LD_DOC_MAX_COLS 64          /* columns of one table */
-#define LD_DOC_MAX_ROWS 1000000     /* table rows, in all */
-#define LD_DOC_MAX_CELLS 4000000    /* header cells, cells and bars, in all */
-#define LD_DOC_MAX_BARS 256         /* bars of one chart */
-#define LD_DOC_MAX_FIGURES 1000     /* distinct figure names */
-#define LD_DOC_MAX_TEXT 65536       /* bytes of one text (title, heading,
-                                       paragraph, caption, cell, label,
-                                       figure name) as given */
+#define LD_DOC_MAX_BLOCKS 10000  /* headings, paragraphs, tables, charts */
+#define LD_DOC_MAX_COLS 64       /* columns of one table */
+#define LD_DOC_MAX_ROWS 1000000  /* table rows, in all */
+#define LD_DOC_MAX_CELLS 4000000 /* header cells, cells and bars, in all */
+#define LD_DOC_MAX_BARS 256      /* bars of one chart */
+#define LD_DOC_MAX_FIGURES 1000  /* distinct figure names */
+/* Bytes of one text as given: a title, heading, paragraph, caption, cell,
+ * label or figure name. */
+#define LD_DOC_MAX_TEXT 65536
 #define LD_DOC_MAX_TOTAL (32u << 20) /* bytes of all text, as stored */
 
 /* What the plugin produced, in order. A failed call changes nothing. */

@@ -5,7 +5,8 @@ set -euo pipefail
 
 pkgs=(build-essential cmake pkg-config libzmq3-dev libprotobuf-c-dev
       protobuf-c-compiler liblmdb-dev lmdb-utils check libsodium-dev
-      libinih-dev libjson-c-dev)
+      libinih-dev libjson-c-dev
+      chromium) # chromium: the HTML report test renders a page headless
 # Extra packages a caller asks for (e.g. valgrind for the memory-check run).
 pkgs+=("$@")
 
