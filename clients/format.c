@@ -10,95 +10,37 @@
 #include <string.h>
 #include <time.h>
 
-/* ---------------------------------------------------------------- buffer */
-
-void
-ld_buf_free(struct ld_buf *b)
-{
-	free(b->p);
-	b->p = NULL;
-	b->n = b->cap = 0;
-}
-
-static void
-reserve(struct ld_buf *b, size_t more)
-{
-	if (b->n + more + 1 <= b->cap)
-		return;
-	size_t cap = b->cap ? b->cap : 256;
-	while (cap < b->n + more + 1)
-		cap *= 2;
-	char *p = realloc(b->p, cap);
-	if (p == NULL) {
-		fprintf(stderr, "liandong: out of memory\n");
-		exit(1);
-	}
-	b->p = p;
-	b->cap = cap;
-}
-
-static void
-put(struct ld_buf *b, const char *s, size_t n)
-{
-	reserve(b, n);
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-	b->p[b->n] = '\0';
-}
-
-void
-ld_buf_puts(struct ld_buf *b, const char *s)
-{
-	put(b, s, strlen(s));
-}
-
-void
-ld_buf_printf(struct ld_buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	reserve(b, (size_t)n);
-	va_start(ap, fmt);
-	vsnprintf(b->p + b->n, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b->n += (size_t)n;
-}
-
 /* ---------------------------------------------------------------- JSON */
 
 void
 ld_json_string(struct ld_buf *b, const char *s)
 {
-	put(b, "\"", 1);
+	ld_buf_put(b, "\"", 1);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		switch (*p) {
 		case '"':
-			put(b, "\\\"", 2);
+			ld_buf_put(b, "\\\"", 2);
 			break;
 		case '\\':
-			put(b, "\\\\", 2);
+			ld_buf_put(b, "\\\\", 2);
 			break;
 		case '\n':
-			put(b, "\\n", 2);
+			ld_buf_put(b, "\\n", 2);
 			break;
 		case '\r':
-			put(b, "\\r", 2);
+			ld_buf_put(b, "\\r", 2);
 			break;
 		case '\t':
-			put(b, "\\t", 2);
+			ld_buf_put(b, "\\t", 2);
 			break;
 		default:
 			if (*p < 0x20 || *p == 0x7f)
 				ld_buf_printf(b, "\\u%04x", *p);
 			else
-				put(b, (const char *)p, 1);
+				ld_buf_put(b, (const char *)p, 1);
 		}
 	}
-	put(b, "\"", 1);
+	ld_buf_put(b, "\"", 1);
 }
 
 static void
@@ -114,10 +56,10 @@ json_double(struct ld_buf *b, double v)
 static void
 hex(struct ld_buf *b, const uint8_t *p, size_t n)
 {
-	put(b, "\"", 1);
+	ld_buf_put(b, "\"", 1);
 	for (size_t i = 0; i < n; i++)
 		ld_buf_printf(b, "%02x", p[i]);
-	put(b, "\"", 1);
+	ld_buf_put(b, "\"", 1);
 }
 
 /* Enum values read better without their prefix: KIND_TASK -> "task". */
@@ -385,7 +327,7 @@ text_value(struct ld_buf *b, const ProtobufCFieldDescriptor *f, const void *p)
 		enum_name(&t, f->descriptor, *(const int *)p);
 		/* drop the quotes */
 		if (t.n >= 2)
-			put(b, t.p + 1, t.n - 2);
+			ld_buf_put(b, t.p + 1, t.n - 2);
 		ld_buf_free(&t);
 		return;
 	}

@@ -5,17 +5,9 @@
 
 #include <stdio.h>
 
+#include "buf.h"
 #include "liandong.pb-c.h"
 
-/* A growing string. */
-struct ld_buf {
-	char *p;
-	size_t n, cap;
-};
-void ld_buf_free(struct ld_buf *b);
-void ld_buf_puts(struct ld_buf *b, const char *s);
-void ld_buf_printf(struct ld_buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
 
 /* A JSON string literal of s (UTF-8 kept, controls escaped). */
 void ld_json_string(struct ld_buf *b, const char *s);

@@ -14,12 +14,9 @@
 /* Largest frame a link accepts (ZMQ_MAXMSGSIZE). A batch stops growing at
  * batch_bytes (<= 8 MiB) and one record is at most 1 MiB. */
 #define LD_FRAME_MAX (16 << 20)
-#define LD_CREDIT_MAX 64
 /* Attachment chunks a node sends a peer before the peer confirms it got
  * them (Fetch.got): what a peer that never reads can make it queue. */
 #define LD_SERVE_WINDOW 8
-/* The most records a batch may carry ([link] batch_records at most). */
-#define LD_BATCH_MAX 100000
 
 enum ld_peer_state {
 	LD_PEER_DOWN,       /* no session */

@@ -2,7 +2,7 @@
  * For each root task (no parent) owned by the office reported on, with the
  * sub-tasks derived from it at any depth: the target offices, and how many
  * reported, were reviewed, returned, or are overdue — by the rules of
- * `liandong progress` (daemon/rollup.c); then each city (the office one
+ * `liandong progress` (core/rollup.c); then each city (the office one
  * level below the task's owner) and each county ranked by completeness
  * (the reported share of those that must report), fewest overdue first
  * among equals. Settings: today=YYYY-MM-DD (default: the local date),

@@ -14,6 +14,10 @@
 /* Config lines must fit inih's 200-byte line buffer. */
 #define LD_ENDPOINT_MAX 160
 #define LD_NAME_MAX 150
+/* The most records a batch may carry ([link] batch_records at most). */
+#define LD_BATCH_MAX 100000
+/* The most batches in flight on a link ([link] credit at most). */
+#define LD_CREDIT_MAX 64
 
 /* A scheduled report: [report NAME] with plugin, format, every and
  * publish; any other key is a setting of the plugin. */

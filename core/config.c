@@ -1,6 +1,5 @@
 /* config.c — parse and write liandong.conf with libinih. */
 #include "config.h"
-#include "link.h"
 #include "log.h"
 #include "text.h"
 #include "vocab.h"
@@ -355,7 +354,7 @@ on_key(void *user, const char *section, const char *key, const char *value)
 	} else if (KEY("link", "batch_bytes")) {
 		ok = set_uint(value, 4096, 8u << 20, &c->batch_bytes, r, rl);
 	} else if (KEY("link", "credit")) {
-		ok = set_uint(value, 1, 64, &c->credit, r, rl);
+		ok = set_uint(value, 1, LD_CREDIT_MAX, &c->credit, r, rl);
 	} else if (KEY("link", "ping_ms")) {
 		ok = set_uint(value, 50, 600000, &c->ping_ms, r, rl);
 	} else if (KEY("link", "dead_ms")) {

@@ -12,7 +12,7 @@
 
 #include <stddef.h>
 
-#include "format.h"
+#include "buf.h"
 
 /* Limits, so a hostile file costs bounded memory. */
 #define LD_CSV_MAX_FIELDS 64         /* per row */
