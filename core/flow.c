@@ -1,4 +1,5 @@
-/* flow.c — the flow rules (DESIGN §4) as prefix tests on paths. Pure. */
+/* flow.c — the flow rules (docs/architecture.md, "Flow") as prefix tests
+ * on paths. Pure. */
 #include "flow.h"
 #include "path.h"
 

@@ -1,5 +1,6 @@
-/* flow.h — the flow rules of DESIGN §4: what a node sends to and accepts
- * from its parent and children. Pure functions over paths; no I/O. */
+/* flow.h — the flow rules (docs/architecture.md, "Flow"): what a node
+ * sends to and accepts from its parent and children. Pure functions over
+ * paths; no I/O. */
 #ifndef LD_FLOW_H
 #define LD_FLOW_H
 

@@ -1,6 +1,6 @@
-/* store.h — the node's LMDB store (DESIGN §5): records, the by-seq log,
- * peer cursors, meta and the refs index, in one environment owned by one
- * thread.
+/* store.h — the node's LMDB store (docs/protocol.md, "Store"): records,
+ * the by-seq log, peer cursors, meta and the refs index, in one
+ * environment: one writer (the daemon), any number of readers.
  *
  * Values handed out by the store (struct ld_val, struct ld_logent) point
  * into the LMDB map and are valid until the transaction they came from ends.

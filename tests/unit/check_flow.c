@@ -1,4 +1,4 @@
-/* check_flow.c — DESIGN §4 flow rules (flow), exhaustively vs a reference. */
+/* check_flow.c — the flow rules (core/flow.c), exhaustively vs a reference. */
 #include <check.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -32,7 +32,7 @@ static const struct {
 };
 #define N ((int)(sizeof(tree) / sizeof(tree[0])))
 
-/* ---- the reference model: DESIGN §4 read as a statement about the tree
+/* ---- the reference model: the flow rules (docs/architecture.md) read as a statement about the tree
  * (parent links), never about strings. ---- */
 
 /* x is s or below s. */
@@ -380,7 +380,7 @@ START_TEST(test_propagation)
 }
 END_TEST
 
-/* ---- the properties DESIGN §4 promises, named ---- */
+/* ---- the properties the flow rules promise, named ---- */
 
 START_TEST(test_siblings_never_see)
 {
