@@ -10,6 +10,7 @@
 #ifndef LD_CSV_H
 #define LD_CSV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "buf.h"
@@ -49,5 +50,15 @@ void ld_csv_put_field(struct ld_buf *b, const char *s);
 /* Append a row of `n` fields and a CRLF. A row of one empty field is
  * written "" so that it is not read back as an empty line. */
 void ld_csv_put_row(struct ld_buf *b, const char *const *f, size_t n);
+
+/* The same for a file people open in a spreadsheet, against formula
+ * injection: a field starting with = + - @ TAB or CR that is not a plain
+ * number (ld_csv_numeric) gets a leading apostrophe. */
+void ld_csv_put_row_safe(struct ld_buf *b, const char *const *f, size_t n);
+
+/* A plain decimal number, optionally signed, with an exponent or a
+ * trailing percent sign ("-3", "+1.5e3", "-5%"): what a spreadsheet reads
+ * as a number, never as a formula. */
+bool ld_csv_numeric(const char *s);
 
 #endif

@@ -119,6 +119,10 @@ START_TEST(test_bad_utf8)
 	refused(PARSE("a\n\"b\n\xe6\"\n"), 3, 1, "UTF-8");   /* in quotes */
 	refused(PARSE("a,b\0c"), 1, 4, "NUL");
 	refused(PARSE("a,\x1b[31m"), 1, 3, "control");
+	/* Well-formed UTF-8 that the policy on user text refuses is named
+	 * for what it is. */
+	refused(PARSE("a,\xc2\x9b[31m"), 1, 3, "control character (U+009B)");
+	refused(PARSE("a,\"x\xe2\x80\xae\""), 1, 5, "bidi override (U+202E)");
 	ck_assert_int_eq(PARSE("a\tb,c"), 0); /* a tab is text */
 }
 END_TEST
