@@ -249,7 +249,7 @@ print_id(const char *id, bool json)
 	if (json) {
 		struct ld_buf b = {0};
 		ld_buf_puts(&b, "{\"id\": ");
-		ld_json_string(&b, id);
+		ld_json_put_string(&b, id);
 		ld_buf_puts(&b, "}\n");
 		fputs(b.p, stdout);
 		ld_buf_free(&b);

@@ -222,14 +222,14 @@ report(const struct ld_batch *b, char **ids, bool dry, bool json)
 	struct ld_buf out = {0};
 	if (json) {
 		ld_buf_puts(&out, "{\"file\": ");
-		ld_json_string(&out, b->file);
+		ld_json_put_string(&out, b->file);
 		ld_buf_printf(&out, ", \"%s\": %zu, ",
 		              dry ? "checked" : "imported", b->n);
 		tally(b, &out, true);
 		ld_buf_puts(&out, ", \"ids\": [");
 		for (size_t i = 0; !dry && i < b->n; i++) {
 			ld_buf_puts(&out, i ? ", " : "");
-			ld_json_string(&out, ids[i]);
+			ld_json_put_string(&out, ids[i]);
 		}
 		ld_buf_puts(&out, "]}\n");
 	} else {

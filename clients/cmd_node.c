@@ -210,11 +210,11 @@ run_key_show(const struct cmd *c, int argc, char **argv)
 	if (a.json) {
 		struct ld_buf b = {0};
 		ld_buf_puts(&b, "{\"path\": ");
-		ld_json_string(&b, cfg.id);
+		ld_json_put_string(&b, cfg.id);
 		ld_buf_puts(&b, ", \"key\": ");
-		ld_json_string(&b, key);
+		ld_json_put_string(&b, key);
 		ld_buf_puts(&b, ", \"root_key\": ");
-		ld_json_string(&b, root);
+		ld_json_put_string(&b, root);
 		ld_buf_puts(&b, "}\n");
 		fputs(b.p, stdout);
 		ld_buf_free(&b);

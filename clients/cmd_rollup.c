@@ -261,7 +261,7 @@ json_forms(struct ld_buf *b, const char *key, const struct ld_fig_forms *v,
 	for (size_t i = 0; i < v->n; i++) {
 		if (i)
 			ld_buf_puts(b, ", ");
-		ld_json_string(b, v->form[i]);
+		ld_json_put_string(b, v->form[i]);
 		if (units)
 			ld_buf_printf(b, ": {\"count\": %" PRIu64
 			                 ", \"units\": %" PRIu64 "}",
@@ -328,7 +328,7 @@ run_figures(const struct cmd *c, int argc, char **argv)
 	if (a.json) {
 		struct ld_buf b = {0};
 		ld_buf_puts(&b, "{\"owner\": ");
-		ld_json_string(&b, owner);
+		ld_json_put_string(&b, owner);
 		if (year)
 			ld_buf_printf(&b, ", \"year\": %u", year);
 		else

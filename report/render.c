@@ -3,6 +3,7 @@
 #include "render.h"
 #include "buf.h"
 #include "csv.h"
+#include "json.h"
 #include "text.h"
 
 #include <math.h>
@@ -474,17 +475,6 @@ fmt_num(double v, char out[48])
 		snprintf(out, 48, "%.4g", v);
 }
 
-/* The shortest text that reads back as exactly `v` (finite). */
-static void
-json_num(double v, char out[48])
-{
-	for (int prec = 15; prec <= 17; prec++) {
-		snprintf(out, 48, "%.*g", prec, v);
-		if (strtod(out, NULL) == v)
-			return;
-	}
-}
-
 static bool
 is_digit(char c)
 {
@@ -712,58 +702,13 @@ render_csv(const struct ld_doc *d, bool bom, struct ld_buf *b)
 
 /* ---- JSON ---- */
 
-/* A JSON string. Besides what JSON requires, DEL and U+2028/U+2029 are
- * escaped so the text also survives being pasted into JavaScript. */
-static void
-json_str(struct ld_buf *b, const char *s)
-{
-	ld_buf_putc(b, '"');
-	for (const unsigned char *p = (const unsigned char *)s; *p != '\0';
-	     p++) {
-		unsigned c = *p;
-		if (c == '"' || c == '\\') {
-			ld_buf_putc(b, '\\');
-			ld_buf_putc(b, (char)c);
-		} else if (c == '\n') {
-			ld_buf_puts(b, "\\n");
-		} else if (c == '\r') {
-			ld_buf_puts(b, "\\r");
-		} else if (c == '\t') {
-			ld_buf_puts(b, "\\t");
-		} else if (c == '\b') {
-			ld_buf_puts(b, "\\b");
-		} else if (c == '\f') {
-			ld_buf_puts(b, "\\f");
-		} else if (c < 0x20 || c == 0x7f) {
-			ld_buf_printf(b, "\\u%04x", c);
-		} else if (c == 0xe2 && p[1] == 0x80 &&
-		           (p[2] == 0xa8 || p[2] == 0xa9)) {
-			ld_buf_printf(b, "\\u%04x", 0x2000u + (p[2] - 0x80u));
-			p += 2;
-		} else {
-			ld_buf_putc(b, (char)c);
-		}
-	}
-	ld_buf_putc(b, '"');
-}
-
-static void
-json_value(struct ld_buf *b, double v)
-{
-	if (!isfinite(v)) {
-		ld_buf_puts(b, "null");
-		return;
-	}
-	char num[48];
-	json_num(v, num);
-	ld_buf_puts(b, num);
-}
+/* Strings and numbers through core/json.c (json-c). */
 
 static void
 render_json(const struct ld_doc *d, struct ld_buf *b)
 {
 	ld_buf_puts(b, "{\"title\":");
-	json_str(b, str(d, d->title));
+	ld_json_put_string(b, str(d, d->title));
 	ld_buf_puts(b, ",\"blocks\":[");
 	for (size_t k = 0; k < d->nblocks; k++) {
 		const struct block *bl = &d->blocks[k];
@@ -775,17 +720,17 @@ render_json(const struct ld_doc *d, struct ld_buf *b)
 			ld_buf_puts(b, bl->type == BLK_HEADING
 			             ? "{\"type\":\"heading\",\"text\":"
 			             : "{\"type\":\"para\",\"text\":");
-			json_str(b, str(d, bl->text));
+			ld_json_put_string(b, str(d, bl->text));
 			ld_buf_putc(b, '}');
 			break;
 		case BLK_TABLE:
 			ld_buf_puts(b, "{\"type\":\"table\",\"caption\":");
-			json_str(b, str(d, bl->text));
+			ld_json_put_string(b, str(d, bl->text));
 			ld_buf_puts(b, ",\"columns\":[");
 			for (size_t i = 0; i < bl->ncols; i++) {
 				if (i > 0)
 					ld_buf_putc(b, ',');
-				json_str(b, cell(d, bl->first + i));
+				ld_json_put_string(b, cell(d, bl->first + i));
 			}
 			ld_buf_puts(b, "],\"rows\":[");
 			for (size_t r = 0; r < bl->nrows; r++) {
@@ -794,7 +739,7 @@ render_json(const struct ld_doc *d, struct ld_buf *b)
 				for (size_t i = 0; i < bl->ncols; i++) {
 					if (i > 0)
 						ld_buf_putc(b, ',');
-					json_str(b, cell(d, at + i));
+					ld_json_put_string(b, cell(d, at + i));
 				}
 				ld_buf_putc(b, ']');
 			}
@@ -802,14 +747,14 @@ render_json(const struct ld_doc *d, struct ld_buf *b)
 			break;
 		case BLK_CHART:
 			ld_buf_puts(b, "{\"type\":\"chart\",\"caption\":");
-			json_str(b, str(d, bl->text));
+			ld_json_put_string(b, str(d, bl->text));
 			ld_buf_puts(b, ",\"bars\":[");
 			for (size_t i = 0; i < bl->ncols; i++) {
 				ld_buf_puts(b,
 				      i > 0 ? ",{\"label\":" : "{\"label\":");
-				json_str(b, cell(d, bl->first + i));
+				ld_json_put_string(b, cell(d, bl->first + i));
 				ld_buf_puts(b, ",\"value\":");
-				json_value(b, d->vals[bl->firstval + i]);
+				ld_json_put_number(b, d->vals[bl->firstval + i]);
 				ld_buf_putc(b, '}');
 			}
 			ld_buf_puts(b, "]}");
@@ -820,9 +765,9 @@ render_json(const struct ld_doc *d, struct ld_buf *b)
 	for (size_t i = 0; i < d->nfigs; i++) {
 		if (i > 0)
 			ld_buf_putc(b, ',');
-		json_str(b, d->figs[i].name);
+		ld_json_put_string(b, d->figs[i].name);
 		ld_buf_putc(b, ':');
-		json_value(b, d->figs[i].value);
+		ld_json_put_number(b, d->figs[i].value);
 	}
 	ld_buf_puts(b, "}}\n");
 }
