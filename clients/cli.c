@@ -4,6 +4,7 @@
 #include "config.h"
 #include "format.h"
 #include "keys.h"
+#include "path.h"
 #include "record.h"
 #include "text.h"
 
@@ -224,13 +225,15 @@ connect_node(const struct cmd *c, struct ld_client **cl)
 	return 0;
 }
 
-/* One request, one answer. On a refusal prints its reason and returns 1. */
-int
-call(struct ld_client *cl, Ld__Request *req, Ld__Response **resp)
+/* One request, one answer, waiting up to `timeout_ms`. On a refusal
+ * prints its reason and returns 1. */
+static int
+call_within(struct ld_client *cl, Ld__Request *req, int timeout_ms,
+            Ld__Response **resp)
 {
 	char err[1024];
-	if (ld_client_call(cl, req, resp, LD_CLIENT_TIMEOUT_MS, err,
-	                   sizeof(err)) != 0)
+	*resp = NULL;
+	if (ld_client_call(cl, req, resp, timeout_ms, err, sizeof(err)) != 0)
 		return fail("%s", err);
 	if ((*resp)->code != LD__CODE__CODE_OK) {
 		int rc = fail("%s", (*resp)->error[0] ? (*resp)->error
@@ -242,33 +245,118 @@ call(struct ld_client *cl, Ld__Request *req, Ld__Response **resp)
 	return 0;
 }
 
-/* The id a write answered with: bare, or {"id": ...} with --json. */
-static void
-print_id(const char *id, bool json)
+int
+call(struct ld_client *cl, Ld__Request *req, Ld__Response **resp)
 {
-	if (json) {
-		struct ld_buf b = {0};
-		ld_buf_puts(&b, "{\"id\": ");
-		ld_json_put_string(&b, id);
-		ld_buf_puts(&b, "}\n");
-		fputs(b.p, stdout);
-		ld_buf_free(&b);
-	} else {
-		printf("%s\n", id);
-	}
+	return call_within(cl, req, LD_CLIENT_TIMEOUT_MS, resp);
 }
 
-/* Send a write request; print the id it answers with. */
+int
+ld_cli_request(const struct cmd *c, Ld__Request *req, int timeout_ms,
+               Ld__Response **resp)
+{
+	struct ld_client *cl = NULL;
+	*resp = NULL;
+	int rc = connect_node(c, &cl);
+	if (rc != 0)
+		return rc;
+	rc = call_within(cl, req,
+	                 timeout_ms > 0 ? timeout_ms : LD_CLIENT_TIMEOUT_MS, resp);
+	ld_client_close(&cl);
+	return rc;
+}
+
+/* The message an answer carries in its oneof (status, progress ...), or
+ * NULL if it carries an id, a record or nothing. */
+static const ProtobufCMessage *
+result_message(const Ld__Response *resp)
+{
+	const ProtobufCFieldDescriptor *f =
+	    protobuf_c_message_descriptor_get_field(&ld__response__descriptor,
+	                                            resp->result_case);
+	if (f == NULL || f->type != PROTOBUF_C_TYPE_MESSAGE)
+		return NULL;
+	return *(const ProtobufCMessage *const *)((const char *)resp +
+	                                          f->offset);
+}
+
+/* The id a request names, for a message about its answer. */
+static const char *
+request_id(const Ld__Request *req)
+{
+	if (req->op_case == LD__REQUEST__OP_GET)
+		return req->get->id;
+	if (req->op_case == LD__REQUEST__OP_WAIT)
+		return req->wait->id;
+	return "";
+}
+
+/* Print an answer: with --json the record, the message or {"id": ...} it
+ * carries as JSON; else through `print`, or by default the record as
+ * 'show' prints it or the bare id. Frees the answer. */
 static int
-write_request(struct ld_client *cl, Ld__Request *req, bool json)
+print_answer(const Ld__Request *req, Ld__Response *resp, bool json,
+             ld_cli_print_fn *print)
+{
+	int rc = 0;
+	Ld__Record *r = NULL;
+	if (resp->result_case == LD__RESPONSE__RESULT_RECORD) {
+		r = ld_record_unpack(resp->record.data, resp->record.len);
+		if (r == NULL) {
+			rc = fail("record %s does not decode", request_id(req));
+			goto leave;
+		}
+	}
+	const ProtobufCMessage *m = result_message(resp);
+	if (json) {
+		struct ld_buf b = {0};
+		if (r != NULL) {
+			ld_json_record(&b, r);
+		} else if (m != NULL) {
+			ld_json_message(&b, m);
+		} else {
+			ld_buf_puts(&b, "{\"id\": ");
+			ld_json_put_string(&b, resp->id);
+			ld_buf_puts(&b, "}");
+		}
+		ld_buf_puts(&b, "\n");
+		char *out = ld_buf_take(&b, NULL);
+		if (out == NULL) {
+			rc = fail("out of memory");
+			goto leave;
+		}
+		fputs(out, stdout);
+		free(out);
+	} else if (print != NULL) {
+		print(resp, r);
+	} else if (r != NULL) {
+		ld_print_record(stdout, r);
+	} else {
+		printf("%s\n", resp->id);
+	}
+leave:
+	if (r != NULL)
+		ld__record__free_unpacked(r, NULL);
+	ld__response__free_unpacked(resp, NULL);
+	return rc;
+}
+
+int
+ld_cli_call_print(struct ld_client *cl, Ld__Request *req, bool json,
+                  ld_cli_print_fn *print)
 {
 	Ld__Response *resp = NULL;
 	int rc = call(cl, req, &resp);
-	if (rc == 0) {
-		print_id(resp->id, json);
-		ld__response__free_unpacked(resp, NULL);
-	}
-	return rc;
+	return rc != 0 ? rc : print_answer(req, resp, json, print);
+}
+
+int
+ld_cli_request_print(const struct cmd *c, Ld__Request *req, int timeout_ms,
+                     bool json, ld_cli_print_fn *print)
+{
+	Ld__Response *resp = NULL;
+	int rc = ld_cli_request(c, req, timeout_ms, &resp);
+	return rc != 0 ? rc : print_answer(req, resp, json, print);
 }
 
 int
@@ -276,18 +364,12 @@ add_record(const struct cmd *c, Ld__Record *r, const struct args *a)
 {
 	r->n_scope = a->scope.n;
 	r->scope = (char **)a->scope.v;
-	struct ld_client *cl = NULL;
-	int rc = connect_node(c, &cl);
-	if (rc != 0)
-		return rc;
 	Ld__AddRequest add = LD__ADD_REQUEST__INIT;
 	add.record = r;
 	Ld__Request req = LD__REQUEST__INIT;
 	req.op_case = LD__REQUEST__OP_ADD;
 	req.add = &add;
-	rc = write_request(cl, &req, a->json);
-	ld_client_close(&cl);
-	return rc;
+	return ld_cli_request_print(c, &req, 0, a->json, NULL);
 }
 
 int
@@ -311,6 +393,18 @@ get_record(struct ld_client *cl, const char *id, Ld__Record **out)
 }
 
 int
+ld_cli_get(const struct cmd *c, const char *id, Ld__Record **out)
+{
+	struct ld_client *cl = NULL;
+	*out = NULL;
+	int rc = connect_node(c, &cl);
+	if (rc == 0)
+		rc = get_record(cl, id, out);
+	ld_client_close(&cl);
+	return rc;
+}
+
+int
 update_record(struct ld_client *cl, Ld__Record *r, uint64_t base, bool json)
 {
 	Ld__UpdateRequest u = LD__UPDATE_REQUEST__INIT;
@@ -319,7 +413,7 @@ update_record(struct ld_client *cl, Ld__Record *r, uint64_t base, bool json)
 	Ld__Request req = LD__REQUEST__INIT;
 	req.op_case = LD__REQUEST__OP_UPDATE;
 	req.update = &u;
-	return write_request(cl, &req, json);
+	return ld_cli_call_print(cl, &req, json, NULL);
 }
 
 int
@@ -331,7 +425,7 @@ delete_record(struct ld_client *cl, const char *id, uint64_t base, bool json)
 	Ld__Request req = LD__REQUEST__INIT;
 	req.op_case = LD__REQUEST__OP_DELETE;
 	req.delete_ = &d;
-	return write_request(cl, &req, json);
+	return ld_cli_call_print(cl, &req, json, NULL);
 }
 
 /* Order records by owner, then by their counter as a number. */
@@ -405,6 +499,42 @@ fetch_records(struct ld_client *cl, Ld__Kind kind, const char *owner,
 oom:
 	fprintf(stderr, "liandong: out of memory\n");
 	exit(1);
+}
+
+int
+ld_cli_node_path(struct ld_client *cl, char *self, size_t len)
+{
+	Ld__StatusRequest s = LD__STATUS_REQUEST__INIT;
+	Ld__Request req = LD__REQUEST__INIT;
+	req.op_case = LD__REQUEST__OP_STATUS;
+	req.status = &s;
+	Ld__Response *resp = NULL;
+	int rc = call(cl, &req, &resp);
+	if (rc != 0)
+		return rc;
+	snprintf(self, len, "%s", resp->status->path);
+	ld__response__free_unpacked(resp, NULL);
+	return 0;
+}
+
+int
+ld_cli_fetch(const struct cmd *c, Ld__Kind kind, const char *owner,
+             char *whose, size_t wlen, Ld__Record ***out, size_t *n)
+{
+	struct ld_client *cl = NULL;
+	char self[LD_PATH_MAX + 1] = "";
+	*out = NULL;
+	*n = 0;
+	int rc = connect_node(c, &cl);
+	if (rc == 0 && owner == NULL &&
+	    (rc = ld_cli_node_path(cl, self, sizeof(self))) == 0)
+		owner = self;
+	if (rc == 0)
+		rc = fetch_records(cl, kind, owner, out, n);
+	ld_client_close(&cl);
+	if (rc == 0 && whose != NULL)
+		snprintf(whose, wlen, "%s", owner);
+	return rc;
 }
 
 void

@@ -130,11 +130,35 @@ int need(const struct cmd *c, const char *v, const char *opt);
 int connect_node(const struct cmd *c, struct ld_client **cl);
 /* One request, one answer. On a refusal prints its reason and returns 1. */
 int call(struct ld_client *cl, Ld__Request *req, Ld__Response **resp);
+/* A request on a connection of its own: connect to the node (--data or
+ * --remote), send `req`, wait up to `timeout_ms` (0: LD_CLIENT_TIMEOUT_MS)
+ * for the answer, close. 0 with *resp (free with
+ * ld__response__free_unpacked), or the exit code with the reason printed
+ * (a refusal included). */
+int ld_cli_request(const struct cmd *c, Ld__Request *req, int timeout_ms,
+                   Ld__Response **resp);
+
+/* How a command prints an answer for people: `r` is the record it
+ * carries, decoded (NULL if none). Both are freed after. */
+typedef void ld_cli_print_fn(const Ld__Response *resp, const Ld__Record *r);
+
+/* The CLI request: ld_cli_request, then the answer printed and freed.
+ * With `json` the record, message or id it carries is printed as JSON;
+ * else by `print`, or (NULL) the record as 'show' prints it or the bare
+ * id. 0, or the exit code (reason printed). */
+int ld_cli_request_print(const struct cmd *c, Ld__Request *req, int timeout_ms,
+                         bool json, ld_cli_print_fn *print);
+/* The same on a connection the caller holds (several requests). */
+int ld_cli_call_print(struct ld_client *cl, Ld__Request *req, bool json,
+                      ld_cli_print_fn *print);
+
 /* Send a new record with the scope of `a`; print its id. */
 int add_record(const struct cmd *c, Ld__Record *r, const struct args *a);
 /* Read record `id` from the node, decoded (free with
  * ld__record__free_unpacked). 0, or the exit code (reason printed). */
 int get_record(struct ld_client *cl, const char *id, Ld__Record **out);
+/* get_record on a connection of its own. */
+int ld_cli_get(const struct cmd *c, const char *id, Ld__Record **out);
 /* Send `r` as the next version of the record it names, edited from
  * version `base`; print its id. */
 int update_record(struct ld_client *cl, Ld__Record *r, uint64_t base,
@@ -150,6 +174,12 @@ int delete_record(struct ld_client *cl, const char *id, uint64_t base,
 int fetch_records(struct ld_client *cl, Ld__Kind kind, const char *owner,
                   Ld__Record ***out, size_t *n);
 void free_records(Ld__Record **recs, size_t n);
+/* fetch_records on a connection of its own. `owner` NULL means this
+ * node's own subtree; `whose` (if not NULL) gets the owner used. */
+int ld_cli_fetch(const struct cmd *c, Ld__Kind kind, const char *owner,
+                 char *whose, size_t wlen, Ld__Record ***out, size_t *n);
+/* This node's path, asked of the node. 0, or the exit code. */
+int ld_cli_node_path(struct ld_client *cl, char *self, size_t len);
 
 /* Values typed on the command line; each returns 0 or prints a usage
  * error and returns 2. A year ("2017" or "2017年"); a month ("10" or

@@ -81,23 +81,6 @@ looks_json(const char *buf, size_t len)
 	return i < len && (buf[i] == '[' || buf[i] == '{');
 }
 
-/* This node's path, asked of the node. 0, or the exit code. */
-static int
-node_path(struct ld_client *cl, char *self, size_t len)
-{
-	Ld__StatusRequest s = LD__STATUS_REQUEST__INIT;
-	Ld__Request req = LD__REQUEST__INIT;
-	req.op_case = LD__REQUEST__OP_STATUS;
-	req.status = &s;
-	Ld__Response *resp = NULL;
-	int rc = call(cl, &req, &resp);
-	if (rc != 0)
-		return rc;
-	snprintf(self, len, "%s", resp->status->path);
-	ld__response__free_unpacked(resp, NULL);
-	return 0;
-}
-
 /* The entry of the batch that had id `id` in the file, or -1. */
 static long
 find_old(const struct ld_batch *b, const char *id)
@@ -385,7 +368,7 @@ run_import(const struct cmd *c, int argc, char **argv)
 	char self[LD_PATH_MAX + 1];
 	char **ids = ld_xcalloc(b.n, sizeof(char *));
 	if ((rc = connect_node(c, &cl)) == 0 &&
-	    (rc = node_path(cl, self, sizeof(self))) == 0) {
+	    (rc = ld_cli_node_path(cl, self, sizeof(self))) == 0) {
 		if (!ld_batch_check(&b, self, err, sizeof(err)))
 			rc = fail("%s", err);
 		else if ((rc = check_parents(cl, &b, self)) == 0 &&
@@ -466,16 +449,11 @@ run_export(const struct cmd *c, int argc, char **argv)
 	if (a.out != NULL && a.out[0] == '\0')
 		return usage_error(c, "--out needs a file name");
 
-	struct ld_client *cl = NULL;
-	char self[LD_PATH_MAX + 1] = "";
+	char self[LD_PATH_MAX + 1];
 	Ld__Record **recs = NULL;
 	size_t n = 0;
-	if ((rc = connect_node(c, &cl)) == 0 &&
-	    (a.owner != NULL || (rc = node_path(cl, self, sizeof(self))) == 0))
-		rc = fetch_records(cl, kind, a.owner ? a.owner : self, &recs,
-		                   &n);
-	ld_client_close(&cl);
-	if (rc != 0)
+	if ((rc = ld_cli_fetch(c, kind, a.owner, self, sizeof(self), &recs,
+	                       &n)) != 0)
 		return rc;
 
 	/* Live records of the kinds asked for; without --owner, only this

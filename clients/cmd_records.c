@@ -250,14 +250,9 @@ run_list(const struct cmd *c, int argc, char **argv)
 	const char *why;
 	if (a.owner != NULL && !ld_path_valid(a.owner, &why))
 		return usage_error(c, "--owner '%s': %s", a.owner, why);
-	struct ld_client *cl = NULL;
-	if ((rc = connect_node(c, &cl)) != 0)
-		return rc;
-
 	Ld__Record **recs = NULL;
 	size_t n = 0;
-	rc = fetch_records(cl, kind, a.owner ? a.owner : "", &recs, &n);
-	ld_client_close(&cl);
+	rc = ld_cli_fetch(c, kind, a.owner ? a.owner : "", NULL, 0, &recs, &n);
 	if (rc == 0) {
 		if (a.json) {
 			struct ld_buf b = {0};
@@ -287,33 +282,20 @@ run_show(const struct cmd *c, int argc, char **argv)
 		return rc < 0 ? 0 : rc;
 	if ((rc = no_extra(c, &a, 1)) != 0)
 		return rc;
-	struct ld_client *cl = NULL;
-	if ((rc = connect_node(c, &cl)) != 0)
-		return rc;
 	Ld__GetRequest g = LD__GET_REQUEST__INIT;
 	g.id = a.rest[0];
 	Ld__Request req = LD__REQUEST__INIT;
 	req.op_case = LD__REQUEST__OP_GET;
 	req.get = &g;
-	Ld__Response *resp = NULL;
-	rc = call(cl, &req, &resp);
-	ld_client_close(&cl);
-	if (rc != 0)
-		return rc;
-	Ld__Record *r = ld_record_unpack(resp->record.data, resp->record.len);
-	ld__response__free_unpacked(resp, NULL);
-	if (r == NULL)
-		return fail("record %s does not decode", a.rest[0]);
-	if (a.json) {
-		struct ld_buf b = {0};
-		ld_json_record(&b, r);
-		printf("%s\n", b.p);
-		ld_buf_free(&b);
-	} else {
-		ld_print_record(stdout, r);
-	}
-	ld__record__free_unpacked(r, NULL);
-	return 0;
+	return ld_cli_request_print(c, &req, 0, a.json, NULL);
+}
+
+/* 'wait': the id and the version reached. */
+static void
+print_waited(const Ld__Response *resp, const Ld__Record *r)
+{
+	(void)resp;
+	printf("%s v%llu\n", r->id, (unsigned long long)r->version);
 }
 
 int
@@ -339,9 +321,6 @@ run_wait(const struct cmd *c, int argc, char **argv)
 	     *end != '\0' || a.timeout[0] < '0' || a.timeout[0] > '9'))
 		return usage_error(c, "--timeout '%s': seconds from 1 to 600",
 		                   a.timeout);
-	struct ld_client *cl = NULL;
-	if ((rc = connect_node(c, &cl)) != 0)
-		return rc;
 	Ld__WaitRequest w = LD__WAIT_REQUEST__INIT;
 	w.id = a.rest[0];
 	w.min_version = version;
@@ -349,29 +328,15 @@ run_wait(const struct cmd *c, int argc, char **argv)
 	Ld__Request req = LD__REQUEST__INIT;
 	req.op_case = LD__REQUEST__OP_WAIT;
 	req.wait = &w;
-	Ld__Response *resp = NULL;
-	char err[1024];
-	if (ld_client_call(cl, &req, &resp, (int)(secs * 1000) + 10000, err,
-	                   sizeof(err)) != 0) {
-		ld_client_close(&cl);
-		return fail("%s", err);
-	}
-	ld_client_close(&cl);
-	if (resp->code != LD__CODE__CODE_OK) {
-		rc = fail("%s", resp->error[0] ? resp->error : "refused");
-	} else {
-		Ld__Record *r = ld_record_unpack(resp->record.data,
-		                                 resp->record.len);
-		if (r == NULL) {
-			rc = fail("record %s does not decode", a.rest[0]);
-		} else {
-			printf("%s v%llu\n", r->id,
-			       (unsigned long long)r->version);
-			ld__record__free_unpacked(r, NULL);
-		}
-	}
-	ld__response__free_unpacked(resp, NULL);
-	return rc;
+	return ld_cli_request_print(c, &req, (int)(secs * 1000) + 10000, false,
+	                            print_waited);
+}
+
+static void
+print_status(const Ld__Response *resp, const Ld__Record *r)
+{
+	(void)r;
+	ld_print_status(stdout, resp->status);
 }
 
 int
@@ -384,26 +349,9 @@ run_status(const struct cmd *c, int argc, char **argv)
 		return rc < 0 ? 0 : rc;
 	if ((rc = no_extra(c, &a, 0)) != 0)
 		return rc;
-	struct ld_client *cl = NULL;
-	if ((rc = connect_node(c, &cl)) != 0)
-		return rc;
 	Ld__StatusRequest s = LD__STATUS_REQUEST__INIT;
 	Ld__Request req = LD__REQUEST__INIT;
 	req.op_case = LD__REQUEST__OP_STATUS;
 	req.status = &s;
-	Ld__Response *resp = NULL;
-	rc = call(cl, &req, &resp);
-	ld_client_close(&cl);
-	if (rc != 0)
-		return rc;
-	if (a.json) {
-		struct ld_buf b = {0};
-		ld_json_message(&b, &resp->status->base);
-		printf("%s\n", b.p);
-		ld_buf_free(&b);
-	} else {
-		ld_print_status(stdout, resp->status);
-	}
-	ld__response__free_unpacked(resp, NULL);
-	return 0;
+	return ld_cli_request_print(c, &req, 0, a.json, print_status);
 }

@@ -363,15 +363,10 @@ run_report_list(const struct cmd *c, int argc, char **argv)
 	const char *why;
 	if (a.owner != NULL && !ld_path_valid(a.owner, &why))
 		return usage_error(c, "--owner '%s': %s", a.owner, why);
-	struct ld_client *cl = NULL;
-	if ((rc = connect_node(c, &cl)) != 0)
-		return rc;
 	Ld__Record **recs = NULL;
 	size_t n = 0;
-	rc = fetch_records(cl, LD__KIND__KIND_REPORT, a.owner ? a.owner : "",
-	                   &recs, &n);
-	ld_client_close(&cl);
-	if (rc != 0)
+	if ((rc = ld_cli_fetch(c, LD__KIND__KIND_REPORT, a.owner ? a.owner : "",
+	                       NULL, 0, &recs, &n)) != 0)
 		return rc;
 	if (a.json) {
 		json_object *arr = json_object_new_array();
@@ -435,13 +430,8 @@ run_report_get(const struct cmd *c, int argc, char **argv)
 		return rc < 0 ? 0 : rc;
 	if ((rc = no_extra(c, &a, 1)) != 0 || (rc = need(c, a.out, "--out")))
 		return rc;
-	struct ld_client *cl = NULL;
-	if ((rc = connect_node(c, &cl)) != 0)
-		return rc;
 	Ld__Record *r = NULL;
-	rc = get_record(cl, a.rest[0], &r);
-	ld_client_close(&cl);
-	if (rc != 0)
+	if ((rc = ld_cli_get(c, a.rest[0], &r)) != 0)
 		return rc;
 	if (r->body_case != LD__RECORD__BODY_REPORT || r->deleted) {
 		rc = fail("%s is not a report%s", a.rest[0],

@@ -44,8 +44,11 @@ ps_label(const char *state)
 }
 
 static void
-print_progress(FILE *f, const Ld__ProgressResponse *p)
+print_progress(const Ld__Response *resp, const Ld__Record *r)
 {
+	(void)r;
+	FILE *f = stdout;
+	const Ld__ProgressResponse *p = resp->progress;
 	fprintf(f, "task %s  %s\n", p->task, p->topic);
 	fprintf(f, "as of %s\n", p->today);
 	const char *group = NULL;
@@ -85,35 +88,21 @@ run_progress(const struct cmd *c, int argc, char **argv)
 	if ((rc = no_extra(c, &a, 1)) != 0 ||
 	    (rc = parse_today(c, a.today)) != 0)
 		return rc;
-	struct ld_client *cl = NULL;
-	if ((rc = connect_node(c, &cl)) != 0)
-		return rc;
 	Ld__ProgressRequest q = LD__PROGRESS_REQUEST__INIT;
 	q.id = a.rest[0];
 	q.today = (char *)(a.today ? a.today : "");
 	Ld__Request req = LD__REQUEST__INIT;
 	req.op_case = LD__REQUEST__OP_PROGRESS;
 	req.progress = &q;
-	Ld__Response *resp = NULL;
-	rc = call(cl, &req, &resp);
-	ld_client_close(&cl);
-	if (rc != 0)
-		return rc;
-	if (a.json) {
-		struct ld_buf b = {0};
-		ld_json_message(&b, &resp->progress->base);
-		printf("%s\n", b.p);
-		ld_buf_free(&b);
-	} else {
-		print_progress(stdout, resp->progress);
-	}
-	ld__response__free_unpacked(resp, NULL);
-	return 0;
+	return ld_cli_request_print(c, &req, 0, a.json, print_progress);
 }
 
 static void
-print_inbox(FILE *f, const Ld__InboxResponse *b)
+print_inbox(const Ld__Response *resp, const Ld__Record *r)
 {
+	(void)r;
+	FILE *f = stdout;
+	const Ld__InboxResponse *b = resp->inbox;
 	fprintf(f, "inbox of %s, as of %s: %zu item%s\n", b->path, b->today,
 	        b->n_items, b->n_items == 1 ? "" : "s");
 	for (size_t i = 0; i < b->n_items; i++) {
@@ -163,30 +152,13 @@ run_inbox(const struct cmd *c, int argc, char **argv)
 			                      "from 1 to 366",
 			                   a.days);
 	}
-	struct ld_client *cl = NULL;
-	if ((rc = connect_node(c, &cl)) != 0)
-		return rc;
 	Ld__InboxRequest q = LD__INBOX_REQUEST__INIT;
 	q.today = (char *)(a.today ? a.today : "");
 	q.days = (uint32_t)days;
 	Ld__Request req = LD__REQUEST__INIT;
 	req.op_case = LD__REQUEST__OP_INBOX;
 	req.inbox = &q;
-	Ld__Response *resp = NULL;
-	rc = call(cl, &req, &resp);
-	ld_client_close(&cl);
-	if (rc != 0)
-		return rc;
-	if (a.json) {
-		struct ld_buf b = {0};
-		ld_json_message(&b, &resp->inbox->base);
-		printf("%s\n", b.p);
-		ld_buf_free(&b);
-	} else {
-		print_inbox(stdout, resp->inbox);
-	}
-	ld__response__free_unpacked(resp, NULL);
-	return 0;
+	return ld_cli_request_print(c, &req, 0, a.json, print_inbox);
 }
 
 static void
@@ -298,30 +270,11 @@ run_figures(const struct cmd *c, int argc, char **argv)
 	const char *why;
 	if (a.owner != NULL && !ld_path_valid(a.owner, &why))
 		return usage_error(c, "--owner '%s': %s", a.owner, why);
-	struct ld_client *cl = NULL;
-	if ((rc = connect_node(c, &cl)) != 0)
-		return rc;
 	char owner[LD_PATH_MAX + 1];
-	if (a.owner != NULL) {
-		snprintf(owner, sizeof(owner), "%s", a.owner);
-	} else {
-		Ld__StatusRequest s = LD__STATUS_REQUEST__INIT;
-		Ld__Request req = LD__REQUEST__INIT;
-		req.op_case = LD__REQUEST__OP_STATUS;
-		req.status = &s;
-		Ld__Response *resp = NULL;
-		if ((rc = call(cl, &req, &resp)) != 0) {
-			ld_client_close(&cl);
-			return rc;
-		}
-		snprintf(owner, sizeof(owner), "%s", resp->status->path);
-		ld__response__free_unpacked(resp, NULL);
-	}
 	Ld__Record **recs = NULL;
 	size_t n = 0;
-	rc = fetch_records(cl, LD__KIND__KIND_UNSPECIFIED, owner, &recs, &n);
-	ld_client_close(&cl);
-	if (rc != 0)
+	if ((rc = ld_cli_fetch(c, LD__KIND__KIND_UNSPECIFIED, a.owner, owner,
+	                       sizeof(owner), &recs, &n)) != 0)
 		return rc;
 	struct ld_figures g;
 	ld_figures_compute(recs, n, year, &g);
