@@ -32,8 +32,8 @@ static int
 parse_today(const struct cmd *c, const char *s)
 {
 	if (s != NULL && !ld_text_date_valid(s))
-		return usage_error(c, "--today '%s' is not a date (YYYY-MM-DD)",
-		                   s);
+		return ld_cli_usage_error(
+		    c, "--today '%s' is not a date (YYYY-MM-DD)", s);
 	return 0;
 }
 
@@ -78,14 +78,14 @@ print_progress(const Ld__Response *resp, const Ld__Record *r)
 }
 
 int
-run_progress(const struct cmd *c, int argc, char **argv)
+ld_cli_run_progress(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_TODAY, O_JSON, 0};
 	struct args a;
-	int rc = parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_parse(c, argc, argv, ok, &a);
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
-	if ((rc = no_extra(c, &a, 1)) != 0 ||
+	if ((rc = ld_cli_no_extra(c, &a, 1)) != 0 ||
 	    (rc = parse_today(c, a.today)) != 0)
 		return rc;
 	Ld__ProgressRequest q = LD__PROGRESS_REQUEST__INIT;
@@ -132,14 +132,14 @@ print_inbox(const Ld__Response *resp, const Ld__Record *r)
 }
 
 int
-run_inbox(const struct cmd *c, int argc, char **argv)
+ld_cli_run_inbox(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_TODAY, O_DAYS, O_JSON, 0};
 	struct args a;
-	int rc = parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_parse(c, argc, argv, ok, &a);
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
-	if ((rc = no_extra(c, &a, 0)) != 0 ||
+	if ((rc = ld_cli_no_extra(c, &a, 0)) != 0 ||
 	    (rc = parse_today(c, a.today)) != 0)
 		return rc;
 	unsigned long days = 7;
@@ -148,9 +148,11 @@ run_inbox(const struct cmd *c, int argc, char **argv)
 		days = strtoul(a.days, &end, 10);
 		if (a.days[0] < '0' || a.days[0] > '9' || *end != '\0' ||
 		    days < 1 || days > 366)
-			return usage_error(c, "--days '%s': a number of days "
-			                      "from 1 to 366",
-			                   a.days);
+			return ld_cli_usage_error(
+			    c,
+			    "--days '%s': a number of days "
+			    "from 1 to 366",
+			    a.days);
 	}
 	Ld__InboxRequest q = LD__INBOX_REQUEST__INIT;
 	q.today = (char *)(a.today ? a.today : "");
@@ -255,21 +257,21 @@ json_pct(struct ld_buf *b, const char *key, uint64_t part, uint64_t whole)
 }
 
 int
-run_figures(const struct cmd *c, int argc, char **argv)
+ld_cli_run_figures(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_YEAR, O_OWNER, O_JSON, 0};
 	struct args a;
-	int rc = parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_parse(c, argc, argv, ok, &a);
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
-	if ((rc = no_extra(c, &a, 0)) != 0)
+	if ((rc = ld_cli_no_extra(c, &a, 0)) != 0)
 		return rc;
 	uint32_t year = 0;
-	if (a.year != NULL && (rc = parse_year(c, a.year, &year)) != 0)
+	if (a.year != NULL && (rc = ld_cli_parse_year(c, a.year, &year)) != 0)
 		return rc;
 	const char *why;
 	if (a.owner != NULL && !ld_path_valid(a.owner, &why))
-		return usage_error(c, "--owner '%s': %s", a.owner, why);
+		return ld_cli_usage_error(c, "--owner '%s': %s", a.owner, why);
 	char owner[LD_PATH_MAX + 1];
 	Ld__Record **recs = NULL;
 	size_t n = 0;
@@ -307,6 +309,6 @@ run_figures(const struct cmd *c, int argc, char **argv)
 	} else {
 		print_figures(stdout, &g, owner);
 	}
-	free_records(recs, n);
+	ld_cli_free_records(recs, n);
 	return 0;
 }
