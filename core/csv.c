@@ -3,6 +3,7 @@
 #include "csv.h"
 #include "text.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@ struct parser {
 	size_t fn, fcap;
 	char *row[LD_CSV_MAX_FIELDS]; /* the row being read */
 	size_t nf;
+	int rc; /* the code of the error in `e` */
 };
 
 /* Column, in characters from 1, of `at` on the current line. */
@@ -43,17 +45,19 @@ error_at(struct parser *ps, size_t line, size_t col, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(ps->e->msg, sizeof(ps->e->msg), fmt, ap);
 	va_end(ap);
-	return -1;
+	return ps->rc = LD_ESYNTAX;
 }
 
 #define ERROR(ps, ...)                                                         \
 	error_at((ps), (ps)->line, column((ps), (ps)->p), __VA_ARGS__)
+/* The same with a code other than LD_ESYNTAX. */
+#define ERROR_CODE(ps, code, ...) (ERROR(ps, __VA_ARGS__), (ps)->rc = (code))
 
 static int
 append(struct parser *ps, const unsigned char *s, size_t n)
 {
 	if (ps->fn + n > LD_CSV_MAX_FIELD)
-		return ERROR(ps, "a field longer than %d bytes",
+		return ERROR_CODE(ps, LD_ELIMIT, "a field longer than %d bytes",
 		             LD_CSV_MAX_FIELD);
 	if (ps->fn + n + 1 > ps->fcap) {
 		size_t cap = ps->fcap ? ps->fcap : 64;
@@ -61,7 +65,7 @@ append(struct parser *ps, const unsigned char *s, size_t n)
 			cap *= 2;
 		char *nb = realloc(ps->fb, cap);
 		if (nb == NULL)
-			return ERROR(ps, "out of memory");
+			return ERROR_CODE(ps, -ENOMEM, "out of memory");
 		ps->fb = nb;
 		ps->fcap = cap;
 	}
@@ -106,11 +110,11 @@ static int
 end_field(struct parser *ps)
 {
 	if (ps->nf == LD_CSV_MAX_FIELDS)
-		return ERROR(ps, "more than %d fields in a row",
+		return ERROR_CODE(ps, LD_ELIMIT, "more than %d fields in a row",
 		             LD_CSV_MAX_FIELDS);
 	char *f = malloc(ps->fn + 1);
 	if (f == NULL)
-		return ERROR(ps, "out of memory");
+		return ERROR_CODE(ps, -ENOMEM, "out of memory");
 	if (ps->fn > 0)
 		memcpy(f, ps->fb, ps->fn);
 	f[ps->fn] = '\0';
@@ -124,18 +128,18 @@ end_row(struct parser *ps)
 {
 	struct ld_csv *c = ps->out;
 	if (c->n == LD_CSV_MAX_ROWS)
-		return ERROR(ps, "more than %d rows", LD_CSV_MAX_ROWS);
+		return ERROR_CODE(ps, LD_ELIMIT, "more than %d rows", LD_CSV_MAX_ROWS);
 	if (c->n == c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 64;
 		struct ld_csv_row *r = realloc(c->rows, cap * sizeof(*r));
 		if (r == NULL)
-			return ERROR(ps, "out of memory");
+			return ERROR_CODE(ps, -ENOMEM, "out of memory");
 		c->rows = r;
 		c->cap = cap;
 	}
 	char **f = malloc(ps->nf * sizeof(*f));
 	if (f == NULL)
-		return ERROR(ps, "out of memory");
+		return ERROR_CODE(ps, -ENOMEM, "out of memory");
 	memcpy(f, ps->row, ps->nf * sizeof(*f));
 	c->rows[c->n++] = (struct ld_csv_row){ps->row_line, ps->nf, f};
 	ps->nf = 0;
@@ -253,8 +257,10 @@ ld_csv_parse(const char *buf, size_t len, struct ld_csv *out,
 	for (size_t i = 0; i < ps.nf; i++)
 		free(ps.row[i]);
 	free(ps.fb);
-	if (rc != 0)
+	if (rc != 0) {
 		ld_csv_free(out);
+		rc = ps.rc;
+	}
 	return rc;
 }
 

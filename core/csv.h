@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "buf.h"
+#include "err.h"
 
 /* Limits, so a hostile file costs bounded memory. */
 #define LD_CSV_MAX_FIELDS 64         /* per row */
@@ -38,8 +39,10 @@ struct ld_csv_error {
 	char msg[200];
 };
 
-/* Parse buf[0..len) into `out` (zeroed first). Returns 0, or -1 with `e`
- * filled and `out` empty. Free with ld_csv_free either way. */
+/* Parse buf[0..len) into `out` (zeroed first). Returns 0, or with `e`
+ * filled and `out` empty LD_ESYNTAX (the text breaks a rule: RFC 4180,
+ * UTF-8, the policy on user text), LD_ELIMIT (a limit above) or -ENOMEM.
+ * Free with ld_csv_free either way. */
 int ld_csv_parse(const char *buf, size_t len, struct ld_csv *out,
                  struct ld_csv_error *e);
 void ld_csv_free(struct ld_csv *c);

@@ -42,7 +42,7 @@ row_is(size_t i, size_t line, size_t n, ...)
 static void
 refused(int rc, size_t line, size_t col, const char *word)
 {
-	ck_assert_int_eq(rc, -1);
+	ck_assert_int_eq(rc, LD_ESYNTAX);
 	ck_assert_uint_eq(csv.n, 0);
 	ck_assert_msg(ce.line == line && ce.col == col,
 	              "at %zu:%zu, not %zu:%zu: %s", ce.line, ce.col, line, col,
@@ -145,12 +145,12 @@ START_TEST(test_limits)
 		big[n++] = ',';
 	}
 	big[n - 1] = '\n';
-	ck_assert_int_eq(ld_csv_parse(big, n, &csv, &ce), -1);
+	ck_assert_int_eq(ld_csv_parse(big, n, &csv, &ce), LD_ELIMIT);
 	ck_assert(strstr(ce.msg, "fields") != NULL);
 	size_t flen = LD_CSV_MAX_FIELD + 2;
 	char *huge = malloc(flen);
 	memset(huge, 'y', flen);
-	ck_assert_int_eq(ld_csv_parse(huge, flen, &csv, &ce), -1);
+	ck_assert_int_eq(ld_csv_parse(huge, flen, &csv, &ce), LD_ELIMIT);
 	ck_assert(strstr(ce.msg, "longer") != NULL);
 	free(huge);
 }
