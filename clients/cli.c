@@ -4,6 +4,7 @@
 #include "config.h"
 #include "format.h"
 #include "keys.h"
+#include "path.h"
 #include "record.h"
 #include "text.h"
 
@@ -16,9 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *data_dir;
-const char *remote, *server_key, *key_file;
-
+const char *ld_cli_data_dir;
+const char *ld_cli_remote, *ld_cli_server_key, *ld_cli_key_file;
 
 static void
 cmd_name(const struct cmd *c, char *buf, size_t len)
@@ -29,7 +29,7 @@ cmd_name(const struct cmd *c, char *buf, size_t len)
 
 /* A usage error: one line naming the command, exit code 2. */
 int
-usage_error(const struct cmd *c, const char *fmt, ...)
+ld_cli_usage_error(const struct cmd *c, const char *fmt, ...)
 {
 	char name[64], msg[1024];
 	cmd_name(c, name, sizeof(name));
@@ -42,7 +42,7 @@ usage_error(const struct cmd *c, const char *fmt, ...)
 }
 
 int
-print_help(const struct cmd *c)
+ld_cli_print_help(const struct cmd *c)
 {
 	char name[64];
 	cmd_name(c, name, sizeof(name));
@@ -56,7 +56,7 @@ print_help(const struct cmd *c)
 
 /* A refusal or failure: one line, exit code 1. */
 int
-fail(const char *fmt, ...)
+ld_cli_fail(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -69,7 +69,7 @@ fail(const char *fmt, ...)
 
 /* ---------------------------------------------------------------- options */
 
-/* Where parse() puts each option's value (LD_OPTIONS in cli.h). */
+/* Where ld_cli_parse() puts each option's value (LD_OPTIONS in cli.h). */
 enum opt_type { OPT_STR, OPT_LIST, OPT_FLAG };
 
 struct opt {
@@ -107,8 +107,8 @@ push(struct strs *s, char *v)
 }
 
 int
-parse(const struct cmd *c, int argc, char **argv, const int *allowed,
-      struct args *a)
+ld_cli_parse(const struct cmd *c, int argc, char **argv, const int *allowed,
+             struct args *a)
 {
 	static struct option longs[NOPTS + 3];
 	if (longs[0].name == NULL) {
@@ -128,29 +128,30 @@ parse(const struct cmd *c, int argc, char **argv, const int *allowed,
 	int o;
 	while ((o = getopt_long(argc, argv, ":d:h", longs, NULL)) != -1) {
 		if (o == '?')
-			return usage_error(c, "unknown option '%s'",
-			                   argv[optind - 1]);
+			return ld_cli_usage_error(c, "unknown option '%s'",
+			                          argv[optind - 1]);
 		if (o == ':')
-			return usage_error(c, "option '%s' needs a value",
-			                   argv[optind - 1]);
+			return ld_cli_usage_error(
+			    c, "option '%s' needs a value", argv[optind - 1]);
 		if (o == O_DATA) {
-			data_dir = optarg;
+			ld_cli_data_dir = optarg;
 			continue;
 		}
 		if (o == O_HELP) {
-			print_help(c);
+			ld_cli_print_help(c);
 			return -1;
 		}
 		if (!accepts(allowed, o))
-			return usage_error(c, "option '%s' does not apply here",
-			                   argv[optind - 1]);
+			return ld_cli_usage_error(
+			    c, "option '%s' does not apply here",
+			    argv[optind - 1]);
 		const struct opt *op = NULL;
 		for (size_t i = 0; i < NOPTS && op == NULL; i++)
 			if (opts[i].code == o)
 				op = &opts[i];
 		if (op == NULL)
-			return usage_error(c, "unknown option '%s'",
-			                   argv[optind - 1]);
+			return ld_cli_usage_error(c, "unknown option '%s'",
+			                          argv[optind - 1]);
 		char *field = (char *)a + op->off;
 		switch (op->type) {
 		case OPT_STR:
@@ -161,8 +162,9 @@ parse(const struct cmd *c, int argc, char **argv, const int *allowed,
 			break;
 		case OPT_LIST:
 			if (!push((struct strs *)field, optarg))
-				return usage_error(c, "too many '%s' options",
-				                   argv[optind - 1]);
+				return ld_cli_usage_error(
+				    c, "too many '%s' options",
+				    argv[optind - 1]);
 			break;
 		}
 	}
@@ -172,69 +174,76 @@ parse(const struct cmd *c, int argc, char **argv, const int *allowed,
 }
 
 int
-no_extra(const struct cmd *c, const struct args *a, int want)
+ld_cli_no_extra(const struct cmd *c, const struct args *a, int want)
 {
 	if (a->nargs > want)
-		return usage_error(c, "unexpected argument '%s'",
-		                   a->rest[want]);
+		return ld_cli_usage_error(c, "unexpected argument '%s'",
+		                          a->rest[want]);
 	if (a->nargs < want)
-		return usage_error(c, "missing argument");
+		return ld_cli_usage_error(c, "missing argument");
 	return 0;
 }
 
 int
-need(const struct cmd *c, const char *v, const char *opt)
+ld_cli_need(const struct cmd *c, const char *v, const char *opt)
 {
 	if (v == NULL || v[0] == '\0')
-		return usage_error(c, "%s is required", opt);
+		return ld_cli_usage_error(c, "%s is required", opt);
 	return 0;
 }
 
 /* ---------------------------------------------------------------- client */
 
 int
-connect_node(const struct cmd *c, struct ld_client **cl)
+ld_cli_connect(const struct cmd *c, struct ld_client **cl)
 {
 	char err[1024];
-	if (remote != NULL) {
+	if (ld_cli_remote != NULL) {
 		uint8_t curve[32], sign[32];
 		const char *why;
-		if (server_key == NULL ||
-		    !ld_keys_parse_public(server_key, curve, sign, false, &why))
-			return usage_error(c, "--remote needs --server-key KEY "
-			                      "(the node's key, from 'liandong key "
-			                      "show' there)");
-		if (key_file == NULL)
-			return usage_error(c, "--remote needs --key-file FILE "
-			                      "(made by 'liandong admin keygen')");
+		if (ld_cli_server_key == NULL ||
+		    !ld_keys_parse_public(ld_cli_server_key, curve, sign, false,
+		                          &why))
+			return ld_cli_usage_error(
+			    c, "--remote needs --server-key KEY "
+			       "(the node's key, from 'liandong key "
+			       "show' there)");
+		if (ld_cli_key_file == NULL)
+			return ld_cli_usage_error(
+			    c, "--remote needs --key-file FILE "
+			       "(made by 'liandong admin keygen')");
 		struct ld_keys mine;
 		if (ld_keys_init() != 0 ||
-		    ld_keys_load_file(key_file, &mine, err, sizeof(err)) != 0)
-			return fail("%s", err);
-		int rc = ld_client_open_remote(remote, curve, &mine, 10000, cl,
-		                               err, sizeof(err));
+		    ld_keys_load_file(ld_cli_key_file, &mine, err,
+		                      sizeof(err)) != 0)
+			return ld_cli_fail("%s", err);
+		int rc = ld_client_open_remote(ld_cli_remote, curve, &mine,
+		                               10000, cl, err, sizeof(err));
 		sodium_memzero(&mine, sizeof(mine));
-		return rc != 0 ? fail("%s", err) : 0;
+		return rc != 0 ? ld_cli_fail("%s", err) : 0;
 	}
-	if (data_dir == NULL || data_dir[0] == '\0')
-		return usage_error(c, "no data directory: pass --data DIR or "
-		                      "set LIANDONG_DATA");
-	if (ld_client_open(data_dir, cl, err, sizeof(err)) != 0)
-		return fail("%s", err);
+	if (ld_cli_data_dir == NULL || ld_cli_data_dir[0] == '\0')
+		return ld_cli_usage_error(
+		    c, "no data directory: pass --data DIR or "
+		       "set LIANDONG_DATA");
+	if (ld_client_open(ld_cli_data_dir, cl, err, sizeof(err)) != 0)
+		return ld_cli_fail("%s", err);
 	return 0;
 }
 
-/* One request, one answer. On a refusal prints its reason and returns 1. */
-int
-call(struct ld_client *cl, Ld__Request *req, Ld__Response **resp)
+/* One request, one answer, waiting up to `timeout_ms`. On a refusal
+ * prints its reason and returns 1. */
+static int
+call_within(struct ld_client *cl, Ld__Request *req, int timeout_ms,
+            Ld__Response **resp)
 {
 	char err[1024];
-	if (ld_client_call(cl, req, resp, LD_CLIENT_TIMEOUT_MS, err,
-	                   sizeof(err)) != 0)
-		return fail("%s", err);
+	*resp = NULL;
+	if (ld_client_call(cl, req, resp, timeout_ms, err, sizeof(err)) != 0)
+		return ld_cli_fail("%s", err);
 	if ((*resp)->code != LD__CODE__CODE_OK) {
-		int rc = fail("%s", (*resp)->error[0] ? (*resp)->error
-		                                      : "refused");
+		int rc = ld_cli_fail("%s", (*resp)->error[0] ? (*resp)->error
+		                                             : "refused");
 		ld__response__free_unpacked(*resp, NULL);
 		*resp = NULL;
 		return rc;
@@ -242,56 +251,136 @@ call(struct ld_client *cl, Ld__Request *req, Ld__Response **resp)
 	return 0;
 }
 
-/* The id a write answered with: bare, or {"id": ...} with --json. */
-static void
-print_id(const char *id, bool json)
+int
+ld_cli_call(struct ld_client *cl, Ld__Request *req, Ld__Response **resp)
 {
-	if (json) {
-		struct ld_buf b = {0};
-		ld_buf_puts(&b, "{\"id\": ");
-		ld_json_string(&b, id);
-		ld_buf_puts(&b, "}\n");
-		fputs(b.p, stdout);
-		ld_buf_free(&b);
-	} else {
-		printf("%s\n", id);
-	}
+	return call_within(cl, req, LD_CLIENT_TIMEOUT_MS, resp);
 }
 
-/* Send a write request; print the id it answers with. */
-static int
-write_request(struct ld_client *cl, Ld__Request *req, bool json)
+int
+ld_cli_request(const struct cmd *c, Ld__Request *req, int timeout_ms,
+               Ld__Response **resp)
 {
-	Ld__Response *resp = NULL;
-	int rc = call(cl, req, &resp);
-	if (rc == 0) {
-		print_id(resp->id, json);
-		ld__response__free_unpacked(resp, NULL);
+	struct ld_client *cl = NULL;
+	*resp = NULL;
+	int rc = ld_cli_connect(c, &cl);
+	if (rc != 0)
+		return rc;
+	rc = call_within(cl, req,
+	                 timeout_ms > 0 ? timeout_ms : LD_CLIENT_TIMEOUT_MS, resp);
+	ld_client_close(&cl);
+	return rc;
+}
+
+/* The message an answer carries in its oneof (status, progress ...), or
+ * NULL if it carries an id, a record or nothing. */
+static const ProtobufCMessage *
+result_message(const Ld__Response *resp)
+{
+	const ProtobufCFieldDescriptor *f =
+	    protobuf_c_message_descriptor_get_field(&ld__response__descriptor,
+	                                            resp->result_case);
+	if (f == NULL || f->type != PROTOBUF_C_TYPE_MESSAGE)
+		return NULL;
+	return *(const ProtobufCMessage *const *)((const char *)resp +
+	                                          f->offset);
+}
+
+/* The id a request names, for a message about its answer. */
+static const char *
+request_id(const Ld__Request *req)
+{
+	if (req->op_case == LD__REQUEST__OP_GET)
+		return req->get->id;
+	if (req->op_case == LD__REQUEST__OP_WAIT)
+		return req->wait->id;
+	return "";
+}
+
+/* Print an answer: with --json the record, the message or {"id": ...} it
+ * carries as JSON; else through `print`, or by default the record as
+ * 'show' prints it or the bare id. Frees the answer. */
+static int
+print_answer(const Ld__Request *req, Ld__Response *resp, bool json,
+             ld_cli_print_fn *print)
+{
+	int rc = 0;
+	Ld__Record *r = NULL;
+	if (resp->result_case == LD__RESPONSE__RESULT_RECORD) {
+		r = ld_record_unpack(resp->record.data, resp->record.len);
+		if (r == NULL) {
+			rc = ld_cli_fail("record %s does not decode",
+			                 request_id(req));
+			goto leave;
+		}
 	}
+	const ProtobufCMessage *m = result_message(resp);
+	if (json) {
+		struct ld_buf b = {0};
+		if (r != NULL) {
+			ld_json_record(&b, r);
+		} else if (m != NULL) {
+			ld_json_message(&b, m);
+		} else {
+			ld_buf_puts(&b, "{\"id\": ");
+			ld_json_put_string(&b, resp->id);
+			ld_buf_puts(&b, "}");
+		}
+		ld_buf_puts(&b, "\n");
+		char *out = ld_buf_take(&b, NULL);
+		if (out == NULL) {
+			rc = ld_cli_fail("out of memory");
+			goto leave;
+		}
+		fputs(out, stdout);
+		free(out);
+	} else if (print != NULL) {
+		print(resp, r);
+	} else if (r != NULL) {
+		ld_print_record(stdout, r);
+	} else {
+		printf("%s\n", resp->id);
+	}
+leave:
+	if (r != NULL)
+		ld__record__free_unpacked(r, NULL);
+	ld__response__free_unpacked(resp, NULL);
 	return rc;
 }
 
 int
-add_record(const struct cmd *c, Ld__Record *r, const struct args *a)
+ld_cli_call_print(struct ld_client *cl, Ld__Request *req, bool json,
+                  ld_cli_print_fn *print)
+{
+	Ld__Response *resp = NULL;
+	int rc = ld_cli_call(cl, req, &resp);
+	return rc != 0 ? rc : print_answer(req, resp, json, print);
+}
+
+int
+ld_cli_request_print(const struct cmd *c, Ld__Request *req, int timeout_ms,
+                     bool json, ld_cli_print_fn *print)
+{
+	Ld__Response *resp = NULL;
+	int rc = ld_cli_request(c, req, timeout_ms, &resp);
+	return rc != 0 ? rc : print_answer(req, resp, json, print);
+}
+
+int
+ld_cli_add_record(const struct cmd *c, Ld__Record *r, const struct args *a)
 {
 	r->n_scope = a->scope.n;
 	r->scope = (char **)a->scope.v;
-	struct ld_client *cl = NULL;
-	int rc = connect_node(c, &cl);
-	if (rc != 0)
-		return rc;
 	Ld__AddRequest add = LD__ADD_REQUEST__INIT;
 	add.record = r;
 	Ld__Request req = LD__REQUEST__INIT;
 	req.op_case = LD__REQUEST__OP_ADD;
 	req.add = &add;
-	rc = write_request(cl, &req, a->json);
-	ld_client_close(&cl);
-	return rc;
+	return ld_cli_request_print(c, &req, 0, a->json, NULL);
 }
 
 int
-get_record(struct ld_client *cl, const char *id, Ld__Record **out)
+ld_cli_get_record(struct ld_client *cl, const char *id, Ld__Record **out)
 {
 	*out = NULL;
 	Ld__GetRequest g = LD__GET_REQUEST__INIT;
@@ -300,18 +389,31 @@ get_record(struct ld_client *cl, const char *id, Ld__Record **out)
 	req.op_case = LD__REQUEST__OP_GET;
 	req.get = &g;
 	Ld__Response *resp = NULL;
-	int rc = call(cl, &req, &resp);
+	int rc = ld_cli_call(cl, &req, &resp);
 	if (rc != 0)
 		return rc;
 	*out = ld_record_unpack(resp->record.data, resp->record.len);
 	ld__response__free_unpacked(resp, NULL);
 	if (*out == NULL)
-		return fail("record %s does not decode", id);
+		return ld_cli_fail("record %s does not decode", id);
 	return 0;
 }
 
 int
-update_record(struct ld_client *cl, Ld__Record *r, uint64_t base, bool json)
+ld_cli_get(const struct cmd *c, const char *id, Ld__Record **out)
+{
+	struct ld_client *cl = NULL;
+	*out = NULL;
+	int rc = ld_cli_connect(c, &cl);
+	if (rc == 0)
+		rc = ld_cli_get_record(cl, id, out);
+	ld_client_close(&cl);
+	return rc;
+}
+
+int
+ld_cli_update_record(struct ld_client *cl, Ld__Record *r, uint64_t base,
+                     bool json)
 {
 	Ld__UpdateRequest u = LD__UPDATE_REQUEST__INIT;
 	u.record = r;
@@ -319,11 +421,12 @@ update_record(struct ld_client *cl, Ld__Record *r, uint64_t base, bool json)
 	Ld__Request req = LD__REQUEST__INIT;
 	req.op_case = LD__REQUEST__OP_UPDATE;
 	req.update = &u;
-	return write_request(cl, &req, json);
+	return ld_cli_call_print(cl, &req, json, NULL);
 }
 
 int
-delete_record(struct ld_client *cl, const char *id, uint64_t base, bool json)
+ld_cli_delete_record(struct ld_client *cl, const char *id, uint64_t base,
+                     bool json)
 {
 	Ld__DeleteRequest d = LD__DELETE_REQUEST__INIT;
 	d.id = (char *)id;
@@ -331,7 +434,7 @@ delete_record(struct ld_client *cl, const char *id, uint64_t base, bool json)
 	Ld__Request req = LD__REQUEST__INIT;
 	req.op_case = LD__REQUEST__OP_DELETE;
 	req.delete_ = &d;
-	return write_request(cl, &req, json);
+	return ld_cli_call_print(cl, &req, json, NULL);
 }
 
 /* Order records by owner, then by their counter as a number. */
@@ -348,8 +451,8 @@ by_owner_counter(const void *x, const void *y)
 }
 
 int
-fetch_records(struct ld_client *cl, Ld__Kind kind, const char *owner,
-              Ld__Record ***out, size_t *count)
+ld_cli_fetch_records(struct ld_client *cl, Ld__Kind kind, const char *owner,
+                     Ld__Record ***out, size_t *count)
 {
 	Ld__Record **recs = NULL;
 	size_t n = 0, cap = 0;
@@ -366,7 +469,7 @@ fetch_records(struct ld_client *cl, Ld__Kind kind, const char *owner,
 		req.op_case = LD__REQUEST__OP_LIST;
 		req.list = &lr;
 		Ld__Response *resp = NULL;
-		if ((rc = call(cl, &req, &resp)) != 0)
+		if ((rc = ld_cli_call(cl, &req, &resp)) != 0)
 			break;
 		for (size_t i = 0; i < resp->list->n_records; i++) {
 			Ld__Record *r =
@@ -393,7 +496,7 @@ fetch_records(struct ld_client *cl, Ld__Kind kind, const char *owner,
 	}
 	free(after);
 	if (rc != 0) {
-		free_records(recs, n);
+		ld_cli_free_records(recs, n);
 		recs = NULL;
 		n = 0;
 	} else if (n > 0) {
@@ -407,8 +510,44 @@ oom:
 	exit(1);
 }
 
+int
+ld_cli_node_path(struct ld_client *cl, char *self, size_t len)
+{
+	Ld__StatusRequest s = LD__STATUS_REQUEST__INIT;
+	Ld__Request req = LD__REQUEST__INIT;
+	req.op_case = LD__REQUEST__OP_STATUS;
+	req.status = &s;
+	Ld__Response *resp = NULL;
+	int rc = ld_cli_call(cl, &req, &resp);
+	if (rc != 0)
+		return rc;
+	snprintf(self, len, "%s", resp->status->path);
+	ld__response__free_unpacked(resp, NULL);
+	return 0;
+}
+
+int
+ld_cli_fetch(const struct cmd *c, Ld__Kind kind, const char *owner,
+             char *whose, size_t wlen, Ld__Record ***out, size_t *n)
+{
+	struct ld_client *cl = NULL;
+	char self[LD_PATH_MAX + 1] = "";
+	*out = NULL;
+	*n = 0;
+	int rc = ld_cli_connect(c, &cl);
+	if (rc == 0 && owner == NULL &&
+	    (rc = ld_cli_node_path(cl, self, sizeof(self))) == 0)
+		owner = self;
+	if (rc == 0)
+		rc = ld_cli_fetch_records(cl, kind, owner, out, n);
+	ld_client_close(&cl);
+	if (rc == 0 && whose != NULL)
+		snprintf(whose, wlen, "%s", owner);
+	return rc;
+}
+
 void
-free_records(Ld__Record **recs, size_t n)
+ld_cli_free_records(Ld__Record **recs, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		ld__record__free_unpacked(recs[i], NULL);
@@ -418,7 +557,7 @@ free_records(Ld__Record **recs, size_t n)
 /* ---------------------------------------------------------------- values */
 
 int
-parse_year(const struct cmd *c, const char *s, uint32_t *out)
+ld_cli_parse_year(const struct cmd *c, const char *s, uint32_t *out)
 {
 	char *end;
 	errno = 0;
@@ -426,13 +565,13 @@ parse_year(const struct cmd *c, const char *s, uint32_t *out)
 	if (strcmp(end, "年") == 0)
 		end += strlen("年");
 	if (end == s || *end != '\0' || errno || v < 1 || v > 9999)
-		return usage_error(c, "year '%s' is not a year", s);
+		return ld_cli_usage_error(c, "year '%s' is not a year", s);
 	*out = (uint32_t)v;
 	return 0;
 }
 
 int
-parse_month(const struct cmd *c, const char *s, uint32_t *out)
+ld_cli_parse_month(const struct cmd *c, const char *s, uint32_t *out)
 {
 	*out = 0;
 	if (s[0] == '\0')
@@ -443,22 +582,23 @@ parse_month(const struct cmd *c, const char *s, uint32_t *out)
 	if (strcmp(end, "月") == 0)
 		end += strlen("月");
 	if (end == s || *end != '\0' || errno || v < 1 || v > 12)
-		return usage_error(c, "month '%s' is not 1-12", s);
+		return ld_cli_usage_error(c, "month '%s' is not 1-12", s);
 	*out = (uint32_t)v;
 	return 0;
 }
 
 int
-parse_metric(const struct cmd *c, char *spec, Ld__Metric *m)
+ld_cli_parse_metric(const struct cmd *c, char *spec, Ld__Metric *m)
 {
 	char *eq = strrchr(spec, '=');
 	if (eq == NULL || eq == spec)
-		return usage_error(c, "--metric '%s' is not NAME=NUMBER", spec);
+		return ld_cli_usage_error(c, "--metric '%s' is not NAME=NUMBER",
+		                          spec);
 	ld__metric__init(m);
 	*eq = '\0';
 	if (!ld_text_parse_number(eq + 1, &m->value)) {
-		int rc = usage_error(c, "--metric %s: '%s' is not a number",
-		                     spec, eq + 1);
+		int rc = ld_cli_usage_error(
+		    c, "--metric %s: '%s' is not a number", spec, eq + 1);
 		*eq = '=';
 		return rc;
 	}
@@ -467,7 +607,8 @@ parse_metric(const struct cmd *c, char *spec, Ld__Metric *m)
 }
 
 int
-parse_yes_no(const struct cmd *c, const char *opt, const char *s, bool *out)
+ld_cli_parse_yes_no(const struct cmd *c, const char *opt, const char *s,
+                    bool *out)
 {
 	static const char *const yes[] = {"yes", "y", "true", "1", "是", NULL};
 	static const char *const no[] = {"no", "n", "false", "0", "否", NULL};
@@ -477,5 +618,5 @@ parse_yes_no(const struct cmd *c, const char *opt, const char *s, bool *out)
 	for (int i = 0; no[i] != NULL; i++)
 		if (strcmp(s, no[i]) == 0)
 			return *out = false, 0;
-	return usage_error(c, "%s '%s' is not yes or no", opt, s);
+	return ld_cli_usage_error(c, "%s '%s' is not yes or no", opt, s);
 }

@@ -14,8 +14,8 @@
 #define LIST_MAX_ARGS 256
 
 /* --data, or the remote API: endpoint, the node's key, our key file. */
-extern const char *data_dir;
-extern const char *remote, *server_key, *key_file;
+extern const char *ld_cli_data_dir;
+extern const char *ld_cli_remote, *ld_cli_server_key, *ld_cli_key_file;
 
 struct cmd {
 	const char *name, *sub;
@@ -110,107 +110,137 @@ struct args {
 };
 
 /* A usage error: one line naming the command, exit code 2. */
-int usage_error(const struct cmd *c, const char *fmt, ...)
+int ld_cli_usage_error(const struct cmd *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* A refusal or failure: one line, exit code 1. */
-int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-int print_help(const struct cmd *c);
+int ld_cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int ld_cli_print_help(const struct cmd *c);
 
 /* Parse argv (argv[0] is the command word) accepting the options in the
  * 0-terminated `allowed`. Returns 0, -1 for --help (printed), or 2 for a
  * usage error (printed). */
-int parse(const struct cmd *c, int argc, char **argv, const int *allowed,
-          struct args *a);
+int ld_cli_parse(const struct cmd *c, int argc, char **argv, const int *allowed,
+                 struct args *a);
 /* Exactly `want` positional arguments, or a usage error. */
-int no_extra(const struct cmd *c, const struct args *a, int want);
+int ld_cli_no_extra(const struct cmd *c, const struct args *a, int want);
 /* A required option, or a usage error naming `opt`. */
-int need(const struct cmd *c, const char *v, const char *opt);
+int ld_cli_need(const struct cmd *c, const char *v, const char *opt);
 
 /* Connect to the node (--data or --remote); 0, or the exit code. */
-int connect_node(const struct cmd *c, struct ld_client **cl);
+int ld_cli_connect(const struct cmd *c, struct ld_client **cl);
 /* One request, one answer. On a refusal prints its reason and returns 1. */
-int call(struct ld_client *cl, Ld__Request *req, Ld__Response **resp);
+int ld_cli_call(struct ld_client *cl, Ld__Request *req, Ld__Response **resp);
+/* A request on a connection of its own: connect to the node (--data or
+ * --remote), send `req`, wait up to `timeout_ms` (0: LD_CLIENT_TIMEOUT_MS)
+ * for the answer, close. 0 with *resp (free with
+ * ld__response__free_unpacked), or the exit code with the reason printed
+ * (a refusal included). */
+int ld_cli_request(const struct cmd *c, Ld__Request *req, int timeout_ms,
+                   Ld__Response **resp);
+
+/* How a command prints an answer for people: `r` is the record it
+ * carries, decoded (NULL if none). Both are freed after. */
+typedef void ld_cli_print_fn(const Ld__Response *resp, const Ld__Record *r);
+
+/* The CLI request: ld_cli_request, then the answer printed and freed.
+ * With `json` the record, message or id it carries is printed as JSON;
+ * else by `print`, or (NULL) the record as 'show' prints it or the bare
+ * id. 0, or the exit code (reason printed). */
+int ld_cli_request_print(const struct cmd *c, Ld__Request *req, int timeout_ms,
+                         bool json, ld_cli_print_fn *print);
+/* The same on a connection the caller holds (several requests). */
+int ld_cli_call_print(struct ld_client *cl, Ld__Request *req, bool json,
+                      ld_cli_print_fn *print);
+
 /* Send a new record with the scope of `a`; print its id. */
-int add_record(const struct cmd *c, Ld__Record *r, const struct args *a);
+int ld_cli_add_record(const struct cmd *c, Ld__Record *r, const struct args *a);
 /* Read record `id` from the node, decoded (free with
  * ld__record__free_unpacked). 0, or the exit code (reason printed). */
-int get_record(struct ld_client *cl, const char *id, Ld__Record **out);
+int ld_cli_get_record(struct ld_client *cl, const char *id, Ld__Record **out);
+/* ld_cli_get_record on a connection of its own. */
+int ld_cli_get(const struct cmd *c, const char *id, Ld__Record **out);
 /* Send `r` as the next version of the record it names, edited from
  * version `base`; print its id. */
-int update_record(struct ld_client *cl, Ld__Record *r, uint64_t base,
-                  bool json);
+int ld_cli_update_record(struct ld_client *cl, Ld__Record *r, uint64_t base,
+                         bool json);
 /* Delete (tombstone) record `id`, read at version `base`; print its id. */
-int delete_record(struct ld_client *cl, const char *id, uint64_t base,
-                  bool json);
+int ld_cli_delete_record(struct ld_client *cl, const char *id, uint64_t base,
+                         bool json);
 
 /* Every record the node holds of `kind` (0 = any) whose owner is in the
  * subtree of `owner` ("" = any), paged through list requests and sorted
- * by owner and then by id counter. Free with free_records. 0, or the exit
+ * by owner and then by id counter. Free with ld_cli_free_records. 0, or the exit
  * code (reason printed). */
-int fetch_records(struct ld_client *cl, Ld__Kind kind, const char *owner,
-                  Ld__Record ***out, size_t *n);
-void free_records(Ld__Record **recs, size_t n);
+int ld_cli_fetch_records(struct ld_client *cl, Ld__Kind kind, const char *owner,
+                         Ld__Record ***out, size_t *n);
+void ld_cli_free_records(Ld__Record **recs, size_t n);
+/* ld_cli_fetch_records on a connection of its own. `owner` NULL means this
+ * node's own subtree; `whose` (if not NULL) gets the owner used. */
+int ld_cli_fetch(const struct cmd *c, Ld__Kind kind, const char *owner,
+                 char *whose, size_t wlen, Ld__Record ***out, size_t *n);
+/* This node's path, asked of the node. 0, or the exit code. */
+int ld_cli_node_path(struct ld_client *cl, char *self, size_t len);
 
 /* Values typed on the command line; each returns 0 or prints a usage
  * error and returns 2. A year ("2017" or "2017年"); a month ("10" or
  * "10月", "" = not fixed); NAME=NUMBER (cuts `spec`, whose name `m`
  * borrows); yes/no (是/否, true/false, 1/0). */
-int parse_year(const struct cmd *c, const char *s, uint32_t *out);
-int parse_month(const struct cmd *c, const char *s, uint32_t *out);
-int parse_metric(const struct cmd *c, char *spec, Ld__Metric *m);
-int parse_yes_no(const struct cmd *c, const char *opt, const char *s,
-                 bool *out);
+int ld_cli_parse_year(const struct cmd *c, const char *s, uint32_t *out);
+int ld_cli_parse_month(const struct cmd *c, const char *s, uint32_t *out);
+int ld_cli_parse_metric(const struct cmd *c, char *spec, Ld__Metric *m);
+int ld_cli_parse_yes_no(const struct cmd *c, const char *opt, const char *s,
+                        bool *out);
 /* A plan item, "FORM|MONTH|TOPIC|LEAD|RESPONSIBLE|ASSISTING" (trailing
  * fields may be left out). Cuts `spec` in place; `it` borrows from it. */
-int parse_item(const struct cmd *c, char *spec, Ld__PlanItem *it);
+int ld_cli_parse_item(const struct cmd *c, char *spec, Ld__PlanItem *it);
 
 /* Attachments (cmd_attach.c): read, hash and upload each file of
  * `files` to the node; *out gets one Attachment per file (NULL if none).
  * 0, or the exit code (printed). */
-int upload_attachments(const struct cmd *c, const struct strs *files,
-                       Ld__Attachment ***out);
-void free_attachments(Ld__Attachment **v, size_t n);
+int ld_cli_upload_attachments(const struct cmd *c, const struct strs *files,
+                              Ld__Attachment ***out);
+void ld_cli_free_attachments(Ld__Attachment **v, size_t n);
 
 /* The commands (cmd_records.c, cmd_edit.c, cmd_rollup.c, cmd_node.c,
  * cmd_import.c). */
-int run_task_add(const struct cmd *c, int argc, char **argv);
-int run_plan_add(const struct cmd *c, int argc, char **argv);
-int run_survey_add(const struct cmd *c, int argc, char **argv);
-int run_result_add(const struct cmd *c, int argc, char **argv);
-int run_review_add(const struct cmd *c, int argc, char **argv);
-int run_proposal_add(const struct cmd *c, int argc, char **argv);
-int run_task_set(const struct cmd *c, int argc, char **argv);
-int run_survey_set(const struct cmd *c, int argc, char **argv);
-int run_plan_set(const struct cmd *c, int argc, char **argv);
-int run_plan_item(const struct cmd *c, int argc, char **argv);
-int run_result_set(const struct cmd *c, int argc, char **argv);
-int run_review_set(const struct cmd *c, int argc, char **argv);
-int run_proposal_set(const struct cmd *c, int argc, char **argv);
-int run_delete(const struct cmd *c, int argc, char **argv);
-int run_list(const struct cmd *c, int argc, char **argv);
-int run_attachment_get(const struct cmd *c, int argc, char **argv);
-int run_plugins(const struct cmd *c, int argc, char **argv);
-int run_report(const struct cmd *c, int argc, char **argv);
-int run_report_list(const struct cmd *c, int argc, char **argv);
-int run_report_get(const struct cmd *c, int argc, char **argv);
-int run_wait(const struct cmd *c, int argc, char **argv);
-int run_figures(const struct cmd *c, int argc, char **argv);
-int run_progress(const struct cmd *c, int argc, char **argv);
-int run_inbox(const struct cmd *c, int argc, char **argv);
-int run_show(const struct cmd *c, int argc, char **argv);
-int run_status(const struct cmd *c, int argc, char **argv);
-int run_import(const struct cmd *c, int argc, char **argv);
-int run_export(const struct cmd *c, int argc, char **argv);
-int run_init(const struct cmd *c, int argc, char **argv);
-int run_key_show(const struct cmd *c, int argc, char **argv);
-int run_key_endorse(const struct cmd *c, int argc, char **argv);
-int run_key_endorsement(const struct cmd *c, int argc, char **argv);
-int run_child_add(const struct cmd *c, int argc, char **argv);
-int run_child_remove(const struct cmd *c, int argc, char **argv);
-int run_child_list(const struct cmd *c, int argc, char **argv);
-int run_admin_add(const struct cmd *c, int argc, char **argv);
-int run_admin_remove(const struct cmd *c, int argc, char **argv);
-int run_admin_list(const struct cmd *c, int argc, char **argv);
-int run_admin_keygen(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_task_add(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_plan_add(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_survey_add(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_result_add(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_review_add(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_proposal_add(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_task_set(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_survey_set(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_plan_set(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_plan_item(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_result_set(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_review_set(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_proposal_set(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_delete(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_list(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_attachment_get(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_plugins(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_report(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_report_list(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_report_get(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_wait(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_figures(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_progress(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_inbox(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_show(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_status(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_import(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_export(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_init(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_key_show(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_key_endorse(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_key_endorsement(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_child_add(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_child_remove(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_child_list(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_admin_add(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_admin_remove(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_admin_list(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_admin_keygen(const struct cmd *c, int argc, char **argv);
 
 #endif

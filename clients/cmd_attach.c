@@ -46,17 +46,21 @@ read_file(const struct cmd *c, const char *path, uint8_t **buf, size_t *len)
 	*buf = NULL;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return usage_error(c, "--attach %s: %s", path, strerror(errno));
+		return ld_cli_usage_error(c, "--attach %s: %s", path,
+		                          strerror(errno));
 	struct stat st;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return usage_error(c, "--attach %s: not a regular file", path);
+		return ld_cli_usage_error(c, "--attach %s: not a regular file",
+		                          path);
 	}
 	if ((uint64_t)st.st_size > LD_ATTACH_MAX) {
 		close(fd);
-		return usage_error(c, "--attach %s: %.1f MiB, more than the "
-		                      "16 MiB an attachment may have",
-		                   path, (double)st.st_size / (1 << 20));
+		return ld_cli_usage_error(
+		    c,
+		    "--attach %s: %.1f MiB, more than the "
+		    "16 MiB an attachment may have",
+		    path, (double)st.st_size / (1 << 20));
 	}
 	*len = (size_t)st.st_size;
 	*buf = malloc(*len ? *len : 1);
@@ -68,18 +72,18 @@ read_file(const struct cmd *c, const char *path, uint8_t **buf, size_t *len)
 			close(fd);
 			free(*buf);
 			*buf = NULL;
-			return fail("%s: %s", path, strerror(e));
+			return ld_cli_fail("%s: %s", path, strerror(e));
 		}
 		got += (size_t)r;
 	}
 	close(fd);
 	if (*buf == NULL)
-		return fail("out of memory");
+		return ld_cli_fail("out of memory");
 	return 0;
 }
 
 void
-free_attachments(Ld__Attachment **v, size_t n)
+ld_cli_free_attachments(Ld__Attachment **v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (v[i] == NULL)
@@ -115,7 +119,7 @@ upload_one(const struct cmd *c, struct ld_client *cl, const char *path,
 	a->sha256.len = LD_HASH_LEN;
 	if (a->name == NULL || a->chunks == NULL || a->sha256.data == NULL) {
 		free(buf);
-		return fail("out of memory");
+		return ld_cli_fail("out of memory");
 	}
 	crypto_hash_sha256(a->sha256.data, buf, len);
 	for (uint32_t k = 0; k < a->n_chunks && rc == 0; k++) {
@@ -123,7 +127,7 @@ upload_one(const struct cmd *c, struct ld_client *cl, const char *path,
 		size_t n = ld_attach_chunk_len(len, k);
 		a->chunks[k].data = malloc(LD_HASH_LEN);
 		if (a->chunks[k].data == NULL) {
-			rc = fail("out of memory");
+			rc = ld_cli_fail("out of memory");
 			break;
 		}
 		a->chunks[k].len = LD_HASH_LEN;
@@ -135,46 +139,47 @@ upload_one(const struct cmd *c, struct ld_client *cl, const char *path,
 		req.op_case = LD__REQUEST__OP_CHUNK_PUT;
 		req.chunk_put = &cp;
 		Ld__Response *resp = NULL;
-		if ((rc = call(cl, &req, &resp)) == 0)
+		if ((rc = ld_cli_call(cl, &req, &resp)) == 0)
 			ld__response__free_unpacked(resp, NULL);
 	}
 	free(buf);
 	char err[600];
 	if (rc == 0 && !ld_attach_check(a, 0, err, sizeof(err)))
-		rc = usage_error(c, "--attach %s: %s", path, err);
+		rc = ld_cli_usage_error(c, "--attach %s: %s", path, err);
 	return rc;
 }
 
 int
-upload_attachments(const struct cmd *c, const struct strs *files,
-                   Ld__Attachment ***out)
+ld_cli_upload_attachments(const struct cmd *c, const struct strs *files,
+                          Ld__Attachment ***out)
 {
 	*out = NULL;
 	if (files->n == 0)
 		return 0;
 	if (files->n > LD_ATTACH_PER_RESULT)
-		return usage_error(c, "--attach: at most %d files per result",
-		                   LD_ATTACH_PER_RESULT);
+		return ld_cli_usage_error(
+		    c, "--attach: at most %d files per result",
+		    LD_ATTACH_PER_RESULT);
 	if (sodium_init() < 0)
-		return fail("libsodium cannot start");
+		return ld_cli_fail("libsodium cannot start");
 	Ld__Attachment **v = calloc(files->n, sizeof(*v));
 	if (v == NULL)
-		return fail("out of memory");
+		return ld_cli_fail("out of memory");
 	struct ld_client *cl = NULL;
-	int rc = connect_node(c, &cl);
+	int rc = ld_cli_connect(c, &cl);
 	for (size_t i = 0; i < files->n && rc == 0; i++) {
 		if ((v[i] = malloc(sizeof(*v[i]))) == NULL) {
-			rc = fail("out of memory");
+			rc = ld_cli_fail("out of memory");
 			break;
 		}
 		ld__attachment__init(v[i]);
-		v[i]->name = NULL; /* not the static "" free_attachments
+		v[i]->name = NULL; /* not the static "" ld_cli_free_attachments
 		                      must not free */
 		rc = upload_one(c, cl, files->v[i], v[i]);
 	}
 	ld_client_close(&cl);
 	if (rc != 0) {
-		free_attachments(v, files->n);
+		ld_cli_free_attachments(v, files->n);
 		return rc;
 	}
 	*out = v;
@@ -193,7 +198,7 @@ get_chunk(struct ld_client *cl, const char *id, uint32_t index,
 	Ld__Request req = LD__REQUEST__INIT;
 	req.op_case = LD__REQUEST__OP_ATTACHMENT_GET;
 	req.attachment_get = &g;
-	return call(cl, &req, resp);
+	return ld_cli_call(cl, &req, resp);
 }
 
 /* Which attachment of `r` --name or --index picks (0-based), or the exit
@@ -204,19 +209,22 @@ pick(const struct cmd *c, const struct args *a, const Ld__Record *r,
 {
 	const char *id = a->rest[0];
 	if (r->body_case != LD__RECORD__BODY_RESULT)
-		return fail("%s is not a result: only results have "
-		            "attachments", id);
+		return ld_cli_fail("%s is not a result: only results have "
+		                   "attachments",
+		                   id);
 	size_t n = r->result->n_attachments;
 	if (n == 0)
-		return fail("%s has no attachments", id);
+		return ld_cli_fail("%s has no attachments", id);
 	if (a->index != NULL) {
 		char *end;
 		unsigned long v = strtoul(a->index, &end, 10);
 		if (a->index[0] < '0' || a->index[0] > '9' || *end != '\0' ||
 		    v < 1 || v > n)
-			return usage_error(c, "--index '%s': %s has %zu "
-			                      "attachment%s (1 .. %zu)",
-			                   a->index, id, n, n == 1 ? "" : "s", n);
+			return ld_cli_usage_error(c,
+			                          "--index '%s': %s has %zu "
+			                          "attachment%s (1 .. %zu)",
+			                          a->index, id, n,
+			                          n == 1 ? "" : "s", n);
 		*index = (uint32_t)(v - 1);
 		return 0;
 	}
@@ -227,12 +235,15 @@ pick(const struct cmd *c, const struct args *a, const Ld__Record *r,
 				*index = (uint32_t)i;
 				return 0;
 			}
-		return fail("%s has no attachment named '%s'", id, a->name);
+		return ld_cli_fail("%s has no attachment named '%s'", id,
+		                   a->name);
 	}
 	if (n > 1)
-		return usage_error(c, "%s has %zu attachments: choose one with "
-		                      "--name or --index",
-		                   id, n);
+		return ld_cli_usage_error(
+		    c,
+		    "%s has %zu attachments: choose one with "
+		    "--name or --index",
+		    id, n);
 	*index = 0;
 	return 0;
 }
@@ -257,7 +268,7 @@ wait_chunks(struct ld_client *cl, const char *id, uint32_t index,
 		Ld__Response *resp = NULL;
 		if (ld_client_call(cl, &req, &resp, LD_CLIENT_TIMEOUT_MS, err,
 		                   sizeof(err)) != 0)
-			return fail("%s", err);
+			return ld_cli_fail("%s", err);
 		bool all = resp->code == LD__CODE__CODE_OK &&
 		           resp->attachment->have ==
 		               resp->attachment->meta->n_chunks;
@@ -273,30 +284,31 @@ wait_chunks(struct ld_client *cl, const char *id, uint32_t index,
 }
 
 int
-run_attachment_get(const struct cmd *c, int argc, char **argv)
+ld_cli_run_attachment_get(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_OUT, O_NAME, O_INDEX, O_TIMEOUT, 0};
 	struct args a;
-	int rc = parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_parse(c, argc, argv, ok, &a);
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
-	if ((rc = no_extra(c, &a, 1)) != 0 || (rc = need(c, a.out, "--out")))
+	if ((rc = ld_cli_no_extra(c, &a, 1)) != 0 ||
+	    (rc = ld_cli_need(c, a.out, "--out")))
 		return rc;
 	unsigned long secs = 0;
 	char *end;
 	if (a.timeout != NULL &&
 	    ((secs = strtoul(a.timeout, &end, 10)) > 3600 || *end != '\0' ||
 	     a.timeout[0] < '0' || a.timeout[0] > '9'))
-		return usage_error(c, "--timeout '%s': seconds from 0 to 3600",
-		                   a.timeout);
+		return ld_cli_usage_error(
+		    c, "--timeout '%s': seconds from 0 to 3600", a.timeout);
 	if (sodium_init() < 0)
-		return fail("libsodium cannot start");
+		return ld_cli_fail("libsodium cannot start");
 	struct ld_client *cl = NULL;
-	if ((rc = connect_node(c, &cl)) != 0)
+	if ((rc = ld_cli_connect(c, &cl)) != 0)
 		return rc;
 	Ld__Record *r = NULL;
 	uint32_t index = 0;
-	if ((rc = get_record(cl, a.rest[0], &r)) != 0 ||
+	if ((rc = ld_cli_get_record(cl, a.rest[0], &r)) != 0 ||
 	    (rc = pick(c, &a, r, &index)) != 0) {
 		if (r != NULL)
 			ld__record__free_unpacked(r, NULL);
@@ -319,7 +331,7 @@ run_attachment_get(const struct cmd *c, int argc, char **argv)
 	if (f == NULL) {
 		if (fd >= 0)
 			close(fd);
-		rc = fail("%s: %s", tmp, strerror(errno));
+		rc = ld_cli_fail("%s: %s", tmp, strerror(errno));
 		goto out;
 	}
 	crypto_hash_sha256_state h;
@@ -333,22 +345,23 @@ run_attachment_get(const struct cmd *c, int argc, char **argv)
 		crypto_hash_sha256_update(&h, d->data, d->len);
 		bytes += d->len;
 		if (d->len > 0 && fwrite(d->data, 1, d->len, f) != d->len)
-			rc = fail("%s: %s", tmp, strerror(errno));
+			rc = ld_cli_fail("%s: %s", tmp, strerror(errno));
 		ld__response__free_unpacked(resp, NULL);
 		if (rc != 0 || nchunks == 0)
 			break;
 	}
 	if (fclose(f) != 0 && rc == 0)
-		rc = fail("%s: %s", tmp, strerror(errno));
+		rc = ld_cli_fail("%s: %s", tmp, strerror(errno));
 	uint8_t sum[LD_HASH_LEN];
 	crypto_hash_sha256_final(&h, sum);
 	if (rc == 0 && (bytes != meta->size || meta->sha256.len != LD_HASH_LEN ||
 	                memcmp(sum, meta->sha256.data, LD_HASH_LEN) != 0))
-		rc = fail("attachment %s of %s: what the node holds is not the "
-		          "file its owner signed",
-		          meta->name, a.rest[0]);
+		rc = ld_cli_fail(
+		    "attachment %s of %s: what the node holds is not the "
+		    "file its owner signed",
+		    meta->name, a.rest[0]);
 	if (rc == 0 && rename(tmp, a.out) != 0)
-		rc = fail("%s: %s", a.out, strerror(errno));
+		rc = ld_cli_fail("%s: %s", a.out, strerror(errno));
 	if (rc != 0)
 		unlink(tmp);
 	else

@@ -23,16 +23,17 @@ begin(const struct cmd *c, const char *id, Ld__Record__BodyCase body,
       struct edit *e)
 {
 	memset(e, 0, sizeof(*e));
-	int rc = connect_node(c, &e->cl);
+	int rc = ld_cli_connect(c, &e->cl);
 	if (rc != 0)
 		return rc;
-	if ((rc = get_record(e->cl, id, &e->r)) != 0) {
+	if ((rc = ld_cli_get_record(e->cl, id, &e->r)) != 0) {
 		ld_client_close(&e->cl);
 		return rc;
 	}
 	if (e->r->body_case != body) {
-		rc = fail("%s is a %s, not a %s", id, ld_kind_name(e->r->kind),
-		          ld_kind_name(ld_kind_of_body(body)));
+		rc = ld_cli_fail("%s is a %s, not a %s", id,
+		                 ld_kind_name(e->r->kind),
+		                 ld_kind_name(ld_kind_of_body(body)));
 		ld__record__free_unpacked(e->r, NULL);
 		ld_client_close(&e->cl);
 		return rc;
@@ -46,7 +47,7 @@ static int
 finish(struct edit *e, int rc, bool json)
 {
 	if (rc == 0)
-		rc = update_record(e->cl, e->r, e->base, json);
+		rc = ld_cli_update_record(e->cl, e->r, e->base, json);
 	ld__record__free_unpacked(e->r, NULL);
 	ld_client_close(&e->cl);
 	return rc;
@@ -55,7 +56,7 @@ finish(struct edit *e, int rc, bool json)
 static int
 oom(void)
 {
-	return fail("out of memory");
+	return ld_cli_fail("out of memory");
 }
 
 /* Set string field `f` to `v` if the option was given. */
@@ -114,19 +115,20 @@ static int
 parse_set(const struct cmd *c, int argc, char **argv, const int *ok,
           struct args *a)
 {
-	int rc = parse(c, argc, argv, ok, a);
+	int rc = ld_cli_parse(c, argc, argv, ok, a);
 	if (rc != 0)
 		return rc < 0 ? -1 : rc;
-	if ((rc = no_extra(c, a, 1)) != 0)
+	if ((rc = ld_cli_no_extra(c, a, 1)) != 0)
 		return rc;
 	if (!changes(a))
-		return usage_error(c, "nothing to change: give --status or a "
-		                      "field to set");
+		return ld_cli_usage_error(
+		    c, "nothing to change: give --status or a "
+		       "field to set");
 	return 0;
 }
 
 int
-run_task_set(const struct cmd *c, int argc, char **argv)
+ld_cli_run_task_set(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_STATUS, O_TOPIC,  O_FORM, O_DUE,
 	                         O_TARGET, O_SCOPE, O_JSON, 0};
@@ -146,7 +148,7 @@ run_task_set(const struct cmd *c, int argc, char **argv)
 }
 
 int
-run_survey_set(const struct cmd *c, int argc, char **argv)
+ld_cli_run_survey_set(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_STATUS, O_TOPIC, O_FORM, O_START,
 	                         O_END,    O_SCOPE, O_JSON, 0};
@@ -182,7 +184,7 @@ append_items(const struct cmd *c, Ld__Plan *p, const struct args *a)
 		Ld__PlanItem parsed, *it = malloc(sizeof(*it));
 		if (it == NULL)
 			return oom();
-		int rc = parse_item(c, a->item.v[i], &parsed);
+		int rc = ld_cli_parse_item(c, a->item.v[i], &parsed);
 		if (rc != 0) {
 			free(it);
 			return rc;
@@ -202,7 +204,7 @@ append_items(const struct cmd *c, Ld__Plan *p, const struct args *a)
 }
 
 int
-run_plan_set(const struct cmd *c, int argc, char **argv)
+ld_cli_run_plan_set(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_TITLE, O_YEAR,   O_ITEM, O_SCOPE,
 	                         O_STATUS, O_JSON, 0};
@@ -212,12 +214,14 @@ run_plan_set(const struct cmd *c, int argc, char **argv)
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
 	if (a.status != NULL)
-		return usage_error(c, "a plan has no status of its own, its "
-		                      "items do: use 'liandong plan item set "
-		                      "%s N --status S'",
-		                   a.rest[0]);
+		return ld_cli_usage_error(
+		    c,
+		    "a plan has no status of its own, its "
+		    "items do: use 'liandong plan item set "
+		    "%s N --status S'",
+		    a.rest[0]);
 	uint32_t year = 0;
-	if (a.year != NULL && (rc = parse_year(c, a.year, &year)) != 0)
+	if (a.year != NULL && (rc = ld_cli_parse_year(c, a.year, &year)) != 0)
 		return rc;
 	if ((rc = begin(c, a.rest[0], LD__RECORD__BODY_PLAN, &e)) != 0)
 		return rc;
@@ -231,37 +235,40 @@ run_plan_set(const struct cmd *c, int argc, char **argv)
 
 /* liandong plan item set PLAN_ID N [--status S] [fields] */
 int
-run_plan_item(const struct cmd *c, int argc, char **argv)
+ld_cli_run_plan_item(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_STATUS, O_FORM,        O_MONTH,
 	                         O_TOPIC,  O_LEAD,        O_RESPONSIBLE,
 	                         O_ASSISTING, O_JSON,     0};
 	struct args a;
 	struct edit e;
-	int rc = parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_parse(c, argc, argv, ok, &a);
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
 	if (a.nargs == 0 || strcmp(a.rest[0], "set") != 0)
-		return usage_error(c, "expected 'set PLAN_ID N'");
+		return ld_cli_usage_error(c, "expected 'set PLAN_ID N'");
 	if (a.nargs != 3)
-		return usage_error(c, "expected 'set PLAN_ID N' (the plan and "
-		                      "the item's number, from 1)");
+		return ld_cli_usage_error(
+		    c, "expected 'set PLAN_ID N' (the plan and "
+		       "the item's number, from 1)");
 	char *end;
 	long n = strtol(a.rest[2], &end, 10);
 	if (*end != '\0' || end == a.rest[2] || n < 1 || n > 100000)
-		return usage_error(c, "item number '%s' is not 1, 2, ...",
-		                   a.rest[2]);
+		return ld_cli_usage_error(
+		    c, "item number '%s' is not 1, 2, ...", a.rest[2]);
 	if (!changes(&a))
-		return usage_error(c, "nothing to change: give --status or a "
-		                      "field to set");
+		return ld_cli_usage_error(
+		    c, "nothing to change: give --status or a "
+		       "field to set");
 	uint32_t month = 0;
-	if (a.month != NULL && (rc = parse_month(c, a.month, &month)) != 0)
+	if (a.month != NULL &&
+	    (rc = ld_cli_parse_month(c, a.month, &month)) != 0)
 		return rc;
 	if ((rc = begin(c, a.rest[1], LD__RECORD__BODY_PLAN, &e)) != 0)
 		return rc;
 	if ((size_t)n > e.r->plan->n_items) {
-		rc = fail("%s has %zu items, not %ld", a.rest[1],
-		          e.r->plan->n_items, n);
+		rc = ld_cli_fail("%s has %zu items, not %ld", a.rest[1],
+		                 e.r->plan->n_items, n);
 		ld__record__free_unpacked(e.r, NULL);
 		ld_client_close(&e.cl);
 		return rc;
@@ -278,7 +285,7 @@ run_plan_item(const struct cmd *c, int argc, char **argv)
 }
 
 int
-run_result_set(const struct cmd *c, int argc, char **argv)
+ld_cli_run_result_set(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_STATUS,  O_SUMMARY, O_METRIC,
 	                         O_FINDING, O_JSON,    0};
@@ -289,7 +296,7 @@ run_result_set(const struct cmd *c, int argc, char **argv)
 		return rc < 0 ? 0 : rc;
 	Ld__Metric ms[LIST_MAX_ARGS];
 	for (size_t i = 0; i < a.metric.n; i++)
-		if ((rc = parse_metric(c, a.metric.v[i], &ms[i])) != 0)
+		if ((rc = ld_cli_parse_metric(c, a.metric.v[i], &ms[i])) != 0)
 			return rc;
 	if ((rc = begin(c, a.rest[0], LD__RECORD__BODY_RESULT, &e)) != 0)
 		return rc;
@@ -327,7 +334,7 @@ run_result_set(const struct cmd *c, int argc, char **argv)
 }
 
 int
-run_review_set(const struct cmd *c, int argc, char **argv)
+ld_cli_run_review_set(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_VERDICT, O_COMMENT, O_JSON, 0};
 	struct args a;
@@ -343,7 +350,7 @@ run_review_set(const struct cmd *c, int argc, char **argv)
 }
 
 int
-run_proposal_set(const struct cmd *c, int argc, char **argv)
+ld_cli_run_proposal_set(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_STATUS,  O_TITLE,   O_NUMBER,
 	                         O_SUBMITTER, O_HANDLER, O_YEAR,
@@ -356,9 +363,11 @@ run_proposal_set(const struct cmd *c, int argc, char **argv)
 		return rc < 0 ? 0 : rc;
 	uint32_t year = 0;
 	bool f2f = false;
-	if ((a.year != NULL && (rc = parse_year(c, a.year, &year)) != 0) ||
+	if ((a.year != NULL &&
+	     (rc = ld_cli_parse_year(c, a.year, &year)) != 0) ||
 	    (a.face_to_face != NULL &&
-	     (rc = parse_yes_no(c, "--face-to-face", a.face_to_face, &f2f))))
+	     (rc = ld_cli_parse_yes_no(c, "--face-to-face", a.face_to_face,
+	                               &f2f))))
 		return rc;
 	if ((rc = begin(c, a.rest[0], LD__RECORD__BODY_PROPOSAL, &e)) != 0)
 		return rc;
@@ -377,21 +386,21 @@ run_proposal_set(const struct cmd *c, int argc, char **argv)
 }
 
 int
-run_delete(const struct cmd *c, int argc, char **argv)
+ld_cli_run_delete(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_JSON, 0};
 	struct args a;
-	int rc = parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_parse(c, argc, argv, ok, &a);
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
-	if ((rc = no_extra(c, &a, 1)) != 0)
+	if ((rc = ld_cli_no_extra(c, &a, 1)) != 0)
 		return rc;
 	struct ld_client *cl = NULL;
-	if ((rc = connect_node(c, &cl)) != 0)
+	if ((rc = ld_cli_connect(c, &cl)) != 0)
 		return rc;
 	Ld__Record *r = NULL;
-	if ((rc = get_record(cl, a.rest[0], &r)) == 0) {
-		rc = delete_record(cl, a.rest[0], r->version, a.json);
+	if ((rc = ld_cli_get_record(cl, a.rest[0], &r)) == 0) {
+		rc = ld_cli_delete_record(cl, a.rest[0], r->version, a.json);
 		ld__record__free_unpacked(r, NULL);
 	}
 	ld_client_close(&cl);

@@ -27,15 +27,15 @@ read_file(const char *path, char **buf, size_t *len)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 	if (f == NULL)
-		return fail("%s: %s", path, strerror(errno));
+		return ld_cli_fail("%s: %s", path, strerror(errno));
 	size_t n = 0, cap = 1 << 16;
 	char *p = malloc(cap);
 	int rc = 0;
 	while (p != NULL) {
 		if (n + 1 == cap) {
 			if (cap >= IMPORT_FILE_MAX) {
-				rc = fail("%s: larger than %u MiB", path,
-				          IMPORT_FILE_MAX >> 20);
+				rc = ld_cli_fail("%s: larger than %u MiB", path,
+				                 IMPORT_FILE_MAX >> 20);
 				break;
 			}
 			char *np = realloc(p, cap * 2);
@@ -50,7 +50,8 @@ read_file(const char *path, char **buf, size_t *len)
 		n += got;
 		if (got == 0) {
 			if (ferror(f))
-				rc = fail("%s: %s", path, strerror(errno));
+				rc = ld_cli_fail("%s: %s", path,
+				                 strerror(errno));
 			break;
 		}
 	}
@@ -81,23 +82,6 @@ looks_json(const char *buf, size_t len)
 	return i < len && (buf[i] == '[' || buf[i] == '{');
 }
 
-/* This node's path, asked of the node. 0, or the exit code. */
-static int
-node_path(struct ld_client *cl, char *self, size_t len)
-{
-	Ld__StatusRequest s = LD__STATUS_REQUEST__INIT;
-	Ld__Request req = LD__REQUEST__INIT;
-	req.op_case = LD__REQUEST__OP_STATUS;
-	req.status = &s;
-	Ld__Response *resp = NULL;
-	int rc = call(cl, &req, &resp);
-	if (rc != 0)
-		return rc;
-	snprintf(self, len, "%s", resp->status->path);
-	ld__response__free_unpacked(resp, NULL);
-	return 0;
-}
-
 /* The entry of the batch that had id `id` in the file, or -1. */
 static long
 find_old(const struct ld_batch *b, const char *id)
@@ -124,15 +108,16 @@ check_parents(struct ld_client *cl, const struct ld_batch *b, const char *self)
 		ld_batch_where(b, i, 0, where, sizeof(where));
 		long j = find_old(b, parent);
 		if (j >= 0 && b->v[j].r->body_case != LD__RECORD__BODY_TASK)
-			return fail(
+			return ld_cli_fail(
 			    "%s: parent: %s is a %s in this file, not a "
 			    "task",
 			    where, parent, ld_kind_name(b->v[j].r->kind));
 		if (j >= (long)i)
-			return fail("%s: parent: task %s comes later in the "
-			            "file; a parent must come before its "
-			            "sub-tasks",
-			            where, parent);
+			return ld_cli_fail(
+			    "%s: parent: task %s comes later in the "
+			    "file; a parent must come before its "
+			    "sub-tasks",
+			    where, parent);
 		if (j >= 0)
 			continue;
 		Ld__GetRequest g = LD__GET_REQUEST__INIT;
@@ -144,7 +129,7 @@ check_parents(struct ld_client *cl, const struct ld_batch *b, const char *self)
 		char err[1024];
 		if (ld_client_call(cl, &req, &resp, LD_CLIENT_TIMEOUT_MS, err,
 		                   sizeof(err)) != 0)
-			return fail("%s", err);
+			return ld_cli_fail("%s", err);
 		Ld__Record *t = NULL;
 		if (resp->code == LD__CODE__CODE_OK)
 			t = ld_record_unpack(resp->record.data,
@@ -158,13 +143,15 @@ check_parents(struct ld_client *cl, const struct ld_batch *b, const char *self)
 		if (t != NULL)
 			ld__record__free_unpacked(t, NULL);
 		if (!ok)
-			return fail("%s: parent: no task %s at this node (nor "
-			            "earlier in the file)",
-			            where, parent);
+			return ld_cli_fail(
+			    "%s: parent: no task %s at this node (nor "
+			    "earlier in the file)",
+			    where, parent);
 		if (!addressed)
-			return fail("%s: parent: task %s is not addressed to "
-			            "this node",
-			            where, parent);
+			return ld_cli_fail(
+			    "%s: parent: task %s is not addressed to "
+			    "this node",
+			    where, parent);
 	}
 	return 0;
 }
@@ -222,14 +209,14 @@ report(const struct ld_batch *b, char **ids, bool dry, bool json)
 	struct ld_buf out = {0};
 	if (json) {
 		ld_buf_puts(&out, "{\"file\": ");
-		ld_json_string(&out, b->file);
+		ld_json_put_string(&out, b->file);
 		ld_buf_printf(&out, ", \"%s\": %zu, ",
 		              dry ? "checked" : "imported", b->n);
 		tally(b, &out, true);
 		ld_buf_puts(&out, ", \"ids\": [");
 		for (size_t i = 0; !dry && i < b->n; i++) {
 			ld_buf_puts(&out, i ? ", " : "");
-			ld_json_string(&out, ids[i]);
+			ld_json_put_string(&out, ids[i]);
 		}
 		ld_buf_puts(&out, "]}\n");
 	} else {
@@ -304,28 +291,30 @@ send_all(struct ld_client *cl, struct ld_batch *b, char **ids)
 		if (rc != 0) {
 			ld_batch_where(b, i, 0, where, sizeof(where));
 			if (i == 0)
-				return fail("%s: not imported: %s (nothing was "
-				            "written)",
-				            where, err);
-			return fail("%s: not imported: %s (the %zu record%s "
-			            "before it were written, %s .. %s; nothing "
-			            "after it was sent)",
-			            where, err, i, i == 1 ? "" : "s", ids[0],
-			            ids[i - 1]);
+				return ld_cli_fail(
+				    "%s: not imported: %s (nothing was "
+				    "written)",
+				    where, err);
+			return ld_cli_fail(
+			    "%s: not imported: %s (the %zu record%s "
+			    "before it were written, %s .. %s; nothing "
+			    "after it was sent)",
+			    where, err, i, i == 1 ? "" : "s", ids[0],
+			    ids[i - 1]);
 		}
 	}
 	return 0;
 }
 
 int
-run_import(const struct cmd *c, int argc, char **argv)
+ld_cli_run_import(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_KIND, O_SCOPE, O_DRY_RUN, O_JSON, 0};
 	struct args a;
-	int rc = parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_parse(c, argc, argv, ok, &a);
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
-	if ((rc = no_extra(c, &a, 1)) != 0)
+	if ((rc = ld_cli_no_extra(c, &a, 1)) != 0)
 		return rc;
 	const char *file = a.rest[0];
 	Ld__Kind kind = LD__KIND__KIND_UNSPECIFIED;
@@ -333,17 +322,18 @@ run_import(const struct cmd *c, int argc, char **argv)
 		kind = ld_kind_parse(a.kind);
 		if (kind != LD__KIND__KIND_PLAN &&
 		    kind != LD__KIND__KIND_PROPOSAL)
-			return usage_error(c,
-			                   "--kind '%s': a CSV file holds "
-			                   "plan items (plan) or proposals "
-			                   "(proposal)",
-			                   a.kind);
+			return ld_cli_usage_error(
+			    c,
+			    "--kind '%s': a CSV file holds "
+			    "plan items (plan) or proposals "
+			    "(proposal)",
+			    a.kind);
 	}
 	for (size_t i = 0; i < a.scope.n; i++) {
 		const char *why;
 		if (!ld_path_valid(a.scope.v[i], &why))
-			return usage_error(c, "--scope '%s': %s", a.scope.v[i],
-			                   why);
+			return ld_cli_usage_error(c, "--scope '%s': %s",
+			                          a.scope.v[i], why);
 	}
 	char *buf = NULL;
 	size_t len = 0;
@@ -354,26 +344,26 @@ run_import(const struct cmd *c, int argc, char **argv)
 	char err[2048];
 	if (looks_json(buf, len)) {
 		if (kind != LD__KIND__KIND_UNSPECIFIED)
-			rc = usage_error(c,
-			                 "--kind is for CSV files; each "
-			                 "record of %s names its kind",
-			                 b.file);
+			rc = ld_cli_usage_error(c,
+			                        "--kind is for CSV files; each "
+			                        "record of %s names its kind",
+			                        b.file);
 		else if (ld_jsonrec_read(buf, len, &b, err, sizeof(err)) != 0)
-			rc = fail("%s", err);
+			rc = ld_cli_fail("%s", err);
 	} else {
 		struct ld_csv csv;
 		struct ld_csv_error ce;
 		if (ld_csv_parse(buf, len, &csv, &ce) != 0)
-			rc = fail("%s:%zu:%zu: %s", b.file, ce.line, ce.col,
-			          ce.msg);
+			rc = ld_cli_fail("%s:%zu:%zu: %s", b.file, ce.line,
+			                 ce.col, ce.msg);
 		else if (ld_sheet_read(&csv, kind, &b, err, sizeof(err)) != 0)
-			rc = fail("%s", err);
+			rc = ld_cli_fail("%s", err);
 		ld_csv_free(&csv);
 	}
 	free(buf);
 	if (rc == 0 && b.n == 0)
-		rc = fail("%s: no records to import%s", b.file,
-		          b.skipped ? " (only deleted ones)" : "");
+		rc = ld_cli_fail("%s: no records to import%s", b.file,
+		                 b.skipped ? " (only deleted ones)" : "");
 	if (rc != 0) {
 		ld_batch_free(&b);
 		return rc;
@@ -384,10 +374,10 @@ run_import(const struct cmd *c, int argc, char **argv)
 	struct ld_client *cl = NULL;
 	char self[LD_PATH_MAX + 1];
 	char **ids = ld_xcalloc(b.n, sizeof(char *));
-	if ((rc = connect_node(c, &cl)) == 0 &&
-	    (rc = node_path(cl, self, sizeof(self))) == 0) {
+	if ((rc = ld_cli_connect(c, &cl)) == 0 &&
+	    (rc = ld_cli_node_path(cl, self, sizeof(self))) == 0) {
 		if (!ld_batch_check(&b, self, err, sizeof(err)))
-			rc = fail("%s", err);
+			rc = ld_cli_fail("%s", err);
 		else if ((rc = check_parents(cl, &b, self)) == 0 &&
 		         (a.dry_run || (rc = send_all(cl, &b, ids)) == 0))
 			report(&b, ids, a.dry_run, a.json);
@@ -410,10 +400,10 @@ write_out(const char *path, const char *data, size_t n)
 	char tmp[4096];
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >=
 	    (int)sizeof(tmp))
-		return fail("%s: path too long", path);
+		return ld_cli_fail("%s: path too long", path);
 	FILE *f = fopen(tmp, "wb");
 	if (f == NULL)
-		return fail("%s: %s", path, strerror(errno));
+		return ld_cli_fail("%s: %s", path, strerror(errno));
 	bool ok = fwrite(data, 1, n, f) == n;
 	ok = fflush(f) == 0 && ok;
 	int saved = errno;
@@ -422,7 +412,8 @@ write_out(const char *path, const char *data, size_t n)
 		ok = false, saved = errno;
 	if (!ok) {
 		unlink(tmp);
-		return fail("%s: %s", path, strerror(saved ? saved : EIO));
+		return ld_cli_fail("%s: %s", path,
+		                   strerror(saved ? saved : EIO));
 	}
 	return 0;
 }
@@ -436,46 +427,43 @@ importable(Ld__Kind k)
 }
 
 int
-run_export(const struct cmd *c, int argc, char **argv)
+ld_cli_run_export(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_KIND, O_OWNER, O_JSON, O_CSV, O_OUT, 0};
 	struct args a;
-	int rc = parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_parse(c, argc, argv, ok, &a);
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
-	if ((rc = no_extra(c, &a, 0)) != 0)
+	if ((rc = ld_cli_no_extra(c, &a, 0)) != 0)
 		return rc;
 	if (a.json && a.csv)
-		return usage_error(c, "--json or --csv, not both");
+		return ld_cli_usage_error(c, "--json or --csv, not both");
 	Ld__Kind kind = LD__KIND__KIND_UNSPECIFIED;
 	if (a.kind != NULL &&
 	    (kind = ld_kind_parse(a.kind)) == LD__KIND__KIND_UNSPECIFIED)
-		return usage_error(c,
-		                   "unknown kind '%s' (plan, survey, task, "
-		                   "proposal; or node, result, review, "
-		                   "report for JSON)",
-		                   a.kind);
+		return ld_cli_usage_error(
+		    c,
+		    "unknown kind '%s' (plan, survey, task, "
+		    "proposal; or node, result, review, "
+		    "report for JSON)",
+		    a.kind);
 	if (a.csv && kind != LD__KIND__KIND_PLAN &&
 	    kind != LD__KIND__KIND_PROPOSAL)
-		return usage_error(c, "--csv needs --kind plan or --kind "
-		                      "proposal (a CSV file holds one or the "
-		                      "other)");
+		return ld_cli_usage_error(
+		    c, "--csv needs --kind plan or --kind "
+		       "proposal (a CSV file holds one or the "
+		       "other)");
 	const char *why;
 	if (a.owner != NULL && !ld_path_valid(a.owner, &why))
-		return usage_error(c, "--owner '%s': %s", a.owner, why);
+		return ld_cli_usage_error(c, "--owner '%s': %s", a.owner, why);
 	if (a.out != NULL && a.out[0] == '\0')
-		return usage_error(c, "--out needs a file name");
+		return ld_cli_usage_error(c, "--out needs a file name");
 
-	struct ld_client *cl = NULL;
-	char self[LD_PATH_MAX + 1] = "";
+	char self[LD_PATH_MAX + 1];
 	Ld__Record **recs = NULL;
 	size_t n = 0;
-	if ((rc = connect_node(c, &cl)) == 0 &&
-	    (a.owner != NULL || (rc = node_path(cl, self, sizeof(self))) == 0))
-		rc = fetch_records(cl, kind, a.owner ? a.owner : self, &recs,
-		                   &n);
-	ld_client_close(&cl);
-	if (rc != 0)
+	if ((rc = ld_cli_fetch(c, kind, a.owner, self, sizeof(self), &recs,
+	                       &n)) != 0)
 		return rc;
 
 	/* Live records of the kinds asked for; without --owner, only this
@@ -512,9 +500,9 @@ run_export(const struct cmd *c, int argc, char **argv)
 			printf("exported %zu record%s to %s\n", n,
 			       n == 1 ? "" : "s", a.out);
 	} else if (fwrite(out.p, 1, out.n, stdout) != out.n) {
-		rc = fail("writing the export: %s", strerror(errno));
+		rc = ld_cli_fail("writing the export: %s", strerror(errno));
 	}
 	ld_buf_free(&out);
-	free_records(recs, n);
+	ld_cli_free_records(recs, n);
 	return rc;
 }

@@ -41,45 +41,53 @@ mkdirs(const char *path)
 }
 
 int
-run_init(const struct cmd *c, int argc, char **argv)
+ld_cli_run_init(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_ID,     O_NAME,       O_LEVEL,
 	                         O_LISTEN, O_PARENT,     O_PARENT_KEY,
 	                         O_ROOT_KEY, O_INSECURE, 0};
 	struct args a;
-	int rc = parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_parse(c, argc, argv, ok, &a);
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
-	if ((rc = no_extra(c, &a, 0)) || (rc = need(c, data_dir, "--data")) ||
-	    (rc = need(c, a.id, "--id")) || (rc = need(c, a.name, "--name")))
+	if ((rc = ld_cli_no_extra(c, &a, 0)) ||
+	    (rc = ld_cli_need(c, ld_cli_data_dir, "--data")) ||
+	    (rc = ld_cli_need(c, a.id, "--id")) ||
+	    (rc = ld_cli_need(c, a.name, "--name")))
 		return rc;
-	if (remote != NULL)
-		return usage_error(c, "makes a data directory here; not over "
-		                      "--remote");
+	if (ld_cli_remote != NULL)
+		return ld_cli_usage_error(
+		    c, "makes a data directory here; not over "
+		       "--remote");
 	const char *why;
 	if (!ld_path_valid(a.id, &why))
-		return usage_error(c, "--id '%s': %s", a.id, why);
+		return ld_cli_usage_error(c, "--id '%s': %s", a.id, why);
 	if (!ld_name_valid(a.name, &why))
-		return usage_error(c, "--name: %s", why);
+		return ld_cli_usage_error(c, "--name: %s", why);
 	if (a.level != NULL) {
 		size_t ll = strlen(a.level);
 		if (ll == 0 || ll > 32 || strspn(a.level,
 		                                 "abcdefghijklmnopqrstuvwxyz_-") !=
 		                              ll)
-			return usage_error(c, "--level must be a word of a-z, "
-			                      "_ or - (e.g. province, city, "
-			                      "county)");
+			return ld_cli_usage_error(
+			    c, "--level must be a word of a-z, "
+			       "_ or - (e.g. province, city, "
+			       "county)");
 	}
 	if (a.listen != NULL && !ld_endpoint_valid(a.listen, &why))
-		return usage_error(c, "--listen '%s': %s", a.listen, why);
+		return ld_cli_usage_error(c, "--listen '%s': %s", a.listen,
+		                          why);
 	if (a.parent != NULL && !ld_endpoint_valid(a.parent, &why))
-		return usage_error(c, "--parent '%s': %s", a.parent, why);
+		return ld_cli_usage_error(c, "--parent '%s': %s", a.parent,
+		                          why);
 	int depth = ld_path_depth(a.id);
 	if (a.parent != NULL && depth < 2)
-		return usage_error(c, "--parent given, but --id %s is a root "
-		                      "path (a child's id is its parent's id "
-		                      "plus one segment)",
-		                   a.id);
+		return ld_cli_usage_error(
+		    c,
+		    "--parent given, but --id %s is a root "
+		    "path (a child's id is its parent's id "
+		    "plus one segment)",
+		    a.id);
 
 	/* Keys: the parent's (for its links) and the root's (every record
 	 * signature chains to it). */
@@ -90,47 +98,53 @@ run_init(const struct cmd *c, int argc, char **argv)
 	if (a.parent_key != NULL &&
 	    !ld_keys_parse_public(a.parent_key, cfg.parent_curve,
 	                          cfg.parent_sign, false, &why))
-		return usage_error(c, "--parent-key: %s", why);
+		return ld_cli_usage_error(c, "--parent-key: %s", why);
 	if (a.root_key != NULL &&
 	    !ld_keys_parse_public(a.root_key, curve, cfg.root_sign, true, &why))
-		return usage_error(c, "--root-key: %s", why);
+		return ld_cli_usage_error(c, "--root-key: %s", why);
 	if (!a.insecure) {
 		if (a.parent != NULL && a.parent_key == NULL)
-			return usage_error(c, "--parent-key KEY is required "
-			                      "with --parent (run 'liandong key "
-			                      "show' at the parent)");
+			return ld_cli_usage_error(
+			    c, "--parent-key KEY is required "
+			       "with --parent (run 'liandong key "
+			       "show' at the parent)");
 		if (depth == 1 && a.root_key != NULL)
-			return usage_error(c, "--root-key is for nodes below the "
-			                      "root; the root's own key is its "
-			                      "root key");
+			return ld_cli_usage_error(
+			    c, "--root-key is for nodes below the "
+			       "root; the root's own key is its "
+			       "root key");
 		if (depth == 2 && a.root_key == NULL && a.parent_key != NULL)
 			memcpy(cfg.root_sign, cfg.parent_sign, 32);
 		else if (depth == 2 && a.root_key != NULL &&
 		         a.parent_key != NULL &&
 		         memcmp(cfg.root_sign, cfg.parent_sign, 32) != 0)
-			return usage_error(c, "--root-key differs from the "
-			                      "parent's key, but the parent of "
-			                      "%s is the root",
-			                   a.id);
+			return ld_cli_usage_error(
+			    c,
+			    "--root-key differs from the "
+			    "parent's key, but the parent of "
+			    "%s is the root",
+			    a.id);
 		else if (depth >= 2 && a.root_key == NULL)
-			return usage_error(c, "--root-key KEY is required (the "
-			                      "root office's key, from 'liandong "
-			                      "key show' there)");
+			return ld_cli_usage_error(
+			    c, "--root-key KEY is required (the "
+			       "root office's key, from 'liandong "
+			       "key show' there)");
 	}
 
-	if (mkdirs(data_dir) != 0)
-		return fail("%s: %s", data_dir, strerror(errno));
-	if (realpath(data_dir, cfg.dir) == NULL)
-		return fail("%s: %s", data_dir, strerror(errno));
+	if (mkdirs(ld_cli_data_dir) != 0)
+		return ld_cli_fail("%s: %s", ld_cli_data_dir, strerror(errno));
+	if (realpath(ld_cli_data_dir, cfg.dir) == NULL)
+		return ld_cli_fail("%s: %s", ld_cli_data_dir, strerror(errno));
 	char file[PATH_MAX + 32];
 	snprintf(file, sizeof(file), "%s/%s", cfg.dir, LD_CONFIG_FILE);
 	if (access(file, F_OK) == 0)
-		return fail("%s is already initialized (%s exists)", data_dir,
-		            file);
+		return ld_cli_fail("%s is already initialized (%s exists)",
+		                   ld_cli_data_dir, file);
 	if (strlen(cfg.dir) > 98)
-		return fail("data directory path %s is too long for the API "
-		            "socket (at most 98 bytes)",
-		            cfg.dir);
+		return ld_cli_fail(
+		    "data directory path %s is too long for the API "
+		    "socket (at most 98 bytes)",
+		    cfg.dir);
 	snprintf(cfg.id, sizeof(cfg.id), "%s", a.id);
 	snprintf(cfg.name, sizeof(cfg.name), "%s", a.name);
 	snprintf(cfg.level, sizeof(cfg.level), "%s",
@@ -142,9 +156,9 @@ run_init(const struct cmd *c, int argc, char **argv)
 	char err[1024];
 	struct ld_keys k;
 	if (ld_keys_init() != 0)
-		return fail("libsodium cannot start");
+		return ld_cli_fail("libsodium cannot start");
 	if (ld_keys_create(cfg.dir, &k, err, sizeof(err)) != 0)
-		return fail("%s", err);
+		return ld_cli_fail("%s", err);
 	if (depth == 1)
 		memcpy(cfg.root_sign, k.sign_pub, 32);
 	if (a.parent_key != NULL)
@@ -156,7 +170,7 @@ run_init(const struct cmd *c, int argc, char **argv)
 		snprintf(cfg.root_key, sizeof(cfg.root_key), "%s", b);
 	}
 	if (ld_config_write(&cfg, err, sizeof(err)) != 0)
-		return fail("%s", err);
+		return ld_cli_fail("%s", err);
 	char key[LD_KEY_TEXT_MAX];
 	ld_keys_public_text(&k, key);
 	sodium_memzero(&k, sizeof(k));
@@ -166,7 +180,7 @@ run_init(const struct cmd *c, int argc, char **argv)
 	if (a.parent != NULL && !a.insecure)
 		printf("enroll it at the parent: liandong child add %s %s\n",
 		       cfg.id, key);
-	printf("start it with: liandongd --data %s\n", data_dir);
+	printf("start it with: liandongd --data %s\n", ld_cli_data_dir);
 	return 0;
 }
 
@@ -174,30 +188,32 @@ run_init(const struct cmd *c, int argc, char **argv)
 static int
 load_local(const struct cmd *c, struct ld_config *cfg, struct ld_keys *k)
 {
-	if (remote != NULL)
-		return usage_error(c, "works on the node's own data directory, "
-		                      "not over --remote");
-	if (data_dir == NULL || data_dir[0] == '\0')
-		return usage_error(c, "no data directory: pass --data DIR or "
-		                      "set LIANDONG_DATA");
+	if (ld_cli_remote != NULL)
+		return ld_cli_usage_error(
+		    c, "works on the node's own data directory, "
+		       "not over --remote");
+	if (ld_cli_data_dir == NULL || ld_cli_data_dir[0] == '\0')
+		return ld_cli_usage_error(
+		    c, "no data directory: pass --data DIR or "
+		       "set LIANDONG_DATA");
 	char err[1024];
-	if (ld_config_load(data_dir, cfg, err, sizeof(err)) != 0)
-		return fail("%s", err);
+	if (ld_config_load(ld_cli_data_dir, cfg, err, sizeof(err)) != 0)
+		return ld_cli_fail("%s", err);
 	if (k != NULL && (ld_keys_init() != 0 ||
 	                  ld_keys_load(cfg->dir, k, err, sizeof(err)) != 0))
-		return fail("%s", err);
+		return ld_cli_fail("%s", err);
 	return 0;
 }
 
 int
-run_key_show(const struct cmd *c, int argc, char **argv)
+ld_cli_run_key_show(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_JSON, 0};
 	struct args a;
-	int rc = parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_parse(c, argc, argv, ok, &a);
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
-	if ((rc = no_extra(c, &a, 0)) != 0)
+	if ((rc = ld_cli_no_extra(c, &a, 0)) != 0)
 		return rc;
 	struct ld_config cfg;
 	struct ld_keys k;
@@ -210,11 +226,11 @@ run_key_show(const struct cmd *c, int argc, char **argv)
 	if (a.json) {
 		struct ld_buf b = {0};
 		ld_buf_puts(&b, "{\"path\": ");
-		ld_json_string(&b, cfg.id);
+		ld_json_put_string(&b, cfg.id);
 		ld_buf_puts(&b, ", \"key\": ");
-		ld_json_string(&b, key);
+		ld_json_put_string(&b, key);
 		ld_buf_puts(&b, ", \"root_key\": ");
-		ld_json_string(&b, root);
+		ld_json_put_string(&b, root);
 		ld_buf_puts(&b, "}\n");
 		fputs(b.p, stdout);
 		ld_buf_free(&b);
@@ -229,21 +245,21 @@ run_key_show(const struct cmd *c, int argc, char **argv)
 }
 
 int
-run_key_endorse(const struct cmd *c, int argc, char **argv)
+ld_cli_run_key_endorse(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {0};
 	struct args a;
-	int rc = parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_parse(c, argc, argv, ok, &a);
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
-	if ((rc = no_extra(c, &a, 2)) != 0)
+	if ((rc = ld_cli_no_extra(c, &a, 2)) != 0)
 		return rc;
 	const char *path = a.rest[0], *why;
 	uint8_t curve[32], sign[32];
 	if (!ld_path_valid(path, &why))
-		return usage_error(c, "PATH '%s': %s", path, why);
+		return ld_cli_usage_error(c, "PATH '%s': %s", path, why);
 	if (!ld_keys_parse_public(a.rest[1], curve, sign, false, &why))
-		return usage_error(c, "KEY: %s", why);
+		return ld_cli_usage_error(c, "KEY: %s", why);
 	struct ld_config cfg;
 	struct ld_keys k;
 	if ((rc = load_local(c, &cfg, &k)) != 0)
@@ -251,7 +267,8 @@ run_key_endorse(const struct cmd *c, int argc, char **argv)
 	if (ld_path_depth(cfg.id) != 1 || !ld_path_in_subtree(path, cfg.id) ||
 	    strcmp(path, cfg.id) == 0) {
 		sodium_memzero(&k, sizeof(k));
-		return fail("only the root endorses keys, of nodes below it");
+		return ld_cli_fail(
+		    "only the root endorses keys, of nodes below it");
 	}
 	uint8_t cert[64];
 	ld_cert_make(k.sign_sec, path, sign, curve, cert);
@@ -264,19 +281,20 @@ run_key_endorse(const struct cmd *c, int argc, char **argv)
 }
 
 int
-run_key_endorsement(const struct cmd *c, int argc, char **argv)
+ld_cli_run_key_endorsement(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {0};
 	struct args a;
-	int rc = parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_parse(c, argc, argv, ok, &a);
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
-	if ((rc = no_extra(c, &a, 1)) != 0)
+	if ((rc = ld_cli_no_extra(c, &a, 1)) != 0)
 		return rc;
 	uint8_t cert[64];
 	if (!ld_unb64_64(a.rest[0], strlen(a.rest[0]), cert))
-		return usage_error(c, "not an endorsement (86 characters from "
-		                      "'liandong key endorse' at the root)");
+		return ld_cli_usage_error(
+		    c, "not an endorsement (86 characters from "
+		       "'liandong key endorse' at the root)");
 	struct ld_config cfg;
 	struct ld_keys k;
 	if ((rc = load_local(c, &cfg, &k)) != 0)
@@ -285,9 +303,10 @@ run_key_endorsement(const struct cmd *c, int argc, char **argv)
 	                           k.curve_pub, cert);
 	sodium_memzero(&k, sizeof(k));
 	if (!good)
-		return fail("this is not the root's endorsement of this node's "
-		            "keys (is it for %s and its current key?)",
-		            cfg.id);
+		return ld_cli_fail(
+		    "this is not the root's endorsement of this node's "
+		    "keys (is it for %s and its current key?)",
+		    cfg.id);
 	char file[PATH_MAX + 32], tmp[PATH_MAX + 40];
 	snprintf(file, sizeof(file), "%s/%s", cfg.dir, LD_ENDORSEMENT_FILE);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", file);
@@ -298,7 +317,7 @@ run_key_endorsement(const struct cmd *c, int argc, char **argv)
 		f = fdopen(fd, "w");
 	if (f == NULL || fprintf(f, "%s\n", a.rest[0]) < 0 || fclose(f) != 0 ||
 	    rename(tmp, file) != 0)
-		return fail("%s: %s", file, strerror(errno));
+		return ld_cli_fail("%s: %s", file, strerror(errno));
 	printf("installed; restart liandongd to publish it\n");
 	return 0;
 }
@@ -309,14 +328,14 @@ reload_daemon(void)
 {
 	struct ld_client *cl = NULL;
 	char err[1024];
-	if (ld_client_open(data_dir, &cl, err, sizeof(err)) != 0)
+	if (ld_client_open(ld_cli_data_dir, &cl, err, sizeof(err)) != 0)
 		return 0; /* not running: it reads the list when it starts */
 	Ld__ReloadRequest rl = LD__RELOAD_REQUEST__INIT;
 	Ld__Request req = LD__REQUEST__INIT;
 	req.op_case = LD__REQUEST__OP_RELOAD;
 	req.reload = &rl;
 	Ld__Response *resp = NULL;
-	int rc = call(cl, &req, &resp);
+	int rc = ld_cli_call(cl, &req, &resp);
 	if (resp != NULL)
 		ld__response__free_unpacked(resp, NULL);
 	ld_client_close(&cl);
@@ -345,44 +364,47 @@ edit_list(const struct cmd *c, enum keylist which, const char *name,
 	uint8_t curve[32], sign[32];
 	const char *why;
 	if (which == CHILDREN && !ld_path_valid(name, &why))
-		return usage_error(c, "PATH '%s': %s", name, why);
+		return ld_cli_usage_error(c, "PATH '%s': %s", name, why);
 	if (which == ADMINS && !ld_admin_name_valid(name))
-		return usage_error(c, "NAME is 1-64 of A-Z a-z 0-9 _ . -");
+		return ld_cli_usage_error(c,
+		                          "NAME is 1-64 of A-Z a-z 0-9 _ . -");
 	if (key != NULL && !ld_keys_parse_public(key, curve, sign, false, &why))
-		return usage_error(c, "KEY: %s", why);
+		return ld_cli_usage_error(c, "KEY: %s", why);
 	struct ld_config cfg;
 	int rc = load_local(c, &cfg, NULL);
 	if (rc != 0)
 		return rc;
 	if (cfg.insecure)
-		return fail("%s", which == CHILDREN
-		                      ? "this node is insecure: children are not "
-		                        "enrolled (any child with the right path "
-		                        "may connect)"
-		                      : "this node is insecure: it has no remote "
-		                        "API");
+		return ld_cli_fail(
+		    "%s", which == CHILDREN
+		              ? "this node is insecure: children are not "
+		                "enrolled (any child with the right path "
+		                "may connect)"
+		              : "this node is insecure: it has no remote "
+		                "API");
 	if (which == CHILDREN && key != NULL && !ld_path_is_child(name, cfg.id))
-		return fail("%s is not one segment below this node (%s)", name,
-		            cfg.id);
+		return ld_cli_fail("%s is not one segment below this node (%s)",
+		                   name, cfg.id);
 	char err[1024];
 	struct ld_allow al;
 	if (load_list(which, &cfg, &al, err, sizeof(err)) != 0)
-		return fail("%s", err);
+		return ld_cli_fail("%s", err);
 	bool had = ld_allow_by_path(&al, name) != NULL;
 	bool ok = key != NULL ? ld_allow_put(&al, name, curve, sign, &why)
 	                      : ld_allow_remove(&al, name);
 	if (!ok) {
 		ld_allow_free(&al);
 		if (key != NULL)
-			return fail("%s", why);
-		return fail("%s is not %s here", name,
-		            which == CHILDREN ? "enrolled" : "an administrator");
+			return ld_cli_fail("%s", why);
+		return ld_cli_fail("%s is not %s here", name,
+		                   which == CHILDREN ? "enrolled"
+		                                     : "an administrator");
 	}
 	rc = which == CHILDREN ? ld_allow_save(cfg.dir, &al, err, sizeof(err))
 	                       : ld_admins_save(cfg.dir, &al, err, sizeof(err));
 	ld_allow_free(&al);
 	if (rc != 0)
-		return fail("%s", err);
+		return ld_cli_fail("%s", err);
 	if ((rc = reload_daemon()) != 0)
 		return rc;
 	const char *done = key == NULL ? "removed"
@@ -403,7 +425,7 @@ print_list(const struct cmd *c, enum keylist which)
 	char err[1024];
 	struct ld_allow al;
 	if (load_list(which, &cfg, &al, err, sizeof(err)) != 0)
-		return fail("%s", err);
+		return ld_cli_fail("%s", err);
 	for (size_t i = 0; i < al.n; i++) {
 		struct ld_keys k;
 		memcpy(k.curve_pub, al.v[i].curve, 32);
@@ -423,10 +445,10 @@ run_list_cmd(const struct cmd *c, int argc, char **argv, enum keylist which,
 {
 	static const int ok[] = {0};
 	struct args a;
-	int rc = parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_parse(c, argc, argv, ok, &a);
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
-	if ((rc = no_extra(c, &a, nargs)) != 0)
+	if ((rc = ld_cli_no_extra(c, &a, nargs)) != 0)
 		return rc;
 	if (nargs == 0)
 		return print_list(c, which);
@@ -434,56 +456,57 @@ run_list_cmd(const struct cmd *c, int argc, char **argv, enum keylist which,
 }
 
 int
-run_child_add(const struct cmd *c, int argc, char **argv)
+ld_cli_run_child_add(const struct cmd *c, int argc, char **argv)
 {
 	return run_list_cmd(c, argc, argv, CHILDREN, 2);
 }
 
 int
-run_child_remove(const struct cmd *c, int argc, char **argv)
+ld_cli_run_child_remove(const struct cmd *c, int argc, char **argv)
 {
 	return run_list_cmd(c, argc, argv, CHILDREN, 1);
 }
 
 int
-run_child_list(const struct cmd *c, int argc, char **argv)
+ld_cli_run_child_list(const struct cmd *c, int argc, char **argv)
 {
 	return run_list_cmd(c, argc, argv, CHILDREN, 0);
 }
 
 int
-run_admin_add(const struct cmd *c, int argc, char **argv)
+ld_cli_run_admin_add(const struct cmd *c, int argc, char **argv)
 {
 	return run_list_cmd(c, argc, argv, ADMINS, 2);
 }
 
 int
-run_admin_remove(const struct cmd *c, int argc, char **argv)
+ld_cli_run_admin_remove(const struct cmd *c, int argc, char **argv)
 {
 	return run_list_cmd(c, argc, argv, ADMINS, 1);
 }
 
 int
-run_admin_list(const struct cmd *c, int argc, char **argv)
+ld_cli_run_admin_list(const struct cmd *c, int argc, char **argv)
 {
 	return run_list_cmd(c, argc, argv, ADMINS, 0);
 }
 
 int
-run_admin_keygen(const struct cmd *c, int argc, char **argv)
+ld_cli_run_admin_keygen(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_OUT, 0};
 	struct args a;
-	int rc = parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_parse(c, argc, argv, ok, &a);
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
-	if ((rc = no_extra(c, &a, 0)) || (rc = need(c, a.out, "--out")))
+	if ((rc = ld_cli_no_extra(c, &a, 0)) ||
+	    (rc = ld_cli_need(c, a.out, "--out")))
 		return rc;
 	char err[1024];
 	struct ld_keys k;
 	if (ld_keys_init() != 0 ||
 	    ld_keys_create_file(a.out, &k, err, sizeof(err)) != 0)
-		return fail("%s", err);
+		return ld_cli_fail("%s", err);
 	char key[LD_KEY_TEXT_MAX];
 	ld_keys_public_text(&k, key);
 	sodium_memzero(&k, sizeof(k));

@@ -12,19 +12,21 @@
 #include <string.h>
 
 int
-run_task_add(const struct cmd *c, int argc, char **argv)
+ld_cli_run_task_add(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_TOPIC,  O_FORM,        O_SCOPE, O_DUE,
 	                         O_TARGET, O_PARENT_TASK, O_JSON,  0};
 	struct args a;
-	int rc = parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_parse(c, argc, argv, ok, &a);
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
-	if ((rc = no_extra(c, &a, 0)) || (rc = need(c, a.topic, "--topic")) ||
-	    (rc = need(c, a.form, "--form")))
+	if ((rc = ld_cli_no_extra(c, &a, 0)) ||
+	    (rc = ld_cli_need(c, a.topic, "--topic")) ||
+	    (rc = ld_cli_need(c, a.form, "--form")))
 		return rc;
 	if (a.scope.n == 0)
-		return usage_error(c, "at least one --scope PATH is required");
+		return ld_cli_usage_error(
+		    c, "at least one --scope PATH is required");
 	Ld__Task t = LD__TASK__INIT;
 	t.topic = (char *)a.topic;
 	t.form = (char *)a.form;
@@ -35,11 +37,11 @@ run_task_add(const struct cmd *c, int argc, char **argv)
 	Ld__Record r = LD__RECORD__INIT;
 	r.body_case = LD__RECORD__BODY_TASK;
 	r.task = &t;
-	return add_record(c, &r, &a);
+	return ld_cli_add_record(c, &r, &a);
 }
 
 int
-parse_item(const struct cmd *c, char *spec, Ld__PlanItem *it)
+ld_cli_parse_item(const struct cmd *c, char *spec, Ld__PlanItem *it)
 {
 	char *f[6] = {"", "", "", "", "", ""};
 	int nf = 0;
@@ -47,8 +49,8 @@ parse_item(const struct cmd *c, char *spec, Ld__PlanItem *it)
 	for (;;) {
 		char *bar = strchr(p, '|');
 		if (nf == 6)
-			return usage_error(c, "--item has more than 6 "
-			                      "'|'-separated fields");
+			return ld_cli_usage_error(c, "--item has more than 6 "
+			                             "'|'-separated fields");
 		f[nf++] = p;
 		if (bar == NULL)
 			break;
@@ -56,35 +58,36 @@ parse_item(const struct cmd *c, char *spec, Ld__PlanItem *it)
 		p = bar + 1;
 	}
 	if (nf < 3)
-		return usage_error(c, "--item needs at least "
-		                      "'FORM|MONTH|TOPIC'");
+		return ld_cli_usage_error(c, "--item needs at least "
+		                             "'FORM|MONTH|TOPIC'");
 	ld__plan_item__init(it);
 	it->form = f[0];
 	it->topic = f[2];
 	it->lead = f[3];
 	it->responsible = f[4];
 	it->assisting = f[5];
-	return parse_month(c, f[1], &it->month);
+	return ld_cli_parse_month(c, f[1], &it->month);
 }
 
 int
-run_plan_add(const struct cmd *c, int argc, char **argv)
+ld_cli_run_plan_add(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_YEAR, O_TITLE, O_SCOPE, O_ITEM, O_JSON, 0};
 	struct args a;
-	int rc = parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_parse(c, argc, argv, ok, &a);
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
-	if ((rc = no_extra(c, &a, 0)) || (rc = need(c, a.year, "--year")) ||
-	    (rc = need(c, a.title, "--title")))
+	if ((rc = ld_cli_no_extra(c, &a, 0)) ||
+	    (rc = ld_cli_need(c, a.year, "--year")) ||
+	    (rc = ld_cli_need(c, a.title, "--title")))
 		return rc;
 	uint32_t year;
-	if ((rc = parse_year(c, a.year, &year)) != 0)
+	if ((rc = ld_cli_parse_year(c, a.year, &year)) != 0)
 		return rc;
 	Ld__PlanItem items[LIST_MAX_ARGS];
 	Ld__PlanItem *ip[LIST_MAX_ARGS];
 	for (size_t i = 0; i < a.item.n; i++) {
-		if ((rc = parse_item(c, a.item.v[i], &items[i])) != 0)
+		if ((rc = ld_cli_parse_item(c, a.item.v[i], &items[i])) != 0)
 			return rc;
 		ip[i] = &items[i];
 	}
@@ -96,23 +99,25 @@ run_plan_add(const struct cmd *c, int argc, char **argv)
 	Ld__Record r = LD__RECORD__INIT;
 	r.body_case = LD__RECORD__BODY_PLAN;
 	r.plan = &p;
-	return add_record(c, &r, &a);
+	return ld_cli_add_record(c, &r, &a);
 }
 
 int
-run_survey_add(const struct cmd *c, int argc, char **argv)
+ld_cli_run_survey_add(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_TOPIC, O_FORM, O_SCOPE, O_START,
 	                         O_END,   O_JSON, 0};
 	struct args a;
-	int rc = parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_parse(c, argc, argv, ok, &a);
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
-	if ((rc = no_extra(c, &a, 0)) || (rc = need(c, a.topic, "--topic")) ||
-	    (rc = need(c, a.form, "--form")))
+	if ((rc = ld_cli_no_extra(c, &a, 0)) ||
+	    (rc = ld_cli_need(c, a.topic, "--topic")) ||
+	    (rc = ld_cli_need(c, a.form, "--form")))
 		return rc;
 	if (a.scope.n == 0)
-		return usage_error(c, "at least one --scope PATH is required");
+		return ld_cli_usage_error(
+		    c, "at least one --scope PATH is required");
 	Ld__Survey s = LD__SURVEY__INIT;
 	s.topic = (char *)a.topic;
 	s.form = (char *)a.form;
@@ -123,25 +128,26 @@ run_survey_add(const struct cmd *c, int argc, char **argv)
 	Ld__Record r = LD__RECORD__INIT;
 	r.body_case = LD__RECORD__BODY_SURVEY;
 	r.survey = &s;
-	return add_record(c, &r, &a);
+	return ld_cli_add_record(c, &r, &a);
 }
 
 int
-run_result_add(const struct cmd *c, int argc, char **argv)
+ld_cli_run_result_add(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_REF,       O_SUMMARY, O_METRIC, O_FINDING,
 	                         O_PLAN_ITEM, O_ATTACH,  O_JSON,   0};
 	struct args a;
-	int rc = parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_parse(c, argc, argv, ok, &a);
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
-	if ((rc = no_extra(c, &a, 0)) || (rc = need(c, a.ref, "--ref")) ||
-	    (rc = need(c, a.summary, "--summary")))
+	if ((rc = ld_cli_no_extra(c, &a, 0)) ||
+	    (rc = ld_cli_need(c, a.ref, "--ref")) ||
+	    (rc = ld_cli_need(c, a.summary, "--summary")))
 		return rc;
 	Ld__Metric ms[LIST_MAX_ARGS];
 	Ld__Metric *mp[LIST_MAX_ARGS];
 	for (size_t i = 0; i < a.metric.n; i++) {
-		if ((rc = parse_metric(c, a.metric.v[i], &ms[i])) != 0)
+		if ((rc = ld_cli_parse_metric(c, a.metric.v[i], &ms[i])) != 0)
 			return rc;
 		mp[i] = &ms[i];
 	}
@@ -156,34 +162,37 @@ run_result_add(const struct cmd *c, int argc, char **argv)
 		char *end;
 		long v = strtol(a.plan_item, &end, 10);
 		if (*end != '\0' || v < 1 || v > 10000)
-			return usage_error(c, "--plan-item '%s' is not an item "
-			                      "number",
-			                   a.plan_item);
+			return ld_cli_usage_error(
+			    c,
+			    "--plan-item '%s' is not an item "
+			    "number",
+			    a.plan_item);
 		res.item = (uint32_t)v;
 	}
 	Ld__Attachment **att = NULL;
-	if ((rc = upload_attachments(c, &a.attach, &att)) != 0)
+	if ((rc = ld_cli_upload_attachments(c, &a.attach, &att)) != 0)
 		return rc;
 	res.n_attachments = a.attach.n;
 	res.attachments = att;
 	Ld__Record r = LD__RECORD__INIT;
 	r.body_case = LD__RECORD__BODY_RESULT;
 	r.result = &res;
-	rc = add_record(c, &r, &a);
-	free_attachments(att, a.attach.n);
+	rc = ld_cli_add_record(c, &r, &a);
+	ld_cli_free_attachments(att, a.attach.n);
 	return rc;
 }
 
 int
-run_review_add(const struct cmd *c, int argc, char **argv)
+ld_cli_run_review_add(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_REF, O_VERDICT, O_COMMENT, O_JSON, 0};
 	struct args a;
-	int rc = parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_parse(c, argc, argv, ok, &a);
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
-	if ((rc = no_extra(c, &a, 0)) || (rc = need(c, a.ref, "--ref")) ||
-	    (rc = need(c, a.verdict, "--verdict")))
+	if ((rc = ld_cli_no_extra(c, &a, 0)) ||
+	    (rc = ld_cli_need(c, a.ref, "--ref")) ||
+	    (rc = ld_cli_need(c, a.verdict, "--verdict")))
 		return rc;
 	Ld__Review rv = LD__REVIEW__INIT;
 	rv.ref = (char *)a.ref;
@@ -192,21 +201,22 @@ run_review_add(const struct cmd *c, int argc, char **argv)
 	Ld__Record r = LD__RECORD__INIT;
 	r.body_case = LD__RECORD__BODY_REVIEW;
 	r.review = &rv;
-	return add_record(c, &r, &a);
+	return ld_cli_add_record(c, &r, &a);
 }
 
 int
-run_proposal_add(const struct cmd *c, int argc, char **argv)
+ld_cli_run_proposal_add(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_TITLE,   O_NUMBER,       O_SUBMITTER,
 	                         O_HANDLER, O_YEAR,         O_STATUS,
 	                         O_OUTCOME, O_FACE_TO_FACE, O_SATISFACTION,
 	                         O_JSON,    0};
 	struct args a;
-	int rc = parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_parse(c, argc, argv, ok, &a);
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
-	if ((rc = no_extra(c, &a, 0)) || (rc = need(c, a.title, "--title")))
+	if ((rc = ld_cli_no_extra(c, &a, 0)) ||
+	    (rc = ld_cli_need(c, a.title, "--title")))
 		return rc;
 	Ld__Proposal p = LD__PROPOSAL__INIT;
 	p.title = (char *)a.title;
@@ -216,48 +226,46 @@ run_proposal_add(const struct cmd *c, int argc, char **argv)
 	p.status = (char *)(a.status ? a.status : "");
 	p.outcome = (char *)(a.outcome ? a.outcome : "");
 	p.satisfaction = (char *)(a.satisfaction ? a.satisfaction : "");
-	if (a.year != NULL && (rc = parse_year(c, a.year, &p.year)) != 0)
+	if (a.year != NULL && (rc = ld_cli_parse_year(c, a.year, &p.year)) != 0)
 		return rc;
 	bool f2f = false;
 	if (a.face_to_face != NULL &&
-	    (rc = parse_yes_no(c, "--face-to-face", a.face_to_face, &f2f)) != 0)
+	    (rc = ld_cli_parse_yes_no(c, "--face-to-face", a.face_to_face,
+	                              &f2f)) != 0)
 		return rc;
 	p.face_to_face = f2f;
 	Ld__Record r = LD__RECORD__INIT;
 	r.body_case = LD__RECORD__BODY_PROPOSAL;
 	r.proposal = &p;
-	return add_record(c, &r, &a);
+	return ld_cli_add_record(c, &r, &a);
 }
 
 /* Order records by owner, then by their counter as a number. */
 int
-run_list(const struct cmd *c, int argc, char **argv)
+ld_cli_run_list(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_KIND, O_OWNER, O_JSON, 0};
 	struct args a;
-	int rc = parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_parse(c, argc, argv, ok, &a);
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
-	if ((rc = no_extra(c, &a, 0)) != 0)
+	if ((rc = ld_cli_no_extra(c, &a, 0)) != 0)
 		return rc;
 	Ld__Kind kind = LD__KIND__KIND_UNSPECIFIED;
 	if (a.kind != NULL &&
 	    (kind = ld_kind_parse(a.kind)) == LD__KIND__KIND_UNSPECIFIED)
-		return usage_error(c, "unknown kind '%s' (one of node, plan, "
-		                      "survey, task, result, review, proposal, "
-		                      "report)",
-		                   a.kind);
+		return ld_cli_usage_error(
+		    c,
+		    "unknown kind '%s' (one of node, plan, "
+		    "survey, task, result, review, proposal, "
+		    "report)",
+		    a.kind);
 	const char *why;
 	if (a.owner != NULL && !ld_path_valid(a.owner, &why))
-		return usage_error(c, "--owner '%s': %s", a.owner, why);
-	struct ld_client *cl = NULL;
-	if ((rc = connect_node(c, &cl)) != 0)
-		return rc;
-
+		return ld_cli_usage_error(c, "--owner '%s': %s", a.owner, why);
 	Ld__Record **recs = NULL;
 	size_t n = 0;
-	rc = fetch_records(cl, kind, a.owner ? a.owner : "", &recs, &n);
-	ld_client_close(&cl);
+	rc = ld_cli_fetch(c, kind, a.owner ? a.owner : "", NULL, 0, &recs, &n);
 	if (rc == 0) {
 		if (a.json) {
 			struct ld_buf b = {0};
@@ -273,75 +281,61 @@ run_list(const struct cmd *c, int argc, char **argv)
 			ld_print_list(stdout, recs, n);
 		}
 	}
-	free_records(recs, n);
+	ld_cli_free_records(recs, n);
 	return rc;
 }
 
 int
-run_show(const struct cmd *c, int argc, char **argv)
+ld_cli_run_show(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_JSON, 0};
 	struct args a;
-	int rc = parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_parse(c, argc, argv, ok, &a);
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
-	if ((rc = no_extra(c, &a, 1)) != 0)
-		return rc;
-	struct ld_client *cl = NULL;
-	if ((rc = connect_node(c, &cl)) != 0)
+	if ((rc = ld_cli_no_extra(c, &a, 1)) != 0)
 		return rc;
 	Ld__GetRequest g = LD__GET_REQUEST__INIT;
 	g.id = a.rest[0];
 	Ld__Request req = LD__REQUEST__INIT;
 	req.op_case = LD__REQUEST__OP_GET;
 	req.get = &g;
-	Ld__Response *resp = NULL;
-	rc = call(cl, &req, &resp);
-	ld_client_close(&cl);
-	if (rc != 0)
-		return rc;
-	Ld__Record *r = ld_record_unpack(resp->record.data, resp->record.len);
-	ld__response__free_unpacked(resp, NULL);
-	if (r == NULL)
-		return fail("record %s does not decode", a.rest[0]);
-	if (a.json) {
-		struct ld_buf b = {0};
-		ld_json_record(&b, r);
-		printf("%s\n", b.p);
-		ld_buf_free(&b);
-	} else {
-		ld_print_record(stdout, r);
-	}
-	ld__record__free_unpacked(r, NULL);
-	return 0;
+	return ld_cli_request_print(c, &req, 0, a.json, NULL);
+}
+
+/* 'wait': the id and the version reached. */
+static void
+print_waited(const Ld__Response *resp, const Ld__Record *r)
+{
+	(void)resp;
+	printf("%s v%llu\n", r->id, (unsigned long long)r->version);
 }
 
 int
-run_wait(const struct cmd *c, int argc, char **argv)
+ld_cli_run_wait(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_VERSION, O_TIMEOUT, 0};
 	struct args a;
-	int rc = parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_parse(c, argc, argv, ok, &a);
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
-	if ((rc = no_extra(c, &a, 1)) != 0)
+	if ((rc = ld_cli_no_extra(c, &a, 1)) != 0)
 		return rc;
 	unsigned long version = 1, secs = 30;
 	char *end;
 	if (a.version != NULL &&
 	    ((version = strtoul(a.version, &end, 10)) < 1 || *end != '\0' ||
 	     a.version[0] < '0' || a.version[0] > '9'))
-		return usage_error(c, "--version '%s' is not a version (1, 2 "
-		                      "...)",
-		                   a.version);
+		return ld_cli_usage_error(
+		    c,
+		    "--version '%s' is not a version (1, 2 "
+		    "...)",
+		    a.version);
 	if (a.timeout != NULL &&
 	    ((secs = strtoul(a.timeout, &end, 10)) < 1 || secs > 600 ||
 	     *end != '\0' || a.timeout[0] < '0' || a.timeout[0] > '9'))
-		return usage_error(c, "--timeout '%s': seconds from 1 to 600",
-		                   a.timeout);
-	struct ld_client *cl = NULL;
-	if ((rc = connect_node(c, &cl)) != 0)
-		return rc;
+		return ld_cli_usage_error(
+		    c, "--timeout '%s': seconds from 1 to 600", a.timeout);
 	Ld__WaitRequest w = LD__WAIT_REQUEST__INIT;
 	w.id = a.rest[0];
 	w.min_version = version;
@@ -349,61 +343,30 @@ run_wait(const struct cmd *c, int argc, char **argv)
 	Ld__Request req = LD__REQUEST__INIT;
 	req.op_case = LD__REQUEST__OP_WAIT;
 	req.wait = &w;
-	Ld__Response *resp = NULL;
-	char err[1024];
-	if (ld_client_call(cl, &req, &resp, (int)(secs * 1000) + 10000, err,
-	                   sizeof(err)) != 0) {
-		ld_client_close(&cl);
-		return fail("%s", err);
-	}
-	ld_client_close(&cl);
-	if (resp->code != LD__CODE__CODE_OK) {
-		rc = fail("%s", resp->error[0] ? resp->error : "refused");
-	} else {
-		Ld__Record *r = ld_record_unpack(resp->record.data,
-		                                 resp->record.len);
-		if (r == NULL) {
-			rc = fail("record %s does not decode", a.rest[0]);
-		} else {
-			printf("%s v%llu\n", r->id,
-			       (unsigned long long)r->version);
-			ld__record__free_unpacked(r, NULL);
-		}
-	}
-	ld__response__free_unpacked(resp, NULL);
-	return rc;
+	return ld_cli_request_print(c, &req, (int)(secs * 1000) + 10000, false,
+	                            print_waited);
+}
+
+static void
+print_status(const Ld__Response *resp, const Ld__Record *r)
+{
+	(void)r;
+	ld_print_status(stdout, resp->status);
 }
 
 int
-run_status(const struct cmd *c, int argc, char **argv)
+ld_cli_run_status(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_JSON, 0};
 	struct args a;
-	int rc = parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_parse(c, argc, argv, ok, &a);
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
-	if ((rc = no_extra(c, &a, 0)) != 0)
-		return rc;
-	struct ld_client *cl = NULL;
-	if ((rc = connect_node(c, &cl)) != 0)
+	if ((rc = ld_cli_no_extra(c, &a, 0)) != 0)
 		return rc;
 	Ld__StatusRequest s = LD__STATUS_REQUEST__INIT;
 	Ld__Request req = LD__REQUEST__INIT;
 	req.op_case = LD__REQUEST__OP_STATUS;
 	req.status = &s;
-	Ld__Response *resp = NULL;
-	rc = call(cl, &req, &resp);
-	ld_client_close(&cl);
-	if (rc != 0)
-		return rc;
-	if (a.json) {
-		struct ld_buf b = {0};
-		ld_json_message(&b, &resp->status->base);
-		printf("%s\n", b.p);
-		ld_buf_free(&b);
-	} else {
-		ld_print_status(stdout, resp->status);
-	}
-	ld__response__free_unpacked(resp, NULL);
-	return 0;
+	return ld_cli_request_print(c, &req, 0, a.json, print_status);
 }

@@ -23,15 +23,17 @@
 static int
 load_config(const struct cmd *c, struct ld_config *cfg)
 {
-	if (remote != NULL)
-		return usage_error(c, "reports run on the node's own machine: "
-		                      "use --data DIR there, not --remote");
-	if (data_dir == NULL || data_dir[0] == '\0')
-		return usage_error(c, "no data directory: pass --data DIR or "
-		                      "set LIANDONG_DATA");
+	if (ld_cli_remote != NULL)
+		return ld_cli_usage_error(
+		    c, "reports run on the node's own machine: "
+		       "use --data DIR there, not --remote");
+	if (ld_cli_data_dir == NULL || ld_cli_data_dir[0] == '\0')
+		return ld_cli_usage_error(
+		    c, "no data directory: pass --data DIR or "
+		       "set LIANDONG_DATA");
 	char err[1024];
-	if (ld_config_load(data_dir, cfg, err, sizeof(err)) != 0)
-		return fail("%s", err);
+	if (ld_config_load(ld_cli_data_dir, cfg, err, sizeof(err)) != 0)
+		return ld_cli_fail("%s", err);
 	return 0;
 }
 
@@ -125,9 +127,10 @@ find_all(const struct cmd *c, const struct ld_config *cfg,
 	*n = 0;
 	DIR *d = opendir(cfg->plugin_dir);
 	if (d == NULL)
-		return fail("plugin directory %s: %s ([report] plugin_dir in "
-		            "the node's liandong.conf)",
-		            cfg->plugin_dir, strerror(errno));
+		return ld_cli_fail(
+		    "plugin directory %s: %s ([report] plugin_dir in "
+		    "the node's liandong.conf)",
+		    cfg->plugin_dir, strerror(errno));
 	char *names[PLUGINS_MAX];
 	size_t k = 0;
 	struct dirent *e;
@@ -140,7 +143,7 @@ find_all(const struct cmd *c, const struct ld_config *cfg,
 	qsort(names, k, sizeof(names[0]), by_name);
 	struct found *f = calloc(k ? k : 1, sizeof(*f));
 	if (f == NULL)
-		return fail("out of memory");
+		return ld_cli_fail("out of memory");
 	char runner[PATH_MAX];
 	ld_report_runner(runner, sizeof(runner));
 	for (size_t i = 0; i < k; i++) {
@@ -157,15 +160,16 @@ find_all(const struct cmd *c, const struct ld_config *cfg,
 }
 
 int
-run_plugins(const struct cmd *c, int argc, char **argv)
+ld_cli_run_plugins(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_JSON, 0};
 	struct args a;
-	int rc = parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_parse(c, argc, argv, ok, &a);
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
 	struct ld_config cfg;
-	if ((rc = no_extra(c, &a, 0)) != 0 || (rc = load_config(c, &cfg)) != 0)
+	if ((rc = ld_cli_no_extra(c, &a, 0)) != 0 ||
+	    (rc = load_config(c, &cfg)) != 0)
 		return rc;
 	struct found *f;
 	size_t n;
@@ -219,42 +223,44 @@ run_plugins(const struct cmd *c, int argc, char **argv)
 }
 
 int
-run_report(const struct cmd *c, int argc, char **argv)
+ld_cli_run_report(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_FORMAT, O_YEAR,    O_SCOPE, O_OUT, O_BOM,
 	                         O_SET,    O_TIMEOUT, 0};
 	struct args a;
-	int rc = parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_parse(c, argc, argv, ok, &a);
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
 	struct ld_config cfg;
-	if ((rc = no_extra(c, &a, 1)) != 0 || (rc = load_config(c, &cfg)) != 0)
+	if ((rc = ld_cli_no_extra(c, &a, 1)) != 0 ||
+	    (rc = load_config(c, &cfg)) != 0)
 		return rc;
 	const char *name = a.rest[0];
 	const char *fmt = a.format ? a.format : "md";
 	if (strcmp(fmt, "md") != 0 && strcmp(fmt, "csv") != 0 &&
 	    strcmp(fmt, "json") != 0 && strcmp(fmt, "html") != 0)
-		return usage_error(c, "--format '%s': one of md, csv, json, html",
-		                   fmt);
+		return ld_cli_usage_error(
+		    c, "--format '%s': one of md, csv, json, html", fmt);
 	uint32_t year = 0;
-	if (a.year != NULL && (rc = parse_year(c, a.year, &year)) != 0)
+	if (a.year != NULL && (rc = ld_cli_parse_year(c, a.year, &year)) != 0)
 		return rc;
 	const char *why;
 	if (a.scope.n > 1)
-		return usage_error(c, "--scope: one office");
+		return ld_cli_usage_error(c, "--scope: one office");
 	if (a.scope.n == 1 && !ld_path_valid(a.scope.v[0], &why))
-		return usage_error(c, "--scope '%s': %s", a.scope.v[0], why);
+		return ld_cli_usage_error(c, "--scope '%s': %s", a.scope.v[0],
+		                          why);
 	unsigned long timeout = cfg.report_timeout_s;
 	char *end;
 	if (a.timeout != NULL &&
 	    ((timeout = strtoul(a.timeout, &end, 10)) < 1 || timeout > 3600 ||
 	     *end != '\0' || a.timeout[0] < '0' || a.timeout[0] > '9'))
-		return usage_error(c, "--timeout '%s': seconds from 1 to 3600",
-		                   a.timeout);
+		return ld_cli_usage_error(
+		    c, "--timeout '%s': seconds from 1 to 3600", a.timeout);
 	for (size_t i = 0; i < a.set.n; i++)
 		if (strchr(a.set.v[i], '=') == NULL || a.set.v[i][0] == '=')
-			return usage_error(c, "--set '%s': not KEY=VALUE",
-			                   a.set.v[i]);
+			return ld_cli_usage_error(
+			    c, "--set '%s': not KEY=VALUE", a.set.v[i]);
 
 	struct found *f;
 	size_t n;
@@ -275,15 +281,15 @@ run_report(const struct cmd *c, int argc, char **argv)
 			refused = &f[i];
 	}
 	if (p == NULL && refused != NULL) {
-		rc = fail("report %s: %s was refused: %s", name, refused->file,
-		          refused->refused);
+		rc = ld_cli_fail("report %s: %s was refused: %s", name,
+		                 refused->file, refused->refused);
 		free(f);
 		return rc;
 	}
 	if (p == NULL) {
-		rc = fail("no report plugin named '%s' in %s ('liandong "
-		          "plugins' lists them)",
-		          name, cfg.plugin_dir);
+		rc = ld_cli_fail("no report plugin named '%s' in %s ('liandong "
+		                 "plugins' lists them)",
+		                 name, cfg.plugin_dir);
 		free(f);
 		return rc;
 	}
@@ -335,14 +341,17 @@ run_report(const struct cmd *c, int argc, char **argv)
 		last = last ? last + 1 : r.err;
 		if (strncmp(last, "liandong-report: ", 17) == 0)
 			last += 17;
-		rc = fail("report %s: %s", name, last[0] ? last : "failed");
+		rc = ld_cli_fail("report %s: %s", name,
+		                 last[0] ? last : "failed");
 	} else if (r.how == LD_SPAWN_TIMEOUT) {
-		rc = fail("report %s: the plugin was %s (timeout_s in [report], "
-		          "or --timeout); nothing was written",
-		          name, ld_spawn_describe(&r, ms, how, sizeof(how)));
+		rc = ld_cli_fail(
+		    "report %s: the plugin was %s (timeout_s in [report], "
+		    "or --timeout); nothing was written",
+		    name, ld_spawn_describe(&r, ms, how, sizeof(how)));
 	} else {
-		rc = fail("report %s: the plugin %s; nothing was written", name,
-		          ld_spawn_describe(&r, ms, how, sizeof(how)));
+		rc = ld_cli_fail(
+		    "report %s: the plugin %s; nothing was written", name,
+		    ld_spawn_describe(&r, ms, how, sizeof(how)));
 	}
 	free(f);
 	return rc;
@@ -351,27 +360,22 @@ run_report(const struct cmd *c, int argc, char **argv)
 /* ---------------------------------------------------------------- published */
 
 int
-run_report_list(const struct cmd *c, int argc, char **argv)
+ld_cli_run_report_list(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_OWNER, O_JSON, 0};
 	struct args a;
-	int rc = parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_parse(c, argc, argv, ok, &a);
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
-	if ((rc = no_extra(c, &a, 0)) != 0)
+	if ((rc = ld_cli_no_extra(c, &a, 0)) != 0)
 		return rc;
 	const char *why;
 	if (a.owner != NULL && !ld_path_valid(a.owner, &why))
-		return usage_error(c, "--owner '%s': %s", a.owner, why);
-	struct ld_client *cl = NULL;
-	if ((rc = connect_node(c, &cl)) != 0)
-		return rc;
+		return ld_cli_usage_error(c, "--owner '%s': %s", a.owner, why);
 	Ld__Record **recs = NULL;
 	size_t n = 0;
-	rc = fetch_records(cl, LD__KIND__KIND_REPORT, a.owner ? a.owner : "",
-	                   &recs, &n);
-	ld_client_close(&cl);
-	if (rc != 0)
+	if ((rc = ld_cli_fetch(c, LD__KIND__KIND_REPORT, a.owner ? a.owner : "",
+	                       NULL, 0, &recs, &n)) != 0)
 		return rc;
 	if (a.json) {
 		json_object *arr = json_object_new_array();
@@ -421,38 +425,35 @@ run_report_list(const struct cmd *c, int argc, char **argv)
 			printf("%s\n", p->n_figures > 6 ? " ..." : "");
 		}
 	}
-	free_records(recs, n);
+	ld_cli_free_records(recs, n);
 	return 0;
 }
 
 int
-run_report_get(const struct cmd *c, int argc, char **argv)
+ld_cli_run_report_get(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_OUT, 0};
 	struct args a;
-	int rc = parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_parse(c, argc, argv, ok, &a);
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
-	if ((rc = no_extra(c, &a, 1)) != 0 || (rc = need(c, a.out, "--out")))
-		return rc;
-	struct ld_client *cl = NULL;
-	if ((rc = connect_node(c, &cl)) != 0)
+	if ((rc = ld_cli_no_extra(c, &a, 1)) != 0 ||
+	    (rc = ld_cli_need(c, a.out, "--out")))
 		return rc;
 	Ld__Record *r = NULL;
-	rc = get_record(cl, a.rest[0], &r);
-	ld_client_close(&cl);
-	if (rc != 0)
+	if ((rc = ld_cli_get(c, a.rest[0], &r)) != 0)
 		return rc;
 	if (r->body_case != LD__RECORD__BODY_REPORT || r->deleted) {
-		rc = fail("%s is not a report%s", a.rest[0],
-		          r->deleted ? " (it was deleted)" : "");
+		rc = ld_cli_fail("%s is not a report%s", a.rest[0],
+		                 r->deleted ? " (it was deleted)" : "");
 		ld__record__free_unpacked(r, NULL);
 		return rc;
 	}
 	const ProtobufCBinaryData *d = &r->report->content;
 	if (strcmp(a.out, "-") == 0) {
 		if (fwrite(d->data, 1, d->len, stdout) != d->len)
-			rc = fail("standard output: %s", strerror(errno));
+			rc =
+			    ld_cli_fail("standard output: %s", strerror(errno));
 	} else {
 		char tmp[PATH_MAX + 8];
 		snprintf(tmp, sizeof(tmp), "%s.part", a.out);
@@ -464,7 +465,7 @@ run_report_get(const struct cmd *c, int argc, char **argv)
 		if (f == NULL ||
 		    (d->len > 0 && fwrite(d->data, 1, d->len, f) != d->len) ||
 		    fclose(f) != 0 || rename(tmp, a.out) != 0) {
-			rc = fail("%s: %s", a.out, strerror(errno));
+			rc = ld_cli_fail("%s: %s", a.out, strerror(errno));
 			unlink(tmp);
 		} else {
 			fprintf(stderr, "%s: %s report of %s for %s, %zu bytes\n",

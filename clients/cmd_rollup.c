@@ -32,8 +32,8 @@ static int
 parse_today(const struct cmd *c, const char *s)
 {
 	if (s != NULL && !ld_text_date_valid(s))
-		return usage_error(c, "--today '%s' is not a date (YYYY-MM-DD)",
-		                   s);
+		return ld_cli_usage_error(
+		    c, "--today '%s' is not a date (YYYY-MM-DD)", s);
 	return 0;
 }
 
@@ -44,8 +44,11 @@ ps_label(const char *state)
 }
 
 static void
-print_progress(FILE *f, const Ld__ProgressResponse *p)
+print_progress(const Ld__Response *resp, const Ld__Record *r)
 {
+	(void)r;
+	FILE *f = stdout;
+	const Ld__ProgressResponse *p = resp->progress;
 	fprintf(f, "task %s  %s\n", p->task, p->topic);
 	fprintf(f, "as of %s\n", p->today);
 	const char *group = NULL;
@@ -75,18 +78,15 @@ print_progress(FILE *f, const Ld__ProgressResponse *p)
 }
 
 int
-run_progress(const struct cmd *c, int argc, char **argv)
+ld_cli_run_progress(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_TODAY, O_JSON, 0};
 	struct args a;
-	int rc = parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_parse(c, argc, argv, ok, &a);
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
-	if ((rc = no_extra(c, &a, 1)) != 0 ||
+	if ((rc = ld_cli_no_extra(c, &a, 1)) != 0 ||
 	    (rc = parse_today(c, a.today)) != 0)
-		return rc;
-	struct ld_client *cl = NULL;
-	if ((rc = connect_node(c, &cl)) != 0)
 		return rc;
 	Ld__ProgressRequest q = LD__PROGRESS_REQUEST__INIT;
 	q.id = a.rest[0];
@@ -94,26 +94,15 @@ run_progress(const struct cmd *c, int argc, char **argv)
 	Ld__Request req = LD__REQUEST__INIT;
 	req.op_case = LD__REQUEST__OP_PROGRESS;
 	req.progress = &q;
-	Ld__Response *resp = NULL;
-	rc = call(cl, &req, &resp);
-	ld_client_close(&cl);
-	if (rc != 0)
-		return rc;
-	if (a.json) {
-		struct ld_buf b = {0};
-		ld_json_message(&b, &resp->progress->base);
-		printf("%s\n", b.p);
-		ld_buf_free(&b);
-	} else {
-		print_progress(stdout, resp->progress);
-	}
-	ld__response__free_unpacked(resp, NULL);
-	return 0;
+	return ld_cli_request_print(c, &req, 0, a.json, print_progress);
 }
 
 static void
-print_inbox(FILE *f, const Ld__InboxResponse *b)
+print_inbox(const Ld__Response *resp, const Ld__Record *r)
 {
+	(void)r;
+	FILE *f = stdout;
+	const Ld__InboxResponse *b = resp->inbox;
 	fprintf(f, "inbox of %s, as of %s: %zu item%s\n", b->path, b->today,
 	        b->n_items, b->n_items == 1 ? "" : "s");
 	for (size_t i = 0; i < b->n_items; i++) {
@@ -143,14 +132,14 @@ print_inbox(FILE *f, const Ld__InboxResponse *b)
 }
 
 int
-run_inbox(const struct cmd *c, int argc, char **argv)
+ld_cli_run_inbox(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_TODAY, O_DAYS, O_JSON, 0};
 	struct args a;
-	int rc = parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_parse(c, argc, argv, ok, &a);
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
-	if ((rc = no_extra(c, &a, 0)) != 0 ||
+	if ((rc = ld_cli_no_extra(c, &a, 0)) != 0 ||
 	    (rc = parse_today(c, a.today)) != 0)
 		return rc;
 	unsigned long days = 7;
@@ -159,34 +148,19 @@ run_inbox(const struct cmd *c, int argc, char **argv)
 		days = strtoul(a.days, &end, 10);
 		if (a.days[0] < '0' || a.days[0] > '9' || *end != '\0' ||
 		    days < 1 || days > 366)
-			return usage_error(c, "--days '%s': a number of days "
-			                      "from 1 to 366",
-			                   a.days);
+			return ld_cli_usage_error(
+			    c,
+			    "--days '%s': a number of days "
+			    "from 1 to 366",
+			    a.days);
 	}
-	struct ld_client *cl = NULL;
-	if ((rc = connect_node(c, &cl)) != 0)
-		return rc;
 	Ld__InboxRequest q = LD__INBOX_REQUEST__INIT;
 	q.today = (char *)(a.today ? a.today : "");
 	q.days = (uint32_t)days;
 	Ld__Request req = LD__REQUEST__INIT;
 	req.op_case = LD__REQUEST__OP_INBOX;
 	req.inbox = &q;
-	Ld__Response *resp = NULL;
-	rc = call(cl, &req, &resp);
-	ld_client_close(&cl);
-	if (rc != 0)
-		return rc;
-	if (a.json) {
-		struct ld_buf b = {0};
-		ld_json_message(&b, &resp->inbox->base);
-		printf("%s\n", b.p);
-		ld_buf_free(&b);
-	} else {
-		print_inbox(stdout, resp->inbox);
-	}
-	ld__response__free_unpacked(resp, NULL);
-	return 0;
+	return ld_cli_request_print(c, &req, 0, a.json, print_inbox);
 }
 
 static void
@@ -261,7 +235,7 @@ json_forms(struct ld_buf *b, const char *key, const struct ld_fig_forms *v,
 	for (size_t i = 0; i < v->n; i++) {
 		if (i)
 			ld_buf_puts(b, ", ");
-		ld_json_string(b, v->form[i]);
+		ld_json_put_string(b, v->form[i]);
 		if (units)
 			ld_buf_printf(b, ": {\"count\": %" PRIu64
 			                 ", \"units\": %" PRIu64 "}",
@@ -283,52 +257,33 @@ json_pct(struct ld_buf *b, const char *key, uint64_t part, uint64_t whole)
 }
 
 int
-run_figures(const struct cmd *c, int argc, char **argv)
+ld_cli_run_figures(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_YEAR, O_OWNER, O_JSON, 0};
 	struct args a;
-	int rc = parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_parse(c, argc, argv, ok, &a);
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
-	if ((rc = no_extra(c, &a, 0)) != 0)
+	if ((rc = ld_cli_no_extra(c, &a, 0)) != 0)
 		return rc;
 	uint32_t year = 0;
-	if (a.year != NULL && (rc = parse_year(c, a.year, &year)) != 0)
+	if (a.year != NULL && (rc = ld_cli_parse_year(c, a.year, &year)) != 0)
 		return rc;
 	const char *why;
 	if (a.owner != NULL && !ld_path_valid(a.owner, &why))
-		return usage_error(c, "--owner '%s': %s", a.owner, why);
-	struct ld_client *cl = NULL;
-	if ((rc = connect_node(c, &cl)) != 0)
-		return rc;
+		return ld_cli_usage_error(c, "--owner '%s': %s", a.owner, why);
 	char owner[LD_PATH_MAX + 1];
-	if (a.owner != NULL) {
-		snprintf(owner, sizeof(owner), "%s", a.owner);
-	} else {
-		Ld__StatusRequest s = LD__STATUS_REQUEST__INIT;
-		Ld__Request req = LD__REQUEST__INIT;
-		req.op_case = LD__REQUEST__OP_STATUS;
-		req.status = &s;
-		Ld__Response *resp = NULL;
-		if ((rc = call(cl, &req, &resp)) != 0) {
-			ld_client_close(&cl);
-			return rc;
-		}
-		snprintf(owner, sizeof(owner), "%s", resp->status->path);
-		ld__response__free_unpacked(resp, NULL);
-	}
 	Ld__Record **recs = NULL;
 	size_t n = 0;
-	rc = fetch_records(cl, LD__KIND__KIND_UNSPECIFIED, owner, &recs, &n);
-	ld_client_close(&cl);
-	if (rc != 0)
+	if ((rc = ld_cli_fetch(c, LD__KIND__KIND_UNSPECIFIED, a.owner, owner,
+	                       sizeof(owner), &recs, &n)) != 0)
 		return rc;
 	struct ld_figures g;
 	ld_figures_compute(recs, n, year, &g);
 	if (a.json) {
 		struct ld_buf b = {0};
 		ld_buf_puts(&b, "{\"owner\": ");
-		ld_json_string(&b, owner);
+		ld_json_put_string(&b, owner);
 		if (year)
 			ld_buf_printf(&b, ", \"year\": %u", year);
 		else
@@ -354,6 +309,6 @@ run_figures(const struct cmd *c, int argc, char **argv)
 	} else {
 		print_figures(stdout, &g, owner);
 	}
-	free_records(recs, n);
+	ld_cli_free_records(recs, n);
 	return 0;
 }

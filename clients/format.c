@@ -1,6 +1,7 @@
 /* format.c — JSON and text renderings of records and status, driven by the
  * protobuf descriptors so new fields show up without code here. */
 #include "format.h"
+#include "json.h"
 #include "record.h"
 
 #include <ctype.h>
@@ -11,47 +12,6 @@
 #include <time.h>
 
 /* ---------------------------------------------------------------- JSON */
-
-void
-ld_json_string(struct ld_buf *b, const char *s)
-{
-	ld_buf_put(b, "\"", 1);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '"':
-			ld_buf_put(b, "\\\"", 2);
-			break;
-		case '\\':
-			ld_buf_put(b, "\\\\", 2);
-			break;
-		case '\n':
-			ld_buf_put(b, "\\n", 2);
-			break;
-		case '\r':
-			ld_buf_put(b, "\\r", 2);
-			break;
-		case '\t':
-			ld_buf_put(b, "\\t", 2);
-			break;
-		default:
-			if (*p < 0x20 || *p == 0x7f)
-				ld_buf_printf(b, "\\u%04x", *p);
-			else
-				ld_buf_put(b, (const char *)p, 1);
-		}
-	}
-	ld_buf_put(b, "\"", 1);
-}
-
-static void
-json_double(struct ld_buf *b, double v)
-{
-	char tmp[40];
-	snprintf(tmp, sizeof(tmp), "%.15g", v);
-	if (strtod(tmp, NULL) != v)
-		snprintf(tmp, sizeof(tmp), "%.17g", v);
-	ld_buf_puts(b, tmp);
-}
 
 static void
 hex(struct ld_buf *b, const uint8_t *p, size_t n)
@@ -79,7 +39,7 @@ enum_name(struct ld_buf *b, const ProtobufCEnumDescriptor *d, int v)
 	for (; n[i] && i < sizeof(tmp) - 1; i++)
 		tmp[i] = (char)tolower((unsigned char)n[i]);
 	tmp[i] = '\0';
-	ld_json_string(b, tmp);
+	ld_json_put_string(b, tmp);
 }
 
 static void
@@ -87,7 +47,7 @@ json_value(struct ld_buf *b, const ProtobufCFieldDescriptor *f, const void *p)
 {
 	switch (f->type) {
 	case PROTOBUF_C_TYPE_STRING:
-		ld_json_string(b, *(char *const *)p ? *(char *const *)p : "");
+		ld_json_put_string(b, *(char *const *)p ? *(char *const *)p : "");
 		break;
 	case PROTOBUF_C_TYPE_BYTES: {
 		const ProtobufCBinaryData *d = p;
@@ -120,10 +80,10 @@ json_value(struct ld_buf *b, const ProtobufCFieldDescriptor *f, const void *p)
 		ld_buf_printf(b, "\"%016" PRIx64 "\"", *(const uint64_t *)p);
 		break;
 	case PROTOBUF_C_TYPE_FLOAT:
-		json_double(b, *(const float *)p);
+		ld_json_put_number(b, *(const float *)p);
 		break;
 	case PROTOBUF_C_TYPE_DOUBLE:
-		json_double(b, *(const double *)p);
+		ld_json_put_number(b, *(const double *)p);
 		break;
 	case PROTOBUF_C_TYPE_ENUM:
 		enum_name(b, f->descriptor, *(const int *)p);
@@ -181,7 +141,7 @@ json_fields(struct ld_buf *b, const ProtobufCMessage *m, bool *first)
 		}
 		ld_buf_puts(b, *first ? "" : ", ");
 		*first = false;
-		ld_json_string(b, f->name);
+		ld_json_put_string(b, f->name);
 		ld_buf_puts(b, ": ");
 		if (f->label == PROTOBUF_C_LABEL_REPEATED) {
 			size_t cnt = *(const size_t *)((const char *)m +
@@ -227,15 +187,15 @@ ld_json_record(struct ld_buf *b, const Ld__Record *r)
 	char when[40];
 	ld_format_time(when, sizeof(when), r->updated_at);
 	ld_buf_puts(b, "{\"id\": ");
-	ld_json_string(b, r->id);
+	ld_json_put_string(b, r->id);
 	ld_buf_printf(b, ", \"kind\": \"%s\", \"owner\": ",
 	              ld_kind_name(r->kind));
-	ld_json_string(b, r->owner);
+	ld_json_put_string(b, r->owner);
 	ld_buf_printf(b, ", \"version\": %" PRIu64 ", \"scope\": [", r->version);
 	for (size_t i = 0; i < r->n_scope; i++) {
 		if (i)
 			ld_buf_puts(b, ", ");
-		ld_json_string(b, r->scope[i]);
+		ld_json_put_string(b, r->scope[i]);
 	}
 	ld_buf_printf(b, "], \"updated_at\": \"%s\", \"deleted\": %s", when,
 	              r->deleted ? "true" : "false");
@@ -310,7 +270,7 @@ text_value(struct ld_buf *b, const ProtobufCFieldDescriptor *f, const void *p)
 		if (d == &ld__metric__descriptor) {
 			const Ld__Metric *mt = (const Ld__Metric *)m;
 			ld_buf_printf(b, "%s = ", mt->name);
-			json_double(b, mt->value);
+			ld_json_put_number(b, mt->value);
 			return;
 		}
 		for (unsigned i = 0; i < d->n_fields; i++) {

@@ -6,11 +6,10 @@
 #include <stdio.h>
 
 #include "buf.h"
+#include "json.h"
 #include "liandong.pb-c.h"
 
 
-/* A JSON string literal of s (UTF-8 kept, controls escaped). */
-void ld_json_string(struct ld_buf *b, const char *s);
 /* A record as one JSON object: the envelope (id, kind, owner, version,
  * scope, updated_at, deleted) and its body's fields side by side. */
 void ld_json_record(struct ld_buf *b, const Ld__Record *r);

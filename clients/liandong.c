@@ -13,7 +13,7 @@
 /* ---------------------------------------------------------------- table */
 
 static const struct cmd cmds[] = {
-    {"init", NULL, run_init,
+    {"init", NULL, ld_cli_run_init,
      "--data DIR --id PATH --name NAME [--level LEVEL] [--listen ENDPOINT] "
      "[--parent ENDPOINT --parent-key KEY] [--root-key KEY] [--insecure]",
      "Create a node's data directory and its configuration\n"
@@ -38,39 +38,39 @@ static const struct cmd cmds[] = {
      "                     only; all nodes of a tree must agree\n\n"
      "Makes the node's keys (DIR/keys/node.key, mode 0600) and prints its\n"
      "public key for 'liandong child add' at the parent.\n"},
-    {"key", "show", run_key_show, "[--json]",
+    {"key", "show", ld_cli_run_key_show, "[--json]",
      "Print this node's public key (ldk1.CURVE.SIGN) -- for 'liandong\n"
      "child add' at the parent, and for --parent-key at its children --\n"
      "and the root key it pinned. Needs no running daemon.\n"},
-    {"key", "endorse", run_key_endorse, "PATH KEY",
+    {"key", "endorse", ld_cli_run_key_endorse, "PATH KEY",
      "At the root: endorse KEY as the key of PATH (below the root). A\n"
      "node whose key changes (rebuilt, or its key stolen) needs this: nodes\n"
      "that knew its earlier key accept a new one only with the root's\n"
      "endorsement. Prints the endorsement for 'liandong key endorsement'.\n"},
-    {"key", "endorsement", run_key_endorsement, "ENDORSEMENT",
+    {"key", "endorsement", ld_cli_run_key_endorsement, "ENDORSEMENT",
      "Install the root's endorsement of this node's keys (from 'liandong\n"
      "key endorse' at the root), after checking it. Restart liandongd to\n"
      "publish it in the node's record.\n"},
-    {"child", "add", run_child_add, "PATH KEY",
+    {"child", "add", ld_cli_run_child_add, "PATH KEY",
      "Let the child PATH (one segment below this node) connect with KEY\n"
      "(printed by 'liandong key show' there). Adding a PATH again\n"
      "replaces its key (rotation). Takes effect at once if liandongd runs.\n"},
-    {"child", "remove", run_child_remove, "PATH",
+    {"child", "remove", ld_cli_run_child_remove, "PATH",
      "Revoke the child PATH: it is disconnected at once and refused from\n"
      "then on.\n"},
-    {"child", "list", run_child_list, "",
+    {"child", "list", ld_cli_run_child_list, "",
      "Print the children allowed to connect, with their keys.\n"},
-    {"admin", "keygen", run_admin_keygen, "--out FILE",
+    {"admin", "keygen", ld_cli_run_admin_keygen, "--out FILE",
      "Make an administrator's key pair in FILE (mode 0600) for the remote\n"
      "API, and print its public key for 'liandong admin add' at a node.\n"},
-    {"admin", "add", run_admin_add, "NAME KEY",
+    {"admin", "add", ld_cli_run_admin_add, "NAME KEY",
      "Let the administrator NAME use this node's remote API ([api] listen\n"
      "in its config) with KEY. Takes effect at once.\n"},
-    {"admin", "remove", run_admin_remove, "NAME",
+    {"admin", "remove", ld_cli_run_admin_remove, "NAME",
      "Revoke the administrator NAME: refused from the next request on.\n"},
-    {"admin", "list", run_admin_list, "",
+    {"admin", "list", ld_cli_run_admin_list, "",
      "Print the administrators of the remote API, with their keys.\n"},
-    {"task", "add", run_task_add,
+    {"task", "add", ld_cli_run_task_add,
      "--topic TEXT --form FORM --scope PATH [--scope PATH]... "
      "[--due YYYY-MM-DD] [--target UNIT]... [--parent-task ID] [--json]",
      "Publish a supervision task (民主监督任务) to the offices in scope.\n"
@@ -88,7 +88,7 @@ static const struct cmd cmds[] = {
      "  --target UNIT      a unit under supervision (被监督单位)\n"
      "  --parent-task ID   the task this one was derived from\n"
      "  --json             print {\"id\": ...} instead of the bare id\n"},
-    {"plan", "add", run_plan_add,
+    {"plan", "add", ld_cli_run_plan_add,
      "--year N --title TEXT [--scope PATH]... [--item "
      "'FORM|MONTH|TOPIC|LEAD|RESPONSIBLE|ASSISTING']... [--json]",
      "Publish an annual consultation plan (协商计划). Without --scope it\n"
@@ -101,7 +101,7 @@ static const struct cmd cmds[] = {
      "                     提案办理协商 双月协商 重点协商 其他; MONTH 1-12 "
      "or\n"
      "                     empty; trailing fields may be left out\n"},
-    {"survey", "add", run_survey_add,
+    {"survey", "add", ld_cli_run_survey_add,
      "--topic TEXT --form FORM --scope PATH [--scope PATH]... "
      "[--start DATE] [--end DATE] [--json]",
      "Announce a survey or inspection (调研/视察/联合调研) to the offices\n"
@@ -109,7 +109,7 @@ static const struct cmd cmds[] = {
      "  --form FORM        调研 (survey), 视察 (inspection), 联合调研 "
      "(joint)\n"
      "  --start, --end     YYYY-MM-DD\n"},
-    {"result", "add", run_result_add,
+    {"result", "add", ld_cli_run_result_add,
      "--ref ID --summary TEXT [--metric NAME=NUMBER]... [--finding TEXT]... "
      "[--plan-item N] [--attach FILE]... [--json]",
      "Report a result (成果) for a task, survey or plan this node holds.\n"
@@ -122,7 +122,7 @@ static const struct cmd cmds[] = {
      "                     up to 16 MiB each, 16 files): its SHA-256 goes\n"
      "                     into the signed record and the bytes follow in\n"
      "                     256 KiB chunks, fetched by every ancestor\n"},
-    {"attachment", "get", run_attachment_get,
+    {"attachment", "get", ld_cli_run_attachment_get,
      "RESULT_ID --out FILE [--name NAME | --index N] [--timeout SECONDS]",
      "Save an attachment of a result to FILE, checking it against the\n"
      "SHA-256 its owner signed. At an ancestor the bytes arrive after the\n"
@@ -134,12 +134,12 @@ static const struct cmd cmds[] = {
      "                     --name, only when there are several\n"
      "  --timeout SECONDS  wait up to this long for chunks still being\n"
      "                     fetched (default 0: do not wait)\n"},
-    {"review", "add", run_review_add,
+    {"review", "add", ld_cli_run_review_add,
      "--ref RESULT_ID --verdict accepted|returned|rectify [--comment TEXT] "
      "[--json]",
      "Review a result from this node's subtree (审核/反馈). The review\n"
      "goes down to the result's owner. Prints the new record's id.\n"},
-    {"proposal", "add", run_proposal_add,
+    {"proposal", "add", ld_cli_run_proposal_add,
      "--title TEXT [--number N] [--submitter NAME] [--handler UNIT] "
      "[--year Y] [--status S] [--outcome A|B|C] [--face-to-face yes|no] "
      "[--satisfaction S] [--json]",
@@ -160,7 +160,7 @@ static const struct cmd cmds[] = {
      "  --face-to-face Y   面商: yes or no\n"
      "  --satisfaction S   满意, 基本满意, 不满意; required from evaluated "
      "on\n"},
-    {"task", "set", run_task_set,
+    {"task", "set", ld_cli_run_task_set,
      "ID [--status S] [--topic T] [--form F] [--due DATE] [--target U]... "
      "[--scope PATH]... [--json]",
      "Change a task this node owns. The status moves as the task's\n"
@@ -171,19 +171,19 @@ static const struct cmd cmds[] = {
      "Statuses may be given in Chinese (已下发, 办理中, 已上报, 已审核,\n"
      "整改中, 已办结, 已取消). --target and --scope replace the lists.\n"
      "Prints the id.\n"},
-    {"survey", "set", run_survey_set,
+    {"survey", "set", ld_cli_run_survey_set,
      "ID [--status S] [--topic T] [--form F] [--start DATE] [--end DATE] "
      "[--scope PATH]... [--json]",
      "Change a survey this node owns: planned -> in_field -> reporting\n"
      "-> closed, cancelled from any open status. --scope replaces the\n"
      "offices taking part. Prints the id.\n"},
-    {"plan", "set", run_plan_set,
+    {"plan", "set", ld_cli_run_plan_set,
      "ID [--title T] [--year Y] [--item SPEC]... [--scope PATH]... [--json]",
      "Change a plan this node owns. --item adds items (FORM|MONTH|TOPIC|\n"
      "LEAD|RESPONSIBLE|ASSISTING, as for 'plan add'); items are never\n"
      "removed (cancel one instead). A plan has no status of its own: each\n"
      "item has one, set with 'liandong plan item set'. Prints the id.\n"},
-    {"plan", "item", run_plan_item,
+    {"plan", "item", ld_cli_run_plan_item,
      "set PLAN_ID N [--status S] [--form F] [--month M] [--topic T] "
      "[--lead L] [--responsible R] [--assisting A] [--json]",
      "Change item N (from 1) of a plan this node owns. The status moves:\n"
@@ -192,7 +192,7 @@ static const struct cmd cmds[] = {
      "  cancelled. adopted and cancelled are final.\n"
      "In Chinese: 计划中, 已举行, 成果已报送, 已采纳, 延期, 已取消.\n"
      "Prints the plan's id.\n"},
-    {"result", "set", run_result_set,
+    {"result", "set", ld_cli_run_result_set,
      "ID [--status submitted] [--summary T] [--metric N=V]... "
      "[--finding T]... [--json]",
      "Change a result this node owns: a draft may be edited and then\n"
@@ -200,11 +200,11 @@ static const struct cmd cmds[] = {
      "returns it (returned/退回 or rectify/整改), and the revision is its\n"
      "resubmission. --metric and --finding replace the lists. Prints the\n"
      "id.\n"},
-    {"review", "set", run_review_set,
+    {"review", "set", ld_cli_run_review_set,
      "ID [--verdict V] [--comment T] [--json]",
      "Change a review this node owns; it then reviews the result as it\n"
      "is now (a resubmitted result gets a fresh verdict). Prints the id.\n"},
-    {"proposal", "set", run_proposal_set,
+    {"proposal", "set", ld_cli_run_proposal_set,
      "ID [--status S] [--handler UNIT] [--outcome A|B|C] "
      "[--face-to-face yes|no] [--satisfaction S] [--title T] [--number N] "
      "[--submitter NAME] [--year Y] [--json]",
@@ -214,20 +214,20 @@ static const struct cmd cmds[] = {
      "In Chinese: 已提交, 已立案, 不予立案, 已交办, 已答复, 已测评, 已办结.\n"
      "From replied on it needs --outcome; from evaluated on\n"
      "--satisfaction. Prints the id.\n"},
-    {"delete", NULL, run_delete, "ID [--json]",
+    {"delete", NULL, ld_cli_run_delete, "ID [--json]",
      "Delete a record this node owns. It becomes a tombstone that\n"
      "replicates like any change, so every node that held it learns of\n"
      "the deletion. Records of other nodes cannot be deleted here.\n"},
-    {"list", NULL, run_list, "[--kind KIND] [--owner PATH] [--json]",
+    {"list", NULL, ld_cli_run_list, "[--kind KIND] [--owner PATH] [--json]",
      "List the records this node holds, by owner and id.\n\n"
      "  --kind KIND        node, plan, survey, task, result, review, "
      "proposal, report\n"
      "  --owner PATH       only records owned by PATH or below it\n"
      "  --json             one JSON array of records\n"},
-    {"show", NULL, run_show, "ID [--json]",
+    {"show", NULL, ld_cli_run_show, "ID [--json]",
      "Show one record with all its fields.\n\n"
      "  --json             one JSON object\n"},
-    {"progress", NULL, run_progress, "TASK_ID [--today DATE] [--json]",
+    {"progress", NULL, ld_cli_run_progress, "TASK_ID [--today DATE] [--json]",
      "Show where every office reached by a task stands: reported,\n"
      "reviewed, returned, overdue. Targets are the offices its scope\n"
      "covers (a scope entry expands to every office known below it), and\n"
@@ -242,7 +242,7 @@ static const struct cmd cmds[] = {
      "  --today DATE       count overdue as of DATE (YYYY-MM-DD; default\n"
      "                     the node's local date)\n"
      "  --json             one JSON object: rows and totals\n"},
-    {"inbox", NULL, run_inbox, "[--today DATE] [--days N] [--json]",
+    {"inbox", NULL, ld_cli_run_inbox, "[--today DATE] [--days N] [--json]",
      "Show what this office must act on: tasks and surveys addressed to\n"
      "it that it has not answered (report), its results returned or sent\n"
      "back for rectification (revise), and results answering its own\n"
@@ -251,28 +251,28 @@ static const struct cmd cmds[] = {
      "  --today DATE       as of DATE (YYYY-MM-DD; default today)\n"
      "  --days N           mark items due within N days (default 7)\n"
      "  --json             one JSON object\n"},
-    {"wait", NULL, run_wait, "ID [--version N] [--timeout SECONDS]",
+    {"wait", NULL, ld_cli_run_wait, "ID [--version N] [--timeout SECONDS]",
      "Wait until this node holds record ID (at version N or later), then\n"
      "print its id and version: for scripts that go on once a task has\n"
      "reached an office or a result has come up.\n\n"
      "  --version N        at least this version (default 1)\n"
      "  --timeout SECONDS  give up after this long (1 .. 600, default 30):\n"
      "                     exit code 1\n"},
-    {"plugins", NULL, run_plugins, "[--json]",
+    {"plugins", NULL, ld_cli_run_plugins, "[--json]",
      "List the report plugins in the node's plugin directory ([report]\n"
      "plugin_dir in its liandong.conf): name, version, ABI, formats and\n"
      "file, each checked by 'liandong-report --probe'; a file that is\n"
      "not a usable plugin is listed with the reason it was refused.\n"},
-    {"report", "list", run_report_list, "[--owner PATH] [--json]",
+    {"report", "list", ld_cli_run_report_list, "[--owner PATH] [--json]",
      "List the reports published here: this office's scheduled reports\n"
      "([report NAME] sections with publish = up) and those its\n"
      "descendants published, which come up like results. Each shows\n"
      "its plugin, period, format, size and figures.\n\n"
      "  --owner PATH       only those of PATH and the offices below it\n"
      "  --json             one JSON array\n"},
-    {"report", "get", run_report_get, "REPORT_ID --out FILE",
+    {"report", "get", ld_cli_run_report_get, "REPORT_ID --out FILE",
      "Save a published report's content to FILE ('-': standard output).\n"},
-    {"report", NULL, run_report,
+    {"report", NULL, ld_cli_run_report,
      "NAME [--format md|csv|json|html] [--year Y] [--scope PATH] "
      "[--out FILE] [--bom] [--set KEY=VALUE]... [--timeout S]",
      "Run the report plugin NAME over the records this node holds and\n"
@@ -289,7 +289,7 @@ static const struct cmd cmds[] = {
      "  --set KEY=VALUE    a setting of the plugin (see its docs)\n"
      "  --timeout S        seconds it may run (default [report]\n"
      "                     timeout_s, 30)\n"},
-    {"figures", NULL, run_figures, "[--year Y] [--owner PATH] [--json]",
+    {"figures", NULL, ld_cli_run_figures, "[--year Y] [--owner PATH] [--json]",
      "Count the year's work (年度履职统计) from the records this node holds\n"
      "for an office and its subtree: surveys and inspections by form\n"
      "(调研, 视察 ...), consultations held (plan items held, outcome\n"
@@ -303,11 +303,11 @@ static const struct cmd cmds[] = {
      "  --owner PATH       records owned by PATH and below (default: this\n"
      "                     office)\n"
      "  --json             one JSON object\n"},
-    {"status", NULL, run_status, "[--json]",
+    {"status", NULL, ld_cli_run_status, "[--json]",
      "Show this node, its parent and its children: connected or not,\n"
      "the cursors on each other's logs, and how far behind each is.\n\n"
      "  --json             one JSON object\n"},
-    {"import", NULL, run_import,
+    {"import", NULL, ld_cli_run_import,
      "FILE [--kind plan|proposal] [--scope PATH]... [--dry-run] [--json]",
      "Create plans, surveys, tasks or proposals from a file. A CSV file\n"
      "holds plan items or proposals; a JSON file holds records as\n"
@@ -335,7 +335,7 @@ static const struct cmd cmds[] = {
      "                     below instead of the file's scope (repeatable)\n"
      "  --dry-run          check the file against the node; write nothing\n"
      "  --json             print {\"imported\": N, ..., \"ids\": [...]}\n"},
-    {"export", NULL, run_export,
+    {"export", NULL, ld_cli_run_export,
      "[--kind KIND] [--owner PATH] [--json | --csv] [--out FILE]",
      "Write records as JSON or CSV, the way import reads them.\n"
      "Without --kind: plans, surveys, tasks and proposals; without\n"
@@ -402,7 +402,7 @@ usage(FILE *f)
 		char name[32];
 		snprintf(name, sizeof(name), "%s%s%s%s", cmds[i].name,
 		         cmds[i].sub ? " " : "", cmds[i].sub ? cmds[i].sub : "",
-		         cmds[i].run == run_plan_item ? " set" : "");
+		         cmds[i].run == ld_cli_run_plan_item ? " set" : "");
 		char brief[256];
 		first_sentence(cmds[i].help, brief, sizeof(brief), 58);
 		fprintf(f, "  %-15s %s\n", name, brief);
@@ -419,7 +419,7 @@ usage(FILE *f)
 int
 main(int argc, char **argv)
 {
-	data_dir = getenv("LIANDONG_DATA");
+	ld_cli_data_dir = getenv("LIANDONG_DATA");
 	static const struct option gopts[] = {
 	    {"data", required_argument, NULL, 'd'},
 	    {"remote", required_argument, NULL, 'r'},
@@ -429,22 +429,22 @@ main(int argc, char **argv)
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
 	};
-	key_file = getenv("LIANDONG_KEY_FILE");
+	ld_cli_key_file = getenv("LIANDONG_KEY_FILE");
 	opterr = 0;
 	int o;
 	while ((o = getopt_long(argc, argv, "+:d:hV", gopts, NULL)) != -1) {
 		switch (o) {
 		case 'd':
-			data_dir = optarg;
+			ld_cli_data_dir = optarg;
 			break;
 		case 'r':
-			remote = optarg;
+			ld_cli_remote = optarg;
 			break;
 		case 's':
-			server_key = optarg;
+			ld_cli_server_key = optarg;
 			break;
 		case 'k':
-			key_file = optarg;
+			ld_cli_key_file = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -481,8 +481,8 @@ main(int argc, char **argv)
 			for (size_t k = i + 1; k < NCMDS; k++)
 				if (strcmp(cmds[k].name, name) == 0 &&
 				    cmds[k].sub == NULL)
-					return print_help(&cmds[k]);
-			return print_help(c);
+					return ld_cli_print_help(&cmds[k]);
+			return ld_cli_print_help(c);
 		}
 		known = true;
 		if (c->sub == NULL)

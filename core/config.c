@@ -86,7 +86,12 @@ ld_name_valid(const char *name, const char **why)
 		*why = "longer than 150 bytes";
 		return false;
 	}
-	if (!ld_text_valid(name, n) || strpbrk(name, "\r\n\t") != NULL) {
+	int bad = ld_text_check(name, n, NULL);
+	if (bad == LD_ECONTROL || bad == LD_EBIDI) {
+		*why = ld_strerror(bad);
+		return false;
+	}
+	if (bad != 0 || strpbrk(name, "\r\n\t") != NULL) {
 		*why = "not one line of UTF-8 text";
 		return false;
 	}
@@ -157,8 +162,9 @@ copy_str(const char *value, char *dst, size_t cap, char *reason, size_t rlen)
 		snprintf(reason, rlen, "longer than %zu bytes", cap - 1);
 		return 0;
 	}
-	if (!ld_text_valid(value, n)) {
-		snprintf(reason, rlen, "not valid UTF-8 text");
+	int bad = ld_text_check(value, n, NULL);
+	if (bad != 0) {
+		snprintf(reason, rlen, "%s", ld_strerror(bad));
 		return 0;
 	}
 	memcpy(dst, value, n + 1);

@@ -1,7 +1,9 @@
 /* csv.c — an RFC 4180 reader that checks UTF-8 as it goes (so an error
  * can say line and column), and the matching writer. */
 #include "csv.h"
+#include "text.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -17,6 +19,7 @@ struct parser {
 	size_t fn, fcap;
 	char *row[LD_CSV_MAX_FIELDS]; /* the row being read */
 	size_t nf;
+	int rc; /* the code of the error in `e` */
 };
 
 /* Column, in characters from 1, of `at` on the current line. */
@@ -42,52 +45,19 @@ error_at(struct parser *ps, size_t line, size_t col, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(ps->e->msg, sizeof(ps->e->msg), fmt, ap);
 	va_end(ap);
-	return -1;
+	return ps->rc = LD_ESYNTAX;
 }
 
 #define ERROR(ps, ...)                                                         \
 	error_at((ps), (ps)->line, column((ps), (ps)->p), __VA_ARGS__)
-
-/* Length of the well-formed UTF-8 sequence at p (no overlong forms, no
- * surrogates, nothing above U+10FFFF), or 0. */
-static size_t
-utf8_len(const unsigned char *p, const unsigned char *end)
-{
-	unsigned char c = p[0];
-	size_t n;
-	unsigned char lo = 0x80, hi = 0xbf;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf) {
-		n = 2;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 3;
-		if (c == 0xe0)
-			lo = 0xa0;
-		else if (c == 0xed)
-			hi = 0x9f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 4;
-		if (c == 0xf0)
-			lo = 0x90;
-		else if (c == 0xf4)
-			hi = 0x8f;
-	} else {
-		return 0;
-	}
-	if ((size_t)(end - p) < n || p[1] < lo || p[1] > hi)
-		return 0;
-	for (size_t i = 2; i < n; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-	return n;
-}
+/* The same with a code other than LD_ESYNTAX. */
+#define ERROR_CODE(ps, code, ...) (ERROR(ps, __VA_ARGS__), (ps)->rc = (code))
 
 static int
 append(struct parser *ps, const unsigned char *s, size_t n)
 {
 	if (ps->fn + n > LD_CSV_MAX_FIELD)
-		return ERROR(ps, "a field longer than %d bytes",
+		return ERROR_CODE(ps, LD_ELIMIT, "a field longer than %d bytes",
 		             LD_CSV_MAX_FIELD);
 	if (ps->fn + n + 1 > ps->fcap) {
 		size_t cap = ps->fcap ? ps->fcap : 64;
@@ -95,7 +65,7 @@ append(struct parser *ps, const unsigned char *s, size_t n)
 			cap *= 2;
 		char *nb = realloc(ps->fb, cap);
 		if (nb == NULL)
-			return ERROR(ps, "out of memory");
+			return ERROR_CODE(ps, -ENOMEM, "out of memory");
 		ps->fb = nb;
 		ps->fcap = cap;
 	}
@@ -104,21 +74,32 @@ append(struct parser *ps, const unsigned char *s, size_t n)
 	return 0;
 }
 
-/* Take one character of field text at ps->p, checking it. */
+/* Take one character of field text at ps->p, checking it against the
+ * policy on user text (core/text.h). */
 static int
 take_char(struct parser *ps)
 {
 	unsigned char c = *ps->p;
 	if (c == 0)
 		return ERROR(ps, "a NUL byte");
-	if ((c < 0x20 && c != '\t') || c == 0x7f)
-		return ERROR(ps, "a control character (0x%02x)", c);
-	size_t n = utf8_len(ps->p, ps->end);
+	uint32_t cp;
+	size_t n = ld_utf8_next((const char *)ps->p, (size_t)(ps->end - ps->p),
+	                        &cp);
 	if (n == 0)
 		return ERROR(ps,
 		             "not UTF-8 (byte 0x%02x); save the file as "
 		             "UTF-8 (\"CSV UTF-8\"), not GBK",
 		             c);
+	switch (ld_text_char(cp)) {
+	case 0:
+		break;
+	case LD_EBIDI:
+		return ERROR(ps, "a bidi override (U+%04X)", (unsigned)cp);
+	default:
+		if (cp < 0x80)
+			return ERROR(ps, "a control character (0x%02x)", c);
+		return ERROR(ps, "a control character (U+%04X)", (unsigned)cp);
+	}
 	if (append(ps, ps->p, n) != 0)
 		return -1;
 	ps->p += n;
@@ -129,11 +110,11 @@ static int
 end_field(struct parser *ps)
 {
 	if (ps->nf == LD_CSV_MAX_FIELDS)
-		return ERROR(ps, "more than %d fields in a row",
+		return ERROR_CODE(ps, LD_ELIMIT, "more than %d fields in a row",
 		             LD_CSV_MAX_FIELDS);
 	char *f = malloc(ps->fn + 1);
 	if (f == NULL)
-		return ERROR(ps, "out of memory");
+		return ERROR_CODE(ps, -ENOMEM, "out of memory");
 	if (ps->fn > 0)
 		memcpy(f, ps->fb, ps->fn);
 	f[ps->fn] = '\0';
@@ -147,18 +128,18 @@ end_row(struct parser *ps)
 {
 	struct ld_csv *c = ps->out;
 	if (c->n == LD_CSV_MAX_ROWS)
-		return ERROR(ps, "more than %d rows", LD_CSV_MAX_ROWS);
+		return ERROR_CODE(ps, LD_ELIMIT, "more than %d rows", LD_CSV_MAX_ROWS);
 	if (c->n == c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 64;
 		struct ld_csv_row *r = realloc(c->rows, cap * sizeof(*r));
 		if (r == NULL)
-			return ERROR(ps, "out of memory");
+			return ERROR_CODE(ps, -ENOMEM, "out of memory");
 		c->rows = r;
 		c->cap = cap;
 	}
 	char **f = malloc(ps->nf * sizeof(*f));
 	if (f == NULL)
-		return ERROR(ps, "out of memory");
+		return ERROR_CODE(ps, -ENOMEM, "out of memory");
 	memcpy(f, ps->row, ps->nf * sizeof(*f));
 	c->rows[c->n++] = (struct ld_csv_row){ps->row_line, ps->nf, f};
 	ps->nf = 0;
@@ -276,8 +257,10 @@ ld_csv_parse(const char *buf, size_t len, struct ld_csv *out,
 	for (size_t i = 0; i < ps.nf; i++)
 		free(ps.row[i]);
 	free(ps.fb);
-	if (rc != 0)
+	if (rc != 0) {
 		ld_csv_free(out);
+		rc = ps.rc;
+	}
 	return rc;
 }
 
@@ -293,26 +276,69 @@ ld_csv_free(struct ld_csv *c)
 	memset(c, 0, sizeof(*c));
 }
 
-void
-ld_csv_put_field(struct ld_buf *b, const char *s)
+static bool
+is_digit(char c)
 {
+	return c >= '0' && c <= '9';
+}
+
+bool
+ld_csv_numeric(const char *s)
+{
+	const char *p = s;
+	size_t digits = 0;
+	if (*p == '+' || *p == '-')
+		p++;
+	for (; is_digit(*p); p++)
+		digits++;
+	if (*p == '.')
+		for (p++; is_digit(*p); p++)
+			digits++;
+	if (digits == 0)
+		return false;
+	if (*p == 'e' || *p == 'E') {
+		p++;
+		if (*p == '+' || *p == '-')
+			p++;
+		if (!is_digit(*p))
+			return false;
+		while (is_digit(*p))
+			p++;
+	}
+	if (*p == '%')
+		p++;
+	return *p == '\0';
+}
+
+/* One field; with `safe`, a would-be formula gets a leading apostrophe
+ * (inside the quotes, if the field needs them). */
+static void
+put_field(struct ld_buf *b, const char *s, bool safe)
+{
+	bool formula = safe && s[0] != '\0' &&
+	               strchr("=+-@\t\r", s[0]) != NULL && !ld_csv_numeric(s);
 	/* A field that starts with U+FEFF is quoted too: at the start of a
 	 * file it would read back as a byte order mark. */
 	if (strpbrk(s, ",\"\r\n") == NULL &&
 	    strncmp(s, "\xef\xbb\xbf", 3) != 0) {
+		if (formula)
+			ld_buf_putc(b, '\'');
 		ld_buf_puts(b, s);
 		return;
 	}
-	ld_buf_puts(b, "\"");
+	ld_buf_putc(b, '"');
+	if (formula)
+		ld_buf_putc(b, '\'');
 	for (const char *q; (q = strchr(s, '"')) != NULL; s = q + 1) {
-		ld_buf_printf(b, "%.*s\"\"", (int)(q - s), s);
+		ld_buf_put(b, s, (size_t)(q - s));
+		ld_buf_puts(b, "\"\"");
 	}
 	ld_buf_puts(b, s);
-	ld_buf_puts(b, "\"");
+	ld_buf_putc(b, '"');
 }
 
-void
-ld_csv_put_row(struct ld_buf *b, const char *const *f, size_t n)
+static void
+put_row(struct ld_buf *b, const char *const *f, size_t n, bool safe)
 {
 	if (n == 1 && f[0][0] == '\0') {
 		ld_buf_puts(b, "\"\"\r\n");
@@ -320,8 +346,26 @@ ld_csv_put_row(struct ld_buf *b, const char *const *f, size_t n)
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (i > 0)
-			ld_buf_puts(b, ",");
-		ld_csv_put_field(b, f[i]);
+			ld_buf_putc(b, ',');
+		put_field(b, f[i], safe);
 	}
 	ld_buf_puts(b, "\r\n");
+}
+
+void
+ld_csv_put_field(struct ld_buf *b, const char *s)
+{
+	put_field(b, s, false);
+}
+
+void
+ld_csv_put_row(struct ld_buf *b, const char *const *f, size_t n)
+{
+	put_row(b, f, n, false);
+}
+
+void
+ld_csv_put_row_safe(struct ld_buf *b, const char *const *f, size_t n)
+{
+	put_row(b, f, n, true);
 }

@@ -10,9 +10,11 @@
 #ifndef LD_CSV_H
 #define LD_CSV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "buf.h"
+#include "err.h"
 
 /* Limits, so a hostile file costs bounded memory. */
 #define LD_CSV_MAX_FIELDS 64         /* per row */
@@ -37,8 +39,10 @@ struct ld_csv_error {
 	char msg[200];
 };
 
-/* Parse buf[0..len) into `out` (zeroed first). Returns 0, or -1 with `e`
- * filled and `out` empty. Free with ld_csv_free either way. */
+/* Parse buf[0..len) into `out` (zeroed first). Returns 0, or with `e`
+ * filled and `out` empty LD_ESYNTAX (the text breaks a rule: RFC 4180,
+ * UTF-8, the policy on user text), LD_ELIMIT (a limit above) or -ENOMEM.
+ * Free with ld_csv_free either way. */
 int ld_csv_parse(const char *buf, size_t len, struct ld_csv *out,
                  struct ld_csv_error *e);
 void ld_csv_free(struct ld_csv *c);
@@ -49,5 +53,15 @@ void ld_csv_put_field(struct ld_buf *b, const char *s);
 /* Append a row of `n` fields and a CRLF. A row of one empty field is
  * written "" so that it is not read back as an empty line. */
 void ld_csv_put_row(struct ld_buf *b, const char *const *f, size_t n);
+
+/* The same for a file people open in a spreadsheet, against formula
+ * injection: a field starting with = + - @ TAB or CR that is not a plain
+ * number (ld_csv_numeric) gets a leading apostrophe. */
+void ld_csv_put_row_safe(struct ld_buf *b, const char *const *f, size_t n);
+
+/* A plain decimal number, optionally signed, with an exponent or a
+ * trailing percent sign ("-3", "+1.5e3", "-5%"): what a spreadsheet reads
+ * as a number, never as a formula. */
+bool ld_csv_numeric(const char *s);
 
 #endif

@@ -180,10 +180,10 @@ check_message(const ProtobufCMessage *m, const char *path, char *err,
 					         string_limit(f->name));
 					return false;
 				}
-				if (!ld_text_valid(s, n)) {
-					snprintf(err, errlen,
-					         "%s%s: not valid UTF-8 text",
-					         path, f->name);
+				int bad = ld_text_check(s, n, NULL);
+				if (bad != 0) {
+					snprintf(err, errlen, "%s%s: %s", path,
+					         f->name, ld_strerror(bad));
 					return false;
 				}
 			} else if (f->type == PROTOBUF_C_TYPE_MESSAGE) {

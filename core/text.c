@@ -1,4 +1,5 @@
-/* text.c — UTF-8, date and number checks for user input. Pure. */
+/* text.c — the UTF-8 scanner and the policy on user text; date and
+ * number checks. Pure. */
 #include "text.h"
 
 #include <errno.h>
@@ -7,49 +8,78 @@
 #include <stdlib.h>
 #include <string.h>
 
-bool
-ld_text_valid(const char *str, size_t n)
+size_t
+ld_utf8_next(const char *str, size_t n, uint32_t *cp)
 {
 	const unsigned char *s = (const unsigned char *)str;
+	if (n == 0)
+		return 0;
+	unsigned c = s[0];
+	if (c < 0x80) {
+		if (cp != NULL)
+			*cp = c;
+		return 1;
+	}
+	size_t len;
+	uint32_t v, min;
+	if ((c & 0xe0) == 0xc0)
+		len = 2, v = c & 0x1f, min = 0x80;
+	else if ((c & 0xf0) == 0xe0)
+		len = 3, v = c & 0x0f, min = 0x800;
+	else if ((c & 0xf8) == 0xf0)
+		len = 4, v = c & 0x07, min = 0x10000;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	for (size_t k = 1; k < len; k++) {
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+		v = (v << 6) | (s[k] & 0x3f);
+	}
+	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+		return 0;
+	if (cp != NULL)
+		*cp = v;
+	return len;
+}
+
+int
+ld_text_char(uint32_t cp)
+{
+	if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||
+	    (cp >= 0x7f && cp <= 0x9f))
+		return LD_ECONTROL;
+	if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
+		return LD_EBIDI;
+	return 0;
+}
+
+int
+ld_text_check(const char *s, size_t n, size_t *at)
+{
 	size_t i = 0;
+	int rc = 0;
 	while (i < n) {
-		unsigned c = s[i];
-		if (c < 0x80) {
-			if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
-				return false;
-			if (c == 0x7f)
-				return false;
-			i++;
-			continue;
+		uint32_t cp;
+		size_t len = ld_utf8_next(s + i, n - i, &cp);
+		if (len == 0) {
+			rc = LD_EUTF8;
+			break;
 		}
-		size_t len;
-		uint32_t cp, min;
-		if ((c & 0xe0) == 0xc0) {
-			len = 2, cp = c & 0x1f, min = 0x80;
-		} else if ((c & 0xf0) == 0xe0) {
-			len = 3, cp = c & 0x0f, min = 0x800;
-		} else if ((c & 0xf8) == 0xf0) {
-			len = 4, cp = c & 0x07, min = 0x10000;
-		} else {
-			return false;
-		}
-		if (n - i < len)
-			return false;
-		for (size_t k = 1; k < len; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return false;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return false;
-		/* C1 controls, and the bidirectional overrides that make text
-		 * read differently from what it says. */
-		if ((cp >= 0x80 && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
-		    (cp >= 0x2066 && cp <= 0x2069))
-			return false;
+		if ((rc = ld_text_char(cp)) != 0)
+			break;
 		i += len;
 	}
-	return true;
+	if (at != NULL)
+		*at = i;
+	return rc;
+}
+
+bool
+ld_text_valid(const char *s, size_t n)
+{
+	return ld_text_check(s, n, NULL) == 0;
 }
 
 static bool

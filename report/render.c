@@ -1,6 +1,10 @@
 /* render.c — a report's structured content and its rendering as Markdown,
  * CSV, JSON or one HTML page. Pure: no I/O. */
 #include "render.h"
+#include "buf.h"
+#include "csv.h"
+#include "json.h"
+#include "text.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -78,37 +82,6 @@ reserve(void **p, size_t *cap, size_t need, size_t size)
 	return 0;
 }
 
-/* Length of the well-formed UTF-8 sequence at s[0..n), or 0 if s[0] does
- * not start one (overlong forms, surrogates and code points above
- * U+10FFFF are not well-formed). */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned c = s[0];
-	if (c < 0x80)
-		return 1;
-	size_t len;
-	uint32_t cp, min;
-	if ((c & 0xe0) == 0xc0)
-		len = 2, cp = c & 0x1f, min = 0x80;
-	else if ((c & 0xf0) == 0xe0)
-		len = 3, cp = c & 0x0f, min = 0x800;
-	else if ((c & 0xf8) == 0xf0)
-		len = 4, cp = c & 0x07, min = 0x10000;
-	else
-		return 0;
-	if (n < len)
-		return 0;
-	for (size_t k = 1; k < len; k++) {
-		if ((s[k] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[k] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
 /* Copy s[0..n) to `out` (if not NULL) with each byte that does not belong
  * to a well-formed UTF-8 sequence replaced by U+FFFD; returns the length
  * of the result. */
@@ -118,7 +91,7 @@ utf8_fix(const char *str, size_t n, char *out)
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0, o = 0;
 	while (i < n) {
-		size_t k = utf8_len(s + i, n - i);
+		size_t k = ld_utf8_next(str + i, n - i, NULL);
 		if (k == 0) {
 			if (out != NULL)
 				memcpy(out + o, "\xef\xbf\xbd", 3);
@@ -458,55 +431,7 @@ ld_doc_format_known(const char *format)
 	        strcmp(format, "json") == 0 || strcmp(format, "html") == 0);
 }
 
-/* ---- output buffer and shared helpers ---- */
-
-struct buf {
-	char *p;
-	size_t len, cap;
-	bool oom; /* an append failed: the result is lost */
-};
-
-static void
-bput(struct buf *b, const char *s, size_t n)
-{
-	if (b->oom)
-		return;
-	if (n >= SIZE_MAX - b->len ||
-	    reserve((void **)&b->p, &b->cap, b->len + n + 1, 1) != 0) {
-		b->oom = true;
-		return;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void
-bputs(struct buf *b, const char *s)
-{
-	bput(b, s, strlen(s));
-}
-
-static void
-bputc(struct buf *b, char c)
-{
-	bput(b, &c, 1);
-}
-
-__attribute__((format(printf, 2, 3))) static void
-bprintf(struct buf *b, const char *fmt, ...)
-{
-	char tmp[128];
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(tmp)) {
-		b->oom = true; /* never: only short numbers are printed */
-		return;
-	}
-	bput(b, tmp, (size_t)n);
-}
+/* ---- shared helpers ---- */
 
 static const char *
 str(const struct ld_doc *d, uint32_t off)
@@ -550,52 +475,10 @@ fmt_num(double v, char out[48])
 		snprintf(out, 48, "%.4g", v);
 }
 
-/* The shortest text that reads back as exactly `v` (finite). */
-static void
-json_num(double v, char out[48])
-{
-	for (int prec = 15; prec <= 17; prec++) {
-		snprintf(out, 48, "%.*g", prec, v);
-		if (strtod(out, NULL) == v)
-			return;
-	}
-}
-
 static bool
 is_digit(char c)
 {
 	return c >= '0' && c <= '9';
-}
-
-/* A plain decimal number, optionally signed, with an exponent or a
- * trailing percent sign: what a spreadsheet reads as a number, never as a
- * formula. */
-static bool
-looks_numeric(const char *s)
-{
-	const char *p = s;
-	size_t digits = 0;
-	if (*p == '+' || *p == '-')
-		p++;
-	for (; is_digit(*p); p++)
-		digits++;
-	if (*p == '.')
-		for (p++; is_digit(*p); p++)
-			digits++;
-	if (digits == 0)
-		return false;
-	if (*p == 'e' || *p == 'E') {
-		p++;
-		if (*p == '+' || *p == '-')
-			p++;
-		if (!is_digit(*p))
-			return false;
-		while (is_digit(*p))
-			p++;
-	}
-	if (*p == '%')
-		p++;
-	return *p == '\0';
 }
 
 /* ---- Markdown ---- */
@@ -611,7 +494,7 @@ enum md_mode {
  * backslash-escaped, and so is what would start a list, a heading or a
  * rule at the start of a line. */
 static void
-md_text(struct buf *b, const char *s, enum md_mode mode)
+md_text(struct ld_buf *b, const char *s, enum md_mode mode)
 {
 	size_t n = strlen(s);
 	if (mode == MD_LINE) {
@@ -629,11 +512,11 @@ md_text(struct buf *b, const char *s, enum md_mode mode)
 			if (c == '\r' && i + 1 < n && s[i + 1] == '\n')
 				i++;
 			if (mode == MD_CELL) {
-				bputs(b, "<br>");
+				ld_buf_puts(b, "<br>");
 			} else if (mode == MD_LINE) {
-				bputc(b, ' ');
+				ld_buf_putc(b, ' ');
 			} else {
-				bputc(b, '\n');
+				ld_buf_putc(b, '\n');
 				bol = true;
 			}
 			continue;
@@ -643,18 +526,18 @@ md_text(struct buf *b, const char *s, enum md_mode mode)
 				continue;
 			bol = false;
 			if (c == '-' || c == '+' || c == '=') {
-				bputc(b, '\\');
-				bputc(b, c);
+				ld_buf_putc(b, '\\');
+				ld_buf_putc(b, c);
 				continue;
 			}
 			if (is_digit(c)) {
 				size_t j = i;
 				while (j < n && is_digit(s[j]))
 					j++;
-				bput(b, s + i, j - i);
+				ld_buf_put(b, s + i, j - i);
 				if (j < n && (s[j] == '.' || s[j] == ')')) {
-					bputc(b, '\\');
-					bputc(b, s[j]);
+					ld_buf_putc(b, '\\');
+					ld_buf_putc(b, s[j]);
 					j++;
 				}
 				i = j - 1;
@@ -662,63 +545,63 @@ md_text(struct buf *b, const char *s, enum md_mode mode)
 			}
 		}
 		if (strchr("\\`*_[]<>&|~#!", c) != NULL)
-			bputc(b, '\\');
-		bputc(b, c);
+			ld_buf_putc(b, '\\');
+		ld_buf_putc(b, c);
 	}
 }
 
 static void
-md_table_row(struct buf *b, const struct ld_doc *d, size_t first, size_t n)
+md_table_row(struct ld_buf *b, const struct ld_doc *d, size_t first, size_t n)
 {
-	bputc(b, '|');
+	ld_buf_putc(b, '|');
 	for (size_t i = 0; i < n; i++) {
-		bputc(b, ' ');
+		ld_buf_putc(b, ' ');
 		md_text(b, cell(d, first + i), MD_CELL);
-		bputs(b, " |");
+		ld_buf_puts(b, " |");
 	}
-	bputc(b, '\n');
+	ld_buf_putc(b, '\n');
 }
 
 static void
-md_caption(struct buf *b, const char *caption)
+md_caption(struct ld_buf *b, const char *caption)
 {
 	if (caption[0] == '\0')
 		return;
-	bputs(b, "**");
+	ld_buf_puts(b, "**");
 	md_text(b, caption, MD_LINE);
-	bputs(b, "**\n\n");
+	ld_buf_puts(b, "**\n\n");
 }
 
 /* A blank line between blocks, none before the first. */
 static void
-md_sep(struct buf *b, bool *first)
+md_sep(struct ld_buf *b, bool *first)
 {
 	if (!*first)
-		bputc(b, '\n');
+		ld_buf_putc(b, '\n');
 	*first = false;
 }
 
 static void
-render_md(const struct ld_doc *d, struct buf *b)
+render_md(const struct ld_doc *d, struct ld_buf *b)
 {
 	bool first = true;
 	if (d->title != 0) {
 		md_sep(b, &first);
-		bputs(b, "# ");
+		ld_buf_puts(b, "# ");
 		md_text(b, str(d, d->title), MD_LINE);
-		bputc(b, '\n');
+		ld_buf_putc(b, '\n');
 	}
 	if (d->nfigs > 0) {
 		md_sep(b, &first);
-		bputs(b, "## 主要数据\n\n");
+		ld_buf_puts(b, "## 主要数据\n\n");
 		for (size_t i = 0; i < d->nfigs; i++) {
 			char num[48];
 			fmt_num(d->figs[i].value, num);
-			bputs(b, "- ");
+			ld_buf_puts(b, "- ");
 			md_text(b, d->figs[i].name, MD_LINE);
-			bputs(b, ": ");
-			bputs(b, num);
-			bputc(b, '\n');
+			ld_buf_puts(b, ": ");
+			ld_buf_puts(b, num);
+			ld_buf_putc(b, '\n');
 		}
 	}
 	for (size_t k = 0; k < d->nblocks; k++) {
@@ -726,21 +609,21 @@ render_md(const struct ld_doc *d, struct buf *b)
 		md_sep(b, &first);
 		switch (bl->type) {
 		case BLK_HEADING:
-			bputs(b, "## ");
+			ld_buf_puts(b, "## ");
 			md_text(b, str(d, bl->text), MD_LINE);
-			bputc(b, '\n');
+			ld_buf_putc(b, '\n');
 			break;
 		case BLK_PARA:
 			md_text(b, str(d, bl->text), MD_BLOCK);
-			bputc(b, '\n');
+			ld_buf_putc(b, '\n');
 			break;
 		case BLK_TABLE:
 			md_caption(b, str(d, bl->text));
 			md_table_row(b, d, bl->first, bl->ncols);
-			bputc(b, '|');
+			ld_buf_putc(b, '|');
 			for (size_t i = 0; i < bl->ncols; i++)
-				bputs(b, " --- |");
-			bputc(b, '\n');
+				ld_buf_puts(b, " --- |");
+			ld_buf_putc(b, '\n');
 			for (size_t r = 0; r < bl->nrows; r++)
 				md_table_row(b, d,
 				             bl->first + (r + 1) * bl->ncols,
@@ -748,15 +631,15 @@ render_md(const struct ld_doc *d, struct buf *b)
 			break;
 		case BLK_CHART:
 			md_caption(b, str(d, bl->text));
-			bputs(b, "| 项目 | 数值 |\n| --- | ---: |\n");
+			ld_buf_puts(b, "| 项目 | 数值 |\n| --- | ---: |\n");
 			for (size_t i = 0; i < bl->ncols; i++) {
 				char num[48];
 				fmt_num(d->vals[bl->firstval + i], num);
-				bputs(b, "| ");
+				ld_buf_puts(b, "| ");
 				md_text(b, cell(d, bl->first + i), MD_CELL);
-				bputs(b, " | ");
-				bputs(b, num);
-				bputs(b, " |\n");
+				ld_buf_puts(b, " | ");
+				ld_buf_puts(b, num);
+				ld_buf_puts(b, " |\n");
 			}
 			break;
 		}
@@ -765,77 +648,53 @@ render_md(const struct ld_doc *d, struct buf *b)
 
 /* ---- CSV ---- */
 
-/* One field, RFC 4180. A field a spreadsheet would run as a formula gets
- * a leading apostrophe unless it is a plain number (a negative count is
- * data, not an attack). */
+/* Rows go through core/csv.c's writer, in its spreadsheet-safe form: a
+ * field a spreadsheet would run as a formula gets a leading apostrophe
+ * unless it is a plain number (a negative count is data, not an attack). */
 static void
-csv_field(struct buf *b, const char *s)
-{
-	bool formula = s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL &&
-	               !looks_numeric(s);
-	bool quote = strpbrk(s, ",\"\r\n") != NULL;
-	if (quote)
-		bputc(b, '"');
-	if (formula)
-		bputc(b, '\'');
-	for (const char *p = s; *p != '\0'; p++) {
-		if (*p == '"')
-			bputc(b, '"');
-		bputc(b, *p);
-	}
-	if (quote)
-		bputc(b, '"');
-}
-
-static void
-csv_pair(struct buf *b, const char *name, double v)
+csv_pair(struct ld_buf *b, const char *name, double v)
 {
 	char num[48];
 	fmt_num(v, num);
-	csv_field(b, name);
-	bputc(b, ',');
-	csv_field(b, num);
-	bputs(b, "\r\n");
+	const char *f[2] = {name, num};
+	ld_csv_put_row_safe(b, f, 2);
 }
 
 static void
-render_csv(const struct ld_doc *d, bool bom, struct buf *b)
+render_csv(const struct ld_doc *d, bool bom, struct ld_buf *b)
 {
 	bool first = true;
+	const char *f[LD_DOC_MAX_COLS];
 	if (bom)
-		bputs(b, "\xef\xbb\xbf");
+		ld_buf_puts(b, "\xef\xbb\xbf");
 	for (size_t k = 0; k < d->nblocks; k++) {
 		const struct block *bl = &d->blocks[k];
 		if (bl->type != BLK_TABLE && bl->type != BLK_CHART)
 			continue;
 		if (!first)
-			bputs(b, "\r\n");
+			ld_buf_puts(b, "\r\n");
 		first = false;
 		if (bl->text != 0) {
-			csv_field(b, str(d, bl->text));
-			bputs(b, "\r\n");
+			f[0] = str(d, bl->text);
+			ld_csv_put_row_safe(b, f, 1);
 		}
 		if (bl->type == BLK_CHART) {
-			bputs(b, "项目,数值\r\n");
+			ld_buf_puts(b, "项目,数值\r\n");
 			for (size_t i = 0; i < bl->ncols; i++)
 				csv_pair(b, cell(d, bl->first + i),
 				         d->vals[bl->firstval + i]);
 			continue;
 		}
 		for (size_t r = 0; r <= bl->nrows; r++) {
-			for (size_t i = 0; i < bl->ncols; i++) {
-				if (i > 0)
-					bputc(b, ',');
-				csv_field(
-				    b, cell(d, bl->first + r * bl->ncols + i));
-			}
-			bputs(b, "\r\n");
+			for (size_t i = 0; i < bl->ncols; i++)
+				f[i] = cell(d, bl->first + r * bl->ncols + i);
+			ld_csv_put_row_safe(b, f, bl->ncols);
 		}
 	}
 	if (d->nfigs > 0) {
 		if (!first)
-			bputs(b, "\r\n");
-		bputs(b, "主要数据\r\n名称,数值\r\n");
+			ld_buf_puts(b, "\r\n");
+		ld_buf_puts(b, "主要数据\r\n名称,数值\r\n");
 		for (size_t i = 0; i < d->nfigs; i++)
 			csv_pair(b, d->figs[i].name, d->figs[i].value);
 	}
@@ -843,163 +702,121 @@ render_csv(const struct ld_doc *d, bool bom, struct buf *b)
 
 /* ---- JSON ---- */
 
-/* A JSON string. Besides what JSON requires, DEL and U+2028/U+2029 are
- * escaped so the text also survives being pasted into JavaScript. */
-static void
-json_str(struct buf *b, const char *s)
-{
-	bputc(b, '"');
-	for (const unsigned char *p = (const unsigned char *)s; *p != '\0';
-	     p++) {
-		unsigned c = *p;
-		if (c == '"' || c == '\\') {
-			bputc(b, '\\');
-			bputc(b, (char)c);
-		} else if (c == '\n') {
-			bputs(b, "\\n");
-		} else if (c == '\r') {
-			bputs(b, "\\r");
-		} else if (c == '\t') {
-			bputs(b, "\\t");
-		} else if (c == '\b') {
-			bputs(b, "\\b");
-		} else if (c == '\f') {
-			bputs(b, "\\f");
-		} else if (c < 0x20 || c == 0x7f) {
-			bprintf(b, "\\u%04x", c);
-		} else if (c == 0xe2 && p[1] == 0x80 &&
-		           (p[2] == 0xa8 || p[2] == 0xa9)) {
-			bprintf(b, "\\u%04x", 0x2000u + (p[2] - 0x80u));
-			p += 2;
-		} else {
-			bputc(b, (char)c);
-		}
-	}
-	bputc(b, '"');
-}
+/* Strings and numbers through core/json.c (json-c). */
 
 static void
-json_value(struct buf *b, double v)
+render_json(const struct ld_doc *d, struct ld_buf *b)
 {
-	if (!isfinite(v)) {
-		bputs(b, "null");
-		return;
-	}
-	char num[48];
-	json_num(v, num);
-	bputs(b, num);
-}
-
-static void
-render_json(const struct ld_doc *d, struct buf *b)
-{
-	bputs(b, "{\"title\":");
-	json_str(b, str(d, d->title));
-	bputs(b, ",\"blocks\":[");
+	ld_buf_puts(b, "{\"title\":");
+	ld_json_put_string(b, str(d, d->title));
+	ld_buf_puts(b, ",\"blocks\":[");
 	for (size_t k = 0; k < d->nblocks; k++) {
 		const struct block *bl = &d->blocks[k];
 		if (k > 0)
-			bputc(b, ',');
+			ld_buf_putc(b, ',');
 		switch (bl->type) {
 		case BLK_HEADING:
 		case BLK_PARA:
-			bputs(b, bl->type == BLK_HEADING
+			ld_buf_puts(b, bl->type == BLK_HEADING
 			             ? "{\"type\":\"heading\",\"text\":"
 			             : "{\"type\":\"para\",\"text\":");
-			json_str(b, str(d, bl->text));
-			bputc(b, '}');
+			ld_json_put_string(b, str(d, bl->text));
+			ld_buf_putc(b, '}');
 			break;
 		case BLK_TABLE:
-			bputs(b, "{\"type\":\"table\",\"caption\":");
-			json_str(b, str(d, bl->text));
-			bputs(b, ",\"columns\":[");
+			ld_buf_puts(b, "{\"type\":\"table\",\"caption\":");
+			ld_json_put_string(b, str(d, bl->text));
+			ld_buf_puts(b, ",\"columns\":[");
 			for (size_t i = 0; i < bl->ncols; i++) {
 				if (i > 0)
-					bputc(b, ',');
-				json_str(b, cell(d, bl->first + i));
+					ld_buf_putc(b, ',');
+				ld_json_put_string(b, cell(d, bl->first + i));
 			}
-			bputs(b, "],\"rows\":[");
+			ld_buf_puts(b, "],\"rows\":[");
 			for (size_t r = 0; r < bl->nrows; r++) {
 				size_t at = bl->first + (r + 1) * bl->ncols;
-				bputs(b, r > 0 ? ",[" : "[");
+				ld_buf_puts(b, r > 0 ? ",[" : "[");
 				for (size_t i = 0; i < bl->ncols; i++) {
 					if (i > 0)
-						bputc(b, ',');
-					json_str(b, cell(d, at + i));
+						ld_buf_putc(b, ',');
+					ld_json_put_string(b, cell(d, at + i));
 				}
-				bputc(b, ']');
+				ld_buf_putc(b, ']');
 			}
-			bputs(b, "]}");
+			ld_buf_puts(b, "]}");
 			break;
 		case BLK_CHART:
-			bputs(b, "{\"type\":\"chart\",\"caption\":");
-			json_str(b, str(d, bl->text));
-			bputs(b, ",\"bars\":[");
+			ld_buf_puts(b, "{\"type\":\"chart\",\"caption\":");
+			ld_json_put_string(b, str(d, bl->text));
+			ld_buf_puts(b, ",\"bars\":[");
 			for (size_t i = 0; i < bl->ncols; i++) {
-				bputs(b,
+				ld_buf_puts(b,
 				      i > 0 ? ",{\"label\":" : "{\"label\":");
-				json_str(b, cell(d, bl->first + i));
-				bputs(b, ",\"value\":");
-				json_value(b, d->vals[bl->firstval + i]);
-				bputc(b, '}');
+				ld_json_put_string(b, cell(d, bl->first + i));
+				ld_buf_puts(b, ",\"value\":");
+				ld_json_put_number(b, d->vals[bl->firstval + i]);
+				ld_buf_putc(b, '}');
 			}
-			bputs(b, "]}");
+			ld_buf_puts(b, "]}");
 			break;
 		}
 	}
-	bputs(b, "],\"figures\":{");
+	ld_buf_puts(b, "],\"figures\":{");
 	for (size_t i = 0; i < d->nfigs; i++) {
 		if (i > 0)
-			bputc(b, ',');
-		json_str(b, d->figs[i].name);
-		bputc(b, ':');
-		json_value(b, d->figs[i].value);
+			ld_buf_putc(b, ',');
+		ld_json_put_string(b, d->figs[i].name);
+		ld_buf_putc(b, ':');
+		ld_json_put_number(b, d->figs[i].value);
 	}
-	bputs(b, "}}\n");
+	ld_buf_puts(b, "}}\n");
 }
 
 /* ---- HTML ---- */
 
 /* Text for an element or a quoted attribute. Controls that HTML calls
- * parse errors (C0 but tab, newline and return; DEL; C1) show as U+FFFD. */
+ * parse errors (C0 but tab, newline and return; DEL; C1: the control
+ * half of the policy on user text, core/text.h) show as U+FFFD. */
 static void
-html_textn(struct buf *b, const char *s, size_t n)
+html_textn(struct ld_buf *b, const char *s, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	for (const unsigned char *end = p + n; p < end; p++) {
-		unsigned c = *p;
-		switch (c) {
+	size_t i = 0;
+	while (i < n) {
+		uint32_t cp;
+		size_t k = ld_utf8_next(s + i, n - i, &cp);
+		if (k == 0) { /* never: the text was made UTF-8 when stored */
+			ld_buf_puts(b, "\xef\xbf\xbd");
+			i++;
+			continue;
+		}
+		switch (cp) {
 		case '&':
-			bputs(b, "&amp;");
-			continue;
+			ld_buf_puts(b, "&amp;");
+			break;
 		case '<':
-			bputs(b, "&lt;");
-			continue;
+			ld_buf_puts(b, "&lt;");
+			break;
 		case '>':
-			bputs(b, "&gt;");
-			continue;
+			ld_buf_puts(b, "&gt;");
+			break;
 		case '"':
-			bputs(b, "&quot;");
-			continue;
+			ld_buf_puts(b, "&quot;");
+			break;
 		case '\'':
-			bputs(b, "&#39;");
-			continue;
+			ld_buf_puts(b, "&#39;");
+			break;
+		default:
+			if (ld_text_char(cp) == LD_ECONTROL)
+				ld_buf_puts(b, "\xef\xbf\xbd");
+			else
+				ld_buf_put(b, s + i, k);
 		}
-		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') ||
-		    c == 0x7f) {
-			bputs(b, "\xef\xbf\xbd");
-		} else if (c == 0xc2 && p + 1 < end && p[1] >= 0x80 &&
-		           p[1] <= 0x9f) {
-			bputs(b, "\xef\xbf\xbd");
-			p++;
-		} else {
-			bputc(b, (char)c);
-		}
+		i += k;
 	}
 }
 
 static void
-html_text(struct buf *b, const char *s)
+html_text(struct ld_buf *b, const char *s)
 {
 	html_textn(b, s, strlen(s));
 }
@@ -1077,7 +894,7 @@ svg_width(const char *str, size_t *cut)
 	if (cut != NULL)
 		*cut = n;
 	while (i < n) {
-		size_t k = utf8_len(s + i, n - i);
+		size_t k = ld_utf8_next(str + i, n - i, NULL);
 		if (k == 0)
 			k = 1;
 		/* Code points from U+1100 on are mostly wide: Hangul, CJK,
@@ -1117,7 +934,7 @@ xpos(double x, double lo, double hi, double left, double width)
  * right. Bars are scaled to the largest magnitude; all zero gives no
  * bars; a value that is not finite gives no bar and no number. */
 static void
-html_chart(const struct ld_doc *d, const struct block *bl, struct buf *b)
+html_chart(const struct ld_doc *d, const struct block *bl, struct ld_buf *b)
 {
 	size_t n = bl->ncols;
 	const double *v = d->vals + bl->firstval;
@@ -1139,20 +956,20 @@ html_chart(const struct ld_doc *d, const struct block *bl, struct buf *b)
 	double h = n > 0 ? 2 * SVG_PAD + (double)n * SVG_ROW : 32;
 	double zero = xpos(0, lo, hi, plot_l, plot_w);
 
-	bprintf(b,
+	ld_buf_printf(b,
 	        "<svg xmlns=\"http://www.w3.org/2000/svg\" "
 	        "viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\" "
 	        "role=\"img\" aria-label=\"",
 	        SVG_W, h, SVG_W, h);
 	html_text(b, str(d, bl->text));
-	bputs(b, "\">\n");
+	ld_buf_puts(b, "\">\n");
 	if (n == 0) {
-		bprintf(b,
+		ld_buf_printf(b,
 		        "<text x=\"%.1f\" y=\"20.5\" text-anchor=\"middle\">"
 		        "（无数据）</text>\n",
 		        SVG_W / 2);
 	} else {
-		bprintf(b,
+		ld_buf_printf(b,
 		        "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
 		        "y2=\"%.1f\" stroke=\"#888\" stroke-width=\"1\"/>\n",
 		        zero, SVG_PAD / 2, zero, h - SVG_PAD / 2);
@@ -1163,18 +980,18 @@ html_chart(const struct ld_doc *d, const struct block *bl, struct buf *b)
 		fmt_num(v[i], num);
 		double top = SVG_PAD + (double)i * SVG_ROW;
 		double base = top + SVG_ROW / 2 + 4.5;
-		bputs(b, v[i] < 0 ? "<g class=\"bar neg\" data-label=\""
+		ld_buf_puts(b, v[i] < 0 ? "<g class=\"bar neg\" data-label=\""
 		                  : "<g class=\"bar\" data-label=\"");
 		html_text(b, label);
-		bputs(b, "\" data-value=\"");
-		bputs(b, num);
-		bputs(b, "\"><title>");
+		ld_buf_puts(b, "\" data-value=\"");
+		ld_buf_puts(b, num);
+		ld_buf_puts(b, "\"><title>");
 		html_text(b, label);
 		if (num[0] != '\0') {
-			bputs(b, ": ");
-			bputs(b, num);
+			ld_buf_puts(b, ": ");
+			ld_buf_puts(b, num);
 		}
-		bprintf(b,
+		ld_buf_printf(b,
 		        "</title><text x=\"%.1f\" y=\"%.1f\" "
 		        "text-anchor=\"end\">",
 		        SVG_PAD + labw, base);
@@ -1182,126 +999,126 @@ html_chart(const struct ld_doc *d, const struct block *bl, struct buf *b)
 		svg_width(label, &cut);
 		html_textn(b, label, cut);
 		if (label[cut] != '\0')
-			bputs(b, "…");
-		bputs(b, "</text>");
+			ld_buf_puts(b, "…");
+		ld_buf_puts(b, "</text>");
 		if (isfinite(v[i])) {
 			double x = xpos(v[i], lo, hi, plot_l, plot_w);
-			bprintf(b,
+			ld_buf_printf(b,
 			        "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
 			        "height=\"%.0f\" fill=\"%s\"/>",
 			        fmin(x, zero), top + (SVG_ROW - SVG_BAR) / 2,
 			        fabs(x - zero), SVG_BAR,
 			        v[i] < 0 ? "#c0504d" : "#4472c4");
 		}
-		bprintf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">",
+		ld_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">",
 		        SVG_W - SVG_PAD, base);
-		bputs(b, num);
-		bputs(b, "</text></g>\n");
+		ld_buf_puts(b, num);
+		ld_buf_puts(b, "</text></g>\n");
 	}
-	bputs(b, "</svg>\n");
+	ld_buf_puts(b, "</svg>\n");
 }
 
 static void
-html_row(const struct ld_doc *d, struct buf *b, size_t first, size_t n)
+html_row(const struct ld_doc *d, struct ld_buf *b, size_t first, size_t n)
 {
-	bputs(b, "<tr>");
+	ld_buf_puts(b, "<tr>");
 	for (size_t i = 0; i < n; i++) {
 		const char *s = cell(d, first + i);
-		bputs(b, looks_numeric(s) ? "<td class=\"num\">" : "<td>");
+		ld_buf_puts(b, ld_csv_numeric(s) ? "<td class=\"num\">" : "<td>");
 		html_text(b, s);
-		bputs(b, "</td>");
+		ld_buf_puts(b, "</td>");
 	}
-	bputs(b, "</tr>\n");
+	ld_buf_puts(b, "</tr>\n");
 }
 
 static void
-render_html(const struct ld_doc *d, struct buf *b)
+render_html(const struct ld_doc *d, struct ld_buf *b)
 {
 	size_t ntables = 0, ncharts = 0;
-	bputs(b, html_head);
+	ld_buf_puts(b, html_head);
 	html_text(b, d->title != 0 ? str(d, d->title) : "报表");
-	bputs(b, html_style);
+	ld_buf_puts(b, html_style);
 	if (d->title != 0) {
-		bputs(b, "<h1>");
+		ld_buf_puts(b, "<h1>");
 		html_text(b, str(d, d->title));
-		bputs(b, "</h1>\n");
+		ld_buf_puts(b, "</h1>\n");
 	}
 	if (d->nfigs > 0) {
-		bputs(b, "<h2>主要数据</h2>\n<dl class=\"figures\">\n");
+		ld_buf_puts(b, "<h2>主要数据</h2>\n<dl class=\"figures\">\n");
 		for (size_t i = 0; i < d->nfigs; i++) {
 			char num[48];
 			fmt_num(d->figs[i].value, num);
-			bputs(b, "<div class=\"figure\"><dt>");
+			ld_buf_puts(b, "<div class=\"figure\"><dt>");
 			html_text(b, d->figs[i].name);
-			bputs(b, "</dt><dd data-figure=\"");
+			ld_buf_puts(b, "</dt><dd data-figure=\"");
 			html_text(b, d->figs[i].name);
-			bputs(b, "\">");
-			bputs(b, num);
-			bputs(b, "</dd></div>\n");
+			ld_buf_puts(b, "\">");
+			ld_buf_puts(b, num);
+			ld_buf_puts(b, "</dd></div>\n");
 		}
-		bputs(b, "</dl>\n");
+		ld_buf_puts(b, "</dl>\n");
 	}
 	for (size_t k = 0; k < d->nblocks; k++) {
 		const struct block *bl = &d->blocks[k];
 		switch (bl->type) {
 		case BLK_HEADING:
-			bputs(b, "<h2>");
+			ld_buf_puts(b, "<h2>");
 			html_text(b, str(d, bl->text));
-			bputs(b, "</h2>\n");
+			ld_buf_puts(b, "</h2>\n");
 			break;
 		case BLK_PARA:
-			bputs(b, "<p>");
+			ld_buf_puts(b, "<p>");
 			html_text(b, str(d, bl->text));
-			bputs(b, "</p>\n");
+			ld_buf_puts(b, "</p>\n");
 			break;
 		case BLK_TABLE:
-			bprintf(b,
+			ld_buf_printf(b,
 			        "<table class=\"data\" data-table=\"%zu\">\n",
 			        ++ntables);
 			if (bl->text != 0) {
-				bputs(b, "<caption>");
+				ld_buf_puts(b, "<caption>");
 				html_text(b, str(d, bl->text));
-				bputs(b, "</caption>\n");
+				ld_buf_puts(b, "</caption>\n");
 			}
-			bputs(b, "<thead><tr>");
+			ld_buf_puts(b, "<thead><tr>");
 			for (size_t i = 0; i < bl->ncols; i++) {
-				bputs(b, "<th scope=\"col\">");
+				ld_buf_puts(b, "<th scope=\"col\">");
 				html_text(b, cell(d, bl->first + i));
-				bputs(b, "</th>");
+				ld_buf_puts(b, "</th>");
 			}
-			bputs(b, "</tr></thead>\n<tbody>\n");
+			ld_buf_puts(b, "</tr></thead>\n<tbody>\n");
 			for (size_t r = 0; r < bl->nrows; r++)
 				html_row(d, b, bl->first + (r + 1) * bl->ncols,
 				         bl->ncols);
-			bputs(b, "</tbody>\n</table>\n");
+			ld_buf_puts(b, "</tbody>\n</table>\n");
 			break;
 		case BLK_CHART:
-			bprintf(b,
+			ld_buf_printf(b,
 			        "<figure class=\"chart\" data-chart=\"%zu\">\n",
 			        ++ncharts);
 			if (bl->text != 0) {
-				bputs(b, "<figcaption>");
+				ld_buf_puts(b, "<figcaption>");
 				html_text(b, str(d, bl->text));
-				bputs(b, "</figcaption>\n");
+				ld_buf_puts(b, "</figcaption>\n");
 			}
 			html_chart(d, bl, b);
-			bputs(b, "</figure>\n");
+			ld_buf_puts(b, "</figure>\n");
 			break;
 		}
 	}
-	bputs(b, "</body>\n</html>\n");
+	ld_buf_puts(b, "</body>\n</html>\n");
 }
 
 int
 ld_doc_render(const struct ld_doc *d, const char *format, bool bom, char **out,
               size_t *len)
 {
-	struct buf b = {0};
+	struct ld_buf b = {0};
 	*out = NULL;
 	*len = 0;
 	if (!ld_doc_format_known(format))
 		return -1;
-	bput(&b, "", 0); /* an empty rendering is still a string */
+	ld_buf_put(&b, "", 0); /* an empty rendering is still a string */
 	if (strcmp(format, "md") == 0)
 		render_md(d, &b);
 	else if (strcmp(format, "csv") == 0)
@@ -1310,11 +1127,6 @@ ld_doc_render(const struct ld_doc *d, const char *format, bool bom, char **out,
 		render_json(d, &b);
 	else
 		render_html(d, &b);
-	if (b.oom) {
-		free(b.p);
-		return -1;
-	}
-	*out = b.p;
-	*len = b.len;
-	return 0;
+	*out = ld_buf_take(&b, len);
+	return *out != NULL ? 0 : -1;
 }

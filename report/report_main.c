@@ -7,6 +7,7 @@
  * 3 the plugin was refused (not a plugin, wrong magic or ABI ...); 4 the
  * store or the output could not be opened. One line on stderr says why. */
 #include "config.h"
+#include "json.h"
 #include "plugin_host.h"
 #include "record.h"
 #include "render.h"
@@ -72,23 +73,6 @@ fail(int code, const char *fmt, ...)
 	return code;
 }
 
-/* A JSON string (the probe's output). */
-static void
-json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; s && *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\')
-			fprintf(f, "\\%c", ch);
-		else if (ch < 0x20)
-			fprintf(f, "\\u%04x", ch);
-		else
-			fputc(ch, f);
-	}
-	fputc('"', f);
-}
-
 static int
 probe(const char *file, bool json)
 {
@@ -100,18 +84,26 @@ probe(const char *file, bool json)
 	const char *desc = p->description ? p->description : "";
 	const char *ver = p->version ? p->version : "";
 	if (json) {
-		printf("{\"file\": ");
-		json_str(stdout, file);
-		printf(", \"name\": ");
-		json_str(stdout, p->name);
-		printf(", \"version\": ");
-		json_str(stdout, ver);
-		printf(", \"abi\": \"%u.%u\", \"formats\": ", p->abi_major,
-		       p->abi_minor);
-		json_str(stdout, p->formats);
-		printf(", \"description\": ");
-		json_str(stdout, desc);
-		printf("}\n");
+		struct ld_buf b = {0};
+		ld_buf_puts(&b, "{\"file\": ");
+		ld_json_put_string(&b, file);
+		ld_buf_puts(&b, ", \"name\": ");
+		ld_json_put_string(&b, p->name);
+		ld_buf_puts(&b, ", \"version\": ");
+		ld_json_put_string(&b, ver);
+		ld_buf_printf(&b, ", \"abi\": \"%u.%u\", \"formats\": ",
+		              p->abi_major, p->abi_minor);
+		ld_json_put_string(&b, p->formats);
+		ld_buf_puts(&b, ", \"description\": ");
+		ld_json_put_string(&b, desc);
+		ld_buf_puts(&b, "}\n");
+		char *out = ld_buf_take(&b, NULL);
+		if (out == NULL) {
+			ld_plugin_unload(&l);
+			return fail(EXIT_PLUGIN, "out of memory");
+		}
+		fputs(out, stdout);
+		free(out);
 	} else {
 		printf("%s: a liandong report plugin\n"
 		       "name         %s\n"

@@ -3,6 +3,7 @@
  * refs index (what refers to a record). */
 #include "store.h"
 #include "attach.h"
+#include "err.h"
 #include "record.h"
 
 #include <errno.h>
@@ -64,8 +65,10 @@ get_u16(const uint8_t *p)
 	return (uint16_t)((p[0] << 8) | p[1]);
 }
 
-const char *
-ld_store_strerror(int rc)
+/* Names the codes store/ owns: LMDB's (MDB_KEYEXIST .. MDB_LAST_ERRCODE)
+ * and LD_ESTORE_*; registered with core/err.h so ld_strerror knows them. */
+static const char *
+store_name(int rc)
 {
 	switch (rc) {
 	case LD_ESTORE_PATH:
@@ -75,11 +78,23 @@ ld_store_strerror(int rc)
 	case LD_ESTORE_JUMP:
 		return "version jumps too far ahead of the one held";
 	default:
-		break;
+		return mdb_strerror(rc);
 	}
-	if (rc < 0 && rc > -4096)
-		return strerror(-rc);
-	return mdb_strerror(rc);
+}
+
+static void
+register_codes(void)
+{
+	(void)ld_err_register(MDB_KEYEXIST, MDB_LAST_ERRCODE, store_name);
+	(void)ld_err_register(LD_ESTORE_JUMP, LD_ESTORE_PATH, store_name);
+}
+
+const char *
+ld_store_strerror(int rc)
+{
+	register_codes();
+	/* LMDB returns system errors as positive errno values. */
+	return ld_strerror(rc > 0 ? -rc : rc);
 }
 
 /* ---- meta ---- */
@@ -330,6 +345,7 @@ int
 ld_store_open(const char *dir, const char *path, size_t map_size,
               struct ld_store **out)
 {
+	register_codes();
 	*out = NULL;
 	if (strlen(path) > LD_PATH_MAX)
 		return -EINVAL;
@@ -374,6 +390,7 @@ fail:
 int
 ld_store_open_ro(const char *dir, struct ld_store **out)
 {
+	register_codes();
 	*out = NULL;
 	struct ld_store *st = calloc(1, sizeof(*st));
 	if (st == NULL)

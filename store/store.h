@@ -20,7 +20,7 @@
 /* 2: the refs index. A store of schema 1 gets it built on open. */
 #define LD_SCHEMA_VERSION 2
 
-/* Error codes beyond LMDB's and -errno. */
+/* Error codes beyond LMDB's and -errno (named through core/err.h). */
 #define LD_ESTORE_PATH (-30001)   /* store belongs to another node path */
 #define LD_ESTORE_SCHEMA (-30002) /* store written by a newer schema */
 #define LD_ESTORE_JUMP (-30003)   /* a version too far ahead of the held one */
@@ -224,7 +224,9 @@ int ld_store_wants_next(struct ld_wantiter *it, const uint8_t **hash,
                         const char **id);
 void ld_store_wants_close(struct ld_wantiter *it);
 
-/* A short text for an error from this module (LMDB's, -errno or LD_E*). */
+/* A short text for an error from this module (LMDB's, -errno or LD_E*).
+ * The same as core/err.h's ld_strerror, which knows store/'s codes once a
+ * store was opened (or this was called). */
 const char *ld_store_strerror(int rc);
 
 #endif

@@ -42,7 +42,7 @@ row_is(size_t i, size_t line, size_t n, ...)
 static void
 refused(int rc, size_t line, size_t col, const char *word)
 {
-	ck_assert_int_eq(rc, -1);
+	ck_assert_int_eq(rc, LD_ESYNTAX);
 	ck_assert_uint_eq(csv.n, 0);
 	ck_assert_msg(ce.line == line && ce.col == col,
 	              "at %zu:%zu, not %zu:%zu: %s", ce.line, ce.col, line, col,
@@ -119,6 +119,10 @@ START_TEST(test_bad_utf8)
 	refused(PARSE("a\n\"b\n\xe6\"\n"), 3, 1, "UTF-8");   /* in quotes */
 	refused(PARSE("a,b\0c"), 1, 4, "NUL");
 	refused(PARSE("a,\x1b[31m"), 1, 3, "control");
+	/* Well-formed UTF-8 that the policy on user text refuses is named
+	 * for what it is. */
+	refused(PARSE("a,\xc2\x9b[31m"), 1, 3, "control character (U+009B)");
+	refused(PARSE("a,\"x\xe2\x80\xae\""), 1, 5, "bidi override (U+202E)");
 	ck_assert_int_eq(PARSE("a\tb,c"), 0); /* a tab is text */
 }
 END_TEST
@@ -141,12 +145,12 @@ START_TEST(test_limits)
 		big[n++] = ',';
 	}
 	big[n - 1] = '\n';
-	ck_assert_int_eq(ld_csv_parse(big, n, &csv, &ce), -1);
+	ck_assert_int_eq(ld_csv_parse(big, n, &csv, &ce), LD_ELIMIT);
 	ck_assert(strstr(ce.msg, "fields") != NULL);
 	size_t flen = LD_CSV_MAX_FIELD + 2;
 	char *huge = malloc(flen);
 	memset(huge, 'y', flen);
-	ck_assert_int_eq(ld_csv_parse(huge, flen, &csv, &ce), -1);
+	ck_assert_int_eq(ld_csv_parse(huge, flen, &csv, &ce), LD_ELIMIT);
 	ck_assert(strstr(ce.msg, "longer") != NULL);
 	free(huge);
 }

@@ -1,5 +1,6 @@
 /* check_text.c — UTF-8 text, date and number checks on user input (text). */
 #include <check.h>
+#include <errno.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -241,6 +242,83 @@ START_TEST(test_numbers_bad)
 }
 END_TEST
 
+static const char *
+strerror_other(int rc)
+{
+	(void)rc;
+	return "other";
+}
+
+/* ld_text_check says which rule a text breaks, and where: a C1 control
+ * or a bidi override is well-formed UTF-8 and must be reported as what it
+ * is, not as "not valid UTF-8". */
+#define CHECK(lit, at) ld_text_check((lit), sizeof(lit) - 1, (at))
+
+START_TEST(test_check_reasons)
+{
+	size_t at = 99;
+	ck_assert_int_eq(CHECK("富源县 ok\t\r\n", &at), 0);
+	ck_assert_uint_eq(at, sizeof("富源县 ok\t\r\n") - 1);
+	ck_assert_int_eq(CHECK("ab\xc2\x85", &at), LD_ECONTROL); /* NEL */
+	ck_assert_uint_eq(at, 2);
+	ck_assert_int_eq(CHECK("a\xc2\x9b[31m", &at), LD_ECONTROL); /* CSI */
+	ck_assert_uint_eq(at, 1);
+	ck_assert_int_eq(CHECK("x\x1b[2J", &at), LD_ECONTROL);
+	ck_assert_uint_eq(at, 1);
+	ck_assert_int_eq(CHECK("\x7f", &at), LD_ECONTROL);
+	ck_assert_int_eq(CHECK("a\0b", &at), LD_ECONTROL);
+	ck_assert_uint_eq(at, 1);
+	ck_assert_int_eq(CHECK("县\xe2\x80\xae", &at), LD_EBIDI); /* RLO */
+	ck_assert_uint_eq(at, 3);
+	ck_assert_int_eq(CHECK("\xe2\x81\xa6", &at), LD_EBIDI); /* LRI */
+	ck_assert_int_eq(CHECK("ok\xff", &at), LD_EUTF8);
+	ck_assert_uint_eq(at, 2);
+	ck_assert_int_eq(CHECK("\xc0\x80", &at), LD_EUTF8); /* overlong NUL */
+	ck_assert_int_eq(CHECK("\xed\xa0\x80", &at), LD_EUTF8); /* surrogate */
+	/* The first problem wins. */
+	ck_assert_int_eq(CHECK("\x01\xff", NULL), LD_ECONTROL);
+	ck_assert_int_eq(CHECK("\xff\x01", NULL), LD_EUTF8);
+
+	/* The words the user sees. */
+	ck_assert_str_eq(ld_strerror(LD_ECONTROL),
+	                 "contains a control character");
+	ck_assert_str_eq(ld_strerror(LD_EBIDI), "contains a bidi override");
+	ck_assert_str_eq(ld_strerror(LD_EUTF8), "not valid UTF-8 text");
+}
+END_TEST
+
+START_TEST(test_utf8_next)
+{
+	uint32_t cp = 0;
+	ck_assert_uint_eq(ld_utf8_next("a", 1, &cp), 1);
+	ck_assert_uint_eq(cp, 'a');
+	ck_assert_uint_eq(ld_utf8_next("\xc2\xa9", 2, &cp), 2);
+	ck_assert_uint_eq(cp, 0xa9);
+	ck_assert_uint_eq(ld_utf8_next("县", 3, &cp), 3);
+	ck_assert_uint_eq(cp, 0x53bf);
+	ck_assert_uint_eq(ld_utf8_next("\xf0\x9f\x98\x80", 4, &cp), 4);
+	ck_assert_uint_eq(cp, 0x1f600);
+	ck_assert_uint_eq(ld_utf8_next("县", 2, &cp), 0);   /* cut by n */
+	ck_assert_uint_eq(ld_utf8_next("\x80", 1, &cp), 0); /* continuation */
+	ck_assert_uint_eq(ld_utf8_next("\xf4\x90\x80\x80", 4, &cp), 0);
+	ck_assert_uint_eq(ld_utf8_next("", 0, &cp), 0);
+	ck_assert_uint_eq(ld_utf8_next("x", 1, NULL), 1);
+}
+END_TEST
+
+START_TEST(test_strerror)
+{
+	ck_assert_str_eq(ld_strerror(0), "");
+	ck_assert_str_eq(ld_strerror(-ENOENT), strerror(ENOENT));
+	ck_assert_str_eq(ld_strerror(-123456), "error -123456");
+	ck_assert_int_eq(ld_err_register(-1, -2, NULL), -EINVAL);
+	ck_assert_int_eq(ld_err_register(-5, -3, strerror_other), -EINVAL);
+	ck_assert_int_eq(ld_err_register(-40010, -40000, strerror_other), 0);
+	ck_assert_int_eq(ld_err_register(-40010, -40000, strerror_other), 0);
+	ck_assert_str_eq(ld_strerror(-40005), "other");
+}
+END_TEST
+
 static Suite *
 text_suite(void)
 {
@@ -251,6 +329,9 @@ text_suite(void)
 	tcase_add_test(tc, test_utf8_deceptive);
 	tcase_add_test(tc, test_utf8_bad);
 	tcase_add_test(tc, test_utf8_length_respected);
+	tcase_add_test(tc, test_check_reasons);
+	tcase_add_test(tc, test_utf8_next);
+	tcase_add_test(tc, test_strerror);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("dates");

@@ -1,0 +1,34 @@
+/* err.h — the one error convention: a function returns 0 or a negative
+ * code, and ld_strerror turns any code into words for the one place that
+ * reports it to the user.
+ *
+ * Codes, by range:
+ *   -1 .. -4095        -errno (ENOMEM, ENOENT, EINVAL ...)
+ *   LD_E* below        this project's own (-20000 .. -20099)
+ *   other ranges       named by the module that owns them, registered
+ *                      with ld_err_register: store/ registers LMDB's codes
+ *                      (-30799 .. -30780) and its own LD_ESTORE_*. */
+#ifndef LD_ERR_H
+#define LD_ERR_H
+
+#define LD_EBASE (-20000)
+#define LD_EUTF8 (-20001)    /* not well-formed UTF-8 */
+#define LD_ECONTROL (-20002) /* a control character (C0 but tab/LF/CR, DEL, C1) */
+#define LD_EBIDI (-20003)    /* a bidirectional override or isolate */
+#define LD_ELIMIT (-20004)   /* over a limit (length, count) */
+#define LD_ESYNTAX (-20005)  /* malformed input */
+#define LD_EREFUSED (-20006) /* refused by a rule */
+#define LD_ELAST (-20099)
+
+/* Words for `rc`: "" for 0, the errno text for -errno, the sentence of an
+ * LD_E* code or of a registered range, else "error N". The result is a
+ * static string, or a thread-local one for unknown codes. */
+const char *ld_strerror(int rc);
+
+/* Let the module that owns codes lo..hi (lo <= hi, both negative, outside
+ * the ranges above) name them. Registering the same function again is a
+ * no-op. Returns 0, -EINVAL for a bad range, or -ENOSPC if the table (8
+ * entries) is full. */
+int ld_err_register(int lo, int hi, const char *(*name)(int rc));
+
+#endif
