@@ -2,10 +2,8 @@
  * at once from a read transaction, and check a write against the rules
  * for a client's add, update or delete before own.c stores it in the
  * turn's group commit. */
-#include "log.h"
 #include "node_int.h"
 #include "path.h"
-#include "sign.h"
 #include "validate.h"
 
 #include <errno.h>

@@ -1,6 +1,6 @@
 /* node.c — setting a node up and taking it down: the lock on its data
- * directory, its keys, store and sockets, the peer table and the table of
- * work handlers its parts plug into; and freeing it all again. */
+ * directory, its keys, store and sockets, its parent in the peer table,
+ * and the table of work handlers its parts plug into; freeing it all. */
 #include "log.h"
 #include "node_int.h"
 #include "sign.h"

@@ -2,7 +2,6 @@
  * check it (envelope, size, attachments), sign it and store it, whence
  * the log streams it to peers; refuse what may not change; and keep our
  * NODE record saying what the config and the parent say. */
-#include "log.h"
 #include "node_int.h"
 #include "sign.h"
 #include "validate.h"
