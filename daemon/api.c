@@ -1,14 +1,12 @@
-/* api.c — the client API on ipc://<data>/api.sock: decode a request,
- * answer reads at once from a read transaction, queue writes for the
- * turn's group commit, and hold waiters until their record arrives. */
-#include "log.h"
-#include "node.h"
+/* api.c — client requests on the API sockets: decode one, answer reads
+ * at once from a read transaction, and check a write against the rules
+ * for a client's add, update or delete before own.c stores it in the
+ * turn's group commit. */
+#include "node_int.h"
 #include "path.h"
-#include "sign.h"
 #include "validate.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,59 +15,10 @@
 #define LIST_DEFAULT 1000
 #define LIST_MAX 5000
 #define LIST_BYTES (4u << 20)
-#define WAITERS_MAX 1024
-#define WAIT_MAX_MS (10 * 60 * 1000)
 /* Records looked at for one page of a filtered list. */
 #define LIST_SCAN_MAX 50000
 
-void
-ld_api_reply(struct ld_node *n, const struct ld_rid *rid,
-             const Ld__Response *r)
-{
-	size_t len = ld__response__get_packed_size(r);
-	zmq_msg_t m;
-	if (zmq_msg_init_size(&m, len) != 0)
-		return;
-	ld__response__pack(r, zmq_msg_data(&m));
-	void *sock = rid->remote ? n->api_remote : n->api;
-	if (zmq_send(sock, rid->id, rid->len, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0 ||
-	    zmq_msg_send(&m, sock, ZMQ_DONTWAIT) < 0) {
-		/* EHOSTUNREACH: the client went away; nobody is waiting. */
-		if (errno == EHOSTUNREACH)
-			ld_debug("api: client gone before its answer");
-		else
-			ld_warn("api: could not answer a client: %s",
-			        zmq_strerror(errno));
-	}
-	zmq_msg_close(&m);
-}
-
-void
-ld_api_error(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
-             Ld__Code code, const char *err)
-{
-	Ld__Response r = LD__RESPONSE__INIT;
-	r.req_id = req_id;
-	r.code = code;
-	r.error = (char *)err;
-	ld_api_reply(n, rid, &r);
-}
-
 /* ---------------------------------------------------------------- writes */
-
-static bool refuse(struct work *w, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static bool
-refuse(struct work *w, const char *fmt, ...)
-{
-	w->code = LD__CODE__CODE_REFUSED;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(w->err, sizeof(w->err), fmt, ap);
-	va_end(ap);
-	return false;
-}
 
 /* Is task `t` this node's own, or addressed to it (a scope entry that
  * covers it)? */
@@ -108,34 +57,34 @@ check_refs(struct ld_node *n, struct ld_txn *t, struct work *w, Ld__Record *r)
 	                                                          : "ref";
 	Ld__Record *target = ld_store_load(t, ref);
 	if (target == NULL)
-		return refuse(w, "%s: no record %.300s at this node", field,
+		return ld_own_refuse(w, "%s: no record %.300s at this node", field,
 		              ref);
 	bool ok = true;
 	char kind[32];
 	snprintf(kind, sizeof(kind), "%s", ld_kind_name(target->kind));
 	if (target->deleted) {
-		ok = refuse(w, "%s: %.300s was deleted", field, ref);
+		ok = ld_own_refuse(w, "%s: %.300s was deleted", field, ref);
 	} else if (r->body_case == LD__RECORD__BODY_RESULT) {
 		if (target->kind != LD__KIND__KIND_TASK &&
 		    target->kind != LD__KIND__KIND_SURVEY &&
 		    target->kind != LD__KIND__KIND_PLAN)
-			ok = refuse(w, "ref: %.300s is a %s, not a task, survey "
+			ok = ld_own_refuse(w, "ref: %.300s is a %s, not a task, survey "
 			               "or plan",
 			            ref, kind);
 	} else if (r->body_case == LD__RECORD__BODY_TASK) {
 		if (target->kind != LD__KIND__KIND_TASK)
-			ok = refuse(w, "parent: %.300s is a %s, not a task", ref,
+			ok = ld_own_refuse(w, "parent: %.300s is a %s, not a task", ref,
 			            kind);
 		else if (!addressed_to(target, n->cfg.id))
-			ok = refuse(w, "parent: task %.300s is not addressed to "
+			ok = ld_own_refuse(w, "parent: task %.300s is not addressed to "
 			               "this node; a sub-task derives from a task "
 			               "this node received or owns",
 			            ref);
 	} else if (target->kind != LD__KIND__KIND_RESULT) {
-		ok = refuse(w, "ref: %.300s is a %s, not a result", ref, kind);
+		ok = ld_own_refuse(w, "ref: %.300s is a %s, not a result", ref, kind);
 	} else if (!ld_path_in_subtree(target->owner, n->cfg.id) ||
 	           strcmp(target->owner, n->cfg.id) == 0) {
-		ok = refuse(w, "ref: result %.300s is owned by %s, which is not "
+		ok = ld_own_refuse(w, "ref: result %.300s is owned by %s, which is not "
 		               "below this node",
 		            ref, target->owner);
 	} else {
@@ -145,7 +94,7 @@ check_refs(struct ld_node *n, struct ld_txn *t, struct work *w, Ld__Record *r)
 		if (scope == NULL || s == NULL) {
 			free(scope);
 			free(s);
-			ok = refuse(w, "out of memory");
+			ok = ld_own_refuse(w, "out of memory");
 		} else {
 			for (size_t i = 0; i < r->n_scope; i++)
 				free(r->scope[i]);
@@ -159,38 +108,6 @@ check_refs(struct ld_node *n, struct ld_txn *t, struct work *w, Ld__Record *r)
 	}
 	ld__record__free_unpacked(target, NULL);
 	return ok;
-}
-
-/* Give `r` (owned by this node) its envelope at `version`, sign and store
- * it; its id is `id`. */
-static int
-seal_and_put(struct ld_node *n, struct ld_txn *t, struct work *w,
-             Ld__Record *r, const char *id, uint64_t version)
-{
-	if (!ld_set_str(&r->id, id) || !ld_set_str(&r->owner, n->cfg.id)) {
-		refuse(w, "out of memory");
-		return 0;
-	}
-	r->version = version;
-	r->updated_at = ld_wall_ms();
-	char err[256];
-	if (!ld_record_check(r, 0, err, sizeof(err))) {
-		refuse(w, "%s", err);
-		return 0;
-	}
-	if (ld__record__get_packed_size(r) > LD_RECORD_MAX) {
-		refuse(w, "record: larger than 1 MiB");
-		return 0;
-	}
-	if (!n->cfg.insecure &&
-	    ld_sign_record(r, n->keys.sign_sec, true, NULL) != 0) {
-		refuse(w, "out of memory");
-		return 0;
-	}
-	int rc = ld_store_put(t, r);
-	if (rc == 0)
-		snprintf(w->id, sizeof(w->id), "%s", id);
-	return rc;
 }
 
 /* The current year, for a proposal entered without one. */
@@ -213,87 +130,7 @@ write_add(struct ld_node *n, struct ld_txn *t, struct work *w)
 	if (r->body_case == LD__RECORD__BODY_PROPOSAL &&
 	    r->proposal->year == 0)
 		r->proposal->year = this_year();
-	char id[LD_ID_MAX + 1];
-	uint64_t counter = ld_store_next_counter(t);
-	if (counter > LD_NUM_MAX) {
-		refuse(w, "this node has used up its record ids");
-		return 0;
-	}
-	ld_id_format(id, sizeof(id), n->cfg.id, counter);
-	r->deleted = false;
-	char err[512];
-	int rc = ld_files_check(t, r, NULL, err, sizeof(err));
-	if (rc != 0) {
-		if (rc == 1)
-			refuse(w, "%s", err);
-		return rc == 1 ? 0 : rc;
-	}
-	return seal_and_put(n, t, w, r, id, 1);
-}
-
-int
-ld_api_create(struct ld_node *n, struct ld_txn *t, struct work *w,
-              Ld__Record *r)
-{
-	char id[LD_ID_MAX + 1];
-	uint64_t counter = ld_store_next_counter(t);
-	if (counter > LD_NUM_MAX) {
-		refuse(w, "this node has used up its record ids");
-		return 0;
-	}
-	ld_id_format(id, sizeof(id), n->cfg.id, counter);
-	r->deleted = false;
-	return seal_and_put(n, t, w, r, id, 1);
-}
-
-/* The stored record `id` if this node owns it and it is live, at
- * `base_version` if that is not 0; otherwise refuses `w` and returns
- * NULL. */
-static Ld__Record *
-load_own(struct ld_node *n, struct ld_txn *t, struct work *w, const char *id,
-         uint64_t base_version)
-{
-	Ld__Record *old = ld_store_load(t, id);
-	if (old == NULL) {
-		refuse(w, "no record %.300s at this node", id);
-		return NULL;
-	}
-	const char *why = NULL;
-	char msg[sizeof(w->err)];
-	if (strcmp(old->owner, n->cfg.id) != 0) {
-		snprintf(msg, sizeof(msg),
-		         "%.300s is owned by %s: only its owner changes it "
-		         "(answer it with a record of this node's own: a "
-		         "result, a review or a sub-task)",
-		         id, old->owner);
-		why = msg;
-	} else if (old->kind == LD__KIND__KIND_NODE ||
-	           old->kind == LD__KIND__KIND_REPORT) {
-		snprintf(msg, sizeof(msg), "%.300s is this node's %s record, "
-		         "which the node keeps itself", id,
-		         ld_kind_name(old->kind));
-		why = msg;
-	} else if (old->deleted) {
-		snprintf(msg, sizeof(msg), "%.300s was deleted", id);
-		why = msg;
-	} else if (base_version != 0 && base_version != old->version) {
-		snprintf(msg, sizeof(msg),
-		         "%.300s changed since it was read (version %llu now, "
-		         "not %llu): read it again and redo the change",
-		         id, (unsigned long long)old->version,
-		         (unsigned long long)base_version);
-		why = msg;
-	} else if (old->version >= LD_NUM_MAX) {
-		snprintf(msg, sizeof(msg), "%.300s cannot change any more "
-		         "(its version is at the limit)", id);
-		why = msg;
-	}
-	if (why != NULL) {
-		refuse(w, "%s", why);
-		ld__record__free_unpacked(old, NULL);
-		return NULL;
-	}
-	return old;
+	return ld_own_create(n, t, w, r);
 }
 
 /* Has a review returned (退回) or asked to rectify (整改) exactly this
@@ -349,19 +186,19 @@ write_update(struct ld_node *n, struct ld_txn *t, struct work *w)
 {
 	Ld__UpdateRequest *u = w->req->update;
 	Ld__Record *r = u->record;
-	Ld__Record *old = load_own(n, t, w, r->id, u->base_version);
+	Ld__Record *old = ld_own_load(n, t, w, r->id, u->base_version);
 	if (old == NULL)
 		return 0;
 	int rc = 0;
 	char err[256];
 	if (!ld_validate_update(n->cfg.id, old, r, err, sizeof(err))) {
-		refuse(w, "%s", err);
+		ld_own_refuse(w, "%s", err);
 		goto done;
 	}
 	if (r->body_case == LD__RECORD__BODY_RESULT &&
 	    strcmp(old->result->status, "submitted") == 0 &&
 	    !reopened(t, old)) {
-		refuse(w, "%s was submitted: it can be revised only after a "
+		ld_own_refuse(w, "%s was submitted: it can be revised only after a "
 		          "review returns it (returned/退回 or rectify/整改)",
 		       old->id);
 		goto done;
@@ -371,14 +208,14 @@ write_update(struct ld_node *n, struct ld_txn *t, struct work *w)
 		 * reviews the result as it is. */
 		Ld__Record *res = ld_store_load(t, old->review->ref);
 		if (res == NULL) {
-			refuse(w, "ref: no record %.300s at this node",
+			ld_own_refuse(w, "ref: no record %.300s at this node",
 			       old->review->ref);
 			goto done;
 		}
 		r->review->ref_version = res->version;
 		ld__record__free_unpacked(res, NULL);
 		if (!keep_scope(r, old)) {
-			refuse(w, "out of memory");
+			ld_own_refuse(w, "out of memory");
 			goto done;
 		}
 	}
@@ -388,12 +225,12 @@ write_update(struct ld_node *n, struct ld_txn *t, struct work *w)
 	r->deleted = false;
 	if ((rc = ld_files_check(t, r, old, err, sizeof(err))) != 0) {
 		if (rc == 1) {
-			refuse(w, "%s", err);
+			ld_own_refuse(w, "%s", err);
 			rc = 0;
 		}
 		goto done;
 	}
-	rc = seal_and_put(n, t, w, r, old->id, old->version + 1);
+	rc = ld_own_put(n, t, w, r, old->id, old->version + 1);
 done:
 	ld__record__free_unpacked(old, NULL);
 	return rc;
@@ -403,11 +240,11 @@ static int
 write_delete(struct ld_node *n, struct ld_txn *t, struct work *w)
 {
 	Ld__DeleteRequest *d = w->req->delete_;
-	Ld__Record *old = load_own(n, t, w, d->id, d->base_version);
+	Ld__Record *old = ld_own_load(n, t, w, d->id, d->base_version);
 	if (old == NULL)
 		return 0;
 	old->deleted = true;
-	int rc = seal_and_put(n, t, w, old, d->id, old->version + 1);
+	int rc = ld_own_put(n, t, w, old, d->id, old->version + 1);
 	ld__record__free_unpacked(old, NULL);
 	return rc;
 }
@@ -427,14 +264,19 @@ ld_api_write(struct ld_node *n, struct ld_txn *t, struct work *w)
 	case LD__REQUEST__OP_CHUNK_PUT:
 		return ld_files_put(n, t, w);
 	default:
-		refuse(w, "not a write");
+		ld_own_refuse(w, "not a write");
 		return 0;
 	}
 }
 
 void
-ld_api_write_done(struct ld_node *n, struct work *w)
+ld_api_write_done(struct ld_node *n, struct work *w, int rc)
 {
+	if (rc != 0 && w->code == LD__CODE__CODE_OK) {
+		w->code = LD__CODE__CODE_INTERNAL;
+		snprintf(w->err, sizeof(w->err), "store write failed: %s",
+		         ld_store_strerror(rc));
+	}
 	Ld__Response r = LD__RESPONSE__INIT;
 	r.req_id = w->req_id;
 	r.code = w->code;
@@ -444,7 +286,12 @@ ld_api_write_done(struct ld_node *n, struct work *w)
 	} else {
 		r.error = w->err;
 	}
-	ld_api_reply(n, &w->rid, &r);
+	ld_reply(n, &w->rid, &r);
+}
+
+void
+ld_api_work_drop(struct work *w)
+{
 	ld__request__free_unpacked(w->req, NULL);
 	w->req = NULL;
 }
@@ -495,28 +342,17 @@ on_write(struct ld_node *n, const struct ld_rid *rid, Ld__Request *req)
 		break;
 	}
 	if (err[0] != '\0') {
-		ld_api_error(n, rid, req->req_id, code, err);
+		ld_reply_error(n, rid, req->req_id, code, err);
 		ld__request__free_unpacked(req, NULL);
 		return;
 	}
-	struct work *w = NULL;
-	if (n->nwork == n->capwork) {
-		size_t cap = n->capwork ? n->capwork * 2 : 64;
-		struct work *nw = realloc(n->work, cap * sizeof(*nw));
-		if (nw != NULL) {
-			n->work = nw;
-			n->capwork = cap;
-		}
-	}
-	if (n->nwork < n->capwork)
-		w = &n->work[n->nwork++];
+	struct work *w = ld_commit_queue(n);
 	if (w == NULL) {
-		ld_api_error(n, rid, req->req_id, LD__CODE__CODE_INTERNAL,
-		            "out of memory");
+		ld_reply_error(n, rid, req->req_id, LD__CODE__CODE_INTERNAL,
+		               "out of memory");
 		ld__request__free_unpacked(req, NULL);
 		return;
 	}
-	memset(w, 0, sizeof(*w));
 	w->type = WORK_CLIENT;
 	w->req = req;
 	w->req_id = req->req_id;
@@ -532,7 +368,7 @@ on_get(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id, const char 
 	struct ld_txn t;
 	int rc = ld_store_read_begin(n->st, &t);
 	if (rc != 0) {
-		ld_api_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
+		ld_reply_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
 		            ld_store_strerror(rc));
 		return;
 	}
@@ -550,7 +386,7 @@ on_get(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id, const char 
 		snprintf(err, sizeof(err), "no record %.300s at this node", id);
 		r.error = err;
 	}
-	ld_api_reply(n, rid, &r);
+	ld_reply(n, rid, &r);
 	ld_store_read_end(&t);
 }
 
@@ -562,7 +398,7 @@ on_list(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
 	if (q->owner[0] != '\0' && !ld_path_valid(q->owner, &why)) {
 		char err[300];
 		snprintf(err, sizeof(err), "owner: %s", why);
-		ld_api_error(n, rid, req_id, LD__CODE__CODE_BAD_REQUEST, err);
+		ld_reply_error(n, rid, req_id, LD__CODE__CODE_BAD_REQUEST, err);
 		return;
 	}
 	size_t limit = q->limit == 0 ? LIST_DEFAULT
@@ -570,7 +406,7 @@ on_list(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
 	                                     : q->limit;
 	ProtobufCBinaryData *recs = malloc(limit * sizeof(*recs));
 	if (recs == NULL) {
-		ld_api_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
+		ld_reply_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
 		            "out of memory");
 		return;
 	}
@@ -578,7 +414,7 @@ on_list(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
 	int rc = ld_store_read_begin(n->st, &t);
 	if (rc != 0) {
 		free(recs);
-		ld_api_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
+		ld_reply_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
 		            ld_store_strerror(rc));
 		return;
 	}
@@ -637,7 +473,7 @@ on_list(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
 	if (!truncated && rc != MDB_NOTFOUND) {
 		ld_store_read_end(&t);
 		free(recs);
-		ld_api_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
+		ld_reply_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
 		            ld_store_strerror(rc));
 		return;
 	}
@@ -650,7 +486,7 @@ on_list(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
 	r.req_id = req_id;
 	r.result_case = LD__RESPONSE__RESULT_LIST;
 	r.list = &lr;
-	ld_api_reply(n, rid, &r);
+	ld_reply(n, rid, &r);
 	ld_store_read_end(&t);
 	free(recs);
 }
@@ -690,7 +526,7 @@ fill_peer(struct ld_node *n, struct ld_txn *t, const struct ld_peer *p,
 	ps->in_head = p->in_head;
 	ps->lag_in = p->in_head > p->in_seq ? p->in_head - p->in_seq : 0;
 	ps->out_acked = p->out_acked;
-	ps->lag_out = ld_node_lag_out(n, t, p, budget);
+	ps->lag_out = ld_stream_lag_out(n, t, p, budget);
 	ps->refused = p->refused;
 	ps->resent = p->resent;
 	ps->last_seen_ms = p->last_recv_ms ? wall - (now - p->last_recv_ms) : 0;
@@ -707,7 +543,7 @@ on_status(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id)
 	if (rc != 0) {
 		free(ps);
 		free(pp);
-		ld_api_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
+		ld_reply_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
 		            ld_store_strerror(rc));
 		return;
 	}
@@ -738,119 +574,24 @@ on_status(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id)
 	r.req_id = req_id;
 	r.result_case = LD__RESPONSE__RESULT_STATUS;
 	r.status = &s;
-	ld_api_reply(n, rid, &r);
+	ld_reply(n, rid, &r);
 	ld_store_read_end(&t);
 	free(ps);
 	free(pp);
 }
 
-/* ---------------------------------------------------------------- waiters */
-
-/* If the waiter's record is here at the wanted version, answer it. */
-static bool
-try_answer(struct ld_node *n, struct ld_txn *t, struct waiter *wt)
-{
-	struct ld_val v;
-	uint64_t version;
-	if (ld_store_get(t, wt->id, &v, &version) != 0 ||
-	    version < wt->min_version)
-		return false;
-	Ld__Response r = LD__RESPONSE__INIT;
-	r.req_id = wt->req_id;
-	r.result_case = LD__RESPONSE__RESULT_RECORD;
-	r.record.data = (uint8_t *)v.p;
-	r.record.len = v.n;
-	ld_api_reply(n, &wt->rid, &r);
-	return true;
-}
-
-static void
-on_wait(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
-        const Ld__WaitRequest *q)
-{
-	if (n->nwaiters == WAITERS_MAX) {
-		ld_api_error(n, rid, req_id, LD__CODE__CODE_REFUSED,
-		            "too many clients waiting");
-		return;
-	}
-	if (strlen(q->id) > LD_ID_MAX) {
-		ld_api_error(n, rid, req_id, LD__CODE__CODE_BAD_REQUEST,
-		            "id: too long");
-		return;
-	}
-	if (n->nwaiters == n->capwaiters) {
-		size_t cap = n->capwaiters ? n->capwaiters * 2 : 16;
-		struct waiter *w = realloc(n->waiters, cap * sizeof(*w));
-		if (w == NULL) {
-			ld_api_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
-			            "out of memory");
-			return;
-		}
-		n->waiters = w;
-		n->capwaiters = cap;
-	}
-	struct waiter *wt = &n->waiters[n->nwaiters];
-	memset(wt, 0, sizeof(*wt));
-	wt->rid = *rid;
-	wt->req_id = req_id;
-	snprintf(wt->id, sizeof(wt->id), "%s", q->id);
-	wt->min_version = q->min_version ? q->min_version : 1;
-	/* Waiters hold a slot each: none waits longer than WAIT_MAX_MS. */
-	wt->deadline_ms = ld_now_ms() + (q->timeout_ms > WAIT_MAX_MS
-	                                     ? WAIT_MAX_MS
-	                                     : q->timeout_ms);
-	n->nwaiters++;
-	ld_api_check_waiters(n, ld_now_ms());
-}
-
-void
-ld_api_check_waiters(struct ld_node *n, int64_t now)
-{
-	if (n->nwaiters == 0)
-		return;
-	struct ld_txn t;
-	if (ld_store_read_begin(n->st, &t) != 0)
-		return;
-	for (size_t i = 0; i < n->nwaiters;) {
-		struct waiter *wt = &n->waiters[i];
-		bool done = try_answer(n, &t, wt);
-		if (!done && now >= wt->deadline_ms) {
-			char err[LD_ID_MAX + 64];
-			snprintf(err, sizeof(err), "%s did not arrive in time",
-			         wt->id);
-			ld_api_error(n, &wt->rid, wt->req_id,
-			            LD__CODE__CODE_NOT_FOUND, err);
-			done = true;
-		}
-		if (done)
-			n->waiters[i] = n->waiters[--n->nwaiters];
-		else
-			i++;
-	}
-	ld_store_read_end(&t);
-}
-
-void
-ld_api_drop_waiters(struct ld_node *n)
-{
-	for (size_t i = 0; i < n->nwaiters; i++)
-		ld_api_error(n, &n->waiters[i].rid, n->waiters[i].req_id,
-		            LD__CODE__CODE_REFUSED, "the node is stopping");
-	n->nwaiters = 0;
-}
-
 /* ---------------------------------------------------------------- dispatch */
 
-void
-ld_api_on_request(struct ld_node *n, const struct ld_rid *rid, const void *buf,
-                  size_t len)
+static void
+on_request(struct ld_node *n, const struct ld_rid *rid, const void *buf,
+           size_t len)
 {
 	struct ld_budget bud;
 	Ld__Request *req =
 	    ld__request__unpack(ld_unpack_budget(&bud, len), len, buf);
 	ld_budget_end(&bud, req != NULL);
 	if (req == NULL) {
-		ld_api_error(n, rid, 0, LD__CODE__CODE_BAD_REQUEST,
+		ld_reply_error(n, rid, 0, LD__CODE__CODE_BAD_REQUEST,
 		            "request does not decode");
 		return;
 	}
@@ -860,7 +601,7 @@ ld_api_on_request(struct ld_node *n, const struct ld_rid *rid, const void *buf,
 	             req->op_case == LD__REQUEST__OP_CHUNK_PUT;
 	/* A read answers after the writes that came before it. */
 	if (!write && n->nwork > 0)
-		ld_node_commit(n);
+		ld_commit_turn(n, false);
 	switch (req->op_case) {
 	case LD__REQUEST__OP_ADD:
 	case LD__REQUEST__OP_UPDATE:
@@ -881,7 +622,7 @@ ld_api_on_request(struct ld_node *n, const struct ld_rid *rid, const void *buf,
 		on_status(n, rid, req->req_id);
 		break;
 	case LD__REQUEST__OP_WAIT:
-		on_wait(n, rid, req->req_id, req->wait);
+		ld_waiters_add(n, rid, req->req_id, req->wait);
 		break;
 	case LD__REQUEST__OP_PROGRESS:
 		ld_query_progress(n, rid, req->req_id, req->progress);
@@ -891,20 +632,44 @@ ld_api_on_request(struct ld_node *n, const struct ld_rid *rid, const void *buf,
 		break;
 	case LD__REQUEST__OP_RELOAD: {
 		char err[512];
-		if (ld_node_reload(n, err, sizeof(err)) != 0) {
-			ld_api_error(n, rid, req->req_id, LD__CODE__CODE_REFUSED,
+		if (ld_downlink_reload(n, err, sizeof(err)) != 0) {
+			ld_reply_error(n, rid, req->req_id, LD__CODE__CODE_REFUSED,
 			            err);
 		} else {
 			Ld__Response r = LD__RESPONSE__INIT;
 			r.req_id = req->req_id;
-			ld_api_reply(n, rid, &r);
+			ld_reply(n, rid, &r);
 		}
 		break;
 	}
 	default:
-		ld_api_error(n, rid, req->req_id, LD__CODE__CODE_BAD_REQUEST,
+		ld_reply_error(n, rid, req->req_id, LD__CODE__CODE_BAD_REQUEST,
 		            "unknown request");
 		break;
 	}
 	ld__request__free_unpacked(req, NULL);
+}
+
+void
+ld_api_on_msg(struct ld_node *n, const struct ld_rid *rid, zmq_msg_t *body)
+{
+	/* On the remote socket, every request's administrator is checked
+	 * against the list as it is now. */
+	if (rid->remote && !ld_auth_admin_allows(
+	                       n->auth, zmq_msg_gets(body, "User-Id"))) {
+		/* Answer the request it sent, so its client sees why. */
+		Ld__Request *req = ld__request__unpack(
+		    NULL, zmq_msg_size(body), zmq_msg_data(body));
+		Ld__Response resp = LD__RESPONSE__INIT;
+		if (req != NULL) {
+			resp.req_id = req->req_id;
+			ld__request__free_unpacked(req, NULL);
+		}
+		resp.code = LD__CODE__CODE_REFUSED;
+		resp.error = "this key is not (or no longer) an "
+		             "administrator here";
+		ld_reply(n, rid, &resp);
+		return;
+	}
+	on_request(n, rid, zmq_msg_data(body), zmq_msg_size(body));
 }

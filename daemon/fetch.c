@@ -6,7 +6,7 @@
  * wants are in the store, so a transfer cut by a crash resumes. */
 #include "attach.h"
 #include "log.h"
-#include "node.h"
+#include "node_int.h"
 #include "path.h"
 
 #include <sodium.h>
@@ -103,7 +103,7 @@ send_fetch(struct ld_node *n, struct ask *a)
 	Ld__Frame fr = LD__FRAME__INIT;
 	fr.msg_case = LD__FRAME__MSG_FETCH;
 	fr.fetch = &fe;
-	if (ld_node_send(n, p, &fr) == 0)
+	if (ld_frame_send(n, p, &fr) == 0)
 		p->ngot = 0;
 }
 
@@ -131,7 +131,7 @@ consider(struct ld_node *n, struct scan *sc, const uint8_t *hash,
 		return true;
 	memcpy(owner, id, (size_t)(colon - id));
 	owner[colon - id] = '\0';
-	struct ld_peer *p = ld_node_peer_toward(n, owner);
+	struct ld_peer *p = ld_peers_toward(n, owner);
 	if (p == NULL || p->state != LD_PEER_UP ||
 	    p->fetching >= FETCH_INFLIGHT)
 		return true;
@@ -306,7 +306,7 @@ serve(struct ld_node *n, struct ld_peer *p, const Ld__Fetch *fe)
 		Ld__Frame fr = LD__FRAME__INIT;
 		fr.msg_case = LD__FRAME__MSG_CHUNK;
 		fr.chunk = &c;
-		if (ld_node_send(n, p, &fr) != 0 && tok != 0)
+		if (ld_frame_send(n, p, &fr) != 0 && tok != 0)
 			ld_link_serve_confirm(p, &tok, 1); /* never sent */
 	}
 	ld_store_read_end(&t);
@@ -341,7 +341,7 @@ receive(struct ld_node *n, struct ld_peer *p, Ld__Frame *f)
 		q->at_ms = ld_now_ms() + FETCH_RETRY_MS;
 		return false;
 	}
-	struct work *w = ld_node_new_work(n);
+	struct work *w = ld_commit_queue(n);
 	if (w == NULL) {
 		q->state = P_RETRY;
 		q->at_ms = ld_now_ms();
@@ -446,8 +446,9 @@ ld_fetch_write(struct ld_node *n, struct ld_txn *t, struct work *w)
 }
 
 void
-ld_fetch_done(struct ld_node *n, struct work *w, bool ok)
+ld_fetch_done(struct ld_node *n, struct work *w, int rc)
 {
+	bool ok = rc == 0;
 	struct pending *q = find(n->fetch, w->frame->chunk->sha256.data);
 	if (q != NULL) {
 		if (ok) {

@@ -2,7 +2,7 @@
  * result that names them, the check that a result's attachments are all
  * here and make up the files they claim, and reading a chunk back. */
 #include "attach.h"
-#include "node.h"
+#include "node_int.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -91,7 +91,7 @@ ld_files_get(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
 	struct ld_txn t;
 	int rc = ld_store_read_begin(n->st, &t);
 	if (rc != 0) {
-		ld_api_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
+		ld_reply_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
 		             ld_store_strerror(rc));
 		return;
 	}
@@ -116,12 +116,12 @@ ld_files_get(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
 		         q->index + 1);
 	}
 	if (err[0] != '\0') {
-		ld_api_error(n, rid, req_id, code, err);
+		ld_reply_error(n, rid, req_id, code, err);
 		goto out;
 	}
 	const Ld__Attachment *a = r->result->attachments[q->index];
 	if (!ld_attach_check(a, q->index, err, sizeof(err))) {
-		ld_api_error(n, rid, req_id, code, err);
+		ld_reply_error(n, rid, req_id, code, err);
 		goto out;
 	}
 	uint32_t have = 0;
@@ -138,7 +138,7 @@ ld_files_get(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
 		snprintf(err, sizeof(err), "attachment %u (%.200s) has %zu "
 		         "chunks, no number %u", q->index + 1, a->name,
 		         a->n_chunks, q->chunk + 1);
-		ld_api_error(n, rid, req_id, LD__CODE__CODE_BAD_REQUEST, err);
+		ld_reply_error(n, rid, req_id, LD__CODE__CODE_BAD_REQUEST, err);
 		goto out;
 	}
 	if (a->n_chunks > 0 && chunk.p == NULL) {
@@ -146,7 +146,7 @@ ld_files_get(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
 		         "here yet: %u of %zu chunks (it is still being "
 		         "fetched; try again later)", q->index + 1, a->name,
 		         have, a->n_chunks);
-		ld_api_error(n, rid, req_id, LD__CODE__CODE_NOT_FOUND, err);
+		ld_reply_error(n, rid, req_id, LD__CODE__CODE_NOT_FOUND, err);
 		goto out;
 	}
 	Ld__AttachmentChunk ac = LD__ATTACHMENT_CHUNK__INIT;
@@ -158,7 +158,7 @@ ld_files_get(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
 	resp.req_id = req_id;
 	resp.result_case = LD__RESPONSE__RESULT_ATTACHMENT;
 	resp.attachment = &ac;
-	ld_api_reply(n, rid, &resp);
+	ld_reply(n, rid, &resp);
 out:
 	if (r != NULL)
 		ld__record__free_unpacked(r, NULL);

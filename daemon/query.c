@@ -1,7 +1,7 @@
 /* query.c — the roll-up requests: gather the records a task's progress or
  * an office's inbox needs from one read transaction (the refs index, the
  * owners table, the log), compute it (rollup.c) and answer. */
-#include "node.h"
+#include "node_int.h"
 #include "path.h"
 #include "rollup.h"
 #include "text.h"
@@ -107,7 +107,7 @@ today_of(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
 			char err[96];
 			snprintf(err, sizeof(err), "today: '%.32s' is not a "
 			         "date (YYYY-MM-DD)", q);
-			ld_api_error(n, rid, req_id,
+			ld_reply_error(n, rid, req_id,
 			             LD__CODE__CODE_BAD_REQUEST, err);
 			return false;
 		}
@@ -128,7 +128,7 @@ begin(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
 {
 	int rc = ld_store_read_begin(n->st, t);
 	if (rc != 0)
-		ld_api_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
+		ld_reply_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
 		             ld_store_strerror(rc));
 	return rc == 0;
 }
@@ -181,7 +181,7 @@ ld_query_progress(struct ld_node *n, const struct ld_rid *rid,
 		else
 			snprintf(err, sizeof(err), "%.300s is a %s, not a task",
 			         q->id, ld_kind_name(root->kind));
-		ld_api_error(n, rid, req_id,
+		ld_reply_error(n, rid, req_id,
 		             root == NULL ? LD__CODE__CODE_NOT_FOUND
 		                          : LD__CODE__CODE_REFUSED,
 		             err);
@@ -196,7 +196,7 @@ ld_query_progress(struct ld_node *n, const struct ld_rid *rid,
 	struct ld_progress p = {0};
 	if (b.oom || ld_progress_compute((const Ld__Record *const *)b.v, b.n,
 	                                 0, today, &p) != 0) {
-		ld_api_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
+		ld_reply_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
 		             "out of memory");
 		bag_free(&b);
 		return;
@@ -208,7 +208,7 @@ ld_query_progress(struct ld_node *n, const struct ld_rid *rid,
 		free(rp);
 		ld_progress_free(&p);
 		bag_free(&b);
-		ld_api_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
+		ld_reply_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
 		             "out of memory");
 		return;
 	}
@@ -253,7 +253,7 @@ ld_query_progress(struct ld_node *n, const struct ld_rid *rid,
 	r.req_id = req_id;
 	r.result_case = LD__RESPONSE__RESULT_PROGRESS;
 	r.progress = &pr;
-	ld_api_reply(n, rid, &r);
+	ld_reply(n, rid, &r);
 	free(rows);
 	free(rp);
 	ld_progress_free(&p);
@@ -343,7 +343,7 @@ ld_query_inbox(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
 	if (!today_of(n, rid, req_id, q->today, today))
 		return;
 	if (q->days > 366) {
-		ld_api_error(n, rid, req_id, LD__CODE__CODE_BAD_REQUEST,
+		ld_reply_error(n, rid, req_id, LD__CODE__CODE_BAD_REQUEST,
 		             "days: at most 366");
 		return;
 	}
@@ -360,7 +360,7 @@ ld_query_inbox(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
 	if (rc != 0 || b.oom ||
 	    ld_inbox_compute(self, (const Ld__Record *const *)b.v, b.n, today,
 	                     q->days ? (int)q->days : 7, &in) != 0) {
-		ld_api_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
+		ld_reply_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
 		             rc != 0 ? ld_store_strerror(rc) : "out of memory");
 		bag_free(&b);
 		return;
@@ -372,7 +372,7 @@ ld_query_inbox(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
 		free(ip);
 		ld_inbox_free(&in);
 		bag_free(&b);
-		ld_api_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
+		ld_reply_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
 		             "out of memory");
 		return;
 	}
@@ -410,7 +410,7 @@ ld_query_inbox(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
 	r.req_id = req_id;
 	r.result_case = LD__RESPONSE__RESULT_INBOX;
 	r.inbox = &ir;
-	ld_api_reply(n, rid, &r);
+	ld_reply(n, rid, &r);
 	free(items);
 	free(ip);
 	ld_inbox_free(&in);

@@ -5,7 +5,7 @@
  * report last ran is kept in the store, so a restart does not run it
  * again early. */
 #include "log.h"
-#include "node.h"
+#include "node_int.h"
 #include "subproc.h"
 
 #include <errno.h>
@@ -261,7 +261,7 @@ ld_schedule_tick(struct ld_node *n, int64_t now)
 			continue;
 		}
 		Ld__Record *rec = build(j);
-		struct work *w = rec ? ld_node_new_work(n) : NULL;
+		struct work *w = rec ? ld_commit_queue(n) : NULL;
 		if (w == NULL) {
 			if (rec != NULL)
 				ld__record__free_unpacked(rec, NULL);
@@ -280,7 +280,7 @@ ld_schedule_write(struct ld_node *n, struct ld_txn *t, struct work *w)
 {
 	w->code = LD__CODE__CODE_OK;
 	w->err[0] = '\0';
-	int rc = ld_api_create(n, t, w, w->rec);
+	int rc = ld_own_create(n, t, w, w->rec);
 	if (rc != 0 || w->code != LD__CODE__CODE_OK)
 		return rc;
 	char fl[64];
@@ -289,14 +289,20 @@ ld_schedule_write(struct ld_node *n, struct ld_txn *t, struct work *w)
 }
 
 void
-ld_schedule_done(struct ld_node *n, struct work *w, bool ok)
+ld_schedule_done(struct ld_node *n, struct work *w, int rc)
 {
+	bool ok = rc == 0;
 	const struct ld_sched *s = &n->cfg.sched[w->sched];
 	if (ok && w->code == LD__CODE__CODE_OK)
 		ld_info("report %s: published as %s", s->name, w->id);
 	else
 		ld_err("report %s: not published: %s", s->name,
 		       w->err[0] ? w->err : "the store write failed");
+}
+
+void
+ld_schedule_drop(struct work *w)
+{
 	ld__record__free_unpacked(w->rec, NULL);
 	w->rec = NULL;
 }

@@ -1,0 +1,371 @@
+/* node_int.h — the parts of a running node: the state they share (one
+ * struct, owned by the single loop thread) and what each part offers the
+ * others. Only daemon/ includes it; main.c sees node.h.
+ *
+ * Who calls whom (an arrow means "calls"; nothing calls back up):
+ *
+ *   main ──> node (open, close), loop (run)
+ *   node ──> peers, own, commit, fetch, schedule, waiters; it fills the
+ *            work table with the handlers of api, batch, fetch, schedule
+ *   loop ──> api, downlink, uplink, commit, fetch, schedule, stream,
+ *            waiters
+ *   api ───> own, files, query, waiters, reply, commit, downlink, stream
+ *   downlink ──> session, frame, peers
+ *   uplink ────> session, frame, peers, own
+ *   session ───> batch, fetch, frame
+ *   batch ─────> commit, fetch
+ *   schedule ──> own, commit
+ *   fetch ─────> commit, frame, peers
+ *   own ───────> files
+ *   commit ────> frame, waiters; the handlers only through n->work_ops
+ *   stream ────> frame
+ *   query, files, waiters ──> reply
+ *   frame, peers, reply, clock: leaves (clock is used everywhere)
+ */
+#ifndef LD_NODE_INT_H
+#define LD_NODE_INT_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <zmq.h>
+
+#include "auth.h"
+#include "clock.h"
+#include "config.h"
+#include "keyring.h"
+#include "keys.h"
+#include "liandong.pb-c.h"
+#include "link.h"
+#include "node.h"
+#include "path.h"
+#include "record.h"
+#include "store.h"
+#include "vpool.h"
+
+/* Room a batch keeps for NODE records sent ahead of one record
+ * (stream.c), and so a receiver allows for them (batch.c). */
+#define LD_CHAIN_ROOM LD_PATH_MAX_DEPTH
+
+/* A client's routing id on the API socket, copied out of its message (a
+ * zmq_msg_t must not be moved by memcpy, and these live in arrays that
+ * grow). ZeroMQ routing ids are at most 255 bytes. */
+struct ld_rid {
+	size_t len;
+	unsigned char id[255];
+	bool remote; /* came on the remote API socket */
+};
+
+/* Work that needs the write transaction of this loop turn. */
+enum work_type {
+	WORK_CLIENT,
+	WORK_BATCH,
+	WORK_CHUNK,
+	WORK_REPORT,
+	WORK_NTYPES
+};
+
+struct work {
+	enum work_type type;
+	/* WORK_CLIENT: a client's add, update or delete, answered after the
+	 * commit. */
+	struct ld_rid rid;
+	uint64_t req_id;
+	Ld__Request *req; /* owned */
+	Ld__Code code;
+	char id[LD_ID_MAX + 1];
+	char err[256];
+	/* WORK_BATCH: a peer's batch, acknowledged after the commit. */
+	struct ld_peer *peer;
+	Ld__Frame *frame; /* owned */
+	uint64_t applied, ignored, refused;
+	bool held; /* not taken: could not be checked yet */
+	char refuse_why[256];
+	/* WORK_CHUNK: an attachment chunk fetched from `peer` (frame), stored
+	 * if still wanted; `id` is the record that wanted it. The chunk
+	 * completed an attachment (`done`), which did not make up the signed
+	 * file (`bad`). */
+	bool stored, done, bad;
+	/* WORK_REPORT: a scheduled report to publish (owned), from schedule
+	 * `sched`. */
+	Ld__Record *rec;
+	size_t sched;
+};
+
+struct ld_node;
+
+/* What one type of work does; commit.c runs them through the table,
+ * indexed by work type, that node.c puts in n->work_ops. */
+struct ld_work_ops {
+	/* Inside the turn's write transaction (NULL when the turn needs
+	 * none: see needs_txn). May run again if the map had to grow. */
+	int (*write)(struct ld_node *n, struct ld_txn *t, struct work *w);
+	/* After the commit; rc is 0 if it was stored, else the store error. */
+	void (*done)(struct ld_node *n, struct work *w, int rc);
+	/* Free what w owns: after done, or when the node closes with w
+	 * still queued. */
+	void (*drop)(struct work *w);
+	/* Does w need a write transaction? NULL: always. */
+	bool (*needs_txn)(const struct work *w);
+};
+
+/* A client waiting for a record to arrive (WaitRequest). */
+struct waiter {
+	struct ld_rid rid;
+	uint64_t req_id;
+	char id[LD_ID_MAX + 1];
+	uint64_t min_version;
+	int64_t deadline_ms;
+};
+
+/* Where a peer's cursor got to in this turn's transaction (commit.c and
+ * batch.c): applied up to `seq`; acknowledge (`ack`), ask a resend
+ * (`rewind`), store the cursor (`persist`). */
+struct ld_turn_peer {
+	struct ld_peer *p;
+	uint64_t seq;
+	bool ack, rewind, persist;
+};
+
+struct ld_turn;
+
+struct ld_node {
+	struct ld_config cfg;
+	struct ld_store *st;
+	int lock_fd;
+	void *zctx;
+	void *api;            /* ROUTER, ipc://<data>/api.sock */
+	void *api_remote;     /* ROUTER, [api] listen, CURVE; NULL if none */
+	void *router;         /* ROUTER for children, NULL without `listen` */
+	void *dealer;         /* DEALER to the parent, NULL at the root */
+	void *monitor;        /* events of the DEALER (handshake failures) */
+	struct ld_auth *auth; /* ZAP and allow-list; NULL if insecure */
+	struct ld_keys keys;
+	uint8_t root_cert[64]; /* the root's endorsement of our keys */
+	bool have_root_cert;
+	struct ld_keyring *kr;  /* verifies records; NULL if insecure */
+	struct ld_vpool *vpool; /* checks signatures on all cores */
+	char api_endpoint[4200];
+
+	bool has_parent;
+	struct ld_peer parent;
+	struct ld_peer **children;
+	size_t nchildren, capchildren;
+
+	const struct ld_work_ops *work_ops; /* indexed by enum work_type */
+	struct work *work;
+	size_t nwork, capwork;
+	size_t work_bytes;    /* batch bytes queued this turn */
+	struct ld_turn *turn; /* while a turn's work runs (commit.c) */
+	struct waiter *waiters;
+	size_t nwaiters, capwaiters;
+
+	uint64_t refused_total;
+	struct ld_fetch *fetch; /* attachment chunks in flight (fetch.c) */
+	uint64_t attach_bad;    /* attachments that failed the file check */
+	struct ld_schedule *schedule; /* scheduled reports (schedule.c) */
+	int64_t last_flush_ms;
+};
+
+/* ---- reply.c: answers to API clients ---- */
+
+/* Send a response to a client. */
+void ld_reply(struct ld_node *n, const struct ld_rid *rid,
+              const Ld__Response *r);
+/* Send an error response: `code` and a one-line reason. */
+void ld_reply_error(struct ld_node *n, const struct ld_rid *rid,
+                    uint64_t req_id, Ld__Code code, const char *err);
+
+/* ---- waiters.c: clients waiting for a record (WaitRequest) ---- */
+
+void ld_waiters_add(struct ld_node *n, const struct ld_rid *rid,
+                    uint64_t req_id, const Ld__WaitRequest *q);
+/* Answer waiters whose record arrived or whose time ran out. */
+void ld_waiters_check(struct ld_node *n, int64_t now);
+/* Answer every waiter that the node is stopping (shutdown). */
+void ld_waiters_drop(struct ld_node *n);
+
+/* ---- api.c: client requests ---- */
+
+/* A client's message on the local API socket or (rid->remote) the
+ * remote one, whose administrator is checked first. Writes are queued
+ * as WORK_CLIENT. */
+void ld_api_on_msg(struct ld_node *n, const struct ld_rid *rid,
+                   zmq_msg_t *body);
+/* WORK_CLIENT handlers (the work table). */
+int ld_api_write(struct ld_node *n, struct ld_txn *t, struct work *w);
+void ld_api_write_done(struct ld_node *n, struct work *w, int rc);
+void ld_api_work_drop(struct work *w);
+
+/* ---- own.c: records this node owns ---- */
+
+/* Refuse a write: w->code REFUSED, w->err the reason. Returns false. */
+bool ld_own_refuse(struct work *w, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Inside a write transaction: create record `r` (body and scope filled
+ * in, unpacked with the default allocator) as this node's: a new id,
+ * version 1, its attachments checked, signed, stored. Its id goes to
+ * w->id, a refusal to w->code and w->err. */
+int ld_own_create(struct ld_node *n, struct ld_txn *t, struct work *w,
+                  Ld__Record *r);
+/* The stored record `id` if this node owns it and may change it, at
+ * `base_version` if that is not 0; otherwise refuses `w`, NULL. */
+Ld__Record *ld_own_load(struct ld_node *n, struct ld_txn *t, struct work *w,
+                        const char *id, uint64_t base_version);
+/* Give `r` (owned by this node) its envelope: id `id`, `version`, the
+ * time; check, sign and store it (w->id is then `id`; a refusal goes to
+ * w->code and w->err). */
+int ld_own_put(struct ld_node *n, struct ld_txn *t, struct work *w,
+               Ld__Record *r, const char *id, uint64_t version);
+/* Make our NODE record say what the config says, at a version above
+ * `floor_version` and with ids above `floor_counter` taken; `welcome`: on
+ * a Welcome (not at start), `cert` the parent's certificate for our keys
+ * (or NULL). Its own write transaction. */
+int ld_own_node(struct ld_node *n, uint64_t floor_counter,
+                uint64_t floor_version, bool welcome, const uint8_t *cert);
+
+/* ---- query.c: roll-ups computed from the store (rollup.h) ---- */
+
+void ld_query_progress(struct ld_node *n, const struct ld_rid *rid,
+                       uint64_t req_id, const Ld__ProgressRequest *q);
+void ld_query_inbox(struct ld_node *n, const struct ld_rid *rid,
+                    uint64_t req_id, const Ld__InboxRequest *q);
+
+/* ---- files.c: attachments at the client API ---- */
+
+/* Inside a write transaction: is every chunk of `r`'s attachments here,
+ * and do they make up each file? Attachments `old` (the version edited,
+ * or NULL) already had are not hashed again. 0 yes; 1 no (err says why);
+ * else a store error. */
+int ld_files_check(struct ld_txn *t, const Ld__Record *r, const Ld__Record *old,
+                   char *err, size_t errlen);
+/* Inside the turn's write transaction: store the chunk of a
+ * ChunkPutRequest. */
+int ld_files_put(struct ld_node *n, struct ld_txn *t, struct work *w);
+/* Answer an AttachmentGetRequest. */
+void ld_files_get(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
+                  const Ld__AttachmentGetRequest *q);
+
+/* ---- commit.c: group commit ---- */
+
+/* Queue work for this turn (zeroed). NULL if out of memory. */
+struct work *ld_commit_queue(struct ld_node *n);
+/* Apply the work queued so far in one write transaction, then answer,
+ * acknowledge and wake waiters (with `flush`, store moved cursors even
+ * if nothing is queued). */
+void ld_commit_turn(struct ld_node *n, bool flush);
+/* Store cursors that moved only in memory, at most every second. */
+void ld_commit_tick(struct ld_node *n, int64_t now);
+/* Inside the turn's write transaction: where peer `p`'s cursor is in
+ * this turn. NULL cannot happen (room for every peer). */
+struct ld_turn_peer *ld_commit_peer(struct ld_node *n, struct ld_peer *p);
+/* Free the work still queued (the node closes). */
+void ld_commit_drop(struct ld_node *n);
+
+/* ---- batch.c: a peer's batches, applied here ---- */
+
+/* A Batch frame on `p`'s session, received at `now`: queue it, unless it
+ * is too big or a flood. Returns true if it took f. */
+bool ld_batch_take(struct ld_node *n, struct ld_peer *p, Ld__Frame *f,
+                   int64_t now);
+/* WORK_BATCH handlers (the work table). */
+int ld_batch_write(struct ld_node *n, struct ld_txn *t, struct work *w);
+void ld_batch_done(struct ld_node *n, struct work *w, int rc);
+bool ld_batch_needs_txn(const struct work *w);
+
+/* ---- stream.c: our log, streamed to peers ---- */
+
+/* Send batches to every peer with credit. Called every loop turn. */
+void ld_stream_all(struct ld_node *n);
+/* Number of own-log records `p` still needs: exact while `*budget` log
+ * entries last (it is decremented), beyond that every entry counts. */
+uint64_t ld_stream_lag_out(struct ld_node *n, struct ld_txn *t,
+                           const struct ld_peer *p, uint64_t *budget);
+
+/* ---- frame.c: link frames ---- */
+
+/* Decode a frame from a peer within a memory budget (free it with
+ * ld__frame__free_unpacked(f, NULL)). */
+Ld__Frame *ld_frame_unpack(const void *buf, size_t len);
+/* Send a frame to the parent (rid == NULL) or to the child connection
+ * `rid`. Returns 0, or -1 with errno (EAGAIN: try later; EHOSTUNREACH:
+ * child gone). */
+int ld_frame_send_to(void *sock, const struct ld_rid *rid, const Ld__Frame *f);
+/* Send a frame to peer `p` on its session; 0 or -1. */
+int ld_frame_send(struct ld_node *n, struct ld_peer *p, const Ld__Frame *f);
+/* Send peer `p` a Ping, or (pong) the Pong answering one: our session
+ * and our log's head. */
+void ld_frame_ping(struct ld_node *n, struct ld_peer *p, bool pong);
+/* Send a Reject on `sock` to connection `rid`. */
+void ld_frame_reject(void *sock, const struct ld_rid *rid, Ld__RejectCode code,
+                     uint64_t session, const char *reason);
+/* The session a session frame names (0 for others). */
+uint64_t ld_frame_session(const Ld__Frame *f);
+
+/* ---- peers.c: the peer table ---- */
+
+/* Copy text a peer sent about itself, as one line of valid text. */
+void ld_peer_text(char *dst, size_t len, const char *src);
+struct ld_peer *ld_peers_find(struct ld_node *n, const char *path);
+/* A new child (its cursor not loaded); NULL if out of memory. */
+struct ld_peer *ld_peers_add(struct ld_node *n, const char *path);
+/* The peer a record owned by `owner` came through: the child whose
+ * subtree holds it, else the parent; NULL if neither is known. */
+struct ld_peer *ld_peers_toward(struct ld_node *n, const char *owner);
+/* Load the stored cursors on the parent's and children's logs. */
+int ld_peers_load(struct ld_node *n);
+void ld_peers_free(struct ld_node *n);
+
+/* ---- session.c: frames on an established session ---- */
+
+/* A frame on `p`'s established session (either end). Takes f. */
+void ld_session_on_frame(struct ld_node *n, struct ld_peer *p, Ld__Frame *f);
+
+/* ---- downlink.c: the parent side, children on the ROUTER ---- */
+
+/* A message from connection `rid` on the ROUTER. */
+void ld_downlink_on_msg(struct ld_node *n, const struct ld_rid *rid,
+                        zmq_msg_t *body);
+/* Drop children gone silent; resend what they did not acknowledge. */
+void ld_downlink_tick(struct ld_node *n, int64_t now);
+/* Re-read the allow-list; children no longer on it lose their session at
+ * once. Returns 0, or -1 with err (the old list stays). */
+int ld_downlink_reload(struct ld_node *n, char *err, size_t errlen);
+
+/* ---- uplink.c: the child side, the DEALER to the parent ---- */
+
+/* A message from the parent on the DEALER. */
+void ld_uplink_on_msg(struct ld_node *n, const void *buf, size_t len);
+/* An event of the DEALER's monitor (a failed secure handshake). */
+void ld_uplink_on_event(struct ld_node *n, uint16_t event);
+/* Say Hello when due, notice a silent parent, ping it. */
+void ld_uplink_tick(struct ld_node *n, int64_t now);
+
+/* ---- fetch.c: attachment chunks over the links ---- */
+
+struct ld_fetch *ld_fetch_new(void);
+void ld_fetch_free(struct ld_fetch **f);
+/* Something to fetch may have arrived (a batch was applied). */
+void ld_fetch_kick(struct ld_node *n);
+/* Ask peers for wanted chunks, within the in-flight and rate limits;
+ * retire requests that timed out. Called every loop turn. */
+void ld_fetch_tick(struct ld_node *n, int64_t now);
+/* A Fetch or Chunk frame from peer `p` on its session. Takes f. */
+void ld_fetch_on_frame(struct ld_node *n, struct ld_peer *p, Ld__Frame *f);
+/* WORK_CHUNK handlers (the work table). */
+int ld_fetch_write(struct ld_node *n, struct ld_txn *t, struct work *w);
+void ld_fetch_done(struct ld_node *n, struct work *w, int rc);
+
+/* ---- schedule.c: scheduled reports ([report NAME]) ---- */
+
+struct ld_schedule *ld_schedule_new(struct ld_node *n);
+void ld_schedule_free(struct ld_schedule **s); /* kills running reports */
+/* Start reports that are due, collect finished ones. Never blocks. */
+void ld_schedule_tick(struct ld_node *n, int64_t now);
+/* WORK_REPORT handlers (the work table). */
+int ld_schedule_write(struct ld_node *n, struct ld_txn *t, struct work *w);
+void ld_schedule_done(struct ld_node *n, struct work *w, int rc);
+void ld_schedule_drop(struct work *w);
+
+#endif

@@ -1,0 +1,253 @@
+/* own.c — writing a record this node owns: give it its id and version,
+ * check it (envelope, size, attachments), sign it and store it, whence
+ * the log streams it to peers; refuse what may not change; and keep our
+ * NODE record saying what the config and the parent say. */
+#include "node_int.h"
+#include "sign.h"
+#include "validate.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+bool
+ld_own_refuse(struct work *w, const char *fmt, ...)
+{
+	w->code = LD__CODE__CODE_REFUSED;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(w->err, sizeof(w->err), fmt, ap);
+	va_end(ap);
+	return false;
+}
+
+/* Give `r` (owned by this node) its envelope at `version`, sign and store
+ * it; its id is `id`. */
+int
+ld_own_put(struct ld_node *n, struct ld_txn *t, struct work *w, Ld__Record *r,
+           const char *id, uint64_t version)
+{
+	if (!ld_set_str(&r->id, id) || !ld_set_str(&r->owner, n->cfg.id)) {
+		ld_own_refuse(w, "out of memory");
+		return 0;
+	}
+	r->version = version;
+	r->updated_at = ld_wall_ms();
+	char err[256];
+	if (!ld_record_check(r, 0, err, sizeof(err))) {
+		ld_own_refuse(w, "%s", err);
+		return 0;
+	}
+	if (ld__record__get_packed_size(r) > LD_RECORD_MAX) {
+		ld_own_refuse(w, "record: larger than 1 MiB");
+		return 0;
+	}
+	if (!n->cfg.insecure &&
+	    ld_sign_record(r, n->keys.sign_sec, true, NULL) != 0) {
+		ld_own_refuse(w, "out of memory");
+		return 0;
+	}
+	int rc = ld_store_put(t, r);
+	if (rc == 0)
+		snprintf(w->id, sizeof(w->id), "%s", id);
+	return rc;
+}
+
+int
+ld_own_create(struct ld_node *n, struct ld_txn *t, struct work *w,
+              Ld__Record *r)
+{
+	char id[LD_ID_MAX + 1];
+	uint64_t counter = ld_store_next_counter(t);
+	if (counter > LD_NUM_MAX) {
+		ld_own_refuse(w, "this node has used up its record ids");
+		return 0;
+	}
+	ld_id_format(id, sizeof(id), n->cfg.id, counter);
+	r->deleted = false;
+	char err[512];
+	int rc = ld_files_check(t, r, NULL, err, sizeof(err));
+	if (rc != 0) {
+		if (rc == 1)
+			ld_own_refuse(w, "%s", err);
+		return rc == 1 ? 0 : rc;
+	}
+	return ld_own_put(n, t, w, r, id, 1);
+}
+
+/* The stored record `id` if this node owns it and it is live, at
+ * `base_version` if that is not 0; otherwise refuses `w` and returns
+ * NULL. */
+Ld__Record *
+ld_own_load(struct ld_node *n, struct ld_txn *t, struct work *w, const char *id,
+            uint64_t base_version)
+{
+	Ld__Record *old = ld_store_load(t, id);
+	if (old == NULL) {
+		ld_own_refuse(w, "no record %.300s at this node", id);
+		return NULL;
+	}
+	const char *why = NULL;
+	char msg[sizeof(w->err)];
+	if (strcmp(old->owner, n->cfg.id) != 0) {
+		snprintf(msg, sizeof(msg),
+		         "%.300s is owned by %s: only its owner changes it "
+		         "(answer it with a record of this node's own: a "
+		         "result, a review or a sub-task)",
+		         id, old->owner);
+		why = msg;
+	} else if (old->kind == LD__KIND__KIND_NODE ||
+	           old->kind == LD__KIND__KIND_REPORT) {
+		snprintf(msg, sizeof(msg),
+		         "%.300s is this node's %s record, "
+		         "which the node keeps itself",
+		         id, ld_kind_name(old->kind));
+		why = msg;
+	} else if (old->deleted) {
+		snprintf(msg, sizeof(msg), "%.300s was deleted", id);
+		why = msg;
+	} else if (base_version != 0 && base_version != old->version) {
+		snprintf(msg, sizeof(msg),
+		         "%.300s changed since it was read (version %llu now, "
+		         "not %llu): read it again and redo the change",
+		         id, (unsigned long long)old->version,
+		         (unsigned long long)base_version);
+		why = msg;
+	} else if (old->version >= LD_NUM_MAX) {
+		snprintf(msg, sizeof(msg),
+		         "%.300s cannot change any more "
+		         "(its version is at the limit)",
+		         id);
+		why = msg;
+	}
+	if (why != NULL) {
+		ld_own_refuse(w, "%s", why);
+		ld__record__free_unpacked(old, NULL);
+		return NULL;
+	}
+	return old;
+}
+
+/* What the parent knows of records this node owns (Welcome). */
+struct self_floor {
+	struct ld_node *n;
+	uint64_t counter;      /* ids up to this are taken */
+	uint64_t node_version; /* our NODE record is at least this */
+	bool welcome;          /* called for a Welcome (not at start) */
+	const uint8_t *cert;   /* the parent's certificate for our keys */
+};
+
+/* Make sure the node's own NODE record says what the config says, at a
+ * version above any the parent holds, and that the id counter is above
+ * any id the parent holds. */
+static int
+put_self(struct ld_txn *t, void *arg)
+{
+	struct self_floor *fl = arg;
+	struct ld_node *n = fl->n;
+	ld_store_raise_counter(t, fl->counter);
+	/* Has this store ever completed a handshake? (Kept in the store, so
+	 * a crash before the first Welcome does not forget it.) */
+	uint64_t welcomed = 1;
+	int rc = ld_store_flag_get(t, "welcomed", &welcomed);
+	if (rc != 0)
+		return rc;
+	bool fresh = fl->welcome && welcomed == 0;
+	if (fresh && (rc = ld_store_flag_put(t, "welcomed", 1)) != 0)
+		return rc;
+	char id[LD_ID_MAX + 1];
+	ld_id_format(id, sizeof(id), n->cfg.id, 0);
+	struct ld_val v;
+	uint64_t version = 0;
+	/* Keep the certificate we have unless a new one came. */
+	uint8_t cert[64];
+	bool have_cert = fl->cert != NULL;
+	if (have_cert)
+		memcpy(cert, fl->cert, 64);
+	bool secure = !n->cfg.insecure;
+	rc = ld_store_get(t, id, &v, &version);
+	if (rc == 0) {
+		Ld__Record *old = ld_record_unpack(v.p, v.n);
+		const Ld__Node *on =
+		    old != NULL && old->body_case == LD__RECORD__BODY_NODE
+		        ? old->node
+		        : NULL;
+		bool keys_same =
+		    on != NULL &&
+		    (!secure ||
+		     (on->sign_key.len == 32 &&
+		      memcmp(on->sign_key.data, n->keys.sign_pub, 32) == 0 &&
+		      on->curve_key.len == 32 &&
+		      memcmp(on->curve_key.data, n->keys.curve_pub, 32) == 0));
+		if (!have_cert && keys_same && on->cert.len == 64) {
+			memcpy(cert, on->cert.data, 64);
+			have_cert = true;
+		}
+		bool same =
+		    on != NULL && keys_same &&
+		    strcmp(on->name, n->cfg.name) == 0 &&
+		    strcmp(on->level, n->cfg.level) == 0 &&
+		    (!have_cert || (on->cert.len == 64 &&
+		                    memcmp(on->cert.data, cert, 64) == 0)) &&
+		    (!n->have_root_cert ||
+		     (on->root_cert.len == 64 &&
+		      memcmp(on->root_cert.data, n->root_cert, 64) == 0));
+		if (old != NULL)
+			ld__record__free_unpacked(old, NULL);
+		/* Equal versions are the record we sent, unless our store is
+		 * new and this is its first handshake: then the parent's is
+		 * from an older life of this node, maybe with another name. */
+		if (same && (version > fl->node_version ||
+		             (version == fl->node_version && !fresh)))
+			return 0;
+	} else if (rc != MDB_NOTFOUND) {
+		return rc;
+	}
+	if (version < fl->node_version)
+		version = fl->node_version;
+	Ld__Node body = LD__NODE__INIT;
+	body.path = n->cfg.id;
+	body.level = n->cfg.level;
+	body.name = n->cfg.name;
+	body.region = (char *)ld_path_last(n->cfg.id);
+	if (secure) {
+		body.sign_key.data = n->keys.sign_pub;
+		body.sign_key.len = 32;
+		body.curve_key.data = n->keys.curve_pub;
+		body.curve_key.len = 32;
+		if (have_cert) {
+			body.cert.data = cert;
+			body.cert.len = 64;
+		}
+		if (n->have_root_cert) {
+			body.root_cert.data = n->root_cert;
+			body.root_cert.len = 64;
+		}
+	}
+	char *scope[1] = {n->cfg.id};
+	Ld__Record r = LD__RECORD__INIT;
+	r.id = id;
+	r.kind = LD__KIND__KIND_NODE;
+	r.owner = n->cfg.id;
+	r.version = version + 1;
+	r.n_scope = 1;
+	r.scope = scope;
+	r.updated_at = ld_wall_ms();
+	r.body_case = LD__RECORD__BODY_NODE;
+	r.node = &body;
+	uint8_t sig[64];
+	if (secure && ld_sign_record(&r, n->keys.sign_sec, false, sig) != 0)
+		return -ENOMEM;
+	if (n->kr != NULL)
+		ld_keyring_forget_under(n->kr, n->cfg.id);
+	return ld_store_put(t, &r);
+}
+
+int
+ld_own_node(struct ld_node *n, uint64_t floor_counter, uint64_t floor_version,
+            bool welcome, const uint8_t *cert)
+{
+	struct self_floor fl = {n, floor_counter, floor_version, welcome, cert};
+	return ld_store_write(n->st, put_self, &fl);
+}
