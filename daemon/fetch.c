@@ -1,6 +1,6 @@
-/* fetch.c — attachment chunks over the links (DESIGN §6): a receiver asks
- * the peer a record came through for the chunks its store wants (a few at
- * a time, within a rate), checks each against the signed hash, stores it
+/* fetch.c — attachment chunks over the links (docs/protocol.md): a receiver
+ * asks the peer a record came through for the chunks its store wants (a few
+ * at a time, within a rate), checks each against the signed hash, stores it
  * in the turn's transaction and checks the whole file once complete; a
  * sender serves what it holds, at most LD_SERVE_WINDOW unconfirmed. The
  * wants are in the store, so a transfer cut by a crash resumes. */

@@ -1,4 +1,4 @@
-/* link.h — one end of a parent-child link (DESIGN §6): session state,
+/* link.h — one end of a parent-child link (docs/protocol.md): session state,
  * cursors, credit-based flow control and retry timing. Pure: the node loop
  * does the I/O and calls these to decide. */
 #ifndef LD_LINK_H

@@ -1,6 +1,6 @@
 /* node.h — a running node, as main.c sees it: open it on a config, run
- * its loop until told to stop, close it (DESIGN §5-§6). Its parts share
- * node_int.h. */
+ * its loop until told to stop, close it (docs/architecture.md, "Inside
+ * the daemon"). Its parts share node_int.h. */
 #ifndef LD_NODE_H
 #define LD_NODE_H
 
