@@ -4,6 +4,7 @@
 #include "plugin_host.h"
 #include "path.h"
 #include "record.h"
+#include "rules.h"
 
 #include <dlfcn.h>
 #include <stdarg.h>
@@ -11,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 /* The descriptor as ABI 1.0 defines it: a smaller one is refused. */
 #define PLUGIN_MIN_SIZE                                                        \
@@ -118,47 +118,6 @@ ld_plugin_unload(struct ld_loaded *l)
 	if (l->dl != NULL)
 		dlclose(l->dl);
 	memset(l, 0, sizeof(*l));
-}
-
-/* ---------------------------------------------------------------- years */
-
-static uint32_t
-year_of_date(const char *d)
-{
-	if (d == NULL || strlen(d) < 4)
-		return 0;
-	return (uint32_t)strtoul(d, NULL, 10);
-}
-
-uint32_t
-ld_record_year(const Ld__Record *r)
-{
-	uint32_t y = 0;
-	switch (r->body_case) {
-	case LD__RECORD__BODY_PLAN:
-		y = r->plan->year;
-		break;
-	case LD__RECORD__BODY_PROPOSAL:
-		y = r->proposal->year;
-		break;
-	case LD__RECORD__BODY_SURVEY:
-		y = year_of_date(r->survey->start);
-		if (y == 0)
-			y = year_of_date(r->survey->end);
-		break;
-	case LD__RECORD__BODY_TASK:
-		y = year_of_date(r->task->due);
-		break;
-	default:
-		break;
-	}
-	if (y == 0 && r->updated_at > 0) {
-		time_t t = (time_t)(r->updated_at / 1000);
-		struct tm tm;
-		if (gmtime_r(&t, &tm) != NULL)
-			y = (uint32_t)tm.tm_year + 1900;
-	}
-	return y;
 }
 
 /* ---------------------------------------------------------------- context */
@@ -427,7 +386,7 @@ h_deleted(const struct ld_rec *r)
 static uint32_t
 h_year_of(const struct ld_rec *r)
 {
-	return r && r->top ? ld_record_year(r->top) : 0;
+	return r && r->top ? ld_rule_year(r->top) : 0;
 }
 
 static const char *
@@ -494,7 +453,7 @@ h_each(struct ld_ctx *c, const struct ld_query *q, ld_rec_fn fn, void *arg)
 			continue;
 		bool ok = (qq.kind == 0 || (uint32_t)r->kind == qq.kind) &&
 		          (!qq.live_only || !r->deleted) &&
-		          (year == 0 || ld_record_year(r) == year);
+		          (year == 0 || ld_rule_year(r) == year);
 		if (ok) {
 			struct ld_rec w = {ld_record_body(r), r, c};
 			c->narena = 0;
