@@ -568,6 +568,7 @@ figs_of(const struct ld_figures *g, struct ld_figs *f)
 struct figs_arg {
 	ld_figs_fn fn;
 	void *arg;
+	uint32_t year; /* walk() has kept only the records of this year */
 	char office[LD_PATH_MAX + 1];
 	struct ld_figures one, all;
 };
@@ -579,6 +580,7 @@ figs_flush(struct figs_arg *a)
 		return 0;
 	struct ld_figs f;
 	figs_of(&a->one, &f);
+	f.year = a->year;
 	int rc = a->fn(a->office, &f, a->arg);
 	a->office[0] = '\0';
 	return rc;
@@ -596,7 +598,7 @@ figs_one(struct ld_ctx *c, const Ld__Record *r, void *arg)
 		if (rc != 0)
 			return rc;
 		snprintf(a->office, sizeof(a->office), "%s", r->owner);
-		ld_figures_init(&a->one, a->all.year);
+		ld_figures_init(&a->one, 0);
 	}
 	ld_figures_add(&a->one, r);
 	ld_figures_add(&a->all, r);
@@ -623,13 +625,16 @@ h_figures(struct ld_ctx *c, const struct ld_query *q, ld_figs_fn fn,
 	}
 	a->fn = fn;
 	a->arg = arg;
-	ld_figures_init(&a->all, year);
+	a->year = year;
+	/* walk() filters by year already: count all it visits. */
+	ld_figures_init(&a->all, 0);
 	int rc = walk(c, &qq, figs_one, a);
 	if (rc == 0)
 		rc = figs_flush(a);
 	if (rc == 0) {
 		struct ld_figs f;
 		figs_of(&a->all, &f);
+		f.year = year;
 		rc = fn(NULL, &f, arg);
 	}
 	free(a);
