@@ -214,7 +214,7 @@ print_figures(FILE *f, const struct ld_figures *g, const char *owner)
 	        p->total, p->filed, p->replied, p->a, p->b, p->c);
 	const char *const what[3] = {"solved or being solved (A+B)", "面商率",
 	                             "满意率 (满意+基本满意)"};
-	share(s1, sizeof(s1), p->a + p->b, p->replied);
+	share(s1, sizeof(s1), p->solved, p->replied);
 	for (int i = 0; i < 3; i++) {
 		fputs("  ", f);
 		pad(f, what[i], 30);
@@ -256,6 +256,28 @@ json_pct(struct ld_buf *b, const char *key, uint64_t part, uint64_t whole)
 		              (double)part / (double)whole);
 }
 
+/* "headline": the figures of 年度履职统计 under the names the summary
+ * report gives them (its figures are these, for the same records). */
+static void
+json_headline(struct ld_buf *b, const struct ld_figures *g)
+{
+	const __typeof__(g->proposals) *p = &g->proposals;
+	ld_buf_printf(b, ", \"headline\": {\"调研\": %" PRIu64
+	                 ", \"视察\": %" PRIu64 ", \"协商\": %" PRIu64
+	                 ", \"跟踪问效\": %" PRIu64 ", \"民主评议\": %" PRIu64
+	                 ", \"提案\": %" PRIu64,
+	              g->research, g->inspections, g->held.total,
+	              g->follow_ups, g->appraised, p->total);
+	const char *const name[3] = {"解决率", "面商率", "满意率"};
+	const uint64_t part[3] = {p->solved, p->face_to_face, p->satisfied};
+	const uint64_t whole[3] = {p->replied, p->replied, p->rated};
+	for (int i = 0; i < 3; i++)
+		if (whole[i] > 0) /* as the report: no share of nothing */
+			ld_buf_printf(b, ", \"%s\": %.10g", name[i],
+			              (double)part[i] / (double)whole[i]);
+	ld_buf_puts(b, "}");
+}
+
 int
 ld_cli_run_figures(const struct cmd *c, int argc, char **argv)
 {
@@ -290,7 +312,7 @@ ld_cli_run_figures(const struct cmd *c, int argc, char **argv)
 			ld_buf_puts(&b, ", \"year\": null");
 		json_forms(&b, "surveys", &g.surveys, false);
 		json_forms(&b, "consultations_held", &g.held, false);
-		ld_buf_printf(&b, ", \"plan_items\": %" PRIu64, g.planned);
+		ld_buf_printf(&b, ", \"planned\": %" PRIu64, g.planned);
 		json_forms(&b, "tasks", &g.tasks, true);
 		const __typeof__(g.proposals) *p = &g.proposals;
 		ld_buf_printf(&b, ", \"proposals\": {\"total\": %" PRIu64
@@ -300,10 +322,12 @@ ld_cli_run_figures(const struct cmd *c, int argc, char **argv)
 		                  ", \"rated\": %" PRIu64 ", \"satisfied\": %" PRIu64,
 		              p->total, p->filed, p->replied, p->a, p->b, p->c,
 		              p->face_to_face, p->rated, p->satisfied);
-		json_pct(&b, "solved_share", p->a + p->b, p->replied);
+		json_pct(&b, "solved_share", p->solved, p->replied);
 		json_pct(&b, "face_to_face_rate", p->face_to_face, p->replied);
 		json_pct(&b, "satisfaction_rate", p->satisfied, p->rated);
-		ld_buf_puts(&b, "}}\n");
+		ld_buf_puts(&b, "}");
+		json_headline(&b, &g);
+		ld_buf_puts(&b, "}\n");
 		fputs(b.p, stdout);
 		ld_buf_free(&b);
 	} else {

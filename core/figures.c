@@ -1,8 +1,9 @@
-/* figures.c — 年度履职统计 from records (figures.h). */
+/* figures.c — 年度履职统计 from records (figures.h), by the rules of
+ * rules.h. */
 #include "figures.h"
+#include "rules.h"
 
-#include <stdbool.h>
-#include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 static void
@@ -10,7 +11,7 @@ add(struct ld_fig_forms *f, const char *form, uint64_t units)
 {
 	f->total++;
 	for (size_t i = 0; i < f->n; i++)
-		if (strcmp(f->form[i], form) == 0) {
+		if (strncmp(f->form[i], form, LD_FIG_FORM_MAX - 1) == 0) {
 			f->count[i]++;
 			f->units[i] += units;
 			return;
@@ -19,91 +20,80 @@ add(struct ld_fig_forms *f, const char *form, uint64_t units)
 		f->other++;
 		return;
 	}
-	f->form[f->n] = form;
+	snprintf(f->form[f->n], LD_FIG_FORM_MAX, "%s", form);
 	f->count[f->n] = 1;
 	f->units[f->n] = units;
 	f->n++;
 }
 
-/* The year of a YYYY-MM-DD date, 0 if none. */
-static uint32_t
-year_of(const char *d)
+void
+ld_figures_init(struct ld_figures *g, uint32_t year)
 {
-	if (d == NULL || strlen(d) < 4)
-		return 0;
-	return (uint32_t)strtoul(d, NULL, 10);
+	memset(g, 0, sizeof(*g));
+	g->year = year;
 }
 
-static bool
-held(const char *status)
+void
+ld_figures_add(struct ld_figures *g, const Ld__Record *r)
 {
-	return strcmp(status, "held") == 0 ||
-	       strcmp(status, "outcome_submitted") == 0 ||
-	       strcmp(status, "adopted") == 0;
+	if (r->deleted || (g->year != 0 && ld_rule_year(r) != g->year))
+		return;
+	switch (r->body_case) {
+	case LD__RECORD__BODY_SURVEY: {
+		const char *form = r->survey->form;
+		add(&g->surveys, form, 0);
+		if (strcmp(form, "视察") == 0)
+			g->inspections++;
+		else
+			g->research++;
+		break;
+	}
+	case LD__RECORD__BODY_PLAN:
+		for (size_t k = 0; k < r->plan->n_items; k++) {
+			const Ld__PlanItem *it = r->plan->items[k];
+			g->planned += ld_rule_item_planned(it->status);
+			if (ld_rule_item_held(it->status))
+				add(&g->held, it->form, 0);
+		}
+		break;
+	case LD__RECORD__BODY_TASK: {
+		const Ld__Task *t = r->task;
+		add(&g->tasks, t->form, t->n_targets);
+		if (strcmp(t->form, "跟踪问效") == 0)
+			g->follow_ups++;
+		else if (strcmp(t->form, "民主评议") == 0)
+			g->appraised += t->n_targets;
+		break;
+	}
+	case LD__RECORD__BODY_PROPOSAL: {
+		const Ld__Proposal *p = r->proposal;
+		__typeof__(g->proposals) *s = &g->proposals;
+		s->total++;
+		s->filed += strcmp(p->filing, "filed") == 0;
+		if (ld_rule_proposal_answered(p)) {
+			s->replied++;
+			s->a += strcmp(p->outcome, "A") == 0;
+			s->b += strcmp(p->outcome, "B") == 0;
+			s->c += strcmp(p->outcome, "C") == 0;
+			s->solved += ld_rule_proposal_solved(p);
+			s->face_to_face += p->face_to_face;
+		}
+		s->rated += ld_rule_proposal_rated(p);
+		s->satisfied += ld_rule_proposal_satisfied(p);
+		break;
+	}
+	default:
+		break;
+	}
 }
 
 void
 ld_figures_compute(Ld__Record *const *recs, size_t n, uint32_t year,
                    struct ld_figures *out)
 {
-	memset(out, 0, sizeof(*out));
-	out->year = year;
-	for (size_t i = 0; i < n; i++) {
-		const Ld__Record *r = recs[i];
-		if (r->deleted)
-			continue;
-		switch (r->body_case) {
-		case LD__RECORD__BODY_SURVEY: {
-			const Ld__Survey *s = r->survey;
-			uint32_t y = year_of(s->start);
-			if (y == 0)
-				y = year_of(s->end);
-			if (year == 0 || y == year)
-				add(&out->surveys, s->form, 0);
-			break;
-		}
-		case LD__RECORD__BODY_PLAN:
-			if (year != 0 && r->plan->year != year)
-				break;
-			for (size_t k = 0; k < r->plan->n_items; k++) {
-				const Ld__PlanItem *it = r->plan->items[k];
-				out->planned++;
-				if (held(it->status))
-					add(&out->held, it->form, 0);
-			}
-			break;
-		case LD__RECORD__BODY_TASK: {
-			uint32_t y = year_of(r->task->due);
-			if (year == 0 || y == 0 || y == year)
-				add(&out->tasks, r->task->form,
-				    r->task->n_targets);
-			break;
-		}
-		case LD__RECORD__BODY_PROPOSAL: {
-			const Ld__Proposal *p = r->proposal;
-			if (year != 0 && p->year != year)
-				break;
-			out->proposals.total++;
-			if (strcmp(p->filing, "filed") == 0)
-				out->proposals.filed++;
-			if (p->outcome[0] != '\0') {
-				out->proposals.replied++;
-				out->proposals.a += p->outcome[0] == 'A';
-				out->proposals.b += p->outcome[0] == 'B';
-				out->proposals.c += p->outcome[0] == 'C';
-				out->proposals.face_to_face += p->face_to_face;
-			}
-			if (p->satisfaction[0] != '\0') {
-				out->proposals.rated++;
-				out->proposals.satisfied +=
-				    strcmp(p->satisfaction, "不满意") != 0;
-			}
-			break;
-		}
-		default:
-			break;
-		}
-	}
+	ld_figures_init(out, year);
+	for (size_t i = 0; i < n; i++)
+		ld_figures_add(out, recs[i]);
 }
 
 double

@@ -1,6 +1,9 @@
 /* figures.h — 年度履职统计: the year's counts an office reports, computed
- * from records (surveys by form, consultations held, supervision tasks
- * and the units they covered, proposals and their shares). Pure. */
+ * from records (surveys by form, consultations planned and held,
+ * supervision tasks and the units they covered, proposals and their
+ * shares) by the rules of rules.h. `liandong figures` prints them; the
+ * report host hands them to plugins (the SDK's `figures`), so the
+ * summary report shows the same numbers. Pure. */
 #ifndef LD_FIGURES_H
 #define LD_FIGURES_H
 
@@ -10,10 +13,12 @@
 #include "liandong.pb-c.h"
 
 #define LD_FIG_FORMS 16
+#define LD_FIG_FORM_MAX 96 /* bytes of a form name kept (forms are short
+                              vocabulary words) */
 
 /* A count per form, in the order forms were first seen. */
 struct ld_fig_forms {
-	const char *form[LD_FIG_FORMS];
+	char form[LD_FIG_FORMS][LD_FIG_FORM_MAX];
 	uint64_t count[LD_FIG_FORMS], units[LD_FIG_FORMS];
 	size_t n;
 	uint64_t total, other; /* other: forms beyond LD_FIG_FORMS */
@@ -23,20 +28,32 @@ struct ld_figures {
 	uint32_t year; /* 0 = every year */
 	struct ld_fig_forms surveys;   /* 调研, 视察, 联合调研 */
 	struct ld_fig_forms held;      /* plan items held (协商), by form */
-	uint64_t planned;              /* plan items in all */
+	uint64_t planned;              /* plan items planned (not cancelled) */
 	struct ld_fig_forms tasks;     /* count = tasks, units = 被监督单位 */
+	/* The headline figures of 年度履职统计 (the summary report's): */
+	uint64_t research;    /* 调研: surveys of any form but 视察 */
+	uint64_t inspections; /* 视察: surveys of form 视察 */
+	uint64_t follow_ups;  /* 跟踪问效: tasks of that form */
+	uint64_t appraised;   /* 民主评议: units covered by tasks of that
+	                         form */
 	struct {
-		uint64_t total, filed, replied; /* replied: has an outcome */
+		uint64_t total, filed, replied; /* replied: answered, has an
+		                                   outcome */
 		uint64_t a, b, c;
+		uint64_t solved;                /* A or B */
 		uint64_t face_to_face;          /* of those replied */
 		uint64_t rated, satisfied;      /* 满意 or 基本满意 */
 	} proposals;
 };
 
-/* Count the live records of `recs` of `year` (0 = all): a plan by its
- * year, a proposal by its year, a survey by the year it started (or
- * ended), a task by the year it was due (a task without a due date
- * counts in every year). Borrows form names from the records. */
+/* Start counting `year` (0 = every year). */
+void ld_figures_init(struct ld_figures *g, uint32_t year);
+
+/* Count record `r` if it is live and counts for g->year (ld_rule_year):
+ * its surveys, plan items, tasks and proposals. Form names are copied. */
+void ld_figures_add(struct ld_figures *g, const Ld__Record *r);
+
+/* Init, then add each of `recs`. */
 void ld_figures_compute(Ld__Record *const *recs, size_t n, uint32_t year,
                         struct ld_figures *out);
 

@@ -1,6 +1,8 @@
 /* query.c — the roll-up requests: gather the records a task's progress or
  * an office's inbox needs from one read transaction (the refs index, the
- * owners table, the log), compute it (rollup.c) and answer. */
+ * owners table, the log; store/gather.c), compute it (rollup.c) and
+ * answer. */
+#include "gather.h"
 #include "node_int.h"
 #include "path.h"
 #include "rollup.h"
@@ -11,90 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-/* Records gathered for one query, decoded and owned. */
-struct bag {
-	Ld__Record **v;
-	size_t n, cap;
-	bool oom;
-};
-
-/* Take `r` (may be NULL: nothing happens). */
-static void
-put(struct bag *b, Ld__Record *r)
-{
-	if (r == NULL)
-		return;
-	if (b->n == b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 256;
-		Ld__Record **v = realloc(b->v, cap * sizeof(*v));
-		if (v == NULL) {
-			b->oom = true;
-			ld__record__free_unpacked(r, NULL);
-			return;
-		}
-		b->v = v;
-		b->cap = cap;
-	}
-	b->v[b->n++] = r;
-}
-
-static void
-bag_free(struct bag *b)
-{
-	for (size_t i = 0; i < b->n; i++)
-		ld__record__free_unpacked(b->v[i], NULL);
-	free(b->v);
-	memset(b, 0, sizeof(*b));
-}
-
-/* The live records referring to `id` with body `body` whose ref (or
- * parent) is exactly `id`, appended to `b`. */
-static void
-put_refs(struct ld_txn *t, struct bag *b, const char *id,
-         Ld__Record__BodyCase body)
-{
-	struct ld_refiter it;
-	if (ld_store_refs_open(t, id, &it) != 0) {
-		b->oom = true;
-		return;
-	}
-	const char *rid;
-	while (ld_store_refs_next(&it, &rid) == 0) {
-		Ld__Record *r = ld_store_load(t, rid);
-		const char *ref = r ? ld_record_ref(r) : NULL;
-		if (r == NULL || r->deleted || r->body_case != body ||
-		    ref == NULL || strcmp(ref, id) != 0) {
-			if (r != NULL)
-				ld__record__free_unpacked(r, NULL);
-			continue;
-		}
-		put(b, r);
-	}
-	ld_store_refs_close(&it);
-}
-
-struct owners_arg {
-	struct ld_txn *t;
-	struct bag *b;
-};
-
-/* The NODE record of every owner known here. */
-static void
-put_node(const char *owner, size_t n, void *arg)
-{
-	struct owners_arg *a = arg;
-	char id[LD_ID_MAX + 1];
-	if (n > LD_PATH_MAX)
-		return;
-	snprintf(id, sizeof(id), "%.*s:0", (int)n, owner);
-	Ld__Record *r = ld_store_load(a->t, id);
-	if (r != NULL && r->body_case != LD__RECORD__BODY_NODE) {
-		ld__record__free_unpacked(r, NULL);
-		r = NULL;
-	}
-	put(a->b, r);
-}
 
 /* `q` if given and valid, else the node's local date; false (with a
  * reply) if `q` is not a date. */
@@ -135,30 +53,6 @@ begin(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
 
 /* ---------------------------------------------------------------- progress */
 
-/* The task, every live sub-task below it, their results and the reviews
- * of those, and the NODE records of all offices known here. */
-static void
-gather_family(struct ld_txn *t, struct bag *b)
-{
-	for (size_t i = 0; i < b->n && !b->oom; i++) {
-		const Ld__Record *r = b->v[i];
-		if (r->body_case == LD__RECORD__BODY_TASK) {
-			/* Copy: put() may move the array. */
-			char id[LD_ID_MAX + 1];
-			snprintf(id, sizeof(id), "%s", r->id);
-			put_refs(t, b, id, LD__RECORD__BODY_TASK);
-			put_refs(t, b, id, LD__RECORD__BODY_RESULT);
-		} else if (r->body_case == LD__RECORD__BODY_RESULT) {
-			char id[LD_ID_MAX + 1];
-			snprintf(id, sizeof(id), "%s", r->id);
-			put_refs(t, b, id, LD__RECORD__BODY_REVIEW);
-		}
-	}
-	struct owners_arg oa = {t, b};
-	if (ld_store_owners_each(t, put_node, &oa) != 0)
-		b->oom = true;
-}
-
 void
 ld_query_progress(struct ld_node *n, const struct ld_rid *rid,
                   uint64_t req_id, const Ld__ProgressRequest *q)
@@ -169,7 +63,7 @@ ld_query_progress(struct ld_node *n, const struct ld_rid *rid,
 	struct ld_txn t;
 	if (!begin(n, rid, req_id, &t))
 		return;
-	struct bag b = {0};
+	struct ld_bag b = {0};
 	Ld__Record *root = ld_store_load(&t, q->id);
 	if (root == NULL || root->deleted ||
 	    root->body_case != LD__RECORD__BODY_TASK) {
@@ -190,15 +84,15 @@ ld_query_progress(struct ld_node *n, const struct ld_rid *rid,
 		ld_store_read_end(&t);
 		return;
 	}
-	put(&b, root);
-	gather_family(&t, &b);
+	ld_bag_put(&b, root);
+	ld_store_gather_family(&t, &b);
 	ld_store_read_end(&t);
 	struct ld_progress p = {0};
 	if (b.oom || ld_progress_compute((const Ld__Record *const *)b.v, b.n,
 	                                 0, today, &p) != 0) {
 		ld_reply_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
 		             "out of memory");
-		bag_free(&b);
+		ld_bag_free(&b);
 		return;
 	}
 	Ld__ProgressRow *rows = calloc(p.n ? p.n : 1, sizeof(*rows));
@@ -207,7 +101,7 @@ ld_query_progress(struct ld_node *n, const struct ld_rid *rid,
 		free(rows);
 		free(rp);
 		ld_progress_free(&p);
-		bag_free(&b);
+		ld_bag_free(&b);
 		ld_reply_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
 		             "out of memory");
 		return;
@@ -257,7 +151,7 @@ ld_query_progress(struct ld_node *n, const struct ld_rid *rid,
 	free(rows);
 	free(rp);
 	ld_progress_free(&p);
-	bag_free(&b);
+	ld_bag_free(&b);
 }
 
 /* ---------------------------------------------------------------- inbox */
@@ -265,7 +159,7 @@ ld_query_progress(struct ld_node *n, const struct ld_rid *rid,
 /* Tasks and surveys this node owns or that are addressed to it from
  * above, found in the log without decoding the others. */
 static int
-gather_requests(struct ld_txn *t, const char *self, struct bag *b)
+gather_requests(struct ld_txn *t, const char *self, struct ld_bag *b)
 {
 	struct ld_logiter it;
 	int rc = ld_store_log_open(t, 0, &it);
@@ -289,7 +183,7 @@ gather_requests(struct ld_txn *t, const char *self, struct bag *b)
 			continue;
 		memcpy(id, e.id.p, e.id.n);
 		id[e.id.n] = '\0';
-		put(b, ld_store_load(t, id));
+		ld_bag_put(b, ld_store_load(t, id));
 	}
 	ld_store_log_close(&it);
 	return rc == MDB_NOTFOUND ? 0 : rc;
@@ -298,7 +192,7 @@ gather_requests(struct ld_txn *t, const char *self, struct bag *b)
 /* Its own results and reviews (ids "<self>:N"), the reviews of its
  * results, and the results answering its own tasks and surveys. */
 static int
-gather_answers(struct ld_txn *t, const char *self, struct bag *b)
+gather_answers(struct ld_txn *t, const char *self, struct ld_bag *b)
 {
 	size_t first = b->n;
 	char prefix[LD_PATH_MAX + 2];
@@ -315,7 +209,7 @@ gather_answers(struct ld_txn *t, const char *self, struct bag *b)
 		if (r != NULL && !r->deleted &&
 		    (r->body_case == LD__RECORD__BODY_RESULT ||
 		     r->body_case == LD__RECORD__BODY_REVIEW))
-			put(b, r);
+			ld_bag_put(b, r);
 		else if (r != NULL)
 			ld__record__free_unpacked(r, NULL);
 	}
@@ -328,9 +222,9 @@ gather_answers(struct ld_txn *t, const char *self, struct bag *b)
 		char rid[LD_ID_MAX + 1];
 		snprintf(rid, sizeof(rid), "%s", r->id);
 		if (i >= first && r->body_case == LD__RECORD__BODY_RESULT)
-			put_refs(t, b, rid, LD__RECORD__BODY_REVIEW);
+			ld_bag_put_refs(t, b, rid, LD__RECORD__BODY_REVIEW);
 		else if (i < first && strcmp(r->owner, self) == 0)
-			put_refs(t, b, rid, LD__RECORD__BODY_RESULT);
+			ld_bag_put_refs(t, b, rid, LD__RECORD__BODY_RESULT);
 	}
 	return 0;
 }
@@ -351,7 +245,7 @@ ld_query_inbox(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
 	if (!begin(n, rid, req_id, &t))
 		return;
 	const char *self = n->cfg.id;
-	struct bag b = {0};
+	struct ld_bag b = {0};
 	int rc = gather_requests(&t, self, &b);
 	if (rc == 0)
 		rc = gather_answers(&t, self, &b);
@@ -362,7 +256,7 @@ ld_query_inbox(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
 	                     q->days ? (int)q->days : 7, &in) != 0) {
 		ld_reply_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
 		             rc != 0 ? ld_store_strerror(rc) : "out of memory");
-		bag_free(&b);
+		ld_bag_free(&b);
 		return;
 	}
 	Ld__InboxItem *items = calloc(in.n ? in.n : 1, sizeof(*items));
@@ -371,7 +265,7 @@ ld_query_inbox(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
 		free(items);
 		free(ip);
 		ld_inbox_free(&in);
-		bag_free(&b);
+		ld_bag_free(&b);
 		ld_reply_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
 		             "out of memory");
 		return;
@@ -414,5 +308,5 @@ ld_query_inbox(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
 	free(items);
 	free(ip);
 	ld_inbox_free(&in);
-	bag_free(&b);
+	ld_bag_free(&b);
 }

@@ -2,8 +2,13 @@
  * the host table (plugin_host.h): records read from the store through
  * protobuf-c's descriptors (fields by name), output into a document. */
 #include "plugin_host.h"
+#include "figures.h"
+#include "gather.h"
 #include "path.h"
 #include "record.h"
+#include "rollup.h"
+#include "rules.h"
+#include "text.h"
 
 #include <dlfcn.h>
 #include <stdarg.h>
@@ -118,47 +123,6 @@ ld_plugin_unload(struct ld_loaded *l)
 	if (l->dl != NULL)
 		dlclose(l->dl);
 	memset(l, 0, sizeof(*l));
-}
-
-/* ---------------------------------------------------------------- years */
-
-static uint32_t
-year_of_date(const char *d)
-{
-	if (d == NULL || strlen(d) < 4)
-		return 0;
-	return (uint32_t)strtoul(d, NULL, 10);
-}
-
-uint32_t
-ld_record_year(const Ld__Record *r)
-{
-	uint32_t y = 0;
-	switch (r->body_case) {
-	case LD__RECORD__BODY_PLAN:
-		y = r->plan->year;
-		break;
-	case LD__RECORD__BODY_PROPOSAL:
-		y = r->proposal->year;
-		break;
-	case LD__RECORD__BODY_SURVEY:
-		y = year_of_date(r->survey->start);
-		if (y == 0)
-			y = year_of_date(r->survey->end);
-		break;
-	case LD__RECORD__BODY_TASK:
-		y = year_of_date(r->task->due);
-		break;
-	default:
-		break;
-	}
-	if (y == 0 && r->updated_at > 0) {
-		time_t t = (time_t)(r->updated_at / 1000);
-		struct tm tm;
-		if (gmtime_r(&t, &tm) != NULL)
-			y = (uint32_t)tm.tm_year + 1900;
-	}
-	return y;
 }
 
 /* ---------------------------------------------------------------- context */
@@ -427,7 +391,7 @@ h_deleted(const struct ld_rec *r)
 static uint32_t
 h_year_of(const struct ld_rec *r)
 {
-	return r && r->top ? ld_record_year(r->top) : 0;
+	return r && r->top ? ld_rule_year(r->top) : 0;
 }
 
 static const char *
@@ -461,8 +425,13 @@ h_office_name(struct ld_ctx *c, const char *path)
 
 /* ---------------------------------------------------------------- each */
 
+/* Called by walk() for each decoded record of a query; non-zero stops. */
+typedef int (*walk_fn)(struct ld_ctx *c, const Ld__Record *r, void *arg);
+
+/* Visit the records of `q` (owner and below, kind, year, live_only) in
+ * id order: the one walk behind `each` and `figures`. */
 static int
-h_each(struct ld_ctx *c, const struct ld_query *q, ld_rec_fn fn, void *arg)
+walk(struct ld_ctx *c, const struct ld_query *q, walk_fn fn, void *arg)
 {
 	if (q == NULL || fn == NULL || q->size < sizeof(uint32_t) * 2)
 		return -1;
@@ -470,7 +439,9 @@ h_each(struct ld_ctx *c, const struct ld_query *q, ld_rec_fn fn, void *arg)
 	struct ld_query qq = {0};
 	memcpy(&qq, q, q->size < sizeof(qq) ? q->size : sizeof(qq));
 	const char *owner = qq.owner ? qq.owner : c->run->scope;
-	uint32_t year = qq.year ? qq.year : c->run->year;
+	uint32_t year = qq.year == LD_YEAR_ALL ? 0
+	                : qq.year             ? qq.year
+	                                      : c->run->year;
 	const char *why;
 	if (!ld_path_valid(owner, &why)) {
 		ctx_fail(c, "each: owner '%.64s': %s", owner, why);
@@ -494,12 +465,9 @@ h_each(struct ld_ctx *c, const struct ld_query *q, ld_rec_fn fn, void *arg)
 			continue;
 		bool ok = (qq.kind == 0 || (uint32_t)r->kind == qq.kind) &&
 		          (!qq.live_only || !r->deleted) &&
-		          (year == 0 || ld_record_year(r) == year);
-		if (ok) {
-			struct ld_rec w = {ld_record_body(r), r, c};
-			c->narena = 0;
-			rc = fn(&w, arg);
-		}
+		          (year == 0 || ld_rule_year(r) == year);
+		if (ok)
+			rc = fn(c, r, arg);
 		ld__record__free_unpacked(r, NULL);
 		if (rc != 0)
 			break;
@@ -510,6 +478,242 @@ h_each(struct ld_ctx *c, const struct ld_query *q, ld_rec_fn fn, void *arg)
 		return -1;
 	}
 	return rc;
+}
+
+struct each_arg {
+	ld_rec_fn fn;
+	void *arg;
+};
+
+static int
+each_one(struct ld_ctx *c, const Ld__Record *r, void *arg)
+{
+	struct each_arg *a = arg;
+	struct ld_rec w = {ld_record_body(r), r, c};
+	c->narena = 0;
+	return a->fn(&w, a->arg);
+}
+
+static int
+h_each(struct ld_ctx *c, const struct ld_query *q, ld_rec_fn fn, void *arg)
+{
+	if (fn == NULL)
+		return -1;
+	struct each_arg a = {fn, arg};
+	return walk(c, q, each_one, &a);
+}
+
+/* ---------------------------------------------------------------- rules */
+
+static const ProtobufCMessage *
+msg_of(const struct ld_rec *r, const ProtobufCMessageDescriptor *d)
+{
+	return r != NULL && r->m != NULL && r->m->descriptor == d ? r->m
+	                                                          : NULL;
+}
+
+static int
+h_is(const struct ld_rec *r, uint32_t rule)
+{
+	const Ld__PlanItem *it =
+	    (const Ld__PlanItem *)msg_of(r, &ld__plan_item__descriptor);
+	const Ld__Proposal *p =
+	    (const Ld__Proposal *)msg_of(r, &ld__proposal__descriptor);
+	switch (rule) {
+	case LD_RULE_PLANNED:
+		return it ? ld_rule_item_planned(it->status) : -1;
+	case LD_RULE_HELD:
+		return it ? ld_rule_item_held(it->status) : -1;
+	case LD_RULE_ANSWERED:
+		return p ? ld_rule_proposal_answered(p) : -1;
+	case LD_RULE_SOLVED:
+		return p ? ld_rule_proposal_solved(p) : -1;
+	case LD_RULE_RATED:
+		return p ? ld_rule_proposal_rated(p) : -1;
+	case LD_RULE_SATISFIED:
+		return p ? ld_rule_proposal_satisfied(p) : -1;
+	default:
+		return -1;
+	}
+}
+
+/* core's figures as the SDK hands them over. */
+static void
+figs_of(const struct ld_figures *g, struct ld_figs *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->size = sizeof(*f);
+	f->year = g->year;
+	f->surveys = (double)g->research;
+	f->inspections = (double)g->inspections;
+	f->planned = (double)g->planned;
+	f->held = (double)g->held.total;
+	f->tasks = (double)g->tasks.total;
+	f->follow_ups = (double)g->follow_ups;
+	f->appraised = (double)g->appraised;
+	f->proposals = (double)g->proposals.total;
+	f->filed = (double)g->proposals.filed;
+	f->answered = (double)g->proposals.replied;
+	f->a = (double)g->proposals.a;
+	f->b = (double)g->proposals.b;
+	f->c = (double)g->proposals.c;
+	f->solved = (double)g->proposals.solved;
+	f->face_to_face = (double)g->proposals.face_to_face;
+	f->rated = (double)g->proposals.rated;
+	f->satisfied = (double)g->proposals.satisfied;
+}
+
+/* One walk: the office whose records come now (ids are grouped by
+ * owner) and the total. */
+struct figs_arg {
+	ld_figs_fn fn;
+	void *arg;
+	uint32_t year; /* walk() has kept only the records of this year */
+	char office[LD_PATH_MAX + 1];
+	struct ld_figures one, all;
+};
+
+static int
+figs_flush(struct figs_arg *a)
+{
+	if (a->office[0] == '\0')
+		return 0;
+	struct ld_figs f;
+	figs_of(&a->one, &f);
+	f.year = a->year;
+	int rc = a->fn(a->office, &f, a->arg);
+	a->office[0] = '\0';
+	return rc;
+}
+
+static int
+figs_one(struct ld_ctx *c, const Ld__Record *r, void *arg)
+{
+	(void)c;
+	struct figs_arg *a = arg;
+	if (r->deleted)
+		return 0;
+	if (strcmp(a->office, r->owner) != 0) {
+		int rc = figs_flush(a);
+		if (rc != 0)
+			return rc;
+		snprintf(a->office, sizeof(a->office), "%s", r->owner);
+		ld_figures_init(&a->one, 0);
+	}
+	ld_figures_add(&a->one, r);
+	ld_figures_add(&a->all, r);
+	return 0;
+}
+
+static int
+h_figures(struct ld_ctx *c, const struct ld_query *q, ld_figs_fn fn,
+          void *arg)
+{
+	if (q == NULL || fn == NULL || q->size < sizeof(uint32_t) * 2)
+		return -1;
+	struct ld_query qq = {0};
+	memcpy(&qq, q, q->size < sizeof(qq) ? q->size : sizeof(qq));
+	qq.size = sizeof(qq);
+	qq.live_only = 1;
+	uint32_t year = qq.year == LD_YEAR_ALL ? 0
+	                : qq.year             ? qq.year
+	                                      : c->run->year;
+	struct figs_arg *a = calloc(1, sizeof(*a));
+	if (a == NULL) {
+		ctx_fail(c, "figures: out of memory");
+		return -1;
+	}
+	a->fn = fn;
+	a->arg = arg;
+	a->year = year;
+	/* walk() filters by year already: count all it visits. */
+	ld_figures_init(&a->all, 0);
+	int rc = walk(c, &qq, figs_one, a);
+	if (rc == 0)
+		rc = figs_flush(a);
+	if (rc == 0) {
+		struct ld_figs f;
+		figs_of(&a->all, &f);
+		f.year = year;
+		rc = fn(NULL, &f, arg);
+	}
+	free(a);
+	return rc;
+}
+
+static int
+h_progress(struct ld_ctx *c, const char *task, const char *today,
+           ld_target_fn fn, void *arg)
+{
+	char day[11];
+	if (task == NULL || fn == NULL)
+		return -1;
+	if (today != NULL) {
+		if (!ld_text_date_valid(today))
+			return -1;
+		snprintf(day, sizeof(day), "%s", today);
+	} else {
+		time_t now = time(NULL);
+		struct tm tm;
+		if (localtime_r(&now, &tm) == NULL ||
+		    strftime(day, sizeof(day), "%Y-%m-%d", &tm) != 10)
+			snprintf(day, sizeof(day), "1970-01-01");
+	}
+	struct ld_bag b = {0};
+	if (ld_store_gather_task(c->t, task, &b) != 0)
+		return -1;
+	struct ld_progress p = {0};
+	if (b.oom || ld_progress_compute((const Ld__Record *const *)b.v, b.n,
+	                                 0, day, &p) != 0) {
+		ld_bag_free(&b);
+		ctx_fail(c, "progress: out of memory, or the store could not "
+		            "be read");
+		return -1;
+	}
+	int rc = 0;
+	for (size_t i = 0; i < p.n && rc == 0; i++) {
+		const struct ld_progress_row *w = &p.rows[i];
+		struct ld_target t = {
+		    .size = sizeof(t),
+		    .state = (uint32_t)w->state,
+		    .path = w->path,
+		    .group = w->group,
+		    .task = w->task->id,
+		    .due = w->due,
+		    .result = w->result ? w->result->id : "",
+		    .result_version = w->result ? w->result->version : 0,
+		    .review = w->review ? w->review->id : "",
+		    .draft = w->draft,
+		};
+		rc = fn(&t, arg);
+	}
+	ld_progress_free(&p);
+	ld_bag_free(&b);
+	return rc;
+}
+
+/* The SDK's states are rollup.h's, by number. */
+_Static_assert(LD_ST_PENDING == (int)LD_PS_PENDING &&
+                   LD_ST_RELAYED == (int)LD_PS_RELAYED &&
+                   LD_ST_OVERDUE == (int)LD_PS_OVERDUE &&
+                   LD_ST_REPORTED == (int)LD_PS_REPORTED &&
+                   LD_ST_RESUBMITTED == (int)LD_PS_RESUBMITTED &&
+                   LD_ST_REVIEWED == (int)LD_PS_REVIEWED &&
+                   LD_ST_RETURNED == (int)LD_PS_RETURNED &&
+                   LD_ST_RECTIFY == (int)LD_PS_RECTIFY &&
+                   LD_ST_COUNT == (int)LD_PS_COUNT,
+               "enum ld_plugin_state is enum ld_ps");
+
+static const char *
+h_state_name(uint32_t st)
+{
+	return ld_ps_name((enum ld_ps)st);
+}
+
+static const char *
+h_state_label(uint32_t st)
+{
+	return ld_ps_label((enum ld_ps)st);
 }
 
 /* ---------------------------------------------------------------- output */
@@ -661,6 +865,11 @@ static const struct ld_host host = {
     .figure = h_figure,
     .write = h_write,
     .log = h_log,
+    .is = h_is,
+    .figures = h_figures,
+    .progress = h_progress,
+    .state_name = h_state_name,
+    .state_label = h_state_label,
 };
 
 int

@@ -49,7 +49,4 @@ int ld_plugin_run(const struct ld_loaded *l, const struct ld_run *run,
                   struct ld_store *st, struct ld_doc *doc, char **raw,
                   size_t *rawlen, char *err, size_t errlen);
 
-/* The year a record belongs to (struct ld_host.year_of). */
-uint32_t ld_record_year(const Ld__Record *r);
-
 #endif

@@ -1,8 +1,9 @@
 /* plan-execution.c — the "plan-execution" report plugin: 协商计划执行.
  * For one year's consultation plans (协商计划) of the office reported on
- * and the offices below it: items planned and held (held, outcome
- * submitted or adopted; cancelled items are not counted as planned) per
- * office, by form and by month; and a minimum rule — min.FORM=N, the
+ * and the offices below it: items planned and held — by liandong's rules,
+ * which the host applies (the SDK's `is`, ABI 1.1: held, outcome
+ * submitted or adopted; cancelled items are not planned) — per office,
+ * by form and by month; and a minimum rule — min.FORM=N, the
  * number of that form each city and county must hold a year — with the
  * offices that fall short. Settings:
  *   year=YYYY          the plans' year (default: --year, else the latest)
@@ -85,20 +86,12 @@ form_index(struct state *s, const char *form)
 	return s->nforms++;
 }
 
-static int
-is_held(const char *status)
-{
-	return strcmp(status, "held") == 0 ||
-	       strcmp(status, "outcome_submitted") == 0 ||
-	       strcmp(status, "adopted") == 0;
-}
-
 /* Pass 1 (no year given): the latest plan year. */
 static int
 latest(const struct ld_rec *r, void *arg)
 {
 	struct state *s = arg;
-	unsigned y = (unsigned)s->h->num(r, "year");
+	unsigned y = s->h->year_of(r);
 	if (y > s->year)
 		s->year = y;
 	return 0;
@@ -110,20 +103,20 @@ count_plan(const struct ld_rec *r, void *arg)
 {
 	struct state *s = arg;
 	const struct ld_host *h = s->h;
-	if ((unsigned)h->num(r, "year") != s->year)
+	if (h->year_of(r) != s->year)
 		return 0;
 	struct office *o = office(s, h->owner(r));
 	if (o == NULL)
 		return 1;
 	for (size_t i = 0; i < h->count(r, "items"); i++) {
 		const struct ld_rec *it = h->msg_at(r, "items", i);
-		const char *st = h->str(it, "status");
-		if (strcmp(st, "cancelled") == 0)
+		/* Planned and held by liandong's rules (the host's). */
+		if (h->is(it, LD_RULE_PLANNED) != 1)
 			continue;
 		size_t f = form_index(s, h->str(it, "form"));
 		double m = h->num(it, "month");
 		size_t month = m >= 1 && m <= 12 ? (size_t)m : 0;
-		int held = is_held(st);
+		int held = h->is(it, LD_RULE_HELD) == 1;
 		o->planned++;
 		o->fplanned[f]++;
 		o->mplanned[month]++;
@@ -514,6 +507,10 @@ output(struct state *s)
 static int
 run(struct ld_ctx *c, const struct ld_host *h)
 {
+	if (h->abi_minor < 1) {
+		h->log(c, LD_PL_ERROR, "needs a host of ABI 1.1 or later (is)");
+		return 1;
+	}
 	struct state s = {.c = c, .h = h};
 	if (read_year(&s) != 0 || read_forms(&s) != 0) {
 		free(s.o);

@@ -12,7 +12,7 @@
 
 struct unit {
 	char name[256];
-	double total, answered, a, b, c, f2f, rated, satisfied;
+	double total, answered, a, b, c, solved, f2f, rated, satisfied;
 };
 
 struct state {
@@ -40,20 +40,20 @@ unit(struct state *s, const char *name)
 static void
 tally(struct unit *u, const struct ld_host *h, const struct ld_rec *r)
 {
+	/* Answered, solved, rated, satisfied: liandong's rules, the
+	 * host's (the SDK's `is`, ABI 1.1). */
 	u->total++;
-	const char *out = h->str(r, "outcome");
-	if (out[0] != '\0') {
+	if (h->is(r, LD_RULE_ANSWERED) == 1) {
+		const char *out = h->str(r, "outcome");
 		u->answered++;
-		u->a += out[0] == 'A';
-		u->b += out[0] == 'B';
-		u->c += out[0] == 'C';
+		u->a += strcmp(out, "A") == 0;
+		u->b += strcmp(out, "B") == 0;
+		u->c += strcmp(out, "C") == 0;
+		u->solved += h->is(r, LD_RULE_SOLVED) == 1;
 		u->f2f += h->num(r, "face_to_face") != 0;
 	}
-	const char *sat = h->str(r, "satisfaction");
-	if (sat[0] != '\0') {
-		u->rated++;
-		u->satisfied += strcmp(sat, "不满意") != 0;
-	}
+	u->rated += h->is(r, LD_RULE_RATED) == 1;
+	u->satisfied += h->is(r, LD_RULE_SATISFIED) == 1;
 }
 
 static int
@@ -86,7 +86,7 @@ row(struct ld_ctx *c, const struct ld_host *h, const struct unit *u)
 	snprintf(b[3], 32, "%.0f", u->b);
 	snprintf(b[4], 32, "%.0f", u->c);
 	pct(b[5], 32, u->answered, u->total);
-	pct(b[6], 32, u->a + u->b, u->answered);
+	pct(b[6], 32, u->solved, u->answered);
 	pct(b[7], 32, u->f2f, u->answered);
 	pct(b[8], 32, u->satisfied, u->rated);
 	const char *cells[] = {u->name, b[0], b[1], b[2], b[3],
@@ -106,6 +106,10 @@ by_total(const void *x, const void *y)
 static int
 run(struct ld_ctx *c, const struct ld_host *h)
 {
+	if (h->abi_minor < 1) {
+		h->log(c, LD_PL_ERROR, "needs a host of ABI 1.1 or later (is)");
+		return 1;
+	}
 	struct state s = {h, calloc(UNITS_MAX, sizeof(struct unit)), 1};
 	if (s.u == NULL)
 		return 1;
@@ -132,7 +136,7 @@ run(struct ld_ctx *c, const struct ld_host *h)
 	if (t->total > 0)
 		h->figure(c, "办复率", t->answered / t->total);
 	if (t->answered > 0) {
-		h->figure(c, "解决率", (t->a + t->b) / t->answered);
+		h->figure(c, "解决率", t->solved / t->answered);
 		h->figure(c, "面商率", t->f2f / t->answered);
 	}
 	if (t->rated > 0)

@@ -1,12 +1,14 @@
 /* supervision.c — the "supervision" report plugin: 督办进度 / 三级联动汇总.
  * For each root task (no parent) owned by the office reported on, with the
  * sub-tasks derived from it at any depth: the target offices, and how many
- * reported, were reviewed, returned, or are overdue — by the rules of
- * `liandong progress` (core/rollup.c); then each city (the office one
- * level below the task's owner) and each county ranked by completeness
- * (the reported share of those that must report), fewest overdue first
- * among equals. Settings: today=YYYY-MM-DD (default: the local date),
- * year=YYYY (only root tasks due that year). Uses only the SDK. */
+ * reported, were reviewed, returned, or are overdue — the host computes
+ * each office's state by the rules of `liandong progress` (the SDK's
+ * `progress`, ABI 1.1: core/rollup.c), so the two always agree; then each
+ * city (the office one level below the task's owner) and each county
+ * ranked by completeness (the reported share of those that must report),
+ * fewest overdue first among equals. Settings: today=YYYY-MM-DD (default:
+ * the local date), year=YYYY (only root tasks due that year; --year says
+ * the same). Uses only the SDK. */
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L /* localtime_r */
 #endif
@@ -18,75 +20,23 @@
 #include <string.h>
 #include <time.h>
 
-#define NONE ((size_t)-1)
-#define HOPS_MAX 64 /* parent links followed at most, as rollup.c */
-
-/* Where one office stands on a task: rollup.h's enum ld_ps. */
-enum state {
-	ST_PENDING,     /* nothing submitted yet, not overdue */
-	ST_RELAYED,     /* it derived a sub-task (转办) */
-	ST_OVERDUE,     /* due date passed, nothing submitted */
-	ST_REPORTED,    /* submitted, not reviewed yet */
-	ST_RESUBMITTED, /* revised after a return */
-	ST_REVIEWED,    /* accepted */
-	ST_RETURNED,    /* returned for revision */
-	ST_RECTIFY,     /* to rectify */
-	ST_COUNT
-};
-
-static const char *const state_label[ST_COUNT] = {"待报送", "已转办", "逾期",
-                                                  "已报送", "已重报", "已审核",
-                                                  "已退回", "整改中"};
-
 /* ---------------------------------------------------------------- copies
- * Records are borrowed views, valid only in the callback: keep copies. */
+ * What the host hands over is borrowed, valid only in the callback: keep
+ * copies. */
 
+/* A root task. */
 struct task {
-	char *id, *owner, *parent, *due, *topic, *status;
-	char **scope;
-	size_t nscope;
-	unsigned year; /* the year it belongs to (its due date's) */
-	size_t up;     /* its parent among the tasks, or NONE */
-	size_t root;   /* the root task of its family, or NONE */
-	int depth;     /* parent links up to the root */
+	char *id, *owner, *topic, *due;
 };
 
-struct result {
-	char *id, *owner, *ref;
-	unsigned long long ctr, version;
-	int submitted;
-};
-
-struct review {
-	char *ref, *verdict;
-	unsigned long long ctr, ref_version;
-};
-
-struct office {
-	char *path;
-};
-
-struct data {
-	const struct ld_host *h;
-	struct task *t;
-	size_t nt, ct;
-	struct result *r; /* sorted by ref */
-	size_t nr, cr;
-	struct review *v; /* sorted by ref */
-	size_t nv, cv;
-	struct office *o;
-	size_t no, co;
-};
-
-/* One target office of one root task. */
+/* One target office of one root task, as progress has it. */
 struct row {
-	const struct task *root, *gov; /* the root; the task reaching it */
-	const char *path;
+	const struct task *root;
+	char *path, *due, *result; /* due, result: "" if none */
+	unsigned long long version; /* of the result */
 	size_t glen, clen; /* its city's and county's length in path; clen
 	                      is 0 if it is a city (or above) */
-	const char *due;
-	const struct result *res; /* its latest submitted result, or NULL */
-	enum state st;
+	uint32_t st;       /* enum ld_plugin_state */
 };
 
 /* Counts over target offices (of a city, a county, or all): the
@@ -94,13 +44,25 @@ struct row {
 struct tally {
 	const char *path;
 	size_t len;
-	double targets, n[ST_COUNT];
+	double targets, n[LD_ST_COUNT];
 };
 
 /* The counts of one root task. */
 struct task_tally {
 	const struct task *t;
 	struct tally n;
+};
+
+struct data {
+	struct ld_ctx *c;
+	const struct ld_host *h;
+	const char *scope;
+	struct task *t; /* the root tasks, in id order */
+	size_t nt, ct;
+	struct row *rows;
+	size_t n, cr;
+	size_t root; /* the root task whose rows come now */
+	int oom;
 };
 
 static char *
@@ -127,22 +89,6 @@ grow(void *p, size_t *cap, size_t n, size_t size)
 	return q;
 }
 
-/* The counter of an id "OWNER:N". */
-static unsigned long long
-counter(const char *id)
-{
-	const char *colon = strrchr(id, ':');
-	return colon ? strtoull(colon + 1, NULL, 10) : 0;
-}
-
-/* Is path `x` the office `top` or below it? */
-static int
-in_subtree(const char *x, const char *top)
-{
-	size_t n = strlen(top);
-	return strncmp(x, top, n) == 0 && (x[n] == '\0' || x[n] == '/');
-}
-
 /* The length of the first `segs` segments of `path` (all of it if it has
  * no more). */
 static size_t
@@ -164,138 +110,6 @@ depth_of(const char *path)
 	return d;
 }
 
-/* ---------------------------------------------------------------- reading */
-
-static int
-add_task(struct data *d, const struct ld_rec *r)
-{
-	const struct ld_host *h = d->h;
-	struct task *v = grow(d->t, &d->ct, d->nt, sizeof(*v));
-	if (v == NULL)
-		return 1;
-	d->t = v;
-	struct task *t = &d->t[d->nt];
-	memset(t, 0, sizeof(*t));
-	size_t ns = h->count(r, "scope");
-	t->scope = calloc(ns ? ns : 1, sizeof(char *));
-	t->id = dup(h->id(r));
-	t->owner = dup(h->owner(r));
-	t->parent = dup(h->str(r, "parent"));
-	t->due = dup(h->str(r, "due"));
-	t->topic = dup(h->str(r, "topic"));
-	t->status = dup(h->str(r, "status"));
-	t->year = h->year_of(r);
-	d->nt++; /* freed with the rest, even if incomplete */
-	if (t->scope == NULL || t->id == NULL || t->owner == NULL ||
-	    t->parent == NULL || t->due == NULL || t->topic == NULL ||
-	    t->status == NULL)
-		return 1;
-	for (; t->nscope < ns; t->nscope++)
-		if ((t->scope[t->nscope] =
-		         dup(h->str_at(r, "scope", t->nscope))) == NULL)
-			return 1;
-	return 0;
-}
-
-static int
-add_result(struct data *d, const struct ld_rec *r)
-{
-	const struct ld_host *h = d->h;
-	struct result *v = grow(d->r, &d->cr, d->nr, sizeof(*v));
-	if (v == NULL)
-		return 1;
-	d->r = v;
-	struct result *s = &d->r[d->nr++];
-	s->id = dup(h->id(r));
-	s->owner = dup(h->owner(r));
-	s->ref = dup(h->str(r, "ref"));
-	s->ctr = counter(h->id(r));
-	s->version = h->version(r);
-	s->submitted = strcmp(h->str(r, "status"), "submitted") == 0;
-	return s->id == NULL || s->owner == NULL || s->ref == NULL;
-}
-
-static int
-add_review(struct data *d, const struct ld_rec *r)
-{
-	const struct ld_host *h = d->h;
-	struct review *v = grow(d->v, &d->cv, d->nv, sizeof(*v));
-	if (v == NULL)
-		return 1;
-	d->v = v;
-	struct review *w = &d->v[d->nv++];
-	w->ref = dup(h->str(r, "ref"));
-	w->verdict = dup(h->str(r, "verdict"));
-	w->ctr = counter(h->id(r));
-	w->ref_version = (unsigned long long)h->num(r, "ref_version");
-	return w->ref == NULL || w->verdict == NULL;
-}
-
-static int
-add_office(struct data *d, const struct ld_rec *r)
-{
-	struct office *v = grow(d->o, &d->co, d->no, sizeof(*v));
-	if (v == NULL)
-		return 1;
-	d->o = v;
-	struct office *o = &d->o[d->no++];
-	o->path = dup(d->h->str(r, "path"));
-	return o->path == NULL;
-}
-
-/* Keep what progress reads: tasks, results, reviews and offices. */
-static int
-collect(const struct ld_rec *r, void *arg)
-{
-	struct data *d = arg;
-	switch (d->h->kind(r)) {
-	case LD_PK_TASK:
-		return add_task(d, r);
-	case LD_PK_RESULT:
-		return add_result(d, r);
-	case LD_PK_REVIEW:
-		return add_review(d, r);
-	case LD_PK_NODE:
-		return add_office(d, r);
-	default:
-		return 0;
-	}
-}
-
-static void
-data_free(struct data *d)
-{
-	for (size_t i = 0; i < d->nt; i++) {
-		struct task *t = &d->t[i];
-		for (size_t k = 0; k < t->nscope; k++)
-			free(t->scope[k]);
-		free(t->scope);
-		free(t->id);
-		free(t->owner);
-		free(t->parent);
-		free(t->due);
-		free(t->topic);
-		free(t->status);
-	}
-	for (size_t i = 0; i < d->nr; i++) {
-		free(d->r[i].id);
-		free(d->r[i].owner);
-		free(d->r[i].ref);
-	}
-	for (size_t i = 0; i < d->nv; i++) {
-		free(d->v[i].ref);
-		free(d->v[i].verdict);
-	}
-	for (size_t i = 0; i < d->no; i++)
-		free(d->o[i].path);
-	free(d->t);
-	free(d->r);
-	free(d->v);
-	free(d->o);
-}
-
-/* ---------------------------------------------------------------- families */
-
 /* qsort, but not of an empty (maybe NULL) array. */
 static void
 sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
@@ -304,218 +118,76 @@ sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
 		qsort(base, n, size, cmp);
 }
 
+/* ---------------------------------------------------------------- reading */
+
+/* The root tasks: this office's own, with no parent, not cancelled. */
 static int
-by_task_id(const void *x, const void *y)
+add_root(const struct ld_rec *r, void *arg)
 {
-	return strcmp(((const struct task *)x)->id,
-	              ((const struct task *)y)->id);
+	struct data *d = arg;
+	const struct ld_host *h = d->h;
+	if (strcmp(h->owner(r), d->scope) != 0 ||
+	    h->str(r, "parent")[0] != '\0' ||
+	    strcmp(h->str(r, "status"), "cancelled") == 0)
+		return 0;
+	struct task *v = grow(d->t, &d->ct, d->nt, sizeof(*v));
+	if (v == NULL)
+		return 1;
+	d->t = v;
+	struct task *t = &d->t[d->nt++];
+	t->id = dup(h->id(r));
+	t->owner = dup(h->owner(r));
+	t->topic = dup(h->str(r, "topic"));
+	t->due = dup(h->str(r, "due"));
+	return t->id == NULL || t->owner == NULL || t->topic == NULL ||
+	       t->due == NULL;
 }
 
+/* A target office of root task d->root, where progress puts it. */
 static int
-by_result_ref(const void *x, const void *y)
+add_row(const struct ld_target *x, void *arg)
 {
-	const struct result *a = x, *b = y;
-	int c = strcmp(a->ref, b->ref);
-	return c != 0 ? c : strcmp(a->id, b->id);
-}
-
-static int
-by_review_ref(const void *x, const void *y)
-{
-	const struct review *a = x, *b = y;
-	int c = strcmp(a->ref, b->ref);
-	return c != 0 ? c : (a->ctr > b->ctr) - (a->ctr < b->ctr);
-}
-
-static size_t
-find_task(const struct data *d, const char *id)
-{
-	size_t lo = 0, hi = d->nt;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(d->t[mid].id, id);
-		if (c == 0)
-			return mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NONE;
-}
-
-/* The first element of sorted `base` whose ref is `ref` (the element size
- * and the offset of its `ref` given), or `n`. */
-static size_t
-first_ref(const void *base, size_t n, size_t size, size_t off, const char *ref)
-{
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const char *r =
-		    *(char *const *)((const char *)base + mid * size + off);
-		if (strcmp(r, ref) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-/* Each task's parent, root and depth: a task belongs to the family of the
- * root its parent links reach (a parent missing here: to none). */
-static void
-link_tasks(struct data *d)
-{
-	sort(d->t, d->nt, sizeof(*d->t), by_task_id);
-	for (size_t i = 0; i < d->nt; i++)
-		d->t[i].up =
-		    d->t[i].parent[0] ? find_task(d, d->t[i].parent) : NONE;
-	for (size_t i = 0; i < d->nt; i++) {
-		size_t k = i;
-		int hops = 0;
-		while (d->t[k].up != NONE && hops < HOPS_MAX) {
-			k = d->t[k].up;
-			hops++;
-		}
-		int ok = d->t[k].up == NONE && d->t[k].parent[0] == '\0';
-		d->t[i].root = ok ? k : NONE;
-		d->t[i].depth = hops;
-	}
-}
-
-/* Its own due date, else the nearest ancestor's. */
-static const char *
-due_of(const struct data *d, const struct task *t)
-{
-	for (int hops = 0; hops < HOPS_MAX; hops++) {
-		if (t->due[0] != '\0' || t->up == NONE)
-			return t->due;
-		t = &d->t[t->up];
-	}
-	return "";
-}
-
-static int
-covers(const struct task *t, const char *path)
-{
-	for (size_t i = 0; i < t->nscope; i++)
-		if (in_subtree(path, t->scope[i]))
-			return 1;
-	return 0;
-}
-
-/* The state of submitted result `res` from its reviews: a return or
- * rectification of this version wins over an acceptance (the latest of
- * each by id counter); with no review of this version, RESUBMITTED if an
- * earlier version was sent back, else REPORTED. */
-static enum state
-review_state(const struct data *d, const struct result *res)
-{
-	const struct review *accepted = NULL, *back = NULL;
-	int earlier_back = 0;
-	for (size_t i = first_ref(d->v, d->nv, sizeof(*d->v),
-	                          offsetof(struct review, ref), res->id);
-	     i < d->nv && strcmp(d->v[i].ref, res->id) == 0; i++) {
-		const struct review *w = &d->v[i];
-		int sent_back = strcmp(w->verdict, "accepted") != 0;
-		if (w->ref_version != res->version) {
-			earlier_back |=
-			    sent_back && w->ref_version < res->version;
-			continue;
-		}
-		if (sent_back && (back == NULL || w->ctr > back->ctr))
-			back = w;
-		else if (!sent_back &&
-		         (accepted == NULL || w->ctr > accepted->ctr))
-			accepted = w;
-	}
-	if (back != NULL)
-		return strcmp(back->verdict, "rectify") == 0 ? ST_RECTIFY
-		                                             : ST_RETURNED;
-	if (accepted != NULL)
-		return ST_REVIEWED;
-	return earlier_back ? ST_RESUBMITTED : ST_REPORTED;
-}
-
-static int
-by_owner(const void *x, const void *y)
-{
-	const struct result *a = *(const struct result *const *)x;
-	const struct result *b = *(const struct result *const *)y;
-	return strcmp(a->owner, b->owner);
-}
-
-/* The first of res[0..n) (sorted by owner) owned by `path`, or n. */
-static size_t
-first_owned(const struct result *const *res, size_t n, const char *path)
-{
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (strcmp(res[mid]->owner, path) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-/* The rows (growing) of root task `root`: its family's tasks are
- * fam[0..nf), their results res[0..nres), sorted by owner. Returns 0, or
- * -1 if out of memory. */
-static int
-family_rows(const struct data *d, const struct task *root, const size_t *fam,
-            size_t nf, const struct result *const *res, size_t nres,
-            const char *today, struct row **rows, size_t *n, size_t *cap)
-{
+	struct data *d = arg;
+	struct row *v = grow(d->rows, &d->cr, d->n, sizeof(*v));
+	if (v == NULL)
+		return d->oom = 1;
+	d->rows = v;
+	const struct task *root = &d->t[d->root];
+	struct row *w = &d->rows[d->n++];
+	memset(w, 0, sizeof(*w));
+	w->root = root;
+	w->st = x->state < LD_ST_COUNT ? x->state : LD_ST_PENDING;
+	w->path = dup(x->path);
+	w->due = dup(x->due);
+	w->result = dup(x->result);
+	w->version = (unsigned long long)x->result_version;
+	if (w->path == NULL || w->due == NULL || w->result == NULL)
+		return d->oom = 1;
 	int gd = depth_of(root->owner) + 1;
-	for (size_t k = 0; k < d->no; k++) {
-		const char *path = d->o[k].path;
-		/* The most specific task of the family reaching it; not one
-		 * it owns, or that an office below it owns. */
-		const struct task *gov = NULL;
-		for (size_t i = 0; i < nf; i++) {
-			const struct task *t = &d->t[fam[i]];
-			if (covers(t, path) && !in_subtree(t->owner, path) &&
-			    (gov == NULL || t->depth > gov->depth))
-				gov = t;
-		}
-		if (gov == NULL)
-			continue;
-		struct row *v = grow(*rows, cap, *n, sizeof(*v));
-		if (v == NULL)
-			return -1;
-		*rows = v;
-		struct row *w = &v[(*n)++];
-		memset(w, 0, sizeof(*w));
-		w->root = root;
-		w->gov = gov;
-		w->path = path;
-		w->glen = prefix_len(path, gd);
-		w->clen = path[w->glen] == '/' ? prefix_len(path, gd + 1) : 0;
-		w->due = due_of(d, gov);
-		/* Its latest submitted result for any task of the family. */
-		for (size_t i = first_owned(res, nres, path);
-		     i < nres && strcmp(res[i]->owner, path) == 0; i++)
-			if (res[i]->submitted &&
-			    (w->res == NULL || res[i]->ctr > w->res->ctr))
-				w->res = res[i];
-		/* Did it pass the task on (derive a sub-task)? */
-		int relayed = 0;
-		for (size_t i = 0; i < nf && !relayed; i++)
-			relayed = &d->t[fam[i]] != root &&
-			          strcmp(d->t[fam[i]].owner, path) == 0;
-		if (w->res != NULL)
-			w->st = review_state(d, w->res);
-		else if (relayed)
-			w->st = ST_RELAYED;
-		else if (w->due[0] != '\0' && strcmp(w->due, today) < 0)
-			w->st = ST_OVERDUE;
-		else
-			w->st = ST_PENDING;
-	}
+	w->glen = prefix_len(w->path, gd);
+	w->clen = w->path[w->glen] == '/' ? prefix_len(w->path, gd + 1) : 0;
+	/* A submitted result or nothing: a draft does not report. */
+	if (w->st < LD_ST_REPORTED)
+		w->result[0] = '\0';
 	return 0;
+}
+
+static void
+data_free(struct data *d)
+{
+	for (size_t i = 0; i < d->nt; i++) {
+		free(d->t[i].id);
+		free(d->t[i].owner);
+		free(d->t[i].topic);
+		free(d->t[i].due);
+	}
+	for (size_t i = 0; i < d->n; i++) {
+		free(d->rows[i].path);
+		free(d->rows[i].due);
+		free(d->rows[i].result);
+	}
+	free(d->t);
+	free(d->rows);
 }
 
 /* ---------------------------------------------------------------- output */
@@ -531,7 +203,7 @@ static double
 reported(const struct tally *t)
 {
 	double n = 0;
-	for (int s = ST_REPORTED; s < ST_COUNT; s++)
+	for (int s = LD_ST_REPORTED; s < LD_ST_COUNT; s++)
 		n += t->n[s];
 	return n;
 }
@@ -541,7 +213,7 @@ reported(const struct tally *t)
 static double
 completeness(const struct tally *t)
 {
-	double due = t->targets - t->n[ST_RELAYED];
+	double due = t->targets - t->n[LD_ST_RELAYED];
 	return due > 0 ? reported(t) / due : -1;
 }
 
@@ -600,8 +272,8 @@ by_rank(const void *x, const void *y)
 	double ca = completeness(a), cb = completeness(b);
 	if (ca != cb)
 		return ca > cb ? -1 : 1;
-	if (a->n[ST_OVERDUE] != b->n[ST_OVERDUE])
-		return a->n[ST_OVERDUE] < b->n[ST_OVERDUE] ? -1 : 1;
+	if (a->n[LD_ST_OVERDUE] != b->n[LD_ST_OVERDUE])
+		return a->n[LD_ST_OVERDUE] < b->n[LD_ST_OVERDUE] ? -1 : 1;
 	return cmp_prefix(a->path, a->len, b->path, b->len);
 }
 
@@ -627,12 +299,12 @@ static void
 tally_cells(const struct tally *t, char b[][32])
 {
 	snprintf(b[0], 32, "%.0f", t->targets);
-	snprintf(b[1], 32, "%.0f", t->n[ST_RELAYED]);
+	snprintf(b[1], 32, "%.0f", t->n[LD_ST_RELAYED]);
 	snprintf(b[2], 32, "%.0f", reported(t));
-	snprintf(b[3], 32, "%.0f", t->n[ST_REVIEWED]);
-	snprintf(b[4], 32, "%.0f", t->n[ST_RETURNED] + t->n[ST_RECTIFY]);
-	snprintf(b[5], 32, "%.0f", t->n[ST_OVERDUE]);
-	snprintf(b[6], 32, "%.0f", t->n[ST_PENDING]);
+	snprintf(b[3], 32, "%.0f", t->n[LD_ST_REVIEWED]);
+	snprintf(b[4], 32, "%.0f", t->n[LD_ST_RETURNED] + t->n[LD_ST_RECTIFY]);
+	snprintf(b[5], 32, "%.0f", t->n[LD_ST_OVERDUE]);
+	snprintf(b[6], 32, "%.0f", t->n[LD_ST_PENDING]);
 	pct(b[7], 32, completeness(t));
 }
 
@@ -698,9 +370,9 @@ output(struct ld_ctx *c, const struct ld_host *h, struct row *rows, size_t n,
 	h->figure(c, "任务", (double)nroots);
 	h->figure(c, "目标单位", all.targets);
 	h->figure(c, "已报送", reported(&all));
-	h->figure(c, "已审核", all.n[ST_REVIEWED]);
-	h->figure(c, "已退回", all.n[ST_RETURNED] + all.n[ST_RECTIFY]);
-	h->figure(c, "逾期", all.n[ST_OVERDUE]);
+	h->figure(c, "已审核", all.n[LD_ST_REVIEWED]);
+	h->figure(c, "已退回", all.n[LD_ST_RETURNED] + all.n[LD_ST_RECTIFY]);
+	h->figure(c, "逾期", all.n[LD_ST_OVERDUE]);
 
 	char text[600];
 	snprintf(text, sizeof(text),
@@ -774,15 +446,15 @@ output(struct ld_ctx *c, const struct ld_host *h, struct row *rows, size_t n,
 		char office[600], group[600], res[300];
 		label(c, h, w->path, strlen(w->path), office, sizeof(office));
 		label(c, h, w->path, w->glen, group, sizeof(group));
-		if (w->res != NULL)
-			snprintf(res, sizeof(res), "%s v%llu", w->res->id,
-			         w->res->version);
+		if (w->result[0] != '\0')
+			snprintf(res, sizeof(res), "%s v%llu", w->result,
+			         w->version);
 		else
 			snprintf(res, sizeof(res), "—");
 		const char *cells[] = {w->root->id,
 		                       office,
 		                       group,
-		                       state_label[w->st],
+		                       h->state_label(w->st),
 		                       w->due[0] ? w->due : "—",
 		                       res};
 		h->row(c, cells);
@@ -816,22 +488,13 @@ date_ok(const char *s)
 	       (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0));
 }
 
-/* The settings: today (default: the local date) and year (0: all). */
+/* The settings: today (default: the local date) and year (year=, else
+ * --year; 0: all). */
 static int
 settings(struct ld_ctx *c, const struct ld_host *h, char today[11],
          unsigned *year)
 {
 	char msg[400];
-	if (h->year(c) != 0) {
-		snprintf(msg, sizeof(msg),
-		         "--year %u: the host would show only records written "
-		         "that year, splitting a task from its offices and "
-		         "results; run without --year, and --set year=%u for "
-		         "the root tasks due in %u",
-		         h->year(c), h->year(c), h->year(c));
-		h->log(c, LD_PL_ERROR, msg);
-		return -1;
-	}
 	const char *s = h->config(c, "today");
 	if (s != NULL) {
 		if (!date_ok(s)) {
@@ -848,7 +511,7 @@ settings(struct ld_ctx *c, const struct ld_host *h, char today[11],
 		    strftime(today, 11, "%Y-%m-%d", &tm) != 10)
 			snprintf(today, 11, "1970-01-01");
 	}
-	*year = 0;
+	*year = h->year(c); /* --year: the root tasks due that year */
 	s = h->config(c, "year");
 	if (s != NULL) {
 		if (strlen(s) != 4 || !digits(s, 4) || s[0] == '0') {
@@ -867,87 +530,55 @@ settings(struct ld_ctx *c, const struct ld_host *h, char today[11],
 static int
 run(struct ld_ctx *c, const struct ld_host *h)
 {
+	if (h->abi_minor < 1) {
+		h->log(c, LD_PL_ERROR, "needs a host of ABI 1.1 or later "
+		                       "(progress)");
+		return 1;
+	}
 	char today[11];
 	unsigned year;
 	if (settings(c, h, today, &year) != 0)
 		return 1;
-	struct data d = {.h = h};
-	struct ld_query q = {
-	    .size = sizeof(q), .kind = LD_PK_ANY, .live_only = 1};
-	int rc = h->each(c, &q, collect, &d);
-	if (rc != 0) {
-		if (rc > 0)
+	struct data d = {.c = c, .h = h, .scope = h->scope(c)};
+	/* The root tasks due in `year`, or in any year: whatever the run's
+	 * year, progress reads every record of a family. */
+	struct ld_query q = {.size = sizeof(q),
+	                     .kind = LD_PK_TASK,
+	                     .owner = d.scope,
+	                     .year = year ? year : LD_YEAR_ALL,
+	                     .live_only = 1};
+	int rc = h->each(c, &q, add_root, &d);
+	struct task_tally *roots = calloc(d.nt ? d.nt : 1, sizeof(*roots));
+	struct tally *scratch = NULL;
+	if (rc != 0 || roots == NULL) {
+		if (rc >= 0)
 			h->log(c, LD_PL_ERROR, "out of memory");
-		data_free(&d);
-		return 2;
+		rc = 2;
+		goto done;
 	}
-	link_tasks(&d);
-	sort(d.r, d.nr, sizeof(*d.r), by_result_ref);
-	sort(d.v, d.nv, sizeof(*d.v), by_review_ref);
-
-	/* The root tasks: this office's own, with no parent. */
-	const char *scope = h->scope(c);
-	size_t nroots = 0;
-	for (size_t i = 0; i < d.nt; i++) {
-		const struct task *t = &d.t[i];
-		nroots += t->parent[0] == '\0' &&
-		          strcmp(t->owner, scope) == 0 &&
-		          strcmp(t->status, "cancelled") != 0 &&
-		          (year == 0 || t->year == year);
+	for (d.root = 0; d.root < d.nt; d.root++) {
+		size_t from = d.n;
+		if (h->progress(c, d.t[d.root].id, today, add_row, &d) != 0) {
+			h->log(c, LD_PL_ERROR, d.oom ? "out of memory"
+			                             : "progress failed");
+			rc = 2;
+			goto done;
+		}
+		roots[d.root].t = &d.t[d.root];
+		for (size_t j = from; j < d.n; j++)
+			count_row(&roots[d.root].n, &d.rows[j]);
 	}
-	size_t *fam = malloc((d.nt ? d.nt : 1) * sizeof(*fam));
-	const struct result **res = malloc((d.nr ? d.nr : 1) * sizeof(*res));
-	struct task_tally *roots = calloc(nroots ? nroots : 1, sizeof(*roots));
 	/* A city or county is a prefix of a target office's path: there are
-	 * no more of them than offices. */
-	struct tally *scratch = malloc((d.no ? d.no : 1) * sizeof(*scratch));
-	struct row *rows = NULL;
-	size_t n = 0, cap = 0;
-	rc = 0;
-	if (fam == NULL || res == NULL || roots == NULL || scratch == NULL) {
+	 * no more of them than rows. */
+	scratch = malloc((d.n ? d.n : 1) * sizeof(*scratch));
+	if (scratch == NULL) {
 		h->log(c, LD_PL_ERROR, "out of memory");
 		rc = 2;
 		goto done;
 	}
-	size_t k = 0;
-	for (size_t i = 0; i < d.nt; i++) {
-		const struct task *root = &d.t[i];
-		if (root->parent[0] != '\0' ||
-		    strcmp(root->owner, scope) != 0 ||
-		    strcmp(root->status, "cancelled") == 0 ||
-		    (year != 0 && root->year != year))
-			continue;
-		size_t nf = 0, nres = 0;
-		for (size_t j = 0; j < d.nt; j++)
-			if (d.t[j].root == i)
-				fam[nf++] = j;
-		for (size_t j = 0; j < nf; j++) {
-			const char *id = d.t[fam[j]].id;
-			for (size_t r =
-			         first_ref(d.r, d.nr, sizeof(*d.r),
-			                   offsetof(struct result, ref), id);
-			     r < d.nr && strcmp(d.r[r].ref, id) == 0; r++)
-				res[nres++] = &d.r[r];
-		}
-		sort(res, nres, sizeof(*res), by_owner);
-		size_t from = n;
-		if (family_rows(&d, root, fam, nf, res, nres, today, &rows, &n,
-		                &cap) != 0) {
-			h->log(c, LD_PL_ERROR, "out of memory");
-			rc = 2;
-			goto done;
-		}
-		roots[k].t = root;
-		for (size_t j = from; j < n; j++)
-			count_row(&roots[k].n, &rows[j]);
-		k++;
-	}
-	output(c, h, rows, n, roots, nroots, today, scratch);
+	output(c, h, d.rows, d.n, roots, d.nt, today, scratch);
 done:
-	free(fam);
-	free(res);
 	free(roots);
-	free(rows);
 	free(scratch);
 	data_free(&d);
 	return rc;
@@ -956,7 +587,7 @@ done:
 static const struct ld_plugin plugin = {
     LD_PLUGIN_INIT,
     .name = "supervision",
-    .version = "1.0.0",
+    .version = "1.1.0",
     .description = "督办进度: each supervision task's target offices "
                    "reported, reviewed, returned, overdue; cities and "
                    "counties ranked by completeness",

@@ -1,5 +1,6 @@
 /* check_report.c — the report plugin host with real daemons: a good
- * plugin in every format; one that segfaults, one that hangs, one of an
+ * plugin in every format; one of ABI 1.0 on this 1.1 host; one that
+ * segfaults, one that hangs, one of an
  * old ABI, one without the entry point, a text file named .so, a wrong
  * magic and a too-small descriptor — each handled and named, while the
  * node keeps replicating; and the shipped summary plugin over the Fuyuan
@@ -55,7 +56,8 @@ START_TEST(test_host)
 
 	/* plugins: the good ones described, the others refused, named. */
 	OK(AT(&P, "plugins"));
-	HAS("  good             0.1      ABI 1.0   md,csv,json,html");
+	HAS("  good             0.1      ABI 1.1   md,csv,json,html");
+	HAS("  abi10            0.1      ABI 1.0   md,csv,json,html");
 	HAS("  crash            0.1");
 	HAS("  oldabi.so        refused: ABI 0.9; this host runs ABI 1 "
 	    "plugins");
@@ -81,6 +83,9 @@ START_TEST(test_host)
 	OK(AT(&P, "report", "good", "--format", "html", "--set",
 	      "greeting=<b>你好</b>"));
 	HAS("&lt;b&gt;你好&lt;/b&gt;");
+	/* A plugin of ABI 1.0 (the smaller host table) runs unchanged. */
+	OK(AT(&P, "report", "abi10", "--format", "json"));
+	HAS("\"task\":1");
 
 	/* Crash, hang, refusals: one line each, the node unharmed. */
 	REFUSED(1, AT(&P, "report", "crash"), "report crash",

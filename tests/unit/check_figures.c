@@ -1,5 +1,7 @@
 /* check_figures.c — 年度履职统计 (figures.c) on hand-built records: counts
- * by form and year, units covered, proposal shares and their bases. */
+ * by form and year (each record in one year only, rules.c), units
+ * covered, planned and held plan items, proposal shares and their
+ * bases. */
 #include <check.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -11,7 +13,7 @@ static Ld__Record recs[16], *rp[16];
 static Ld__Survey sv[4];
 static Ld__Task tk[4];
 static Ld__Plan pl[2];
-static Ld__PlanItem it[4], *itp[4];
+static Ld__PlanItem it[5], *itp[5];
 static Ld__Proposal pr[6];
 static char *targets[] = {"县教育局", "县卫健局", "县水务局"};
 static size_t n;
@@ -52,12 +54,18 @@ build(void)
 		tk[i].due = (char *)dues[i];
 		tk[i].n_targets = (size_t)i + 1;
 		tk[i].targets = targets;
-		rec(LD__RECORD__BODY_TASK)->task = &tk[i];
+		Ld__Record *r = rec(LD__RECORD__BODY_TASK);
+		r->task = &tk[i];
+		/* Written 2018-08-01 (UTC): the task without a due date
+		 * counts for 2018. */
+		r->updated_at = 1533081600000LL;
 	}
 
-	const char *iforms[4] = {"专题协商", "双月协商", "专题协商", "专题协商"};
-	const char *ist[4] = {"held", "adopted", "planned", "deferred"};
-	for (int i = 0; i < 4; i++) {
+	const char *iforms[5] = {"专题协商", "双月协商", "专题协商", "专题协商",
+	                         "专题协商"};
+	const char *ist[5] = {"held", "adopted", "planned", "deferred",
+	                      "cancelled"};
+	for (int i = 0; i < 5; i++) {
 		ld__plan_item__init(&it[i]);
 		it[i].form = (char *)iforms[i];
 		it[i].status = (char *)ist[i];
@@ -65,7 +73,7 @@ build(void)
 	}
 	ld__plan__init(&pl[0]);
 	pl[0].year = 2018;
-	pl[0].n_items = 4;
+	pl[0].n_items = 5;
 	pl[0].items = itp;
 	rec(LD__RECORD__BODY_PLAN)->plan = &pl[0];
 
@@ -92,11 +100,17 @@ START_TEST(test_year)
 	ck_assert_str_eq(g.surveys.form[0], "调研");
 	ck_assert_uint_eq(g.surveys.count[0], 2);
 	ck_assert_uint_eq(g.surveys.count[1], 1);
-	/* Tasks due in 2018, or with no due date; units are targets. */
+	ck_assert_uint_eq(g.research, 2);
+	ck_assert_uint_eq(g.inspections, 1);
+	/* Tasks due in 2018, or written then without a due date; units are
+	 * targets. */
 	ck_assert_uint_eq(g.tasks.total, 2);
 	ck_assert_uint_eq(g.tasks.n, 1);
 	ck_assert_uint_eq(g.tasks.units[0], 3);
-	/* Held: held, outcome_submitted, adopted. */
+	ck_assert_uint_eq(g.appraised, 3);
+	ck_assert_uint_eq(g.follow_ups, 0);
+	/* Planned: all but the cancelled item; held: held,
+	 * outcome_submitted, adopted. */
 	ck_assert_uint_eq(g.planned, 4);
 	ck_assert_uint_eq(g.held.total, 2);
 	ck_assert_uint_eq(g.held.n, 2);
@@ -107,6 +121,7 @@ START_TEST(test_year)
 	ck_assert_uint_eq(g.proposals.a, 2);
 	ck_assert_uint_eq(g.proposals.b, 1);
 	ck_assert_uint_eq(g.proposals.c, 1);
+	ck_assert_uint_eq(g.proposals.solved, 3);
 	ck_assert_uint_eq(g.proposals.face_to_face, 3);
 	ck_assert_uint_eq(g.proposals.rated, 3);
 	ck_assert_uint_eq(g.proposals.satisfied, 2);
@@ -128,10 +143,15 @@ START_TEST(test_all_years)
 	ck_assert_uint_eq(g.tasks.units[1], 3);
 	ck_assert_uint_eq(g.proposals.total, 6);
 	ck_assert_uint_eq(g.proposals.satisfied, 3);
+	ck_assert_uint_eq(g.follow_ups, 1);
+	/* A task without a due date counts for one year, not for all. */
 	ld_figures_compute(rp, n, 2016, &g);
 	ck_assert_uint_eq(g.surveys.total + g.tasks.total + g.planned +
 	                      g.proposals.total,
-	                  1); /* the task without a due date */
+	                  0);
+	ld_figures_compute(rp, n, 2019, &g);
+	ck_assert_uint_eq(g.tasks.total, 1);
+	ck_assert_str_eq(g.tasks.form[0], "跟踪问效");
 }
 END_TEST
 

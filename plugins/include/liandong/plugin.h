@@ -1,4 +1,4 @@
-/* liandong/plugin.h — the report plugin SDK, ABI 1: the one header a report
+/* liandong/plugin.h — the report plugin SDK, ABI 1.1: the one header a report
  * plugin needs. A plugin is a shared object exporting one function,
  * ld_plugin_entry_v1, and linking against nothing of liandong's. It runs
  * in `liandong-report`, never in the daemon, and reaches the node's
@@ -10,10 +10,12 @@
  * Check it before installing it:
  *   liandong-report --probe myreport.so
  *
- * The ABI promise. Within ABI major 1, struct ld_host and struct ld_plugin
- * only grow at the end: a plugin built against minor N runs on a host of
- * any minor >= N, and a host runs a plugin of an older minor (it reads
- * `size` to know which fields the plugin has). A plugin that needs a
+ * The ABI promise. Within ABI major 1, struct ld_host, struct ld_plugin,
+ * struct ld_query and (from 1.1) struct ld_figs and struct ld_target only
+ * grow at the end, and enums only gain values: a plugin built against
+ * minor N runs on a host of any minor >= N, and a host runs a plugin of
+ * an older minor (it reads `size` to know which fields the plugin has).
+ * A plugin that needs a
  * newer host function checks `host->size` (or `host->abi_minor`) before
  * calling it. Field names of records (ld_str, ld_num ...) are those of
  * liandong.proto and are only ever added to. Anything else changes the
@@ -30,7 +32,8 @@ extern "C" {
 
 #define LD_PLUGIN_MAGIC 0x4c44504cu /* "LDPL" */
 #define LD_PLUGIN_ABI_MAJOR 1
-#define LD_PLUGIN_ABI_MINOR 0
+#define LD_PLUGIN_ABI_MINOR 1 /* 1.1: is, figures, progress, state_name,
+                                 state_label; LD_YEAR_ALL */
 
 /* Kinds of record (the numbers of liandong.proto's Kind). */
 enum ld_plugin_kind {
@@ -47,6 +50,40 @@ enum ld_plugin_kind {
 
 enum ld_plugin_log { LD_PL_ERROR = 0, LD_PL_WARN = 1, LD_PL_INFO = 2 };
 
+/* ld_query.year: every year, whatever the run's year (ABI 1.1; a 1.0
+ * host would read it as a year and find nothing). */
+#define LD_YEAR_ALL 0xffffffffu
+
+/* The rules `is` tests (ABI 1.1). liandong decides them in one place
+ * (core/rules.c), for `liandong figures` and every report alike. */
+enum ld_plugin_rule {
+	LD_RULE_PLANNED = 1,   /* a plan item counts as planned: any status
+	                          but cancelled */
+	LD_RULE_HELD = 2,      /* a plan item was held (协商 held): held,
+	                          outcome_submitted or adopted */
+	LD_RULE_ANSWERED = 3,  /* a proposal was answered (办复): it has an
+	                          outcome */
+	LD_RULE_SOLVED = 4,    /* a proposal is solved or being solved:
+	                          outcome A or B (解决率 = solved ÷ answered) */
+	LD_RULE_RATED = 5,     /* a proposal has a satisfaction */
+	LD_RULE_SATISFIED = 6, /* 满意 or 基本满意 (满意率 = satisfied ÷ rated) */
+};
+
+/* Where one target office stands on a supervision task (ABI 1.1): the
+ * states of `liandong progress` (core/rollup.c; docs/workflows.md). New
+ * states may be added after LD_ST_RECTIFY in a later minor. */
+enum ld_plugin_state {
+	LD_ST_PENDING = 0,     /* 待报送: nothing submitted, not overdue */
+	LD_ST_RELAYED = 1,     /* 已转办: it derived a sub-task */
+	LD_ST_OVERDUE = 2,     /* 逾期: due date passed, nothing submitted */
+	LD_ST_REPORTED = 3,    /* 已报送: submitted, not reviewed yet */
+	LD_ST_RESUBMITTED = 4, /* 已重报: revised after a return */
+	LD_ST_REVIEWED = 5,    /* 已审核: accepted */
+	LD_ST_RETURNED = 6,    /* 已退回: returned for revision */
+	LD_ST_RECTIFY = 7,     /* 整改中: to rectify */
+	LD_ST_COUNT = 8        /* the states of this minor */
+};
+
 /* The context of one run: opaque, handed back to every host call. */
 struct ld_ctx;
 
@@ -62,13 +99,67 @@ struct ld_query {
 	                      NULL: the run's scope (--scope, default the
 	                      node's own office) */
 	uint32_t year;   /* only this year (see ld_host.year_of); 0: the
-	                    run's year (--year), which may be 0: all */
+	                    run's year (--year), which may be 0: all;
+	                    LD_YEAR_ALL (ABI 1.1): every year */
 	uint32_t live_only; /* non-zero: skip deleted records (tombstones) */
 };
 
 /* Called for each record; return non-zero to stop the walk (`each` then
  * returns that value). */
 typedef int (*ld_rec_fn)(const struct ld_rec *r, void *arg);
+
+/* 年度履职统计 (ABI 1.1): the figures `liandong figures` counts
+ * (core/figures.c), for the records of a query. Counts, as doubles. The
+ * host fills it; fields only grow at the end, so read `size` before a
+ * field added in a later minor. */
+struct ld_figs {
+	uint32_t size; /* sizeof(struct ld_figs) as the host built it */
+	uint32_t year; /* the year counted; 0: every year */
+	double surveys;     /* 调研: surveys of any form but 视察 */
+	double inspections; /* 视察 */
+	double planned;     /* plan items planned (LD_RULE_PLANNED) */
+	double held;        /* 协商: plan items held (LD_RULE_HELD) */
+	double tasks;       /* supervision tasks (民主监督) */
+	double follow_ups;  /* 跟踪问效: tasks of that form */
+	double appraised;   /* 民主评议: the units tasks of that form cover */
+	double proposals;   /* 提案 */
+	double filed;       /* 立案 */
+	double answered;    /* LD_RULE_ANSWERED */
+	double a, b, c;     /* by outcome */
+	double solved;      /* LD_RULE_SOLVED */
+	double face_to_face; /* 面商, of those answered */
+	double rated;       /* LD_RULE_RATED */
+	double satisfied;   /* LD_RULE_SATISFIED */
+};
+
+/* Called with the figures of one office (its own records only), and
+ * last with office NULL and the figures of all of them; non-zero stops
+ * (`figures` then returns that value). Borrowed: valid until it
+ * returns. */
+typedef int (*ld_figs_fn)(const char *office, const struct ld_figs *f,
+                          void *arg);
+
+/* One target office of a task's progress (ABI 1.1), as `liandong
+ * progress TASK` lists it. Borrowed: valid until the callback returns.
+ * Fields only grow at the end. */
+struct ld_target {
+	uint32_t size;  /* sizeof(struct ld_target) as the host built it */
+	uint32_t state; /* enum ld_plugin_state */
+	const char *path;  /* the office */
+	const char *group; /* its ancestor one level below the task's owner
+	                      (a city, for a provincial task) */
+	const char *task;  /* the task of the family governing it (the most
+	                      specific one reaching it) */
+	const char *due;   /* its due date, inherited from the parent task
+	                      if that one has none; "" if none */
+	const char *result; /* its latest submitted result (else its latest
+	                       draft), "" if none */
+	uint64_t result_version;
+	const char *review; /* the review deciding its state, "" if none */
+	uint32_t draft;     /* non-zero: only a draft result so far */
+};
+
+typedef int (*ld_target_fn)(const struct ld_target *t, void *arg);
 
 /* What the host offers a plugin. Fields only grow at the end. */
 struct ld_host {
@@ -97,9 +188,10 @@ struct ld_host {
 	const char *(*owner)(const struct ld_rec *r);
 	uint64_t (*version)(const struct ld_rec *r);
 	int (*deleted)(const struct ld_rec *r);
-	/* The year a record belongs to: a plan's or proposal's `year`, the
-	 * year a survey starts (or ends), a task is due, else the year it
-	 * was last written. */
+	/* The year a record counts for (core/rules.c, ld_rule_year): a
+	 * plan's or proposal's `year`, the year a survey starts (else ends),
+	 * the year a task is due, else the (UTC) year it was last written.
+	 * One year only, 0 if none. */
 	uint32_t (*year_of)(const struct ld_rec *r);
 	/* Fields of the body (or of a nested message) by their name in
 	 * liandong.proto: a string ("" if absent or not a string); a number
@@ -140,6 +232,32 @@ struct ld_host {
 
 	/* ---- log (to the runner's stderr, with the plugin's name) ---- */
 	void (*log)(struct ld_ctx *c, int level, const char *msg);
+
+	/* ---- ABI 1.1: liandong's business rules, computed by the host
+	 * exactly as `liandong figures` and `liandong progress` compute
+	 * them (check host->abi_minor >= 1, or host->size, first) ---- */
+	/* Does record (or plan item) `r` meet `rule` (enum ld_plugin_rule):
+	 * 1 or 0; -1 if the rule is unknown or is not about this kind of
+	 * record (LD_RULE_HELD of a proposal). */
+	int (*is)(const struct ld_rec *r, uint32_t rule);
+	/* The figures of the live records of `q` (its owner, kind and year;
+	 * live_only is implied): `fn` is called once per office owning any
+	 * of them, in id order, then once with office NULL for the total.
+	 * Returns 0, the callback's non-zero value, or -1 if the store
+	 * could not be read. */
+	int (*figures)(struct ld_ctx *c, const struct ld_query *q,
+	               ld_figs_fn fn, void *arg);
+	/* The progress of task `task` (an id) on `today` (YYYY-MM-DD; NULL:
+	 * the local date): `fn` is called for each target office, grouped
+	 * by `group` and in path order, from every record this node holds
+	 * (whatever the run's year and scope). Returns 0, the callback's
+	 * non-zero value, or -1 if `task` is not a live task here, `today`
+	 * is not a date, or the store could not be read. */
+	int (*progress)(struct ld_ctx *c, const char *task, const char *today,
+	                ld_target_fn fn, void *arg);
+	/* A state's name ("overdue") and label ("逾期"); "?" if unknown. */
+	const char *(*state_name)(uint32_t state);
+	const char *(*state_label)(uint32_t state);
 };
 
 /* What a plugin is. Fields only grow at the end. */

@@ -1,0 +1,98 @@
+/* rules.c — the business rules counts and roll-ups share (rules.h). */
+#include "rules.h"
+
+#include <string.h>
+#include <time.h>
+
+uint32_t
+ld_rule_date_year(const char *date)
+{
+	if (date == NULL)
+		return 0;
+	uint32_t y = 0;
+	for (int i = 0; i < 4; i++) {
+		if (date[i] < '0' || date[i] > '9')
+			return 0;
+		y = y * 10 + (uint32_t)(date[i] - '0');
+	}
+	return date[4] == '-' || date[4] == '\0' ? y : 0;
+}
+
+/* The UTC year of Unix milliseconds, 0 if unset. */
+static uint32_t
+ms_year(int64_t ms)
+{
+	if (ms <= 0)
+		return 0;
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	if (gmtime_r(&t, &tm) == NULL)
+		return 0;
+	return (uint32_t)tm.tm_year + 1900;
+}
+
+uint32_t
+ld_rule_year(const Ld__Record *r)
+{
+	uint32_t y = 0;
+	switch (r->body_case) {
+	case LD__RECORD__BODY_PLAN:
+		y = r->plan->year;
+		break;
+	case LD__RECORD__BODY_PROPOSAL:
+		y = r->proposal->year;
+		break;
+	case LD__RECORD__BODY_SURVEY:
+		y = ld_rule_date_year(r->survey->start);
+		if (y == 0)
+			y = ld_rule_date_year(r->survey->end);
+		break;
+	case LD__RECORD__BODY_TASK:
+		y = ld_rule_date_year(r->task->due);
+		break;
+	default:
+		break;
+	}
+	return y != 0 ? y : ms_year(r->updated_at);
+}
+
+bool
+ld_rule_item_planned(const char *status)
+{
+	return status != NULL && strcmp(status, "cancelled") != 0;
+}
+
+bool
+ld_rule_item_held(const char *status)
+{
+	return status != NULL && (strcmp(status, "held") == 0 ||
+	                          strcmp(status, "outcome_submitted") == 0 ||
+	                          strcmp(status, "adopted") == 0);
+}
+
+bool
+ld_rule_proposal_answered(const Ld__Proposal *p)
+{
+	return p->outcome != NULL && p->outcome[0] != '\0';
+}
+
+bool
+ld_rule_proposal_solved(const Ld__Proposal *p)
+{
+	return ld_rule_proposal_answered(p) &&
+	       (strcmp(p->outcome, "A") == 0 || strcmp(p->outcome, "B") == 0);
+}
+
+bool
+ld_rule_proposal_rated(const Ld__Proposal *p)
+{
+	return p->satisfaction != NULL && p->satisfaction[0] != '\0';
+}
+
+bool
+ld_rule_proposal_satisfied(const Ld__Proposal *p)
+{
+	return ld_rule_proposal_rated(p) &&
+	       (strcmp(p->satisfaction, "满意") == 0 ||
+	        strcmp(p->satisfaction, "基本满意") == 0);
+}

@@ -1,0 +1,50 @@
+/* rules.h — the business rules every count and roll-up uses, each in one
+ * place: the year a record counts for, when a plan item is planned and
+ * when it was held, and what a proposal's answer counts as (answered,
+ * solved, rated, satisfied). core/figures.c (`liandong figures`), the
+ * report host (report/plugin_host.c, and so every plugin through the
+ * SDK) and the CLI all call these; nothing else decides them. Where one
+ * office stands on a task (pending, relayed, overdue, reported ...) is
+ * core/rollup.c's. docs/workflows.md ("Counting rules") says the same in
+ * words. Pure. */
+#ifndef LD_RULES_H
+#define LD_RULES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "liandong.pb-c.h"
+
+/* The year of a date "YYYY-MM-DD" (the four digits before the first
+ * '-'), or 0 if `date` is NULL, empty or does not start with a year. */
+uint32_t ld_rule_date_year(const char *date);
+
+/* The year record `r` counts for, 0 if it has none:
+ *   PLAN, PROPOSAL   its own `year`;
+ *   SURVEY           the year it starts, else the year it ends;
+ *   TASK             the year it is due;
+ *   and otherwise (any kind without such a field or date, e.g. a task
+ *   without a due date, a result, a review) the UTC year of
+ *   `updated_at`, when it was last written.
+ * A record counts for exactly one year: never for every year. */
+uint32_t ld_rule_year(const Ld__Record *r);
+
+/* Is a plan item with `status` planned: anything but cancelled (a
+ * deferred item is still planned for its plan's year). */
+bool ld_rule_item_planned(const char *status);
+
+/* Was a plan item with `status` held (协商 held): held, outcome_submitted
+ * or adopted. A held item is also planned. */
+bool ld_rule_item_held(const char *status);
+
+/* A proposal's answer. Answered (办复): it has an outcome (A, B or C).
+ * Solved (解决): outcome A (solved or basically solved) or B (being
+ * solved, or in the plan) — 解决率 is solved ÷ answered. Rated: it has a
+ * satisfaction; satisfied: 满意 or 基本满意 — 满意率 is satisfied ÷
+ * rated. 面商率 is face-to-face ÷ answered. */
+bool ld_rule_proposal_answered(const Ld__Proposal *p);
+bool ld_rule_proposal_solved(const Ld__Proposal *p);
+bool ld_rule_proposal_rated(const Ld__Proposal *p);
+bool ld_rule_proposal_satisfied(const Ld__Proposal *p);
+
+#endif
