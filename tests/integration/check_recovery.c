@@ -33,53 +33,6 @@ three_levels(const char *extra)
 	th_node_start(&X);
 }
 
-/* `b` holds exactly the records of `owner` that `a` holds, same versions. */
-static void
-assert_same_set(struct th_node *a, struct th_node *b, const char *owner)
-{
-	struct th_idv *va, *vb;
-	size_t na = th_list(a, owner, 0, &va);
-	size_t nb = th_list(b, owner, 0, &vb);
-	ck_assert_msg(na == nb, "%s holds %zu records of %s, %s holds %zu",
-	              a->id, na, owner, b->id, nb);
-	for (size_t i = 0; i < na; i++) {
-		ck_assert_msg(strcmp(va[i].id, vb[i].id) == 0,
-		              "record %zu: %s at %s, %s at %s", i, va[i].id,
-		              a->id, vb[i].id, b->id);
-		ck_assert_msg(va[i].version == vb[i].version,
-		              "%s: version %llu at %s, %llu at %s", va[i].id,
-		              (unsigned long long)va[i].version, a->id,
-		              (unsigned long long)vb[i].version, b->id);
-	}
-	free(va);
-	free(vb);
-}
-
-/* No record crossed a link twice (cursors are stored with the records they
- * cover), and every log entry but the superseded versions of node records
- * (each is certified once by its parent, after its first start) is a
- * record held: nothing was applied twice. */
-static void
-assert_log_once(struct th_node *n)
-{
-	struct th_idv *v;
-	size_t nodes = th_list(n, "", LD__KIND__KIND_NODE, &v);
-	free(v);
-	Ld__Response *r = th_status(n);
-	for (size_t i = 0; i < r->status->n_peers; i++)
-		ck_assert_msg(r->status->peers[i]->resent == 0,
-		              "%s received %llu records again from %s", n->id,
-		              (unsigned long long)r->status->peers[i]->resent,
-		              r->status->peers[i]->path);
-	ck_assert_msg(r->status->head >= r->status->records &&
-	                  r->status->head - r->status->records <= nodes,
-	              "%s: log head %llu but %llu records: something was "
-	              "applied twice",
-	              n->id, (unsigned long long)r->status->head,
-	              (unsigned long long)r->status->records);
-	ld__response__free_unpacked(r, NULL);
-}
-
 /* Wait until `n` holds at least `min` records; returns the count seen. */
 static uint64_t
 wait_count(struct th_node *n, uint64_t min, int timeout_ms)
@@ -98,14 +51,14 @@ finish(const char *last)
 	              "the county never got the last record %s", last);
 	ck_assert(th_wait_quiet(&X, th_ms(30000)));
 	ck_assert(th_wait_quiet(&C, th_ms(30000)));
-	assert_same_set(&P, &C, P_ID);
-	assert_same_set(&P, &X, P_ID);
+	th_assert_same_set(&P, &C, P_ID);
+	th_assert_same_set(&P, &X, P_ID);
 	/* 10,000 tasks, the province's node record and the city's. */
 	struct th_idv *v;
 	ck_assert_uint_eq(th_list(&X, P_ID, LD__KIND__KIND_TASK, &v), N);
 	free(v);
-	assert_log_once(&C);
-	assert_log_once(&X);
+	th_assert_log_once(&C);
+	th_assert_log_once(&X);
 	ck_assert_int_eq(th_node_stop(&X), 0);
 	ck_assert_int_eq(th_node_stop(&C), 0);
 	ck_assert_int_eq(th_node_stop(&P), 0);
@@ -167,13 +120,13 @@ START_TEST(test_city_killed_during_upstream)
 	              "the province never got the last result %s", last);
 	ck_assert(th_wait_quiet(&C, th_ms(30000)));
 	ck_assert(th_wait_quiet(&P, th_ms(30000)));
-	assert_same_set(&X, &C, X_ID);
-	assert_same_set(&X, &P, X_ID);
+	th_assert_same_set(&X, &C, X_ID);
+	th_assert_same_set(&X, &P, X_ID);
 	struct th_idv *v;
 	ck_assert_uint_eq(th_list(&P, X_ID, LD__KIND__KIND_RESULT, &v), N);
 	free(v);
-	assert_log_once(&C);
-	assert_log_once(&P);
+	th_assert_log_once(&C);
+	th_assert_log_once(&P);
 	ck_assert_int_eq(th_node_stop(&X), 0);
 	ck_assert_int_eq(th_node_stop(&C), 0);
 	ck_assert_int_eq(th_node_stop(&P), 0);
@@ -341,9 +294,9 @@ START_TEST(test_restart_with_nothing_new)
 	r = th_status(&X);
 	ck_assert_uint_eq(r->status->head, head);
 	ld__response__free_unpacked(r, NULL);
-	assert_same_set(&P, &X, P_ID);
-	assert_log_once(&C);
-	assert_log_once(&X);
+	th_assert_same_set(&P, &X, P_ID);
+	th_assert_log_once(&C);
+	th_assert_log_once(&X);
 	ck_assert_int_eq(th_node_stop(&X), 0);
 	ck_assert_int_eq(th_node_stop(&C), 0);
 	ck_assert_int_eq(th_node_stop(&P), 0);

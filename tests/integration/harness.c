@@ -773,3 +773,50 @@ th_list(struct th_node *n, const char *owner, Ld__Kind kind,
 	*out = v;
 	return cnt;
 }
+
+/* `b` holds exactly the records of `owner` that `a` holds, same versions. */
+void
+th_assert_same_set(struct th_node *a, struct th_node *b, const char *owner)
+{
+	struct th_idv *va, *vb;
+	size_t na = th_list(a, owner, 0, &va);
+	size_t nb = th_list(b, owner, 0, &vb);
+	ck_assert_msg(na == nb, "%s holds %zu records of %s, %s holds %zu",
+	              a->id, na, owner, b->id, nb);
+	for (size_t i = 0; i < na; i++) {
+		ck_assert_msg(strcmp(va[i].id, vb[i].id) == 0,
+		              "record %zu: %s at %s, %s at %s", i, va[i].id,
+		              a->id, vb[i].id, b->id);
+		ck_assert_msg(va[i].version == vb[i].version,
+		              "%s: version %llu at %s, %llu at %s", va[i].id,
+		              (unsigned long long)va[i].version, a->id,
+		              (unsigned long long)vb[i].version, b->id);
+	}
+	free(va);
+	free(vb);
+}
+
+/* No record crossed a link twice (cursors are stored with the records they
+ * cover), and every log entry but the superseded versions of node records
+ * (each is certified once by its parent, after its first start) is a
+ * record held: nothing was applied twice. */
+void
+th_assert_log_once(struct th_node *n)
+{
+	struct th_idv *v;
+	size_t nodes = th_list(n, "", LD__KIND__KIND_NODE, &v);
+	free(v);
+	Ld__Response *r = th_status(n);
+	for (size_t i = 0; i < r->status->n_peers; i++)
+		ck_assert_msg(r->status->peers[i]->resent == 0,
+		              "%s received %llu records again from %s", n->id,
+		              (unsigned long long)r->status->peers[i]->resent,
+		              r->status->peers[i]->path);
+	ck_assert_msg(r->status->head >= r->status->records &&
+	                  r->status->head - r->status->records <= nodes,
+	              "%s: log head %llu but %llu records: something was "
+	              "applied twice",
+	              n->id, (unsigned long long)r->status->head,
+	              (unsigned long long)r->status->records);
+	ld__response__free_unpacked(r, NULL);
+}

@@ -116,4 +116,13 @@ struct th_idv {
 size_t th_list(struct th_node *n, const char *owner, Ld__Kind kind,
                struct th_idv **out);
 
+/* Fail the test unless `b` holds exactly the records of `owner`'s subtree
+ * that `a` holds, at the same versions. */
+void th_assert_same_set(struct th_node *a, struct th_node *b,
+                        const char *owner);
+/* Fail the test if `n` received any record twice over a link or applied
+ * one twice (its log has more entries than records beyond its node
+ * records' superseded versions). */
+void th_assert_log_once(struct th_node *n);
+
 #endif
