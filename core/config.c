@@ -26,6 +26,8 @@ ld_config_defaults(struct ld_config *c)
 	c->map_size_mb = 1024;
 	snprintf(c->plugin_dir, sizeof(c->plugin_dir), "%s", LD_PLUGIN_DIR);
 	c->report_timeout_s = 30;
+	c->report_cpu_s = 60;
+	c->report_memory_mb = 1024;
 	c->log_level = LD_LOG_INFO;
 }
 
@@ -113,6 +115,7 @@ static const char *const known_keys[] = {
     "link.batch_bytes",  "link.credit",       "link.ping_ms",
     "link.dead_ms",      "link.reconnect_max_ms", "link.fetch_kib_s",
     "store.map_size_mb", "report.plugin_dir", "report.timeout_s",
+    "report.cpu_s",      "report.memory_mb",
     "log.level",         "node.parent_key",   "node.root_key",
     "security.insecure", "security.verify_threads", "api.listen", NULL,
 };
@@ -379,6 +382,11 @@ on_key(void *user, const char *section, const char *key, const char *value)
 			              sizeof(c->plugin_dir), r, rl);
 	} else if (KEY("report", "timeout_s")) {
 		ok = set_uint(value, 1, 3600, &c->report_timeout_s, r, rl);
+	} else if (KEY("report", "cpu_s")) {
+		ok = set_uint(value, 1, 3600, &c->report_cpu_s, r, rl);
+	} else if (KEY("report", "memory_mb")) {
+		ok = set_uint(value, 16, 1u << 20, &c->report_memory_mb, r,
+		              rl);
 	} else if (KEY("store", "map_size_mb")) {
 		ok = set_uint(value, 1, 1u << 22, &c->map_size_mb, r, rl);
 	} else if (strncmp(section, "report ", 7) == 0) {

@@ -59,6 +59,8 @@ struct ld_config {
 	unsigned map_size_mb;           /* [store] */
 	char plugin_dir[4096];          /* [report] plugin_dir */
 	unsigned report_timeout_s;      /* [report] timeout_s */
+	unsigned report_cpu_s;          /* [report] cpu_s */
+	unsigned report_memory_mb;      /* [report] memory_mb */
 	int log_level;                  /* [log] level */
 	struct ld_sched sched[LD_SCHED_MAX]; /* [report NAME] sections */
 	size_t nsched;
