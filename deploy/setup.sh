@@ -6,6 +6,7 @@ set -euo pipefail
 pkgs=(build-essential cmake pkg-config libzmq3-dev libprotobuf-c-dev
       protobuf-c-compiler liblmdb-dev lmdb-utils check libsodium-dev
       libinih-dev libjson-c-dev
+      libseccomp-dev # liandong-report confines plugins with seccomp
       chromium) # chromium: the HTML report test renders a page headless
 # Extra packages a caller asks for (e.g. valgrind for the memory-check run).
 pkgs+=("$@")

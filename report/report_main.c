@@ -7,6 +7,8 @@
  * 3 the plugin was refused (not a plugin, wrong magic or ABI ...); 4 the
  * store or the output could not be opened. One line on stderr says why. */
 #include "config.h"
+#include "confine.h"
+#include "guard.h"
 #include "json.h"
 #include "plugin_host.h"
 #include "record.h"
@@ -73,13 +75,44 @@ fail(int code, const char *fmt, ...)
 	return code;
 }
 
+/* Before the plugin is loaded (its constructors run at dlopen): the
+ * limits and the load stage of the filter; after: the run stage. */
+static int
+confine_load(const struct ld_confine_limits *lim)
+{
+	char err[300];
+	if (ld_confine_limits(lim, err, sizeof(err)) != 0 ||
+	    ld_confine_seccomp(LD_CONFINE_LOAD, err, sizeof(err)) != 0)
+		return fail(EXIT_PLUGIN, "cannot confine the plugin: %s", err);
+	return 0;
+}
+
+static int
+confine_run(void)
+{
+	char err[300];
+	ld_confine_prime();
+	if (ld_confine_seccomp(LD_CONFINE_RUN, err, sizeof(err)) != 0)
+		return fail(EXIT_PLUGIN, "cannot confine the plugin: %s", err);
+	return 0;
+}
+
 static int
 probe(const char *file, bool json)
 {
 	struct ld_loaded l;
 	char err[600];
+	const struct ld_confine_limits lim = {LD_CONFINE_CPU_S,
+	                                      LD_CONFINE_MEMORY_MB};
+	int rc = confine_load(&lim);
+	if (rc != 0)
+		return rc;
 	if (ld_plugin_load(file, &l, err, sizeof(err)) != 0)
 		return fail(EXIT_REFUSED, "%s", err);
+	if ((rc = confine_run()) != 0) {
+		ld_plugin_unload(&l);
+		return rc;
+	}
 	const struct ld_plugin *p = l.p;
 	const char *desc = p->description ? p->description : "";
 	const char *ver = p->version ? p->version : "";
@@ -119,39 +152,8 @@ probe(const char *file, bool json)
 	return 0;
 }
 
-/* Write `n` bytes to `path` whole: a temporary file renamed into place. */
 static int
-write_file(const char *path, const char *p, size_t n)
-{
-	char tmp[4200];
-	snprintf(tmp, sizeof(tmp), "%s.part", path);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
-	              0644);
-	if (fd < 0)
-		return -1;
-	size_t done = 0;
-	while (done < n) {
-		ssize_t w = write(fd, p + done, n - done);
-		if (w <= 0) {
-			int e = errno;
-			close(fd);
-			unlink(tmp);
-			errno = e;
-			return -1;
-		}
-		done += (size_t)w;
-	}
-	if (fsync(fd) != 0 || close(fd) != 0 || rename(tmp, path) != 0) {
-		int e = errno;
-		unlink(tmp);
-		errno = e;
-		return -1;
-	}
-	return 0;
-}
-
-static int
-write_figures(const char *path, const struct ld_doc *doc)
+write_figures(int fd, const struct ld_doc *doc)
 {
 	char *buf = NULL;
 	size_t len = 0, cap = 0;
@@ -174,9 +176,96 @@ write_figures(const char *path, const struct ld_doc *doc)
 		free(buf);
 		return -1;
 	}
-	int rc = write_file(path, buf, len);
+	int rc = ld_guard_write(fd, buf, len);
 	free(buf);
 	return rc;
+}
+
+/* What the confined child does: open the store, confine itself, load
+ * the plugin, confine itself further, run it, write the report. */
+struct job {
+	const struct ld_config *cfg;
+	struct ld_run *run;
+	const char *plugin;
+	bool bom;
+	const char *out, *figures; /* their names, for messages */
+	int out_fd, figures_fd;    /* -1: standard output; none */
+};
+
+static int
+run_job(void *arg)
+{
+	struct job *j = arg;
+	struct ld_run *run = j->run;
+	char err[1024];
+	struct ld_store *st = NULL;
+	int rc = ld_store_open_ro(j->cfg->dir, &st);
+	if (rc != 0)
+		return fail(EXIT_IO, "%s: %s", j->cfg->dir,
+		            rc == -ENOENT ? "no store yet (has liandongd run?)"
+		                          : ld_store_strerror(rc));
+	struct ld_doc *doc = ld_doc_new();
+	if (doc == NULL) {
+		ld_store_close(&st);
+		return fail(EXIT_PLUGIN, "out of memory");
+	}
+	const struct ld_confine_limits lim = {j->cfg->report_cpu_s,
+	                                      j->cfg->report_memory_mb};
+	struct ld_loaded l = {0};
+	char *raw = NULL, *text = NULL;
+	size_t rawlen = 0, len = 0;
+	int code = confine_load(&lim);
+	if (code != 0)
+		goto leave;
+	if (ld_plugin_load(j->plugin, &l, err, sizeof(err)) != 0) {
+		code = fail(EXIT_REFUSED, "%s", err);
+		goto leave;
+	}
+	if (!ld_plugin_supports(l.p, run->format)) {
+		code = fail(EXIT_USAGE, "%s does not write %s (it writes %s)",
+		            l.p->name, run->format, l.p->formats);
+		goto leave;
+	}
+	if ((code = confine_run()) != 0)
+		goto leave;
+	if (ld_plugin_run(&l, run, st, doc, &raw, &rawlen, err,
+	                  sizeof(err)) != 0) {
+		code = ld_confine_out_of_memory()
+		           ? fail(EXIT_PLUGIN, "%s: the plugin ran out of "
+		                  "memory (more than %u MiB; memory_mb in "
+		                  "[report]); nothing was written",
+		                  l.p->name, lim.memory_mb)
+		           : fail(EXIT_PLUGIN, "%s: %s", l.p->name, err);
+		goto leave;
+	}
+	if (raw == NULL &&
+	    ld_doc_render(doc, run->format, j->bom, &text, &len) != 0) {
+		code = fail(EXIT_PLUGIN, "%s: could not render %s", l.p->name,
+		            run->format);
+		goto leave;
+	}
+	const char *p = raw ? raw : text;
+	size_t n = raw ? rawlen : len;
+	if (j->out_fd >= 0) {
+		if (ld_guard_write(j->out_fd, p, n) != 0) {
+			code = fail(EXIT_IO, "%s: %s", j->out,
+			            strerror(errno));
+			goto leave;
+		}
+	} else if (fwrite(p, 1, n, stdout) != n || fflush(stdout) != 0) {
+		code = fail(EXIT_IO, "standard output: %s", strerror(errno));
+		goto leave;
+	}
+	if (j->figures_fd >= 0 && write_figures(j->figures_fd, doc) != 0)
+		code = fail(EXIT_IO, "%s: %s", j->figures, strerror(errno));
+leave:
+	free(raw);
+	free(text);
+	ld_doc_free(&doc);
+	ld_store_close(&st);
+	/* The plugin stays loaded: its exit handlers, if any, run at exit
+	 * with its code still mapped. */
+	return code;
 }
 
 int
@@ -292,57 +381,27 @@ main(int argc, char **argv)
 	if (run.scope == NULL)
 		run.scope = cfg.id;
 
-	struct ld_loaded l;
-	if (ld_plugin_load(plugin, &l, err, sizeof(err)) != 0)
-		return fail(EXIT_REFUSED, "%s", err);
-	if (!ld_plugin_supports(l.p, run.format)) {
-		int rc = fail(EXIT_USAGE, "%s does not write %s (it writes %s)",
-		              l.p->name, run.format, l.p->formats);
-		ld_plugin_unload(&l);
-		return rc;
-	}
-	struct ld_store *st = NULL;
-	int rc = ld_store_open_ro(cfg.dir, &st);
-	if (rc != 0) {
-		ld_plugin_unload(&l);
-		return fail(EXIT_IO, "%s: %s", cfg.dir,
-		            rc == -ENOENT ? "no store yet (has liandongd run?)"
-		                          : ld_store_strerror(rc));
-	}
-	struct ld_doc *doc = ld_doc_new();
-	char *raw = NULL, *text = NULL;
-	size_t rawlen = 0, len = 0;
-	int code = 0;
-	if (doc == NULL) {
-		code = fail(EXIT_PLUGIN, "out of memory");
-	} else if (ld_plugin_run(&l, &run, st, doc, &raw, &rawlen, err,
-	                         sizeof(err)) != 0) {
-		code = fail(EXIT_PLUGIN, "%s: %s", l.p->name, err);
-	} else if (raw == NULL &&
-	           ld_doc_render(doc, run.format, bom, &text, &len) != 0) {
-		code = fail(EXIT_PLUGIN, "%s: could not render %s", l.p->name,
-		            run.format);
-	}
-	if (code == 0) {
-		const char *p = raw ? raw : text;
-		size_t n = raw ? rawlen : len;
-		if (out != NULL) {
-			if (write_file(out, p, n) != 0)
-				code = fail(EXIT_IO, "%s: %s", out,
-				            strerror(errno));
-		} else if (fwrite(p, 1, n, stdout) != n ||
-		           fflush(stdout) != 0) {
-			code = fail(EXIT_IO, "standard output: %s",
-			            strerror(errno));
+	/* The output files are opened here, before the child is confined;
+	 * this process renames them into place when it succeeds. */
+	struct ld_guard_file files[2];
+	size_t nfiles = 0;
+	struct job job = {.cfg = &cfg, .run = &run, .plugin = plugin,
+	                  .bom = bom, .out = out, .figures = figures,
+	                  .out_fd = -1, .figures_fd = -1};
+	const char *paths[2] = {out, figures};
+	int *fds[2] = {&job.out_fd, &job.figures_fd};
+	for (size_t i = 0; i < 2; i++) {
+		if (paths[i] == NULL)
+			continue;
+		if (ld_guard_open(&files[nfiles], paths[i]) != 0) {
+			int e = errno;
+			for (size_t k = 0; k < nfiles; k++) {
+				close(files[k].fd);
+				unlink(files[k].part);
+			}
+			return fail(EXIT_IO, "%s: %s", paths[i], strerror(e));
 		}
+		*fds[i] = files[nfiles++].fd;
 	}
-	if (code == 0 && figures != NULL && write_figures(figures, doc) != 0)
-		code = fail(EXIT_IO, "%s: %s", figures, strerror(errno));
-	free(raw);
-	free(text);
-	ld_doc_free(&doc);
-	ld_store_close(&st);
-	/* The plugin stays loaded: its exit handlers, if any, run at exit
-	 * with its code still mapped. */
-	return code;
+	return ld_guard_run(run_job, &job, files, nfiles);
 }
