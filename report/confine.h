@@ -31,6 +31,15 @@ bool ld_confine_memory_limited(void);
 int ld_confine_limits(const struct ld_confine_limits *lim, char *err,
                       size_t errlen);
 
+/* Landlock (Linux 5.13 and later; nothing on a kernel without it): from
+ * now on files may be opened only to read, and only the plugin file and
+ * the libraries the loader needs (/lib, /usr/lib, LD_LIBRARY_PATH ...,
+ * /etc/ld.so.cache, the time zone). Call after ld_confine_limits and
+ * before dlopen, so that the plugin's constructors, which run inside
+ * dlopen, cannot read the node's files either. Files open before stay
+ * usable. 0, or -1 with a reason in err. */
+int ld_confine_landlock(const char *plugin, char *err, size_t errlen);
+
 /* The two stages of the seccomp filter (a deny-list: what is not named
  * runs, so libc keeps working). Denied calls fail with EACCES (EPERM for
  * signals, ENOSYS for clone3), they never kill.

@@ -1,7 +1,9 @@
 /* report_main.c — liandong-report: open a node's store read-only, load one
  * report plugin, run it and write one report (or, with --probe, check a
  * plugin and describe it). Plugins run here and never in the daemon; the
- * daemon and the CLI spawn this with a deadline.
+ * daemon and the CLI spawn this with a deadline. The plugin runs in a
+ * confined child (confine.h); this process opens the output files first
+ * and puts them in place after (guard.h).
  *
  * Exit codes: 0 ok; 1 the plugin failed (its run, its output); 2 usage;
  * 3 the plugin was refused (not a plugin, wrong magic or ABI ...); 4 the
@@ -76,12 +78,14 @@ fail(int code, const char *fmt, ...)
 }
 
 /* Before the plugin is loaded (its constructors run at dlopen): the
- * limits and the load stage of the filter; after: the run stage. */
+ * limits, Landlock and the load stage of the filter; after: the run
+ * stage. */
 static int
-confine_load(const struct ld_confine_limits *lim)
+confine_load(const struct ld_confine_limits *lim, const char *plugin)
 {
 	char err[300];
 	if (ld_confine_limits(lim, err, sizeof(err)) != 0 ||
+	    ld_confine_landlock(plugin, err, sizeof(err)) != 0 ||
 	    ld_confine_seccomp(LD_CONFINE_LOAD, err, sizeof(err)) != 0)
 		return fail(EXIT_PLUGIN, "cannot confine the plugin: %s", err);
 	return 0;
@@ -104,7 +108,7 @@ probe(const char *file, bool json)
 	char err[600];
 	const struct ld_confine_limits lim = {LD_CONFINE_CPU_S,
 	                                      LD_CONFINE_MEMORY_MB};
-	int rc = confine_load(&lim);
+	int rc = confine_load(&lim, file);
 	if (rc != 0)
 		return rc;
 	if (ld_plugin_load(file, &l, err, sizeof(err)) != 0)
@@ -214,7 +218,7 @@ run_job(void *arg)
 	struct ld_loaded l = {0};
 	char *raw = NULL, *text = NULL;
 	size_t rawlen = 0, len = 0;
-	int code = confine_load(&lim);
+	int code = confine_load(&lim, j->plugin);
 	if (code != 0)
 		goto leave;
 	if (ld_plugin_load(j->plugin, &l, err, sizeof(err)) != 0) {
@@ -231,10 +235,10 @@ run_job(void *arg)
 	if (ld_plugin_run(&l, run, st, doc, &raw, &rawlen, err,
 	                  sizeof(err)) != 0) {
 		code = ld_confine_out_of_memory()
-		           ? fail(EXIT_PLUGIN, "%s: the plugin ran out of "
-		                  "memory (more than %u MiB; memory_mb in "
-		                  "[report]); nothing was written",
-		                  l.p->name, lim.memory_mb)
+		           ? fail(EXIT_PLUGIN, "the plugin ran out of memory "
+		                  "(more than %u MiB; memory_mb in [report]); "
+		                  "nothing was written",
+		                  lim.memory_mb)
 		           : fail(EXIT_PLUGIN, "%s: %s", l.p->name, err);
 		goto leave;
 	}

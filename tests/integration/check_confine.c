@@ -3,7 +3,8 @@
  * over TCP, start a shell, fork, signal the daemon and raise its CPU
  * limit is refused each time (and a listener on 127.0.0.1 sees no
  * connection); one that takes memory without end, and one that spins on
- * the CPU, end with one clear line; the node is unharmed throughout. */
+ * the CPU, end with one clear line; the node is unharmed throughout. The
+ * plugin's constructor tries the key and the socket as it is loaded. */
 #include "cli_assert.h"
 #include "harness.h"
 
@@ -16,7 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <linux/landlock.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -74,8 +77,19 @@ START_TEST(test_sneaky)
 	snprintf(port, sizeof(port), "port=%d", ntohs(a.sin_port));
 	snprintf(pid, sizeof(pid), "pid=%d", (int)P.pid);
 
+	/* Its constructor tries too, while the plugin is loaded. */
+	ck_assert_int_eq(setenv("LD_SNEAKY_DATA", P.dir, 1), 0);
 	OK(AT(&P, "report", "sneaky", "--set", data, "--set", port, "--set",
 	      pid));
+	unsetenv("LD_SNEAKY_DATA");
+	HAS("load: api socket: Permission denied");
+	/* Files during loading: Landlock's (Linux 5.13 and later). */
+	if (syscall(SYS_landlock_create_ruleset, NULL, 0,
+	            LANDLOCK_CREATE_RULESET_VERSION) >= 1)
+		HAS("load: open keys: Permission denied");
+	else
+		fprintf(stderr, "check_confine: no Landlock in this kernel: "
+		        "reading files at load time is not checked\n");
 	HAS("open keys: Permission denied");
 	HAS("api socket: Permission denied");
 	HAS("tcp socket: Permission denied");

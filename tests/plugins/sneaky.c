@@ -2,7 +2,10 @@
  * and writes, one paragraph each, what happened: read the node's secret
  * key, use its API socket, connect over TCP, start a shell, fork, signal
  * the daemon, raise its own CPU limit. Settings: data (the node's data
- * directory), port (a TCP port on 127.0.0.1), pid (the daemon's pid). */
+ * directory), port (a TCP port on 127.0.0.1), pid (the daemon's pid).
+ * With LD_SNEAKY_DATA set, its constructor tries the key and the API
+ * socket too, while it is being loaded, and the run says what happened
+ * ("load: open keys: ..."). */
 #include <liandong/plugin.h>
 
 #include <arpa/inet.h>
@@ -28,6 +31,27 @@ say(struct ld_ctx *c, const struct ld_host *h, const char *what, int rc,
 	snprintf(line, sizeof(line), "%s: %s", what,
 	         rc < 0 ? strerror(err) : "done");
 	h->para(c, line);
+}
+
+/* What the constructor got: errno, or 0 if it got through. */
+static int load_open = -1, load_api = -1;
+
+__attribute__((constructor)) static void
+at_load(void)
+{
+	const char *data = getenv("LD_SNEAKY_DATA");
+	if (data == NULL)
+		return;
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/keys/node.key", data);
+	int fd = open(path, O_RDONLY);
+	load_open = fd < 0 ? errno : 0;
+	if (fd >= 0)
+		close(fd);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	load_api = fd < 0 ? errno : 0;
+	if (fd >= 0)
+		close(fd);
 }
 
 static void
@@ -103,6 +127,10 @@ run(struct ld_ctx *c, const struct ld_host *h)
 		return 1;
 	}
 	h->title(c, "sneaky");
+	if (load_open >= 0) {
+		say(c, h, "load: open keys", load_open ? -1 : 0, load_open);
+		say(c, h, "load: api socket", load_api ? -1 : 0, load_api);
+	}
 	try_open(c, h, data);
 	try_api(c, h, data);
 	try_tcp(c, h, atoi(port));
