@@ -376,7 +376,7 @@ ld_cli_run_import(const struct cmd *c, int argc, char **argv)
 	char **ids = ld_xcalloc(b.n, sizeof(char *));
 	if ((rc = ld_cli_connect(c, &cl)) == 0 &&
 	    (rc = ld_cli_node_path(cl, self, sizeof(self))) == 0) {
-		if (!ld_batch_check(&b, self, err, sizeof(err)))
+		if (ld_batch_check(&b, self, err, sizeof(err)) != 0)
 			rc = ld_cli_fail("%s", err);
 		else if ((rc = check_parents(cl, &b, self)) == 0 &&
 		         (a.dry_run || (rc = send_all(cl, &b, ids)) == 0))

@@ -2,6 +2,32 @@
  * code, and ld_strerror turns any code into words for the one place that
  * reports it to the user.
  *
+ * The convention, everywhere in core/, store/, daemon/, report/, clients/:
+ *
+ *   - A function that can fail returns int: 0, or a negative code. Never
+ *     -1 as a bare "failed", never a positive value as an error, never
+ *     bool for failure, never errno as the carrier of an error out of a
+ *     function. A function that returns a pointer returns NULL on failure
+ *     and says in its header what that means.
+ *   - Where the user needs a particular sentence (a validation naming the
+ *     field, a config FILE:LINE, a CSV line and column), the function also
+ *     fills a caller's `char *err, size_t errlen` buffer, and still returns
+ *     a negative code (LD_EREFUSED, LD_ESYNTAX, LD_ELIMIT, -EINVAL ...).
+ *     The buffer holds the words; the code says what kind of failure it
+ *     was, for the caller to decide on.
+ *   - Predicates that answer a question ("is this a valid path?":
+ *     ld_path_valid, ld_name_valid, ld_endpoint_valid, ld_text_valid,
+ *     ld_record_canonical ..., with an optional `const char **why`) stay
+ *     bool: they do not fail, they answer.
+ *   - Lookups that return a position or a value say "none" in their own
+ *     terms (ld_flow_scope_outside: -1 when every entry is inside); that is
+ *     an answer, not an error.
+ *   - Boundaries turn codes into what is outside: main() and the fuzz
+ *     targets into exit statuses, the CLI's ld_cli_run_* into exit codes
+ *     0/1/2 (by design: they are the process boundary), the daemon into a
+ *     reply's Ld__Code and sentence. Each reports once, with
+ *     ld_strerror(rc) or the buffer's sentence.
+ *
  * Codes, by range:
  *   -1 .. -4095        -errno (ENOMEM, ENOENT, EINVAL ...)
  *   LD_E* below        this project's own (-20000 .. -20099)

@@ -34,6 +34,7 @@
 #include "auth.h"
 #include "clock.h"
 #include "config.h"
+#include "err.h"
 #include "keyring.h"
 #include "keys.h"
 #include "liandong.pb-c.h"
@@ -236,8 +237,8 @@ void ld_query_inbox(struct ld_node *n, const struct ld_rid *rid,
 
 /* Inside a write transaction: is every chunk of `r`'s attachments here,
  * and do they make up each file? Attachments `old` (the version edited,
- * or NULL) already had are not hashed again. 0 yes; 1 no (err says why);
- * else a store error. */
+ * or NULL) already had are not hashed again. 0 yes; LD_EREFUSED no (err
+ * says why); else a store error. */
 int ld_files_check(struct ld_txn *t, const Ld__Record *r, const Ld__Record *old,
                    char *err, size_t errlen);
 /* Inside the turn's write transaction: store the chunk of a

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "batch.h"
+#include "err.h"
 #include "csv.h"
 #include "sheet.h"
 
@@ -252,7 +253,7 @@ START_TEST(test_plan_rows)
 
 	/* The node's checks: canonical forms, the default scope. A bad
 	 * form is named by the line of its item and the file's header. */
-	ck_assert_msg(ld_batch_check(&batch, SELF, err, sizeof(err)), "%s",
+	ck_assert_msg(ld_batch_check(&batch, SELF, err, sizeof(err)) == 0, "%s",
 	              err);
 	ck_assert_str_eq(p->items[1]->form, "对口界别协商");
 	ck_assert_str_eq(p->items[1]->status, "planned");
@@ -263,7 +264,8 @@ START_TEST(test_plan_rows)
 	                            "2017,x,座谈会,b\n",
 	                            0),
 	                 0);
-	ck_assert(!ld_batch_check(&batch, SELF, err, sizeof(err)));
+	ck_assert_int_eq(ld_batch_check(&batch, SELF, err, sizeof(err)),
+	                 LD_EREFUSED);
 	sheet_refused(-1, "t.csv:3: ", "形式 (form)", "座谈会", NULL);
 }
 END_TEST
@@ -306,7 +308,7 @@ START_TEST(test_proposal_rows)
 	                 "关于“三送三帮”,的建议");
 	ck_assert(!batch.v[1].r->proposal->face_to_face);
 	ck_assert_uint_eq(batch.v[1].where, 3);
-	ck_assert_msg(ld_batch_check(&batch, SELF, err, sizeof(err)), "%s",
+	ck_assert_msg(ld_batch_check(&batch, SELF, err, sizeof(err)) == 0, "%s",
 	              err);
 	ck_assert_str_eq(p->status, "closed");
 	ck_assert_str_eq(p->filing, "filed");
@@ -315,7 +317,8 @@ START_TEST(test_proposal_rows)
 	                            "a,closed,B,yes\n",
 	                            0),
 	                 0);
-	ck_assert(!ld_batch_check(&batch, SELF, err, sizeof(err)));
+	ck_assert_int_eq(ld_batch_check(&batch, SELF, err, sizeof(err)),
+	                 LD_EREFUSED);
 	sheet_refused(-1, "t.csv:2: satisfaction", NULL);
 }
 END_TEST
@@ -382,7 +385,7 @@ START_TEST(test_sheet_round_trip)
 		          "7,\"关于\"\"停车\"\"的建议\",甲,乙,2018,"
 		          "已测评,A,是,基本满意\n"};
 		ck_assert_int_eq(read_sheet(text[round], 0), 0);
-		ck_assert(ld_batch_check(&batch, SELF, err, sizeof(err)));
+		ck_assert_int_eq(ld_batch_check(&batch, SELF, err, sizeof(err)), 0);
 		Ld__Kind k =
 		    round == 0 ? LD__KIND__KIND_PLAN : LD__KIND__KIND_PROPOSAL;
 		Ld__Record *recs[4];
@@ -392,7 +395,7 @@ START_TEST(test_sheet_round_trip)
 		ld_sheet_write(&out, k, recs, batch.n);
 		struct ld_buf again = {0};
 		ck_assert_int_eq(read_sheet(out.p, 0), 0);
-		ck_assert(ld_batch_check(&batch, SELF, err, sizeof(err)));
+		ck_assert_int_eq(ld_batch_check(&batch, SELF, err, sizeof(err)), 0);
 		for (size_t i = 0; i < batch.n; i++)
 			recs[i] = batch.v[i].r;
 		ld_sheet_write(&again, k, recs, batch.n);
