@@ -46,6 +46,8 @@ own(int rc)
 		return "malformed";
 	case LD_EREFUSED:
 		return "refused";
+	case LD_EPLUGIN:
+		return "the report plugin failed";
 	default:
 		return NULL;
 	}

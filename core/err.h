@@ -44,6 +44,7 @@
 #define LD_ELIMIT (-20004)   /* over a limit (length, count) */
 #define LD_ESYNTAX (-20005)  /* malformed input */
 #define LD_EREFUSED (-20006) /* refused by a rule */
+#define LD_EPLUGIN (-20007)  /* a report plugin failed */
 #define LD_ELAST (-20099)
 
 /* Words for `rc`: "" for 0, the errno text for -errno, the sentence of an

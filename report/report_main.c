@@ -7,6 +7,7 @@
  * 3 the plugin was refused (not a plugin, wrong magic or ABI ...); 4 the
  * store or the output could not be opened. One line on stderr says why. */
 #include "config.h"
+#include "err.h"
 #include "json.h"
 #include "plugin_host.h"
 #include "record.h"
@@ -119,7 +120,8 @@ probe(const char *file, bool json)
 	return 0;
 }
 
-/* Write `n` bytes to `path` whole: a temporary file renamed into place. */
+/* Write `n` bytes to `path` whole: a temporary file renamed into place.
+ * Returns 0 or -errno. */
 static int
 write_file(const char *path, const char *p, size_t n)
 {
@@ -128,24 +130,24 @@ write_file(const char *path, const char *p, size_t n)
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
 	              0644);
 	if (fd < 0)
-		return -1;
+		return -errno;
 	size_t done = 0;
 	while (done < n) {
 		ssize_t w = write(fd, p + done, n - done);
+		if (w < 0 && errno == EINTR)
+			continue;
 		if (w <= 0) {
-			int e = errno;
+			int rc = w < 0 ? -errno : -EIO;
 			close(fd);
 			unlink(tmp);
-			errno = e;
-			return -1;
+			return rc;
 		}
 		done += (size_t)w;
 	}
 	if (fsync(fd) != 0 || close(fd) != 0 || rename(tmp, path) != 0) {
-		int e = errno;
+		int rc = -errno;
 		unlink(tmp);
-		errno = e;
-		return -1;
+		return rc;
 	}
 	return 0;
 }
@@ -157,7 +159,7 @@ write_figures(const char *path, const struct ld_doc *doc)
 	size_t len = 0, cap = 0;
 	FILE *f = open_memstream(&buf, &len);
 	if (f == NULL)
-		return -1;
+		return -errno;
 	(void)cap;
 	/* NAME<TAB>VALUE per line; tabs and line ends in names become
 	 * spaces, figures that are not finite numbers are left out. */
@@ -171,8 +173,9 @@ write_figures(const char *path, const struct ld_doc *doc)
 		fprintf(f, "\t%.17g\n", v);
 	}
 	if (fclose(f) != 0) {
+		int rc = -errno;
 		free(buf);
-		return -1;
+		return rc;
 	}
 	int rc = write_file(path, buf, len);
 	free(buf);
@@ -326,18 +329,21 @@ main(int argc, char **argv)
 	if (code == 0) {
 		const char *p = raw ? raw : text;
 		size_t n = raw ? rawlen : len;
+		int wrc;
 		if (out != NULL) {
-			if (write_file(out, p, n) != 0)
+			if ((wrc = write_file(out, p, n)) != 0)
 				code = fail(EXIT_IO, "%s: %s", out,
-				            strerror(errno));
+				            ld_strerror(wrc));
 		} else if (fwrite(p, 1, n, stdout) != n ||
 		           fflush(stdout) != 0) {
 			code = fail(EXIT_IO, "standard output: %s",
 			            strerror(errno));
 		}
 	}
-	if (code == 0 && figures != NULL && write_figures(figures, doc) != 0)
-		code = fail(EXIT_IO, "%s: %s", figures, strerror(errno));
+	int frc;
+	if (code == 0 && figures != NULL &&
+	    (frc = write_figures(figures, doc)) != 0)
+		code = fail(EXIT_IO, "%s: %s", figures, ld_strerror(frc));
 	free(raw);
 	free(text);
 	ld_doc_free(&doc);
