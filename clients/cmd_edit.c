@@ -117,7 +117,7 @@ parse_set(const struct cmd *c, int argc, char **argv, const int *ok,
 {
 	int rc = ld_cli_parse(c, argc, argv, ok, a);
 	if (rc != 0)
-		return rc < 0 ? -1 : rc;
+		return rc < 0 ? LD_CLI_HELP : rc;
 	if ((rc = ld_cli_no_extra(c, a, 1)) != 0)
 		return rc;
 	if (!changes(a))

@@ -285,7 +285,7 @@ send_all(struct ld_client *cl, struct ld_batch *b, char **ids)
 		if (rc == 0 && resp->code == LD__CODE__CODE_OK)
 			ids[i] = ld_xstrdup(resp->id);
 		else
-			rc = -1;
+			rc = LD_EREFUSED;
 		if (resp != NULL)
 			ld__response__free_unpacked(resp, NULL);
 		if (rc != 0) {

@@ -210,10 +210,24 @@ sheet_teardown(void)
 static void
 sheet_refused(int rc, ...)
 {
-	ck_assert_int_eq(rc, -1);
+	ck_assert_int_eq(rc, LD_ESYNTAX);
 	ck_assert(strchr(err, '\n') == NULL);
 	va_list ap;
 	va_start(ap, rc);
+	for (const char *w; (w = va_arg(ap, const char *)) != NULL;)
+		ck_assert_msg(strstr(err, w) != NULL, "'%s' lacks '%s'", err,
+		              w);
+	va_end(ap);
+}
+
+/* The same for what ld_batch_check refused (a rule of the node's). */
+static void
+batch_refused(const char *w0, ...)
+{
+	ck_assert(strchr(err, '\n') == NULL);
+	ck_assert_msg(strstr(err, w0) != NULL, "'%s' lacks '%s'", err, w0);
+	va_list ap;
+	va_start(ap, w0);
 	for (const char *w; (w = va_arg(ap, const char *)) != NULL;)
 		ck_assert_msg(strstr(err, w) != NULL, "'%s' lacks '%s'", err,
 		              w);
@@ -266,7 +280,7 @@ START_TEST(test_plan_rows)
 	                 0);
 	ck_assert_int_eq(ld_batch_check(&batch, SELF, err, sizeof(err)),
 	                 LD_EREFUSED);
-	sheet_refused(-1, "t.csv:3: ", "形式 (form)", "座谈会", NULL);
+	batch_refused("t.csv:3: ", "形式 (form)", "座谈会", NULL);
 }
 END_TEST
 
@@ -319,7 +333,7 @@ START_TEST(test_proposal_rows)
 	                 0);
 	ck_assert_int_eq(ld_batch_check(&batch, SELF, err, sizeof(err)),
 	                 LD_EREFUSED);
-	sheet_refused(-1, "t.csv:2: satisfaction", NULL);
+	batch_refused("t.csv:2: satisfaction", NULL);
 }
 END_TEST
 
@@ -364,7 +378,7 @@ START_TEST(test_sheet_bad)
 	sheet_refused(read_sheet("案由,面商\n", 0), "no proposals", NULL);
 	ld_csv_free(&csv);
 	memset(&csv, 0, sizeof(csv));
-	ck_assert_int_eq(ld_sheet_read(&csv, 0, &batch, err, sizeof(err)), -1);
+	ck_assert_int_eq(ld_sheet_read(&csv, 0, &batch, err, sizeof(err)), LD_ESYNTAX);
 	ck_assert(strstr(err, "empty") != NULL);
 }
 END_TEST
