@@ -19,15 +19,6 @@ struct ld_client {
 	char dir[PATH_MAX];
 };
 
-/* errno after a failed zmq call, as a code: zmq's own errors (ETERM ...)
- * lie outside -errno's range, and the words for them are in the message
- * the caller wrote with zmq_strerror. */
-static int
-zmq_rc(void)
-{
-	return errno > 0 && errno < 4096 ? -errno : -EIO;
-}
-
 /* The daemon holds an exclusive lock on <dir>/liandongd.pid. */
 static int
 daemon_running(const char *dir)
@@ -80,7 +71,7 @@ ld_client_open(const char *dir, struct ld_client **out, char *err,
 	                          NULL ||
 	    zmq_setsockopt(c->sock, ZMQ_LINGER, &linger, sizeof(linger)) ||
 	    zmq_connect(c->sock, ep) != 0) {
-		rc = zmq_rc();
+		rc = ld_err_errno();
 		snprintf(err, errlen, "connecting to %s: %s", ep,
 		         zmq_strerror(errno));
 		goto fail;
@@ -125,7 +116,7 @@ ld_client_open_remote(const char *endpoint, const uint8_t server[32],
 	    (mon = zmq_socket(c->ctx, ZMQ_PAIR)) == NULL ||
 	    zmq_setsockopt(mon, ZMQ_LINGER, &linger, sizeof(linger)) ||
 	    zmq_connect(mon, mep) != 0 || zmq_connect(c->sock, endpoint) != 0) {
-		rc = zmq_rc();
+		rc = ld_err_errno();
 		snprintf(err, errlen, "connecting to %s: %s", endpoint,
 		         zmq_strerror(errno));
 		goto fail;
@@ -203,7 +194,7 @@ ld_client_send(struct ld_client *c, Ld__Request *req, char *err,
 	}
 	ld__request__pack(req, zmq_msg_data(&m));
 	if (zmq_msg_send(&m, c->sock, 0) < 0) {
-		int rc = zmq_rc();
+		int rc = ld_err_errno();
 		snprintf(err, errlen, "sending to liandongd: %s",
 		         zmq_strerror(errno));
 		zmq_msg_close(&m);
@@ -222,7 +213,7 @@ ld_client_recv(struct ld_client *c, Ld__Response **resp, int timeout_ms,
 		rc = zmq_poll(&it, 1, timeout_ms);
 	while (rc < 0 && errno == EINTR);
 	if (rc <= 0) {
-		rc = rc < 0 ? zmq_rc() : -ETIMEDOUT;
+		rc = rc < 0 ? ld_err_errno() : -ETIMEDOUT;
 		snprintf(err, errlen, "no answer from liandongd on %s within "
 		         "%d ms", c->dir, timeout_ms);
 		return rc;
@@ -230,7 +221,7 @@ ld_client_recv(struct ld_client *c, Ld__Response **resp, int timeout_ms,
 	zmq_msg_t m;
 	zmq_msg_init(&m);
 	if (zmq_msg_recv(&m, c->sock, 0) < 0) {
-		rc = zmq_rc();
+		rc = ld_err_errno();
 		snprintf(err, errlen, "receiving from liandongd: %s",
 		         zmq_strerror(errno));
 		zmq_msg_close(&m);

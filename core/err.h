@@ -52,6 +52,11 @@
  * static string, or a thread-local one for unknown codes. */
 const char *ld_strerror(int rc);
 
+/* errno, just set by a failed call, as a code: -errno, or -EIO if errno
+ * lies outside -errno's range (ZeroMQ's own codes, ETERM ..., whose words
+ * only zmq_strerror knows; say them in the message). */
+int ld_err_errno(void);
+
 /* Let the module that owns codes lo..hi (lo <= hi, both negative, outside
  * the ranges above) name them. Registering the same function again is a
  * no-op. Returns 0, -EINVAL for a bad range, or -ENOSPC if the table (8

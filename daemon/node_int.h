@@ -290,10 +290,10 @@ uint64_t ld_stream_lag_out(struct ld_node *n, struct ld_txn *t,
  * ld__frame__free_unpacked(f, NULL)). */
 Ld__Frame *ld_frame_unpack(const void *buf, size_t len);
 /* Send a frame to the parent (rid == NULL) or to the child connection
- * `rid`. Returns 0, or -1 with errno (EAGAIN: try later; EHOSTUNREACH:
- * child gone). */
+ * `rid`. Returns 0, or -ENOMEM or the socket's -errno (-EAGAIN: try
+ * later; -EHOSTUNREACH: child gone). */
 int ld_frame_send_to(void *sock, const struct ld_rid *rid, const Ld__Frame *f);
-/* Send a frame to peer `p` on its session; 0 or -1. */
+/* Send a frame to peer `p` on its session; 0 or as ld_frame_send_to. */
 int ld_frame_send(struct ld_node *n, struct ld_peer *p, const Ld__Frame *f);
 /* Send peer `p` a Ping, or (pong) the Pong answering one: our session
  * and our log's head. */
@@ -331,7 +331,8 @@ void ld_downlink_on_msg(struct ld_node *n, const struct ld_rid *rid,
 /* Drop children gone silent; resend what they did not acknowledge. */
 void ld_downlink_tick(struct ld_node *n, int64_t now);
 /* Re-read the allow-list; children no longer on it lose their session at
- * once. Returns 0, or -1 with err (the old list stays). */
+ * once. Returns 0, or with err -EINVAL (an insecure node has no list) or
+ * ld_auth_reload's code (the old list stays). */
 int ld_downlink_reload(struct ld_node *n, char *err, size_t errlen);
 
 /* ---- uplink.c: the child side, the DEALER to the parent ---- */
