@@ -3,6 +3,7 @@
  * without code here. json-c does the parsing (strict, UTF-8 checked). */
 #include "jsonrec.h"
 #include "err.h"
+#include "pb.h"
 #include "record.h"
 
 #include <errno.h>
@@ -51,31 +52,6 @@ static const char *
 type_name(json_object *v)
 {
 	return json_type_to_name(json_object_get_type(v));
-}
-
-static size_t
-elem_size(ProtobufCType t)
-{
-	switch (t) {
-	case PROTOBUF_C_TYPE_INT64:
-	case PROTOBUF_C_TYPE_SINT64:
-	case PROTOBUF_C_TYPE_SFIXED64:
-	case PROTOBUF_C_TYPE_UINT64:
-	case PROTOBUF_C_TYPE_FIXED64:
-	case PROTOBUF_C_TYPE_DOUBLE:
-		return 8;
-	case PROTOBUF_C_TYPE_STRING:
-	case PROTOBUF_C_TYPE_MESSAGE:
-		return sizeof(void *);
-	case PROTOBUF_C_TYPE_BYTES:
-		return sizeof(ProtobufCBinaryData);
-	case PROTOBUF_C_TYPE_BOOL:
-		return sizeof(protobuf_c_boolean);
-	case PROTOBUF_C_TYPE_ENUM:
-		return sizeof(int);
-	default:
-		return 4;
-	}
 }
 
 static int fill(struct ctx *cx, ProtobufCMessage *m, json_object *obj,
@@ -243,7 +219,7 @@ set_field(struct ctx *cx, ProtobufCMessage *m,
 	if (n == 0)
 		return 0; /* no array: validate.c gives an empty scope a new one
 		           */
-	size_t esz = elem_size(f->type);
+	size_t esz = ld_pb_elem_size(f->type);
 	char *arr = ld_xcalloc(n, esz);
 	size_t *cnt = (size_t *)((char *)m + f->quantifier_offset);
 	*(char **)base = arr;
