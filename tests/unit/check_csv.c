@@ -223,8 +223,9 @@ refused_as(int want, int rc, ...)
  * node's rules. */
 #define sheet_refused(rc, ...) refused_as(LD_ESYNTAX, (rc), __VA_ARGS__)
 #define batch_refused(...)                                                     \
-	refused_as(LD_EREFUSED, ld_batch_check(&batch, SELF, err, sizeof(err)),   \
-	        __VA_ARGS__)
+	refused_as(LD_EREFUSED,                                                \
+	           ld_batch_check(&batch, SELF, err, sizeof(err)),             \
+	           __VA_ARGS__)
 
 START_TEST(test_plan_rows)
 {
