@@ -24,9 +24,12 @@
  *     an answer, not an error.
  *   - Boundaries turn codes into what is outside: main() and the fuzz
  *     targets into exit statuses, the CLI's ld_cli_run_* into exit codes
- *     0/1/2 (by design: they are the process boundary), the daemon into a
- *     reply's Ld__Code and sentence. Each reports once, with
- *     ld_strerror(rc) or the buffer's sentence.
+ *     0/1/2 (by design: they are the process boundary; --help is the
+ *     sentinel LD_CLI_HELP), the daemon into a reply's Ld__Code and
+ *     sentence, the report host into the plugin SDK's -1 (ABI_FAIL in
+ *     report/plugin_host.c: liandong/plugin.h promises it to plugins built
+ *     elsewhere). Each reports once, with ld_strerror(rc) or the buffer's
+ *     sentence.
  *
  * Codes, by range:
  *   -1 .. -4095        -errno (ENOMEM, ENOENT, EINVAL ...)
