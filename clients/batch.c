@@ -1,6 +1,7 @@
 /* batch.c — records read from an import file, and the check of all of
  * them, with the node's own rules, before the first one is sent. */
 #include "batch.h"
+#include "err.h"
 #include "record.h"
 #include "validate.h"
 
@@ -124,36 +125,37 @@ describe(const struct ld_batch *b, size_t i, const char *why, char *err,
 	snprintf(err, errlen, "%s: %s", where, msg);
 }
 
-bool
+int
 ld_batch_check(struct ld_batch *b, const char *self, char *err, size_t errlen)
 {
 	char why[512], id[LD_ID_MAX + 1];
 	ld_id_format(id, sizeof(id), self, 1);
 	for (size_t i = 0; i < b->n; i++) {
 		Ld__Record *r = b->v[i].r;
-		if (!ld_validate_new(self, r, why, sizeof(why))) {
+		int rc = ld_validate_new(self, r, why, sizeof(why));
+		if (rc != 0) {
 			describe(b, i, why, err, errlen);
 			ld_oneline(err);
-			return false;
+			return rc;
 		}
 		/* The structural check wants an envelope: lend it the one
 		 * the node will give (the counter does not matter). */
 		r->id = id;
 		r->owner = (char *)self;
 		r->version = 1;
-		bool ok = ld_record_check(r, 0, why, sizeof(why));
+		rc = ld_record_check(r, 0, why, sizeof(why));
 		size_t size = ld__record__get_packed_size(r);
 		r->id = r->owner = (char *)protobuf_c_empty_string;
 		r->version = 0;
-		if (ok && size > LD_RECORD_MAX) {
+		if (rc == 0 && size > LD_RECORD_MAX) {
 			snprintf(why, sizeof(why), "record: larger than 1 MiB");
-			ok = false;
+			rc = LD_ELIMIT;
 		}
-		if (!ok) {
+		if (rc != 0) {
 			describe(b, i, why, err, errlen);
 			ld_oneline(err);
-			return false;
+			return rc;
 		}
 	}
-	return true;
+	return 0;
 }

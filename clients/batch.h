@@ -50,8 +50,10 @@ void ld_batch_free(struct ld_batch *b);
 /* Check every record as node `self` would when it is added, completing
  * each as the node does (canonical forms and statuses, a plan's default
  * scope). On the first refusal writes "FILE:LINE: field: reason" (CSV) or
- * "FILE: record N (id ID): field: reason" (JSON) and returns false. */
-bool ld_batch_check(struct ld_batch *b, const char *self, char *err,
+ * "FILE: record N (id ID): field: reason" (JSON) to `err` and returns
+ * the code of ld_validate_new or ld_record_check (LD_ELIMIT for a record
+ * over 1 MiB); else 0. */
+int ld_batch_check(struct ld_batch *b, const char *self, char *err,
                     size_t errlen);
 
 /* Write where record `i` (item `item` from 1, or 0) came from, as the

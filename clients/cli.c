@@ -139,7 +139,7 @@ ld_cli_parse(const struct cmd *c, int argc, char **argv, const int *allowed,
 		}
 		if (o == O_HELP) {
 			ld_cli_print_help(c);
-			return -1;
+			return LD_CLI_HELP;
 		}
 		if (!accepts(allowed, o))
 			return ld_cli_usage_error(

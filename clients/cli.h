@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "client.h"
+#include "err.h"
 #include "liandong.pb-c.h"
 
 #define LIST_MAX_ARGS 256
@@ -116,9 +117,14 @@ int ld_cli_usage_error(const struct cmd *c, const char *fmt, ...)
 int ld_cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int ld_cli_print_help(const struct cmd *c);
 
+/* What ld_cli_parse returns when --help was asked for (and printed): not
+ * an error; the command then exits 0. */
+#define LD_CLI_HELP (-1)
+
 /* Parse argv (argv[0] is the command word) accepting the options in the
- * 0-terminated `allowed`. Returns 0, -1 for --help (printed), or 2 for a
- * usage error (printed). */
+ * 0-terminated `allowed`. Returns 0, LD_CLI_HELP for --help (printed), or
+ * 2 for a usage error (printed): exit codes, this being the process's
+ * boundary (err.h). */
 int ld_cli_parse(const struct cmd *c, int argc, char **argv, const int *allowed,
                  struct args *a);
 /* Exactly `want` positional arguments, or a usage error. */

@@ -1,5 +1,6 @@
 /* client.c — the client side of the API socket (a DEALER). */
 #include "client.h"
+#include "err.h"
 #include "keys.h"
 
 #include <errno.h>
@@ -37,23 +38,27 @@ ld_client_open(const char *dir, struct ld_client **out, char *err,
                size_t errlen)
 {
 	*out = NULL;
+	int rc;
 	struct ld_client *c = calloc(1, sizeof(*c));
 	if (c == NULL) {
 		snprintf(err, errlen, "out of memory");
-		return -1;
+		return -ENOMEM;
 	}
 	if (realpath(dir, c->dir) == NULL) {
-		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		rc = -errno;
+		snprintf(err, errlen, "%s: %s", dir, ld_strerror(rc));
 		goto fail;
 	}
 	char file[PATH_MAX + 32];
 	snprintf(file, sizeof(file), "%s/liandong.conf", c->dir);
 	if (access(file, F_OK) != 0) {
+		rc = -ENOENT;
 		snprintf(err, errlen, "%s is not a liandong data directory "
 		         "(make one with 'liandong init')", dir);
 		goto fail;
 	}
 	if (!daemon_running(c->dir)) {
+		rc = -ECONNREFUSED;
 		snprintf(err, errlen, "liandongd is not running on %s (start "
 		         "it with: liandongd --data %s)", dir, dir);
 		goto fail;
@@ -66,6 +71,7 @@ ld_client_open(const char *dir, struct ld_client **out, char *err,
 	                          NULL ||
 	    zmq_setsockopt(c->sock, ZMQ_LINGER, &linger, sizeof(linger)) ||
 	    zmq_connect(c->sock, ep) != 0) {
+		rc = ld_err_errno();
 		snprintf(err, errlen, "connecting to %s: %s", ep,
 		         zmq_strerror(errno));
 		goto fail;
@@ -75,7 +81,7 @@ ld_client_open(const char *dir, struct ld_client **out, char *err,
 	return 0;
 fail:
 	ld_client_close(&c);
-	return -1;
+	return rc;
 }
 
 int
@@ -84,10 +90,11 @@ ld_client_open_remote(const char *endpoint, const uint8_t server[32],
                       struct ld_client **out, char *err, size_t errlen)
 {
 	*out = NULL;
+	int rc;
 	struct ld_client *c = calloc(1, sizeof(*c));
 	if (c == NULL) {
 		snprintf(err, errlen, "out of memory");
-		return -1;
+		return -ENOMEM;
 	}
 	snprintf(c->dir, sizeof(c->dir), "%s", endpoint);
 	int linger = 0;
@@ -109,6 +116,7 @@ ld_client_open_remote(const char *endpoint, const uint8_t server[32],
 	    (mon = zmq_socket(c->ctx, ZMQ_PAIR)) == NULL ||
 	    zmq_setsockopt(mon, ZMQ_LINGER, &linger, sizeof(linger)) ||
 	    zmq_connect(mon, mep) != 0 || zmq_connect(c->sock, endpoint) != 0) {
+		rc = ld_err_errno();
 		snprintf(err, errlen, "connecting to %s: %s", endpoint,
 		         zmq_strerror(errno));
 		goto fail;
@@ -124,16 +132,20 @@ ld_client_open_remote(const char *endpoint, const uint8_t server[32],
 		zmq_msg_close(&ev);
 	}
 	if (event != ZMQ_EVENT_HANDSHAKE_SUCCEEDED) {
-		if (event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH)
+		if (event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) {
+			rc = -EACCES;
 			snprintf(err, errlen, "the node at %s refused this key "
 			         "(is it on its admin list? 'liandong admin "
 			         "add NAME KEY' there)", endpoint);
-		else if (event != 0)
+		} else if (event != 0) {
+			rc = -EPROTO;
 			snprintf(err, errlen, "the secure handshake with %s "
 			         "failed: is --server-key right?", endpoint);
-		else
+		} else {
+			rc = -ETIMEDOUT;
 			snprintf(err, errlen, "no answer from %s within %d ms",
 			         endpoint, timeout_ms);
+		}
 		goto fail;
 	}
 	zmq_socket_monitor(c->sock, NULL, 0);
@@ -145,7 +157,7 @@ fail:
 	if (mon != NULL)
 		zmq_close(mon);
 	ld_client_close(&c);
-	return -1;
+	return rc;
 }
 
 void
@@ -178,14 +190,15 @@ ld_client_send(struct ld_client *c, Ld__Request *req, char *err,
 	zmq_msg_t m;
 	if (zmq_msg_init_size(&m, len) != 0) {
 		snprintf(err, errlen, "out of memory");
-		return -1;
+		return -ENOMEM;
 	}
 	ld__request__pack(req, zmq_msg_data(&m));
 	if (zmq_msg_send(&m, c->sock, 0) < 0) {
+		int rc = ld_err_errno();
 		snprintf(err, errlen, "sending to liandongd: %s",
 		         zmq_strerror(errno));
 		zmq_msg_close(&m);
-		return -1;
+		return rc;
 	}
 	return 0;
 }
@@ -200,24 +213,26 @@ ld_client_recv(struct ld_client *c, Ld__Response **resp, int timeout_ms,
 		rc = zmq_poll(&it, 1, timeout_ms);
 	while (rc < 0 && errno == EINTR);
 	if (rc <= 0) {
+		rc = rc < 0 ? ld_err_errno() : -ETIMEDOUT;
 		snprintf(err, errlen, "no answer from liandongd on %s within "
 		         "%d ms", c->dir, timeout_ms);
-		return -1;
+		return rc;
 	}
 	zmq_msg_t m;
 	zmq_msg_init(&m);
 	if (zmq_msg_recv(&m, c->sock, 0) < 0) {
+		rc = ld_err_errno();
 		snprintf(err, errlen, "receiving from liandongd: %s",
 		         zmq_strerror(errno));
 		zmq_msg_close(&m);
-		return -1;
+		return rc;
 	}
 	*resp = ld__response__unpack(NULL, zmq_msg_size(&m), zmq_msg_data(&m));
 	zmq_msg_close(&m);
 	if (*resp == NULL) {
 		snprintf(err, errlen, "liandongd sent an answer that does not "
 		         "decode");
-		return -1;
+		return LD_ESYNTAX;
 	}
 	return 0;
 }
@@ -227,11 +242,12 @@ ld_client_call(struct ld_client *c, Ld__Request *req, Ld__Response **resp,
                int timeout_ms, char *err, size_t errlen)
 {
 	req->req_id = 0;
-	if (ld_client_send(c, req, err, errlen) != 0)
-		return -1;
+	int rc = ld_client_send(c, req, err, errlen);
+	if (rc != 0)
+		return rc;
 	for (;;) {
-		if (ld_client_recv(c, resp, timeout_ms, err, errlen) != 0)
-			return -1;
+		if ((rc = ld_client_recv(c, resp, timeout_ms, err, errlen)) != 0)
+			return rc;
 		if ((*resp)->req_id == req->req_id)
 			return 0;
 		/* An answer to an earlier request nobody waits for. */

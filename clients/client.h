@@ -12,8 +12,10 @@
 
 struct ld_client;
 
-/* Connect to the daemon of data directory `dir`. Fails with a one-line
- * reason if `dir` is not a data directory or its daemon is not running. */
+/* Connect to the daemon of data directory `dir`. Returns 0, or with a
+ * one-line reason in `err`: -errno (`dir` cannot be resolved), -ENOENT
+ * (not a data directory), -ECONNREFUSED (its daemon is not running),
+ * -ENOMEM, or a socket's -errno (-EIO for zmq's own errors). */
 int ld_client_open(const char *dir, struct ld_client **out, char *err,
                    size_t errlen);
 
@@ -21,17 +23,21 @@ struct ld_keys;
 /* Connect to a node's remote API at `endpoint` over CURVE: `server` is
  * the node's CURVE key, `mine` an administrator's keys it has enrolled.
  * Waits for the handshake (up to timeout_ms) so a refused key or a wrong
- * server key is reported at once. */
+ * server key is reported at once. Returns 0, or with a one-line reason:
+ * -EACCES (the node refused the key), -EPROTO (the handshake failed),
+ * -ETIMEDOUT, -ENOMEM, or a socket's -errno. */
 int ld_client_open_remote(const char *endpoint, const uint8_t server[32],
                           const struct ld_keys *mine, int timeout_ms,
                           struct ld_client **out, char *err, size_t errlen);
 void ld_client_close(struct ld_client **c);
 
-/* Send `req` (its req_id is set if 0). Returns 0 or -1 with err. */
+/* Send `req` (its req_id is set if 0). Returns 0, or -ENOMEM or a
+ * socket's -errno with err. */
 int ld_client_send(struct ld_client *c, Ld__Request *req, char *err,
                    size_t errlen);
 /* Receive the next response, waiting up to timeout_ms. Returns 0 with
- * *resp (free with ld__response__free_unpacked), or -1 with err. */
+ * *resp (free with ld__response__free_unpacked), or with err -ETIMEDOUT,
+ * a socket's -errno, or LD_ESYNTAX (an answer that does not decode). */
 int ld_client_recv(struct ld_client *c, Ld__Response **resp, int timeout_ms,
                    char *err, size_t errlen);
 /* Send and wait for the answer to this request. */

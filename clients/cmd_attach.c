@@ -144,7 +144,7 @@ upload_one(const struct cmd *c, struct ld_client *cl, const char *path,
 	}
 	free(buf);
 	char err[600];
-	if (rc == 0 && !ld_attach_check(a, 0, err, sizeof(err)))
+	if (rc == 0 && ld_attach_check(a, 0, err, sizeof(err)) != 0)
 		rc = ld_cli_usage_error(c, "--attach %s: %s", path, err);
 	return rc;
 }

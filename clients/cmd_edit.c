@@ -63,7 +63,7 @@ oom(void)
 static int
 set(char **f, const char *v)
 {
-	return v == NULL || ld_set_str(f, v) ? 0 : oom();
+	return v == NULL || ld_set_str(f, v) == 0 ? 0 : oom();
 }
 
 /* Replace a repeated string field with the option's values, if any. */
@@ -117,7 +117,7 @@ parse_set(const struct cmd *c, int argc, char **argv, const int *ok,
 {
 	int rc = ld_cli_parse(c, argc, argv, ok, a);
 	if (rc != 0)
-		return rc < 0 ? -1 : rc;
+		return rc < 0 ? LD_CLI_HELP : rc;
 	if ((rc = ld_cli_no_extra(c, a, 1)) != 0)
 		return rc;
 	if (!changes(a))
@@ -197,7 +197,7 @@ append_items(const struct cmd *c, Ld__Plan *p, const struct args *a)
 		               &it->responsible, &it->assisting};
 		p->items[p->n_items++] = it;
 		for (size_t k = 0; k < 5; k++)
-			if (!ld_set_str(to[k], f[k]))
+			if (ld_set_str(to[k], f[k]) != 0)
 				return oom();
 	}
 	return 0;
@@ -310,7 +310,7 @@ ld_cli_run_result_set(const struct cmd *c, int argc, char **argv)
 			ld__metric__init(mp[i]);
 			mp[i]->value = ms[i].value;
 			mp[i]->name = NULL;
-			if (!ld_set_str(&mp[i]->name, ms[i].name)) {
+			if (ld_set_str(&mp[i]->name, ms[i].name) != 0) {
 				free(mp[i]);
 				mp[i] = NULL;
 				break;

@@ -285,7 +285,7 @@ send_all(struct ld_client *cl, struct ld_batch *b, char **ids)
 		if (rc == 0 && resp->code == LD__CODE__CODE_OK)
 			ids[i] = ld_xstrdup(resp->id);
 		else
-			rc = -1;
+			rc = LD_EREFUSED;
 		if (resp != NULL)
 			ld__response__free_unpacked(resp, NULL);
 		if (rc != 0) {
@@ -376,7 +376,7 @@ ld_cli_run_import(const struct cmd *c, int argc, char **argv)
 	char **ids = ld_xcalloc(b.n, sizeof(char *));
 	if ((rc = ld_cli_connect(c, &cl)) == 0 &&
 	    (rc = ld_cli_node_path(cl, self, sizeof(self))) == 0) {
-		if (!ld_batch_check(&b, self, err, sizeof(err)))
+		if (ld_batch_check(&b, self, err, sizeof(err)) != 0)
 			rc = ld_cli_fail("%s", err);
 		else if ((rc = check_parents(cl, &b, self)) == 0 &&
 		         (a.dry_run || (rc = send_all(cl, &b, ids)) == 0))

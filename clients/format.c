@@ -2,6 +2,7 @@
  * protobuf descriptors so new fields show up without code here. */
 #include "format.h"
 #include "json.h"
+#include "pb.h"
 #include "record.h"
 
 #include <ctype.h>
@@ -99,31 +100,6 @@ json_value(struct ld_buf *b, const ProtobufCFieldDescriptor *f, const void *p)
 	}
 }
 
-static size_t
-type_size(ProtobufCType t)
-{
-	switch (t) {
-	case PROTOBUF_C_TYPE_INT64:
-	case PROTOBUF_C_TYPE_SINT64:
-	case PROTOBUF_C_TYPE_SFIXED64:
-	case PROTOBUF_C_TYPE_UINT64:
-	case PROTOBUF_C_TYPE_FIXED64:
-	case PROTOBUF_C_TYPE_DOUBLE:
-		return 8;
-	case PROTOBUF_C_TYPE_STRING:
-	case PROTOBUF_C_TYPE_MESSAGE:
-		return sizeof(void *);
-	case PROTOBUF_C_TYPE_BYTES:
-		return sizeof(ProtobufCBinaryData);
-	case PROTOBUF_C_TYPE_BOOL:
-		return sizeof(protobuf_c_boolean);
-	case PROTOBUF_C_TYPE_ENUM:
-		return sizeof(int);
-	default:
-		return 4;
-	}
-}
-
 /* Write the fields of m as `"name": value` pairs (no braces). `first`
  * tracks the comma. Oneof members not chosen are skipped. */
 static void
@@ -151,7 +127,7 @@ json_fields(struct ld_buf *b, const ProtobufCMessage *m, bool *first)
 			for (size_t k = 0; k < cnt; k++) {
 				if (k)
 					ld_buf_puts(b, ", ");
-				json_value(b, f, arr + k * type_size(f->type));
+				json_value(b, f, arr + k * ld_pb_elem_size(f->type));
 			}
 			ld_buf_puts(b, "]");
 		} else {
@@ -322,7 +298,7 @@ print_fields(FILE *out, const ProtobufCMessage *m)
 			for (size_t k = 0; k < cnt; k++) {
 				if (k)
 					ld_buf_puts(&b, ", ");
-				text_value(&b, f, arr + k * type_size(f->type));
+				text_value(&b, f, arr + k * ld_pb_elem_size(f->type));
 			}
 		} else {
 			text_value(&b, f, base);

@@ -2,8 +2,11 @@
  * as format.c's writer is, so a body field the schema gains is read back
  * without code here. json-c does the parsing (strict, UTF-8 checked). */
 #include "jsonrec.h"
+#include "err.h"
+#include "pb.h"
 #include "record.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <json-c/json.h>
 #include <limits.h>
@@ -42,38 +45,13 @@ bad(struct ctx *cx, const char *fmt, ...)
 		snprintf(cx->err, cx->errlen, "%s: record %zu: %s", cx->b->file,
 		         cx->num, msg);
 	ld_oneline(cx->err);
-	return -1;
+	return LD_ESYNTAX;
 }
 
 static const char *
 type_name(json_object *v)
 {
 	return json_type_to_name(json_object_get_type(v));
-}
-
-static size_t
-elem_size(ProtobufCType t)
-{
-	switch (t) {
-	case PROTOBUF_C_TYPE_INT64:
-	case PROTOBUF_C_TYPE_SINT64:
-	case PROTOBUF_C_TYPE_SFIXED64:
-	case PROTOBUF_C_TYPE_UINT64:
-	case PROTOBUF_C_TYPE_FIXED64:
-	case PROTOBUF_C_TYPE_DOUBLE:
-		return 8;
-	case PROTOBUF_C_TYPE_STRING:
-	case PROTOBUF_C_TYPE_MESSAGE:
-		return sizeof(void *);
-	case PROTOBUF_C_TYPE_BYTES:
-		return sizeof(ProtobufCBinaryData);
-	case PROTOBUF_C_TYPE_BOOL:
-		return sizeof(protobuf_c_boolean);
-	case PROTOBUF_C_TYPE_ENUM:
-		return sizeof(int);
-	default:
-		return 4;
-	}
 }
 
 static int fill(struct ctx *cx, ProtobufCMessage *m, json_object *obj,
@@ -241,7 +219,7 @@ set_field(struct ctx *cx, ProtobufCMessage *m,
 	if (n == 0)
 		return 0; /* no array: validate.c gives an empty scope a new one
 		           */
-	size_t esz = elem_size(f->type);
+	size_t esz = ld_pb_elem_size(f->type);
 	char *arr = ld_xcalloc(n, esz);
 	size_t *cnt = (size_t *)((char *)m + f->quantifier_offset);
 	*(char **)base = arr;
@@ -249,9 +227,10 @@ set_field(struct ctx *cx, ProtobufCMessage *m,
 	for (size_t k = 0; k < n; k++) {
 		char item[160];
 		snprintf(item, sizeof(item), "%s[%zu]", name, k + 1);
-		if (set_value(cx, f, arr + k * esz,
-		              json_object_array_get_idx(v, k), item, cnt) != 0)
-			return -1;
+		int rc = set_value(cx, f, arr + k * esz,
+		                   json_object_array_get_idx(v, k), item, cnt);
+		if (rc != 0)
+			return rc;
 	}
 	return 0;
 }
@@ -269,8 +248,9 @@ fill(struct ctx *cx, ProtobufCMessage *m, json_object *obj, const char *path)
 		        m->descriptor, key);
 		if (f == NULL)
 			return bad(cx, "%s: no such field", name);
-		if (set_field(cx, m, f, val, name) != 0)
-			return -1;
+		int rc = set_field(cx, m, f, val, name);
+		if (rc != 0)
+			return rc;
 	}
 	return 0;
 }
@@ -349,8 +329,9 @@ read_record(struct ctx *cx, json_object *o)
 		if (strcmp(key, "scope") == 0) {
 			f = protobuf_c_message_descriptor_get_field_by_name(
 			    &ld__record__descriptor, "scope");
-			if (set_field(cx, &r->base, f, val, key) != 0)
-				return -1;
+			int rc = set_field(cx, &r->base, f, val, key);
+			if (rc != 0)
+				return rc;
 			continue;
 		}
 		f = protobuf_c_message_descriptor_get_field_by_name(
@@ -358,8 +339,9 @@ read_record(struct ctx *cx, json_object *o)
 		if (f == NULL)
 			return bad(cx, "%s: not a field of a %s record", key,
 			           ld_kind_name(k));
-		if (set_field(cx, body, f, val, key) != 0)
-			return -1;
+		int rc = set_field(cx, body, f, val, key);
+		if (rc != 0)
+			return rc;
 	}
 	return 0;
 }
@@ -402,16 +384,16 @@ ld_jsonrec_read(const char *buf, size_t len, struct ld_batch *b, char *err,
 		         "%s:1: the file is empty (expected a "
 		         "JSON array of records)",
 		         b->file);
-		return -1;
+		return LD_ESYNTAX;
 	}
 	if (len - start > INT_MAX) {
 		snprintf(err, errlen, "%s: too large", b->file);
-		return -1;
+		return LD_ELIMIT;
 	}
 	json_tokener *tok = json_tokener_new_ex(JSON_DEPTH);
 	if (tok == NULL) {
 		snprintf(err, errlen, "out of memory");
-		return -1;
+		return -ENOMEM;
 	}
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
 	                                JSON_TOKENER_VALIDATE_UTF8);
@@ -429,7 +411,7 @@ ld_jsonrec_read(const char *buf, size_t len, struct ld_batch *b, char *err,
 		    err, errlen, "%s:%zu:%zu: not JSON: %s", b->file, line, col,
 		    je == json_tokener_continue ? "it ends too early"
 		                                : json_tokener_error_desc(je));
-		return -1;
+		return LD_ESYNTAX;
 	}
 	while (end < len && blank(buf[end]))
 		end++;
@@ -440,7 +422,7 @@ ld_jsonrec_read(const char *buf, size_t len, struct ld_batch *b, char *err,
 		         "%s:%zu:%zu: not JSON: text after the "
 		         "end",
 		         b->file, line, col);
-		rc = -1;
+		rc = LD_ESYNTAX;
 	} else if (json_object_is_type(root, json_type_array) ||
 	           json_object_is_type(root, json_type_object)) {
 		bool one = json_object_is_type(root, json_type_object);
@@ -457,7 +439,7 @@ ld_jsonrec_read(const char *buf, size_t len, struct ld_batch *b, char *err,
 		         "%s: expected an array of records (as "
 		         "'liandong export --json' writes), not %s",
 		         b->file, type_name(root));
-		rc = -1;
+		rc = LD_ESYNTAX;
 	}
 	json_object_put(root);
 	return rc;

@@ -13,8 +13,9 @@
 #include "batch.h"
 
 /* Read buf[0..len) into new records in `b` (b->file names the file).
- * Returns 0, or -1 with a one-line message: "FILE:LINE:COL: ..." for
- * JSON syntax, "FILE: record N (id ID): field: ..." for content. */
+ * Returns 0, or LD_ESYNTAX with a one-line message: "FILE:LINE:COL: ..."
+ * for JSON syntax, "FILE: record N (id ID): field: ..." for content
+ * (LD_ELIMIT for a file over 2 GiB, -ENOMEM). */
 int ld_jsonrec_read(const char *buf, size_t len, struct ld_batch *b, char *err,
                     size_t errlen);
 

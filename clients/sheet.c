@@ -4,6 +4,7 @@
  * every record before anything is sent; here only the shape of the table
  * and the values records keep as numbers (years, months, yes/no). */
 #include "sheet.h"
+#include "err.h"
 #include "lifecycle.h"
 
 #include <stdarg.h>
@@ -173,7 +174,7 @@ fail_at(struct reader *rd, size_t line, const char *fmt, ...)
 	va_end(ap);
 	snprintf(rd->err, rd->errlen, "%s:%zu: %s", rd->b->file, line, msg);
 	ld_oneline(rd->err);
-	return -1;
+	return LD_ESYNTAX;
 }
 
 /* The column as the file names it: "月份 (month)", or "month". */
@@ -401,8 +402,9 @@ static int
 plan_row(struct reader *rd, const struct ld_csv_row *row, size_t first)
 {
 	uint32_t year;
-	if (year_of(rd, row, true, &year) != 0)
-		return -1;
+	int rc = year_of(rd, row, true, &year);
+	if (rc != 0)
+		return rc;
 	size_t tn;
 	const char *title = value(rd, row, C_TITLE, &tn);
 	if (tn == 0)
@@ -525,8 +527,9 @@ static int
 proposal_row(struct reader *rd, const struct ld_csv_row *row)
 {
 	uint32_t year;
-	if (year_of(rd, row, false, &year) != 0)
-		return -1;
+	int rc = year_of(rd, row, false, &year);
+	if (rc != 0)
+		return rc;
 	size_t fn;
 	const char *f = value(rd, row, C_FACE, &fn);
 	bool face;
@@ -562,10 +565,11 @@ ld_sheet_read(const struct ld_csv *csv, Ld__Kind kind, struct ld_batch *b,
 	if (csv->n == 0) {
 		snprintf(err, errlen, "%s:1: no header row (the file is empty)",
 		         b->file);
-		return -1;
+		return LD_ESYNTAX;
 	}
-	if (header(&rd, kind) != 0)
-		return -1;
+	int rc = header(&rd, kind);
+	if (rc != 0)
+		return rc;
 	size_t first = b->n;
 	for (size_t i = 1; i < csv->n; i++) {
 		const struct ld_csv_row *row = &csv->rows[i];
@@ -592,16 +596,16 @@ ld_sheet_read(const struct ld_csv *csv, Ld__Kind kind, struct ld_batch *b,
 		}
 		if (blank)
 			continue;
-		int rc = rd.kind == K_PLAN ? plan_row(&rd, row, first)
-		                           : proposal_row(&rd, row);
+		rc = rd.kind == K_PLAN ? plan_row(&rd, row, first)
+		                       : proposal_row(&rd, row);
 		if (rc != 0)
-			return -1;
+			return rc;
 	}
 	if (b->n == first) {
 		snprintf(err, errlen, "%s:%zu: no %ss after the header row",
 		         b->file, csv->rows[csv->n - 1].line,
 		         kind_word(rd.kind));
-		return -1;
+		return LD_ESYNTAX;
 	}
 	return 0;
 }

@@ -14,8 +14,8 @@
 
 /* Turn the rows of `csv` (a header row, then data) into new records in
  * `b` (b->file names the file in messages). `kind` is KIND_PLAN or
- * KIND_PROPOSAL, or 0 to tell by the columns. Returns 0, or -1 with a
- * one-line message "FILE:LINE: ..." naming the column. */
+ * KIND_PROPOSAL, or 0 to tell by the columns. Returns 0, or LD_ESYNTAX
+ * with a one-line message "FILE:LINE: ..." naming the column. */
 int ld_sheet_read(const struct ld_csv *csv, Ld__Kind kind, struct ld_batch *b,
                   char *err, size_t errlen);
 

@@ -1,5 +1,6 @@
 /* allow.c — read and write the allow-list of children. */
 #include "allow.h"
+#include "err.h"
 #include "keys.h"
 
 #include <errno.h>
@@ -97,8 +98,9 @@ load_file(const char *dir, const char *name, const char *self,
 	if (f == NULL) {
 		if (errno == ENOENT)
 			return 0;
-		snprintf(err, errlen, "%s: %s", file, strerror(errno));
-		return -1;
+		int rc = -errno;
+		snprintf(err, errlen, "%s: %s", file, ld_strerror(rc));
+		return rc;
 	}
 	char line[512];
 	int lineno = 0, rc = 0;
@@ -107,7 +109,7 @@ load_file(const char *dir, const char *name, const char *self,
 		if (strchr(line, '\n') == NULL && !feof(f)) {
 			snprintf(err, errlen, "%s:%d: line longer than %zu "
 			         "bytes", file, lineno, sizeof(line) - 2);
-			rc = -1;
+			rc = LD_ESYNTAX;
 			break;
 		}
 		line[strcspn(line, "\r\n")] = '\0';
@@ -139,7 +141,7 @@ load_file(const char *dir, const char *name, const char *self,
 		}
 		if (why != NULL) {
 			snprintf(err, errlen, "%s:%d: %s", file, lineno, why);
-			rc = -1;
+			rc = LD_ESYNTAX;
 		}
 	}
 	fclose(f);
@@ -174,10 +176,11 @@ save_file(const char *dir, const char *name, const char *header,
 	              0600);
 	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
 	if (f == NULL) {
-		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		int rc = -errno;
+		snprintf(err, errlen, "%s: %s", tmp, ld_strerror(rc));
 		if (fd >= 0)
 			close(fd);
-		return -1;
+		return rc;
 	}
 	fprintf(f, "%s\n", header);
 	for (size_t i = 0; i < a->n; i++) {
@@ -192,10 +195,11 @@ save_file(const char *dir, const char *name, const char *header,
 	if (fflush(f) != 0 || fsync(fileno(f)) != 0)
 		bad = 1;
 	if (fclose(f) != 0 || bad || rename(tmp, file) != 0) {
+		int rc = errno != 0 ? -errno : -EIO;
 		snprintf(err, errlen, "%s: cannot write: %s", file,
-		         strerror(errno));
+		         ld_strerror(rc));
 		unlink(tmp);
-		return -1;
+		return rc;
 	}
 	return 0;
 }

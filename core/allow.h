@@ -27,10 +27,12 @@ struct ld_allow {
 
 /* Read the list (a missing file is an empty list). Every entry must be a
  * child of `self` (one segment below). On failure writes "FILE:LINE:
- * reason" to err. */
+ * reason" to err and returns -errno (cannot read it) or LD_ESYNTAX (a
+ * line that is not an entry, or one given twice). */
 int ld_allow_load(const char *dir, const char *self, struct ld_allow *a,
                   char *err, size_t errlen);
-/* Write the list atomically (mode 0600). */
+/* Write the list atomically (mode 0600). Returns 0, or -errno with a
+ * reason in err. */
 int ld_allow_save(const char *dir, const struct ld_allow *a, char *err,
                   size_t errlen);
 

@@ -1,5 +1,6 @@
 /* attach.c — attachment chunking rules and checks (attach.h). */
 #include "attach.h"
+#include "err.h"
 #include "text.h"
 
 #include <sodium.h>
@@ -26,7 +27,7 @@ ld_attach_chunk_len(uint64_t size, uint32_t i)
 	                                  : LD_CHUNK_SIZE;
 }
 
-bool
+int
 ld_attach_check(const Ld__Attachment *a, size_t i, char *err, size_t errlen)
 {
 	char what[LD_ATTACH_NAME_MAX + 40];
@@ -39,51 +40,51 @@ ld_attach_check(const Ld__Attachment *a, size_t i, char *err, size_t errlen)
 		snprintf(what, sizeof(what), "attachment %zu", i + 1);
 	if (nl == 0) {
 		snprintf(err, errlen, "%s: name: required", what);
-		return false;
+		return LD_ESYNTAX;
 	}
 	if (nl > LD_ATTACH_NAME_MAX) {
 		snprintf(err, errlen, "%s: name: longer than %d bytes", what,
 		         LD_ATTACH_NAME_MAX);
-		return false;
+		return LD_ELIMIT;
 	}
 	if (!ld_text_valid(name, nl) || strpbrk(name, "/\t\r\n") != NULL ||
 	    strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
 		snprintf(err, errlen, "%s: name: not a file name (UTF-8 "
 		         "text without '/')", what);
-		return false;
+		return LD_ESYNTAX;
 	}
 	const char *ct = a->content_type ? a->content_type : "";
 	if (strlen(ct) > 100 || !ld_text_valid(ct, strlen(ct))) {
 		snprintf(err, errlen, "%s: content_type: not a media type",
 		         what);
-		return false;
+		return LD_ESYNTAX;
 	}
 	if (a->size > LD_ATTACH_MAX) {
 		snprintf(err, errlen, "%s: size: %llu bytes, more than 16 MiB",
 		         what, (unsigned long long)a->size);
-		return false;
+		return LD_ELIMIT;
 	}
 	if (a->chunk_size != LD_CHUNK_SIZE) {
 		snprintf(err, errlen, "%s: chunk_size: %u, not %u", what,
 		         a->chunk_size, LD_CHUNK_SIZE);
-		return false;
+		return LD_ESYNTAX;
 	}
 	if (a->n_chunks != ld_attach_nchunks(a->size)) {
 		snprintf(err, errlen, "%s: chunks: %zu hashes for %u chunks",
 		         what, a->n_chunks, ld_attach_nchunks(a->size));
-		return false;
+		return LD_ESYNTAX;
 	}
 	for (size_t k = 0; k < a->n_chunks; k++)
 		if (a->chunks[k].len != LD_HASH_LEN) {
 			snprintf(err, errlen, "%s: chunks: hash %zu is not "
 			         "SHA-256", what, k + 1);
-			return false;
+			return LD_ESYNTAX;
 		}
 	if (a->sha256.len != LD_HASH_LEN) {
 		snprintf(err, errlen, "%s: sha256: not a SHA-256 hash", what);
-		return false;
+		return LD_ESYNTAX;
 	}
-	return true;
+	return 0;
 }
 
 bool

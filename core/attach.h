@@ -24,9 +24,10 @@ size_t ld_attach_chunk_len(uint64_t size, uint32_t i);
 /* Is `a` well formed: a name (UTF-8, no '/', at most 255 bytes), a size
  * up to 16 MiB, chunk_size 256 KiB, one 32-byte hash per chunk and a
  * 32-byte file hash? On refusal writes a one-line reason naming the field
- * ("attachment 2 (photo.jpg): ...") and returns false. `i` is its 0-based
+ * ("attachment 2 (photo.jpg): ...") to `err` and returns LD_ESYNTAX, or
+ * LD_ELIMIT for a name or size over its limit; else 0. `i` is its 0-based
  * position. */
-bool ld_attach_check(const Ld__Attachment *a, size_t i, char *err,
+int ld_attach_check(const Ld__Attachment *a, size_t i, char *err,
                      size_t errlen);
 
 /* Does chunk `data` (`n` bytes) match `hash`? */

@@ -1,5 +1,6 @@
 /* config.c — parse and write liandong.conf with libinih. */
 #include "config.h"
+#include "err.h"
 #include "log.h"
 #include "text.h"
 #include "vocab.h"
@@ -420,43 +421,47 @@ ld_config_load(const char *dir, struct ld_config *c, char *err, size_t errlen)
 	char file[4200];
 	char abs[PATH_MAX];
 	if (realpath(dir, abs) == NULL) {
-		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
-		return -1;
+		int rc = -errno;
+		snprintf(err, errlen, "%s: %s", dir, ld_strerror(rc));
+		return rc;
 	}
 	if (strlen(abs) >= sizeof(c->dir)) {
 		snprintf(err, errlen, "%s: path too long", dir);
-		return -1;
+		return -ENAMETOOLONG;
 	}
 	memcpy(c->dir, abs, strlen(abs) + 1);
 	snprintf(file, sizeof(file), "%s/%s", abs, LD_CONFIG_FILE);
 	FILE *f = fopen(file, "r");
 	if (f == NULL) {
+		int rc = -errno;
 		snprintf(err, errlen, "%s: %s (run 'liandong init' first)",
-		         file, strerror(errno));
-		return -1;
+		         file, ld_strerror(rc));
+		return rc;
 	}
 	struct load_ctx x = {.c = c, .f = f};
 	int line = ini_parse_stream(read_line, &x, on_key, &x);
 	fclose(f);
 	if (line != 0) {
-		if (line < 0)
+		if (line < 0) {
 			snprintf(err, errlen, "%s: cannot read", file);
-		else if (x.reason[0] != '\0' && x.reason_line == line)
+			return -EIO;
+		}
+		if (x.reason[0] != '\0' && x.reason_line == line)
 			snprintf(err, errlen, "%s:%d: %s", file, line, x.reason);
 		else
 			snprintf(err, errlen, "%s:%d: not a 'key = value' line "
 			         "or a [section] header (or longer than 199 "
 			         "bytes)",
 			         file, line);
-		return -1;
+		return LD_ESYNTAX;
 	}
 	if (c->id[0] == '\0') {
 		snprintf(err, errlen, "%s: [node] id is missing", file);
-		return -1;
+		return LD_ESYNTAX;
 	}
 	if (c->name[0] == '\0') {
 		snprintf(err, errlen, "%s: [node] name is missing", file);
-		return -1;
+		return LD_ESYNTAX;
 	}
 	if (c->level[0] == '\0')
 		snprintf(c->level, sizeof(c->level), "%s",
@@ -464,24 +469,24 @@ ld_config_load(const char *dir, struct ld_config *c, char *err, size_t errlen)
 	if (c->insecure && c->api_listen[0] != '\0') {
 		snprintf(err, errlen, "%s: [api] listen needs security (CURVE); "
 		         "an insecure node has only its local API", file);
-		return -1;
+		return LD_ESYNTAX;
 	}
 	/* A peer is dropped after dead_ms of silence; pings keep it alive. */
 	if (c->ping_ms * 2 > c->dead_ms) {
 		snprintf(err, errlen, "%s: [link] dead_ms (%u) must be at least "
 		         "twice ping_ms (%u)", file, c->dead_ms, c->ping_ms);
-		return -1;
+		return LD_ESYNTAX;
 	}
 	if (!c->insecure && c->parent[0] != '\0' && c->parent_key[0] == '\0') {
 		snprintf(err, errlen, "%s: [node] parent is set but parent_key "
 		         "is missing (the parent's key, from 'liandong key show' "
 		         "there)", file);
-		return -1;
+		return LD_ESYNTAX;
 	}
 	if (!c->insecure && c->root_key[0] == '\0') {
 		snprintf(err, errlen, "%s: [node] root_key is missing (the root "
 		         "office's key, pinned at init)", file);
-		return -1;
+		return LD_ESYNTAX;
 	}
 	for (size_t i = 0; i < c->nsched; i++) {
 		const struct ld_sched *s = &c->sched[i];
@@ -489,14 +494,14 @@ ld_config_load(const char *dir, struct ld_config *c, char *err, size_t errlen)
 			snprintf(err, errlen, "%s: [report %s] needs plugin = "
 			         "NAME and every = DURATION (e.g. 7d)",
 			         file, s->name);
-			return -1;
+			return LD_ESYNTAX;
 		}
 	}
 	if (c->parent[0] != '\0' && ld_path_depth(c->id) < 2) {
 		snprintf(err, errlen, "%s: [node] parent is set but id %s is "
 		         "a root path (a child's id is its parent's id plus "
 		         "one segment)", file, c->id);
-		return -1;
+		return LD_ESYNTAX;
 	}
 	return 0;
 }
@@ -513,11 +518,11 @@ ld_config_write(const struct ld_config *c, char *err, size_t errlen)
 	const char *why;
 	if (!ld_name_valid(c->name, &why)) {
 		snprintf(err, errlen, "name: %s", why);
-		return -1;
+		return -EINVAL;
 	}
 	if (!line_safe(c->level) || strchr(c->level, ';') != NULL) {
 		snprintf(err, errlen, "level must be one word");
-		return -1;
+		return -EINVAL;
 	}
 	char file[4200], tmp[4300];
 	snprintf(file, sizeof(file), "%s/%s", c->dir, LD_CONFIG_FILE);
@@ -526,14 +531,16 @@ ld_config_write(const struct ld_config *c, char *err, size_t errlen)
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 	              0600);
 	if (fd < 0) {
-		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-		return -1;
+		int rc = -errno;
+		snprintf(err, errlen, "%s: %s", tmp, ld_strerror(rc));
+		return rc;
 	}
 	FILE *f = fdopen(fd, "w");
 	if (f == NULL) {
+		int rc = -errno;
 		close(fd);
-		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-		return -1;
+		snprintf(err, errlen, "%s: %s", tmp, ld_strerror(rc));
+		return rc;
 	}
 	fprintf(f,
 	        "# liandong node configuration (written by 'liandong init').\n"
@@ -560,12 +567,13 @@ ld_config_write(const struct ld_config *c, char *err, size_t errlen)
 	if (fclose(f) != 0 || bad) {
 		snprintf(err, errlen, "%s: write failed", tmp);
 		unlink(tmp);
-		return -1;
+		return -EIO;
 	}
 	if (rename(tmp, file) != 0) {
-		snprintf(err, errlen, "%s: %s", file, strerror(errno));
+		int rc = -errno;
+		snprintf(err, errlen, "%s: %s", file, ld_strerror(rc));
 		unlink(tmp);
-		return -1;
+		return rc;
 	}
 	return 0;
 }

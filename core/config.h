@@ -70,11 +70,15 @@ struct ld_config {
 void ld_config_defaults(struct ld_config *c);
 
 /* Read <dir>/liandong.conf. On error writes "FILE:LINE: reason" (or
- * "FILE: reason") to err and returns -1. */
+ * "FILE: reason") to err and returns -errno (the directory or the file
+ * cannot be opened, -EIO: read), -ENAMETOOLONG, or LD_ESYNTAX (a line or
+ * a value that is wrong, a key missing). */
 int ld_config_load(const char *dir, struct ld_config *c, char *err,
                    size_t errlen);
 
-/* Write <dir>/liandong.conf (mode 0600, atomically). */
+/* Write <dir>/liandong.conf (mode 0600, atomically). Returns 0, or with
+ * a reason in err -EINVAL (a name or level that cannot be written) or
+ * -errno (-EIO: the write failed). */
 int ld_config_write(const struct ld_config *c, char *err, size_t errlen);
 
 /* True if `ep` is tcp://HOST:PORT or ipc://PATH; *why says what is wrong. */

@@ -101,7 +101,7 @@ take_char(struct parser *ps)
 		return ERROR(ps, "a control character (U+%04X)", (unsigned)cp);
 	}
 	if (append(ps, ps->p, n) != 0)
-		return -1;
+		return ps->rc;
 	ps->p += n;
 	return 0;
 }
@@ -170,7 +170,7 @@ run(struct parser *ps)
 			if (c == '"' && ps->p + 1 < ps->end &&
 			    ps->p[1] == '"') {
 				if (append(ps, ps->p, 1) != 0)
-					return -1;
+					return ps->rc;
 				ps->p += 2;
 			} else if (c == '"') {
 				st = AFTER_QUOTE;
@@ -179,23 +179,23 @@ run(struct parser *ps)
 				/* Line breaks in a field are kept as LF. */
 				if (append(ps, (const unsigned char *)"\n",
 				           1) != 0)
-					return -1;
+					return ps->rc;
 				newline(ps);
 			} else if (take_char(ps) != 0) {
-				return -1;
+				return ps->rc;
 			}
 			continue;
 		}
 		if (c == ',') {
 			if (end_field(ps) != 0)
-				return -1;
+				return ps->rc;
 			st = START;
 			ps->p++;
 		} else if (c == '\r' || c == '\n') {
 			/* An empty line is no row. */
 			if (st != START || ps->nf > 0) {
 				if (end_field(ps) != 0 || end_row(ps) != 0)
-					return -1;
+					return ps->rc;
 			}
 			newline(ps);
 			ps->row_line = ps->line;
@@ -216,7 +216,7 @@ run(struct parser *ps)
 		} else {
 			st = UNQUOTED;
 			if (take_char(ps) != 0)
-				return -1;
+				return ps->rc;
 		}
 	}
 	if (st == QUOTED)
@@ -224,7 +224,7 @@ run(struct parser *ps)
 		                "a quoted field that never "
 		                "ends (no closing \")");
 	if (st != START || ps->nf > 0)
-		return end_field(ps) != 0 || end_row(ps) != 0 ? -1 : 0;
+		return end_field(ps) != 0 || end_row(ps) != 0 ? ps->rc : 0;
 	return 0;
 }
 

@@ -30,6 +30,13 @@ ld_err_register(int lo, int hi, const char *(*name)(int rc))
 	return 0;
 }
 
+int
+ld_err_errno(void)
+{
+	int e = errno;
+	return e > 0 && e < 4096 ? -e : -EIO;
+}
+
 static const char *
 own(int rc)
 {
@@ -46,6 +53,8 @@ own(int rc)
 		return "malformed";
 	case LD_EREFUSED:
 		return "refused";
+	case LD_EPLUGIN:
+		return "the report plugin failed";
 	default:
 		return NULL;
 	}

@@ -1,5 +1,6 @@
 /* keys.c — create, store and read a node's CURVE and Ed25519 keys. */
 #include "keys.h"
+#include "err.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,7 +14,7 @@
 int
 ld_keys_init(void)
 {
-	return sodium_init() < 0 ? -1 : 0;
+	return sodium_init() < 0 ? -EIO : 0;
 }
 
 void
@@ -100,7 +101,7 @@ write_all(int fd, const char *buf, size_t len)
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
-			return -1;
+			return -errno;
 		}
 		buf += w;
 		len -= (size_t)w;
@@ -115,8 +116,9 @@ ld_keys_create(const char *dir, struct ld_keys *k, char *err, size_t errlen)
 	snprintf(kdir, sizeof(kdir), "%s/keys", dir);
 	snprintf(file, sizeof(file), "%s/%s", dir, LD_KEY_FILE);
 	if (mkdir(kdir, 0700) != 0 && errno != EEXIST) {
-		snprintf(err, errlen, "%s: %s", kdir, strerror(errno));
-		return -1;
+		int rc = -errno;
+		snprintf(err, errlen, "%s: %s", kdir, ld_strerror(rc));
+		return rc;
 	}
 	return ld_keys_create_file(file, k, err, errlen);
 }
@@ -145,19 +147,20 @@ ld_keys_create_file(const char *file, struct ld_keys *k, char *err,
 	sodium_memzero(ss, sizeof(ss));
 	int fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		snprintf(err, errlen, "%s: %s", file, strerror(errno));
+		int rc = -errno;
+		snprintf(err, errlen, "%s: %s", file, ld_strerror(rc));
 		sodium_memzero(text, sizeof(text));
-		return -1;
+		return rc;
 	}
 	int rc = write_all(fd, text, (size_t)n);
-	if (rc == 0)
-		rc = fsync(fd);
+	if (rc == 0 && fsync(fd) != 0)
+		rc = -errno;
 	close(fd);
 	sodium_memzero(text, sizeof(text));
 	if (rc != 0) {
-		snprintf(err, errlen, "%s: %s", file, strerror(errno));
+		snprintf(err, errlen, "%s: %s", file, ld_strerror(rc));
 		unlink(file);
-		return -1;
+		return rc;
 	}
 	return 0;
 }
@@ -176,15 +179,16 @@ ld_keys_load_file(const char *file, struct ld_keys *k, char *err,
 {
 	FILE *f = fopen(file, "r");
 	if (f == NULL) {
-		snprintf(err, errlen, "%s: %s", file, strerror(errno));
-		return -1;
+		int rc = -errno;
+		snprintf(err, errlen, "%s: %s", file, ld_strerror(rc));
+		return rc;
 	}
 	struct stat sb;
 	if (fstat(fileno(f), &sb) == 0 && (sb.st_mode & 077) != 0) {
 		snprintf(err, errlen, "%s: readable by others (mode %o); make "
 		         "it 0600", file, (unsigned)(sb.st_mode & 0777));
 		fclose(f);
-		return -1;
+		return LD_EREFUSED;
 	}
 	char line[256];
 	int lineno = 0, have = 0, rc = 0;
@@ -194,7 +198,7 @@ ld_keys_load_file(const char *file, struct ld_keys *k, char *err,
 		if (strchr(line, '\n') == NULL && !feof(f)) {
 			snprintf(err, errlen, "%s:%d: line longer than %zu "
 			         "bytes", file, lineno, sizeof(line) - 2);
-			rc = -1;
+			rc = LD_ESYNTAX;
 			break;
 		}
 		line[strcspn(line, "\r\n")] = '\0';
@@ -204,7 +208,7 @@ ld_keys_load_file(const char *file, struct ld_keys *k, char *err,
 		if (eq == NULL) {
 			snprintf(err, errlen, "%s:%d: not 'name = value'", file,
 			         lineno);
-			rc = -1;
+			rc = LD_ESYNTAX;
 			break;
 		}
 		*eq = '\0';
@@ -222,11 +226,11 @@ ld_keys_load_file(const char *file, struct ld_keys *k, char *err,
 		if (dst == NULL) {
 			snprintf(err, errlen, "%s:%d: unknown key '%s'", file,
 			         lineno, line);
-			rc = -1;
+			rc = LD_ESYNTAX;
 		} else if (!ld_unb64_32(v, strlen(v), dst)) {
 			snprintf(err, errlen, "%s:%d: %s is not a 32-byte "
 			         "base64url value", file, lineno, line);
-			rc = -1;
+			rc = LD_ESYNTAX;
 		} else {
 			have |= bit;
 		}
@@ -236,7 +240,7 @@ ld_keys_load_file(const char *file, struct ld_keys *k, char *err,
 	if (rc == 0 && have != 15) {
 		snprintf(err, errlen, "%s: incomplete (needs curve_public, "
 		         "curve_secret, sign_public and sign_seed)", file);
-		rc = -1;
+		rc = LD_ESYNTAX;
 	}
 	if (rc == 0) {
 		uint8_t pk[32], chk[32];
@@ -246,7 +250,7 @@ ld_keys_load_file(const char *file, struct ld_keys *k, char *err,
 		    memcmp(chk, k->curve_pub, 32) != 0) {
 			snprintf(err, errlen, "%s: the public keys do not match "
 			         "the secret ones", file);
-			rc = -1;
+			rc = LD_EREFUSED;
 		}
 	}
 	sodium_memzero(seed, sizeof(seed));

@@ -22,16 +22,20 @@ struct ld_keys {
 	uint8_t sign_pub[32], sign_sec[64];
 };
 
-/* libsodium must be initialised once per process before any of these. */
+/* libsodium must be initialised once per process before any of these.
+ * Returns 0 or -EIO. */
 int ld_keys_init(void);
 
 /* Make new keys and write them to <dir>/keys/node.key (refuses to
- * overwrite). On failure writes a one-line reason to err. */
+ * overwrite). On failure writes a one-line reason to err and returns
+ * -errno. */
 int ld_keys_create(const char *dir, struct ld_keys *k, char *err,
                    size_t errlen);
 
-/* Read <dir>/keys/node.key. On failure: "FILE: reason" or
- * "FILE:LINE: reason". */
+/* Read <dir>/keys/node.key. On failure writes "FILE: reason" or
+ * "FILE:LINE: reason" to err and returns -errno (cannot open it),
+ * LD_ESYNTAX (not a key file) or LD_EREFUSED (readable by others, or the
+ * public keys do not match the secret ones). */
 int ld_keys_load(const char *dir, struct ld_keys *k, char *err,
                  size_t errlen);
 

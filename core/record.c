@@ -2,9 +2,11 @@
  * every string inside a record. Pure. */
 #include "record.h"
 #include "attach.h"
+#include "err.h"
 #include "path.h"
 #include "text.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -138,7 +140,7 @@ string_limit(const char *field)
 
 /* Walk every field of `m` through its descriptor: strings must be UTF-8
  * within their limit, repeated fields within LIST_MAX. */
-static bool
+static int
 check_message(const ProtobufCMessage *m, const char *path, char *err,
               size_t errlen)
 {
@@ -164,7 +166,7 @@ check_message(const ProtobufCMessage *m, const char *path, char *err,
 				snprintf(err, errlen,
 				         "%s%s: more than %d entries", path,
 				         f->name, LIST_MAX);
-				return false;
+				return LD_ELIMIT;
 			}
 		}
 		for (size_t k = 0; k < count; k++) {
@@ -178,13 +180,13 @@ check_message(const ProtobufCMessage *m, const char *path, char *err,
 					         "%s%s: longer than %zu bytes",
 					         path, f->name,
 					         string_limit(f->name));
-					return false;
+					return LD_ELIMIT;
 				}
 				int bad = ld_text_check(s, n, NULL);
 				if (bad != 0) {
 					snprintf(err, errlen, "%s%s: %s", path,
 					         f->name, ld_strerror(bad));
-					return false;
+					return bad;
 				}
 			} else if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
 				const ProtobufCMessage *sub =
@@ -194,12 +196,14 @@ check_message(const ProtobufCMessage *m, const char *path, char *err,
 				char sub_path[128];
 				snprintf(sub_path, sizeof(sub_path), "%s%s.", path,
 				         f->name);
-				if (!check_message(sub, sub_path, err, errlen))
-					return false;
+				int rc = check_message(sub, sub_path, err,
+				                       errlen);
+				if (rc != 0)
+					return rc;
 			}
 		}
 	}
-	return true;
+	return 0;
 }
 
 const ProtobufCMessage *
@@ -227,7 +231,7 @@ ld_record_body(const Ld__Record *r)
 	}
 }
 
-bool
+int
 ld_record_check(const Ld__Record *r, size_t wire_len, char *err,
                 size_t errlen)
 {
@@ -235,65 +239,66 @@ ld_record_check(const Ld__Record *r, size_t wire_len, char *err,
 	size_t ol = ld_id_owner_len(r->id);
 	if (ol == 0) {
 		snprintf(err, errlen, "id: not of the form PATH:NUMBER");
-		return false;
+		return LD_ESYNTAX;
 	}
 	if (!ld_path_valid(r->owner, &why)) {
 		snprintf(err, errlen, "owner: %s", why);
-		return false;
+		return LD_ESYNTAX;
 	}
 	if (strlen(r->owner) != ol || memcmp(r->owner, r->id, ol) != 0) {
 		snprintf(err, errlen, "id: does not belong to owner %s",
 		         r->owner);
-		return false;
+		return LD_ESYNTAX;
 	}
 	if (r->kind == LD__KIND__KIND_UNSPECIFIED ||
 	    ld_kind_of_body(r->body_case) != r->kind) {
 		snprintf(err, errlen, "kind: does not match the record body");
-		return false;
+		return LD_ESYNTAX;
 	}
 	if (r->version == 0 || r->version > LD_NUM_MAX) {
 		snprintf(err, errlen, "version: must be 1 to 2^53");
-		return false;
+		return LD_ESYNTAX;
 	}
 	/* Counter 0 is a node's own NODE record, and only that: anything else
 	 * there would take the NODE record's place and break the key chain. */
 	if ((ld_id_counter(r->id) == 0) != (r->kind == LD__KIND__KIND_NODE)) {
 		snprintf(err, errlen, "id: counter 0 is for a node record "
 		         "(and a node record's id is PATH:0)");
-		return false;
+		return LD_ESYNTAX;
 	}
 	if (r->n_scope > LD_SCOPE_MAX) {
 		snprintf(err, errlen, "scope: more than %d entries",
 		         LD_SCOPE_MAX);
-		return false;
+		return LD_ELIMIT;
 	}
 	for (size_t i = 0; i < r->n_scope; i++) {
 		if (!ld_path_valid(r->scope[i], &why)) {
 			snprintf(err, errlen, "scope: %s", why);
-			return false;
+			return LD_ESYNTAX;
 		}
 	}
-	if (!check_message(&r->base, "", err, errlen))
-		return false;
+	int rc = check_message(&r->base, "", err, errlen);
+	if (rc != 0)
+		return rc;
 	if (r->body_case == LD__RECORD__BODY_RESULT) {
 		const Ld__Result *res = r->result;
 		if (res->n_attachments > LD_ATTACH_PER_RESULT) {
 			snprintf(err, errlen, "attachments: %zu, at most %d "
 			         "per result", res->n_attachments,
 			         LD_ATTACH_PER_RESULT);
-			return false;
+			return LD_ELIMIT;
 		}
 		for (size_t i = 0; i < res->n_attachments; i++)
-			if (!ld_attach_check(res->attachments[i], i, err,
-			                     errlen))
-				return false;
+			if ((rc = ld_attach_check(res->attachments[i], i, err,
+			                          errlen)) != 0)
+				return rc;
 	}
 	if (wire_len != 0 &&
 	    protobuf_c_message_get_packed_size(&r->base) != wire_len) {
 		snprintf(err, errlen, "record: not canonically encoded");
-		return false;
+		return LD_ESYNTAX;
 	}
-	return true;
+	return 0;
 }
 
 /* The set of live blocks: open addressing on the pointer's bits. */
@@ -306,14 +311,14 @@ slot_of(const struct ld_budget *b, const void *p)
 	return (size_t)(h >> 7) & (b->cap - 1);
 }
 
-static bool
+static int
 live_add(struct ld_budget *b, void *p)
 {
 	if (2 * (b->n + 1) > b->cap) {
 		size_t cap = b->cap ? 2 * b->cap : 64;
 		void **old = b->live, **fresh = calloc(cap, sizeof(*fresh));
 		if (fresh == NULL)
-			return false;
+			return -ENOMEM;
 		size_t oldcap = b->cap;
 		b->live = fresh;
 		b->cap = cap;
@@ -332,7 +337,7 @@ live_add(struct ld_budget *b, void *p)
 		k = (k + 1) & (b->cap - 1);
 	b->live[k] = p;
 	b->n++;
-	return true;
+	return 0;
 }
 
 static void
@@ -368,7 +373,7 @@ budget_alloc(void *data, size_t size)
 	void *p = malloc(size ? size : 1);
 	if (p == NULL)
 		return NULL;
-	if (!live_add(b, p)) {
+	if (live_add(b, p) != 0) {
 		free(p);
 		return NULL;
 	}

@@ -53,9 +53,11 @@ void ld_id_format(char *buf, size_t len, const char *owner, uint64_t n);
  * kind matches the body, version >= 1, scope entries are valid paths, every
  * string is valid UTF-8 within its length limit, counts within limits.
  * `wire_len`, if not 0, is the length it was decoded from: the encoding must
- * be canonical (re-encoding gives the same length). On failure writes a
- * one-line reason naming the field to err and returns false. */
-bool ld_record_check(const Ld__Record *r, size_t wire_len, char *err,
+ * be canonical (re-encoding gives the same length). Returns 0; on failure
+ * writes a one-line reason naming the field to `err` and returns
+ * LD_ESYNTAX, LD_ELIMIT (a length or count over its limit) or the
+ * ld_text_check code of a bad string. */
+int ld_record_check(const Ld__Record *r, size_t wire_len, char *err,
                      size_t errlen);
 
 /* Does `r` re-encode to exactly buf[0..len)? (What another node sent

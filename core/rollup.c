@@ -4,6 +4,7 @@
 #include "record.h"
 #include "text.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -289,7 +290,7 @@ ld_progress_compute(const Ld__Record *const *recs, size_t n, size_t root,
 		free(fam);
 		free(out->rows);
 		out->rows = NULL;
-		return -1;
+		return -ENOMEM;
 	}
 	for (size_t k = 0; k < n; k++) {
 		const Ld__Record *node = recs[k];
@@ -479,7 +480,7 @@ ld_inbox_compute(const char *self, const Ld__Record *const *recs, size_t n,
 		free(own);
 		free(rev);
 		ld_inbox_free(out);
-		return -1;
+		return -ENOMEM;
 	}
 	size_t nown = 0, nrev = 0;
 	for (size_t i = 0; i < n; i++) {

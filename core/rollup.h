@@ -58,7 +58,7 @@ struct ld_progress {
  * of those results and the NODE records of the offices known here;
  * anything else is ignored, and so are tombstones. An office is a target
  * if a scope entry of a task of the family covers it, unless it owns that
- * task or is above its owner. Returns 0, or -1 if out of memory. */
+ * task or is above its owner. Returns 0, or -ENOMEM. */
 int ld_progress_compute(const Ld__Record *const *recs, size_t n, size_t root,
                         const char *today, struct ld_progress *out);
 void ld_progress_free(struct ld_progress *p);
@@ -92,7 +92,7 @@ struct ld_inbox {
 
 /* The inbox of office `self` on `today`, from the tasks, surveys, results
  * and reviews in `recs` (others are ignored). Items due within `window`
- * days are marked due_soon. Returns 0, or -1 if out of memory. */
+ * days are marked due_soon. Returns 0, or -ENOMEM. */
 int ld_inbox_compute(const char *self, const Ld__Record *const *recs,
                      size_t n, const char *today, int window,
                      struct ld_inbox *out);

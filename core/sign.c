@@ -2,6 +2,7 @@
 #include "sign.h"
 #include "path.h"
 
+#include <errno.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,11 +34,11 @@ ld_sign_record(Ld__Record *r, const uint8_t sk[64], bool own, uint8_t *buf)
 	size_t len;
 	uint8_t *m = signed_bytes(r, &len);
 	if (m == NULL)
-		return -1;
+		return -ENOMEM;
 	uint8_t *sig = own ? malloc(crypto_sign_BYTES) : buf;
 	if (sig == NULL) {
 		free(m);
-		return -1;
+		return -ENOMEM;
 	}
 	crypto_sign_detached(sig, NULL, m, len, sk);
 	free(m);

@@ -16,7 +16,8 @@
 
 /* Sign `r` with `sk`, setting r->sig. If `own` is true the signature
  * buffer is malloc'd (for an unpacked record, freed with it); otherwise
- * it is written to `buf` (64 bytes), which must outlive r. */
+ * it is written to `buf` (64 bytes), which must outlive r. Returns 0 or
+ * -ENOMEM. */
 int ld_sign_record(Ld__Record *r, const uint8_t sk[64], bool own,
                    uint8_t *buf);
 

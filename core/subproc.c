@@ -56,7 +56,7 @@ ld_child_start(struct ld_child *ch, char *const argv[], int timeout_ms)
 		r->how = LD_SPAWN_FAILED;
 		r->code = errno;
 		ch->done = true;
-		return -1;
+		return -r->code;
 	}
 	fcntl(fds[0], F_SETFD, FD_CLOEXEC);
 	fcntl(fds[1], F_SETFD, FD_CLOEXEC);
@@ -78,7 +78,7 @@ ld_child_start(struct ld_child *ch, char *const argv[], int timeout_ms)
 		r->how = LD_SPAWN_FAILED;
 		r->code = rc;
 		ch->done = true;
-		return -1;
+		return -rc;
 	}
 	ch->errfd = fds[0];
 	ch->timeout_ms = timeout_ms;

@@ -22,8 +22,8 @@ struct ld_spawn_result {
 };
 
 /* Run argv[0] (a path) with argv, stdout inherited, for at most
- * `timeout_ms`. Returns 0 when it ran (see r->how), -1 if it could not
- * be started. */
+ * `timeout_ms`. Returns 0 when it ran (see r->how), or -errno if it could
+ * not be started (r->how LD_SPAWN_FAILED, r->code that errno). */
 int ld_spawn(char *const argv[], int timeout_ms, struct ld_spawn_result *r);
 
 /* The same without waiting: start it, then poll (from an event loop)

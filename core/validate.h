@@ -5,27 +5,29 @@
 #ifndef LD_VALIDATE_H
 #define LD_VALIDATE_H
 
-#include <stdbool.h>
 #include <stddef.h>
 
 #include "liandong.pb-c.h"
 
 /* `r` must have been unpacked with the default allocator: strings and
  * arrays it replaces are freed and reallocated with malloc, so
- * ld__record__free_unpacked still frees everything. On refusal writes a
- * one-line reason naming the field and returns false. */
-bool ld_validate_new(const char *self, Ld__Record *r, char *err,
+ * ld__record__free_unpacked still frees everything. Returns 0; on refusal
+ * writes a one-line reason naming the field to `err` and returns
+ * LD_EREFUSED (LD_ELIMIT for too many scope entries, -ENOMEM). */
+int ld_validate_new(const char *self, Ld__Record *r, char *err,
                      size_t errlen);
 
 /* The same for `r`, an edit of the stored record `old` by its owner: the
  * kind and the fields a record keeps for life (a task's parent, a result's
  * ref and item, a review's ref) stay, every status moves as its machine
  * allows (lifecycle.h), and a plan keeps its items. The caller has checked
- * that this node owns `old` and fills in the envelope. */
-bool ld_validate_update(const char *self, const Ld__Record *old,
+ * that this node owns `old` and fills in the envelope. Returns as
+ * ld_validate_new. */
+int ld_validate_update(const char *self, const Ld__Record *old,
                         Ld__Record *r, char *err, size_t errlen);
 
-/* Replace a string field of an unpacked message with a copy of `v`. */
-bool ld_set_str(char **field, const char *v);
+/* Replace a string field of an unpacked message with a copy of `v`.
+ * Returns 0 or -ENOMEM. */
+int ld_set_str(char **field, const char *v);
 
 #endif

@@ -191,7 +191,7 @@ write_update(struct ld_node *n, struct ld_txn *t, struct work *w)
 		return 0;
 	int rc = 0;
 	char err[256];
-	if (!ld_validate_update(n->cfg.id, old, r, err, sizeof(err))) {
+	if (ld_validate_update(n->cfg.id, old, r, err, sizeof(err)) != 0) {
 		ld_own_refuse(w, "%s", err);
 		goto done;
 	}
@@ -224,7 +224,7 @@ write_update(struct ld_node *n, struct ld_txn *t, struct work *w)
 		r->proposal->year = old->proposal->year;
 	r->deleted = false;
 	if ((rc = ld_files_check(t, r, old, err, sizeof(err))) != 0) {
-		if (rc == 1) {
+		if (rc == LD_EREFUSED) {
 			ld_own_refuse(w, "%s", err);
 			rc = 0;
 		}

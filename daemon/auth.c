@@ -1,6 +1,7 @@
 /* auth.c — the ZAP handler (RFC 27) for CURVE links, and allow-list
  * checks on every frame. */
 #include "auth.h"
+#include "err.h"
 #include "keys.h"
 #include "log.h"
 
@@ -30,18 +31,20 @@ ld_auth_open(void *zctx, const struct ld_config *cfg, struct ld_auth **out,
 	struct ld_auth *a = calloc(1, sizeof(*a));
 	if (a == NULL) {
 		snprintf(err, errlen, "out of memory");
-		return -1;
+		return -ENOMEM;
 	}
 	snprintf(a->dir, sizeof(a->dir), "%s", cfg->dir);
 	snprintf(a->self, sizeof(a->self), "%s", cfg->id);
-	if (ld_allow_load(a->dir, a->self, &a->list, err, errlen) != 0 ||
-	    ld_admins_load(a->dir, &a->admins, err, errlen) != 0)
+	int rc;
+	if ((rc = ld_allow_load(a->dir, a->self, &a->list, err, errlen)) != 0 ||
+	    (rc = ld_admins_load(a->dir, &a->admins, err, errlen)) != 0)
 		goto fail;
 	int linger = 0;
 	a->zap = zmq_socket(zctx, ZMQ_REP);
 	if (a->zap == NULL ||
 	    zmq_setsockopt(a->zap, ZMQ_LINGER, &linger, sizeof(linger)) != 0 ||
 	    zmq_bind(a->zap, "inproc://zeromq.zap.01") != 0) {
+		rc = ld_err_errno();
 		snprintf(err, errlen, "ZAP handler: %s", zmq_strerror(errno));
 		goto fail;
 	}
@@ -49,7 +52,7 @@ ld_auth_open(void *zctx, const struct ld_config *cfg, struct ld_auth **out,
 	return 0;
 fail:
 	ld_auth_close(&a);
-	return -1;
+	return rc;
 }
 
 void
@@ -76,11 +79,12 @@ int
 ld_auth_reload(struct ld_auth *a, char *err, size_t errlen)
 {
 	struct ld_allow fresh, admins;
-	if (ld_allow_load(a->dir, a->self, &fresh, err, errlen) != 0)
-		return -1;
-	if (ld_admins_load(a->dir, &admins, err, errlen) != 0) {
+	int rc = ld_allow_load(a->dir, a->self, &fresh, err, errlen);
+	if (rc != 0)
+		return rc;
+	if ((rc = ld_admins_load(a->dir, &admins, err, errlen)) != 0) {
 		ld_allow_free(&fresh);
-		return -1;
+		return rc;
 	}
 	ld_allow_free(&a->list);
 	ld_allow_free(&a->admins);

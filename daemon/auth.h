@@ -16,7 +16,8 @@
 struct ld_auth;
 
 /* Bind the ZAP handler in `zctx` (before any CURVE server socket binds)
- * and load the allow-list. */
+ * and load the allow-list. Returns 0, or with a reason in err -ENOMEM,
+ * the socket's -errno, or ld_allow_load's code. */
 int ld_auth_open(void *zctx, const struct ld_config *cfg,
                  struct ld_auth **out, char *err, size_t errlen);
 void ld_auth_close(struct ld_auth **a);
@@ -25,7 +26,8 @@ void ld_auth_close(struct ld_auth **a);
 void *ld_auth_socket(struct ld_auth *a);
 void ld_auth_handle(struct ld_auth *a);
 
-/* Re-read the allow-list. On a bad file the old list stays. */
+/* Re-read the allow-list. On a bad file the old list stays, and the
+ * code of ld_allow_load (or ld_admins_load) is returned. */
 int ld_auth_reload(struct ld_auth *a, char *err, size_t errlen);
 
 /* Is `user_id` (a frame's "User-Id") a child on the list now, and is it

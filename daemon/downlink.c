@@ -258,10 +258,11 @@ ld_downlink_reload(struct ld_node *n, char *err, size_t errlen)
 		snprintf(err, errlen,
 		         "this node is insecure: it has no "
 		         "allow-list");
-		return -1;
+		return -EINVAL;
 	}
-	if (ld_auth_reload(n->auth, err, errlen) != 0)
-		return -1;
+	int rc = ld_auth_reload(n->auth, err, errlen);
+	if (rc != 0)
+		return rc;
 	for (size_t i = 0; i < n->nchildren; i++) {
 		struct ld_peer *p = n->children[i];
 		if (p->state == LD_PEER_UP &&

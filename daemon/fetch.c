@@ -420,7 +420,7 @@ ld_fetch_write(struct ld_node *n, struct ld_txn *t, struct work *w)
 		const Ld__Attachment *a = r->result->attachments[i];
 		char err[8];
 		bool has = false, seen = false;
-		if (!ld_attach_check(a, i, err, sizeof(err)))
+		if (ld_attach_check(a, i, err, sizeof(err)) != 0)
 			continue;
 		for (size_t k = 0; k < nchecked && !seen; k++)
 			seen = memcmp(checked[k], a->sha256.data, LD_HASH_LEN) == 0;

@@ -50,7 +50,7 @@ ld_files_check(struct ld_txn *t, const Ld__Record *r, const Ld__Record *old,
 				snprintf(err, errlen, "attachment %zu (%.200s): "
 				         "chunk %zu of %zu was not uploaded", i + 1,
 				         a->name, k + 1, a->n_chunks);
-				return 1;
+				return LD_EREFUSED;
 			}
 			if (rc != 0)
 				return rc;
@@ -59,14 +59,14 @@ ld_files_check(struct ld_txn *t, const Ld__Record *r, const Ld__Record *old,
 				         "chunk %zu is %zu bytes, not %zu", i + 1,
 				         a->name, k + 1, v.n,
 				         ld_attach_chunk_len(a->size, (uint32_t)k));
-				return 1;
+				return LD_EREFUSED;
 			}
 			ld_attach_sum_add(&sum, v.p, v.n);
 		}
 		if (!ld_attach_sum_ok(&sum, a)) {
 			snprintf(err, errlen, "attachment %zu (%.200s): sha256: "
 			         "not the hash of its chunks", i + 1, a->name);
-			return 1;
+			return LD_EREFUSED;
 		}
 	}
 	return 0;
@@ -120,7 +120,7 @@ ld_files_get(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
 		goto out;
 	}
 	const Ld__Attachment *a = r->result->attachments[q->index];
-	if (!ld_attach_check(a, q->index, err, sizeof(err))) {
+	if (ld_attach_check(a, q->index, err, sizeof(err)) != 0) {
 		ld_reply_error(n, rid, req_id, code, err);
 		goto out;
 	}

@@ -18,28 +18,26 @@ ld_frame_unpack(const void *buf, size_t len)
 }
 
 /* Send a frame to the parent (rid == NULL) or to the child connection
- * `rid`. Returns 0, or -1 with errno (EAGAIN: try later; EHOSTUNREACH:
- * child gone). */
+ * `rid`. Returns 0, or -ENOMEM or the socket's -errno (-EAGAIN: try
+ * later; -EHOSTUNREACH: child gone). */
 int
 ld_frame_send_to(void *sock, const struct ld_rid *rid, const Ld__Frame *f)
 {
 	size_t n = ld__frame__get_packed_size(f);
 	zmq_msg_t m;
 	if (zmq_msg_init_size(&m, n) != 0)
-		return -1;
+		return -ENOMEM;
 	ld__frame__pack(f, zmq_msg_data(&m));
 	if (rid != NULL &&
 	    zmq_send(sock, rid->id, rid->len, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0) {
-		int e = errno;
+		int rc = ld_err_errno();
 		zmq_msg_close(&m);
-		errno = e;
-		return -1;
+		return rc;
 	}
 	if (zmq_msg_send(&m, sock, ZMQ_DONTWAIT) < 0) {
-		int e = errno;
+		int rc = ld_err_errno();
 		zmq_msg_close(&m);
-		errno = e;
-		return -1;
+		return rc;
 	}
 	return 0;
 }
@@ -54,7 +52,7 @@ ld_frame_send(struct ld_node *n, struct ld_peer *p, const Ld__Frame *f)
 	                      : ld_frame_send_to(n->router, &rid, f);
 	if (rc == 0)
 		p->last_send_ms = ld_now_ms();
-	else if (errno == EHOSTUNREACH && p->state == LD_PEER_UP) {
+	else if (rc == -EHOSTUNREACH && p->state == LD_PEER_UP) {
 		ld_info("link: child %s disconnected", p->path);
 		ld_link_session_down(p, "disconnected");
 	}

@@ -20,7 +20,7 @@ static bool
 admissible(const struct ld_ingest *in, const Ld__Record *r,
            const uint8_t *wire, size_t wire_len, char *why, size_t whylen)
 {
-	if (!ld_record_check(r, wire_len, why, whylen))
+	if (ld_record_check(r, wire_len, why, whylen) != 0)
 		return false;
 	if (!ld_record_canonical(r, wire, wire_len)) {
 		snprintf(why, whylen, "record %s: not canonically encoded", r->id);

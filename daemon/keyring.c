@@ -4,6 +4,7 @@
 #include "record.h"
 #include "sign.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,11 +31,11 @@ ld_keyring_new(const char *self, const uint8_t self_sign[32],
 {
 	struct ld_keyring *kr = calloc(1, sizeof(*kr));
 	if (kr == NULL)
-		return -1;
+		return -ENOMEM;
 	kr->cache = calloc(CACHE_MAX, sizeof(*kr->cache));
 	if (kr->cache == NULL) {
 		free(kr);
-		return -1;
+		return -ENOMEM;
 	}
 	snprintf(kr->self, sizeof(kr->self), "%s", self);
 	size_t rl = strcspn(self, "/");

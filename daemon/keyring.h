@@ -15,6 +15,7 @@
 
 struct ld_keyring;
 
+/* Returns 0 or -ENOMEM. */
 int ld_keyring_new(const char *self, const uint8_t self_sign[32],
                    const uint8_t root_sign[32], struct ld_keyring **out);
 void ld_keyring_free(struct ld_keyring **kr);

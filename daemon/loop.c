@@ -16,14 +16,15 @@
 #define TURN_BYTES (64u << 20)
 
 /* Receive one message from a ROUTER: [rid][body]. Returns 1 with both,
- * 0 when nothing is ready, -1 on error. Extra frames are dropped. */
+ * 0 when nothing is ready, or the socket's -errno. Extra frames are
+ * dropped. */
 static int
 recv_routed(void *sock, zmq_msg_t *rid, zmq_msg_t *body)
 {
 	zmq_msg_init(rid);
 	if (zmq_msg_recv(rid, sock, ZMQ_DONTWAIT) < 0) {
 		zmq_msg_close(rid);
-		return errno == EAGAIN ? 0 : -1;
+		return errno == EAGAIN ? 0 : ld_err_errno();
 	}
 	zmq_msg_init(body);
 	if (!zmq_msg_more(rid) || zmq_msg_recv(body, sock, 0) < 0) {
@@ -175,8 +176,9 @@ ld_node_run(struct ld_node *n, volatile sig_atomic_t *stop)
 		if (rc < 0) {
 			if (errno == EINTR)
 				continue;
+			rc = ld_err_errno();
 			ld_err("zmq_poll: %s", zmq_strerror(errno));
-			return -1;
+			return rc;
 		}
 		if (n->auth)
 			ld_auth_handle(n->auth);

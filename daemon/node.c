@@ -52,7 +52,7 @@ link_opts(void *s, const struct ld_config *c)
 	    set_int(s, ZMQ_HEARTBEAT_IVL, hb) ||
 	    set_int(s, ZMQ_HEARTBEAT_TIMEOUT, hbt) ||
 	    set_int(s, ZMQ_HEARTBEAT_TTL, hbt))
-		return -1;
+		return ld_err_errno();
 	return 0;
 }
 
@@ -65,10 +65,13 @@ load_endorsement(struct ld_node *n, char *err, size_t errlen)
 	char file[4300], text[128];
 	snprintf(file, sizeof(file), "%s/%s", n->cfg.dir, LD_ENDORSEMENT_FILE);
 	FILE *f = fopen(file, "r");
-	if (f == NULL)
-		return errno == ENOENT ? 0 : (snprintf(err, errlen, "%s: %s",
-		                                       file, strerror(errno)),
-		                              -1);
+	if (f == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		int rc = -errno;
+		snprintf(err, errlen, "%s: %s", file, ld_strerror(rc));
+		return rc;
+	}
 	bool ok = fgets(text, sizeof(text), f) != NULL;
 	fclose(f);
 	if (ok) {
@@ -80,7 +83,7 @@ load_endorsement(struct ld_node *n, char *err, size_t errlen)
 	if (!ok) {
 		snprintf(err, errlen, "%s: not the root's endorsement of this "
 		         "node's keys", file);
-		return -1;
+		return LD_EREFUSED;
 	}
 	n->have_root_cert = true;
 	return 0;
@@ -94,8 +97,9 @@ take_lock(struct ld_node *n, char *err, size_t errlen)
 	snprintf(file, sizeof(file), "%s/liandongd.pid", n->cfg.dir);
 	int fd = open(file, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		snprintf(err, errlen, "%s: %s", file, strerror(errno));
-		return -1;
+		int rc = -errno;
+		snprintf(err, errlen, "%s: %s", file, ld_strerror(rc));
+		return rc;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
 		char pid[32] = "";
@@ -105,14 +109,14 @@ take_lock(struct ld_node *n, char *err, size_t errlen)
 		snprintf(err, errlen, "another liandongd (pid %s) is running "
 		         "on %s", pid[0] ? pid : "?", n->cfg.dir);
 		close(fd);
-		return -1;
+		return -EBUSY;
 	}
 	char pid[32];
 	int len = snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
 	if (ftruncate(fd, 0) != 0 || write(fd, pid, (size_t)len) != len) {
 		snprintf(err, errlen, "%s: cannot write pid", file);
 		close(fd);
-		return -1;
+		return -EIO;
 	}
 	n->lock_fd = fd;
 	return 0;
@@ -126,40 +130,40 @@ ld_node_open(const struct ld_config *cfg, struct ld_node **out, char *err,
 	struct ld_node *n = calloc(1, sizeof(*n));
 	if (n == NULL) {
 		snprintf(err, errlen, "out of memory");
-		return -1;
+		return -ENOMEM;
 	}
 	n->cfg = *cfg;
 	n->lock_fd = -1;
 	n->work_ops = work_ops;
-	int rc;
+	int rc = 0;
 	if ((n->fetch = ld_fetch_new()) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		free(n);
-		return -1;
+		return -ENOMEM;
 	}
-	if (take_lock(n, err, errlen) != 0)
+	if ((rc = take_lock(n, err, errlen)) != 0)
 		goto fail;
-	if (ld_keys_init() != 0) {
+	if ((rc = ld_keys_init()) != 0) {
 		snprintf(err, errlen, "libsodium cannot start");
 		goto fail;
 	}
 	if (!cfg->insecure) {
-		if (ld_keys_load(cfg->dir, &n->keys, err, errlen) != 0)
+		if ((rc = ld_keys_load(cfg->dir, &n->keys, err, errlen)) != 0)
 			goto fail;
 		if (ld_path_depth(cfg->id) == 1 &&
 		    memcmp(cfg->root_sign, n->keys.sign_pub, 32) != 0) {
+			rc = LD_EREFUSED;
 			snprintf(err, errlen, "%s/liandong.conf: root_key is not "
 			         "this root node's own key", cfg->dir);
 			goto fail;
 		}
-		if (load_endorsement(n, err, errlen) != 0)
+		if ((rc = load_endorsement(n, err, errlen)) != 0)
 			goto fail;
 		/* Every file an administrator edits is checked before
 		 * anything is created. */
 		struct ld_allow al;
 		if (cfg->listen[0] != '\0') {
-			if (ld_allow_load(cfg->dir, cfg->id, &al, err, errlen) !=
-			    0)
+			if ((rc = ld_allow_load(cfg->dir, cfg->id, &al, err, errlen)) != 0)
 				goto fail;
 			ld_allow_free(&al);
 		}
@@ -168,6 +172,7 @@ ld_node_open(const struct ld_config *cfg, struct ld_node **out, char *err,
 		    ld_vpool_new(cfg->verify_threads ? cfg->verify_threads
 		                                     : ld_vpool_cpus(),
 		                 &n->vpool) != 0) {
+			rc = -ENOMEM;
 			snprintf(err, errlen, "out of memory");
 			goto fail;
 		}
@@ -205,13 +210,14 @@ ld_node_open(const struct ld_config *cfg, struct ld_node **out, char *err,
 
 	n->zctx = zmq_ctx_new();
 	if (n->zctx == NULL) {
+		rc = ld_err_errno();
 		snprintf(err, errlen, "zmq: %s", zmq_strerror(errno));
 		goto fail;
 	}
 	/* ZAP must answer before any CURVE server socket binds. */
 	if (!cfg->insecure &&
 	    (cfg->listen[0] != '\0' || cfg->api_listen[0] != '\0') &&
-	    ld_auth_open(n->zctx, cfg, &n->auth, err, errlen) != 0)
+	    (rc = ld_auth_open(n->zctx, cfg, &n->auth, err, errlen)) != 0)
 		goto fail;
 	n->api = zmq_socket(n->zctx, ZMQ_ROUTER);
 	int64_t api_max = 2 * LD_RECORD_MAX;
@@ -226,6 +232,7 @@ ld_node_open(const struct ld_config *cfg, struct ld_node **out, char *err,
 	    set_int(n->api, ZMQ_SNDHWM, 0) != 0 ||
 	    set_int(n->api, ZMQ_ROUTER_MANDATORY, 1) != 0 ||
 	    set_int(n->api, ZMQ_LINGER, 0) != 0) {
+		rc = ld_err_errno();
 		snprintf(err, errlen, "zmq: %s", zmq_strerror(errno));
 		goto fail;
 	}
@@ -233,6 +240,7 @@ ld_node_open(const struct ld_config *cfg, struct ld_node **out, char *err,
 	                   "ipc://%s/api.sock", cfg->dir);
 	/* sun_path holds 107 bytes. */
 	if (len - 6 > 107) {
+		rc = -ENAMETOOLONG;
 		snprintf(err, errlen, "data directory path %s is too long for "
 		         "the API socket (at most 98 bytes)", cfg->dir);
 		goto fail;
@@ -243,8 +251,9 @@ ld_node_open(const struct ld_config *cfg, struct ld_node **out, char *err,
 	rc = zmq_bind(n->api, n->api_endpoint);
 	umask(old);
 	if (rc != 0 || chmod(n->api_endpoint + 6, 0600) != 0) {
-		snprintf(err, errlen, "API socket %s: %s", n->api_endpoint,
-		         rc != 0 ? zmq_strerror(errno) : strerror(errno));
+		const char *why = rc != 0 ? zmq_strerror(errno) : strerror(errno);
+		rc = ld_err_errno();
+		snprintf(err, errlen, "API socket %s: %s", n->api_endpoint, why);
 		goto fail;
 	}
 	if (cfg->api_listen[0] != '\0') {
@@ -264,10 +273,12 @@ ld_node_open(const struct ld_config *cfg, struct ld_node **out, char *err,
 		                   n->keys.curve_sec, 32) != 0 ||
 		    zmq_setsockopt(n->api_remote, ZMQ_ZAP_DOMAIN, LD_ZAP_API,
 		                   strlen(LD_ZAP_API)) != 0) {
+			rc = ld_err_errno();
 			snprintf(err, errlen, "zmq: %s", zmq_strerror(errno));
 			goto fail;
 		}
 		if (zmq_bind(n->api_remote, cfg->api_listen) != 0) {
+			rc = ld_err_errno();
 			snprintf(err, errlen, "[api] listen %s: %s",
 			         cfg->api_listen, zmq_strerror(errno));
 			goto fail;
@@ -283,6 +294,7 @@ ld_node_open(const struct ld_config *cfg, struct ld_node **out, char *err,
 		    set_int(n->router, ZMQ_ROUTER_MANDATORY, 1) != 0 ||
 		    set_int(n->router, ZMQ_ROUTER_HANDOVER,
 		            cfg->insecure ? 1 : 0) != 0) {
+			rc = ld_err_errno();
 			snprintf(err, errlen, "zmq: %s", zmq_strerror(errno));
 			goto fail;
 		}
@@ -292,11 +304,13 @@ ld_node_open(const struct ld_config *cfg, struct ld_node **out, char *err,
 		                    n->keys.curve_sec, 32) != 0 ||
 		     zmq_setsockopt(n->router, ZMQ_ZAP_DOMAIN, LD_ZAP_LINKS,
 		                    strlen(LD_ZAP_LINKS)) != 0)) {
+			rc = ld_err_errno();
 			snprintf(err, errlen, "zmq CURVE: %s",
 			         zmq_strerror(errno));
 			goto fail;
 		}
 		if (zmq_bind(n->router, cfg->listen) != 0) {
+			rc = ld_err_errno();
 			snprintf(err, errlen, "listen %s: %s", cfg->listen,
 			         zmq_strerror(errno));
 			goto fail;
@@ -312,6 +326,7 @@ ld_node_open(const struct ld_config *cfg, struct ld_node **out, char *err,
 		    set_int(n->dealer, ZMQ_RECONNECT_IVL, 100) != 0 ||
 		    set_int(n->dealer, ZMQ_RECONNECT_IVL_MAX,
 		            (int)cfg->reconnect_max_ms) != 0) {
+			rc = ld_err_errno();
 			snprintf(err, errlen, "zmq: %s", zmq_strerror(errno));
 			goto fail;
 		}
@@ -322,6 +337,7 @@ ld_node_open(const struct ld_config *cfg, struct ld_node **out, char *err,
 		                    n->keys.curve_pub, 32) != 0 ||
 		     zmq_setsockopt(n->dealer, ZMQ_CURVE_SECRETKEY,
 		                    n->keys.curve_sec, 32) != 0)) {
+			rc = ld_err_errno();
 			snprintf(err, errlen, "zmq CURVE: %s",
 			         zmq_strerror(errno));
 			goto fail;
@@ -338,18 +354,21 @@ ld_node_open(const struct ld_config *cfg, struct ld_node **out, char *err,
 			        NULL ||
 			    set_int(n->monitor, ZMQ_LINGER, 0) != 0 ||
 			    zmq_connect(n->monitor, mep) != 0) {
+				rc = ld_err_errno();
 				snprintf(err, errlen, "zmq monitor: %s",
 				         zmq_strerror(errno));
 				goto fail;
 			}
 		}
 		if (zmq_connect(n->dealer, cfg->parent) != 0) {
+			rc = ld_err_errno();
 			snprintf(err, errlen, "parent %s: %s", cfg->parent,
 			         zmq_strerror(errno));
 			goto fail;
 		}
 	}
 	if ((n->schedule = ld_schedule_new(n)) == NULL) {
+		rc = -ENOMEM;
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
@@ -358,7 +377,7 @@ ld_node_open(const struct ld_config *cfg, struct ld_node **out, char *err,
 	return 0;
 fail:
 	ld_node_close(&n);
-	return -1;
+	return rc;
 }
 
 void

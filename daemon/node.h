@@ -12,11 +12,13 @@
 struct ld_node;
 
 /* Open the store and bind/connect the sockets (node.c). On failure
- * writes a one-line reason to err. */
+ * writes a one-line reason to err and returns a negative code: -errno
+ * (-EBUSY: another liandongd runs there), LD_EREFUSED (keys that do not
+ * fit the configuration), the store's, or that of what it loads. */
 int ld_node_open(const struct ld_config *cfg, struct ld_node **out, char *err,
                  size_t errlen);
 /* Run until *stop becomes non-zero; then commit what is pending and
- * return 0 (loop.c). */
+ * return 0 (loop.c); or the socket's -errno if polling fails. */
 int ld_node_run(struct ld_node *n, volatile sig_atomic_t *stop);
 /* Free everything and null *n (node.c). */
 void ld_node_close(struct ld_node **n);

@@ -34,6 +34,7 @@
 #include "auth.h"
 #include "clock.h"
 #include "config.h"
+#include "err.h"
 #include "keyring.h"
 #include "keys.h"
 #include "liandong.pb-c.h"
@@ -236,8 +237,8 @@ void ld_query_inbox(struct ld_node *n, const struct ld_rid *rid,
 
 /* Inside a write transaction: is every chunk of `r`'s attachments here,
  * and do they make up each file? Attachments `old` (the version edited,
- * or NULL) already had are not hashed again. 0 yes; 1 no (err says why);
- * else a store error. */
+ * or NULL) already had are not hashed again. 0 yes; LD_EREFUSED no (err
+ * says why); else a store error. */
 int ld_files_check(struct ld_txn *t, const Ld__Record *r, const Ld__Record *old,
                    char *err, size_t errlen);
 /* Inside the turn's write transaction: store the chunk of a
@@ -289,10 +290,10 @@ uint64_t ld_stream_lag_out(struct ld_node *n, struct ld_txn *t,
  * ld__frame__free_unpacked(f, NULL)). */
 Ld__Frame *ld_frame_unpack(const void *buf, size_t len);
 /* Send a frame to the parent (rid == NULL) or to the child connection
- * `rid`. Returns 0, or -1 with errno (EAGAIN: try later; EHOSTUNREACH:
- * child gone). */
+ * `rid`. Returns 0, or -ENOMEM or the socket's -errno (-EAGAIN: try
+ * later; -EHOSTUNREACH: child gone). */
 int ld_frame_send_to(void *sock, const struct ld_rid *rid, const Ld__Frame *f);
-/* Send a frame to peer `p` on its session; 0 or -1. */
+/* Send a frame to peer `p` on its session; 0 or as ld_frame_send_to. */
 int ld_frame_send(struct ld_node *n, struct ld_peer *p, const Ld__Frame *f);
 /* Send peer `p` a Ping, or (pong) the Pong answering one: our session
  * and our log's head. */
@@ -330,7 +331,8 @@ void ld_downlink_on_msg(struct ld_node *n, const struct ld_rid *rid,
 /* Drop children gone silent; resend what they did not acknowledge. */
 void ld_downlink_tick(struct ld_node *n, int64_t now);
 /* Re-read the allow-list; children no longer on it lose their session at
- * once. Returns 0, or -1 with err (the old list stays). */
+ * once. Returns 0, or with err -EINVAL (an insecure node has no list) or
+ * ld_auth_reload's code (the old list stays). */
 int ld_downlink_reload(struct ld_node *n, char *err, size_t errlen);
 
 /* ---- uplink.c: the child side, the DEALER to the parent ---- */

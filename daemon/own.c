@@ -28,14 +28,15 @@ int
 ld_own_put(struct ld_node *n, struct ld_txn *t, struct work *w, Ld__Record *r,
            const char *id, uint64_t version)
 {
-	if (!ld_set_str(&r->id, id) || !ld_set_str(&r->owner, n->cfg.id)) {
+	if (ld_set_str(&r->id, id) != 0 ||
+	    ld_set_str(&r->owner, n->cfg.id) != 0) {
 		ld_own_refuse(w, "out of memory");
 		return 0;
 	}
 	r->version = version;
 	r->updated_at = ld_wall_ms();
 	char err[256];
-	if (!ld_record_check(r, 0, err, sizeof(err))) {
+	if (ld_record_check(r, 0, err, sizeof(err)) != 0) {
 		ld_own_refuse(w, "%s", err);
 		return 0;
 	}
@@ -68,11 +69,12 @@ ld_own_create(struct ld_node *n, struct ld_txn *t, struct work *w,
 	r->deleted = false;
 	char err[512];
 	int rc = ld_files_check(t, r, NULL, err, sizeof(err));
-	if (rc != 0) {
-		if (rc == 1)
-			ld_own_refuse(w, "%s", err);
-		return rc == 1 ? 0 : rc;
+	if (rc == LD_EREFUSED) {
+		ld_own_refuse(w, "%s", err);
+		return 0;
 	}
+	if (rc != 0)
+		return rc;
 	return ld_own_put(n, t, w, r, id, 1);
 }
 

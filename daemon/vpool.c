@@ -2,6 +2,7 @@
 #include "vpool.h"
 #include "sign.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -68,7 +69,7 @@ ld_vpool_new(unsigned threads, struct ld_vpool **out)
 	*out = NULL;
 	struct ld_vpool *p = calloc(1, sizeof(*p));
 	if (p == NULL)
-		return -1;
+		return -ENOMEM;
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->go, NULL);
 	pthread_cond_init(&p->done, NULL);
@@ -77,7 +78,7 @@ ld_vpool_new(unsigned threads, struct ld_vpool **out)
 		p->threads = calloc(want, sizeof(*p->threads));
 		if (p->threads == NULL) {
 			ld_vpool_free(&p);
-			return -1;
+			return -ENOMEM;
 		}
 		for (unsigned i = 0; i < want; i++) {
 			if (pthread_create(&p->threads[i], NULL, worker, p) != 0)

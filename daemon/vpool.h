@@ -18,7 +18,8 @@ struct ld_vjob {
 
 struct ld_vpool;
 
-/* `threads` in all, the caller included: 1 (or 0) runs checks inline. */
+/* `threads` in all, the caller included: 1 (or 0) runs checks inline.
+ * Returns 0 or -ENOMEM. */
 int ld_vpool_new(unsigned threads, struct ld_vpool **out);
 void ld_vpool_free(struct ld_vpool **p);
 

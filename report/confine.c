@@ -1,6 +1,7 @@
 /* confine.c — confine this process before a plugin runs: no new
  * privileges, rlimits, seccomp (confine.h). */
 #include "confine.h"
+#include "err.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -103,7 +104,7 @@ mapped_now(rlim_t *out)
 	if (f != NULL)
 		fclose(f);
 	if (!ok)
-		return -1;
+		return -EIO;
 	*out = (rlim_t)pages * (rlim_t)sysconf(_SC_PAGESIZE);
 	return 0;
 }
@@ -115,8 +116,9 @@ set_limit(int what, rlim_t soft, rlim_t hard, const char *name, char *err,
 	struct rlimit rl = {soft, hard};
 	if (setrlimit(what, &rl) == 0)
 		return 0;
-	snprintf(err, errlen, "cannot set %s: %s", name, strerror(errno));
-	return -1;
+	int rc = -errno;
+	snprintf(err, errlen, "cannot set %s: %s", name, ld_strerror(rc));
+	return rc;
 }
 
 int
@@ -124,9 +126,10 @@ ld_confine_limits(const struct ld_confine_limits *lim, char *err,
                   size_t errlen)
 {
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+		int rc = -errno;
 		snprintf(err, errlen, "cannot set no_new_privs: %s",
-		         strerror(errno));
-		return -1;
+		         ld_strerror(rc));
+		return rc;
 	}
 	cpu_len = (size_t)snprintf(
 	    cpu_msg, sizeof(cpu_msg),
@@ -148,20 +151,22 @@ ld_confine_limits(const struct ld_confine_limits *lim, char *err,
 	getrusage(RUSAGE_SELF, &ru);
 	rlim_t cpu = (rlim_t)ru.ru_utime.tv_sec + (rlim_t)ru.ru_stime.tv_sec +
 	             1 + lim->cpu_s;
-	if (set_limit(RLIMIT_CPU, cpu, cpu + 1, "RLIMIT_CPU", err, errlen))
-		return -1;
+	int rc = set_limit(RLIMIT_CPU, cpu, cpu + 1, "RLIMIT_CPU", err, errlen);
+	if (rc != 0)
+		return rc;
 
 	/* Memory: memory_mb of address space beyond what is mapped now (the
 	 * store's map is mapped already, and may be large). */
 	if (ld_confine_memory_limited()) {
 		rlim_t now;
-		if (mapped_now(&now) != 0) {
+		if ((rc = mapped_now(&now)) != 0) {
 			snprintf(err, errlen, "cannot read /proc/self/statm");
-			return -1;
+			return rc;
 		}
 		rlim_t as = now + ((rlim_t)lim->memory_mb << 20);
-		if (set_limit(RLIMIT_AS, as, as, "RLIMIT_AS", err, errlen))
-			return -1;
+		if ((rc = set_limit(RLIMIT_AS, as, as, "RLIMIT_AS", err,
+		                    errlen)) != 0)
+			return rc;
 		probe_bytes = ((size_t)lim->memory_mb << 20) / 16;
 		if (probe_bytes < ((size_t)1 << 20))
 			probe_bytes = (size_t)1 << 20;
@@ -175,12 +180,12 @@ ld_confine_limits(const struct ld_confine_limits *lim, char *err,
 	/* Output files: writing past FSIZE_MAX fails with EFBIG instead of
 	 * killing (SIGXFSZ ignored). */
 	signal(SIGXFSZ, SIG_IGN);
-	if (set_limit(RLIMIT_FSIZE, FSIZE_MAX, FSIZE_MAX, "RLIMIT_FSIZE", err,
-	              errlen) ||
-	    set_limit(RLIMIT_NOFILE, NOFILE_MAX, NOFILE_MAX, "RLIMIT_NOFILE",
-	              err, errlen) ||
-	    set_limit(RLIMIT_CORE, 0, 0, "RLIMIT_CORE", err, errlen))
-		return -1;
+	if ((rc = set_limit(RLIMIT_FSIZE, FSIZE_MAX, FSIZE_MAX, "RLIMIT_FSIZE",
+	                    err, errlen)) != 0 ||
+	    (rc = set_limit(RLIMIT_NOFILE, NOFILE_MAX, NOFILE_MAX,
+	                    "RLIMIT_NOFILE", err, errlen)) != 0 ||
+	    (rc = set_limit(RLIMIT_CORE, 0, 0, "RLIMIT_CORE", err, errlen)) != 0)
+		return rc;
 	/* No RLIMIT_NPROC: it counts every process of the account (the
 	 * daemon's too) and does not bind root; seccomp denies new
 	 * processes instead. */
@@ -259,8 +264,9 @@ ld_confine_landlock(const char *plugin, char *err, size_t errlen)
 	int rs = (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr),
 	                      0);
 	if (rs < 0) {
-		snprintf(err, errlen, "landlock: %s", strerror(errno));
-		return -1;
+		int e = -errno;
+		snprintf(err, errlen, "landlock: %s", ld_strerror(e));
+		return e;
 	}
 	const __u64 dir = LANDLOCK_ACCESS_FS_READ_FILE |
 	                  LANDLOCK_ACCESS_FS_READ_DIR |
@@ -287,7 +293,7 @@ ld_confine_landlock(const char *plugin, char *err, size_t errlen)
 	close(rs);
 	if (rc != 0) {
 		snprintf(err, errlen, "landlock: %s", strerror(e));
-		return -1;
+		return -e;
 	}
 	return 0;
 }
@@ -448,7 +454,7 @@ ld_confine_seccomp(enum ld_confine_stage stage, char *err, size_t errlen)
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
 	if (ctx == NULL) {
 		snprintf(err, errlen, "seccomp: out of memory");
-		return -1;
+		return -ENOMEM;
 	}
 	/* Every thread, should a library have started one. */
 	int rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);
@@ -460,7 +466,7 @@ ld_confine_seccomp(enum ld_confine_stage stage, char *err, size_t errlen)
 	if (rc != 0) {
 		snprintf(err, errlen, "cannot load the seccomp filter: %s",
 		         strerror(-rc));
-		return -1;
+		return rc < 0 ? rc : -EIO;
 	}
 	return 0;
 }

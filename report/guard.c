@@ -21,7 +21,7 @@ ld_guard_open(struct ld_guard_file *f, const char *path)
 	f->fd = open(f->part,
 	             O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
 	             0644);
-	return f->fd < 0 ? -1 : 0;
+	return f->fd < 0 ? -errno : 0;
 }
 
 int
@@ -33,12 +33,12 @@ ld_guard_write(int fd, const char *p, size_t n)
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0)
-			return -1;
+			return w < 0 ? -errno : -EIO;
 		done += (size_t)w;
 	}
 	struct stat sb;
 	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && fsync(fd) != 0)
-		return -1;
+		return -errno;
 	return 0;
 }
 

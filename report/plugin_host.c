@@ -2,6 +2,7 @@
  * the host table (plugin_host.h): records read from the store through
  * protobuf-c's descriptors (fields by name), output into a document. */
 #include "plugin_host.h"
+#include "err.h"
 #include "figures.h"
 #include "gather.h"
 #include "path.h"
@@ -11,6 +12,7 @@
 #include "text.h"
 
 #include <dlfcn.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +23,12 @@
 /* The descriptor as ABI 1.0 defines it: a smaller one is refused. */
 #define PLUGIN_MIN_SIZE                                                        \
 	(offsetof(struct ld_plugin, fini) + sizeof(((struct ld_plugin *)0)->fini))
+
+/* What a host function returns to a plugin when it cannot do what was
+ * asked: the SDK (liandong/plugin.h) promises -1, beside the callback's
+ * own non-zero values. This is the ABI's convention, at the boundary with
+ * code built elsewhere, not err.h's. */
+#define ABI_FAIL (-1)
 
 /* ---------------------------------------------------------------- load */
 
@@ -58,12 +66,13 @@ ld_plugin_load(const char *file, struct ld_loaded *out, char *err,
 	snprintf(out->file, sizeof(out->file), "%s", file);
 	struct stat sb;
 	if (stat(file, &sb) != 0) {
+		int rc = -errno;
 		snprintf(err, errlen, "%s: cannot read it", file);
-		return -1;
+		return rc;
 	}
 	if (!S_ISREG(sb.st_mode)) {
 		snprintf(err, errlen, "%s: not a regular file", file);
-		return -1;
+		return -EINVAL;
 	}
 	/* RTLD_LOCAL: its symbols stay its own; RTLD_NOW: a missing symbol
 	 * is found now, not in the middle of a report. */
@@ -72,7 +81,7 @@ ld_plugin_load(const char *file, struct ld_loaded *out, char *err,
 		const char *why = dlerror();
 		snprintf(err, errlen, "%s: not a loadable shared object (%s)",
 		         file, why ? why : "dlopen failed");
-		return -1;
+		return LD_EREFUSED;
 	}
 	const struct ld_plugin *(*entry)(void);
 	*(void **)&entry = dlsym(out->dl, "ld_plugin_entry_v1");
@@ -111,7 +120,7 @@ ld_plugin_load(const char *file, struct ld_loaded *out, char *err,
 		snprintf(err, errlen, "%s: %s", file, why);
 		dlclose(out->dl);
 		out->dl = NULL;
-		return -1;
+		return LD_EREFUSED;
 	}
 	out->p = p;
 	return 0;
@@ -434,7 +443,7 @@ static int
 walk(struct ld_ctx *c, const struct ld_query *q, walk_fn fn, void *arg)
 {
 	if (q == NULL || fn == NULL || q->size < sizeof(uint32_t) * 2)
-		return -1;
+		return ABI_FAIL;
 	/* Fields a plugin of an older minor did not have read as 0. */
 	struct ld_query qq = {0};
 	memcpy(&qq, q, q->size < sizeof(qq) ? q->size : sizeof(qq));
@@ -445,12 +454,12 @@ walk(struct ld_ctx *c, const struct ld_query *q, walk_fn fn, void *arg)
 	const char *why;
 	if (!ld_path_valid(owner, &why)) {
 		ctx_fail(c, "each: owner '%.64s': %s", owner, why);
-		return -1;
+		return ABI_FAIL;
 	}
 	size_t ol = strlen(owner);
 	struct ld_reciter it;
 	if (ld_store_rec_open(c->t, owner, &it) != 0)
-		return -1;
+		return ABI_FAIL;
 	const char *id;
 	struct ld_val v;
 	int rc = 0, irc;
@@ -475,7 +484,7 @@ walk(struct ld_ctx *c, const struct ld_query *q, walk_fn fn, void *arg)
 	ld_store_rec_close(&it);
 	if (irc != 0 && irc != MDB_NOTFOUND && rc == 0) {
 		ctx_fail(c, "store: %s", ld_store_strerror(irc));
-		return -1;
+		return ABI_FAIL;
 	}
 	return rc;
 }
@@ -498,7 +507,7 @@ static int
 h_each(struct ld_ctx *c, const struct ld_query *q, ld_rec_fn fn, void *arg)
 {
 	if (fn == NULL)
-		return -1;
+		return ABI_FAIL;
 	struct each_arg a = {fn, arg};
 	return walk(c, q, each_one, &a);
 }
@@ -521,19 +530,19 @@ h_is(const struct ld_rec *r, uint32_t rule)
 	    (const Ld__Proposal *)msg_of(r, &ld__proposal__descriptor);
 	switch (rule) {
 	case LD_RULE_PLANNED:
-		return it ? ld_rule_item_planned(it->status) : -1;
+		return it ? ld_rule_item_planned(it->status) : ABI_FAIL;
 	case LD_RULE_HELD:
-		return it ? ld_rule_item_held(it->status) : -1;
+		return it ? ld_rule_item_held(it->status) : ABI_FAIL;
 	case LD_RULE_ANSWERED:
-		return p ? ld_rule_proposal_answered(p) : -1;
+		return p ? ld_rule_proposal_answered(p) : ABI_FAIL;
 	case LD_RULE_SOLVED:
-		return p ? ld_rule_proposal_solved(p) : -1;
+		return p ? ld_rule_proposal_solved(p) : ABI_FAIL;
 	case LD_RULE_RATED:
-		return p ? ld_rule_proposal_rated(p) : -1;
+		return p ? ld_rule_proposal_rated(p) : ABI_FAIL;
 	case LD_RULE_SATISFIED:
-		return p ? ld_rule_proposal_satisfied(p) : -1;
+		return p ? ld_rule_proposal_satisfied(p) : ABI_FAIL;
 	default:
-		return -1;
+		return ABI_FAIL;
 	}
 }
 
@@ -610,7 +619,7 @@ h_figures(struct ld_ctx *c, const struct ld_query *q, ld_figs_fn fn,
           void *arg)
 {
 	if (q == NULL || fn == NULL || q->size < sizeof(uint32_t) * 2)
-		return -1;
+		return ABI_FAIL;
 	struct ld_query qq = {0};
 	memcpy(&qq, q, q->size < sizeof(qq) ? q->size : sizeof(qq));
 	qq.size = sizeof(qq);
@@ -621,7 +630,7 @@ h_figures(struct ld_ctx *c, const struct ld_query *q, ld_figs_fn fn,
 	struct figs_arg *a = calloc(1, sizeof(*a));
 	if (a == NULL) {
 		ctx_fail(c, "figures: out of memory");
-		return -1;
+		return ABI_FAIL;
 	}
 	a->fn = fn;
 	a->arg = arg;
@@ -647,10 +656,10 @@ h_progress(struct ld_ctx *c, const char *task, const char *today,
 {
 	char day[11];
 	if (task == NULL || fn == NULL)
-		return -1;
+		return ABI_FAIL;
 	if (today != NULL) {
 		if (!ld_text_date_valid(today))
-			return -1;
+			return ABI_FAIL;
 		snprintf(day, sizeof(day), "%s", today);
 	} else {
 		time_t now = time(NULL);
@@ -661,14 +670,14 @@ h_progress(struct ld_ctx *c, const char *task, const char *today,
 	}
 	struct ld_bag b = {0};
 	if (ld_store_gather_task(c->t, task, &b) != 0)
-		return -1;
+		return ABI_FAIL;
 	struct ld_progress p = {0};
 	if (b.oom || ld_progress_compute((const Ld__Record *const *)b.v, b.n,
 	                                 0, day, &p) != 0) {
 		ld_bag_free(&b);
 		ctx_fail(c, "progress: out of memory, or the store could not "
 		            "be read");
-		return -1;
+		return ABI_FAIL;
 	}
 	int rc = 0;
 	for (size_t i = 0; i < p.n && rc == 0; i++) {
@@ -798,11 +807,11 @@ h_write(struct ld_ctx *c, const void *p, size_t n)
 {
 	if (c->structured) {
 		c->mixed = true;
-		return -1;
+		return ABI_FAIL;
 	}
 	if (n > RAW_MAX - c->rawlen) {
 		ctx_fail(c, "output: more than 256 MiB");
-		return -1;
+		return ABI_FAIL;
 	}
 	if (c->rawlen + n + 1 > c->rawcap) {
 		size_t cap = c->rawcap ? c->rawcap : 65536;
@@ -811,7 +820,7 @@ h_write(struct ld_ctx *c, const void *p, size_t n)
 		char *b = realloc(c->raw, cap);
 		if (b == NULL) {
 			ctx_fail(c, "output: out of memory");
-			return -1;
+			return ABI_FAIL;
 		}
 		c->raw = b;
 		c->rawcap = cap;
@@ -882,7 +891,7 @@ ld_plugin_run(const struct ld_loaded *l, const struct ld_run *run,
 	struct ld_ctx *c = calloc(1, sizeof(*c));
 	if (c == NULL) {
 		snprintf(err, errlen, "out of memory");
-		return -1;
+		return -ENOMEM;
 	}
 	c->run = run;
 	c->p = l->p;
@@ -893,7 +902,7 @@ ld_plugin_run(const struct ld_loaded *l, const struct ld_run *run,
 	if (rc != 0) {
 		snprintf(err, errlen, "store: %s", ld_store_strerror(rc));
 		free(c);
-		return -1;
+		return rc;
 	}
 	c->t = &t;
 	const struct ld_plugin *p = l->p;
@@ -913,7 +922,7 @@ ld_plugin_run(const struct ld_loaded *l, const struct ld_run *run,
 	if (!c->failed && c->mixed)
 		ctx_fail(c, "the plugin mixed raw output (write) with "
 		            "structured output (title, table ...)");
-	rc = c->failed ? -1 : 0;
+	rc = c->failed ? LD_EPLUGIN : 0;
 	if (rc != 0) {
 		snprintf(err, errlen, "%s", c->err);
 		free(c->raw);

@@ -21,7 +21,8 @@ struct ld_loaded {
 
 /* dlopen `file` and check what ld_plugin_entry_v1 returns: magic, size,
  * ABI major, name, formats, run. On refusal writes one line naming what
- * is wrong and returns -1. */
+ * is wrong and returns -errno (the file cannot be read), -EINVAL (not a
+ * regular file) or LD_EREFUSED (not a plugin this host can run). */
 int ld_plugin_load(const char *file, struct ld_loaded *out, char *err,
                    size_t errlen);
 void ld_plugin_unload(struct ld_loaded *l);
@@ -43,8 +44,9 @@ struct ld_run {
 
 /* Run the plugin. Its structured output goes into `doc`; raw output (if
  * it used `write`) into *raw and *rawlen (malloc'd, NULL if none). Returns 0,
- * or -1 with a one-line reason (the plugin's init or run failed, it mixed
- * raw and structured output, or the store could not be read). */
+ * or with a one-line reason LD_EPLUGIN (the plugin's init or run failed,
+ * or it mixed raw and structured output), -ENOMEM, or the store's code
+ * (the store could not be read). */
 int ld_plugin_run(const struct ld_loaded *l, const struct ld_run *run,
                   struct ld_store *st, struct ld_doc *doc, char **raw,
                   size_t *rawlen, char *err, size_t errlen);

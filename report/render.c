@@ -3,9 +3,11 @@
 #include "render.h"
 #include "buf.h"
 #include "csv.h"
+#include "err.h"
 #include "json.h"
 #include "text.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -49,15 +51,17 @@ struct ld_doc {
 	size_t nrows;    /* table rows, in all */
 	uint32_t title;
 	char err[160];
+	int rc; /* the code of the failure `err` describes */
 };
 
 /* ---- the document ---- */
 
+/* Say why the call fails; returns `rc`. */
 static int
-fail(struct ld_doc *d, const char *why)
+fail(struct ld_doc *d, int rc, const char *why)
 {
 	snprintf(d->err, sizeof(d->err), "%s", why);
-	return -1;
+	return d->rc = rc;
 }
 
 /* Make room for `need` elements of `size` bytes in *p (capacity *cap). */
@@ -69,14 +73,14 @@ reserve(void **p, size_t *cap, size_t need, size_t size)
 	size_t ncap = *cap != 0 ? *cap : 16;
 	while (ncap < need) {
 		if (ncap > SIZE_MAX / 2)
-			return -1;
+			return -ENOMEM;
 		ncap *= 2;
 	}
 	if (ncap > SIZE_MAX / size)
-		return -1;
+		return -ENOMEM;
 	void *np = realloc(*p, ncap * size);
 	if (np == NULL)
-		return -1;
+		return -ENOMEM;
 	*p = np;
 	*cap = ncap;
 	return 0;
@@ -116,7 +120,7 @@ text_len(struct ld_doc *d, const char *s, size_t *n)
 		char why[96];
 		snprintf(why, sizeof(why), "a text longer than %d bytes",
 		         LD_DOC_MAX_TEXT);
-		return fail(d, why);
+		return fail(d, LD_ELIMIT, why);
 	}
 	return 0;
 }
@@ -127,7 +131,7 @@ total_full(struct ld_doc *d)
 	char why[96];
 	snprintf(why, sizeof(why), "more than %u MiB of text in all",
 	         LD_DOC_MAX_TOTAL >> 20);
-	return fail(d, why);
+	return fail(d, LD_ELIMIT, why);
 }
 
 /* Store a copy of `s` (NULL: "") in the text; its offset in *off. */
@@ -135,8 +139,9 @@ static int
 add_text(struct ld_doc *d, const char *s, uint32_t *off)
 {
 	size_t n;
-	if (text_len(d, s, &n) != 0)
-		return -1;
+	int rc = text_len(d, s, &n);
+	if (rc != 0)
+		return rc;
 	if (n == 0) {
 		*off = 0;
 		return 0;
@@ -145,7 +150,7 @@ add_text(struct ld_doc *d, const char *s, uint32_t *off)
 	if (d->tlen + d->figbytes + m + 1 > LD_DOC_MAX_TOTAL)
 		return total_full(d);
 	if (reserve((void **)&d->text, &d->tcap, d->tlen + m + 1, 1) != 0)
-		return fail(d, "out of memory");
+		return fail(d, -ENOMEM, "out of memory");
 	utf8_fix(s, n, d->text + d->tlen);
 	d->text[d->tlen + m] = '\0';
 	*off = (uint32_t)d->tlen;
@@ -161,15 +166,16 @@ add_cells(struct ld_doc *d, size_t n, const char *const *ss)
 		char why[96];
 		snprintf(why, sizeof(why), "more than %d cells in all",
 		         LD_DOC_MAX_CELLS);
-		return fail(d, why);
+		return fail(d, LD_ELIMIT, why);
 	}
 	if (reserve((void **)&d->cells, &d->ccap, d->ncells + n,
 	            sizeof(*d->cells)) != 0)
-		return fail(d, "out of memory");
+		return fail(d, -ENOMEM, "out of memory");
 	for (size_t i = 0; i < n; i++) {
 		uint32_t off;
-		if (add_text(d, ss != NULL ? ss[i] : NULL, &off) != 0)
-			return -1;
+		int rc = add_text(d, ss != NULL ? ss[i] : NULL, &off);
+		if (rc != 0)
+			return rc;
 		d->cells[d->ncells++] = off;
 	}
 	return 0;
@@ -186,13 +192,14 @@ mark(const struct ld_doc *d)
 	return (struct mark){d->tlen, d->ncells, d->nvals};
 }
 
+/* Back to `m` after a failure; returns the failure's code. */
 static int
 undo(struct ld_doc *d, struct mark m)
 {
 	d->tlen = m.tlen;
 	d->ncells = m.ncells;
 	d->nvals = m.nvals;
-	return -1;
+	return d->rc;
 }
 
 static struct block *
@@ -202,12 +209,12 @@ new_block(struct ld_doc *d, enum blk_type type)
 		char why[96];
 		snprintf(why, sizeof(why), "more than %d blocks",
 		         LD_DOC_MAX_BLOCKS);
-		fail(d, why);
+		fail(d, LD_ELIMIT, why);
 		return NULL;
 	}
 	if (reserve((void **)&d->blocks, &d->bcap, d->nblocks + 1,
 	            sizeof(*d->blocks)) != 0) {
-		fail(d, "out of memory");
+		fail(d, -ENOMEM, "out of memory");
 		return NULL;
 	}
 	struct block *b = &d->blocks[d->nblocks];
@@ -284,13 +291,13 @@ ld_doc_table(struct ld_doc *d, const char *caption, size_t ncols,
              const char *const *cols)
 {
 	if (ncols == 0)
-		return fail(d, "a table of no columns");
+		return fail(d, -EINVAL, "a table of no columns");
 	if (ncols > LD_DOC_MAX_COLS) {
 		char why[96];
 		snprintf(why, sizeof(why),
 		         "a table of %zu columns (at most %d)", ncols,
 		         LD_DOC_MAX_COLS);
-		return fail(d, why);
+		return fail(d, LD_ELIMIT, why);
 	}
 	struct mark m = mark(d);
 	struct block *b = new_block(d, BLK_TABLE);
@@ -308,12 +315,12 @@ int
 ld_doc_row(struct ld_doc *d, const char *const *cells)
 {
 	if (d->nblocks == 0 || d->blocks[d->nblocks - 1].type != BLK_TABLE)
-		return fail(d, "a row not right after its table");
+		return fail(d, -EINVAL, "a row not right after its table");
 	if (d->nrows >= LD_DOC_MAX_ROWS) {
 		char why[96];
 		snprintf(why, sizeof(why), "more than %d rows in all",
 		         LD_DOC_MAX_ROWS);
-		return fail(d, why);
+		return fail(d, LD_ELIMIT, why);
 	}
 	struct block *b = &d->blocks[d->nblocks - 1];
 	struct mark m = mark(d);
@@ -332,10 +339,10 @@ ld_doc_chart(struct ld_doc *d, const char *caption, size_t n,
 		char why[96];
 		snprintf(why, sizeof(why), "a chart of %zu bars (at most %d)",
 		         n, LD_DOC_MAX_BARS);
-		return fail(d, why);
+		return fail(d, LD_ELIMIT, why);
 	}
 	if (n > 0 && values == NULL)
-		return fail(d, "a chart without values");
+		return fail(d, -EINVAL, "a chart without values");
 	struct mark m = mark(d);
 	struct block *b = new_block(d, BLK_CHART);
 	if (b == NULL || add_text(d, caption, &b->text) != 0)
@@ -347,7 +354,7 @@ ld_doc_chart(struct ld_doc *d, const char *caption, size_t n,
 		return undo(d, m);
 	if (reserve((void **)&d->vals, &d->vcap, d->nvals + n,
 	            sizeof(*d->vals)) != 0) {
-		fail(d, "out of memory");
+		fail(d, -ENOMEM, "out of memory");
 		return undo(d, m);
 	}
 	if (n > 0)
@@ -361,14 +368,15 @@ int
 ld_doc_figure(struct ld_doc *d, const char *name, double value)
 {
 	size_t n;
-	if (text_len(d, name, &n) != 0)
-		return -1;
+	int rc = text_len(d, name, &n);
+	if (rc != 0)
+		return rc;
 	if (n == 0)
-		return fail(d, "a figure without a name");
+		return fail(d, -EINVAL, "a figure without a name");
 	size_t m = utf8_fix(name, n, NULL);
 	char *fixed = malloc(m + 1);
 	if (fixed == NULL)
-		return fail(d, "out of memory");
+		return fail(d, -ENOMEM, "out of memory");
 	utf8_fix(name, n, fixed);
 	fixed[m] = '\0';
 	for (size_t i = 0; i < d->nfigs; i++) {
@@ -378,22 +386,21 @@ ld_doc_figure(struct ld_doc *d, const char *name, double value)
 			return 0;
 		}
 	}
-	int rc = -1;
+	rc = 0;
 	if (d->nfigs >= LD_DOC_MAX_FIGURES) {
 		char why[96];
 		snprintf(why, sizeof(why), "more than %d figures",
 		         LD_DOC_MAX_FIGURES);
-		fail(d, why);
+		rc = fail(d, LD_ELIMIT, why);
 	} else if (d->tlen + d->figbytes + m + 1 > LD_DOC_MAX_TOTAL) {
-		total_full(d);
+		rc = total_full(d);
 	} else if (reserve((void **)&d->figs, &d->fcap, d->nfigs + 1,
 	                   sizeof(*d->figs)) != 0) {
-		fail(d, "out of memory");
+		rc = fail(d, -ENOMEM, "out of memory");
 	} else {
 		d->figs[d->nfigs++] = (struct figure){fixed, value};
 		d->figbytes += m + 1;
 		fixed = NULL;
-		rc = 0;
 	}
 	free(fixed);
 	return rc;
@@ -1117,7 +1124,7 @@ ld_doc_render(const struct ld_doc *d, const char *format, bool bom, char **out,
 	*out = NULL;
 	*len = 0;
 	if (!ld_doc_format_known(format))
-		return -1;
+		return -EINVAL;
 	ld_buf_put(&b, "", 0); /* an empty rendering is still a string */
 	if (strcmp(format, "md") == 0)
 		render_md(d, &b);
@@ -1128,5 +1135,5 @@ ld_doc_render(const struct ld_doc *d, const char *format, bool bom, char **out,
 	else
 		render_html(d, &b);
 	*out = ld_buf_take(&b, len);
-	return *out != NULL ? 0 : -1;
+	return *out != NULL ? 0 : -ENOMEM;
 }

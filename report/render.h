@@ -27,10 +27,11 @@ struct ld_doc *ld_doc_new(void);
 /* Free the document and set *d to NULL. */
 void ld_doc_free(struct ld_doc **d);
 
-/* Each returns 0, or -1 with a one-line reason in ld_doc_error: out of
- * memory, a limit passed, or a call out of place (a row that does not
- * directly follow its table or its table's rows, a table of no columns,
- * a figure without a name). Text is copied. A NULL text is "" (no caption,
+/* Each returns 0, or a negative code with a one-line reason in
+ * ld_doc_error: -ENOMEM, LD_ELIMIT (a limit passed), or -EINVAL (a call
+ * out of place: a row that does not directly follow its table or its
+ * table's rows, a table of no columns, a chart without values, a figure
+ * without a name). Text is copied. A NULL text is "" (no caption,
  * an empty cell). Text that is not valid UTF-8 is stored with each bad
  * byte replaced by U+FFFD.
  *
@@ -66,7 +67,7 @@ bool ld_doc_format_known(const char *format);
 /* Render `d` into a malloc'd, NUL-terminated buffer (*out, *len without
  * the NUL); the caller frees *out. `bom`: start CSV with a UTF-8 byte order
  * mark, for spreadsheets that otherwise guess a legacy code page (ignored
- * for the other formats). Returns 0, or -1 (out of memory, or an unknown
+ * for the other formats). Returns 0, or -ENOMEM or -EINVAL (an unknown
  * format) with *out NULL.
  *
  * Numbers (chart values, figures) show as integers without decimals

@@ -11,6 +11,7 @@
 #include "config.h"
 #include "confine.h"
 #include "guard.h"
+#include "err.h"
 #include "json.h"
 #include "plugin_host.h"
 #include "record.h"
@@ -163,7 +164,7 @@ write_figures(int fd, const struct ld_doc *doc)
 	size_t len = 0, cap = 0;
 	FILE *f = open_memstream(&buf, &len);
 	if (f == NULL)
-		return -1;
+		return -errno;
 	(void)cap;
 	/* NAME<TAB>VALUE per line; tabs and line ends in names become
 	 * spaces, figures that are not finite numbers are left out. */
@@ -177,8 +178,9 @@ write_figures(int fd, const struct ld_doc *doc)
 		fprintf(f, "\t%.17g\n", v);
 	}
 	if (fclose(f) != 0) {
+		int rc = -errno;
 		free(buf);
-		return -1;
+		return rc;
 	}
 	int rc = ld_guard_write(fd, buf, len);
 	free(buf);

@@ -3,6 +3,7 @@
 #include "gather.h"
 #include "record.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,7 +115,7 @@ ld_store_gather_task(struct ld_txn *t, const char *id, struct ld_bag *b)
 	    root->body_case != LD__RECORD__BODY_TASK) {
 		if (root != NULL)
 			ld__record__free_unpacked(root, NULL);
-		return -1;
+		return -ENOENT;
 	}
 	ld_bag_put(b, root);
 	ld_store_gather_family(t, b);

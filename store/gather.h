@@ -35,7 +35,8 @@ void ld_bag_put_refs(struct ld_txn *t, struct ld_bag *b, const char *id,
 void ld_store_gather_family(struct ld_txn *t, struct ld_bag *b);
 
 /* ld_store_gather_family for the task `id`, into an empty bag `b`:
- * 0, or -1 if there is no live task `id` here (the bag stays empty). */
+ * 0, or -ENOENT if there is no live task `id` here (the bag stays
+ * empty). */
 int ld_store_gather_task(struct ld_txn *t, const char *id, struct ld_bag *b);
 
 #endif

@@ -185,7 +185,7 @@ wants_put(MDB_txn *txn, const struct ld_store *st, const Ld__Record *r)
 	char err[8];
 	for (size_t i = 0; i < r->result->n_attachments; i++) {
 		const Ld__Attachment *a = r->result->attachments[i];
-		if (!ld_attach_check(a, i, err, sizeof(err)))
+		if (ld_attach_check(a, i, err, sizeof(err)) != 0)
 			continue;
 		for (size_t k = 0; k < a->n_chunks; k++) {
 			MDB_val hk = {LD_HASH_LEN, a->chunks[k].data}, hv;

@@ -25,14 +25,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	switch (req->op_case) {
 	case LD__REQUEST__OP_ADD: {
 		Ld__Record *r = req->add->record;
-		if (r == NULL || !ld_validate_new(SELF, r, err, sizeof(err)))
+		if (r == NULL || ld_validate_new(SELF, r, err, sizeof(err)) != 0)
 			break;
 		/* What the daemon does before storing it. */
-		if (!ld_set_str(&r->id, SELF ":12345") ||
-		    !ld_set_str(&r->owner, SELF))
+		if (ld_set_str(&r->id, SELF ":12345") != 0 ||
+		    ld_set_str(&r->owner, SELF) != 0)
 			abort();
 		r->version = 1;
-		if (ld_record_check(r, 0, err, sizeof(err))) {
+		if (ld_record_check(r, 0, err, sizeof(err)) == 0) {
 			size_t len;
 			uint8_t *buf = ld_record_pack(r, &len);
 			Ld__Record *back = ld_record_unpack(buf, len);
@@ -64,9 +64,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint8_t *buf = ld_record_pack(r, &len);
 		Ld__Record *old = buf ? ld_record_unpack(buf, len) : NULL;
 		free(buf);
-		if (old != NULL && ld_validate_new(SELF, old, err, sizeof(err))) {
-			if (!ld_set_str(&old->id, SELF ":12345") ||
-			    !ld_set_str(&old->owner, SELF))
+		if (old != NULL &&
+		    ld_validate_new(SELF, old, err, sizeof(err)) == 0) {
+			if (ld_set_str(&old->id, SELF ":12345") != 0 ||
+			    ld_set_str(&old->owner, SELF) != 0)
 				abort();
 			old->version = 1;
 			(void)ld_validate_update(SELF, old, r, err, sizeof(err));

@@ -48,7 +48,7 @@ sheet(const struct ld_csv *csv, Ld__Kind kind)
 		ld_batch_free(&b);
 		return;
 	}
-	if (!ld_batch_check(&b, SELF, err, sizeof(err))) {
+	if (ld_batch_check(&b, SELF, err, sizeof(err)) != 0) {
 		one_line(err);
 		ld_batch_free(&b);
 		return;
@@ -66,7 +66,7 @@ sheet(const struct ld_csv *csv, Ld__Kind kind)
 	struct ld_batch b2 = {.file = "again.csv"};
 	if (ld_csv_parse(out.p, out.n, &c2, &e2) != 0 ||
 	    ld_sheet_read(&c2, k, &b2, err, sizeof(err)) != 0 ||
-	    !ld_batch_check(&b2, SELF, err, sizeof(err)) || b2.n != b.n)
+	    ld_batch_check(&b2, SELF, err, sizeof(err)) != 0 || b2.n != b.n)
 		abort();
 	for (size_t i = 0; i < b2.n; i++)
 		recs[i] = b2.v[i].r;

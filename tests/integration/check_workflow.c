@@ -120,7 +120,7 @@ START_TEST(test_stale_edit_refused)
 	OK(AT(&P, "task", "set", t, "--status", "in_progress"));
 
 	/* A second editor still holds version 1. */
-	ld_set_str(&first->task->topic, "河长制落实情况");
+	ck_assert_int_eq(ld_set_str(&first->task->topic, "河长制落实情况"), 0);
 	Ld__UpdateRequest u = LD__UPDATE_REQUEST__INIT;
 	u.record = first;
 	u.base_version = 1;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "attach.h"
+#include "err.h"
 
 START_TEST(test_chunking)
 {
@@ -45,7 +46,9 @@ good(Ld__Attachment *a, uint64_t size)
 #define REFUSED(a, i, ...)                                                     \
 	do {                                                                   \
 		char e_[300];                                                  \
-		ck_assert(!ld_attach_check((a), (i), e_, sizeof(e_)));         \
+		int rc_ = ld_attach_check((a), (i), e_, sizeof(e_));           \
+		ck_assert_msg(rc_ == LD_ESYNTAX || rc_ == LD_ELIMIT, "rc %d",  \
+		              rc_);                                            \
 		const char *w_[] = {__VA_ARGS__, NULL};                        \
 		for (size_t k_ = 0; w_[k_]; k_++)                              \
 			ck_assert_msg(strstr(e_, w_[k_]), "'%s' lacks '%s'",  \
@@ -57,9 +60,9 @@ START_TEST(test_check)
 	Ld__Attachment a;
 	char err[300];
 	good(&a, LD_ATTACH_MAX);
-	ck_assert(ld_attach_check(&a, 0, err, sizeof(err)));
+	ck_assert_int_eq(ld_attach_check(&a, 0, err, sizeof(err)), 0);
 	good(&a, 0);
-	ck_assert(ld_attach_check(&a, 0, err, sizeof(err)));
+	ck_assert_int_eq(ld_attach_check(&a, 0, err, sizeof(err)), 0);
 
 	good(&a, LD_ATTACH_MAX + 1);
 	a.n_chunks = 65;

@@ -3,6 +3,7 @@
 
 #include "scratch.h"
 #include <dirent.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "err.h"
 #include "log.h"
 
 /* ---- a fresh directory per test, removed afterwards ---- */
@@ -73,7 +75,7 @@ refused_at(int at, const char *text, int line, ...)
 {
 	struct ld_config c;
 	write_conf(text);
-	ck_assert_msg(load(&c) == -1, "line %d: accepted:\n%s", at, text);
+	ck_assert_msg(load(&c) == LD_ESYNTAX, "line %d: accepted:\n%s", at, text);
 	char want[700];
 	if (line > 0)
 		snprintf(want, sizeof(want), "%s:%d: ", conf, line);
@@ -299,14 +301,14 @@ START_TEST(test_missing_file)
 {
 	struct ld_config c;
 	/* The directory exists, the file does not. */
-	ck_assert_int_eq(load(&c), -1);
+	ck_assert_int_eq(load(&c), -ENOENT);
 	ck_assert_ptr_nonnull(strstr(err, conf));
 	ck_assert_ptr_nonnull(strstr(err, "liandong init"));
 	/* The directory does not exist either. */
 	char gone[600];
 	snprintf(gone, sizeof(gone), "%s/nope", tmpdir);
 	err[0] = '\0';
-	ck_assert_int_eq(ld_config_load(gone, &c, err, sizeof(err)), -1);
+	ck_assert_int_eq(ld_config_load(gone, &c, err, sizeof(err)), -ENOENT);
 	ck_assert_ptr_nonnull(strstr(err, gone));
 }
 END_TEST
@@ -319,18 +321,18 @@ START_TEST(test_write_refuses)
 	strcpy(c.id, "530000");
 	strcpy(c.name, "line one\n[node]\nid = 999");
 	strcpy(c.level, "province");
-	ck_assert_int_eq(ld_config_write(&c, err, sizeof(err)), -1);
+	ck_assert_int_eq(ld_config_write(&c, err, sizeof(err)), -EINVAL);
 	ck_assert_ptr_nonnull(strstr(err, "one line"));
 	ck_assert_int_ne(access(conf, F_OK), 0);
 	strcpy(c.name, "x");
 	strcpy(c.level, "a\rb");
-	ck_assert_int_eq(ld_config_write(&c, err, sizeof(err)), -1);
+	ck_assert_int_eq(ld_config_write(&c, err, sizeof(err)), -EINVAL);
 
 	/* A directory that does not exist. */
 	strcpy(c.level, "province");
 	snprintf(c.dir, sizeof(c.dir), "%s/missing/dir", tmpdir);
 	err[0] = '\0';
-	ck_assert_int_eq(ld_config_write(&c, err, sizeof(err)), -1);
+	ck_assert_int_eq(ld_config_write(&c, err, sizeof(err)), -ENOENT);
 	ck_assert_ptr_nonnull(strstr(err, "missing/dir"));
 }
 END_TEST
@@ -439,7 +441,7 @@ START_TEST(test_error_line_matches_reason)
 {
 	struct ld_config c;
 	write_conf("[node]\nid = 530000\ngarbage line\nfoo = 1\nname = x\n");
-	ck_assert_int_eq(load(&c), -1);
+	ck_assert_int_eq(load(&c), LD_ESYNTAX);
 	char l3[600], l4[600];
 	snprintf(l3, sizeof(l3), "%s:3: ", conf);
 	snprintf(l4, sizeof(l4), "%s:4: ", conf);
@@ -452,7 +454,7 @@ START_TEST(test_error_line_matches_reason)
 	/* The everyday form of it: a section header missing its ']' is
 	 * reported as "...:1: unknown key 'id' in section []". */
 	write_conf("[node\nid = 530000\nname = x\n");
-	ck_assert_int_eq(load(&c), -1);
+	ck_assert_int_eq(load(&c), LD_ESYNTAX);
 	char l1[600];
 	snprintf(l1, sizeof(l1), "%s:1: ", conf);
 	ck_assert_msg(strncmp(err, l1, strlen(l1)) == 0 &&

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "batch.h"
+#include "err.h"
 #include "csv.h"
 #include "sheet.h"
 
@@ -205,11 +206,11 @@ sheet_teardown(void)
 	ld_batch_free(&batch);
 }
 
-/* Refused with one line that holds every word given. */
+/* Refused with code `want` and one line that holds every word given. */
 static void
-sheet_refused(int rc, ...)
+refused_as(int want, int rc, ...)
 {
-	ck_assert_int_eq(rc, -1);
+	ck_assert_int_eq(rc, want);
 	ck_assert(strchr(err, '\n') == NULL);
 	va_list ap;
 	va_start(ap, rc);
@@ -218,6 +219,13 @@ sheet_refused(int rc, ...)
 		              w);
 	va_end(ap);
 }
+/* What ld_sheet_read refuses is malformed; ld_batch_check refuses by the
+ * node's rules. */
+#define sheet_refused(rc, ...) refused_as(LD_ESYNTAX, (rc), __VA_ARGS__)
+#define batch_refused(...)                                                     \
+	refused_as(LD_EREFUSED,                                                \
+	           ld_batch_check(&batch, SELF, err, sizeof(err)),             \
+	           __VA_ARGS__)
 
 START_TEST(test_plan_rows)
 {
@@ -252,7 +260,7 @@ START_TEST(test_plan_rows)
 
 	/* The node's checks: canonical forms, the default scope. A bad
 	 * form is named by the line of its item and the file's header. */
-	ck_assert_msg(ld_batch_check(&batch, SELF, err, sizeof(err)), "%s",
+	ck_assert_msg(ld_batch_check(&batch, SELF, err, sizeof(err)) == 0, "%s",
 	              err);
 	ck_assert_str_eq(p->items[1]->form, "对口界别协商");
 	ck_assert_str_eq(p->items[1]->status, "planned");
@@ -263,8 +271,7 @@ START_TEST(test_plan_rows)
 	                            "2017,x,座谈会,b\n",
 	                            0),
 	                 0);
-	ck_assert(!ld_batch_check(&batch, SELF, err, sizeof(err)));
-	sheet_refused(-1, "t.csv:3: ", "形式 (form)", "座谈会", NULL);
+	batch_refused("t.csv:3: ", "形式 (form)", "座谈会", NULL);
 }
 END_TEST
 
@@ -306,7 +313,7 @@ START_TEST(test_proposal_rows)
 	                 "关于“三送三帮”,的建议");
 	ck_assert(!batch.v[1].r->proposal->face_to_face);
 	ck_assert_uint_eq(batch.v[1].where, 3);
-	ck_assert_msg(ld_batch_check(&batch, SELF, err, sizeof(err)), "%s",
+	ck_assert_msg(ld_batch_check(&batch, SELF, err, sizeof(err)) == 0, "%s",
 	              err);
 	ck_assert_str_eq(p->status, "closed");
 	ck_assert_str_eq(p->filing, "filed");
@@ -315,8 +322,7 @@ START_TEST(test_proposal_rows)
 	                            "a,closed,B,yes\n",
 	                            0),
 	                 0);
-	ck_assert(!ld_batch_check(&batch, SELF, err, sizeof(err)));
-	sheet_refused(-1, "t.csv:2: satisfaction", NULL);
+	batch_refused("t.csv:2: satisfaction", NULL);
 }
 END_TEST
 
@@ -361,7 +367,7 @@ START_TEST(test_sheet_bad)
 	sheet_refused(read_sheet("案由,面商\n", 0), "no proposals", NULL);
 	ld_csv_free(&csv);
 	memset(&csv, 0, sizeof(csv));
-	ck_assert_int_eq(ld_sheet_read(&csv, 0, &batch, err, sizeof(err)), -1);
+	ck_assert_int_eq(ld_sheet_read(&csv, 0, &batch, err, sizeof(err)), LD_ESYNTAX);
 	ck_assert(strstr(err, "empty") != NULL);
 }
 END_TEST
@@ -382,7 +388,7 @@ START_TEST(test_sheet_round_trip)
 		          "7,\"关于\"\"停车\"\"的建议\",甲,乙,2018,"
 		          "已测评,A,是,基本满意\n"};
 		ck_assert_int_eq(read_sheet(text[round], 0), 0);
-		ck_assert(ld_batch_check(&batch, SELF, err, sizeof(err)));
+		ck_assert_int_eq(ld_batch_check(&batch, SELF, err, sizeof(err)), 0);
 		Ld__Kind k =
 		    round == 0 ? LD__KIND__KIND_PLAN : LD__KIND__KIND_PROPOSAL;
 		Ld__Record *recs[4];
@@ -392,7 +398,7 @@ START_TEST(test_sheet_round_trip)
 		ld_sheet_write(&out, k, recs, batch.n);
 		struct ld_buf again = {0};
 		ck_assert_int_eq(read_sheet(out.p, 0), 0);
-		ck_assert(ld_batch_check(&batch, SELF, err, sizeof(err)));
+		ck_assert_int_eq(ld_batch_check(&batch, SELF, err, sizeof(err)), 0);
 		for (size_t i = 0; i < batch.n; i++)
 			recs[i] = batch.v[i].r;
 		ld_sheet_write(&again, k, recs, batch.n);

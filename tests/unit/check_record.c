@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "err.h"
 #include "record.h"
 
 #define PROV "530000"
@@ -228,17 +229,21 @@ static const Ld__Kind all_kinds[] = {
 static char err[512];
 
 /* ld_record_check on `r` (not from the wire). */
-static bool
+static int
 check(const Ld__Record *r)
 {
 	err[0] = '\0';
 	return ld_record_check(r, 0, err, sizeof(err));
 }
 
-#define CHECK_OK(r) ck_assert_msg(check(r), "refused: %s", err)
+#define CHECK_OK(r) ck_assert_msg(check(r) == 0, "refused: %s", err)
 #define CHECK_BAD(r, word)                                                     \
 	do {                                                                   \
-		ck_assert_msg(!check(r), "accepted");                          \
+		int rc_ = check(r);                                            \
+		ck_assert_msg(rc_ == LD_ESYNTAX || rc_ == LD_ELIMIT ||         \
+		                  rc_ == LD_EUTF8 || rc_ == LD_ECONTROL ||     \
+		                  rc_ == LD_EBIDI,                             \
+		              "rc %d", rc_);                                   \
 		ck_assert_msg(strstr(err, (word)) != NULL,                     \
 		              "reason '%s' does not mention '%s'", err,        \
 		              (word));                                         \
@@ -269,7 +274,7 @@ START_TEST(test_round_trip_every_kind)
 
 		Ld__Record *u = ld_record_unpack(buf, len);
 		ck_assert_ptr_nonnull(u);
-		ck_assert_msg(ld_record_check(u, len, err, sizeof(err)),
+		ck_assert_msg(ld_record_check(u, len, err, sizeof(err)) == 0,
 		              "%s: %s", ld_kind_name(all_kinds[i]), err);
 		ck_assert_int_eq(u->kind, all_kinds[i]);
 		ck_assert_int_eq(u->body_case, r->body_case);
@@ -618,7 +623,8 @@ START_TEST(test_check_utf8_nested)
 		ck_assert_ptr_nonnull(buf);
 		Ld__Record *u = ld_record_unpack(buf, len);
 		if (u != NULL) {
-			ck_assert(!ld_record_check(u, len, err, sizeof(err)));
+			ck_assert_int_eq(ld_record_check(u, len, err, sizeof(err)),
+			                 bad[i][0] == 'a' ? LD_ECONTROL : LD_EUTF8);
 			ck_assert_ptr_nonnull(strstr(err, "topic"));
 			ld__record__free_unpacked(u, NULL);
 		}
@@ -657,7 +663,8 @@ START_TEST(test_check_hidden_nul)
 	*hash = '\0';
 	Ld__Record *u = ld_record_unpack(buf, len);
 	if (u != NULL) {
-		ck_assert(!ld_record_check(u, len, err, sizeof(err)));
+		ck_assert_int_eq(ld_record_check(u, len, err, sizeof(err)),
+		                 LD_ESYNTAX);
 		ld__record__free_unpacked(u, NULL);
 	}
 	free(buf);
@@ -698,7 +705,7 @@ START_TEST(test_check_lengths)
 	Ld__Record *u = ld_record_unpack(buf, len);
 	ck_assert_ptr_nonnull(u);
 	ck_assert_uint_eq(strlen(u->result->summary), 60 * 1024);
-	ck_assert_msg(ld_record_check(u, len, err, sizeof(err)), "%s", err);
+	ck_assert_msg(ld_record_check(u, len, err, sizeof(err)) == 0, "%s", err);
 	ld__record__free_unpacked(u, NULL);
 	free(buf);
 
@@ -786,11 +793,13 @@ START_TEST(test_check_canonical)
 
 	Ld__Record *u = ld_record_unpack(buf, len);
 	ck_assert_ptr_nonnull(u);
-	ck_assert_msg(ld_record_check(u, len, err, sizeof(err)), "%s", err);
+	ck_assert_msg(ld_record_check(u, len, err, sizeof(err)) == 0, "%s", err);
 	/* A length other than the one it was decoded from. */
-	ck_assert(!ld_record_check(u, len + 1, err, sizeof(err)));
+	ck_assert_int_eq(ld_record_check(u, len + 1, err, sizeof(err)),
+	                 LD_ESYNTAX);
 	ck_assert_ptr_nonnull(strstr(err, "canonical"));
-	ck_assert(!ld_record_check(u, len - 1, err, sizeof(err)));
+	ck_assert_int_eq(ld_record_check(u, len - 1, err, sizeof(err)),
+	                 LD_ESYNTAX);
 	ld__record__free_unpacked(u, NULL);
 
 	/* The id field repeated at the end: protobuf keeps the last value,
@@ -807,10 +816,11 @@ START_TEST(test_check_canonical)
 	u = ld_record_unpack(dup, len + 2 + idn);
 	ck_assert_ptr_nonnull(u);
 	ck_assert_str_eq(u->id, r->id);
-	ck_assert(!ld_record_check(u, len + 2 + idn, err, sizeof(err)));
+	ck_assert_int_eq(ld_record_check(u, len + 2 + idn, err, sizeof(err)),
+	                 LD_ESYNTAX);
 	ck_assert_ptr_nonnull(strstr(err, "canonical"));
 	/* Without a wire length, the decoded record itself is fine. */
-	ck_assert_msg(ld_record_check(u, 0, err, sizeof(err)), "%s", err);
+	ck_assert_msg(ld_record_check(u, 0, err, sizeof(err)) == 0, "%s", err);
 	ld__record__free_unpacked(u, NULL);
 
 	/* A version written as a non-minimal varint (field 4: 0x20, then
@@ -825,7 +835,8 @@ START_TEST(test_check_canonical)
 	u = ld_record_unpack(nm, len + 4);
 	ck_assert_ptr_nonnull(u);
 	ck_assert_uint_eq(u->version, 3);
-	ck_assert(!ld_record_check(u, len + 4, err, sizeof(err)));
+	ck_assert_int_eq(ld_record_check(u, len + 4, err, sizeof(err)),
+	                 LD_ESYNTAX);
 	ld__record__free_unpacked(u, NULL);
 
 	free(nm);
@@ -874,7 +885,7 @@ START_TEST(test_canonical_bytes)
 	Ld__Record *back = ld_record_unpack(swapped, len);
 	ck_assert_ptr_nonnull(back);
 	ck_assert_str_eq(back->id, r->id);
-	ck_assert(ld_record_check(back, len, err, sizeof(err)));
+	ck_assert_int_eq(ld_record_check(back, len, err, sizeof(err)), 0);
 	ck_assert(!ld_record_canonical(back, swapped, len));
 	ck_assert(ld_record_canonical(back, buf, len));
 	ld__record__free_unpacked(back, NULL);

@@ -1,12 +1,14 @@
 /* check_render.c — a report's document model and its rendering as
  * Markdown, CSV, JSON and HTML (render). */
 #include <check.h>
+#include <errno.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "err.h"
 #include "render.h"
 
 /* Render `d` as `fmt`; the caller frees the result. */
@@ -251,7 +253,7 @@ START_TEST(test_formats)
 	ck_assert(!ld_doc_format_known(NULL));
 	char *out = (char *)"x";
 	size_t len = 7;
-	ck_assert_int_eq(ld_doc_render(d, "xlsx", false, &out, &len), -1);
+	ck_assert_int_eq(ld_doc_render(d, "xlsx", false, &out, &len), -EINVAL);
 	ck_assert_ptr_null(out);
 	ck_assert_uint_eq(len, 0);
 	ld_doc_free(&d);
@@ -529,36 +531,36 @@ START_TEST(test_refused)
 	big[LD_DOC_MAX_TEXT + 1] = '\0';
 	const char *bigrow[3] = {"a", big, "c"};
 
-	ck_assert_int_eq(ld_doc_table(d, "t", LD_DOC_MAX_COLS + 1, cols), -1);
+	ck_assert_int_eq(ld_doc_table(d, "t", LD_DOC_MAX_COLS + 1, cols), LD_ELIMIT);
 	ck_assert_str_eq(ld_doc_error(d), "a table of 65 columns (at most 64)");
-	ck_assert_int_eq(ld_doc_table(d, "t", 0, cols), -1);
+	ck_assert_int_eq(ld_doc_table(d, "t", 0, cols), -EINVAL);
 	ck_assert_str_eq(ld_doc_error(d), "a table of no columns");
 	ck_assert_int_eq(
-	    ld_doc_chart(d, "c", LD_DOC_MAX_BARS + 1, labels, values), -1);
+	    ld_doc_chart(d, "c", LD_DOC_MAX_BARS + 1, labels, values), LD_ELIMIT);
 	ck_assert_str_eq(ld_doc_error(d), "a chart of 257 bars (at most 256)");
-	ck_assert_int_eq(ld_doc_para(d, big), -1);
+	ck_assert_int_eq(ld_doc_para(d, big), LD_ELIMIT);
 	ck_assert_str_eq(ld_doc_error(d), "a text longer than 65536 bytes");
-	ck_assert_int_eq(ld_doc_title(d, big), -1);
-	ck_assert_int_eq(ld_doc_figure(d, big, 1), -1);
-	ck_assert_int_eq(ld_doc_figure(d, "", 1), -1);
+	ck_assert_int_eq(ld_doc_title(d, big), LD_ELIMIT);
+	ck_assert_int_eq(ld_doc_figure(d, big, 1), LD_ELIMIT);
+	ck_assert_int_eq(ld_doc_figure(d, "", 1), -EINVAL);
 	ck_assert_str_eq(ld_doc_error(d), "a figure without a name");
-	ck_assert_int_eq(ld_doc_figure(d, NULL, 1), -1);
+	ck_assert_int_eq(ld_doc_figure(d, NULL, 1), -EINVAL);
 	/* A row must follow its table or its table's rows. */
-	ck_assert_int_eq(ld_doc_row(d, cols), -1);
+	ck_assert_int_eq(ld_doc_row(d, cols), -EINVAL);
 	ck_assert_str_eq(ld_doc_error(d), "a row not right after its table");
 	struct ld_doc *e = ld_doc_new();
-	ck_assert_int_eq(ld_doc_row(e, cols), -1);
+	ck_assert_int_eq(ld_doc_row(e, cols), -EINVAL);
 	ck_assert_str_eq(ld_doc_error(e), "a row not right after its table");
 	ck_assert_int_eq(ld_doc_para(e, "p"), 0);
-	ck_assert_int_eq(ld_doc_table(e, "t", 3, bigrow), -1); /* big head */
-	ck_assert_int_eq(ld_doc_row(e, cols), -1);             /* so no table */
+	ck_assert_int_eq(ld_doc_table(e, "t", 3, bigrow), LD_ELIMIT); /* big head */
+	ck_assert_int_eq(ld_doc_row(e, cols), -EINVAL);             /* so no table */
 	static const char *const abc[] = {"a", "b", "c"};
 	ck_assert_int_eq(ld_doc_table(e, "t", 3, abc), 0);
 	ck_assert_int_eq(ld_doc_row(e, abc), 0);
 	/* Half a row is not kept: the big cell comes second. */
-	ck_assert_int_eq(ld_doc_row(e, bigrow), -1);
+	ck_assert_int_eq(ld_doc_row(e, bigrow), LD_ELIMIT);
 	ck_assert_int_eq(ld_doc_para(e, "q"), 0);
-	ck_assert_int_eq(ld_doc_row(e, abc), -1);
+	ck_assert_int_eq(ld_doc_row(e, abc), -EINVAL);
 	ASSERT_RENDERS(e, "json", false,
 	               "{\"title\":\"\",\"blocks\":["
 	               "{\"type\":\"para\",\"text\":\"p\"},"
@@ -593,11 +595,11 @@ START_TEST(test_limit_blocks)
 	struct ld_doc *d = ld_doc_new();
 	for (int i = 0; i < LD_DOC_MAX_BLOCKS; i++)
 		ck_assert_int_eq(ld_doc_heading(d, "h"), 0);
-	ck_assert_int_eq(ld_doc_para(d, "p"), -1);
+	ck_assert_int_eq(ld_doc_para(d, "p"), LD_ELIMIT);
 	ck_assert_str_eq(ld_doc_error(d), "more than 10000 blocks");
 	static const char *const cols[] = {"a"};
-	ck_assert_int_eq(ld_doc_table(d, "t", 1, cols), -1);
-	ck_assert_int_eq(ld_doc_chart(d, "c", 0, NULL, NULL), -1);
+	ck_assert_int_eq(ld_doc_table(d, "t", 1, cols), LD_ELIMIT);
+	ck_assert_int_eq(ld_doc_chart(d, "c", 0, NULL, NULL), LD_ELIMIT);
 	/* Figures and the title are not blocks. */
 	ck_assert_int_eq(ld_doc_figure(d, "f", 1), 0);
 	ck_assert_int_eq(ld_doc_title(d, "t"), 0);
@@ -612,10 +614,10 @@ START_TEST(test_limit_rows_and_cells)
 	ck_assert_int_eq(ld_doc_table(d, "t", 1, one), 0);
 	for (int i = 0; i < LD_DOC_MAX_ROWS; i++)
 		ck_assert_int_eq(ld_doc_row(d, one), 0);
-	ck_assert_int_eq(ld_doc_row(d, one), -1);
+	ck_assert_int_eq(ld_doc_row(d, one), LD_ELIMIT);
 	ck_assert_str_eq(ld_doc_error(d), "more than 1000000 rows in all");
 	ck_assert_int_eq(ld_doc_table(d, "u", 1, one), 0);
-	ck_assert_int_eq(ld_doc_row(d, one), -1);
+	ck_assert_int_eq(ld_doc_row(d, one), LD_ELIMIT);
 	ld_doc_free(&d);
 
 	/* 4,000,000 cells: 62,500 rows of 64, less the header. */
@@ -625,11 +627,11 @@ START_TEST(test_limit_rows_and_cells)
 	int rows = LD_DOC_MAX_CELLS / LD_DOC_MAX_COLS - 1;
 	for (int i = 0; i < rows; i++)
 		ck_assert_int_eq(ld_doc_row(d, wide), 0);
-	ck_assert_int_eq(ld_doc_row(d, wide), -1);
+	ck_assert_int_eq(ld_doc_row(d, wide), LD_ELIMIT);
 	ck_assert_str_eq(ld_doc_error(d), "more than 4000000 cells in all");
 	static const char *const lab[] = {"x"};
 	static const double val[] = {1};
-	ck_assert_int_eq(ld_doc_chart(d, NULL, 1, lab, val), -1);
+	ck_assert_int_eq(ld_doc_chart(d, NULL, 1, lab, val), LD_ELIMIT);
 	ld_doc_free(&d);
 }
 END_TEST
@@ -643,9 +645,9 @@ START_TEST(test_limit_text_and_figures)
 	/* Each takes 64 KiB and a NUL: 511 fit in 32 MiB, the 512th not. */
 	for (int i = 0; i < 511; i++)
 		ck_assert_int_eq(ld_doc_para(d, big), 0);
-	ck_assert_int_eq(ld_doc_para(d, big), -1);
+	ck_assert_int_eq(ld_doc_para(d, big), LD_ELIMIT);
 	ck_assert_str_eq(ld_doc_error(d), "more than 32 MiB of text in all");
-	ck_assert_int_eq(ld_doc_figure(d, big, 1), -1);
+	ck_assert_int_eq(ld_doc_figure(d, big, 1), LD_ELIMIT);
 	ck_assert_str_eq(ld_doc_error(d), "more than 32 MiB of text in all");
 	ck_assert_int_eq(ld_doc_para(d, "still fits"), 0);
 	free(big);
@@ -657,7 +659,7 @@ START_TEST(test_limit_text_and_figures)
 		snprintf(name, sizeof(name), "f%d", i);
 		ck_assert_int_eq(ld_doc_figure(d, name, i), 0);
 	}
-	ck_assert_int_eq(ld_doc_figure(d, "one more", 1), -1);
+	ck_assert_int_eq(ld_doc_figure(d, "one more", 1), LD_ELIMIT);
 	ck_assert_str_eq(ld_doc_error(d), "more than 1000 figures");
 	ck_assert_int_eq(ld_doc_figure(d, "f7", 70), 0); /* known: updated */
 	ck_assert(ld_doc_figure_value(d, 7) == 70);

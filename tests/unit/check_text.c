@@ -311,6 +311,10 @@ START_TEST(test_strerror)
 	ck_assert_str_eq(ld_strerror(0), "");
 	ck_assert_str_eq(ld_strerror(-ENOENT), strerror(ENOENT));
 	ck_assert_str_eq(ld_strerror(-123456), "error -123456");
+	/* Every LD_E* code in use has words of its own. */
+	for (int rc = LD_EUTF8; rc >= LD_EPLUGIN; rc--)
+		ck_assert_msg(strncmp(ld_strerror(rc), "error ", 6) != 0,
+		              "%d has no words", rc);
 	ck_assert_int_eq(ld_err_register(-1, -2, NULL), -EINVAL);
 	ck_assert_int_eq(ld_err_register(-5, -3, strerror_other), -EINVAL);
 	ck_assert_int_eq(ld_err_register(-40010, -40000, strerror_other), 0);
