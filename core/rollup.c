@@ -452,12 +452,14 @@ by_urgency(const void *x, const void *y)
 }
 
 static void
-set_due(struct ld_inbox_item *it, const char *due, long today, int window)
+set_due(struct ld_inbox_item *it, const char *due, long today,
+        bool has_today, int window)
 {
 	it->due = due;
-	long d = due[0] != '\0' ? ld_text_date_days(due) : -1;
-	if (d < 0 || today < 0) {
-		it->due = due[0] != '\0' && d >= 0 ? due : "";
+	long d;
+	bool has_due = due[0] != '\0' && ld_text_date_days(due, &d) == 0;
+	if (!has_due || !has_today) {
+		it->due = has_due ? due : "";
 		return;
 	}
 	it->days_left = d - today;
@@ -494,7 +496,8 @@ ld_inbox_compute(const char *self, const Ld__Record *const *recs, size_t n,
 			rev[nrev++] = r;
 	}
 	qsort(ix.v, n, sizeof(*ix.v), cmp_id);
-	long now = ld_text_date_days(today);
+	long now = 0;
+	bool has_now = ld_text_date_days(today, &now) == 0;
 	for (size_t i = 0; i < n; i++) {
 		const Ld__Record *r = recs[i];
 		struct ld_inbox_item it = {0};
@@ -510,7 +513,7 @@ ld_inbox_compute(const char *self, const Ld__Record *const *recs, size_t n,
 			        r->body_case == LD__RECORD__BODY_TASK
 			            ? r->task->due
 			            : r->survey->end,
-			        now, window);
+			        now, has_now, window);
 		} else if (is(r, LD__RECORD__BODY_RESULT) && submitted(r) &&
 		           strcmp(r->owner, self) == 0) {
 			/* Its own result, sent back? */

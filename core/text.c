@@ -119,18 +119,19 @@ ld_text_date_valid(const char *s)
 }
 
 /* Howard Hinnant's days_from_civil. */
-long
-ld_text_date_days(const char *s)
+int
+ld_text_date_days(const char *s, long *days)
 {
 	int y, m, d;
 	if (!parse_date(s, &y, &m, &d))
-		return -1;
+		return -EINVAL;
 	y -= m <= 2;
 	long era = y / 400;
 	long yoe = y - era * 400;
 	long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
 	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
+	*days = era * 146097 + doe - 719468;
+	return 0;
 }
 
 bool

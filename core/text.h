@@ -33,8 +33,9 @@ bool ld_text_valid(const char *s, size_t n);
 /* True if `s` is a calendar date written YYYY-MM-DD (years 1900..9999). */
 bool ld_text_date_valid(const char *s);
 
-/* Days since 1970-01-01 of a valid YYYY-MM-DD date. */
-long ld_text_date_days(const char *s);
+/* Days since 1970-01-01 (negative before it) of a YYYY-MM-DD date, in
+ * *days. Returns 0, or -EINVAL if `s` is not a date. */
+int ld_text_date_days(const char *s, long *days);
 
 /* Parse a finite decimal number; false if `s` is not exactly one. */
 bool ld_text_parse_number(const char *s, double *out);

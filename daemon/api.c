@@ -33,8 +33,9 @@ addressed_to(const Ld__Record *t, const char *self)
 	return false;
 }
 
-/* References from the new record to records this node must hold. */
-static bool
+/* References from the new record to records this node must hold.
+ * Returns 0, or LD_EREFUSED with `w` refused. */
+static int
 check_refs(struct ld_node *n, struct ld_txn *t, struct work *w, Ld__Record *r)
 {
 	const char *ref = NULL;
@@ -49,17 +50,17 @@ check_refs(struct ld_node *n, struct ld_txn *t, struct work *w, Ld__Record *r)
 		ref = r->task->parent[0] ? r->task->parent : NULL;
 		break;
 	default:
-		return true;
+		return 0;
 	}
 	if (ref == NULL)
-		return true;
+		return 0;
 	const char *field = r->body_case == LD__RECORD__BODY_TASK ? "parent"
 	                                                          : "ref";
 	Ld__Record *target = ld_store_load(t, ref);
 	if (target == NULL)
 		return ld_own_refuse(w, "%s: no record %.300s at this node", field,
 		              ref);
-	bool ok = true;
+	int ok = 0;
 	char kind[32];
 	snprintf(kind, sizeof(kind), "%s", ld_kind_name(target->kind));
 	if (target->deleted) {
@@ -125,8 +126,8 @@ static int
 write_add(struct ld_node *n, struct ld_txn *t, struct work *w)
 {
 	Ld__Record *r = w->req->add->record;
-	if (!check_refs(n, t, w, r))
-		return 0;
+	if (check_refs(n, t, w, r) != 0)
+		return 0; /* refused: an answer, not a failed transaction */
 	if (r->body_case == LD__RECORD__BODY_PROPOSAL &&
 	    r->proposal->year == 0)
 		r->proposal->year = this_year();
@@ -158,19 +159,19 @@ reopened(struct ld_txn *t, const Ld__Record *res)
 	return yes;
 }
 
-/* Replace r's scope with a copy of old's. */
-static bool
+/* Replace r's scope with a copy of old's. Returns 0 or -ENOMEM. */
+static int
 keep_scope(Ld__Record *r, const Ld__Record *old)
 {
 	char **sc = old->n_scope ? calloc(old->n_scope, sizeof(char *)) : NULL;
 	if (old->n_scope && sc == NULL)
-		return false;
+		return -ENOMEM;
 	for (size_t i = 0; i < old->n_scope; i++) {
 		if ((sc[i] = strdup(old->scope[i])) == NULL) {
 			while (i-- > 0)
 				free(sc[i]);
 			free(sc);
-			return false;
+			return -ENOMEM;
 		}
 	}
 	for (size_t i = 0; i < r->n_scope; i++)
@@ -178,7 +179,7 @@ keep_scope(Ld__Record *r, const Ld__Record *old)
 	free(r->scope);
 	r->scope = sc;
 	r->n_scope = old->n_scope;
-	return true;
+	return 0;
 }
 
 static int
@@ -214,7 +215,7 @@ write_update(struct ld_node *n, struct ld_txn *t, struct work *w)
 		}
 		r->review->ref_version = res->version;
 		ld__record__free_unpacked(res, NULL);
-		if (!keep_scope(r, old)) {
+		if (keep_scope(r, old) != 0) {
 			ld_own_refuse(w, "out of memory");
 			goto done;
 		}

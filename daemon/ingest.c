@@ -1,5 +1,6 @@
 /* ingest.c — check and apply the records of a received batch. */
 #include "ingest.h"
+#include "err.h"
 #include "flow.h"
 #include "record.h"
 
@@ -15,16 +16,19 @@ refuse_record(struct ld_ingest_result *w, const char *why)
 		snprintf(w->why, sizeof(w->why), "%s", why);
 }
 
-/* Structure and flow rules: may this record come from the peer at all? */
-static bool
+/* Structure and flow rules: may this record come from the peer at all?
+ * Returns 0, or the check's code (LD_EREFUSED for the flow rules) with
+ * the reason in `why`. */
+static int
 admissible(const struct ld_ingest *in, const Ld__Record *r,
            const uint8_t *wire, size_t wire_len, char *why, size_t whylen)
 {
-	if (ld_record_check(r, wire_len, why, whylen) != 0)
-		return false;
+	int rc = ld_record_check(r, wire_len, why, whylen);
+	if (rc != 0)
+		return rc;
 	if (!ld_record_canonical(r, wire, wire_len)) {
 		snprintf(why, whylen, "record %s: not canonically encoded", r->id);
-		return false;
+		return LD_ESYNTAX;
 	}
 	struct ld_str owner = {r->owner, strlen(r->owner)};
 	bool allowed = in->from_parent
@@ -36,10 +40,11 @@ admissible(const struct ld_ingest *in, const Ld__Record *r,
 		         "not accept from %s %s",
 		         r->id, r->owner, in->from_parent ? "parent" : "child",
 		         in->peer);
-	return allowed;
+	return allowed ? 0 : LD_EREFUSED;
 }
 
-/* A check failed for want of something still to come: hold the batch. */
+/* A check failed: was it for want of something still to come? Then the
+ * batch is held (w->hold) and this answers true. */
 static bool
 hold(const struct ld_ingest *in, struct ld_ingest_result *w, const char *why)
 {
@@ -103,14 +108,14 @@ ld_ingest_records(const struct ld_ingest *in, struct ld_txn *t,
 			refuse_record(w, "record does not decode");
 			continue;
 		}
-		if (!admissible(in, r, d->data, d->len, why, sizeof(why))) {
+		if (admissible(in, r, d->data, d->len, why, sizeof(why)) != 0) {
 			refuse_record(w, why);
 			ld__record__free_unpacked(r, NULL);
 			continue;
 		}
 		if (in->kr == NULL || r->body_case == LD__RECORD__BODY_NODE) {
 			if (in->kr != NULL &&
-			    !ld_keyring_verify(in->kr, t, r, why, sizeof(why))) {
+			    ld_keyring_verify(in->kr, t, r, why, sizeof(why)) != 0) {
 				if (hold(in, w, why)) {
 					ld__record__free_unpacked(r, NULL);
 					goto leave;
@@ -125,7 +130,7 @@ ld_ingest_records(const struct ld_ingest *in, struct ld_txn *t,
 		}
 		/* The owner's key, chained to the root; the check itself
 		 * comes later, on all cores. */
-		if (!ld_keyring_key(in->kr, t, r->owner, jobs[nj].pk, why,
+		if (ld_keyring_key(in->kr, t, r->owner, jobs[nj].pk, why,
 		                    sizeof(why))) {
 			bool later = hold(in, w, why);
 			if (!later)

@@ -1,5 +1,6 @@
 /* keyring.c — derive and cache verified signing keys along the tree. */
 #include "keyring.h"
+#include "err.h"
 #include "path.h"
 #include "record.h"
 #include "sign.h"
@@ -87,7 +88,7 @@ remember(struct ld_keyring *kr, const char *path, const uint8_t key[32])
 /* Check a NODE record: its path is its owner, its certificate is signed
  * by the parent's key (the root's key is pinned instead), and the record
  * is signed by the key it carries. */
-static bool
+static int
 verify_node(struct ld_keyring *kr, struct ld_txn *t, const Ld__Record *r,
             int depth, char *why, size_t whylen);
 
@@ -96,16 +97,16 @@ verify_node(struct ld_keyring *kr, struct ld_txn *t, const Ld__Record *r,
  * the new NODE record): otherwise a parent gone bad could give its child
  * a key of its own making and sign in the child's name. Below the root's
  * children only; theirs are certified by the root anyway. */
-static bool
+static int
 key_continues(struct ld_keyring *kr, struct ld_txn *t, const Ld__Record *r,
               const char *parent, char *why, size_t whylen)
 {
 	if (strcmp(parent, kr->root) == 0)
-		return true;
+		return 0;
 	const Ld__Node *nd = r->node;
 	struct ld_val v;
 	if (ld_store_get(t, r->id, &v, NULL) != 0)
-		return true; /* first sight: the parent's word */
+		return 0; /* first sight: the parent's word */
 	Ld__Record *held = ld_record_unpack(v.p, v.n);
 	bool same = held != NULL && held->body_case == LD__RECORD__BODY_NODE &&
 	            held->node->sign_key.len == 32 &&
@@ -114,39 +115,39 @@ key_continues(struct ld_keyring *kr, struct ld_txn *t, const Ld__Record *r,
 	if (held != NULL)
 		ld__record__free_unpacked(held, NULL);
 	if (same)
-		return true;
+		return 0;
 	if (nd->root_cert.len == 64 &&
 	    ld_cert_verify(kr->root_sign, r->owner, nd->sign_key.data,
 	                   nd->curve_key.data, nd->root_cert.data))
-		return true;
+		return 0;
 	snprintf(why, whylen, "the key of %s changed without the root's "
 	         "endorsement ('liandong key endorse' at the root)",
 	         r->owner);
 	kr->later = true;
-	return false;
+	return LD_EREFUSED;
 }
 
-static bool
+static int
 key_at(struct ld_keyring *kr, struct ld_txn *t, const char *owner,
        uint8_t out[32], int depth, char *why, size_t whylen)
 {
 	if (strcmp(owner, kr->self) == 0) {
 		memcpy(out, kr->self_sign, 32);
-		return true;
+		return 0;
 	}
 	if (strcmp(owner, kr->root) == 0) {
 		memcpy(out, kr->root_sign, 32);
-		return true;
+		return 0;
 	}
 	for (size_t i = 0; i < kr->n; i++) {
 		if (strcmp(kr->cache[i].path, owner) == 0) {
 			memcpy(out, kr->cache[i].key, 32);
-			return true;
+			return 0;
 		}
 	}
 	if (depth > LD_PATH_MAX_DEPTH) {
 		snprintf(why, whylen, "key chain of %s too long", owner);
-		return false;
+		return LD_EREFUSED;
 	}
 	char id[LD_ID_MAX + 1];
 	ld_id_format(id, sizeof(id), owner, 0);
@@ -155,7 +156,7 @@ key_at(struct ld_keyring *kr, struct ld_txn *t, const char *owner,
 		snprintf(why, whylen, "no node record of %s here to verify its "
 		         "signature with", owner);
 		kr->later = true;
-		return false;
+		return LD_EREFUSED;
 	}
 	Ld__Record *node = ld_record_unpack(v.p, v.n);
 	if (node == NULL || node->body_case != LD__RECORD__BODY_NODE) {
@@ -163,10 +164,10 @@ key_at(struct ld_keyring *kr, struct ld_txn *t, const char *owner,
 			ld__record__free_unpacked(node, NULL);
 		snprintf(why, whylen, "the node record of %s does not decode",
 		         owner);
-		return false;
+		return LD_EREFUSED;
 	}
-	bool ok = verify_node(kr, t, node, depth + 1, why, whylen);
-	if (ok) {
+	int ok = verify_node(kr, t, node, depth + 1, why, whylen);
+	if (ok == 0) {
 		memcpy(out, node->node->sign_key.data, 32);
 		remember(kr, owner, out);
 	}
@@ -174,7 +175,7 @@ key_at(struct ld_keyring *kr, struct ld_txn *t, const char *owner,
 	return ok;
 }
 
-static bool
+static int
 verify_node(struct ld_keyring *kr, struct ld_txn *t, const Ld__Record *r,
             int depth, char *why, size_t whylen)
 {
@@ -182,18 +183,18 @@ verify_node(struct ld_keyring *kr, struct ld_txn *t, const Ld__Record *r,
 	if (strcmp(nd->path, r->owner) != 0) {
 		snprintf(why, whylen, "node record %s describes %s, not its "
 		         "owner", r->id, nd->path);
-		return false;
+		return LD_EREFUSED;
 	}
 	if (nd->sign_key.len != 32 || nd->curve_key.len != 32) {
 		snprintf(why, whylen, "node record of %s has no keys", r->owner);
-		return false;
+		return LD_EREFUSED;
 	}
 	if (strcmp(r->owner, kr->root) == 0) {
 		if (memcmp(nd->sign_key.data, kr->root_sign, 32) != 0) {
 			snprintf(why, whylen, "node record of the root %s "
 			         "carries another key than the pinned one",
 			         r->owner);
-			return false;
+			return LD_EREFUSED;
 		}
 	} else {
 		size_t pl = ld_path_parent_len(r->owner);
@@ -204,27 +205,27 @@ verify_node(struct ld_keyring *kr, struct ld_txn *t, const Ld__Record *r,
 		if (pl == 0) {
 			snprintf(why, whylen, "node record of %s: not in this "
 			         "tree (its root is %s)", r->owner, kr->root);
-			return false;
+			return LD_EREFUSED;
 		}
-		if (!key_at(kr, t, parent, pk, depth, why, whylen))
-			return false;
+		if (key_at(kr, t, parent, pk, depth, why, whylen) != 0)
+			return LD_EREFUSED;
 		if (nd->cert.len != 64 ||
 		    !ld_cert_verify(pk, r->owner, nd->sign_key.data,
 		                    nd->curve_key.data, nd->cert.data)) {
 			snprintf(why, whylen, "the key in the node record of %s "
 			         "is not certified by its parent %s",
 			         r->owner, parent);
-			return false;
+			return LD_EREFUSED;
 		}
-		if (!key_continues(kr, t, r, parent, why, whylen))
-			return false;
+		if (key_continues(kr, t, r, parent, why, whylen) != 0)
+			return LD_EREFUSED;
 	}
 	if (!ld_sign_verify(r, nd->sign_key.data)) {
 		snprintf(why, whylen, "node record %s: signature does not "
 		         "verify", r->id);
-		return false;
+		return LD_EREFUSED;
 	}
-	return true;
+	return 0;
 }
 
 bool
@@ -233,7 +234,7 @@ ld_keyring_later(const struct ld_keyring *kr)
 	return kr->later;
 }
 
-bool
+int
 ld_keyring_key(struct ld_keyring *kr, struct ld_txn *t, const char *owner,
                uint8_t out[32], char *why, size_t whylen)
 {
@@ -241,7 +242,7 @@ ld_keyring_key(struct ld_keyring *kr, struct ld_txn *t, const char *owner,
 	return key_at(kr, t, owner, out, 0, why, whylen);
 }
 
-bool
+int
 ld_keyring_verify(struct ld_keyring *kr, struct ld_txn *t,
                   const Ld__Record *r, char *why, size_t whylen)
 {
@@ -249,12 +250,12 @@ ld_keyring_verify(struct ld_keyring *kr, struct ld_txn *t,
 	if (r->body_case == LD__RECORD__BODY_NODE)
 		return verify_node(kr, t, r, 0, why, whylen);
 	uint8_t pk[32];
-	if (!ld_keyring_key(kr, t, r->owner, pk, why, whylen))
-		return false;
+	if (ld_keyring_key(kr, t, r->owner, pk, why, whylen) != 0)
+		return LD_EREFUSED;
 	if (!ld_sign_verify(r, pk)) {
 		snprintf(why, whylen, "record %s: the signature is not %s's",
 		         r->id, r->owner);
-		return false;
+		return LD_EREFUSED;
 	}
-	return true;
+	return 0;
 }

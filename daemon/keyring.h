@@ -21,14 +21,15 @@ int ld_keyring_new(const char *self, const uint8_t self_sign[32],
 void ld_keyring_free(struct ld_keyring **kr);
 
 /* The verified signing key of `owner` (NODE records read through `t`).
- * On failure writes why to `why` and returns false. */
-bool ld_keyring_key(struct ld_keyring *kr, struct ld_txn *t,
+ * Returns 0, or LD_EREFUSED with the reason in `why`. */
+int ld_keyring_key(struct ld_keyring *kr, struct ld_txn *t,
                     const char *owner, uint8_t out[32], char *why,
                     size_t whylen);
 
 /* Check a record received from a peer: a NODE record's certificate and
- * signature, any other record's signature by its owner's key. */
-bool ld_keyring_verify(struct ld_keyring *kr, struct ld_txn *t,
+ * signature, any other record's signature by its owner's key. Returns 0,
+ * or LD_EREFUSED with the reason in `why`. */
+int ld_keyring_verify(struct ld_keyring *kr, struct ld_txn *t,
                        const Ld__Record *r, char *why, size_t whylen);
 
 /* After a failed ld_keyring_key or ld_keyring_verify: was it for want of

@@ -201,8 +201,10 @@ void ld_api_work_drop(struct work *w);
 
 /* ---- own.c: records this node owns ---- */
 
-/* Refuse a write: w->code REFUSED, w->err the reason. Returns false. */
-bool ld_own_refuse(struct work *w, const char *fmt, ...)
+/* Refuse a write: w->code REFUSED, w->err the reason. Returns
+ * LD_EREFUSED. The write handler itself still returns 0: a refused write
+ * is an answer, not a failed transaction. */
+int ld_own_refuse(struct work *w, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Inside a write transaction: create record `r` (body and scope filled
  * in, unpacked with the default allocator) as this node's: a new id,

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-bool
+int
 ld_own_refuse(struct work *w, const char *fmt, ...)
 {
 	w->code = LD__CODE__CODE_REFUSED;
@@ -19,7 +19,7 @@ ld_own_refuse(struct work *w, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(w->err, sizeof(w->err), fmt, ap);
 	va_end(ap);
-	return false;
+	return LD_EREFUSED;
 }
 
 /* Give `r` (owned by this node) its envelope at `version`, sign and store

@@ -14,9 +14,9 @@
 #include <string.h>
 #include <time.h>
 
-/* `q` if given and valid, else the node's local date; false (with a
- * reply) if `q` is not a date. */
-static bool
+/* `q` if given and valid, else the node's local date. Returns 0, or
+ * -EINVAL (the client answered) if `q` is not a date. */
+static int
 today_of(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
          const char *q, char out[11])
 {
@@ -27,20 +27,22 @@ today_of(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
 			         "date (YYYY-MM-DD)", q);
 			ld_reply_error(n, rid, req_id,
 			             LD__CODE__CODE_BAD_REQUEST, err);
-			return false;
+			return -EINVAL;
 		}
 		snprintf(out, 11, "%s", q);
-		return true;
+		return 0;
 	}
 	time_t now = time(NULL);
 	struct tm tm;
 	if (localtime_r(&now, &tm) == NULL ||
 	    strftime(out, 11, "%Y-%m-%d", &tm) != 10)
 		snprintf(out, 11, "1970-01-01");
-	return true;
+	return 0;
 }
 
-static bool
+/* A read transaction for a request. Returns 0, or the store's code (the
+ * client answered). */
+static int
 begin(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
       struct ld_txn *t)
 {
@@ -48,7 +50,7 @@ begin(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
 	if (rc != 0)
 		ld_reply_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
 		             ld_store_strerror(rc));
-	return rc == 0;
+	return rc;
 }
 
 /* ---------------------------------------------------------------- progress */
@@ -58,10 +60,10 @@ ld_query_progress(struct ld_node *n, const struct ld_rid *rid,
                   uint64_t req_id, const Ld__ProgressRequest *q)
 {
 	char today[11], err[LD_ID_MAX + 100];
-	if (!today_of(n, rid, req_id, q->today, today))
+	if (today_of(n, rid, req_id, q->today, today) != 0)
 		return;
 	struct ld_txn t;
-	if (!begin(n, rid, req_id, &t))
+	if (begin(n, rid, req_id, &t) != 0)
 		return;
 	struct ld_bag b = {0};
 	Ld__Record *root = ld_store_load(&t, q->id);
@@ -234,7 +236,7 @@ ld_query_inbox(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
                const Ld__InboxRequest *q)
 {
 	char today[11];
-	if (!today_of(n, rid, req_id, q->today, today))
+	if (today_of(n, rid, req_id, q->today, today) != 0)
 		return;
 	if (q->days > 366) {
 		ld_reply_error(n, rid, req_id, LD__CODE__CODE_BAD_REQUEST,
@@ -242,7 +244,7 @@ ld_query_inbox(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
 		return;
 	}
 	struct ld_txn t;
-	if (!begin(n, rid, req_id, &t))
+	if (begin(n, rid, req_id, &t) != 0)
 		return;
 	const char *self = n->cfg.id;
 	struct ld_bag b = {0};

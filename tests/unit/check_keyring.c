@@ -256,7 +256,7 @@ key_of(const char *owner, uint8_t out[32])
 	ck_assert_int_eq(ld_store_read_begin(st, &t), 0);
 	why[0] = '\0';
 	memset(out, 0, 32);
-	bool ok = ld_keyring_key(kr, &t, owner, out, why, sizeof(why));
+	bool ok = ld_keyring_key(kr, &t, owner, out, why, sizeof(why)) == 0;
 	ld_store_read_end(&t);
 	return ok;
 }
@@ -267,7 +267,7 @@ verify(const Ld__Record *r)
 	struct ld_txn t;
 	ck_assert_int_eq(ld_store_read_begin(st, &t), 0);
 	why[0] = '\0';
-	bool ok = ld_keyring_verify(kr, &t, r, why, sizeof(why));
+	bool ok = ld_keyring_verify(kr, &t, r, why, sizeof(why)) == 0;
 	ld_store_read_end(&t);
 	return ok;
 }
@@ -745,7 +745,7 @@ START_TEST(test_other_root_node_refused_with_reason)
 	{
 		struct ld_txn t;
 		ck_assert_int_eq(ld_store_read_begin(st, &t), 0);
-		bool ok = ld_keyring_verify(kr, &t, q, why, sizeof(why));
+		bool ok = ld_keyring_verify(kr, &t, q, why, sizeof(why)) == 0;
 		ld_store_read_end(&t);
 		ck_assert_msg(!ok, "another tree's root accepted");
 	}

@@ -382,6 +382,26 @@ START_TEST(test_inbox_counties)
 }
 END_TEST
 
+/* A due date before 1970 is still a date (days before the epoch are
+ * negative, not "no date"). */
+START_TEST(test_inbox_due_before_1970)
+{
+	reset();
+	tree();
+	task(P, 1, "", "1969-12-01", X11, NULL);
+	struct ld_inbox b;
+	ck_assert_int_eq(ld_inbox_compute(X11, recs, nrec, "1970-01-05", 7, &b),
+	                 0);
+	ck_assert_uint_eq(b.n, 1);
+	const struct ld_inbox_item *it = item(&b, LD_ACT_REPORT, P ":1");
+	ck_assert_ptr_nonnull(it);
+	ck_assert_str_eq(it->due, "1969-12-01");
+	ck_assert(it->overdue);
+	ck_assert_int_eq(it->days_left, -35);
+	ld_inbox_free(&b);
+}
+END_TEST
+
 START_TEST(test_inbox_returned_and_review)
 {
 	reset();
@@ -496,6 +516,7 @@ suite(void)
 	tcase_add_test(tc, test_progress_states);
 	tcase_add_test(tc, test_progress_deleted_subtask);
 	tcase_add_test(tc, test_inbox_counties);
+	tcase_add_test(tc, test_inbox_due_before_1970);
 	tcase_add_test(tc, test_inbox_returned_and_review);
 	tcase_add_test(tc, test_inbox_due_window);
 	tcase_add_test(tc, test_names);

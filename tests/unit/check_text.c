@@ -146,38 +146,49 @@ START_TEST(test_dates_bad)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		ck_assert_msg(!ld_text_date_valid(bad[i]), "'%s' accepted",
 		              bad[i]);
-		ck_assert_msg(ld_text_date_days(bad[i]) == -1,
-		              "days of '%s' is not -1", bad[i]);
+		long days = 7;
+		ck_assert_msg(ld_text_date_days(bad[i], &days) == -EINVAL,
+		              "days of '%s' is not refused", bad[i]);
+		ck_assert_int_eq(days, 7);
 	}
 	ck_assert(!ld_text_date_valid(NULL));
 }
 END_TEST
 
+/* Days of a date the test knows to be valid. */
+static long
+days(const char *s)
+{
+	long d = 0;
+	ck_assert_msg(ld_text_date_days(s, &d) == 0, "'%s' refused", s);
+	return d;
+}
+
 START_TEST(test_date_days)
 {
-	ck_assert_int_eq(ld_text_date_days("1970-01-01"), 0);
-	ck_assert_int_eq(ld_text_date_days("1970-01-02"), 1);
-	ck_assert_int_eq(ld_text_date_days("1969-12-31"), -1);
-	ck_assert_int_eq(ld_text_date_days("2000-03-01"), 11017);
-	ck_assert_int_eq(ld_text_date_days("2000-02-29"), 11016);
-	ck_assert_int_eq(ld_text_date_days("2000-01-01"), 10957);
-	ck_assert_int_eq(ld_text_date_days("1900-01-01"), -25567);
-	ck_assert_int_eq(ld_text_date_days("2024-02-29"), 19782);
-	ck_assert_int_eq(ld_text_date_days("2024-03-01"), 19783);
-	ck_assert_int_eq(ld_text_date_days("2025-01-01"), 20089);
+	ck_assert_int_eq(days("1970-01-01"), 0);
+	ck_assert_int_eq(days("1970-01-02"), 1);
+	ck_assert_int_eq(days("1969-12-31"), -1);
+	ck_assert_int_eq(days("2000-03-01"), 11017);
+	ck_assert_int_eq(days("2000-02-29"), 11016);
+	ck_assert_int_eq(days("2000-01-01"), 10957);
+	ck_assert_int_eq(days("1900-01-01"), -25567);
+	ck_assert_int_eq(days("2024-02-29"), 19782);
+	ck_assert_int_eq(days("2024-03-01"), 19783);
+	ck_assert_int_eq(days("2025-01-01"), 20089);
 	/* Leap year 2024: 366 days; 2023: 365. */
-	ck_assert_int_eq(ld_text_date_days("2025-01-01") -
-	                     ld_text_date_days("2024-01-01"),
+	ck_assert_int_eq(days("2025-01-01") -
+	                     days("2024-01-01"),
 	                 366);
-	ck_assert_int_eq(ld_text_date_days("2024-01-01") -
-	                     ld_text_date_days("2023-01-01"),
+	ck_assert_int_eq(days("2024-01-01") -
+	                     days("2023-01-01"),
 	                 365);
-	ck_assert_int_eq(ld_text_date_days("9999-12-31"), 2932896);
+	ck_assert_int_eq(days("9999-12-31"), 2932896);
 
 	/* Consecutive days are one apart, across a century of month ends. */
 	static const int mdays[] = {31, 28, 31, 30, 31, 30,
 	                            31, 31, 30, 31, 30, 31};
-	long prev = ld_text_date_days("1999-12-31");
+	long prev = days("1999-12-31");
 	for (int y = 2000; y <= 2101; y++) {
 		bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 		for (int m = 1; m <= 12; m++) {
@@ -186,7 +197,7 @@ START_TEST(test_date_days)
 				char s[16];
 				snprintf(s, sizeof(s), "%04d-%02d-%02d", y, m,
 				         d);
-				long now = ld_text_date_days(s);
+				long now = days(s);
 				ck_assert_msg(now == prev + 1,
 				              "%s: %ld after %ld", s, now,
 				              prev);
