@@ -11,22 +11,35 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The command line of a record addressed down the tree: --topic, --form
+ * and at least one --scope are required, nothing else may stand free.
+ * Returns 0, an exit code, or LD_CLI_HELP after --help. */
+static int
+parse_addressed(const struct cmd *c, int argc, char **argv, const int *ok,
+                struct args *a)
+{
+	int rc = ld_cli_parse(c, argc, argv, ok, a);
+	if (rc != 0)
+		return rc;
+	if ((rc = ld_cli_no_extra(c, a, 0)) ||
+	    (rc = ld_cli_need(c, a->topic, "--topic")) ||
+	    (rc = ld_cli_need(c, a->form, "--form")))
+		return rc;
+	if (a->scope.n == 0)
+		return ld_cli_usage_error(
+		    c, "at least one --scope PATH is required");
+	return 0;
+}
+
 int
 ld_cli_run_task_add(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_TOPIC,  O_FORM,        O_SCOPE, O_DUE,
 	                         O_TARGET, O_PARENT_TASK, O_JSON,  0};
 	struct args a;
-	int rc = ld_cli_parse(c, argc, argv, ok, &a);
+	int rc = parse_addressed(c, argc, argv, ok, &a);
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
-	if ((rc = ld_cli_no_extra(c, &a, 0)) ||
-	    (rc = ld_cli_need(c, a.topic, "--topic")) ||
-	    (rc = ld_cli_need(c, a.form, "--form")))
-		return rc;
-	if (a.scope.n == 0)
-		return ld_cli_usage_error(
-		    c, "at least one --scope PATH is required");
 	Ld__Task t = LD__TASK__INIT;
 	t.topic = (char *)a.topic;
 	t.form = (char *)a.form;
@@ -108,16 +121,9 @@ ld_cli_run_survey_add(const struct cmd *c, int argc, char **argv)
 	static const int ok[] = {O_TOPIC, O_FORM, O_SCOPE, O_START,
 	                         O_END,   O_JSON, 0};
 	struct args a;
-	int rc = ld_cli_parse(c, argc, argv, ok, &a);
+	int rc = parse_addressed(c, argc, argv, ok, &a);
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
-	if ((rc = ld_cli_no_extra(c, &a, 0)) ||
-	    (rc = ld_cli_need(c, a.topic, "--topic")) ||
-	    (rc = ld_cli_need(c, a.form, "--form")))
-		return rc;
-	if (a.scope.n == 0)
-		return ld_cli_usage_error(
-		    c, "at least one --scope PATH is required");
 	Ld__Survey s = LD__SURVEY__INIT;
 	s.topic = (char *)a.topic;
 	s.form = (char *)a.form;
