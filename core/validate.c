@@ -180,6 +180,23 @@ check_task(Ld__Task *t, Ld__Record *r, const Ld__Task *old, char *err,
 	return 0;
 }
 
+/* Is plan item `it` (its form already canonical) the same as `was`: every
+ * field equal, its status too (named in any of its spellings, or left
+ * empty for "as it was")? */
+static bool
+item_unchanged(const Ld__PlanItem *it, const Ld__PlanItem *was)
+{
+	const char *st = empty(it->status)
+	                     ? was->status
+	                     : ld_status_lookup(LD_SM_PLAN_ITEM, it->status);
+	return st != NULL && strcmp(st, was->status) == 0 &&
+	       strcmp(it->form, was->form) == 0 && it->month == was->month &&
+	       strcmp(it->topic, was->topic) == 0 &&
+	       strcmp(it->lead, was->lead) == 0 &&
+	       strcmp(it->responsible, was->responsible) == 0 &&
+	       strcmp(it->assisting, was->assisting) == 0;
+}
+
 static int
 check_plan(Ld__Plan *p, Ld__Record *r, const char *self, const Ld__Plan *old,
            char *err, size_t errlen)
@@ -217,6 +234,15 @@ check_plan(Ld__Plan *p, Ld__Record *r, const char *self, const Ld__Plan *old,
 		if ((rc = required(name, it->topic, err, errlen)) != 0)
 			return rc;
 		snprintf(name, sizeof(name), "item %zu status", i + 1);
+		/* A plan's items move independently: an item this edit
+		 * leaves as it was passes whatever its status, final or
+		 * not; only an item that changes is held to its machine. */
+		if (old != NULL && i < old->n_items &&
+		    item_unchanged(it, old->items[i])) {
+			if ((rc = ld_set_str(&it->status, was)) != 0)
+				return oom(err, errlen);
+			continue;
+		}
 		if ((rc = status_ok(LD_SM_PLAN_ITEM, name, &it->status, was,
 		                    err, errlen)) != 0)
 			return rc;

@@ -9,6 +9,7 @@
 
 #include "err.h"
 #include "record.h"
+#include "lifecycle.h"
 #include "validate.h"
 #include "vocab.h"
 
@@ -948,6 +949,70 @@ START_TEST(test_update_task)
 }
 END_TEST
 
+/* A plan's items move independently: with one item in a final status
+ * (adopted, cancelled), the other still makes every move its machine
+ * allows, and the final one, left as it is, passes; changing the final
+ * one is still refused. Every pair of (final item, other item's move). */
+START_TEST(test_plan_items_independent)
+{
+	static const char *const finals[] = {"adopted", "cancelled"};
+	static const char *const states[] = {"planned", "held",
+	                                     "outcome_submitted", "adopted",
+	                                     "deferred", "cancelled"};
+	size_t moves = 0;
+	for (size_t f = 0; f < 2; f++) {
+		for (size_t a = 0; a < 6; a++) {
+			for (size_t b = 0; b < 6; b++) {
+				if (a == b || !ld_status_can(LD_SM_PLAN_ITEM,
+				                             states[a], states[b]))
+					continue;
+				struct fx fx;
+				fx_plan(&fx);
+				fx.u.plan.it[0].status = (char *)finals[f];
+				fx.u.plan.it[1].status = (char *)states[a];
+				Ld__Record *old = stored(CITY, &fx.r);
+				fx_plan(&fx);
+				/* The final item as stored, or left empty. */
+				fx.u.plan.it[0].status =
+				    b % 2 ? (char *)finals[f] : "";
+				fx.u.plan.it[1].status = (char *)states[b];
+				Ld__Record *u = unpacked(&fx.r);
+				int rc = ld_validate_update(CITY, old, u, err,
+				                            sizeof(err));
+				ck_assert_msg(rc == 0,
+				              "item 1 %s, item 2 %s -> %s: %s",
+				              finals[f], states[a], states[b],
+				              err);
+				ck_assert_str_eq(u->plan->items[0]->status,
+				                 finals[f]);
+				ck_assert_str_eq(u->plan->items[1]->status,
+				                 states[b]);
+				ld__record__free_unpacked(u, NULL);
+				moves++;
+				ld__record__free_unpacked(old, NULL);
+			}
+		}
+		/* The final item itself does not change. */
+		struct fx fx;
+		fx_plan(&fx);
+		fx.u.plan.it[0].status = (char *)finals[f];
+		Ld__Record *old = stored(CITY, &fx.r);
+		fx_plan(&fx);
+		fx.u.plan.it[0].status = (char *)finals[f];
+		fx.u.plan.it[0].topic = "乡村振兴（改）";
+		UPDATE_REFUSED(CITY, old, &fx.r, "item 1 status",
+		               "can no longer change");
+		fx_plan(&fx);
+		fx.u.plan.it[0].status = "planned";
+		UPDATE_REFUSED(CITY, old, &fx.r, "item 1 status");
+		ld__record__free_unpacked(old, NULL);
+	}
+	/* planned: held, deferred, cancelled; held: outcome_submitted;
+	 * outcome_submitted: adopted; deferred: planned, held, cancelled. */
+	ck_assert_uint_eq(moves, 2 * 8);
+}
+END_TEST
+
 START_TEST(test_update_plan)
 {
 	struct fx f;
@@ -1131,6 +1196,7 @@ validate_suite(void)
 	tcase_add_test(tc, test_proposal_filing);
 	tcase_add_test(tc, test_update_task);
 	tcase_add_test(tc, test_update_plan);
+	tcase_add_test(tc, test_plan_items_independent);
 	tcase_add_test(tc, test_update_survey);
 	tcase_add_test(tc, test_update_result);
 	tcase_add_test(tc, test_update_review_and_proposal);
