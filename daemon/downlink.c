@@ -240,11 +240,13 @@ ld_downlink_tick(struct ld_node *n, int64_t now)
 			        "session",
 			        p->path, p->dead_ms);
 			ld_link_session_down(p, "child went silent");
-		} else if (ld_link_ack_timeout(p, now, p->dead_ms)) {
-			ld_warn("link: child %s did not acknowledge in %u ms; "
-			        "resending from %llu",
-			        p->path, p->dead_ms,
-			        (unsigned long long)p->out_acked);
+		} else {
+			int64_t wait = ld_link_ack_wait(p, p->dead_ms);
+			if (ld_link_ack_timeout(p, now, p->dead_ms))
+				ld_warn("link: child %s did not acknowledge in "
+				        "%lld ms; resending from %llu",
+				        p->path, (long long)wait,
+				        (unsigned long long)p->out_acked);
 		}
 	}
 }

@@ -21,6 +21,13 @@
 #define FETCH_GAP_MS 10       /* ... and at most this often */
 #define FETCH_SCAN_MAX 4096   /* wants looked at per scan */
 #define FETCH_BURST_MS 200    /* under a rate limit: ask this far ahead */
+/* On a thin link chunks come in pieces that take about FETCH_PIECE_MS
+ * each at the throughput measured (docs/protocol.md, "Thin links"), with
+ * at most FETCH_INFLIGHT_THIN in flight: a batch waits behind about a
+ * second of chunk data at most. */
+#define FETCH_PIECE_MS 500
+#define FETCH_PIECE_MIN 16384
+#define FETCH_INFLIGHT_THIN 2
 
 /* A chunk asked for: in flight, arrived and queued for the store, or
  * waiting to be asked for again. */
@@ -30,6 +37,8 @@ struct pending {
 	uint64_t session;
 	int64_t at_ms; /* asked (in flight) / may be asked again (retry) */
 	enum { P_ASKED, P_QUEUED, P_RETRY } state;
+	uint8_t *buf;        /* pieces so far (malloc'd), or NULL */
+	uint32_t have, size; /* bytes in buf, and the chunk's size */
 };
 
 struct ld_fetch {
@@ -52,8 +61,11 @@ ld_fetch_new(void)
 void
 ld_fetch_free(struct ld_fetch **f)
 {
-	if (*f != NULL)
+	if (*f != NULL) {
+		for (size_t i = 0; i < (*f)->n; i++)
+			free((*f)->v[i].buf);
 		free((*f)->v);
+	}
 	free(*f);
 	*f = NULL;
 }
@@ -79,16 +91,36 @@ drop(struct ld_fetch *f, struct pending *p)
 	if (p->state == P_ASKED && p->peer->session == p->session &&
 	    p->peer->fetching > 0)
 		p->peer->fetching--;
+	free(p->buf);
 	*p = f->v[--f->n];
 }
 
-/* The requests to one peer being put together in this tick. */
+/* The requests to one peer being put together in this tick; `off` is
+ * where in each chunk the answer starts (0 but for a next piece). */
 struct ask {
 	struct ld_peer *peer;
 	uint8_t hash[FETCH_PER_FRAME][LD_HASH_LEN];
 	ProtobufCBinaryData h[FETCH_PER_FRAME];
+	uint32_t off[FETCH_PER_FRAME];
 	size_t nh;
 };
+
+/* The piece size to ask `p` for: what its link moves in FETCH_PIECE_MS;
+ * a whole chunk on a fast link. */
+static uint32_t
+piece_for(const struct ld_peer *p)
+{
+	return ld_link_size_for(p->fetch_rate, FETCH_PIECE_MS, FETCH_PIECE_MIN,
+	                        LD_CHUNK_SIZE);
+}
+
+/* Chunk requests (pieces) in flight to `p` at most. */
+static unsigned
+inflight_max(const struct ld_peer *p)
+{
+	return piece_for(p) < LD_CHUNK_SIZE ? FETCH_INFLIGHT_THIN
+	                                    : FETCH_INFLIGHT;
+}
 
 static void
 send_fetch(struct ld_node *n, struct ask *a)
@@ -100,6 +132,16 @@ send_fetch(struct ld_node *n, struct ask *a)
 	fe.chunks = a->h;
 	fe.n_got = p->ngot;
 	fe.got = p->got_tok;
+	uint32_t piece = piece_for(p);
+	bool offsets = false;
+	for (size_t i = 0; i < a->nh; i++)
+		offsets = offsets || a->off[i] != 0;
+	if (piece < LD_CHUNK_SIZE)
+		fe.piece = piece;
+	if (offsets) {
+		fe.n_offsets = a->nh;
+		fe.offsets = a->off;
+	}
 	Ld__Frame fr = LD__FRAME__INIT;
 	fr.msg_case = LD__FRAME__MSG_FETCH;
 	fr.fetch = &fe;
@@ -133,7 +175,7 @@ consider(struct ld_node *n, struct scan *sc, const uint8_t *hash,
 	owner[colon - id] = '\0';
 	struct ld_peer *p = ld_peers_toward(n, owner);
 	if (p == NULL || p->state != LD_PEER_UP ||
-	    p->fetching >= FETCH_INFLIGHT)
+	    p->fetching >= inflight_max(p))
 		return true;
 	struct ask *a = NULL;
 	for (size_t i = 0; i < sc->nasks && a == NULL; i++)
@@ -160,11 +202,14 @@ consider(struct ld_node *n, struct scan *sc, const uint8_t *hash,
 	q->session = p->session;
 	q->at_ms = sc->now;
 	q->state = P_ASKED;
+	q->buf = NULL;
+	q->have = q->size = 0;
 	p->fetching++;
 	/* A copy: the map is gone after read_end. */
 	memcpy(a->hash[a->nh], hash, LD_HASH_LEN);
 	a->h[a->nh].data = a->hash[a->nh];
 	a->h[a->nh].len = LD_HASH_LEN;
+	a->off[a->nh] = 0;
 	a->nh++;
 	if (sc->per_chunk)
 		f->rate_ms = (f->rate_ms > sc->now ? f->rate_ms : sc->now) +
@@ -290,14 +335,27 @@ serve(struct ld_node *n, struct ld_peer *p, const Ld__Fetch *fe)
 		c.sha256 = *h;
 		struct ld_val v;
 		uint64_t tok = 0;
-		if (ld_store_chunk_get(&t, h->data, &v) == 0) {
+		uint32_t off = i < fe->n_offsets ? fe->offsets[i] : 0;
+		if (ld_store_chunk_get(&t, h->data, &v) == 0 && off <= v.n) {
 			do
 				randombytes_buf(&tok, sizeof(tok));
 			while (tok == 0);
+			/* A piece, if asked for (at least 1 KiB: no peer
+			 * can make us send a frame per byte). */
+			size_t len = v.n - off;
+			uint32_t piece = fe->piece == 0      ? 0
+			                 : fe->piece < 1024 ? 1024
+			                                    : fe->piece;
+			if (piece != 0 && len > piece)
+				len = piece;
 			if (ld_link_serve_take(p, tok, now)) {
-				c.data.data = (uint8_t *)v.p;
-				c.data.len = v.n;
+				c.data.data = (uint8_t *)v.p + off;
+				c.data.len = len;
 				c.token = tok;
+				if (off != 0 || len < v.n) {
+					c.offset = off;
+					c.size = (uint32_t)v.n;
+				}
 			} else {
 				tok = 0; /* window full: "ask again later" */
 			}
@@ -312,12 +370,62 @@ serve(struct ld_node *n, struct ld_peer *p, const Ld__Fetch *fe)
 	ld_store_read_end(&t);
 }
 
+/* A chunk or a piece of one arrived for `q`: measure the link, and put
+ * pieces together. Returns 0 when `c` now holds the whole chunk, 1 when
+ * the next piece was asked for, -1 if the piece does not fit. */
+static int
+take_piece(struct ld_node *n, struct ld_peer *p, struct pending *q,
+           Ld__Chunk *c)
+{
+	int64_t now = ld_now_ms();
+	int64_t since = q->at_ms > p->fetch_last_ms ? q->at_ms
+	                                            : p->fetch_last_ms;
+	if (c->data.len >= 1024)
+		p->fetch_rate =
+		    ld_link_rate_update(p->fetch_rate, c->data.len, now - since);
+	p->fetch_last_ms = now;
+	uint32_t size = c->size != 0 ? c->size : (uint32_t)c->data.len;
+	if (c->offset == 0 && c->data.len == size && q->buf == NULL)
+		return 0; /* the whole chunk in one frame */
+	if (size > LD_CHUNK_SIZE || c->offset != q->have ||
+	    c->data.len == 0 || c->data.len > size - c->offset ||
+	    (q->buf != NULL && size != q->size))
+		return -1;
+	if (q->buf == NULL) {
+		if ((q->buf = malloc(size)) == NULL)
+			return -1;
+		q->size = size;
+	}
+	memcpy(q->buf + q->have, c->data.data, c->data.len);
+	q->have += (uint32_t)c->data.len;
+	if (q->have < q->size) {
+		struct ask a = {.peer = p, .nh = 1};
+		memcpy(a.hash[0], q->hash, LD_HASH_LEN);
+		a.h[0].data = a.hash[0];
+		a.h[0].len = LD_HASH_LEN;
+		a.off[0] = q->have;
+		q->at_ms = now;
+		p->fetching++;
+		send_fetch(n, &a);
+		return 1;
+	}
+	/* Complete: the frame carries the whole chunk from here on (its
+	 * blocks are plain malloc blocks, see ld_unpack_budget). */
+	free(c->data.data);
+	c->data.data = q->buf;
+	c->data.len = q->size;
+	c->offset = c->size = 0;
+	q->buf = NULL;
+	q->have = q->size = 0;
+	return 0;
+}
+
 /* A chunk arrived: check it and queue it for the turn's transaction.
  * Returns true if the work item took f. */
 static bool
 receive(struct ld_node *n, struct ld_peer *p, Ld__Frame *f)
 {
-	const Ld__Chunk *c = f->chunk;
+	Ld__Chunk *c = f->chunk;
 	ld_link_got(p, c->token);
 	if (c->sha256.len != LD_HASH_LEN)
 		return false;
@@ -331,6 +439,19 @@ receive(struct ld_node *n, struct ld_peer *p, Ld__Frame *f)
 		q->state = P_RETRY;
 		q->at_ms = ld_now_ms() + FETCH_RETRY_MS;
 		return false;
+	}
+	switch (take_piece(n, p, q, c)) {
+	case 1:
+		return false; /* the next piece is asked for */
+	case -1:
+		ld_warn("link: %s %s sent a piece of a chunk out of place; "
+		        "asking again later",
+		        p->is_parent ? "parent" : "child", p->path);
+		q->state = P_RETRY;
+		q->at_ms = ld_now_ms() + FETCH_RETRY_MS;
+		return false;
+	default:
+		break;
 	}
 	if (c->data.len > LD_CHUNK_SIZE ||
 	    !ld_attach_chunk_ok(c->sha256.data, c->data.data, c->data.len)) {

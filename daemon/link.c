@@ -35,6 +35,11 @@ ld_link_session_up(struct ld_peer *p, uint64_t session, uint64_t resume,
 	p->shake_failed = false;
 	p->last_error[0] = '\0';
 	p->nserve = p->ngot = p->fetching = 0;
+	/* The throughput measured on the last session is still the best
+	 * guess for the timeout; the batch size starts small again. */
+	p->batch_cap = LD_BATCH_START;
+	p->ack_timeouts = 0;
+	p->fetch_last_ms = 0;
 }
 
 void
@@ -48,6 +53,43 @@ ld_link_session_down(struct ld_peer *p, const char *why)
 		snprintf(p->last_error, sizeof(p->last_error), "%s", why);
 }
 
+uint64_t
+ld_link_rate_update(uint64_t rate, uint64_t bytes, int64_t ms)
+{
+	uint64_t sample = bytes * 1000 / (uint64_t)(ms > 0 ? ms : 1);
+	if (sample == 0)
+		sample = 1;
+	return rate == 0 ? sample : (3 * rate + sample) / 4;
+}
+
+uint32_t
+ld_link_size_for(uint64_t rate, uint32_t ms, uint32_t lo, uint32_t hi)
+{
+	if (rate == 0)
+		return lo;
+	uint64_t v = rate * ms / 1000;
+	return v < lo ? lo : v > hi ? hi : (uint32_t)v;
+}
+
+/* Batches whose acks freed `bytes` after the link was busy with them for
+ * `ms`: what the link moves, and so how big the next batches may be. */
+static void
+adapt(struct ld_peer *p, uint64_t bytes, int64_t ms)
+{
+	/* Acks of nearly empty batches say how long a round trip takes,
+	 * not how much the link moves. */
+	if (bytes < 512)
+		return;
+	p->rate = ld_link_rate_update(p->rate, bytes, ms);
+	uint64_t cap = p->batch_cap ? p->batch_cap : LD_BATCH_START;
+	uint64_t t = cap * 1000 / p->rate; /* ms a full batch takes */
+	if (2 * t < LD_BATCH_TIME_MS)
+		cap = cap * 2 > (8u << 20) ? (8u << 20) : cap * 2;
+	else if (t > LD_BATCH_TIME_MS)
+		cap = cap / 2 < LD_BATCH_MIN ? LD_BATCH_MIN : cap / 2;
+	p->batch_cap = (uint32_t)cap;
+}
+
 void
 ld_link_on_ack(struct ld_peer *p, uint64_t seq, uint32_t credit, bool rewind,
                int64_t now)
@@ -56,18 +98,30 @@ ld_link_on_ack(struct ld_peer *p, uint64_t seq, uint32_t credit, bool rewind,
 		return;
 	if (credit > 0)
 		p->credit = credit > LD_CREDIT_MAX ? LD_CREDIT_MAX : credit;
+	/* Batches up to seq are done. The link was busy with them since the
+	 * first left or the previous ack came, whichever is later. */
+	unsigned k = 0;
+	uint64_t freed = 0;
+	while (k < p->ninflight && p->inflight[k] <= seq)
+		freed += p->inflight_bytes[k++];
+	if (k > 0) {
+		int64_t since = p->inflight_ms[0] > p->last_ack_ms
+		                    ? p->inflight_ms[0]
+		                    : p->last_ack_ms;
+		adapt(p, freed, now - since);
+		p->ack_timeouts = 0;
+		unsigned left = p->ninflight - k;
+		memmove(p->inflight, p->inflight + k,
+		        left * sizeof(p->inflight[0]));
+		memmove(p->inflight_bytes, p->inflight_bytes + k,
+		        left * sizeof(p->inflight_bytes[0]));
+		memmove(p->inflight_ms, p->inflight_ms + k,
+		        left * sizeof(p->inflight_ms[0]));
+		p->ninflight = left;
+	}
 	if (seq > p->out_acked) {
 		p->out_acked = seq;
 		p->last_ack_ms = now;
-	}
-	/* Batches up to seq are done. */
-	unsigned k = 0;
-	while (k < p->ninflight && p->inflight[k] <= seq)
-		k++;
-	if (k > 0) {
-		memmove(p->inflight, p->inflight + k,
-		        (p->ninflight - k) * sizeof(p->inflight[0]));
-		p->ninflight -= k;
 	}
 	if (rewind) {
 		/* Everything after seq is lost or out of order: start again
@@ -88,26 +142,65 @@ ld_link_can_send(const struct ld_peer *p, uint64_t head)
 }
 
 void
-ld_link_sent(struct ld_peer *p, uint64_t to, int64_t now)
+ld_link_sent(struct ld_peer *p, uint64_t to, uint32_t bytes, int64_t now)
 {
 	if (p->ninflight == 0)
 		p->last_ack_ms = now; /* the ack clock starts with the first */
-	if (p->ninflight < LD_CREDIT_MAX)
-		p->inflight[p->ninflight++] = to;
+	if (p->ninflight < LD_CREDIT_MAX) {
+		p->inflight[p->ninflight] = to;
+		p->inflight_bytes[p->ninflight] = bytes;
+		p->inflight_ms[p->ninflight] = now;
+		p->ninflight++;
+	}
 	p->out_sent = to;
 	p->last_send_ms = now;
 }
 
+uint32_t
+ld_link_batch_cap(const struct ld_peer *p, uint32_t batch_bytes)
+{
+	uint32_t cap = p->batch_cap ? p->batch_cap : LD_BATCH_START;
+	if (cap < LD_BATCH_MIN)
+		cap = LD_BATCH_MIN;
+	return cap < batch_bytes ? cap : batch_bytes;
+}
+
+int64_t
+ld_link_ack_wait(const struct ld_peer *p, int64_t dead_ms)
+{
+	int64_t w = dead_ms;
+	if (p->rate > 0) {
+		uint64_t b = 0;
+		for (unsigned k = 0; k < p->ninflight; k++)
+			b += p->inflight_bytes[k];
+		uint64_t need = LD_ACK_SLACK * b * 1000 / p->rate;
+		if (need > (uint64_t)w)
+			w = need > LD_ACK_TIMEOUT_MAX_MS ? LD_ACK_TIMEOUT_MAX_MS
+			                                 : (int64_t)need;
+	}
+	for (unsigned i = 0; i < p->ack_timeouts && w < LD_ACK_TIMEOUT_MAX_MS;
+	     i++)
+		w *= 2;
+	if (w > LD_ACK_TIMEOUT_MAX_MS)
+		w = LD_ACK_TIMEOUT_MAX_MS > dead_ms ? LD_ACK_TIMEOUT_MAX_MS
+		                                    : dead_ms;
+	return w;
+}
+
 bool
-ld_link_ack_timeout(struct ld_peer *p, int64_t now, int64_t timeout)
+ld_link_ack_timeout(struct ld_peer *p, int64_t now, int64_t dead_ms)
 {
 	if (p->state != LD_PEER_UP || p->ninflight == 0 ||
-	    now - p->last_ack_ms < timeout)
+	    now - p->last_ack_ms < ld_link_ack_wait(p, dead_ms))
 		return false;
 	p->out_sent = p->out_acked;
 	p->ninflight = 0;
 	p->nearly = 0;
 	p->last_ack_ms = now;
+	if (p->ack_timeouts < 16)
+		p->ack_timeouts++;
+	uint32_t cap = ld_link_batch_cap(p, UINT32_MAX) / 2;
+	p->batch_cap = cap < LD_BATCH_MIN ? LD_BATCH_MIN : cap;
 	return true;
 }
 

@@ -18,6 +18,21 @@
  * them (Fetch.got): what a peer that never reads can make it queue. */
 #define LD_SERVE_WINDOW 8
 
+/* Adaptive batch size (docs/protocol.md, "Thin links"): a session starts
+ * with batches of LD_BATCH_START bytes (or batch_bytes if smaller); the
+ * size doubles while a batch of it would cross the link in under half of
+ * LD_BATCH_TIME_MS at the throughput acks show, halves when it would take
+ * longer than LD_BATCH_TIME_MS or an ack times out, and stays within
+ * [LD_BATCH_MIN, batch_bytes]. */
+#define LD_BATCH_MIN 4096
+#define LD_BATCH_START 16384
+#define LD_BATCH_TIME_MS 1000
+/* The ack timeout: at least dead_ms, and at least LD_ACK_SLACK times what
+ * the bytes in flight take at the measured throughput; it doubles with
+ * each timeout in a row, up to LD_ACK_TIMEOUT_MAX_MS. */
+#define LD_ACK_SLACK 3
+#define LD_ACK_TIMEOUT_MAX_MS 120000
+
 enum ld_peer_state {
 	LD_PEER_DOWN,       /* no session */
 	LD_PEER_HELLO_SENT, /* child side: waiting for Welcome */
@@ -42,8 +57,16 @@ struct ld_peer {
 	/* Outbound: our log, streamed to the peer. */
 	uint64_t out_acked, out_sent;
 	uint64_t inflight[LD_CREDIT_MAX]; /* to_seq of batches in flight */
+	uint32_t inflight_bytes[LD_CREDIT_MAX]; /* ... and their sizes */
+	int64_t inflight_ms[LD_CREDIT_MAX];     /* ... and when they left */
 	unsigned ninflight;
 	unsigned credit;
+	/* What the link moves: acked batch bytes per second (EWMA; 0 = not
+	 * measured yet), the batch size that follows from it, and ack
+	 * timeouts in a row (the timeout backs off). */
+	uint64_t rate;
+	uint32_t batch_cap;
+	unsigned ack_timeouts;
 
 	int64_t last_recv_ms, last_send_ms, last_ack_ms;
 	unsigned dead_ms; /* silence that ends the session (parent side) */
@@ -77,6 +100,10 @@ struct ld_peer {
 	uint64_t got_tok[LD_SERVE_WINDOW];
 	unsigned ngot;
 	unsigned fetching;
+	/* Fetching: chunk bytes per second arriving from this peer (EWMA;
+	 * 0 = not measured yet) and when the last piece arrived. */
+	uint64_t fetch_rate;
+	int64_t fetch_last_ms;
 
 	/* Child side: when to say Hello next, and the current back-off. */
 	int64_t next_hello_ms, hello_sent_ms;
@@ -109,13 +136,33 @@ void ld_link_on_ack(struct ld_peer *p, uint64_t seq, uint32_t credit,
 /* May another batch go out? (Up, credit left, something past out_sent.) */
 bool ld_link_can_send(const struct ld_peer *p, uint64_t head);
 
-/* A batch (out_sent, to] went out. */
-void ld_link_sent(struct ld_peer *p, uint64_t to, int64_t now);
+/* A batch (out_sent, to] of `bytes` went out. */
+void ld_link_sent(struct ld_peer *p, uint64_t to, uint32_t bytes, int64_t now);
 
-/* Nothing acknowledged for `timeout` while batches are in flight: assume
- * they were lost and resend from the last acknowledged sequence. Returns
- * true if it rewound. */
-bool ld_link_ack_timeout(struct ld_peer *p, int64_t now, int64_t timeout);
+/* How many bytes the next batch to `p` may hold: the adaptive size,
+ * never more than `batch_bytes` (the configured bound). */
+uint32_t ld_link_batch_cap(const struct ld_peer *p, uint32_t batch_bytes);
+
+/* How long to wait for an acknowledgement before resending: `dead_ms` at
+ * least, more when the bytes in flight take longer at the measured
+ * throughput, doubled for each timeout in a row (see LD_ACK_SLACK). */
+int64_t ld_link_ack_wait(const struct ld_peer *p, int64_t dead_ms);
+
+/* Nothing acknowledged for ld_link_ack_wait(p, dead_ms) while batches
+ * are in flight: assume they were lost and resend from the last
+ * acknowledged sequence, in smaller batches. Returns true if it
+ * rewound. */
+bool ld_link_ack_timeout(struct ld_peer *p, int64_t now, int64_t dead_ms);
+
+/* A throughput estimate (bytes per second, 0 = none yet) updated with
+ * `bytes` that took `ms` to arrive: an average that gives the newest
+ * sample a quarter of the weight. */
+uint64_t ld_link_rate_update(uint64_t rate, uint64_t bytes, int64_t ms);
+
+/* The size, within [lo, hi], of what crosses a link of `rate` bytes per
+ * second in `ms` (lo when the rate is not known). */
+uint32_t ld_link_size_for(uint64_t rate, uint32_t ms, uint32_t lo,
+                          uint32_t hi);
 
 /* The resume point a peer asks for in our log: its cursor if it is on our
  * epoch and not beyond our head, else 0 (full resync). */

@@ -104,7 +104,8 @@ drain_dealer(struct ld_node *n)
 	}
 }
 
-/* Events of the DEALER's monitor: handshake failures with the parent. */
+/* Events of the DEALER's monitor: handshakes with the parent that failed
+ * or succeeded. */
 static void
 drain_monitor(struct ld_node *n)
 {

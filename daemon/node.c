@@ -41,6 +41,18 @@ set_int(void *s, int opt, int v)
 	return zmq_setsockopt(s, opt, &v, sizeof(v));
 }
 
+/* How long one TCP connection attempt to the parent may take: long
+ * enough for a handshake over a slow, lossy link (a lost SYN is sent
+ * again after 1 s, then 3 s), short enough that an attempt begun in a
+ * partition is abandoned soon after it heals. */
+static int
+connect_timeout_ms(const struct ld_config *c)
+{
+	unsigned t = c->reconnect_max_ms / 2;
+	t = t < 2000 ? 2000 : t > 4000 ? 4000 : t;
+	return (int)t;
+}
+
 static int
 link_opts(void *s, const struct ld_config *c)
 {
@@ -325,7 +337,13 @@ ld_node_open(const struct ld_config *cfg, struct ld_node **out, char *err,
 		    set_int(n->dealer, ZMQ_IMMEDIATE, 1) != 0 ||
 		    set_int(n->dealer, ZMQ_RECONNECT_IVL, 100) != 0 ||
 		    set_int(n->dealer, ZMQ_RECONNECT_IVL_MAX,
-		            (int)cfg->reconnect_max_ms) != 0) {
+		            (int)cfg->reconnect_max_ms) != 0 ||
+		    /* A SYN lost in a partition would otherwise wait on the
+		     * kernel's back-off (up to about a minute): give up on a
+		     * connection attempt after this and try again within
+		     * reconnect_max_ms. */
+		    set_int(n->dealer, ZMQ_CONNECT_TIMEOUT,
+		            connect_timeout_ms(cfg)) != 0) {
 			rc = ld_err_errno();
 			snprintf(err, errlen, "zmq: %s", zmq_strerror(errno));
 			goto fail;
@@ -342,13 +360,17 @@ ld_node_open(const struct ld_config *cfg, struct ld_node **out, char *err,
 			         zmq_strerror(errno));
 			goto fail;
 		}
-		if (!cfg->insecure) {
+		/* The monitor tells why a secure handshake fails, and when a
+		 * connection to the parent is ready, so Hello goes at once
+		 * rather than at the next back-off tick. */
+		{
 			char mep[64];
 			snprintf(mep, sizeof(mep), "inproc://ld-monitor-%p",
 			         (void *)n);
 			int events = ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
 			             ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
-			             ZMQ_EVENT_HANDSHAKE_FAILED_AUTH;
+			             ZMQ_EVENT_HANDSHAKE_FAILED_AUTH |
+			             ZMQ_EVENT_HANDSHAKE_SUCCEEDED;
 			if (zmq_socket_monitor(n->dealer, mep, events) != 0 ||
 			    (n->monitor = zmq_socket(n->zctx, ZMQ_PAIR)) ==
 			        NULL ||

@@ -180,6 +180,10 @@ stream_to(struct ld_node *n, struct ld_txn *t, struct ld_peer *p)
 	if (recs == NULL)
 		return;
 	while (ld_link_can_send(p, head)) {
+		/* The size this link moves in about a second, at most
+		 * batch_bytes (link.c): a thin link gets small batches, so
+		 * every frame crosses well within the liveness timeout. */
+		size_t cap_bytes = ld_link_batch_cap(p, n->cfg.batch_bytes);
 		struct ld_logiter it;
 		if (ld_store_log_open(t, p->out_sent, &it) != 0)
 			break;
@@ -188,8 +192,8 @@ stream_to(struct ld_node *n, struct ld_txn *t, struct ld_peer *p)
 		struct ld_logent e;
 		struct ready_set rs = {.n = 0};
 		int rc = 0;
-		while (nrec < n->cfg.batch_records &&
-		       bytes < n->cfg.batch_bytes && scanned < SCAN_MAX &&
+		while (nrec < n->cfg.batch_records && bytes < cap_bytes &&
+		       scanned < SCAN_MAX &&
 		       (rc = ld_store_log_next(&it, &e)) == 0) {
 			scanned++;
 			/* Not for this peer, or sent ahead already. */
@@ -210,7 +214,7 @@ stream_to(struct ld_node *n, struct ld_txn *t, struct ld_peer *p)
 				continue;
 			}
 			/* Keep the batch under the frame limit. */
-			if (nrec > 0 && bytes + v.n > n->cfg.batch_bytes)
+			if (nrec > 0 && bytes + v.n > cap_bytes)
 				break;
 			/* Hold the stream here until the owner is certified. */
 			if (n->kr != NULL && !chain_ready(t, e.flow.owner, &rs))
@@ -252,7 +256,7 @@ stream_to(struct ld_node *n, struct ld_txn *t, struct ld_peer *p)
 		f.batch = &b;
 		if (ld_frame_send(n, p, &f) != 0)
 			break; /* EAGAIN: later; unreachable: session is down */
-		ld_link_sent(p, last, ld_now_ms());
+		ld_link_sent(p, last, (uint32_t)bytes, ld_now_ms());
 	}
 	free(recs);
 }

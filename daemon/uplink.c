@@ -194,6 +194,15 @@ ld_uplink_on_event(struct ld_node *n, uint16_t event)
 	         event == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL)
 		why = "the secure handshake with the parent failed: is "
 		      "parent_key right?";
+	/* A connection to the parent is ready (after a partition, say):
+	 * Hello now rather than at the next back-off tick. */
+	if (event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED) {
+		if (p->state == LD_PEER_DOWN) {
+			p->next_hello_ms = ld_now_ms();
+			p->backoff_ms = 0; /* not ready after all: 100 ms */
+		}
+		return;
+	}
 	if (why != NULL)
 		p->shake_failed = true;
 	if (why != NULL && strcmp(p->last_error, why) != 0) {
@@ -230,10 +239,11 @@ ld_uplink_tick(struct ld_node *n, int64_t now)
 		} else if (now - p->last_send_ms >= (int64_t)c->ping_ms) {
 			ld_frame_ping(n, p, false);
 		}
+		int64_t wait = ld_link_ack_wait(p, c->dead_ms);
 		if (ld_link_ack_timeout(p, now, c->dead_ms))
 			ld_warn("link: parent %s did not acknowledge "
-			        "in %u ms; resending from %llu",
-			        p->path, c->dead_ms,
+			        "in %lld ms; resending from %llu",
+			        p->path, (long long)wait,
 			        (unsigned long long)p->out_acked);
 		break;
 	}

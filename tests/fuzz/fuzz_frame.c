@@ -78,8 +78,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	}
 	case LD__FRAME__MSG_ACK:
-		ld_link_sent(&p, 10, 1);
-		ld_link_sent(&p, 20, 2);
+		ld_link_sent(&p, 10, 0, 1);
+		ld_link_sent(&p, 20, 0, 2);
 		ld_link_on_ack(&p, f->ack->seq, f->ack->credit, f->ack->rewind,
 		               3);
 		if (p.out_acked > p.out_sent || p.ninflight > LD_CREDIT_MAX)

@@ -54,8 +54,8 @@ START_TEST(test_session_up_down)
 {
 	struct ld_peer *p = up(0, 8, 1000);
 	/* Leave traces of an older session, then start a new one. */
-	ld_link_sent(p, 5, 1001);
-	ld_link_sent(p, 9, 1002);
+	ld_link_sent(p, 5, 0, 1001);
+	ld_link_sent(p, 9, 0, 1002);
 	p->backoff_ms = 3200;
 	p->rewind_asked = 4;
 	strcpy(p->last_error, "old trouble");
@@ -81,7 +81,7 @@ START_TEST(test_session_up_down)
 	ld_link_session_up(p, 1, 0, 1000, 0);
 	ck_assert_uint_eq(p->credit, LD_CREDIT_MAX);
 
-	ld_link_sent(p, 3, 10);
+	ld_link_sent(p, 3, 0, 10);
 	ld_link_session_down(p, "peer dead (no ping for 10 s)");
 	ck_assert_int_eq(p->state, LD_PEER_DOWN);
 	ck_assert_uint_eq(p->session, 0);
@@ -103,9 +103,9 @@ END_TEST
 START_TEST(test_ack_partial)
 {
 	struct ld_peer *p = up(0, 8, 0);
-	ld_link_sent(p, 10, 1);
-	ld_link_sent(p, 20, 2);
-	ld_link_sent(p, 30, 3);
+	ld_link_sent(p, 10, 0, 1);
+	ld_link_sent(p, 20, 0, 2);
+	ld_link_sent(p, 30, 0, 3);
 	ck_assert_uint_eq(p->ninflight, 3);
 	ck_assert_uint_eq(p->out_sent, 30);
 
@@ -132,8 +132,8 @@ END_TEST
 START_TEST(test_ack_inside_batch)
 {
 	struct ld_peer *p = up(100, 8, 0);
-	ld_link_sent(p, 110, 1);
-	ld_link_sent(p, 120, 2);
+	ld_link_sent(p, 110, 0, 1);
+	ld_link_sent(p, 120, 0, 2);
 	/* An ack that ends inside the second batch frees only the first. */
 	ld_link_on_ack(p, 115, 0, false, 10);
 	ck_assert_uint_eq(p->out_acked, 115);
@@ -141,7 +141,7 @@ START_TEST(test_ack_inside_batch)
 	ck_assert_uint_eq(p->inflight[0], 120);
 	/* An ack below the first in-flight batch frees nothing. */
 	p = up(100, 8, 0);
-	ld_link_sent(p, 110, 1);
+	ld_link_sent(p, 110, 0, 1);
 	ld_link_on_ack(p, 105, 0, false, 10);
 	ck_assert_uint_eq(p->ninflight, 1);
 	ck_assert_uint_eq(p->out_acked, 105);
@@ -151,7 +151,7 @@ END_TEST
 START_TEST(test_ack_beyond_sent_ignored)
 {
 	struct ld_peer *p = up(0, 8, 0);
-	ld_link_sent(p, 10, 1);
+	ld_link_sent(p, 10, 0, 1);
 	ld_link_on_ack(p, 11, 0, false, 50);
 	ck_assert_uint_eq(p->out_acked, 0);
 	ck_assert_uint_eq(p->ninflight, 1);
@@ -172,9 +172,9 @@ END_TEST
 START_TEST(test_ack_rewind)
 {
 	struct ld_peer *p = up(0, 8, 0);
-	ld_link_sent(p, 10, 1);
-	ld_link_sent(p, 20, 2);
-	ld_link_sent(p, 30, 3);
+	ld_link_sent(p, 10, 0, 1);
+	ld_link_sent(p, 20, 0, 2);
+	ld_link_sent(p, 30, 0, 3);
 	/* The receiver saw a gap after 10: resend from there. */
 	ld_link_on_ack(p, 10, 0, true, 100);
 	ck_assert_uint_eq(p->out_acked, 10);
@@ -185,10 +185,10 @@ START_TEST(test_ack_rewind)
 
 	/* A rewind below what was acknowledged never goes behind the ack. */
 	p = up(0, 8, 0);
-	ld_link_sent(p, 10, 1);
-	ld_link_sent(p, 20, 2);
+	ld_link_sent(p, 10, 0, 1);
+	ld_link_sent(p, 20, 0, 2);
 	ld_link_on_ack(p, 20, 0, false, 5);
-	ld_link_sent(p, 30, 6);
+	ld_link_sent(p, 30, 0, 6);
 	ld_link_on_ack(p, 15, 0, true, 7);
 	ck_assert_uint_eq(p->out_acked, 20);
 	ck_assert_uint_eq(p->out_sent, 20);
@@ -214,7 +214,7 @@ START_TEST(test_ack_credit)
 	p = up(0, 1000, 0);
 	uint64_t seq = 0;
 	while (ld_link_can_send(p, 1000000))
-		ld_link_sent(p, ++seq, 1);
+		ld_link_sent(p, ++seq, 0, 1);
 	ck_assert_uint_eq(seq, LD_CREDIT_MAX);
 	ck_assert_uint_eq(p->ninflight, LD_CREDIT_MAX);
 	ld_link_on_ack(p, LD_CREDIT_MAX, 0, false, 2);
@@ -227,15 +227,15 @@ START_TEST(test_can_send)
 	struct ld_peer *p = up(0, 2, 0);
 	ck_assert(!ld_link_can_send(p, 0)); /* nothing to send */
 	ck_assert(ld_link_can_send(p, 1));
-	ld_link_sent(p, 1, 1);
+	ld_link_sent(p, 1, 0, 1);
 	ck_assert(!ld_link_can_send(p, 1)); /* head reached */
 	ck_assert(ld_link_can_send(p, 50));
-	ld_link_sent(p, 50, 2);
+	ld_link_sent(p, 50, 0, 2);
 	ck_assert(!ld_link_can_send(p, 100)); /* credit 2 used up */
 	ld_link_on_ack(p, 1, 0, false, 3);
 	ck_assert(ld_link_can_send(p, 100));
 	/* More credit from the receiver opens the window. */
-	ld_link_sent(p, 60, 4);
+	ld_link_sent(p, 60, 0, 4);
 	ck_assert(!ld_link_can_send(p, 100));
 	ld_link_on_ack(p, 1, 4, false, 5);
 	ck_assert(ld_link_can_send(p, 100));
@@ -255,7 +255,7 @@ END_TEST
 START_TEST(test_sent)
 {
 	struct ld_peer *p = up(0, 8, 0);
-	ld_link_sent(p, 7, 1234);
+	ld_link_sent(p, 7, 0, 1234);
 	ck_assert_uint_eq(p->out_sent, 7);
 	ck_assert_uint_eq(p->ninflight, 1);
 	ck_assert_uint_eq(p->inflight[0], 7);
@@ -263,7 +263,7 @@ START_TEST(test_sent)
 	/* The ack clock starts with the first batch in flight... */
 	ck_assert_int_eq(p->last_ack_ms, 1234);
 	/* ...and is not pushed back by later ones. */
-	ld_link_sent(p, 9, 2000);
+	ld_link_sent(p, 9, 0, 2000);
 	ck_assert_int_eq(p->last_ack_ms, 1234);
 	ck_assert_int_eq(p->last_send_ms, 2000);
 }
@@ -276,8 +276,8 @@ START_TEST(test_ack_timeout)
 	/* Nothing in flight: no timeout, however long. */
 	ck_assert(!ld_link_ack_timeout(p, 1000000, T));
 
-	ld_link_sent(p, 10, 1000);
-	ld_link_sent(p, 20, 1100);
+	ld_link_sent(p, 10, 0, 1000);
+	ld_link_sent(p, 20, 0, 1100);
 	ck_assert(!ld_link_ack_timeout(p, 1000 + T - 1, T));
 	ck_assert_uint_eq(p->ninflight, 2);
 
@@ -294,7 +294,7 @@ START_TEST(test_ack_timeout)
 
 	/* Not while the session is down. */
 	p = up(0, 8, 0);
-	ld_link_sent(p, 10, 0);
+	ld_link_sent(p, 10, 0, 0);
 	p->state = LD_PEER_DOWN;
 	ck_assert(!ld_link_ack_timeout(p, 10 * T, T));
 }
@@ -393,6 +393,116 @@ START_TEST(test_serve_window)
 }
 END_TEST
 
+
+/* Batch sizes follow what the link moves: small at first, doubling while
+ * acks show a batch would cross in well under LD_BATCH_TIME_MS, halving
+ * when it would take longer, within [LD_BATCH_MIN, batch_bytes]. */
+START_TEST(test_batch_adapt)
+{
+	struct ld_peer *p = up(0, 8, 0);
+	ck_assert_uint_eq(ld_link_batch_cap(p, 512 * 1024), LD_BATCH_START);
+	ck_assert_uint_eq(ld_link_batch_cap(p, 8192), 8192);
+	/* Loopback: each batch acked 2 ms after it left. */
+	int64_t t = 0;
+	uint64_t seq = 0;
+	for (int i = 0; i < 12; i++) {
+		uint32_t cap = ld_link_batch_cap(p, 512 * 1024);
+		ld_link_sent(p, ++seq, cap, t);
+		t += 2;
+		ld_link_on_ack(p, seq, 0, false, t);
+	}
+	ck_assert_uint_eq(ld_link_batch_cap(p, 512 * 1024), 512 * 1024);
+	/* ...but never past batch_bytes. */
+	ck_assert_uint_eq(ld_link_batch_cap(p, 65536), 65536);
+
+	/* 64 kbit/s with loss: about 6000 bytes a second get through. */
+	p = up(0, 8, 0);
+	t = 0;
+	seq = 0;
+	for (int i = 0; i < 20; i++) {
+		uint32_t cap = ld_link_batch_cap(p, 512 * 1024);
+		ld_link_sent(p, ++seq, cap, t);
+		t += (int64_t)cap * 1000 / 6000;
+		ld_link_on_ack(p, seq, 0, false, t);
+		/* Every batch crosses in well under the liveness timeout. */
+		ck_assert_int_le((int64_t)cap * 1000 / 6000, 3000);
+	}
+	uint32_t cap = ld_link_batch_cap(p, 512 * 1024);
+	ck_assert_uint_ge(cap, LD_BATCH_MIN);
+	ck_assert_uint_le(cap, 6000);
+	ck_assert_uint_ge(p->rate, 5000);
+	ck_assert_uint_le(p->rate, 7000);
+
+	/* Acks of (nearly) empty batches do not count as throughput. */
+	uint64_t rate = p->rate;
+	ld_link_sent(p, ++seq, 40, t);
+	ld_link_on_ack(p, seq, 0, false, t + 5000);
+	ck_assert_uint_eq(p->rate, rate);
+
+	/* A new session starts small again, keeping the rate. */
+	ld_link_session_up(p, 2, seq, 8, t);
+	ck_assert_uint_eq(ld_link_batch_cap(p, 512 * 1024), LD_BATCH_START);
+	ck_assert_uint_eq(p->rate, rate);
+}
+END_TEST
+
+/* The ack timeout scales with the bytes in flight and the throughput,
+ * is never under dead_ms, backs off on timeouts in a row and resets on
+ * progress; a timeout halves the batch size. */
+START_TEST(test_ack_wait)
+{
+	const int64_t D = 10000;
+	struct ld_peer *p = up(0, 8, 0);
+	ck_assert_int_eq(ld_link_ack_wait(p, D), D); /* rate unknown */
+	p->rate = 8000; /* 64 kbit/s */
+	ck_assert_int_eq(ld_link_ack_wait(p, D), D); /* nothing in flight */
+	for (uint64_t s = 1; s <= 8; s++)
+		ld_link_sent(p, s, 8000, 0);
+	/* 64000 bytes at 8000 B/s: 8 s; three times that. */
+	ck_assert_int_eq(ld_link_ack_wait(p, D), 24000);
+	ck_assert(!ld_link_ack_timeout(p, 23999, D));
+	uint32_t cap = ld_link_batch_cap(p, 512 * 1024);
+	ck_assert(ld_link_ack_timeout(p, 24000, D));
+	ck_assert_uint_eq(ld_link_batch_cap(p, 512 * 1024), cap / 2);
+	ck_assert_uint_eq(p->out_sent, 0);
+	/* One resend, then a longer wait: the timeout backs off. */
+	ld_link_sent(p, 1, 4000, 24000);
+	ck_assert_int_eq(ld_link_ack_wait(p, D), 2 * D);
+	ck_assert(!ld_link_ack_timeout(p, 24000 + 2 * D - 1, D));
+	ck_assert(ld_link_ack_timeout(p, 24000 + 2 * D, D));
+	ld_link_sent(p, 1, 4000, 50000);
+	ck_assert_int_eq(ld_link_ack_wait(p, D), 4 * D);
+	/* Never past LD_ACK_TIMEOUT_MAX_MS however many in a row... */
+	p->ack_timeouts = 16;
+	ck_assert_int_eq(ld_link_ack_wait(p, D), LD_ACK_TIMEOUT_MAX_MS);
+	/* ... and progress resets it. */
+	ld_link_on_ack(p, 1, 0, false, 51000);
+	ck_assert_uint_eq(p->ack_timeouts, 0);
+	ck_assert_int_eq(ld_link_ack_wait(p, D), D);
+	/* The halving stops at LD_BATCH_MIN. */
+	for (int i = 0; i < 20; i++) {
+		ld_link_sent(p, 2, 100, 100000 + i * 200000);
+		ck_assert(ld_link_ack_timeout(p, 100000 + i * 200000 + 199999,
+		                              D));
+	}
+	ck_assert_uint_eq(ld_link_batch_cap(p, 512 * 1024), LD_BATCH_MIN);
+}
+END_TEST
+
+START_TEST(test_rate_and_size)
+{
+	ck_assert_uint_eq(ld_link_rate_update(0, 8000, 1000), 8000);
+	ck_assert_uint_eq(ld_link_rate_update(8000, 16000, 1000), 10000);
+	ck_assert_uint_eq(ld_link_rate_update(0, 100, 0), 100000); /* 0 ms */
+	ck_assert_uint_eq(ld_link_size_for(0, 500, 16384, 262144), 16384);
+	ck_assert_uint_eq(ld_link_size_for(32000, 500, 16384, 262144), 16384);
+	ck_assert_uint_eq(ld_link_size_for(100000, 500, 16384, 262144),
+	                  50000);
+	ck_assert_uint_eq(ld_link_size_for(100000000, 500, 16384, 262144),
+	                  262144);
+}
+END_TEST
+
 static Suite *
 link_suite(void)
 {
@@ -412,6 +522,9 @@ link_suite(void)
 	tcase_add_test(tc, test_resume_point);
 	tcase_add_test(tc, test_backoff);
 	tcase_add_test(tc, test_serve_window);
+	tcase_add_test(tc, test_batch_adapt);
+	tcase_add_test(tc, test_ack_wait);
+	tcase_add_test(tc, test_rate_and_size);
 	suite_add_tcase(s, tc);
 	return s;
 }
