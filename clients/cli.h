@@ -80,7 +80,10 @@ struct cmd {
 	X("bom", bom, BOM, FLAG)                                               \
 	X("set", set, SET, LIST)                                               \
 	X("csv", csv, CSV, FLAG)                                               \
-	X("dry-run", dry_run, DRY_RUN, FLAG)
+	X("dry-run", dry_run, DRY_RUN, FLAG)                                   \
+	X("with-key", with_key, WITH_KEY, FLAG)                                \
+	X("no-key", no_key, NO_KEY, FLAG)                                      \
+	X("passphrase-file", passphrase_file, PASSPHRASE_FILE, STR)
 
 enum {
 	O_DATA = 'd',
@@ -98,13 +101,13 @@ struct strs {
 
 /* Parsed values of every option; each command reads what it accepts. */
 struct args {
-	bool json, insecure, csv, dry_run, bom;
+	bool json, insecure, csv, dry_run, bom, with_key, no_key;
 	const char *topic, *form, *due, *parent_task, *year, *title, *start, *end,
 	    *ref, *summary, *plan_item, *verdict, *comment, *kind, *owner, *id,
 	    *name, *level, *listen, *parent, *parent_key, *root_key, *out,
 	    *status, *number, *submitter, *handler, *outcome, *face_to_face,
 	    *satisfaction, *month, *lead, *responsible, *assisting, *today,
-	    *days, *index, *version, *timeout, *format;
+	    *days, *index, *version, *timeout, *format, *passphrase_file;
 	struct strs scope, target, item, metric, finding, attach, set;
 	int nargs;
 	char **rest;
@@ -235,6 +238,8 @@ int ld_cli_run_progress(const struct cmd *c, int argc, char **argv);
 int ld_cli_run_inbox(const struct cmd *c, int argc, char **argv);
 int ld_cli_run_show(const struct cmd *c, int argc, char **argv);
 int ld_cli_run_status(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_backup(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_restore(const struct cmd *c, int argc, char **argv);
 int ld_cli_run_import(const struct cmd *c, int argc, char **argv);
 int ld_cli_run_export(const struct cmd *c, int argc, char **argv);
 int ld_cli_run_init(const struct cmd *c, int argc, char **argv);

@@ -372,6 +372,10 @@ print_peer(FILE *f, const Ld__PeerStatus *p)
 		fprintf(f, "         records received again (already held): "
 		           "%" PRIu64 "\n",
 		        p->resent);
+	if (p->conflicts)
+		fprintf(f, "         CONFLICTS (same id and version, other "
+		           "bytes; refused, ours kept): %" PRIu64 "\n",
+		        p->conflicts);
 	if (p->last_seen_ms) {
 		char when[40];
 		ld_format_time(when, sizeof(when), p->last_seen_ms);
@@ -390,6 +394,13 @@ ld_print_status(FILE *f, const Ld__StatusResponse *s)
 	        s->records, s->head, s->epoch, s->version);
 	if (s->listen[0])
 		fprintf(f, "         listening on %s\n", s->listen);
+	if (s->recovering)
+		fprintf(f, "         RECOVERING: %s\n", s->recovery);
+	if (s->conflicts)
+		fprintf(f, "         CONFLICTS: %" PRIu64 " record(s) offered "
+		           "at a version held here with other bytes (refused; "
+		           "see the log)\n",
+		        s->conflicts);
 	if (s->refused)
 		fprintf(f, "         records refused by the flow rules: %" PRIu64
 		           "\n",

@@ -310,6 +310,34 @@ static const struct cmd cmds[] = {
      "Show this node, its parent and its children: connected or not,\n"
      "the cursors on each other's logs, and how far behind each is.\n\n"
      "  --json             one JSON object\n"},
+    {"backup", NULL, ld_cli_run_backup,
+     "--out FILE [--with-key [--passphrase-file FILE]]",
+     "Back up this node while it runs: the daemon copies its store\n"
+     "(compacted, as one read transaction sees it) and the copy goes into\n"
+     "FILE with a checksum. Only on the node's own machine (not over\n"
+     "--remote). FILE must not exist.\n\n"
+     "  --out FILE              the backup file to write\n"
+     "  --with-key              also the node's key (keys/node.key and the\n"
+     "                          root's endorsement), sealed with a\n"
+     "                          passphrase (Argon2id, secretbox); asked on\n"
+     "                          the terminal twice\n"
+     "  --passphrase-file FILE  the passphrase is FILE's first line (for\n"
+     "                          scripts)\n"},
+    {"restore", NULL, ld_cli_run_restore,
+     "FILE --data DIR [--passphrase-file FILE | --no-key]",
+     "Restore a backup into the data directory DIR, which must not hold a\n"
+     "running node (made if new; if it holds a liandong.conf, it must be\n"
+     "the same office's). The checksum is checked first: a damaged file is\n"
+     "refused and nothing is written. The store goes to DIR/store, the\n"
+     "node key (if the backup has it and the passphrase opens it) to\n"
+     "DIR/keys. At its next start liandongd takes a new log epoch and,\n"
+     "below the root, writes nothing of its own until its parent has sent\n"
+     "back this office's records (its subtree's, newest versions);\n"
+     "'liandong status' says how far that is.\n\n"
+     "  --passphrase-file FILE  the passphrase is FILE's first line (else\n"
+     "                          it is asked on the terminal)\n"
+     "  --no-key                leave the backup's node key out (keep the\n"
+     "                          key DIR has)\n"},
     {"import", NULL, ld_cli_run_import,
      "FILE [--kind plan|proposal] [--scope PATH]... [--dry-run] [--json]",
      "Create plans, surveys, tasks or proposals from a file. A CSV file\n"

@@ -530,6 +530,7 @@ fill_peer(struct ld_node *n, struct ld_txn *t, const struct ld_peer *p,
 	ps->lag_out = ld_stream_lag_out(n, t, p, budget);
 	ps->refused = p->refused;
 	ps->resent = p->resent;
+	ps->conflicts = p->conflicts;
 	ps->last_seen_ms = p->last_recv_ms ? wall - (now - p->last_recv_ms) : 0;
 }
 
@@ -571,6 +572,11 @@ on_status(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id)
 	s.refused = n->refused_total;
 	s.chunks_wanted = ld_store_wants_count(&t);
 	s.attachments_bad = n->attach_bad;
+	char recovery[512];
+	ld_recover_text(n, recovery, sizeof(recovery));
+	s.recovering = n->recovering;
+	s.recovery = recovery;
+	s.conflicts = n->conflicts_total;
 	Ld__Response r = LD__RESPONSE__INIT;
 	r.req_id = req_id;
 	r.result_case = LD__RESPONSE__RESULT_STATUS;
@@ -630,6 +636,9 @@ on_request(struct ld_node *n, const struct ld_rid *rid, const void *buf,
 		break;
 	case LD__REQUEST__OP_INBOX:
 		ld_query_inbox(n, rid, req->req_id, req->inbox);
+		break;
+	case LD__REQUEST__OP_BACKUP:
+		ld_backup_copy(n, rid, req->req_id, req->backup);
 		break;
 	case LD__REQUEST__OP_RELOAD: {
 		char err[512];

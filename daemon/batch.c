@@ -52,7 +52,7 @@ ld_batch_take(struct ld_node *n, struct ld_peer *p, Ld__Frame *f, int64_t now)
 bool
 ld_batch_needs_txn(const struct work *w)
 {
-	return w->frame->batch->n_records > 0;
+	return w->frame->batch->n_records > 0 || w->frame->batch->recovered;
 }
 
 /* Apply one batch inside the write transaction `t` (or, with t == NULL, a
@@ -67,6 +67,8 @@ ld_batch_write(struct ld_node *n, struct ld_txn *t, struct work *w)
 	w->applied = w->ignored = w->refused = 0;
 	w->held = false;
 	w->refuse_why[0] = '\0';
+	w->conflicts = 0;
+	w->conflict_why[0] = '\0';
 	/* Queued before a new Hello in the same turn changed the session or
 	 * the epoch: it belongs to the old log; drop it unacknowledged. */
 	if (b->session != p->session || b->epoch != p->in_epoch)
@@ -105,7 +107,11 @@ ld_batch_write(struct ld_node *n, struct ld_txn *t, struct work *w)
 		struct ld_ingest in = {.peer = p->path,
 		                       .from_parent = p->is_parent,
 		                       .kr = n->kr,
-		                       .vpool = n->vpool};
+		                       .vpool = n->vpool,
+		                       .own_subtree = p->is_parent &&
+		                                              n->recovery_session
+		                                          ? n->cfg.id
+		                                          : NULL};
 		struct ld_ingest_result res;
 		struct ld_txn nt;
 		int rc = ld_store_nested_begin(t, &nt);
@@ -129,7 +135,13 @@ ld_batch_write(struct ld_node *n, struct ld_txn *t, struct work *w)
 		w->ignored = res.ignored;
 		w->refused = res.refused;
 		snprintf(w->refuse_why, sizeof(w->refuse_why), "%s", res.why);
+		w->conflicts = res.conflicts;
+		snprintf(w->conflict_why, sizeof(w->conflict_why), "%s",
+		         res.conflict_why);
 	}
+	int rc = ld_recover_batch(n, t, p, b);
+	if (rc != 0)
+		return rc;
 	x->seq = b->to_seq;
 	x->ack = true;
 	x->persist = true;
@@ -151,6 +163,16 @@ ld_batch_done(struct ld_node *n, struct work *w, int rc)
 		        "checked: %s",
 		        p->is_parent ? "parent" : "child", p->path,
 		        w->refuse_why);
+	}
+	ld_recover_batch_done(n, rc);
+	if (rc == 0 && w->conflicts > 0) {
+		p->conflicts += w->conflicts;
+		n->conflicts_total += w->conflicts;
+		ld_err("link: CONFLICT: %llu record(s) from %s %s at a version "
+		       "held here with other bytes, refused: %s",
+		       (unsigned long long)w->conflicts,
+		       p->is_parent ? "parent" : "child", p->path,
+		       w->conflict_why);
 	}
 	if (rc == 0 && w->refused > 0) {
 		p->refused += w->refused;

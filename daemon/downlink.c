@@ -107,6 +107,7 @@ on_hello(struct ld_node *n, const struct ld_rid *rid, const char *who,
 		        "the start",
 		        p->path, (unsigned long long)h->resume_seq,
 		        (unsigned long long)head);
+	resume = ld_recover_hello(p, h, resume);
 	ld_link_session_up(p, h->session, resume, n->cfg.credit, now);
 	p->in_head = h->head;
 	snprintf(p->user_id, sizeof(p->user_id), "%s", uid ? uid : "");
@@ -148,6 +149,7 @@ on_hello(struct ld_node *n, const struct ld_rid *rid, const char *who,
 	wl.resume_seq = p->in_seq;
 	wl.head = head;
 	wl.name = n->cfg.name;
+	wl.recovery = h->recovering;
 	Ld__Frame f = LD__FRAME__INIT;
 	f.msg_case = LD__FRAME__MSG_WELCOME;
 	f.welcome = &wl;

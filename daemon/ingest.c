@@ -16,6 +16,15 @@ refuse_record(struct ld_ingest_result *w, const char *why)
 		snprintf(w->why, sizeof(w->why), "%s", why);
 }
 
+/* A record of this node's own subtree that its parent sends back in a
+ * recovery session. */
+static bool
+own_returned(const struct ld_ingest *in, const Ld__Record *r)
+{
+	return in->from_parent && in->own_subtree != NULL &&
+	       ld_path_in_subtree(r->owner, in->own_subtree);
+}
+
 /* Structure and flow rules: may this record come from the peer at all?
  * Returns 0, or the check's code (LD_EREFUSED for the flow rules) with
  * the reason in `why`. */
@@ -32,7 +41,8 @@ admissible(const struct ld_ingest *in, const Ld__Record *r,
 	}
 	struct ld_str owner = {r->owner, strlen(r->owner)};
 	bool allowed = in->from_parent
-	                   ? ld_flow_accept_from_parent(in->peer, &owner)
+	                   ? ld_flow_accept_from_parent(in->peer, &owner) ||
+	                         own_returned(in, r)
 	                   : ld_flow_accept_from_child(in->peer, &owner);
 	if (!allowed)
 		snprintf(why, whylen,
@@ -62,6 +72,14 @@ apply_one(const struct ld_ingest *in, struct ld_txn *t,
 {
 	bool applied;
 	int rc = ld_store_apply(t, d->data, d->len, r, &applied);
+	if (rc == LD_ESTORE_CONFLICT) {
+		if (w->conflicts++ == 0)
+			snprintf(w->conflict_why, sizeof(w->conflict_why),
+			         "record %.200s version %llu differs from the "
+			         "copy held here; kept the held one",
+			         r->id, (unsigned long long)r->version);
+		return 0;
+	}
 	if (rc == LD_ESTORE_JUMP) {
 		char why[LD_ID_MAX + 96];
 		snprintf(why, sizeof(why), "record %s: version %llu jumps too "
@@ -113,10 +131,12 @@ ld_ingest_records(const struct ld_ingest *in, struct ld_txn *t,
 			ld__record__free_unpacked(r, NULL);
 			continue;
 		}
-		if (in->kr == NULL || r->body_case == LD__RECORD__BODY_NODE) {
+		if (in->kr == NULL || r->body_case == LD__RECORD__BODY_NODE ||
+		    own_returned(in, r)) {
 			if (in->kr != NULL &&
+			    r->body_case == LD__RECORD__BODY_NODE &&
 			    ld_keyring_verify(in->kr, t, r, why, sizeof(why)) != 0) {
-				if (hold(in, w, why)) {
+				if (!own_returned(in, r) && hold(in, w, why)) {
 					ld__record__free_unpacked(r, NULL);
 					goto leave;
 				}

@@ -19,6 +19,12 @@ struct ld_ingest {
 	bool from_parent;        /* the peer is our parent (else a child) */
 	struct ld_keyring *kr;   /* NULL on an insecure node: no signatures */
 	struct ld_vpool *vpool;  /* with kr */
+	/* A recovery session from the parent (docs/protocol.md "Restore"):
+	 * records owned in this subtree (this node's path) are taken from
+	 * the parent too, their signatures on the parent's word (the parent
+	 * checked them on their way up; a node made again has a new key
+	 * that did not sign them). NULL otherwise. */
+	const char *own_subtree;
 };
 
 struct ld_ingest_result {
@@ -26,6 +32,10 @@ struct ld_ingest_result {
 	uint64_t ignored;  /* already held at this version or newer */
 	uint64_t refused;  /* failed a check; not stored */
 	char why[256];     /* the first refusal's (or the hold's) reason */
+	/* At a version held here with other bytes: not stored (the held
+	 * one stays), counted apart from refusals. */
+	uint64_t conflicts;
+	char conflict_why[256]; /* the first one */
 	/* A record could not be checked *yet* (its owner's node record has
 	 * not arrived, or a new key awaits the root's endorsement): the
 	 * batch must not be taken at all, so that it comes again later. */

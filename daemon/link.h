@@ -108,6 +108,13 @@ struct ld_peer {
 	/* Child side: when to say Hello next, and the current back-off. */
 	int64_t next_hello_ms, hello_sent_ms;
 	unsigned backoff_ms;
+
+	/* Parent side (recover.c): the child said in Hello that it is
+	 * recovering; records of its subtree go to it too until it has
+	 * acknowledged the batch that reached our head (recover_done). */
+	bool recovering;
+	uint64_t recover_done;
+	uint64_t conflicts; /* records at a held version with other bytes */
 };
 
 enum ld_batch_verdict {

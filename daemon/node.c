@@ -200,6 +200,8 @@ ld_node_open(const struct ld_config *cfg, struct ld_node **out, char *err,
 		ld_info("store: created %s/store for %s, log epoch %016llx",
 		        cfg->dir, cfg->id,
 		        (unsigned long long)ld_store_epoch(n->st));
+	if ((rc = ld_recover_open(n, err, errlen)) != 0)
+		goto fail;
 	if ((rc = ld_own_node(n, 0, 0, false, NULL)) != 0) {
 		snprintf(err, errlen, "store: writing own node record: %s",
 		         ld_store_strerror(rc));

@@ -5,20 +5,22 @@
  * Who calls whom (an arrow means "calls"; nothing calls back up):
  *
  *   main ──> node (open, close), loop (run)
- *   node ──> peers, own, commit, fetch, schedule, waiters; it fills the
+ *   node ──> peers, own, commit, fetch, schedule, waiters, recover; it fills the
  *            work table with the handlers of api, batch, fetch, schedule
  *   loop ──> api, downlink, uplink, commit, fetch, schedule, stream,
  *            waiters
- *   api ───> own, files, query, waiters, reply, commit, downlink, stream
- *   downlink ──> session, frame, peers
- *   uplink ────> session, frame, peers, own
+ *   api ───> own, files, query, waiters, reply, commit, downlink, stream,
+ *            recover, backup
+ *   downlink ──> session, frame, peers, recover
+ *   uplink ────> session, frame, peers, own, recover
  *   session ───> batch, fetch, frame
- *   batch ─────> commit, fetch
+ *   batch ─────> commit, fetch, recover
  *   schedule ──> own, commit
  *   fetch ─────> commit, frame, peers
- *   own ───────> files
+ *   own ───────> files, recover
  *   commit ────> frame, waiters; the handlers only through n->work_ops
- *   stream ────> frame
+ *   stream ────> frame, recover
+ *   recover, backup: leaves (store, link rules, log)
  *   query, files, waiters ──> reply
  *   frame, peers, reply, clock: leaves (clock is used everywhere)
  */
@@ -83,6 +85,8 @@ struct work {
 	uint64_t applied, ignored, refused;
 	bool held; /* not taken: could not be checked yet */
 	char refuse_why[256];
+	uint64_t conflicts; /* at a held version with other bytes */
+	char conflict_why[256];
 	/* WORK_CHUNK: an attachment chunk fetched from `peer` (frame), stored
 	 * if still wanted; `id` is the record that wanted it. The chunk
 	 * completed an attachment (`done`), which did not make up the signed
@@ -167,6 +171,14 @@ struct ld_node {
 	uint64_t attach_bad;    /* attachments that failed the file check */
 	struct ld_schedule *schedule; /* scheduled reports (schedule.c) */
 	int64_t last_flush_ms;
+
+	/* recover.c: the store was restored or made again, and this node
+	 * waits for its records from the parent before it writes its own
+	 * (the meta flag "recovering", loaded at open). recovery_session:
+	 * the parent's Welcome said it sends them on this session.
+	 * recover_pending: this turn's transaction ends the recovery. */
+	bool recovering, recovery_session, recover_pending;
+	uint64_t conflicts_total;
 };
 
 /* ---- reply.c: answers to API clients ---- */
@@ -227,6 +239,43 @@ int ld_own_put(struct ld_node *n, struct ld_txn *t, struct work *w,
  * (or NULL). Its own write transaction. */
 int ld_own_node(struct ld_node *n, uint64_t floor_counter,
                 uint64_t floor_version, bool welcome, const uint8_t *cert);
+
+/* ---- recover.c: a restored or remade store gets its records back ---- */
+
+/* At open: take the mark `liandong restore` left (a new epoch, the clock
+ * floor, recovering unless this is the root) and load the flag. */
+int ld_recover_open(struct ld_node *n, char *err, size_t errlen);
+/* Child side, on the parent's Welcome (after its checks, before the id
+ * floor is applied): is our store behind what the parent holds of us?
+ * Then start recovering now (new epoch) and answer true: the caller says
+ * Hello again. Otherwise note whether the parent will send our records
+ * back on this session and answer false. */
+bool ld_recover_on_welcome(struct ld_node *n, const Ld__Welcome *w);
+/* Why writes wait, in one line ("" when they do not). */
+void ld_recover_text(const struct ld_node *n, char *buf, size_t len);
+/* Inside the write transaction that applies parent batch `b`: if it is
+ * the one that completes our recovery, raise the id counter above every
+ * own id held and clear the flag (takes effect after the commit). */
+int ld_recover_batch(struct ld_node *n, struct ld_txn *t,
+                     const struct ld_peer *p, const Ld__Batch *b);
+/* After that transaction's commit (rc 0) or failure. */
+void ld_recover_batch_done(struct ld_node *n, int rc);
+/* Parent side, on a child's Hello: a recovering child gets our log from
+ * 0 with its subtree's records (returns the resume point to use). */
+uint64_t ld_recover_hello(struct ld_peer *p, const Ld__Hello *h,
+                          uint64_t resume);
+/* Stream filter addition: a record of a recovering child's subtree. */
+bool ld_recover_wants(const struct ld_peer *p, const struct ld_flow_rec *fr);
+/* Before streaming to `p`: end its recovery once the batch that reached
+ * our head is acknowledged. After building a batch up to `last` of our
+ * log at `head`: should it say `recovered`? */
+void ld_recover_stream_check(struct ld_peer *p);
+bool ld_recover_mark(struct ld_peer *p, uint64_t last, uint64_t head);
+
+/* ---- backup.c: a hot copy of the store for 'liandong backup' ---- */
+
+void ld_backup_copy(struct ld_node *n, const struct ld_rid *rid,
+                    uint64_t req_id, const Ld__BackupRequest *q);
 
 /* ---- query.c: roll-ups computed from the store (rollup.h) ---- */
 

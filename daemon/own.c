@@ -28,6 +28,12 @@ int
 ld_own_put(struct ld_node *n, struct ld_txn *t, struct work *w, Ld__Record *r,
            const char *id, uint64_t version)
 {
+	if (n->recovering) {
+		char why[sizeof(w->err)];
+		ld_recover_text(n, why, sizeof(why));
+		ld_own_refuse(w, "%s", why);
+		return 0;
+	}
 	if (ld_set_str(&r->id, id) != 0 ||
 	    ld_set_str(&r->owner, n->cfg.id) != 0) {
 		ld_own_refuse(w, "out of memory");

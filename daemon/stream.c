@@ -17,7 +17,8 @@ static bool
 wants(struct ld_node *n, const struct ld_peer *p, const struct ld_flow_rec *fr)
 {
 	return p->is_parent ? ld_flow_send_up(n->cfg.id, fr)
-	                    : ld_flow_send_down(n->cfg.id, p->path, fr);
+	                    : ld_flow_send_down(n->cfg.id, p->path, fr) ||
+	                          ld_recover_wants(p, fr);
 }
 
 uint64_t
@@ -179,6 +180,7 @@ stream_to(struct ld_node *n, struct ld_txn *t, struct ld_peer *p)
 	ProtobufCBinaryData *recs = malloc(cap * sizeof(*recs));
 	if (recs == NULL)
 		return;
+	ld_recover_stream_check(p);
 	while (ld_link_can_send(p, head)) {
 		/* The size this link moves in about a second, at most
 		 * batch_bytes (link.c): a thin link gets small batches, so
@@ -251,6 +253,7 @@ stream_to(struct ld_node *n, struct ld_txn *t, struct ld_peer *p)
 		b.head = head;
 		b.n_records = nrec;
 		b.records = recs;
+		b.recovered = ld_recover_mark(p, last, head);
 		Ld__Frame f = LD__FRAME__INIT;
 		f.msg_case = LD__FRAME__MSG_BATCH;
 		f.batch = &b;

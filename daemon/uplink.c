@@ -36,6 +36,7 @@ say_hello(struct ld_node *n, int64_t now)
 	h.resume_seq = p->in_seq;
 	h.head = ld_store_head(n->st);
 	h.ping_ms = n->cfg.ping_ms;
+	h.recovering = n->recovering;
 	Ld__Frame f = LD__FRAME__INIT;
 	f.msg_case = LD__FRAME__MSG_HELLO;
 	f.hello = &h;
@@ -95,6 +96,13 @@ on_welcome(struct ld_node *n, const Ld__Welcome *w)
 			return;
 		}
 		cert = w->cert.data;
+	}
+	/* Our store behind what the parent holds of us: recover (a new
+	 * epoch), and say Hello again with it. */
+	if (ld_recover_on_welcome(n, w)) {
+		p->state = LD_PEER_DOWN;
+		p->next_hello_ms = now;
+		return;
 	}
 	/* Floors past the cap would only stop us (a parent gone wrong). */
 	uint64_t floor_c = w->owned_counter, floor_v = w->node_version;

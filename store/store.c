@@ -77,6 +77,8 @@ store_name(int rc)
 		return "the store was written by a newer liandong";
 	case LD_ESTORE_JUMP:
 		return "version jumps too far ahead of the one held";
+	case LD_ESTORE_CONFLICT:
+		return "a record at the version held here with other bytes";
 	default:
 		return mdb_strerror(rc);
 	}
@@ -86,7 +88,7 @@ static void
 register_codes(void)
 {
 	(void)ld_err_register(MDB_KEYEXIST, MDB_LAST_ERRCODE, store_name);
-	(void)ld_err_register(LD_ESTORE_JUMP, LD_ESTORE_PATH, store_name);
+	(void)ld_err_register(LD_ESTORE_CONFLICT, LD_ESTORE_PATH, store_name);
 }
 
 const char *
@@ -829,6 +831,14 @@ ld_store_apply(struct ld_txn *t, const uint8_t *buf, size_t len,
 		if (old.mv_size < 16)
 			return MDB_CORRUPTED;
 		held = get_u64((const uint8_t *)old.mv_data + 8);
+		/* The same (id, version) must be the same bytes: anything
+		 * else means it was issued twice (a store restored and
+		 * written before it had its records back). Never keep
+		 * either silently: the caller counts and reports it. */
+		if (held == r->version &&
+		    (old.mv_size - 16 != len ||
+		     memcmp((const uint8_t *)old.mv_data + 16, buf, len) != 0))
+			return LD_ESTORE_CONFLICT;
 		if (held >= r->version)
 			return 0;
 	} else if (rc != MDB_NOTFOUND) {
@@ -1074,6 +1084,34 @@ ld_store_flag_get(struct ld_txn *t, const char *name, uint64_t *v)
 		*v = 0;
 		rc = 0;
 	}
+	return rc;
+}
+
+struct restored_arg {
+	uint64_t epoch;
+	bool recovering;
+};
+
+static int
+put_restored(struct ld_txn *t, void *arg)
+{
+	struct restored_arg *a = arg;
+	int rc = meta_put_u64(t->txn, t->st->meta, "epoch", a->epoch);
+	if (rc == 0)
+		rc = meta_put_u64(t->txn, t->st->meta, "recovering",
+		                  a->recovering ? 1 : 0);
+	if (rc == 0)
+		ld_store_raise_counter(t, first_counter());
+	return rc;
+}
+
+int
+ld_store_restored(struct ld_store *st, bool recovering)
+{
+	struct restored_arg a = {new_epoch(), recovering};
+	int rc = ld_store_write(st, put_restored, &a);
+	if (rc == 0)
+		st->epoch = a.epoch;
 	return rc;
 }
 

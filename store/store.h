@@ -24,6 +24,7 @@
 #define LD_ESTORE_PATH (-30001)   /* store belongs to another node path */
 #define LD_ESTORE_SCHEMA (-30002) /* store written by a newer schema */
 #define LD_ESTORE_JUMP (-30003)   /* a version too far ahead of the held one */
+#define LD_ESTORE_CONFLICT (-30004) /* the held version has other bytes */
 
 struct ld_store;
 
@@ -109,8 +110,10 @@ int ld_store_put(struct ld_txn *t, const Ld__Record *r);
 
 /* Apply a record received from a peer, keeping its encoding byte for byte.
  * `r` is its decoding. Returns 0 and sets *applied to true if it was stored,
- * false if the store already holds this version or a newer one;
- * LD_ESTORE_JUMP (nothing stored) if its version is more than
+ * false if the store already holds this version (the same bytes) or a
+ * newer one; LD_ESTORE_CONFLICT (nothing stored) if it holds this version
+ * with other bytes: an (id, version) was issued twice, and the one held
+ * stays; LD_ESTORE_JUMP (nothing stored) if its version is more than
  * LD_VERSION_JUMP past the one held, or past it on a first sight. */
 int ld_store_apply(struct ld_txn *t, const uint8_t *buf, size_t len,
                    const Ld__Record *r, bool *applied);
@@ -150,6 +153,14 @@ Ld__Record *ld_store_load(struct ld_txn *t, const char *id);
 /* The highest id counter among records owned by exactly `owner` (0 if
  * none), kept up to date as records are written. */
 int ld_store_max_counter(struct ld_txn *t, const char *owner, uint64_t *max);
+
+/* The store was restored from a backup (or found behind what its parent
+ * holds of it): in one write transaction, take a new random log epoch (so
+ * no peer resumes the old log after a stale cursor), raise the id counter
+ * to at least the clock floor a new store starts at, and set the meta
+ * flag "recovering" to `recovering` (the node then waits for its records
+ * from its parent). The epoch ld_store_epoch returns changes on commit. */
+int ld_store_restored(struct ld_store *st, bool recovering);
 
 /* A number kept in meta under `name` (0 if never set). */
 int ld_store_flag_get(struct ld_txn *t, const char *name, uint64_t *v);

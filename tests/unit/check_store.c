@@ -469,6 +469,39 @@ START_TEST(test_apply_keeps_bytes)
 }
 END_TEST
 
+START_TEST(test_apply_conflict)
+{
+	/* One (id, version) with other bytes: refused, the held copy stays,
+	 * nothing is logged; the same bytes again are simply ignored. */
+	open_store(CITY, 0);
+	struct trec x, y;
+	Ld__Record *r = mk(&x, PROV, 5, 2);
+	Ld__Record *o = mk(&y, PROV, 5, 2);
+	y.t.topic = "另一个议题";
+	size_t len, olen;
+	uint8_t *buf = ld_record_pack(r, &len), *obuf = ld_record_pack(o, &olen);
+	ck_assert(apply1(buf, len, r));
+	ck_assert_int_eq(apply_rc(obuf, olen, o), LD_ESTORE_CONFLICT);
+	ck_assert_str_eq(ld_store_strerror(LD_ESTORE_CONFLICT),
+	                 "a record at the version held here with other bytes");
+	uint8_t *got;
+	size_t n;
+	ck_assert_uint_eq(stored_version(PROV ":5", &got, &n), 2);
+	ck_assert_uint_eq(n, len);
+	ck_assert_int_eq(memcmp(got, buf, n), 0);
+	ck_assert_uint_eq(ld_store_head(st), 1);
+	ck_assert(!apply1(buf, len, r));
+	/* An older version with other bytes is just older: ignored. */
+	o->version = 1;
+	free(obuf);
+	obuf = ld_record_pack(o, &olen);
+	ck_assert(!apply1(obuf, olen, o));
+	free(got);
+	free(buf);
+	free(obuf);
+}
+END_TEST
+
 START_TEST(test_apply_versions)
 {
 	open_store(CITY, 0);
@@ -803,6 +836,39 @@ START_TEST(test_counter_persists)
 	ck_assert_uint_eq(c.got[0], b + 4);
 	/* Counters are not log entries. */
 	ck_assert_uint_eq(ld_store_head(st), 0);
+}
+END_TEST
+
+START_TEST(test_restored)
+{
+	/* A restored store takes a new epoch, its counter at least at the
+	 * clock floor, and the flag that makes the node recover. */
+	open_store(COUNTY, 0);
+	uint64_t e = ld_store_epoch(st);
+	struct counters c = {.n = 1};
+	ck_assert_int_eq(ld_store_write(st, do_counter, &c), 0);
+	uint64_t first = c.got[0];
+	uint64_t floor = ms_since_2024();
+	ck_assert_int_eq(ld_store_restored(st, true), 0);
+	ck_assert_uint_ne(ld_store_epoch(st), e);
+	ck_assert_uint_ne(ld_store_epoch(st), 0);
+	uint64_t e2 = ld_store_epoch(st);
+	ck_assert_int_eq(ld_store_write(st, do_counter, &c), 0);
+	ck_assert_uint_gt(c.got[0], first);
+	ck_assert_uint_gt(c.got[0], floor);
+	reopen(COUNTY);
+	ck_assert_uint_eq(ld_store_epoch(st), e2);
+	struct ld_txn t;
+	uint64_t v = 0;
+	ck_assert_int_eq(ld_store_read_begin(st, &t), 0);
+	ck_assert_int_eq(ld_store_flag_get(&t, "recovering", &v), 0);
+	ld_store_read_end(&t);
+	ck_assert_uint_eq(v, 1);
+	ck_assert_int_eq(ld_store_restored(st, false), 0);
+	ck_assert_int_eq(ld_store_read_begin(st, &t), 0);
+	ck_assert_int_eq(ld_store_flag_get(&t, "recovering", &v), 0);
+	ld_store_read_end(&t);
+	ck_assert_uint_eq(v, 0);
 }
 END_TEST
 
@@ -1321,6 +1387,8 @@ store_suite(void)
 	tcase_add_test(tc, test_refs_index);
 	tcase_add_test(tc, test_refs_rebuilt_for_schema_1);
 	tcase_add_test(tc, test_chunks_and_wants);
+	tcase_add_test(tc, test_apply_conflict);
+	tcase_add_test(tc, test_restored);
 	suite_add_tcase(s, tc);
 	return s;
 }

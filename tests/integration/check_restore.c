@@ -1,0 +1,479 @@
+/* check_restore.c — restore loses nothing and issues no (id, version)
+ * twice: a county and a city restored from a backup taken while they
+ * wrote, or made again with no backup at all, refuse writes until their
+ * parent has sent their records back, and end with every record the same,
+ * byte for byte, at every node; two stores that issued one (id, version)
+ * twice show a conflict and keep their own copy; a damaged backup or a
+ * wrong passphrase is refused. */
+#include "harness.h"
+#include "record.h"
+
+#include <check.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define P_ID "530000"
+#define C_ID "530000/530300"
+#define X_ID "530000/530300/530325"
+
+static struct th_node P, C, X;
+
+static void
+three_levels(void)
+{
+	th_node_init(&P, "p", P_ID, "云南省政协", true, NULL, NULL);
+	th_node_init(&C, "c", C_ID, "曲靖市政协", true, &P, NULL);
+	th_node_init(&X, "x", X_ID, "富源县政协", false, &C, NULL);
+	th_node_start(&P);
+	th_node_start(&C);
+	th_node_start(&X);
+}
+
+static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void
+sh(const char *fmt, ...)
+{
+	char cmd[2000];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	ck_assert_msg(system(cmd) == 0, "%s", cmd);
+}
+
+/* 'liandong backup' of `n` into `file`, started in the background. */
+static pid_t
+backup_start(struct th_node *n, const char *file, const char *pass_file)
+{
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		char bin[1024];
+		snprintf(bin, sizeof(bin), "%s/clients/liandong", LD_BIN_DIR);
+		if (pass_file != NULL)
+			execl(bin, bin, "--data", n->dir, "backup", "--out",
+			      file, "--with-key", "--passphrase-file",
+			      pass_file, (char *)NULL);
+		else
+			execl(bin, bin, "--data", n->dir, "backup", "--out",
+			      file, (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+static void
+backup_wait(pid_t pid)
+{
+	int st;
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "backup failed");
+}
+
+/* Lose the node's store (stopped) and restore `file` into its directory. */
+static void
+lose_and_restore(struct th_node *n, const char *file)
+{
+	sh("rm -rf '%s/store'%s", n->dir, "");
+	char out[2048], err[2048];
+	int rc = th_cli(out, sizeof(out), err, sizeof(err),
+	                (const char *const[]){"restore", file, "--data", n->dir,
+	                                      NULL});
+	ck_assert_msg(rc == 0, "restore: %s", err);
+	ck_assert_ptr_nonnull(strstr(out, "restored the store of"));
+}
+
+static bool
+recovering(struct th_node *n)
+{
+	Ld__Response *r = th_status(n);
+	bool rec = r->status->recovering;
+	ld__response__free_unpacked(r, NULL);
+	return rec;
+}
+
+static uint64_t
+conflicts(struct th_node *n)
+{
+	Ld__Response *r = th_status(n);
+	uint64_t c = r->status->conflicts;
+	ld__response__free_unpacked(r, NULL);
+	return c;
+}
+
+static bool
+wait_recovered(struct th_node *n, int timeout_ms)
+{
+	int64_t end = th_now_ms() + timeout_ms;
+	while (th_now_ms() < end) {
+		if (!recovering(n))
+			return true;
+		th_sleep_ms(20);
+	}
+	return false;
+}
+
+/* A result answering `task` at `n`: its id (copy it), or NULL with the
+ * refusal in err. */
+static const char *
+try_result(struct th_node *n, const char *task, const char *summary,
+           char *err, size_t errlen)
+{
+	static char id[LD_ID_MAX + 1];
+	Ld__Result body = LD__RESULT__INIT;
+	body.ref = (char *)task;
+	body.summary = (char *)summary;
+	Ld__Record r = LD__RECORD__INIT;
+	r.body_case = LD__RECORD__BODY_RESULT;
+	r.result = &body;
+	Ld__AddRequest add = LD__ADD_REQUEST__INIT;
+	add.record = &r;
+	Ld__Request req = LD__REQUEST__INIT;
+	req.op_case = LD__REQUEST__OP_ADD;
+	req.add = &add;
+	Ld__Response *resp = NULL;
+	char cerr[512];
+	ck_assert_int_eq(ld_client_call(th_client(n), &req, &resp, 10000, cerr,
+	                                sizeof(cerr)),
+	                 0);
+	const char *ret = NULL;
+	if (resp->code == LD__CODE__CODE_OK) {
+		snprintf(id, sizeof(id), "%s", resp->id);
+		ret = id;
+	} else {
+		snprintf(err, errlen, "%s", resp->error);
+	}
+	ld__response__free_unpacked(resp, NULL);
+	return ret;
+}
+
+/* Every record of `owner`'s subtree that P holds is at `a` (and at `b`
+ * if `b_all`, else only those that flow down to it) with the same bytes;
+ * and they hold no other. */
+static void
+assert_same_bytes(struct th_node *a, struct th_node *b, const char *owner,
+                  bool b_all)
+{
+	th_assert_same_set(&P, a, owner);
+	if (b_all)
+		th_assert_same_set(&P, b, owner);
+	struct th_idv *v;
+	size_t n = th_list(&P, owner, 0, &v);
+	ck_assert_uint_gt(n, 0);
+	for (size_t i = 0; i < n; i++) {
+		size_t lp, la, lb;
+		uint8_t *bp = th_get(&P, v[i].id, &lp);
+		uint8_t *ba = th_get(a, v[i].id, &la);
+		uint8_t *bb = th_get(b, v[i].id, &lb);
+		if (bb == NULL && !b_all) {
+			bb = th_get(a, v[i].id, &lb);
+		}
+		ck_assert_msg(bp && ba && bb, "%s missing", v[i].id);
+		ck_assert_msg(lp == la && lp == lb && memcmp(bp, ba, lp) == 0 &&
+		                  memcmp(bp, bb, lp) == 0,
+		              "%s differs between nodes: issued twice?",
+		              v[i].id);
+		free(bp);
+		free(ba);
+		free(bb);
+	}
+	free(v);
+	ck_assert_uint_eq(conflicts(&P), 0);
+	ck_assert_uint_eq(conflicts(a), 0);
+	ck_assert_uint_eq(conflicts(b), 0);
+}
+
+static void
+quiet_all(void)
+{
+	ck_assert(th_wait_quiet(&X, th_ms(30000)));
+	ck_assert(th_wait_quiet(&C, th_ms(30000)));
+	ck_assert(th_wait_quiet(&P, th_ms(30000)));
+}
+
+/* Writes refused while recovering, with the reason. */
+static void
+assert_refused(struct th_node *n, const char *task)
+{
+	char err[512] = "";
+	ck_assert_ptr_null(try_result(n, task, "恢复前", err, sizeof(err)));
+	ck_assert_msg(strstr(err, "this office's store was restored: writes "
+	                          "wait until its records are back from the "
+	                          "parent") != NULL,
+	              "refusal says: %s", err);
+}
+
+/* (a): a county restored while its city is down, from a backup taken
+ * while it wrote; it writes when its records are back. */
+START_TEST(test_county_restored)
+{
+	three_levels();
+	char task[LD_ID_MAX + 1], last[LD_ID_MAX + 1], file[700];
+	snprintf(task, sizeof(task), "%s", th_add_task(&P, X_ID, "任务"));
+	ck_assert(th_wait_record(&X, task, th_ms(10000)));
+	th_add_results(&X, task, 20, NULL);
+	snprintf(file, sizeof(file), "%s/x.backup", th_root());
+	pid_t b = backup_start(&X, file, NULL);
+	th_add_results(&X, task, 50, NULL);
+	backup_wait(b);
+	/* After the backup: these exist only at the city and above. */
+	th_add_results(&X, task, 30, last);
+	ck_assert(th_wait_record(&P, last, th_ms(15000)));
+	quiet_all();
+
+	ck_assert_int_eq(th_node_stop(&C), 0);
+	ck_assert_int_eq(th_node_stop(&X), 0);
+	lose_and_restore(&X, file);
+	th_node_start(&X);
+	assert_refused(&X, task);
+	char out[4096], err[1024];
+	ck_assert_int_eq(th_cli(out, sizeof(out), err, sizeof(err),
+	                        (const char *const[]){"--data", X.dir,
+	                                              "status", NULL}),
+	                 0);
+	ck_assert_msg(strstr(out, "RECOVERING: this office's store was "
+	                          "restored") != NULL,
+	              "%s", out);
+	th_node_start(&C);
+	ck_assert_msg(wait_recovered(&X, th_ms(30000)), "never recovered");
+	ck_assert(th_wait_record(&X, last, th_ms(1000)));
+	th_add_results(&X, task, 30, last);
+	ck_assert(th_wait_record(&P, last, th_ms(15000)));
+	quiet_all();
+	assert_same_bytes(&C, &X, X_ID, true);
+	struct th_idv *v;
+	/* 20 + 50 + 30 + 30 results: none lost. */
+	ck_assert_uint_eq(th_list(&P, X_ID, LD__KIND__KIND_RESULT, &v), 130);
+	free(v);
+	ck_assert_int_eq(th_node_stop(&X), 0);
+	ck_assert_int_eq(th_node_stop(&C), 0);
+	ck_assert_int_eq(th_node_stop(&P), 0);
+}
+END_TEST
+
+/* (b): a city restored while its county is away passes tasks on to it;
+ * the county gets every one. */
+START_TEST(test_city_restored)
+{
+	three_levels();
+	char task[LD_ID_MAX + 1], last[LD_ID_MAX + 1], file[700];
+	snprintf(task, sizeof(task), "%s", th_add_task(&P, C_ID, "任务"));
+	ck_assert(th_wait_record(&C, task, th_ms(10000)));
+	th_add_tasks(&C, X_ID, 10, NULL);
+	snprintf(file, sizeof(file), "%s/c.backup", th_root());
+	pid_t b = backup_start(&C, file, NULL);
+	th_add_tasks(&C, X_ID, 40, NULL);
+	th_add_results(&C, task, 5, NULL);
+	backup_wait(b);
+	th_add_tasks(&C, X_ID, 30, last);
+	ck_assert(th_wait_record(&X, last, th_ms(15000)));
+	quiet_all();
+
+	ck_assert_int_eq(th_node_stop(&X), 0);
+	ck_assert_int_eq(th_node_stop(&C), 0);
+	lose_and_restore(&C, file);
+	th_node_start(&C);
+	ck_assert_msg(wait_recovered(&C, th_ms(30000)), "never recovered");
+	/* Ten tasks for the county while it is away. */
+	th_add_tasks(&C, X_ID, 10, last);
+	ck_assert(th_wait_record(&P, last, th_ms(15000)));
+	th_node_start(&X);
+	ck_assert_msg(th_wait_record(&X, last, th_ms(15000)),
+	              "the county never got the tasks passed on");
+	quiet_all();
+	assert_same_bytes(&C, &X, C_ID, false);
+	struct th_idv *v;
+	ck_assert_uint_eq(th_list(&X, C_ID, LD__KIND__KIND_TASK, &v), 90);
+	free(v);
+	ck_assert_uint_eq(th_list(&C, C_ID, LD__KIND__KIND_RESULT, &v), 5);
+	free(v);
+	ck_assert_int_eq(th_node_stop(&X), 0);
+	ck_assert_int_eq(th_node_stop(&C), 0);
+	ck_assert_int_eq(th_node_stop(&P), 0);
+}
+END_TEST
+
+/* No backup at all: the county made again with 'liandong init' (new
+ * keys, endorsed) gets its own results back from its parent. */
+START_TEST(test_county_remade)
+{
+	three_levels();
+	char task[LD_ID_MAX + 1], last[LD_ID_MAX + 1];
+	snprintf(task, sizeof(task), "%s", th_add_task(&P, X_ID, "任务"));
+	ck_assert(th_wait_record(&X, task, th_ms(10000)));
+	th_add_results(&X, task, 40, last);
+	ck_assert(th_wait_record(&P, last, th_ms(15000)));
+	quiet_all();
+	ck_assert_int_eq(th_node_stop(&X), 0);
+	sh("rm -rf '%s'%s", X.dir, "");
+	th_node_init(&X, "x", X_ID, "富源县政协", false, &C, NULL);
+	th_endorse(&P, &X);
+	th_node_start(&X);
+	ck_assert_msg(wait_recovered(&X, th_ms(30000)), "never recovered");
+	ck_assert(th_wait_record(&X, last, th_ms(1000)));
+	th_add_results(&X, task, 20, last);
+	ck_assert(th_wait_record(&P, last, th_ms(15000)));
+	quiet_all();
+	assert_same_bytes(&C, &X, X_ID, true);
+	struct th_idv *v;
+	ck_assert_uint_eq(th_list(&X, X_ID, LD__KIND__KIND_RESULT, &v), 60);
+	free(v);
+	ck_assert_int_eq(th_node_stop(&X), 0);
+	ck_assert_int_eq(th_node_stop(&C), 0);
+	ck_assert_int_eq(th_node_stop(&P), 0);
+}
+END_TEST
+
+/* Two stores of the county issue one (id, version) with other bytes: each
+ * node keeps its own copy, refuses the other and shows the conflict. */
+START_TEST(test_conflict)
+{
+	three_levels();
+	char task[LD_ID_MAX + 1], ka[LD_ID_MAX + 1], kb[LD_ID_MAX + 1];
+	char err[512], base[700];
+	snprintf(task, sizeof(task), "%s", th_add_task(&P, X_ID, "任务"));
+	ck_assert(th_wait_record(&X, task, th_ms(10000)));
+	quiet_all();
+	ck_assert_int_eq(th_node_stop(&X), 0);
+	snprintf(base, sizeof(base), "%s/x-store-copy", th_root());
+	sh("cp -a '%s/store' '%s'", X.dir, base);
+	th_node_start(&X);
+	const char *id = try_result(&X, task, "甲", err, sizeof(err));
+	ck_assert_ptr_nonnull(id);
+	snprintf(ka, sizeof(ka), "%s", id);
+	ck_assert(th_wait_record(&C, ka, th_ms(10000)));
+	ck_assert(th_wait_quiet(&X, th_ms(10000)));
+	/* Copied back by hand while the city is down: nothing tells it. */
+	ck_assert_int_eq(th_node_stop(&C), 0);
+	ck_assert_int_eq(th_node_stop(&X), 0);
+	sh("rm -rf '%s/store'%s", X.dir, "");
+	sh("mv '%s' '%s/store'", base, X.dir);
+	th_node_start(&X);
+	id = try_result(&X, task, "乙", err, sizeof(err));
+	ck_assert_ptr_nonnull(id);
+	snprintf(kb, sizeof(kb), "%s", id);
+	ck_assert_str_eq(ka, kb); /* the same id, version 1, other bytes */
+	size_t lx, lc;
+	uint8_t *bx = th_get(&X, kb, &lx);
+	ck_assert_int_eq(th_node_stop(&X), 0);
+	/* Then restored as if from a backup of this store. */
+	sh("touch '%s/store/restored'%s", X.dir, "");
+	th_node_start(&X);
+	th_node_start(&C);
+	ck_assert_msg(wait_recovered(&X, th_ms(30000)), "never recovered");
+	int64_t end = th_now_ms() + th_ms(15000);
+	while (th_now_ms() < end && (conflicts(&X) == 0 || conflicts(&C) == 0))
+		th_sleep_ms(20);
+	ck_assert_uint_ge(conflicts(&X), 1);
+	ck_assert_uint_ge(conflicts(&C), 1);
+	uint8_t *bx2 = th_get(&X, kb, &lx);
+	uint8_t *bc = th_get(&C, ka, &lc);
+	ck_assert(bx2 != NULL && memcmp(bx, bx2, lx) == 0);
+	ck_assert(bc != NULL && (lc != lx || memcmp(bc, bx, lc) != 0));
+	char out[4096];
+	ck_assert_int_eq(th_cli(out, sizeof(out), err, sizeof(err),
+	                        (const char *const[]){"--data", X.dir,
+	                                              "status", NULL}),
+	                 0);
+	ck_assert_msg(strstr(out, "CONFLICTS") != NULL, "%s", out);
+	ck_assert(th_log_contains(&X, "CONFLICT"));
+	free(bx);
+	free(bx2);
+	free(bc);
+	ck_assert_int_eq(th_node_stop(&X), 0);
+	ck_assert_int_eq(th_node_stop(&C), 0);
+	ck_assert_int_eq(th_node_stop(&P), 0);
+}
+END_TEST
+
+/* A damaged backup and a wrong passphrase are refused with one line;
+ * the right passphrase restores the key. */
+START_TEST(test_backup_file_checks)
+{
+	th_node_init(&P, "p", P_ID, "云南省政协", true, NULL, NULL);
+	th_node_start(&P);
+	th_add_task(&P, P_ID, "任务");
+	char file[700], pass[700], wrong[700], dir[700], out[2048], err[2048];
+	snprintf(file, sizeof(file), "%s/p.backup", th_root());
+	snprintf(pass, sizeof(pass), "%s/pass", th_root());
+	snprintf(wrong, sizeof(wrong), "%s/wrong", th_root());
+	snprintf(dir, sizeof(dir), "%s/p2", th_root());
+	sh("echo 'correct horse' > '%s'; echo 'wrong horse' > '%s'", pass,
+	   wrong);
+	backup_wait(backup_start(&P, file, pass));
+	ck_assert_int_eq(th_node_stop(&P), 0);
+
+	int rc = th_cli(out, sizeof(out), err, sizeof(err),
+	                (const char *const[]){"restore", file, "--data", dir,
+	                                      "--passphrase-file", wrong,
+	                                      NULL});
+	ck_assert_int_eq(rc, 1);
+	ck_assert_msg(strstr(err, "wrong passphrase") != NULL, "%s", err);
+	ck_assert_msg(strchr(err, '\n') == err + strlen(err) - 1,
+	              "more than one line: %s", err);
+	rc = th_cli(out, sizeof(out), err, sizeof(err),
+	            (const char *const[]){"restore", file, "--data", dir,
+	                                  "--passphrase-file", pass, NULL});
+	ck_assert_msg(rc == 0, "%s", err);
+	sh("cmp '%s/keys/node.key' '%s/keys/node.key'", P.dir, dir);
+
+	/* One flipped byte in the middle. */
+	FILE *f = fopen(file, "r+b");
+	ck_assert_ptr_nonnull(f);
+	fseek(f, 0, SEEK_END);
+	long size = ftell(f);
+	fseek(f, size / 2, SEEK_SET);
+	int ch = fgetc(f);
+	fseek(f, size / 2, SEEK_SET);
+	fputc(ch ^ 0x10, f);
+	fclose(f);
+	rc = th_cli(out, sizeof(out), err, sizeof(err),
+	            (const char *const[]){"restore", file, "--data", dir,
+	                                  "--passphrase-file", pass, NULL});
+	ck_assert_int_eq(rc, 1);
+	ck_assert_msg(strstr(err, "damaged") != NULL, "%s", err);
+	ck_assert_msg(strchr(err, '\n') == err + strlen(err) - 1,
+	              "more than one line: %s", err);
+}
+END_TEST
+
+static void
+setup(void)
+{
+	th_setup();
+	memset(&P, 0, sizeof(P));
+	memset(&C, 0, sizeof(C));
+	memset(&X, 0, sizeof(X));
+}
+
+static Suite *
+suite(void)
+{
+	Suite *s = suite_create("restore");
+	TCase *tc = tcase_create("restore and recovery");
+	tcase_add_checked_fixture(tc, setup, th_teardown);
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, test_county_restored);
+	tcase_add_test(tc, test_city_restored);
+	tcase_add_test(tc, test_county_remade);
+	tcase_add_test(tc, test_conflict);
+	tcase_add_test(tc, test_backup_file_checks);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}
