@@ -19,7 +19,7 @@
  *   own ───────> files
  *   commit ────> frame, waiters; the handlers only through n->work_ops
  *   stream ────> frame
- *   query, files, waiters ──> reply
+ *   query, files, waiters ──> reply ──> apiout
  *   frame, peers, reply, clock: leaves (clock is used everywhere)
  */
 #ifndef LD_NODE_INT_H
@@ -39,6 +39,7 @@
 #include "keys.h"
 #include "liandong.pb-c.h"
 #include "link.h"
+#include "log.h"
 #include "node.h"
 #include "path.h"
 #include "record.h"
@@ -130,6 +131,13 @@ struct ld_turn_peer {
 };
 
 struct ld_turn;
+struct ld_apiout;
+
+/* Answers libzmq queues for one API client (ZMQ_SNDHWM), and the bytes
+ * more that wait in apiout.c for it, and for all clients. */
+#define LD_API_HWM 8
+#define LD_API_QUEUE_MAX (16u << 20)
+#define LD_API_QUEUE_TOTAL (64u << 20)
 
 struct ld_node {
 	struct ld_config cfg;
@@ -167,6 +175,10 @@ struct ld_node {
 	uint64_t attach_bad;    /* attachments that failed the file check */
 	struct ld_schedule *schedule; /* scheduled reports (schedule.c) */
 	int64_t last_flush_ms;
+	struct ld_apiout *apiout; /* answers waiting for their client */
+	/* Link warnings from a connection with no peer entry (a refused
+	 * Hello), one line a second. */
+	struct ld_ratelimit link_rl;
 };
 
 /* ---- reply.c: answers to API clients ---- */
@@ -177,6 +189,20 @@ void ld_reply(struct ld_node *n, const struct ld_rid *rid,
 /* Send an error response: `code` and a one-line reason. */
 void ld_reply_error(struct ld_node *n, const struct ld_rid *rid,
                     uint64_t req_id, Ld__Code code, const char *err);
+
+/* ---- apiout.c: answers waiting for a client that reads slowly ---- */
+
+struct ld_apiout *ld_apiout_new(void);
+void ld_apiout_free(struct ld_apiout **q);
+/* Send the packed answer `buf` to client `rid`, or queue it behind what
+ * waits for that client (dropped, with a log line, past the limits). */
+void ld_apiout_send(struct ld_node *n, const struct ld_rid *rid,
+                    const void *buf, size_t len);
+/* Send what waits, as far as the clients read. Returns 0 if nothing
+ * waits any more, 1 if something does and some went out (the loop waits
+ * for room: ZMQ_POLLOUT), 2 if nothing could go out (it comes back in a
+ * moment, rather than spin while other clients have room). */
+int ld_apiout_flush(struct ld_node *n);
 
 /* ---- waiters.c: clients waiting for a record (WaitRequest) ---- */
 
@@ -330,6 +356,10 @@ void ld_session_on_frame(struct ld_node *n, struct ld_peer *p, Ld__Frame *f);
 /* A message from connection `rid` on the ROUTER. */
 void ld_downlink_on_msg(struct ld_node *n, const struct ld_rid *rid,
                         zmq_msg_t *body);
+/* A message of several parts (its last part in `body`) from connection
+ * `rid`: no frame of ours is; the sender's session ends. */
+void ld_downlink_on_multipart(struct ld_node *n, const struct ld_rid *rid,
+                              zmq_msg_t *body);
 /* Drop children gone silent; resend what they did not acknowledge. */
 void ld_downlink_tick(struct ld_node *n, int64_t now);
 /* Re-read the allow-list; children no longer on it lose their session at

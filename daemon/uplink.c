@@ -160,7 +160,9 @@ ld_uplink_on_msg(struct ld_node *n, const void *buf, size_t len)
 {
 	Ld__Frame *f = ld_frame_unpack(buf, len);
 	if (f == NULL) {
-		ld_warn("link: undecodable frame (%zu bytes) from parent", len);
+		ld_warn_rl(&n->parent.warn_rl,
+		           "link: undecodable frame (%zu bytes) from parent",
+		           len);
 		return;
 	}
 	struct ld_peer *p = &n->parent;
