@@ -986,6 +986,103 @@ START_TEST(test_city_cannot_forge)
 }
 END_TEST
 
+
+/* A fake or compromised city answers the county's Hello with an id floor
+ * of 2^53 - 3: believed, the county would have no ids left. */
+START_TEST(test_hostile_welcome_floor)
+{
+	th_setup();
+	ctx = zmq_ctx_new();
+	ck_assert_int_eq(ld_keys_init(), 0);
+	th_node_init(&P, "p", P_ID, "云南省政协", true, NULL, NULL);
+	th_node_init(&C, "c", C_ID, "曲靖市政协", true, &P, NULL);
+	th_node_init(&X, "x", X_ID, "富源县政协", false, &C, NULL);
+	th_node_start(&P);
+	th_node_start(&C);
+	th_node_start(&X);
+	char t1[LD_ID_MAX + 1];
+	snprintf(t1, sizeof(t1), "%s", th_add_task(&P, X_ID, "真实的任务"));
+	ck_assert(th_wait_record(&X, t1, th_ms(10000)));
+	ck_assert_int_eq(th_node_stop(&C), 0);
+
+	struct ld_keys ck, xk;
+	load_keys(&C, &ck);
+	load_keys(&X, &xk);
+	void *r = zmq_socket(ctx, ZMQ_ROUTER);
+	int one = 1, linger = 0;
+	zmq_setsockopt(r, ZMQ_CURVE_SERVER, &one, sizeof(one));
+	zmq_setsockopt(r, ZMQ_CURVE_SECRETKEY, ck.curve_sec, 32);
+	zmq_setsockopt(r, ZMQ_LINGER, &linger, sizeof(linger));
+	char ep[64];
+	snprintf(ep, sizeof(ep), "tcp://127.0.0.1:%d", C.port);
+	ck_assert_int_eq(zmq_bind(r, ep), 0);
+	zmq_msg_t rid, body;
+	zmq_msg_init(&rid);
+	zmq_msg_init(&body);
+	Ld__Frame *f = NULL;
+	int64_t end = th_now_ms() + th_ms(20000);
+	while (f == NULL && th_now_ms() < end) {
+		zmq_pollitem_t it = {r, 0, ZMQ_POLLIN, 0};
+		if (zmq_poll(&it, 1, 100) != 1)
+			continue;
+		zmq_msg_close(&rid);
+		zmq_msg_close(&body);
+		zmq_msg_init(&rid);
+		zmq_msg_init(&body);
+		ck_assert(zmq_msg_recv(&rid, r, 0) >= 0);
+		ck_assert(zmq_msg_recv(&body, r, 0) >= 0);
+		f = ld__frame__unpack(NULL, zmq_msg_size(&body),
+		                      zmq_msg_data(&body));
+		if (f != NULL && f->msg_case != LD__FRAME__MSG_HELLO) {
+			ld__frame__free_unpacked(f, NULL);
+			f = NULL;
+		}
+	}
+	ck_assert_msg(f != NULL, "the county did not say Hello");
+	uint8_t cert[64];
+	ld_cert_make(ck.sign_sec, X_ID, xk.sign_pub, xk.curve_pub, cert);
+	Ld__Welcome wl = LD__WELCOME__INIT;
+	wl.protocol = LD_PROTOCOL;
+	wl.path = C_ID;
+	wl.session = f->hello->session;
+	wl.epoch = f->hello->resume_epoch;
+	wl.head = f->hello->resume_seq;
+	wl.resume_epoch = f->hello->epoch;
+	wl.resume_seq = 0;
+	wl.owned_counter = (UINT64_C(1) << 53) - 3;
+	wl.node_version = (UINT64_C(1) << 53) - 3;
+	wl.cert.data = cert;
+	wl.cert.len = 64;
+	ld__frame__free_unpacked(f, NULL);
+	Ld__Frame out = LD__FRAME__INIT;
+	out.msg_case = LD__FRAME__MSG_WELCOME;
+	out.welcome = &wl;
+	size_t n = ld__frame__get_packed_size(&out);
+	uint8_t *buf = malloc(n);
+	ld__frame__pack(&out, buf);
+	zmq_send(r, zmq_msg_data(&rid), zmq_msg_size(&rid), ZMQ_SNDMORE);
+	zmq_send(r, buf, n, 0);
+	free(buf);
+	end = th_now_ms() + th_ms(10000);
+	while (!th_log_contains(&X, "at version 9007199254740989, far beyond") &&
+	       th_now_ms() < end)
+		th_sleep_ms(50);
+	ck_assert(th_log_contains(&X, "holds our ids up to 9007199254740989, "
+	                              "far beyond"));
+	ck_assert(th_log_contains(&X, "at version 9007199254740989, far "
+	                              "beyond"));
+	/* The county keeps writing, with ids from its own counter. */
+	const char *id = th_add_task(&X, X_ID, "照常工作");
+	uint64_t c = strtoull(strchr(id, ':') + 1, NULL, 10);
+	ck_assert_msg(c < UINT64_C(1) << 40, "the county's next id is %s", id);
+	Ld__Response *st = th_status(&X);
+	ld__response__free_unpacked(st, NULL);
+	zmq_msg_close(&rid);
+	zmq_msg_close(&body);
+	zmq_close(r);
+}
+END_TEST
+
 /* A compromised city gives its county a key of its own making (certified
  * by the city, as a parent certifies its children) and signs in the
  * county's name at the province. The province knows the county's key:
@@ -1119,6 +1216,7 @@ suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_city_cannot_forge);
 	tcase_add_test(tc, test_city_cannot_rekey_county);
+	tcase_add_test(tc, test_hostile_welcome_floor);
 	suite_add_tcase(s, tc);
 	return s;
 }
