@@ -1,4 +1,5 @@
-/* log.c — one line per event on stderr: UTC time, level, program, text. */
+/* log.c — one line per event on stderr: UTC time, level, program, text;
+ * and the rate limit for warnings anyone can trigger. */
 #include "log.h"
 
 #include <stdarg.h>
@@ -58,4 +59,45 @@ ld_log(enum ld_log_level level, const char *fmt, ...)
 	 * file do not interleave. */
 	ssize_t w = write(STDERR_FILENO, line, len);
 	(void)w;
+}
+
+bool
+ld_ratelimit_take(struct ld_ratelimit *rl, int64_t now_ms, uint64_t *skipped)
+{
+	if (rl->last_ms != 0 && now_ms - rl->last_ms < 1000 &&
+	    now_ms >= rl->last_ms) {
+		rl->skipped++;
+		return false;
+	}
+	*skipped = rl->skipped;
+	rl->skipped = 0;
+	/* 0 means "never": a clock at 0 still starts the second. */
+	rl->last_ms = now_ms != 0 ? now_ms : 1;
+	return true;
+}
+
+void
+ld_log_rl(struct ld_ratelimit *rl, enum ld_log_level level, const char *fmt,
+          ...)
+{
+	if (level > max_level)
+		return;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	int64_t now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	uint64_t skipped;
+	if (!ld_ratelimit_take(rl, now, &skipped))
+		return;
+	char text[1800];
+	va_list ap;
+	va_start(ap, fmt);
+	int m = vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (m < 0)
+		return;
+	if (skipped > 0)
+		ld_log(level, "%s (and %llu more like it)", text,
+		       (unsigned long long)skipped);
+	else
+		ld_log(level, "%s", text);
 }

@@ -18,9 +18,7 @@ struct ld_auth {
 	char self[LD_PATH_MAX + 1];
 	struct ld_allow list;   /* children */
 	struct ld_allow admins; /* remote API */
-	int64_t last_log_ms;    /* refusals: logged at most once a second */
-	uint64_t unlogged;
-	char quiet_note[64];
+	struct ld_ratelimit refusals; /* logged at most once a second */
 };
 
 int
@@ -174,28 +172,6 @@ is_domain(zmq_msg_t *m, const char *d)
 	       memcmp(zmq_msg_data(m), d, strlen(d)) == 0;
 }
 
-/* Anyone who knows the node's public key can fail handshakes at will:
- * log at most one refusal a second, saying how many were not logged. */
-static bool
-log_refusal(struct ld_auth *a)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	int64_t now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-	if (now - a->last_log_ms < 1000) {
-		a->unlogged++;
-		return false;
-	}
-	a->quiet_note[0] = '\0';
-	if (a->unlogged > 0)
-		snprintf(a->quiet_note, sizeof(a->quiet_note),
-		         " (and %llu more not logged)",
-		         (unsigned long long)a->unlogged);
-	a->unlogged = 0;
-	a->last_log_ms = now;
-	return true;
-}
-
 void
 ld_auth_handle(struct ld_auth *a)
 {
@@ -232,15 +208,18 @@ ld_auth_handle(struct ld_auth *a)
 				status = "200";
 				text = "OK";
 				user_id(c, api, uid, sizeof(uid));
-			} else if (log_refusal(a)) {
+			} else {
+				/* Anyone who knows the node's public key
+				 * can fail handshakes at will. */
 				char k[LD_B64_32];
 				ld_b64_32(zmq_msg_data(&f[6]), k);
-				ld_warn("%s: refused a connection from %s: key "
-				        "%s is not enrolled ('liandong %s add "
-				        "%s KEY')%s",
-				        api ? "api" : "link", addr, k,
-				        api ? "admin" : "child",
-				        api ? "NAME" : "PATH", a->quiet_note);
+				ld_warn_rl(&a->refusals,
+				           "%s: refused a connection from %s: "
+				           "key %s is not enrolled ('liandong %s "
+				           "add %s KEY')",
+				           api ? "api" : "link", addr, k,
+				           api ? "admin" : "child",
+				           api ? "NAME" : "PATH");
 			}
 		}
 		/* The reply echoes the version and request id. */

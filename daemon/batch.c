@@ -17,10 +17,10 @@ ld_batch_take(struct ld_node *n, struct ld_peer *p, Ld__Frame *f, int64_t now)
 	/* No honest batch is bigger: batch_records is at most LD_BATCH_MAX
 	 * and a sender adds a few node records ahead of one. */
 	if (b->n_records > LD_BATCH_MAX + LD_CHAIN_ROOM) {
-		ld_warn("link: %s %s sent a batch of %zu records; "
-		        "refused",
-		        p->is_parent ? "parent" : "child", p->path,
-		        b->n_records);
+		ld_warn_rl(&p->warn_rl,
+		           "link: %s %s sent a batch of %zu records; refused",
+		           p->is_parent ? "parent" : "child", p->path,
+		           b->n_records);
 		return false;
 	}
 	/* A sender keeps at most our credit in flight (twice that
@@ -177,9 +177,10 @@ ld_batch_done(struct ld_node *n, struct work *w, int rc)
 	if (rc == 0 && w->refused > 0) {
 		p->refused += w->refused;
 		n->refused_total += w->refused;
-		ld_warn("link: refused %llu record(s) from %s %s: %s",
-		        (unsigned long long)w->refused,
-		        p->is_parent ? "parent" : "child", p->path,
-		        w->refuse_why);
+		ld_warn_rl(&p->warn_rl,
+		           "link: refused %llu record(s) from %s %s: %s",
+		           (unsigned long long)w->refused,
+		           p->is_parent ? "parent" : "child", p->path,
+		           w->refuse_why);
 	}
 }

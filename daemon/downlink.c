@@ -9,6 +9,15 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Where warnings about what `who` sends are rate-limited: its peer
+ * entry, or the node's for connections with none. */
+static struct ld_ratelimit *
+warn_rl(struct ld_node *n, const char *who)
+{
+	struct ld_peer *p = ld_peers_find(n, who);
+	return p != NULL ? &p->warn_rl : &n->link_rl;
+}
+
 /* A Hello from connection `rid`, whose identity is `who`: the path ZAP
  * authenticated (secure) or the routing id the child chose (insecure). */
 static void
@@ -20,7 +29,8 @@ on_hello(struct ld_node *n, const struct ld_rid *rid, const char *who,
 		snprintf(reason, sizeof(reason),
 		         "protocol %u not supported (this node speaks %d)",
 		         h->protocol, LD_PROTOCOL);
-		ld_warn("link: refused %s: %s", who, reason);
+		ld_warn_rl(warn_rl(n, who), "link: refused %s: %s", who,
+		           reason);
 		ld_frame_reject(n->router, rid,
 		                LD__REJECT_CODE__REJECT_PROTOCOL, h->session,
 		                reason);
@@ -33,7 +43,8 @@ on_hello(struct ld_node *n, const struct ld_rid *rid, const char *who,
 		               "this connection's key"
 		             : "Hello path '%.64s' differs from the routing id",
 		         h->path);
-		ld_warn("link: refused %s: %s", who, reason);
+		ld_warn_rl(warn_rl(n, who), "link: refused %s: %s", who,
+		           reason);
 		ld_frame_reject(n->router, rid,
 		                n->auth != NULL
 		                    ? LD__REJECT_CODE__REJECT_KEY
@@ -45,7 +56,8 @@ on_hello(struct ld_node *n, const struct ld_rid *rid, const char *who,
 		snprintf(reason, sizeof(reason),
 		         "path %s is not one segment below %s", h->path,
 		         n->cfg.id);
-		ld_warn("link: refused child %s: %s", h->path, reason);
+		ld_warn_rl(warn_rl(n, who), "link: refused child %s: %s",
+		           h->path, reason);
 		ld_frame_reject(n->router, rid, LD__REJECT_CODE__REJECT_PATH,
 		                h->session, reason);
 		return;
@@ -58,7 +70,8 @@ on_hello(struct ld_node *n, const struct ld_rid *rid, const char *who,
 		    "the key of this connection is not the one enrolled for "
 		    "%s",
 		    h->path);
-		ld_warn("link: refused child %s: %s", h->path, reason);
+		ld_warn_rl(warn_rl(n, who), "link: refused child %s: %s",
+		           h->path, reason);
 		ld_frame_reject(n->router, rid, LD__REJECT_CODE__REJECT_KEY,
 		                h->session, reason);
 		return;
@@ -172,8 +185,9 @@ on_child_msg(struct ld_node *n, const struct ld_rid *rid, const char *who,
 {
 	Ld__Frame *f = ld_frame_unpack(buf, len);
 	if (f == NULL) {
-		ld_warn("link: undecodable frame (%zu bytes) from %s", len,
-		        who);
+		ld_warn_rl(warn_rl(n, who),
+		           "link: undecodable frame (%zu bytes) from %s", len,
+		           who);
 		return;
 	}
 	if (f->msg_case == LD__FRAME__MSG_HELLO) {
@@ -228,6 +242,36 @@ ld_downlink_on_msg(struct ld_node *n, const struct ld_rid *rid, zmq_msg_t *body)
 		on_child_msg(n, rid, who, uid, zmq_msg_data(body),
 		             zmq_msg_size(body));
 	}
+}
+
+void
+ld_downlink_on_multipart(struct ld_node *n, const struct ld_rid *rid,
+                         zmq_msg_t *body)
+{
+	/* Every frame of the protocol is one part: more is an attack or a
+	 * broken peer. libzmq has buffered the whole message by now (it
+	 * has no limit on the parts of one); end the session. */
+	const char *uid = n->auth != NULL ? zmq_msg_gets(body, "User-Id")
+	                                  : NULL;
+	char who[LD_PATH_MAX + 1] = "";
+	size_t wl = uid != NULL ? strcspn(uid, " ")
+	            : rid->len <= LD_PATH_MAX ? rid->len
+	                                      : 0;
+	if (wl > LD_PATH_MAX)
+		wl = 0;
+	memcpy(who, uid != NULL ? (const void *)uid : (const void *)rid->id,
+	       wl);
+	who[wl] = '\0';
+	struct ld_peer *p = who[0] != '\0' ? ld_peers_find(n, who) : NULL;
+	ld_warn_rl(p != NULL ? &p->warn_rl : &n->link_rl,
+	           "link: a message of several parts from %s; every frame "
+	           "is one part: %s",
+	           who[0] != '\0' ? who : "an unknown connection",
+	           p != NULL && p->state == LD_PEER_UP ? "its session ends"
+	                                               : "ignored");
+	if (p != NULL && p->state == LD_PEER_UP &&
+	    p->rid_len == rid->len && memcmp(p->rid, rid->id, rid->len) == 0)
+		ld_link_session_down(p, "sent a message of several parts");
 }
 
 void

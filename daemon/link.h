@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "log.h"
 #include "path.h"
 
 #define LD_PROTOCOL 1
@@ -76,6 +77,10 @@ struct ld_peer {
 	int64_t last_pong_ms, last_flood_ms, last_hello_ms, last_hold_ms;
 	unsigned hellos; /* Hellos in the second since last_hello_ms */
 	uint64_t flooded;
+	/* Rewinds: the last one honoured (one per ack timeout). */
+	int64_t last_rewind_ms;
+	/* Warnings about what this peer sends: one line a second. */
+	struct ld_ratelimit warn_rl;
 	char user_id[LD_PATH_MAX + 48]; /* authenticated identity (parent side) */
 	/* Parent side: the ROUTER's id of the connection whose Hello opened
 	 * the session; everything for this child goes there. */

@@ -16,8 +16,8 @@
 #define TURN_BYTES (64u << 20)
 
 /* Receive one message from a ROUTER: [rid][body]. Returns 1 with both,
- * 0 when nothing is ready, or the socket's -errno. Extra frames are
- * dropped. */
+ * 2 for a body of several parts (its last part in body: none of ours
+ * is), 0 when nothing is ready, or the socket's -errno. */
 static int
 recv_routed(void *sock, zmq_msg_t *rid, zmq_msg_t *body)
 {
@@ -32,18 +32,17 @@ recv_routed(void *sock, zmq_msg_t *rid, zmq_msg_t *body)
 		zmq_msg_close(body);
 		return 0;
 	}
+	int got = 1;
 	while (zmq_msg_more(body)) {
-		zmq_msg_t extra;
-		zmq_msg_init(&extra);
-		int rc = zmq_msg_recv(&extra, sock, 0);
-		zmq_msg_close(&extra);
-		if (rc < 0)
-			break;
-		/* A multi-part body is not ours: ignore the whole thing. */
+		/* A multi-part body is not ours: drop every part as it is
+		 * read, keeping the last for its properties (User-Id). */
+		got = 2;
 		zmq_msg_close(body);
 		zmq_msg_init(body);
+		if (zmq_msg_recv(body, sock, 0) < 0)
+			break;
 	}
-	return 1;
+	return got;
 }
 
 /* Client requests, from the local socket or (remote) the CURVE one. */
@@ -53,8 +52,14 @@ drain_api(struct ld_node *n, bool remote)
 	void *sock = remote ? n->api_remote : n->api;
 	for (int i = 0; i < DRAIN_MAX; i++) {
 		zmq_msg_t rid, body;
-		if (recv_routed(sock, &rid, &body) <= 0)
+		int got = recv_routed(sock, &rid, &body);
+		if (got <= 0)
 			return;
+		if (got == 2) { /* not a request */
+			zmq_msg_close(&rid);
+			zmq_msg_close(&body);
+			continue;
+		}
 		struct ld_rid r;
 		r.remote = remote;
 		r.len = zmq_msg_size(&rid);
@@ -73,7 +78,8 @@ drain_router(struct ld_node *n)
 {
 	for (int i = 0; i < DRAIN_MAX && n->work_bytes < TURN_BYTES; i++) {
 		zmq_msg_t rid, body;
-		if (recv_routed(n->router, &rid, &body) <= 0)
+		int got = recv_routed(n->router, &rid, &body);
+		if (got <= 0)
 			return;
 		struct ld_rid r;
 		r.len = zmq_msg_size(&rid);
@@ -83,7 +89,10 @@ drain_router(struct ld_node *n)
 			continue;
 		}
 		memcpy(r.id, zmq_msg_data(&rid), r.len);
-		ld_downlink_on_msg(n, &r, &body);
+		if (got == 2)
+			ld_downlink_on_multipart(n, &r, &body);
+		else
+			ld_downlink_on_msg(n, &r, &body);
 		zmq_msg_close(&rid);
 		zmq_msg_close(&body);
 	}
@@ -149,11 +158,15 @@ ld_node_run(struct ld_node *n, volatile sig_atomic_t *stop)
 	    n->dealer ? ", parent at " : "", n->dealer ? n->cfg.parent : "");
 	zmq_pollitem_t items[6];
 	while (!*stop) {
+		/* Answers wait for a client that reads slowly: wake when
+		 * there is room, or try again in a moment. */
+		int out = ld_apiout_flush(n);
+		short api_ev = ZMQ_POLLIN | (out == 1 ? ZMQ_POLLOUT : 0);
 		int ni = 0;
-		items[ni++] = (zmq_pollitem_t){n->api, 0, ZMQ_POLLIN, 0};
+		items[ni++] = (zmq_pollitem_t){n->api, 0, api_ev, 0};
 		if (n->api_remote)
 			items[ni++] =
-			    (zmq_pollitem_t){n->api_remote, 0, ZMQ_POLLIN, 0};
+			    (zmq_pollitem_t){n->api_remote, 0, api_ev, 0};
 		if (n->auth)
 			items[ni++] = (zmq_pollitem_t){ld_auth_socket(n->auth),
 			                               0, ZMQ_POLLIN, 0};
@@ -167,7 +180,7 @@ ld_node_run(struct ld_node *n, volatile sig_atomic_t *stop)
 			items[ni++] =
 			    (zmq_pollitem_t){n->dealer, 0, ZMQ_POLLIN, 0};
 		int64_t now = ld_now_ms();
-		long timeout = 100;
+		long timeout = out == 2 ? 2 : 100;
 		if (n->has_parent && n->parent.state != LD_PEER_UP &&
 		    n->parent.state != LD_PEER_HELLO_SENT) {
 			int64_t d = n->parent.next_hello_ms - now;

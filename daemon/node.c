@@ -53,14 +53,28 @@ connect_timeout_ms(const struct ld_config *c)
 	return (int)t;
 }
 
+/* What libzmq may queue for one connection of a link, either way, in
+ * frames: the credit's batches twice over (around a resend), the chunks
+ * of the serve window, and room for acks, pings and fetches. Past it a
+ * send fails with EAGAIN (ROUTER_MANDATORY; a DEALER does the same
+ * without waiting) and the stream resumes once the peer reads, and
+ * libzmq stops reading from a peer whose frames we have not taken. So a
+ * peer that never reads, or rewinds at will, holds at most this many of
+ * our frames in memory. */
+static int
+link_hwm(const struct ld_config *c)
+{
+	return 2 * (int)c->credit + LD_SERVE_WINDOW + 8;
+}
+
 static int
 link_opts(void *s, const struct ld_config *c)
 {
 	int64_t max = LD_FRAME_MAX;
 	int hb = (int)c->ping_ms, hbt = (int)c->dead_ms;
 	if (zmq_setsockopt(s, ZMQ_MAXMSGSIZE, &max, sizeof(max)) != 0 ||
-	    set_int(s, ZMQ_LINGER, 0) || set_int(s, ZMQ_SNDHWM, 10000) ||
-	    set_int(s, ZMQ_RCVHWM, 10000) ||
+	    set_int(s, ZMQ_LINGER, 0) || set_int(s, ZMQ_SNDHWM, link_hwm(c)) ||
+	    set_int(s, ZMQ_RCVHWM, link_hwm(c)) ||
 	    set_int(s, ZMQ_HEARTBEAT_IVL, hb) ||
 	    set_int(s, ZMQ_HEARTBEAT_TIMEOUT, hbt) ||
 	    set_int(s, ZMQ_HEARTBEAT_TTL, hbt))
@@ -148,7 +162,9 @@ ld_node_open(const struct ld_config *cfg, struct ld_node **out, char *err,
 	n->lock_fd = -1;
 	n->work_ops = work_ops;
 	int rc = 0;
-	if ((n->fetch = ld_fetch_new()) == NULL) {
+	if ((n->fetch = ld_fetch_new()) == NULL ||
+	    (n->apiout = ld_apiout_new()) == NULL) {
+		ld_fetch_free(&n->fetch);
 		snprintf(err, errlen, "out of memory");
 		free(n);
 		return -ENOMEM;
@@ -235,15 +251,13 @@ ld_node_open(const struct ld_config *cfg, struct ld_node **out, char *err,
 		goto fail;
 	n->api = zmq_socket(n->zctx, ZMQ_ROUTER);
 	int64_t api_max = 2 * LD_RECORD_MAX;
-	/* A ROUTER silently drops what does not fit under its send HWM, and
-	 * it sees the reader's progress only every HWM/2 messages, so a
-	 * client with many requests in flight would lose answers. Every
-	 * answer is for a request the client sent, so the client bounds
-	 * them: no send HWM here. MANDATORY makes a failed send visible. */
+	/* A small send HWM, so that a client that does not read its
+	 * answers holds few of them in libzmq; MANDATORY makes a full pipe
+	 * refuse a send (apiout.c keeps the answer) instead of dropping it. */
 	if (n->api == NULL ||
 	    zmq_setsockopt(n->api, ZMQ_MAXMSGSIZE, &api_max,
 	                   sizeof(api_max)) != 0 ||
-	    set_int(n->api, ZMQ_SNDHWM, 0) != 0 ||
+	    set_int(n->api, ZMQ_SNDHWM, LD_API_HWM) != 0 ||
 	    set_int(n->api, ZMQ_ROUTER_MANDATORY, 1) != 0 ||
 	    set_int(n->api, ZMQ_LINGER, 0) != 0) {
 		rc = ld_err_errno();
@@ -277,9 +291,7 @@ ld_node_open(const struct ld_config *cfg, struct ld_node **out, char *err,
 		if (n->api_remote == NULL ||
 		    zmq_setsockopt(n->api_remote, ZMQ_MAXMSGSIZE, &api_max,
 		                   sizeof(api_max)) != 0 ||
-		    /* Unlike the local socket, bounded: a remote client
-		     * that pipelines without reading loses answers. */
-		    set_int(n->api_remote, ZMQ_SNDHWM, 10000) != 0 ||
+		    set_int(n->api_remote, ZMQ_SNDHWM, LD_API_HWM) != 0 ||
 		    set_int(n->api_remote, ZMQ_ROUTER_MANDATORY, 1) != 0 ||
 		    set_int(n->api_remote, ZMQ_LINGER, 0) != 0 ||
 		    set_int(n->api_remote, ZMQ_CURVE_SERVER, 1) != 0 ||
@@ -426,6 +438,7 @@ ld_node_close(struct ld_node **n_p)
 	if (n->zctx != NULL)
 		zmq_ctx_term(n->zctx);
 	ld_commit_drop(n);
+	ld_apiout_free(&n->apiout);
 	free(n->waiters);
 	ld_fetch_free(&n->fetch);
 	ld_schedule_free(&n->schedule);

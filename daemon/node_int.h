@@ -21,7 +21,7 @@
  *   commit ────> frame, waiters; the handlers only through n->work_ops
  *   stream ────> frame, recover
  *   recover, backup: leaves (store, link rules, log)
- *   query, files, waiters ──> reply
+ *   query, files, waiters ──> reply ──> apiout
  *   frame, peers, reply, clock: leaves (clock is used everywhere)
  */
 #ifndef LD_NODE_INT_H
@@ -41,6 +41,7 @@
 #include "keys.h"
 #include "liandong.pb-c.h"
 #include "link.h"
+#include "log.h"
 #include "node.h"
 #include "path.h"
 #include "record.h"
@@ -134,6 +135,13 @@ struct ld_turn_peer {
 };
 
 struct ld_turn;
+struct ld_apiout;
+
+/* Answers libzmq queues for one API client (ZMQ_SNDHWM), and the bytes
+ * more that wait in apiout.c for it, and for all clients. */
+#define LD_API_HWM 8
+#define LD_API_QUEUE_MAX (16u << 20)
+#define LD_API_QUEUE_TOTAL (64u << 20)
 
 struct ld_node {
 	struct ld_config cfg;
@@ -179,6 +187,10 @@ struct ld_node {
 	 * recover_pending: this turn's transaction ends the recovery. */
 	bool recovering, recovery_session, recover_pending;
 	uint64_t conflicts_total;
+	struct ld_apiout *apiout; /* answers waiting for their client */
+	/* Link warnings from a connection with no peer entry (a refused
+	 * Hello), one line a second. */
+	struct ld_ratelimit link_rl;
 };
 
 /* ---- reply.c: answers to API clients ---- */
@@ -189,6 +201,20 @@ void ld_reply(struct ld_node *n, const struct ld_rid *rid,
 /* Send an error response: `code` and a one-line reason. */
 void ld_reply_error(struct ld_node *n, const struct ld_rid *rid,
                     uint64_t req_id, Ld__Code code, const char *err);
+
+/* ---- apiout.c: answers waiting for a client that reads slowly ---- */
+
+struct ld_apiout *ld_apiout_new(void);
+void ld_apiout_free(struct ld_apiout **q);
+/* Send the packed answer `buf` to client `rid`, or queue it behind what
+ * waits for that client (dropped, with a log line, past the limits). */
+void ld_apiout_send(struct ld_node *n, const struct ld_rid *rid,
+                    const void *buf, size_t len);
+/* Send what waits, as far as the clients read. Returns 0 if nothing
+ * waits any more, 1 if something does and some went out (the loop waits
+ * for room: ZMQ_POLLOUT), 2 if nothing could go out (it comes back in a
+ * moment, rather than spin while other clients have room). */
+int ld_apiout_flush(struct ld_node *n);
 
 /* ---- waiters.c: clients waiting for a record (WaitRequest) ---- */
 
@@ -245,12 +271,14 @@ int ld_own_node(struct ld_node *n, uint64_t floor_counter,
 /* At open: take the mark `liandong restore` left (a new epoch, the clock
  * floor, recovering unless this is the root) and load the flag. */
 int ld_recover_open(struct ld_node *n, char *err, size_t errlen);
-/* Child side, on the parent's Welcome (after its checks, before the id
- * floor is applied): is our store behind what the parent holds of us?
- * Then start recovering now (new epoch) and answer true: the caller says
- * Hello again. Otherwise note whether the parent will send our records
- * back on this session and answer false. */
-bool ld_recover_on_welcome(struct ld_node *n, const Ld__Welcome *w);
+/* Child side, on the parent's Welcome (after its checks, with the id
+ * floors it gives as far as they are believed: owned_counter and
+ * node_version, 0 where not): is our store behind what the parent holds
+ * of us? Then start recovering now (new epoch) and answer true: the
+ * caller says Hello again. Otherwise note whether the parent will send
+ * our records back on this session and answer false. */
+bool ld_recover_on_welcome(struct ld_node *n, const Ld__Welcome *w,
+                           uint64_t owned_counter, uint64_t node_version);
 /* Why writes wait, in one line ("" when they do not). */
 void ld_recover_text(const struct ld_node *n, char *buf, size_t len);
 /* Inside the write transaction that applies parent batch `b`: if it is
@@ -379,6 +407,10 @@ void ld_session_on_frame(struct ld_node *n, struct ld_peer *p, Ld__Frame *f);
 /* A message from connection `rid` on the ROUTER. */
 void ld_downlink_on_msg(struct ld_node *n, const struct ld_rid *rid,
                         zmq_msg_t *body);
+/* A message of several parts (its last part in `body`) from connection
+ * `rid`: no frame of ours is; the sender's session ends. */
+void ld_downlink_on_multipart(struct ld_node *n, const struct ld_rid *rid,
+                              zmq_msg_t *body);
 /* Drop children gone silent; resend what they did not acknowledge. */
 void ld_downlink_tick(struct ld_node *n, int64_t now);
 /* Re-read the allow-list; children no longer on it lose their session at

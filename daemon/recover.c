@@ -84,7 +84,8 @@ own_held(struct ld_node *n, uint64_t *counter, uint64_t *node_version,
 }
 
 bool
-ld_recover_on_welcome(struct ld_node *n, const Ld__Welcome *w)
+ld_recover_on_welcome(struct ld_node *n, const Ld__Welcome *w,
+                      uint64_t owned_counter, uint64_t node_version)
 {
 	struct ld_peer *p = &n->parent;
 	n->recovery_session = false;
@@ -99,10 +100,10 @@ ld_recover_on_welcome(struct ld_node *n, const Ld__Welcome *w)
 		 * copied back, or a new one for an office that existed), or
 		 * applied more of our log than it has. */
 		const char *why = NULL;
-		if (welcomed == 0 && w->owned_counter > 0)
+		if (welcomed == 0 && owned_counter > 0)
 			why = "this store is new, and the parent holds records "
 			      "of this office";
-		else if (w->owned_counter > counter || w->node_version > nv)
+		else if (owned_counter > counter || node_version > nv)
 			why = "the parent holds newer records of this office "
 			      "than this store";
 		else if (w->resume_epoch == ld_store_epoch(n->st) &&

@@ -1,29 +1,24 @@
 /* reply.c — answers to API clients, on the socket their request came
- * in on. */
+ * in on (through apiout.c, which holds them for a slow reader). */
 #include "log.h"
 #include "node_int.h"
 
-#include <errno.h>
+#include <stdlib.h>
 
 void
 ld_reply(struct ld_node *n, const struct ld_rid *rid, const Ld__Response *r)
 {
 	size_t len = ld__response__get_packed_size(r);
-	zmq_msg_t m;
-	if (zmq_msg_init_size(&m, len) != 0)
+	uint8_t stack[4096];
+	uint8_t *buf = len <= sizeof(stack) ? stack : malloc(len);
+	if (buf == NULL) {
+		ld_err("api: out of memory answering a client");
 		return;
-	ld__response__pack(r, zmq_msg_data(&m));
-	void *sock = rid->remote ? n->api_remote : n->api;
-	if (zmq_send(sock, rid->id, rid->len, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0 ||
-	    zmq_msg_send(&m, sock, ZMQ_DONTWAIT) < 0) {
-		/* EHOSTUNREACH: the client went away; nobody is waiting. */
-		if (errno == EHOSTUNREACH)
-			ld_debug("api: client gone before its answer");
-		else
-			ld_warn("api: could not answer a client: %s",
-			        zmq_strerror(errno));
 	}
-	zmq_msg_close(&m);
+	ld__response__pack(r, buf);
+	ld_apiout_send(n, rid, buf, len);
+	if (buf != stack)
+		free(buf);
 }
 
 void

@@ -2,6 +2,7 @@
  * Hello (with back-off), take its Welcome (the id floor and certificate it
  * gives) or Reject, notice why a secure handshake fails, ping it and
  * notice when it goes silent. */
+#include "floor.h"
 #include "log.h"
 #include "node_int.h"
 #include "sign.h"
@@ -97,20 +98,43 @@ on_welcome(struct ld_node *n, const Ld__Welcome *w)
 		}
 		cert = w->cert.data;
 	}
+	/* A floor far beyond what we know would only stop us (a parent gone
+	 * wrong, or an impostor with its keys): believed within a margin. */
+	uint64_t floor_c = w->owned_counter, floor_v = w->node_version;
+	uint64_t own_c = 0, own_v = 0;
+	struct ld_txn t;
+	if (ld_store_read_begin(n->st, &t) == 0) {
+		char nid[LD_ID_MAX + 1];
+		struct ld_val v;
+		ld_id_format(nid, sizeof(nid), n->cfg.id, 0);
+		if (ld_store_max_counter(&t, n->cfg.id, &own_c) != 0)
+			own_c = 0;
+		if (ld_store_get(&t, nid, &v, &own_v) != 0)
+			own_v = 0;
+		ld_store_read_end(&t);
+	}
+	uint64_t clock_c = ld_floor_clock_counter(ld_wall_ms());
+	if (!ld_floor_counter_ok(floor_c, own_c, clock_c)) {
+		ld_warn("link: parent %s says it holds our ids up to %llu, far "
+		        "beyond ours (%llu) and the clock's (%llu); ignored",
+		        p->path, (unsigned long long)floor_c,
+		        (unsigned long long)own_c, (unsigned long long)clock_c);
+		floor_c = 0;
+	}
+	if (!ld_floor_version_ok(floor_v, own_v)) {
+		ld_warn("link: parent %s says it holds our node record at "
+		        "version %llu, far beyond ours (%llu); ignored",
+		        p->path, (unsigned long long)floor_v,
+		        (unsigned long long)own_v);
+		floor_v = 0;
+	}
 	/* Our store behind what the parent holds of us: recover (a new
-	 * epoch), and say Hello again with it. */
-	if (ld_recover_on_welcome(n, w)) {
+	 * epoch), and say Hello again with it. Only floors believed above
+	 * count: an impossible one must not start a recovery either. */
+	if (ld_recover_on_welcome(n, w, floor_c, floor_v)) {
 		p->state = LD_PEER_DOWN;
 		p->next_hello_ms = now;
 		return;
-	}
-	/* Floors past the cap would only stop us (a parent gone wrong). */
-	uint64_t floor_c = w->owned_counter, floor_v = w->node_version;
-	if (floor_c >= LD_NUM_MAX || floor_v >= LD_NUM_MAX) {
-		ld_warn("link: parent %s sent an impossible id floor; ignored",
-		        p->path);
-		floor_c = floor_c >= LD_NUM_MAX ? 0 : floor_c;
-		floor_v = floor_v >= LD_NUM_MAX ? 0 : floor_v;
 	}
 	int rc = ld_own_node(n, floor_c, floor_v, true, cert);
 	if (rc != 0) {
@@ -168,7 +192,9 @@ ld_uplink_on_msg(struct ld_node *n, const void *buf, size_t len)
 {
 	Ld__Frame *f = ld_frame_unpack(buf, len);
 	if (f == NULL) {
-		ld_warn("link: undecodable frame (%zu bytes) from parent", len);
+		ld_warn_rl(&n->parent.warn_rl,
+		           "link: undecodable frame (%zu bytes) from parent",
+		           len);
 		return;
 	}
 	struct ld_peer *p = &n->parent;
