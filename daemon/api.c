@@ -14,7 +14,7 @@
 
 #define LIST_DEFAULT 1000
 #define LIST_MAX 5000
-#define LIST_BYTES (4u << 20)
+#define LIST_BYTES (256u << 10)
 /* Records looked at for one page of a filtered list. */
 #define LIST_SCAN_MAX 50000
 

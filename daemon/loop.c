@@ -147,6 +147,17 @@ timers(struct ld_node *n, int64_t now)
 	ld_waiters_check(n, now);
 }
 
+/* The mailbox descriptor of a socket (ZMQ_FD), -1 if it has none. */
+static int
+api_fd(void *sock)
+{
+	int fd = -1;
+	size_t len = sizeof(fd);
+	if (zmq_getsockopt(sock, ZMQ_FD, &fd, &len) != 0)
+		return -1;
+	return fd;
+}
+
 int
 ld_node_run(struct ld_node *n, volatile sig_atomic_t *stop)
 {
@@ -156,17 +167,27 @@ ld_node_run(struct ld_node *n, volatile sig_atomic_t *stop)
 	    n->api_remote ? n->cfg.api_listen : "",
 	    n->router ? ", listening on " : "", n->router ? n->cfg.listen : "",
 	    n->dealer ? ", parent at " : "", n->dealer ? n->cfg.parent : "");
-	zmq_pollitem_t items[6];
+	zmq_pollitem_t items[8];
 	while (!*stop) {
-		/* Answers wait for a client that reads slowly: wake when
-		 * there is room, or try again in a moment. */
+		/* Answers wait for a client that reads slowly. A ROUTER
+		 * reports room to send always, never for one client; but
+		 * its mailbox descriptor (ZMQ_FD) signals when a client has
+		 * read enough to make room, so the raw descriptors join the
+		 * poll while answers wait, and a short timeout covers a
+		 * signal already taken by another call. */
 		int out = ld_apiout_flush(n);
-		short api_ev = ZMQ_POLLIN | (out == 1 ? ZMQ_POLLOUT : 0);
 		int ni = 0;
-		items[ni++] = (zmq_pollitem_t){n->api, 0, api_ev, 0};
+		items[ni++] = (zmq_pollitem_t){n->api, 0, ZMQ_POLLIN, 0};
 		if (n->api_remote)
 			items[ni++] =
-			    (zmq_pollitem_t){n->api_remote, 0, api_ev, 0};
+			    (zmq_pollitem_t){n->api_remote, 0, ZMQ_POLLIN, 0};
+		if (out != 0) {
+			items[ni++] = (zmq_pollitem_t){NULL, api_fd(n->api),
+			                               ZMQ_POLLIN, 0};
+			if (n->api_remote)
+				items[ni++] = (zmq_pollitem_t){
+				    NULL, api_fd(n->api_remote), ZMQ_POLLIN, 0};
+		}
 		if (n->auth)
 			items[ni++] = (zmq_pollitem_t){ld_auth_socket(n->auth),
 			                               0, ZMQ_POLLIN, 0};
@@ -180,7 +201,7 @@ ld_node_run(struct ld_node *n, volatile sig_atomic_t *stop)
 			items[ni++] =
 			    (zmq_pollitem_t){n->dealer, 0, ZMQ_POLLIN, 0};
 		int64_t now = ld_now_ms();
-		long timeout = out == 2 ? 2 : 100;
+		long timeout = out == 1 ? 0 : out == 2 ? 2 : 100;
 		if (n->has_parent && n->parent.state != LD_PEER_UP &&
 		    n->parent.state != LD_PEER_HELLO_SENT) {
 			int64_t d = n->parent.next_hello_ms - now;

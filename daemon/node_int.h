@@ -139,7 +139,7 @@ struct ld_apiout;
 
 /* Answers libzmq queues for one API client (ZMQ_SNDHWM), and the bytes
  * more that wait in apiout.c for it, and for all clients. */
-#define LD_API_HWM 8
+#define LD_API_HWM 256
 #define LD_API_QUEUE_MAX (16u << 20)
 #define LD_API_QUEUE_TOTAL (64u << 20)
 
