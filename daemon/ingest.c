@@ -25,6 +25,17 @@ own_returned(const struct ld_ingest *in, const Ld__Record *r)
 	       ld_path_in_subtree(r->owner, in->own_subtree);
 }
 
+/* A record of this node's very own that its parent sends back in a
+ * recovery session: signed perhaps by a key this node had before it was
+ * made again, which it cannot check any more, so taken on the parent's
+ * word (the parent checked it on the way up). Records of the offices
+ * below this one are checked as always. */
+static bool
+own_unchecked(const struct ld_ingest *in, const Ld__Record *r)
+{
+	return own_returned(in, r) && strcmp(r->owner, in->own_subtree) == 0;
+}
+
 /* Structure and flow rules: may this record come from the peer at all?
  * Returns 0, or the check's code (LD_EREFUSED for the flow rules) with
  * the reason in `why`. */
@@ -132,7 +143,7 @@ ld_ingest_records(const struct ld_ingest *in, struct ld_txn *t,
 			continue;
 		}
 		if (in->kr == NULL || r->body_case == LD__RECORD__BODY_NODE ||
-		    own_returned(in, r)) {
+		    own_unchecked(in, r)) {
 			if (in->kr != NULL &&
 			    r->body_case == LD__RECORD__BODY_NODE &&
 			    ld_keyring_verify(in->kr, t, r, why, sizeof(why)) != 0) {

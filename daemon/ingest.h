@@ -21,9 +21,10 @@ struct ld_ingest {
 	struct ld_vpool *vpool;  /* with kr */
 	/* A recovery session from the parent (docs/protocol.md "Restore"):
 	 * records owned in this subtree (this node's path) are taken from
-	 * the parent too, their signatures on the parent's word (the parent
-	 * checked them on their way up; a node made again has a new key
-	 * that did not sign them). NULL otherwise. */
+	 * the parent too: those of the offices below checked as always,
+	 * this node's very own on the parent's word (the parent checked
+	 * them on their way up; a node made again has a new key that did
+	 * not sign them). NULL otherwise. */
 	const char *own_subtree;
 };
 
