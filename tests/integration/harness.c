@@ -117,15 +117,29 @@ th_teardown(void)
 int
 th_free_port(void)
 {
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	ck_assert(fd >= 0);
-	struct sockaddr_in a = {.sin_family = AF_INET,
-	                        .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	ck_assert(bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0);
-	socklen_t len = sizeof(a);
-	ck_assert(getsockname(fd, (struct sockaddr *)&a, &len) == 0);
-	close(fd);
-	return ntohs(a.sin_port);
+	/* Below the kernel's ephemeral range (32768-60999 here): a port
+	 * bind(0) handed out can be taken again as the source port of any
+	 * outgoing connection before the daemon binds it, and tests running
+	 * side by side make many. Each process starts at its own place in
+	 * 20000-31999 and never hands out a port twice. */
+	static unsigned next;
+	if (next == 0)
+		next = (unsigned)getpid() * 7919u;
+	for (int tries = 0; tries < 12000; tries++) {
+		int port = 20000 + (int)(next++ % 12000);
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+		ck_assert(fd >= 0);
+		struct sockaddr_in a = {.sin_family = AF_INET,
+		                        .sin_port = htons((uint16_t)port),
+		                        .sin_addr.s_addr =
+		                            htonl(INADDR_LOOPBACK)};
+		int ok = bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0;
+		close(fd);
+		if (ok)
+			return port;
+	}
+	ck_abort_msg("no free loopback port in 20000-31999");
+	return 0;
 }
 
 /* Read a whole small file into buf (NUL-terminated). */
