@@ -138,11 +138,14 @@ START_TEST(test_disk_full_and_back)
 	ck_assert_ptr_nonnull(strstr(err, "is full"));
 	ck_assert_int_eq(CLI("--data", P.dir, "status"), 0);
 
-	/* A child's record written meanwhile waits at the child. */
+	/* A child's record written meanwhile. (Whether its batch waits
+	 * depends on its size: LMDB reuses pages it freed, so a small
+	 * transaction may still fit in the file; it must arrive at the
+	 * latest once there is room.) */
 	char xid[300];
 	snprintf(xid, sizeof(xid), "%s",
 	         th_add_task(&X, X_ID, "from the county"));
-	ck_assert(!th_wait_record(&P, xid, th_ms(2000)));
+	th_sleep_ms(th_ms(1000));
 
 	/* Room again: writes go through without a restart. */
 	ck_assert_int_eq(unlink(filler), 0);
