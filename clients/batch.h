@@ -11,6 +11,7 @@
 #include "liandong.pb-c.h"
 
 #define LD_BATCH_LABELS 20
+#define LD_BATCH_KINDS 9 /* Ld__Kind's values, 0 .. 8 */
 
 struct ld_batch_rec {
 	/* Built with malloc as protobuf-c unpacks, so that
@@ -33,6 +34,10 @@ struct ld_batch {
 	struct ld_batch_rec *v;
 	size_t n, cap;
 	size_t skipped; /* tombstones in JSON input: not imported */
+	/* JSON input: records of kinds import does not create (node,
+	 * result, review, report, as a whole export holds them), counted
+	 * by Ld__Kind and not imported. */
+	size_t other[LD_BATCH_KINDS];
 	/* CSV: the header a field was read from ("形式" for "form"), so a
 	 * message names the column as the file does. */
 	struct {

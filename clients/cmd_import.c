@@ -1,6 +1,6 @@
 /* cmd_import.c — 'liandong import' (plans and proposals from CSV; plans,
- * surveys, tasks and proposals from JSON) and 'liandong export' (the same
- * back out). A file is checked whole, with the node's own rules, before
+ * surveys, tasks and proposals from JSON, other kinds skipped) and
+ * 'liandong export' (every kind an office writes, or one kind). A file is checked whole, with the node's own rules, before
  * the first record is sent: it is imported entirely or not at all. */
 #include "batch.h"
 #include "cli.h"
@@ -156,6 +156,27 @@ check_parents(struct ld_client *cl, const struct ld_batch *b, const char *self)
 	return 0;
 }
 
+/* "; skipped 30 results, 4 reviews (import creates plans, surveys, tasks
+ * and proposals)": the records of a whole export that import leaves out. */
+static void
+skipped_kinds(const struct ld_batch *b, struct ld_buf *out)
+{
+	bool any = false;
+	for (int k = 0; k < LD_BATCH_KINDS; k++) {
+		if (b->other[k] == 0)
+			continue;
+		const char *name = k == LD__KIND__KIND_NODE
+		                       ? "node record"
+		                       : ld_kind_name((Ld__Kind)k);
+		ld_buf_printf(out, "%s%zu %s%s", any ? ", " : "; skipped ",
+		              b->other[k], name, b->other[k] == 1 ? "" : "s");
+		any = true;
+	}
+	if (any)
+		ld_buf_puts(out, " (import creates plans, surveys, tasks and "
+		                 "proposals)");
+}
+
 /* "1 plan (9 items), 214 proposals" */
 static void
 tally(const struct ld_batch *b, struct ld_buf *out, bool json)
@@ -183,8 +204,19 @@ tally(const struct ld_batch *b, struct ld_buf *out, bool json)
 		ld_buf_printf(out,
 		              "\"plans\": %zu, \"items\": %zu, "
 		              "\"surveys\": %zu, \"tasks\": %zu, "
-		              "\"proposals\": %zu, \"skipped\": %zu",
+		              "\"proposals\": %zu, \"skipped\": %zu, "
+		              "\"skipped_kinds\": {",
 		              n[0], items, n[1], n[2], n[3], b->skipped);
+		bool first = true;
+		for (int k = 0; k < LD_BATCH_KINDS; k++)
+			if (b->other[k] > 0) {
+				ld_buf_printf(out, "%s\"%s\": %zu",
+				              first ? "" : ", ",
+				              ld_kind_name((Ld__Kind)k),
+				              b->other[k]);
+				first = false;
+			}
+		ld_buf_puts(out, "}");
 		return;
 	}
 	bool first = true;
@@ -201,6 +233,7 @@ tally(const struct ld_batch *b, struct ld_buf *out, bool json)
 	if (b->skipped > 0)
 		ld_buf_printf(out, "; %zu deleted record%s skipped", b->skipped,
 		              b->skipped == 1 ? "" : "s");
+	skipped_kinds(b, out);
 }
 
 static void
@@ -361,9 +394,16 @@ ld_cli_run_import(const struct cmd *c, int argc, char **argv)
 		ld_csv_free(&csv);
 	}
 	free(buf);
-	if (rc == 0 && b.n == 0)
+	if (rc == 0 && b.n == 0) {
+		struct ld_buf why = {0};
+		if (b.skipped > 0)
+			ld_buf_printf(&why, "; %zu deleted record%s skipped",
+			              b.skipped, b.skipped == 1 ? "" : "s");
+		skipped_kinds(&b, &why);
 		rc = ld_cli_fail("%s: no records to import%s", b.file,
-		                 b.skipped ? " (only deleted ones)" : "");
+		                 why.p != NULL ? why.p : "");
+		ld_buf_free(&why);
+	}
 	if (rc != 0) {
 		ld_batch_free(&b);
 		return rc;
@@ -418,12 +458,14 @@ write_out(const char *path, const char *data, size_t n)
 	return 0;
 }
 
-/* The kinds export writes when none is asked for: those import reads. */
+/* The kinds export writes when none is asked for: every kind an office
+ * writes, results and reviews too (a county's work is mostly those), but
+ * not its node record. Import creates the plans, surveys, tasks and
+ * proposals of such a file and skips the rest, saying how many. */
 static bool
-importable(Ld__Kind k)
+exported(Ld__Kind k)
 {
-	return k == LD__KIND__KIND_PLAN || k == LD__KIND__KIND_SURVEY ||
-	       k == LD__KIND__KIND_TASK || k == LD__KIND__KIND_PROPOSAL;
+	return k != LD__KIND__KIND_NODE;
 }
 
 int
@@ -472,7 +514,7 @@ ld_cli_run_export(const struct cmd *c, int argc, char **argv)
 	for (size_t i = 0; i < n; i++) {
 		Ld__Record *r = recs[i];
 		bool keep = !r->deleted &&
-		            (kind ? r->kind == kind : importable(r->kind)) &&
+		            (kind ? r->kind == kind : exported(r->kind)) &&
 		            (a.owner != NULL || strcmp(r->owner, self) == 0);
 		if (keep)
 			recs[k++] = r;

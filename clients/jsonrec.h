@@ -4,7 +4,9 @@
  * array of one. "kind" picks the body (plan, survey, task or proposal);
  * the envelope's id, owner, version, updated_at and sig are not taken
  * (the node importing them makes them anew and owns the records), scope
- * is; deleted records are skipped. Parsed with json-c. No I/O. */
+ * is; deleted records are skipped, and so are records of the kinds a
+ * node does not create from a file (node, result, review, report), each
+ * counted in b->other by kind. Parsed with json-c. No I/O. */
 #ifndef LD_JSONREC_H
 #define LD_JSONREC_H
 

@@ -275,8 +275,10 @@ ld_api_write_done(struct ld_node *n, struct work *w, int rc)
 {
 	if (rc != 0 && w->code == LD__CODE__CODE_OK) {
 		w->code = LD__CODE__CODE_INTERNAL;
-		snprintf(w->err, sizeof(w->err), "store write failed: %s",
-		         ld_store_strerror(rc));
+		/* The words commit.c made for this turn's failure. */
+		snprintf(w->err, sizeof(w->err), "store write failed: %.230s",
+		         n->store_rc == rc ? n->store_err
+		                           : ld_store_strerror(rc));
 	}
 	Ld__Response r = LD__RESPONSE__INIT;
 	r.req_id = w->req_id;

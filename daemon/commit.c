@@ -100,6 +100,46 @@ write_turn(struct ld_txn *t, void *arg)
 	return 0;
 }
 
+/* How often the log repeats that writes still fail. */
+#define STORE_NAG_MS 60000
+
+/* Say in the log that the store write failed, once when it starts (or its
+ * cause changes) and then at most once a minute while it lasts: a full
+ * disk fails every turn with a write in it, and the log may sit on the
+ * same disk. Say when writes succeed again. */
+static void
+note_store(struct ld_node *n, int rc)
+{
+	int64_t now = ld_now_ms();
+	if (rc == 0) {
+		if (n->store_rc != 0)
+			ld_info("store: writes succeed again (%llu turn(s) "
+			        "failed since the last line)",
+			        (unsigned long long)n->store_failed);
+		n->store_rc = 0;
+		n->store_failed = 0;
+		return;
+	}
+	ld_store_write_strerror(n->st, rc, n->store_err, sizeof(n->store_err));
+	if (rc != n->store_rc) {
+		ld_err("store: write failed: %s (nothing from this turn was "
+		       "stored; client writes are refused and peers' batches "
+		       "not acknowledged, so they are sent again)",
+		       n->store_err);
+		n->store_rc = rc;
+		n->store_failed = 0;
+		n->store_logged_ms = now;
+	} else if (now - n->store_logged_ms >= STORE_NAG_MS) {
+		ld_err("store: writes still fail: %s (%llu turn(s) failed "
+		       "since the last line)",
+		       n->store_err, (unsigned long long)n->store_failed + 1);
+		n->store_failed = 0;
+		n->store_logged_ms = now;
+	} else {
+		n->store_failed++;
+	}
+}
+
 void
 ld_commit_turn(struct ld_node *n, bool flush)
 {
@@ -124,10 +164,9 @@ ld_commit_turn(struct ld_node *n, bool flush)
 	int rc = need_txn ? ld_store_write(n->st, write_turn, tu)
 	                  : write_turn(NULL, tu);
 	n->turn = NULL;
+	if (need_txn)
+		note_store(n, rc);
 	if (rc != 0) {
-		ld_err("store: write failed: %s (nothing from this turn was "
-		       "stored; peers will resend)",
-		       ld_store_strerror(rc));
 		if (n->kr != NULL)
 			ld_keyring_forget(n->kr);
 		tu->ntp = 0;

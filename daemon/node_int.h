@@ -191,6 +191,14 @@ struct ld_node {
 	/* Link warnings from a connection with no peer entry (a refused
 	 * Hello), one line a second. */
 	struct ld_ratelimit link_rl;
+	/* commit.c: the last turn's write failed with store_rc (0: it did
+	 * not); store_err holds its words for the clients' answers. While
+	 * writes keep failing, the log says so again at most once a
+	 * minute. */
+	int store_rc;
+	char store_err[300];
+	uint64_t store_failed; /* turns failed since the log last said so */
+	int64_t store_logged_ms;
 };
 
 /* ---- reply.c: answers to API clients ---- */

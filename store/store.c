@@ -12,6 +12,8 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
 #include <time.h>
 
 #define DEFAULT_MAP_SIZE ((size_t)1 << 30)
@@ -29,6 +31,7 @@ struct ld_store {
 	uint64_t head;
 	bool created;
 	char path[LD_PATH_MAX + 1];
+	char dir[4096]; /* the store's directory (<data>/store) */
 	MDB_txn *rtxn;  /* cached read transaction, reset between uses */
 	bool rtxn_busy;
 	int nreaders;   /* read transactions open now */
@@ -79,6 +82,9 @@ store_name(int rc)
 		return "version jumps too far ahead of the one held";
 	case LD_ESTORE_CONFLICT:
 		return "a record at the version held here with other bytes";
+	case LD_ESTORE_FULL:
+		return "the disk holding the store is full; free space there "
+		       "(writes resume by themselves)";
 	default:
 		return mdb_strerror(rc);
 	}
@@ -88,7 +94,7 @@ static void
 register_codes(void)
 {
 	(void)ld_err_register(MDB_KEYEXIST, MDB_LAST_ERRCODE, store_name);
-	(void)ld_err_register(LD_ESTORE_CONFLICT, LD_ESTORE_PATH, store_name);
+	(void)ld_err_register(LD_ESTORE_FULL, LD_ESTORE_PATH, store_name);
 }
 
 const char *
@@ -361,6 +367,7 @@ ld_store_open(const char *dir, const char *path, size_t map_size,
 		rc = -ENAMETOOLONG;
 		goto fail;
 	}
+	snprintf(st->dir, sizeof(st->dir), "%s", sdir);
 	if (mkdir(sdir, 0700) != 0 && errno != EEXIST) {
 		rc = -errno;
 		goto fail;
@@ -504,6 +511,46 @@ ld_store_env(struct ld_store *st)
 
 /* ---- transactions ---- */
 
+/* Room left for this process on the disk holding the store, in bytes, or
+ * UINT64_MAX if it cannot be told. Root may use the blocks reserved for
+ * it. */
+static uint64_t
+room(const struct ld_store *st)
+{
+	struct statvfs vfs;
+	if (statvfs(st->dir, &vfs) != 0)
+		return UINT64_MAX;
+	uint64_t blocks = geteuid() == 0 ? vfs.f_bfree : vfs.f_bavail;
+	return (uint64_t)blocks * vfs.f_frsize;
+}
+
+/* A failed write's code, with a full disk named as such. LMDB returns
+ * errno values positive: ENOSPC when a write of its pages found no room
+ * at all, EIO when one came back short (it ran out part way; then the
+ * disk is left all but full, which tells it from a failing device). The
+ * map file is sparse, so growing the map never fails for want of room. */
+static int
+commit_error(const struct ld_store *st, int rc)
+{
+	if (rc == ENOSPC || (rc == EIO && room(st) < ((uint64_t)1 << 20)))
+		return LD_ESTORE_FULL;
+	return rc;
+}
+
+const char *
+ld_store_write_strerror(const struct ld_store *st, int rc, char *buf,
+                        size_t len)
+{
+	if (rc == LD_ESTORE_FULL)
+		snprintf(buf, len,
+		         "the disk holding %s is full; free space there "
+		         "(writes resume by themselves)",
+		         st->dir);
+	else
+		snprintf(buf, len, "%s", ld_store_strerror(rc));
+	return buf;
+}
+
 static int
 grow(struct ld_store *st)
 {
@@ -552,6 +599,9 @@ ld_store_write(struct ld_store *st, ld_store_write_fn fn, void *arg)
 		}
 		if (t.txn != NULL)
 			mdb_txn_abort(t.txn);
+		/* (A big transaction spills pages to disk before the commit:
+		 * a put can meet the full disk too.) */
+		rc = commit_error(st, rc);
 		if (rc == MDB_MAP_FULL) {
 			if ((rc = grow(st)) != 0)
 				return rc;

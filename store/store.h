@@ -25,6 +25,7 @@
 #define LD_ESTORE_SCHEMA (-30002) /* store written by a newer schema */
 #define LD_ESTORE_JUMP (-30003)   /* a version too far ahead of the held one */
 #define LD_ESTORE_CONFLICT (-30004) /* the held version has other bytes */
+#define LD_ESTORE_FULL (-30005)     /* the disk holding the store is full */
 
 struct ld_store;
 
@@ -85,6 +86,17 @@ MDB_env *ld_store_env(struct ld_store *st);
  * nothing is written. Returns fn's error, or the commit's. */
 typedef int (*ld_store_write_fn)(struct ld_txn *t, void *arg);
 int ld_store_write(struct ld_store *st, ld_store_write_fn fn, void *arg);
+
+/* A full disk fails the commit with LD_ESTORE_FULL (LMDB says ENOSPC, or
+ * EIO when its write came back short, and then the disk has no room).
+ * The commit is not made and what was stored before stays intact; the
+ * next write succeeds once there is room again. */
+
+/* The words for a failed ld_store_write: ld_store_strerror(rc), except
+ * that a full disk names the store's directory and says what to do. Writes
+ * into buf (NUL-terminated) and returns it. */
+const char *ld_store_write_strerror(const struct ld_store *st, int rc,
+                                    char *buf, size_t len);
 
 /* A transaction inside the write transaction `parent`: what it writes
  * becomes part of `parent` if it is committed, and is dropped if not.
