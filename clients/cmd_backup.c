@@ -537,12 +537,20 @@ ld_cli_run_restore(const struct cmd *c, int argc, char **argv)
 		goto leave;
 	}
 	self[pl] = '\0';
-	/* The data directory: made if new; never under a running node. */
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-		rc = ld_cli_fail("%s: %s", dir, strerror(errno));
+	/* The data directory: an office's (its liandong.conf says which,
+	 * and how it links), never under a running node. The backup holds
+	 * the store and the key, not the configuration. */
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/liandong.conf", dir);
+	if (access(path, F_OK) != 0) {
+		rc = ld_cli_fail("%s has no liandong.conf: make the office's "
+		                 "directory first ('liandong init --data %s "
+		                 "--id %s' with its name, parent and keys as "
+		                 "before), then restore into it; nothing "
+		                 "restored",
+		                 dir, dir, self);
 		goto leave;
 	}
-	char path[PATH_MAX];
 	snprintf(path, sizeof(path), "%s/liandongd.pid", dir);
 	lock = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (lock < 0 || flock(lock, LOCK_EX | LOCK_NB) != 0) {
@@ -553,18 +561,15 @@ ld_cli_run_restore(const struct cmd *c, int argc, char **argv)
 	}
 	struct ld_config cfg;
 	char err[600];
-	snprintf(path, sizeof(path), "%s/liandong.conf", dir);
-	if (access(path, F_OK) == 0) {
-		if (ld_config_load(dir, &cfg, err, sizeof(err)) != 0) {
-			rc = ld_cli_fail("%s", err);
-			goto leave;
-		}
-		if (strcmp(cfg.id, self) != 0) {
-			rc = ld_cli_fail("%s is a backup of %s, but %s is the "
-			                 "data directory of %s; nothing restored",
-			                 name, self, dir, cfg.id);
-			goto leave;
-		}
+	if (ld_config_load(dir, &cfg, err, sizeof(err)) != 0) {
+		rc = ld_cli_fail("%s", err);
+		goto leave;
+	}
+	if (strcmp(cfg.id, self) != 0) {
+		rc = ld_cli_fail("%s is a backup of %s, but %s is the data "
+		                 "directory of %s; nothing restored",
+		                 name, self, dir, cfg.id);
+		goto leave;
 	}
 	if ((flags & FLAG_KEY) && !a.no_key &&
 	    (rc = restore_key(f, name, dir, &a)) != 0)

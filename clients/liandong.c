@@ -325,9 +325,10 @@ static const struct cmd cmds[] = {
      "                          scripts)\n"},
     {"restore", NULL, ld_cli_run_restore,
      "FILE --data DIR [--passphrase-file FILE | --no-key]",
-     "Restore a backup into the data directory DIR, which must not hold a\n"
-     "running node (made if new; if it holds a liandong.conf, it must be\n"
-     "the same office's). The checksum is checked first: a damaged file is\n"
+     "Restore a backup into the data directory DIR of the same office\n"
+     "(made with 'liandong init' and the same --id if it is lost: the\n"
+     "backup holds the store and the key, not liandong.conf), which must\n"
+     "not hold a running node. The checksum is checked first: a damaged file is\n"
      "refused and nothing is written. The store goes to DIR/store, the\n"
      "node key (if the backup has it and the passphrase opens it) to\n"
      "DIR/keys. At its next start liandongd takes a new log epoch and,\n"

@@ -409,7 +409,20 @@ START_TEST(test_backup_file_checks)
 	backup_wait(backup_start(&P, file, pass));
 	ck_assert_int_eq(th_node_stop(&P), 0);
 
+	/* Into a directory that is no office's: refused, nothing made. */
 	int rc = th_cli(out, sizeof(out), err, sizeof(err),
+	                (const char *const[]){"restore", file, "--data", dir,
+	                                      "--passphrase-file", pass,
+	                                      NULL});
+	ck_assert_int_eq(rc, 1);
+	ck_assert_msg(strstr(err, "has no liandong.conf") != NULL &&
+	                  strstr(err, "liandong init") != NULL,
+	              "%s", err);
+	sh("test ! -e '%s/store'", dir);
+	/* The office's directory made again (its configuration). */
+	sh("mkdir -p '%s' && cp '%s/liandong.conf' '%s/'", dir, P.dir, dir);
+
+	rc = th_cli(out, sizeof(out), err, sizeof(err),
 	                (const char *const[]){"restore", file, "--data", dir,
 	                                      "--passphrase-file", wrong,
 	                                      NULL});
