@@ -823,6 +823,49 @@ END_TEST
 
 /* ---------------------------------------------------------------- part B */
 
+/* The attacker in the city's place: a ROUTER on the city's port with the
+ * city's CURVE key. */
+static void *
+fake_city(const struct ld_keys *ck)
+{
+	void *r = zmq_socket(ctx, ZMQ_ROUTER);
+	int one = 1, linger = 0;
+	zmq_setsockopt(r, ZMQ_CURVE_SERVER, &one, sizeof(one));
+	zmq_setsockopt(r, ZMQ_CURVE_SECRETKEY, ck->curve_sec, 32);
+	zmq_setsockopt(r, ZMQ_LINGER, &linger, sizeof(linger));
+	char ep[64];
+	snprintf(ep, sizeof(ep), "tcp://127.0.0.1:%d", C.port);
+	ck_assert_int_eq(zmq_bind(r, ep), 0);
+	return r;
+}
+
+/* The county's next Hello on `r` (its routing id and body left in `rid`
+ * and `body`), or NULL after 20 s (scaled). */
+static Ld__Frame *
+await_hello(void *r, zmq_msg_t *rid, zmq_msg_t *body)
+{
+	Ld__Frame *f = NULL;
+	int64_t end = th_now_ms() + th_ms(20000);
+	while (f == NULL && th_now_ms() < end) {
+		zmq_pollitem_t it = {r, 0, ZMQ_POLLIN, 0};
+		if (zmq_poll(&it, 1, 100) != 1)
+			continue;
+		zmq_msg_close(rid);
+		zmq_msg_close(body);
+		zmq_msg_init(rid);
+		zmq_msg_init(body);
+		ck_assert(zmq_msg_recv(rid, r, 0) >= 0);
+		ck_assert(zmq_msg_recv(body, r, 0) >= 0);
+		f = ld__frame__unpack(NULL, zmq_msg_size(body),
+		                      zmq_msg_data(body));
+		if (f != NULL && f->msg_case != LD__FRAME__MSG_HELLO) {
+			ld__frame__free_unpacked(f, NULL);
+			f = NULL;
+		}
+	}
+	return f;
+}
+
 /* A compromised city: the county's real parent is stopped and the
  * attacker, holding the city's keys, takes its place. */
 START_TEST(test_city_cannot_forge)
@@ -850,39 +893,14 @@ START_TEST(test_city_cannot_forge)
 	struct ld_keys ck, xk;
 	load_keys(&C, &ck);
 	load_keys(&X, &xk);
-	void *r = zmq_socket(ctx, ZMQ_ROUTER);
-	int one = 1, linger = 0;
-	zmq_setsockopt(r, ZMQ_CURVE_SERVER, &one, sizeof(one));
-	zmq_setsockopt(r, ZMQ_CURVE_SECRETKEY, ck.curve_sec, 32);
-	zmq_setsockopt(r, ZMQ_LINGER, &linger, sizeof(linger));
-	char ep[64];
-	snprintf(ep, sizeof(ep), "tcp://127.0.0.1:%d", C.port);
-	ck_assert_int_eq(zmq_bind(r, ep), 0);
+	void *r = fake_city(&ck);
 
 	/* The county reconnects; after its old session times out (its
 	 * pings go unanswered) it says Hello. */
 	zmq_msg_t rid, body;
 	zmq_msg_init(&rid);
 	zmq_msg_init(&body);
-	Ld__Frame *f = NULL;
-	int64_t end = th_now_ms() + th_ms(20000);
-	while (f == NULL && th_now_ms() < end) {
-		zmq_pollitem_t it = {r, 0, ZMQ_POLLIN, 0};
-		if (zmq_poll(&it, 1, 100) != 1)
-			continue;
-		zmq_msg_close(&rid);
-		zmq_msg_close(&body);
-		zmq_msg_init(&rid);
-		zmq_msg_init(&body);
-		ck_assert(zmq_msg_recv(&rid, r, 0) >= 0);
-		ck_assert(zmq_msg_recv(&body, r, 0) >= 0);
-		f = ld__frame__unpack(NULL, zmq_msg_size(&body),
-		                      zmq_msg_data(&body));
-		if (f != NULL && f->msg_case != LD__FRAME__MSG_HELLO) {
-			ld__frame__free_unpacked(f, NULL);
-			f = NULL;
-		}
-	}
+	Ld__Frame *f = await_hello(r, &rid, &body);
 	ck_assert_msg(f != NULL, "the county did not say Hello to the fake "
 	                         "city");
 	uint64_t session = f->hello->session, epoch = f->hello->resume_epoch;
@@ -1013,36 +1031,11 @@ START_TEST(test_hostile_welcome_floor)
 	struct ld_keys ck, xk;
 	load_keys(&C, &ck);
 	load_keys(&X, &xk);
-	void *r = zmq_socket(ctx, ZMQ_ROUTER);
-	int one = 1, linger = 0;
-	zmq_setsockopt(r, ZMQ_CURVE_SERVER, &one, sizeof(one));
-	zmq_setsockopt(r, ZMQ_CURVE_SECRETKEY, ck.curve_sec, 32);
-	zmq_setsockopt(r, ZMQ_LINGER, &linger, sizeof(linger));
-	char ep[64];
-	snprintf(ep, sizeof(ep), "tcp://127.0.0.1:%d", C.port);
-	ck_assert_int_eq(zmq_bind(r, ep), 0);
+	void *r = fake_city(&ck);
 	zmq_msg_t rid, body;
 	zmq_msg_init(&rid);
 	zmq_msg_init(&body);
-	Ld__Frame *f = NULL;
-	int64_t end = th_now_ms() + th_ms(20000);
-	while (f == NULL && th_now_ms() < end) {
-		zmq_pollitem_t it = {r, 0, ZMQ_POLLIN, 0};
-		if (zmq_poll(&it, 1, 100) != 1)
-			continue;
-		zmq_msg_close(&rid);
-		zmq_msg_close(&body);
-		zmq_msg_init(&rid);
-		zmq_msg_init(&body);
-		ck_assert(zmq_msg_recv(&rid, r, 0) >= 0);
-		ck_assert(zmq_msg_recv(&body, r, 0) >= 0);
-		f = ld__frame__unpack(NULL, zmq_msg_size(&body),
-		                      zmq_msg_data(&body));
-		if (f != NULL && f->msg_case != LD__FRAME__MSG_HELLO) {
-			ld__frame__free_unpacked(f, NULL);
-			f = NULL;
-		}
-	}
+	Ld__Frame *f = await_hello(r, &rid, &body);
 	ck_assert_msg(f != NULL, "the county did not say Hello");
 	uint8_t cert[64];
 	ld_cert_make(ck.sign_sec, X_ID, xk.sign_pub, xk.curve_pub, cert);
@@ -1068,7 +1061,7 @@ START_TEST(test_hostile_welcome_floor)
 	zmq_send(r, zmq_msg_data(&rid), zmq_msg_size(&rid), ZMQ_SNDMORE);
 	zmq_send(r, buf, n, 0);
 	free(buf);
-	end = th_now_ms() + th_ms(10000);
+	int64_t end = th_now_ms() + th_ms(10000);
 	while (!th_log_contains(&X, "at version 9007199254740989, far beyond") &&
 	       th_now_ms() < end)
 		th_sleep_ms(50);
