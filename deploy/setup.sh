@@ -8,6 +8,9 @@ pkgs=(build-essential cmake pkg-config libzmq3-dev libprotobuf-c-dev
       libinih-dev libjson-c-dev
       libseccomp-dev # liandong-report confines plugins with seccomp
       chromium # chromium: the HTML report test renders a page headless
+      # the console's browser tests drive chromium through its driver;
+      # CJK fonts so pages and screenshots show Chinese, not boxes
+      chromium-driver python3-selenium fonts-noto-cjk
       iptables iproute2) # check_thinlink: loss and blackholes, rate limits
 # Extra packages a caller asks for (e.g. valgrind for the memory-check run).
 pkgs+=("$@")
