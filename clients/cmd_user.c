@@ -363,6 +363,18 @@ ld_cli_run_user_remove(const struct cmd *c, int argc, char **argv)
 	return rc;
 }
 
+/* Print `s` and a blank, padded to `cols` columns (a CJK character
+ * takes two). */
+static void
+pad(const char *s, int cols)
+{
+	int w = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if ((*p & 0xc0) != 0x80)
+			w += *p >= 0xe0 ? 2 : 1;
+	printf("%s%*s", s, w < cols ? cols - w + 1 : 1, "");
+}
+
 int
 ld_cli_run_user_list(const struct cmd *c, int argc, char **argv)
 {
@@ -381,9 +393,10 @@ ld_cli_run_user_list(const struct cmd *c, int argc, char **argv)
 	for (size_t i = 0; i < us.n; i++) {
 		const struct ld_user *u = &us.u[i];
 		if (!a.json) {
-			printf("%-20s %-14s %-8s %s%s\n", u->name,
-			       ld_role_name(u->role), ld_role_label(u->role),
-			       u->hash[0] ? "password" : "no password",
+			pad(u->name, 20);
+			printf("%-14s ", ld_role_name(u->role));
+			pad(ld_role_label(u->role), 8);
+			printf("%s%s\n", u->hash[0] ? "password" : "no password",
 			       u->token[0] ? ", token" : "");
 			continue;
 		}

@@ -79,11 +79,11 @@ static const struct cmd cmds[] = {
      "its Argon2id hash is kept.\n\n"
      "  NAME                  1 to 64 bytes of UTF-8: no blanks, no control\n"
      "                        characters, no ':' (e.g. 张三 or zhang.san)\n"
-     "  --role ROLE           administrator (管理员: users, children, keys,\n"
-     "                        and all below), clerk (经办: writes tasks,\n"
+     "  --role ROLE           administrator (管理员: manages users,\n"
+     "                        children, keys), clerk (经办: writes tasks,\n"
      "                        surveys, plans, results, proposals), reviewer\n"
-     "                        (审核: reviews results), reader (查阅: reads\n"
-     "                        and runs reports)\n"
+     "                        (审核: reviews results), reader (查阅); every\n"
+     "                        role reads and runs reports\n"
      "  --password-file FILE  the password is FILE's first line ('-':\n"
      "                        standard input), for scripts\n"},
     {"user", "passwd", ld_cli_run_user_passwd, "NAME [--password-file FILE]",
