@@ -234,6 +234,7 @@ ld_node_run(struct ld_node *n, volatile sig_atomic_t *stop)
 		timers(n, ld_now_ms());
 		ld_fetch_tick(n, ld_now_ms());
 		ld_schedule_tick(n, ld_now_ms());
+		ld_notify_tick(n, ld_now_ms());
 		ld_stream_all(n);
 	}
 	/* Whatever moved only in memory goes to disk before we exit. */
