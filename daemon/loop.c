@@ -240,6 +240,7 @@ ld_node_run(struct ld_node *n, volatile sig_atomic_t *stop)
 	/* Whatever moved only in memory goes to disk before we exit. */
 	ld_commit_turn(n, true);
 	ld_waiters_drop(n);
+	ld_notify_stop(n);
 	ld_info("node %s stopping", n->cfg.id);
 	return 0;
 }

@@ -484,5 +484,8 @@ void ld_notify_free(struct ld_notify **s); /* kills a running hook */
  * log moved), run the hook for what is new, collect its end. Never
  * blocks. */
 void ld_notify_tick(struct ld_node *n, int64_t now);
+/* At shutdown: give a running hook a moment (2 s) to finish, so what it
+ * sent counts as notified. */
+void ld_notify_stop(struct ld_node *n);
 
 #endif

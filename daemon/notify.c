@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define STATE_FILE "notify.state"
@@ -34,6 +35,9 @@
  * part after a restart, no worse). */
 #define KEYS_MAX 100000
 #define KEY_MAX (2 * LD_ID_MAX + 64)
+/* At shutdown, how long a running hook may take to finish (what it has
+ * sent counts as notified only if it exits 0). */
+#define STOP_WAIT_MS 2000
 
 struct keys {
 	char **v;
@@ -360,6 +364,21 @@ finished(struct ld_node *n, struct ld_notify *s)
 	s->sent = (struct keys){0};
 	ld_info("notify: told %s of %zu item(s)", n->cfg.notify_command,
 	        s->nsent);
+}
+
+void
+ld_notify_stop(struct ld_node *n)
+{
+	struct ld_notify *s = n->notify;
+	if (s == NULL || !s->running)
+		return;
+	int64_t end = ld_now_ms() + STOP_WAIT_MS;
+	while (!ld_child_poll(&s->ch) && ld_now_ms() < end) {
+		struct timespec ts = {0, 20 * 1000000};
+		nanosleep(&ts, NULL);
+	}
+	if (s->ch.done)
+		finished(n, s);
 }
 
 void

@@ -167,6 +167,47 @@ START_TEST(test_notify)
 }
 END_TEST
 
+/* A hook that hangs is killed at timeout_s, with what it started, logged,
+ * and run again for the same items. */
+START_TEST(test_notify_timeout)
+{
+	char hook[600], runs[600], extra[1200];
+	snprintf(hook, sizeof(hook), "%s/hang.sh", th_root());
+	snprintf(runs, sizeof(runs), "%s/runs", th_root());
+	FILE *f = fopen(hook, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("#!/bin/sh\necho run >> \"$1\"\nsleep 60\n", f);
+	fclose(f);
+	snprintf(extra, sizeof(extra),
+	         "\n[notify]\ncommand = /bin/sh '%s' '%s'\nevery = 1s\n"
+	         "timeout_s = 1\n",
+	         hook, runs);
+	th_node_init(&C, "c", C_ID, "曲靖市政协", true, NULL, NULL);
+	th_node_init(&X, "x", X_ID, "富源县政协", false, &C, extra);
+	th_node_start(&C);
+	th_node_start(&X);
+	ck_assert(th_wait_quiet(&X, th_ms(10000)));
+	th_add_task(&C, X_ID, "挂起的网关");
+	int64_t end = th_now_ms() + th_ms(15000);
+	int n = 0;
+	while (n < 2 && th_now_ms() < end) {
+		th_sleep_ms(100);
+		n = 0;
+		FILE *r = fopen(runs, "r");
+		char line[64];
+		while (r != NULL && fgets(line, sizeof(line), r) != NULL)
+			n++;
+		if (r != NULL)
+			fclose(r);
+	}
+	ck_assert_msg(n >= 2, "the hook ran %d time(s), not again", n);
+	ck_assert(th_log_contains(&X, "killed after 1 s"));
+	/* The daemon was not held up meanwhile. */
+	OK(AT(&X, "inbox"));
+	ck_assert_int_eq(th_node_stop(&X), 0);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -175,6 +216,7 @@ suite(void)
 	tcase_add_checked_fixture(tc, th_setup, th_teardown);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_notify);
+	tcase_add_test(tc, test_notify_timeout);
 	suite_add_tcase(s, tc);
 	return s;
 }
