@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static struct th_node P;
 static char out[65536], err[8192];
@@ -255,6 +256,51 @@ START_TEST(test_concurrent_adds)
 }
 END_TEST
 
+/* On a terminal (script(1) makes one): asked twice, echo off, and two
+ * different answers change nothing. */
+static int
+on_tty(const char *first, const char *second, const char *log)
+{
+	char cmd[3000];
+	snprintf(cmd, sizeof(cmd),
+	         "(sleep 0.5; printf '%s\\r'; sleep 0.3; printf '%s\\r'; "
+	         "sleep 0.5) | script -qfec \"'%s/clients/liandong' --data "
+	         "'%s' user passwd zhao\" /dev/null > '%s' 2>&1",
+	         first, second, LD_BIN_DIR, P.dir, log);
+	return system(cmd);
+}
+
+START_TEST(test_terminal)
+{
+	if (access("/usr/bin/script", X_OK) != 0)
+		return; /* no script(1): nothing to test with */
+	office();
+	OK(AT(&P, "user", "add", "zhao", "--role", "clerk", "--password-file",
+	      pw));
+	char log[700], text[4096];
+	snprintf(log, sizeof(log), "%s/tty.log", th_root());
+	ck_assert_int_ne(on_tty("first-secret", "other-secret", log), 0);
+	FILE *f = fopen(log, "r");
+	ck_assert_ptr_nonnull(f);
+	size_t n = fread(text, 1, sizeof(text) - 1, f);
+	text[n] = '\0';
+	fclose(f);
+	ck_assert_msg(strstr(text, "password: ") != NULL, "%s", text);
+	ck_assert_msg(strstr(text, "again: ") != NULL, "%s", text);
+	ck_assert_msg(strstr(text, "the two passwords differ") != NULL, "%s",
+	              text);
+	ck_assert_msg(strstr(text, "secret") == NULL, "echoed: %s", text);
+	struct ld_user *u = NULL;
+	ck_assert_uint_eq(load(&u), 1);
+	ck_assert(ld_password_check(u[0].hash, "correct horse"));
+	free(u);
+	ck_assert_int_eq(on_tty("same-secret", "same-secret", log), 0);
+	ck_assert_uint_eq(load(&u), 1);
+	ck_assert(ld_password_check(u[0].hash, "same-secret"));
+	free(u);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -266,6 +312,7 @@ suite(void)
 	tcase_add_test(tc, test_token);
 	tcase_add_test(tc, test_bad_input);
 	tcase_add_test(tc, test_concurrent_adds);
+	tcase_add_test(tc, test_terminal);
 	suite_add_tcase(s, tc);
 	return s;
 }
