@@ -251,8 +251,9 @@ ld_cli_run_user_add(const struct cmd *c, int argc, char **argv)
 		return rc;
 	if (ld_role_parse(a.role, &role) != 0)
 		return ld_cli_usage_error(
-		    c, "--role '%s': one of administrator, clerk, reviewer, "
-		       "reader (管理员, 经办, 审核, 查阅)",
+		    c,
+		    "--role '%s': one of administrator, clerk, reviewer, "
+		    "reader (管理员, 经办, 审核, 查阅)",
 		    a.role);
 	/* Checked before the password is asked, and again under the lock. */
 	struct users us;
@@ -281,8 +282,8 @@ ld_cli_run_user_add(const struct cmd *c, int argc, char **argv)
 	}
 	if (us.n >= LD_USERS_MAX) {
 		users_close(&us);
-		rc = ld_cli_fail("an office has at most %d users",
-		                 LD_USERS_MAX);
+		rc =
+		    ld_cli_fail("an office has at most %d users", LD_USERS_MAX);
 		goto leave;
 	}
 	struct ld_user *v = realloc(us.u, (us.n + 1) * sizeof(*v));
@@ -396,7 +397,8 @@ ld_cli_run_user_list(const struct cmd *c, int argc, char **argv)
 			pad(u->name, 20);
 			printf("%-14s ", ld_role_name(u->role));
 			pad(ld_role_label(u->role), 8);
-			printf("%s%s\n", u->hash[0] ? "password" : "no password",
+			printf("%s%s\n",
+			       u->hash[0] ? "password" : "no password",
 			       u->token[0] ? ", token" : "");
 			continue;
 		}

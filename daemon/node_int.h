@@ -330,6 +330,10 @@ struct ld_bag;
 struct ld_inbox;
 int ld_query_inbox_of(struct ld_node *n, const char *today, int days,
                       struct ld_bag *b, struct ld_inbox *in);
+/* What an inbox item is about, in one line: the topic of a task or
+ * survey, the summary of a result. */
+struct ld_inbox_item;
+const char *ld_query_item_topic(const struct ld_inbox_item *it);
 /* The node's local date, YYYY-MM-DD. */
 void ld_query_today(char out[11]);
 

@@ -45,15 +45,15 @@ struct keys {
 };
 
 struct ld_notify {
-	bool on;           /* a command is configured */
-	uint64_t head;     /* the log head at the last look */
-	int64_t kick_ms;   /* a check due after the log moved; 0 = none */
-	int64_t due_ms;    /* the next periodic check */
+	bool on;         /* a command is configured */
+	uint64_t head;   /* the log head at the last look */
+	int64_t kick_ms; /* a check due after the log moved; 0 = none */
+	int64_t due_ms;  /* the next periodic check */
 	bool running;
 	struct ld_child ch;
-	size_t nsent;      /* items the running hook was given */
-	struct keys sent;  /* what counts as notified once it exits 0 */
-	struct keys done;  /* notified (notify.state) */
+	size_t nsent;     /* items the running hook was given */
+	struct keys sent; /* what counts as notified once it exits 0 */
+	struct keys done; /* notified (notify.state) */
 	struct ld_ratelimit rl;
 };
 
@@ -111,7 +111,8 @@ state_load(const struct ld_node *n, struct keys *k)
 	if (f == NULL) {
 		if (errno != ENOENT)
 			ld_warn("notify: %s: %s (items already notified may "
-			        "be sent again)", path, strerror(errno));
+			        "be sent again)",
+			        path, strerror(errno));
 		return;
 	}
 	while (fgets(line, sizeof(line), f) != NULL) {
@@ -206,19 +207,12 @@ static void
 put_item(struct ld_buf *b, const struct ld_inbox_item *it, bool first)
 {
 	const Ld__Record *r = it->rec;
-	const char *topic = r->body_case == LD__RECORD__BODY_TASK
-	                        ? r->task->topic
-	                    : r->body_case == LD__RECORD__BODY_SURVEY
-	                        ? r->survey->topic
-	                    : r->body_case == LD__RECORD__BODY_RESULT
-	                        ? r->result->summary
-	                        : "";
 	ld_buf_puts(b, first ? "{\"event\": " : ", {\"event\": ");
 	ld_json_put_string(b, it->overdue ? "overdue" : "new");
 	put_field(b, "action", ld_act_name(it->act));
 	put_field(b, "id", r->id);
 	put_field(b, "kind", ld_kind_name(r->kind));
-	put_field(b, "topic", topic);
+	put_field(b, "topic", ld_query_item_topic(it));
 	put_field(b, "from", it->cause ? it->cause->owner : r->owner);
 	put_field(b, "due", it->due);
 	if (it->due[0] != '\0')
@@ -342,21 +336,21 @@ finished(struct ld_node *n, struct ld_notify *s)
 	if (r->how != LD_SPAWN_EXITED || r->code != 0) {
 		char how[300];
 		const char *last = strrchr(r->err, '\n');
-		ld_warn_rl(&s->rl,
-		           "notify: %s: %s%s%s; its %zu item(s) go again at "
-		           "the next check",
-		           n->cfg.notify_command,
-		           ld_spawn_describe(r, (int)n->cfg.notify_timeout_s *
-		                                    1000,
-		                             how, sizeof(how)),
-		           r->err[0] ? ": " : "", last ? last + 1 : r->err,
-		           s->nsent);
+		ld_warn_rl(
+		    &s->rl,
+		    "notify: %s: %s%s%s; its %zu item(s) go again at "
+		    "the next check",
+		    n->cfg.notify_command,
+		    ld_spawn_describe(r, (int)n->cfg.notify_timeout_s * 1000,
+		                      how, sizeof(how)),
+		    r->err[0] ? ": " : "", last ? last + 1 : r->err, s->nsent);
 		keys_free(&s->sent);
 		return;
 	}
 	int rc = state_save(n, &s->sent);
 	if (rc != 0)
-		ld_warn_rl(&s->rl, "notify: %s/%s: %s (they may be sent "
+		ld_warn_rl(&s->rl,
+		           "notify: %s/%s: %s (they may be sent "
 		           "again after a restart)",
 		           n->cfg.dir, STATE_FILE, ld_strerror(rc));
 	keys_free(&s->done);

@@ -260,6 +260,16 @@ ld_query_inbox_of(struct ld_node *n, const char *today, int days,
 	return rc;
 }
 
+const char *
+ld_query_item_topic(const struct ld_inbox_item *it)
+{
+	const Ld__Record *r = it->rec;
+	return r->body_case == LD__RECORD__BODY_TASK     ? r->task->topic
+	       : r->body_case == LD__RECORD__BODY_SURVEY ? r->survey->topic
+	       : r->body_case == LD__RECORD__BODY_RESULT ? r->result->summary
+	                                                 : "";
+}
+
 void
 ld_query_inbox(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
                const Ld__InboxRequest *q)
@@ -301,11 +311,7 @@ ld_query_inbox(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
 		o->action = (char *)ld_act_name(w->act);
 		o->id = r->id;
 		o->kind = (char *)ld_kind_name(r->kind);
-		o->topic = r->body_case == LD__RECORD__BODY_TASK
-		               ? r->task->topic
-		           : r->body_case == LD__RECORD__BODY_SURVEY
-		               ? r->survey->topic
-		               : r->result->summary;
+		o->topic = (char *)ld_query_item_topic(w);
 		o->from = r->owner;
 		o->due = (char *)w->due;
 		o->days_left = (int32_t)w->days_left;

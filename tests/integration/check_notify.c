@@ -95,16 +95,17 @@ assert_doc(const char *doc, const char *id, const char *event,
 	ck_assert(json_object_object_get_ex(o, "items", &items));
 	ck_assert_msg(json_object_array_length(items) == 1, "%s", doc);
 	it = json_object_array_get_idx(items, 0);
-	const char *want[][2] = {{"event", event},  {"action", "report"},
-	                         {"id", id},        {"kind", "task"},
-	                         {"topic", topic},  {"from", C_ID}};
+	const char *want[][2] = {{"event", event}, {"action", "report"},
+	                         {"id", id},       {"kind", "task"},
+	                         {"topic", topic}, {"from", C_ID}};
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		ck_assert_msg(json_object_object_get_ex(it, want[i][0], &v),
 		              "no %s: %s", want[i][0], doc);
 		ck_assert_str_eq(json_object_get_string(v), want[i][1]);
 	}
 	ck_assert(json_object_object_get_ex(it, "overdue", &v));
-	ck_assert(json_object_get_boolean(v) == (strcmp(event, "overdue") == 0));
+	ck_assert(json_object_get_boolean(v) ==
+	          (strcmp(event, "overdue") == 0));
 	ck_assert(json_object_object_get_ex(it, "due", &v));
 	ck_assert(json_object_object_get_ex(it, "days_left", &v));
 	json_object_put(o);

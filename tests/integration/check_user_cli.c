@@ -112,8 +112,8 @@ END_TEST
 START_TEST(test_token)
 {
 	office();
-	OK(AT(&P, "user", "add", "zhao", "--role", "reader",
-	      "--password-file", pw));
+	OK(AT(&P, "user", "add", "zhao", "--role", "reader", "--password-file",
+	      pw));
 	OK(AT(&P, "user", "token", "zhao"));
 	char token[80];
 	ck_assert_uint_eq(strlen(out), 65);
@@ -150,37 +150,43 @@ START_TEST(test_bad_input)
 	office();
 	OK(AT(&P, "user", "add", "zhao", "--role", "clerk", "--password-file",
 	      pw));
-	REFUSED(2, AT(&P, "user", "add", "qian", "--role", "boss",
-	              "--password-file", pw),
+	REFUSED(2,
+	        AT(&P, "user", "add", "qian", "--role", "boss",
+	           "--password-file", pw),
 	        "liandong user add: --role 'boss': one of administrator, "
 	        "clerk, reviewer, reader (管理员, 经办, 审核, 查阅) (see "
 	        "'liandong user add --help')");
 	REFUSED(2, AT(&P, "user", "add", "qian", "--password-file", pw),
 	        "liandong user add: --role is required");
-	REFUSED(2, AT(&P, "user", "add", "", "--role", "clerk",
-	              "--password-file", pw),
-	        "liandong user add: NAME '': empty");
-	REFUSED(2, AT(&P, "user", "add", "qian sun", "--role", "clerk",
-	              "--password-file", pw),
+	REFUSED(
+	    2,
+	    AT(&P, "user", "add", "", "--role", "clerk", "--password-file", pw),
+	    "liandong user add: NAME '': empty");
+	REFUSED(2,
+	        AT(&P, "user", "add", "qian sun", "--role", "clerk",
+	           "--password-file", pw),
 	        "liandong user add: NAME 'qian sun': contains a blank or ':'");
-	REFUSED(2, AT(&P, "user", "add", "qian:sun", "--role", "clerk",
-	              "--password-file", pw),
+	REFUSED(2,
+	        AT(&P, "user", "add", "qian:sun", "--role", "clerk",
+	           "--password-file", pw),
 	        "liandong user add: NAME 'qian:sun': contains a blank or ':'");
 	char longname[80];
 	memset(longname, 'x', 65);
 	longname[65] = '\0';
-	REFUSED(2, AT(&P, "user", "add", longname, "--role", "clerk",
-	              "--password-file", pw),
+	REFUSED(2,
+	        AT(&P, "user", "add", longname, "--role", "clerk",
+	           "--password-file", pw),
 	        "': longer than 64 bytes (see 'liandong user add --help')");
-	REFUSED(1, AT(&P, "user", "add", "zhao", "--role", "reader",
-	              "--password-file", pw),
+	REFUSED(1,
+	        AT(&P, "user", "add", "zhao", "--role", "reader",
+	           "--password-file", pw),
 	        "liandong: user zhao already exists (change the password "
 	        "with 'liandong user passwd')");
-	REFUSED(2, AT(&P, "user", "add", "qian", "--role", "clerk",
-	              "--password-file", shortpw),
+	REFUSED(2,
+	        AT(&P, "user", "add", "qian", "--role", "clerk",
+	           "--password-file", shortpw),
 	        "liandong user add: password: too short (8 to 256 bytes)");
-	REFUSED(2, AT(&P, "user", "passwd", "zhao", "--password-file",
-	              shortpw),
+	REFUSED(2, AT(&P, "user", "passwd", "zhao", "--password-file", shortpw),
 	        "liandong user passwd: password: too short (8 to 256 bytes)");
 	/* No terminal to ask on (the harness's stdin is not one). */
 	REFUSED(2, AT(&P, "user", "add", "qian", "--role", "clerk"),
@@ -217,8 +223,9 @@ START_TEST(test_bad_input)
 	snprintf(where, sizeof(where), "liandong: %s:", file);
 	REFUSED(1, AT(&P, "user", "list"), where, "expected NAME ROLE HASH");
 	ck_assert_msg(strstr(err, "users:4: ") != NULL, "%s", err);
-	REFUSED(1, AT(&P, "user", "add", "sun", "--role", "clerk",
-	              "--password-file", pw),
+	REFUSED(1,
+	        AT(&P, "user", "add", "sun", "--role", "clerk",
+	           "--password-file", pw),
 	        where);
 	REFUSED(1, AT(&P, "user", "remove", "zhao"), where);
 
@@ -226,11 +233,11 @@ START_TEST(test_bad_input)
 	char none[700];
 	snprintf(none, sizeof(none), "%s/nowhere", th_root());
 	ck_assert_int_eq(mkdir(none, 0700), 0);
-	REFUSED(1,
-	        th_cli(out, sizeof(out), err, sizeof(err),
-	               (const char *const[]){"--data", none, "user", "list",
-	                                     NULL}),
-	        "run 'liandong init' first");
+	REFUSED(
+	    1,
+	    th_cli(out, sizeof(out), err, sizeof(err),
+	           (const char *const[]){"--data", none, "user", "list", NULL}),
+	    "run 'liandong init' first");
 }
 END_TEST
 
