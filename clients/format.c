@@ -210,27 +210,6 @@ ld_record_title(const Ld__Record *r)
 	}
 }
 
-const char *
-ld_record_status(const Ld__Record *r)
-{
-	switch (r->body_case) {
-	case LD__RECORD__BODY_SURVEY:
-		return r->survey->status;
-	case LD__RECORD__BODY_TASK:
-		return r->task->status;
-	case LD__RECORD__BODY_RESULT:
-		return r->result->status;
-	case LD__RECORD__BODY_REVIEW:
-		return r->review->verdict;
-	case LD__RECORD__BODY_PROPOSAL:
-		return r->proposal->status;
-	case LD__RECORD__BODY_NODE:
-		return r->node->level;
-	default:
-		return "";
-	}
-}
-
 /* A field's value as text: lists joined with ", ", messages as
  * "field=value" pairs. */
 static void
