@@ -173,8 +173,9 @@ ld_json_record(struct ld_buf *b, const Ld__Record *r)
 			ld_buf_puts(b, ", ");
 		ld_json_put_string(b, r->scope[i]);
 	}
-	ld_buf_printf(b, "], \"updated_at\": \"%s\", \"deleted\": %s", when,
-	              r->deleted ? "true" : "false");
+	ld_buf_printf(b, "], \"updated_at\": \"%s\", \"author\": ", when);
+	ld_json_put_string(b, r->author != NULL ? r->author : "");
+	ld_buf_printf(b, ", \"deleted\": %s", r->deleted ? "true" : "false");
 	const ProtobufCMessage *m = ld_record_body(r);
 	if (m != NULL) {
 		bool first = false;
@@ -303,6 +304,8 @@ ld_print_record(FILE *f, const Ld__Record *r)
 	for (size_t i = 0; i < r->n_scope; i++)
 		fprintf(f, "%s%s", i ? ", " : "", r->scope[i]);
 	fprintf(f, "\n%-12s %s\n", "updated_at", when);
+	if (r->author != NULL && r->author[0] != '\0')
+		fprintf(f, "%-12s %s\n", "author", r->author);
 	if (r->deleted)
 		fprintf(f, "%-12s yes\n", "deleted");
 	const ProtobufCMessage *m = ld_record_body(r);
@@ -323,10 +326,12 @@ ld_print_list(FILE *f, Ld__Record *const *recs, size_t n)
 	        "OWNER", "V", "STATUS", "TITLE");
 	for (size_t i = 0; i < n; i++) {
 		const Ld__Record *r = recs[i];
-		fprintf(f, "%-*s  %-8s  %-*s  %3" PRIu64 "  %-12s  %s%s\n", wid,
-		        r->id, ld_kind_name(r->kind), wown, r->owner,
+		bool by = r->author != NULL && r->author[0] != '\0';
+		fprintf(f, "%-*s  %-8s  %-*s  %3" PRIu64 "  %-12s  %s%s%s%s\n",
+		        wid, r->id, ld_kind_name(r->kind), wown, r->owner,
 		        r->version, ld_record_status(r), ld_record_title(r),
-		        r->deleted ? " (deleted)" : "");
+		        r->deleted ? " (deleted)" : "", by ? "  by " : "",
+		        by ? r->author : "");
 	}
 }
 

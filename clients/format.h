@@ -12,7 +12,7 @@
 
 
 /* A record as one JSON object: the envelope (id, kind, owner, version,
- * scope, updated_at, deleted) and its body's fields side by side. */
+ * scope, updated_at, author, deleted) and its body's fields side by side. */
 void ld_json_record(struct ld_buf *b, const Ld__Record *r);
 /* Any message as a JSON object, field by field. */
 void ld_json_message(struct ld_buf *b, const ProtobufCMessage *m);
