@@ -438,57 +438,13 @@ strip_unknown(ProtobufCMessage *m)
 	}
 }
 
-#define NUM_TEXT_(n) #n
-#define NUM_TEXT(n) NUM_TEXT_(n)
-
-/* Blanks a name may not hold: ASCII space and the white space a Chinese
- * input method or a copy from a document brings (no-break, ideographic,
- * the typographic spaces, line and paragraph separators). Tab, newline
- * and carriage return pass ld_text_char, so they are blanks here too. */
-static bool
-blank(uint32_t cp)
-{
-	return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' ||
-	       cp == 0x00a0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200a) ||
-	       cp == 0x2028 || cp == 0x2029 || cp == 0x202f || cp == 0x205f ||
-	       cp == 0x3000 || cp == 0xfeff;
-}
-
-/* What is wrong with `name` as a person's name (users.h: 1..LD_USER_NAME_MAX
- * bytes of UTF-8, no blanks, no control characters, no ':'), or NULL. */
-static const char *
-name_problem(const char *name)
-{
-	size_t n = strlen(name);
-	if (n == 0)
-		return "empty";
-	if (n > LD_USER_NAME_MAX)
-		return "longer than " NUM_TEXT(LD_USER_NAME_MAX) " bytes";
-	for (size_t i = 0; i < n;) {
-		uint32_t cp;
-		size_t k = ld_utf8_next(name + i, n - i, &cp);
-		if (k == 0)
-			return ld_strerror(LD_EUTF8);
-		int bad = ld_text_char(cp);
-		if (bad != 0)
-			return ld_strerror(bad);
-		if (blank(cp))
-			return "contains a blank (a name is one word: "
-			       "张三, zhangsan)";
-		if (cp == ':')
-			return "contains ':'";
-		i += k;
-	}
-	return NULL;
-}
-
 int
 ld_validate_author(const char *author, char *err, size_t errlen)
 {
 	if (author == NULL || author[0] == '\0')
 		return 0;
-	const char *why = name_problem(author);
-	if (why == NULL)
+	const char *why;
+	if (ld_user_name_valid(author, &why))
 		return 0;
 	snprintf(err, errlen, "author: %s", why);
 	return LD_EREFUSED;
