@@ -380,6 +380,8 @@ ld_print_status(FILE *f, const Ld__StatusResponse *s)
 		fprintf(f, "         listening on %s\n", s->listen);
 	if (s->recovering)
 		fprintf(f, "         RECOVERING: %s\n", s->recovery);
+	else if (s->recovery[0])
+		fprintf(f, "         RECOVERY INCOMPLETE: %s\n", s->recovery);
 	if (s->conflicts)
 		fprintf(f, "         CONFLICTS: %" PRIu64 " record(s) offered "
 		           "at a version held here with other bytes (refused; "

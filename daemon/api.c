@@ -654,7 +654,7 @@ on_status(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id)
 	s.attachments_bad = n->attach_bad;
 	char recovery[512];
 	ld_recover_text(n, recovery, sizeof(recovery));
-	s.recovering = n->recovering;
+	s.recovering = ld_recover_refusing(n);
 	s.recovery = recovery;
 	s.conflicts = n->conflicts_total;
 	Ld__Response r = LD__RESPONSE__INIT;
