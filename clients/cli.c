@@ -7,6 +7,7 @@
 #include "path.h"
 #include "record.h"
 #include "text.h"
+#include "validate.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -15,10 +16,38 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <pwd.h>
 #include <string.h>
+#include <unistd.h>
 
 const char *ld_cli_data_dir;
 const char *ld_cli_remote, *ld_cli_server_key, *ld_cli_key_file;
+const char *ld_cli_as;
+
+int
+ld_cli_check_as(const char *name)
+{
+	char err[256];
+	if (name[0] == '\0')
+		snprintf(err, sizeof(err), "author: empty");
+	else if (ld_validate_author(name, err, sizeof(err)) == 0)
+		return 0;
+	fprintf(stderr, "liandong: --as '%s': %s\n", name, err);
+	return 2;
+}
+
+const char *
+ld_cli_author(void)
+{
+	if (ld_cli_as != NULL)
+		return ld_cli_as;
+	char err[8];
+	const struct passwd *pw = getpwuid(geteuid());
+	if (pw == NULL || pw->pw_name == NULL ||
+	    ld_validate_author(pw->pw_name, err, sizeof(err)) != 0)
+		return "";
+	return pw->pw_name;
+}
 
 static void
 cmd_name(const struct cmd *c, char *buf, size_t len)
@@ -50,6 +79,8 @@ ld_cli_print_help(const struct cmd *c)
 	printf("\nCommon options:\n"
 	       "  -d, --data DIR   the node's data directory (default: "
 	       "$LIANDONG_DATA)\n"
+	       "  --as NAME        the person a write is recorded as (default:\n"
+	       "                   the local account's name)\n"
 	       "  -h, --help       this text\n");
 	return 0;
 }
@@ -110,13 +141,15 @@ int
 ld_cli_parse(const struct cmd *c, int argc, char **argv, const int *allowed,
              struct args *a)
 {
-	static struct option longs[NOPTS + 3];
+	static struct option longs[NOPTS + 4];
 	if (longs[0].name == NULL) {
 		longs[0] = (struct option){"data", required_argument, NULL,
 		                           O_DATA};
 		longs[1] = (struct option){"help", no_argument, NULL, O_HELP};
+		longs[2] = (struct option){"as", required_argument, NULL,
+		                           O_AS};
 		for (size_t i = 0; i < NOPTS; i++)
-			longs[i + 2] = (struct option){
+			longs[i + 3] = (struct option){
 			    opts[i].name,
 			    opts[i].type == OPT_FLAG ? no_argument
 			                             : required_argument,
@@ -135,6 +168,12 @@ ld_cli_parse(const struct cmd *c, int argc, char **argv, const int *allowed,
 			    c, "option '%s' needs a value", argv[optind - 1]);
 		if (o == O_DATA) {
 			ld_cli_data_dir = optarg;
+			continue;
+		}
+		if (o == O_AS) {
+			if (ld_cli_check_as(optarg) != 0)
+				return 2;
+			ld_cli_as = optarg;
 			continue;
 		}
 		if (o == O_HELP) {
@@ -371,6 +410,7 @@ ld_cli_add_record(const struct cmd *c, Ld__Record *r, const struct args *a)
 {
 	r->n_scope = a->scope.n;
 	r->scope = (char **)a->scope.v;
+	r->author = (char *)ld_cli_author();
 	Ld__AddRequest add = LD__ADD_REQUEST__INIT;
 	add.record = r;
 	Ld__Request req = LD__REQUEST__INIT;
@@ -415,6 +455,10 @@ int
 ld_cli_update_record(struct ld_client *cl, Ld__Record *r, uint64_t base,
                      bool json)
 {
+	/* The record as read names the last version's author; this version
+	 * is ours. */
+	if (ld_set_str(&r->author, ld_cli_author()) != 0)
+		return ld_cli_fail("out of memory");
 	Ld__UpdateRequest u = LD__UPDATE_REQUEST__INIT;
 	u.record = r;
 	u.base_version = base;
@@ -431,6 +475,7 @@ ld_cli_delete_record(struct ld_client *cl, const char *id, uint64_t base,
 	Ld__DeleteRequest d = LD__DELETE_REQUEST__INIT;
 	d.id = (char *)id;
 	d.base_version = base;
+	d.author = (char *)ld_cli_author();
 	Ld__Request req = LD__REQUEST__INIT;
 	req.op_case = LD__REQUEST__OP_DELETE;
 	req.delete_ = &d;

@@ -17,6 +17,15 @@
 /* --data, or the remote API: endpoint, the node's key, our key file. */
 extern const char *ld_cli_data_dir;
 extern const char *ld_cli_remote, *ld_cli_server_key, *ld_cli_key_file;
+/* --as NAME: the person every write is recorded as (NULL: not given). */
+extern const char *ld_cli_as;
+
+/* Check --as (ld_validate_author's rule, and not empty): 0, or 2 with a
+ * one-line usage error printed ("liandong: --as 'a b': author: ..."). */
+int ld_cli_check_as(const char *name);
+/* The author of this run's writes: --as, else the local account's name
+ * if it is a valid name, else "" (not said). */
+const char *ld_cli_author(void);
 
 struct cmd {
 	const char *name, *sub;
@@ -91,6 +100,7 @@ struct cmd {
 enum {
 	O_DATA = 'd',
 	O_HELP = 'h',
+	O_AS = 'a',
 	O_FIRST = 999,
 #define X(name, field, code, type) O_##code,
 	LD_OPTIONS(X)
@@ -241,6 +251,7 @@ int ld_cli_run_figures(const struct cmd *c, int argc, char **argv);
 int ld_cli_run_progress(const struct cmd *c, int argc, char **argv);
 int ld_cli_run_inbox(const struct cmd *c, int argc, char **argv);
 int ld_cli_run_show(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_history(const struct cmd *c, int argc, char **argv);
 int ld_cli_run_status(const struct cmd *c, int argc, char **argv);
 int ld_cli_run_backup(const struct cmd *c, int argc, char **argv);
 int ld_cli_run_restore(const struct cmd *c, int argc, char **argv);

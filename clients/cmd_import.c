@@ -10,6 +10,7 @@
 #include "path.h"
 #include "record.h"
 #include "sheet.h"
+#include "validate.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -303,6 +304,9 @@ send_all(struct ld_client *cl, struct ld_batch *b, char **ids)
 				r->task->parent = ld_xstrdup(ids[j]);
 			}
 		}
+		/* Who imports is the author of every record the file makes. */
+		if (ld_set_str(&r->author, ld_cli_author()) != 0)
+			return ld_cli_fail("out of memory");
 		Ld__AddRequest add = LD__ADD_REQUEST__INIT;
 		add.record = r;
 		Ld__Request req = LD__REQUEST__INIT;

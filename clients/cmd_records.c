@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* The command line of a record addressed down the tree: --topic, --form
  * and at least one --scope are required, nothing else may stand free.
@@ -307,6 +308,48 @@ ld_cli_run_show(const struct cmd *c, int argc, char **argv)
 	req.op_case = LD__REQUEST__OP_GET;
 	req.get = &g;
 	return ld_cli_request_print(c, &req, 0, a.json, NULL);
+}
+
+/* 'history': one line per version, oldest first:
+ * "v3  2026-11-23 10:12  张三  submitted" (local time; "-" for a version
+ * without an author). */
+static void
+print_history(const Ld__Response *resp, const Ld__Record *r)
+{
+	(void)r;
+	const Ld__HistoryResponse *h = resp->history;
+	if (h->more)
+		printf("(older versions left out)\n");
+	for (size_t i = 0; i < h->n_entries; i++) {
+		const Ld__HistoryEntry *e = h->entries[i];
+		char when[32] = "-";
+		time_t sec = (time_t)(e->updated_at / 1000);
+		struct tm tm;
+		if (e->updated_at > 0 && localtime_r(&sec, &tm) != NULL)
+			strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
+		printf("v%llu  %s  %s  %s%s\n", (unsigned long long)e->version,
+		       when, e->author[0] ? e->author : "-", e->status,
+		       e->deleted ? (e->status[0] ? " (deleted)" : "(deleted)")
+		                  : "");
+	}
+}
+
+int
+ld_cli_run_history(const struct cmd *c, int argc, char **argv)
+{
+	static const int ok[] = {O_JSON, 0};
+	struct args a;
+	int rc = ld_cli_parse(c, argc, argv, ok, &a);
+	if (rc != 0)
+		return rc < 0 ? 0 : rc;
+	if ((rc = ld_cli_no_extra(c, &a, 1)) != 0)
+		return rc;
+	Ld__HistoryRequest h = LD__HISTORY_REQUEST__INIT;
+	h.id = a.rest[0];
+	Ld__Request req = LD__REQUEST__INIT;
+	req.op_case = LD__REQUEST__OP_HISTORY;
+	req.history = &h;
+	return ld_cli_request_print(c, &req, 0, a.json, print_history);
 }
 
 /* 'wait': the id and the version reached. */

@@ -173,8 +173,9 @@ ld_json_record(struct ld_buf *b, const Ld__Record *r)
 			ld_buf_puts(b, ", ");
 		ld_json_put_string(b, r->scope[i]);
 	}
-	ld_buf_printf(b, "], \"updated_at\": \"%s\", \"deleted\": %s", when,
-	              r->deleted ? "true" : "false");
+	ld_buf_printf(b, "], \"updated_at\": \"%s\", \"author\": ", when);
+	ld_json_put_string(b, r->author != NULL ? r->author : "");
+	ld_buf_printf(b, ", \"deleted\": %s", r->deleted ? "true" : "false");
 	const ProtobufCMessage *m = ld_record_body(r);
 	if (m != NULL) {
 		bool first = false;
@@ -205,27 +206,6 @@ ld_record_title(const Ld__Record *r)
 		return r->proposal->title;
 	case LD__RECORD__BODY_REPORT:
 		return r->report->plugin;
-	default:
-		return "";
-	}
-}
-
-const char *
-ld_record_status(const Ld__Record *r)
-{
-	switch (r->body_case) {
-	case LD__RECORD__BODY_SURVEY:
-		return r->survey->status;
-	case LD__RECORD__BODY_TASK:
-		return r->task->status;
-	case LD__RECORD__BODY_RESULT:
-		return r->result->status;
-	case LD__RECORD__BODY_REVIEW:
-		return r->review->verdict;
-	case LD__RECORD__BODY_PROPOSAL:
-		return r->proposal->status;
-	case LD__RECORD__BODY_NODE:
-		return r->node->level;
 	default:
 		return "";
 	}
@@ -324,6 +304,8 @@ ld_print_record(FILE *f, const Ld__Record *r)
 	for (size_t i = 0; i < r->n_scope; i++)
 		fprintf(f, "%s%s", i ? ", " : "", r->scope[i]);
 	fprintf(f, "\n%-12s %s\n", "updated_at", when);
+	if (r->author != NULL && r->author[0] != '\0')
+		fprintf(f, "%-12s %s\n", "author", r->author);
 	if (r->deleted)
 		fprintf(f, "%-12s yes\n", "deleted");
 	const ProtobufCMessage *m = ld_record_body(r);
@@ -344,10 +326,12 @@ ld_print_list(FILE *f, Ld__Record *const *recs, size_t n)
 	        "OWNER", "V", "STATUS", "TITLE");
 	for (size_t i = 0; i < n; i++) {
 		const Ld__Record *r = recs[i];
-		fprintf(f, "%-*s  %-8s  %-*s  %3" PRIu64 "  %-12s  %s%s\n", wid,
-		        r->id, ld_kind_name(r->kind), wown, r->owner,
+		bool by = r->author != NULL && r->author[0] != '\0';
+		fprintf(f, "%-*s  %-8s  %-*s  %3" PRIu64 "  %-12s  %s%s%s%s\n",
+		        wid, r->id, ld_kind_name(r->kind), wown, r->owner,
 		        r->version, ld_record_status(r), ld_record_title(r),
-		        r->deleted ? " (deleted)" : "");
+		        r->deleted ? " (deleted)" : "", by ? "  by " : "",
+		        by ? r->author : "");
 	}
 }
 
@@ -396,6 +380,8 @@ ld_print_status(FILE *f, const Ld__StatusResponse *s)
 		fprintf(f, "         listening on %s\n", s->listen);
 	if (s->recovering)
 		fprintf(f, "         RECOVERING: %s\n", s->recovery);
+	else if (s->recovery[0])
+		fprintf(f, "         RECOVERY INCOMPLETE: %s\n", s->recovery);
 	if (s->conflicts)
 		fprintf(f, "         CONFLICTS: %" PRIu64 " record(s) offered "
 		           "at a version held here with other bytes (refused; "

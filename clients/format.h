@@ -8,10 +8,11 @@
 #include "buf.h"
 #include "json.h"
 #include "liandong.pb-c.h"
+#include "record.h" /* ld_record_status */
 
 
 /* A record as one JSON object: the envelope (id, kind, owner, version,
- * scope, updated_at, deleted) and its body's fields side by side. */
+ * scope, updated_at, author, deleted) and its body's fields side by side. */
 void ld_json_record(struct ld_buf *b, const Ld__Record *r);
 /* Any message as a JSON object, field by field. */
 void ld_json_message(struct ld_buf *b, const ProtobufCMessage *m);
@@ -21,8 +22,6 @@ void ld_format_time(char *buf, size_t len, int64_t ms);
 
 /* The line a person would call a record by (topic, title, summary ...). */
 const char *ld_record_title(const Ld__Record *r);
-/* The record's status field, or "" if its kind has none. */
-const char *ld_record_status(const Ld__Record *r);
 
 /* `show`: the record as "field  value" lines. */
 void ld_print_record(FILE *f, const Ld__Record *r);

@@ -277,7 +277,7 @@ envelope_key(const char *k)
 {
 	static const char *const keys[] = {"id",      "kind",       "owner",
 	                                   "version", "updated_at", "deleted",
-	                                   "sig",     NULL};
+	                                   "sig",     "author",     NULL};
 	for (size_t i = 0; keys[i] != NULL; i++)
 		if (strcmp(k, keys[i]) == 0)
 			return true;

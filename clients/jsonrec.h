@@ -2,9 +2,9 @@
  * --json') writes them: an array of objects, each a record's envelope and
  * its body's fields side by side; one such object alone is read as an
  * array of one. "kind" picks the body (plan, survey, task or proposal);
- * the envelope's id, owner, version, updated_at and sig are not taken
- * (the node importing them makes them anew and owns the records), scope
- * is; deleted records are skipped, and so are records of the kinds a
+ * the envelope's id, owner, version, updated_at, author and sig are not
+ * taken (the node importing them makes them anew and owns the records;
+ * their author is the person importing, 'liandong --as'), scope is; deleted records are skipped, and so are records of the kinds a
  * node does not create from a file (node, result, review, report), each
  * counted in b->other by kind. Parsed with json-c. No I/O. */
 #ifndef LD_JSONREC_H

@@ -256,7 +256,15 @@ static const struct cmd cmds[] = {
      "  --owner PATH       only records owned by PATH or below it\n"
      "  --json             one JSON array of records\n"},
     {"show", NULL, ld_cli_run_show, "ID [--json]",
-     "Show one record with all its fields.\n\n"
+     "Show one record with all its fields, and who wrote this version\n"
+     "(author).\n\n"
+     "  --json             one JSON object\n"},
+    {"history", NULL, ld_cli_run_history, "ID [--json]",
+     "List the versions of a record this node has stored, oldest first:\n"
+     "version, time (local), who wrote it and its status, e.g.\n"
+     "  v2  2026-11-23 10:12  张三  submitted\n"
+     "A version a peer replaced before sending it here is not listed; at\n"
+     "most the newest 200 are.\n\n"
      "  --json             one JSON object\n"},
     {"progress", NULL, ld_cli_run_progress, "TASK_ID [--today DATE] [--json]",
      "Show where every office reached by a task stands: reported,\n"
@@ -462,7 +470,8 @@ first_sentence(const char *h, char *out, size_t len, int cols)
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: liandong [--data DIR] <command> [options]\n\n"
+	fprintf(f, "usage: liandong [--data DIR] [--as NAME] <command> "
+	           "[options]\n\n"
 	           "Commands:\n");
 	for (size_t i = 0; i < NCMDS; i++) {
 		char name[32];
@@ -477,7 +486,9 @@ usage(FILE *f)
 	           "--help; -V, --version.\nRemote API: --remote ENDPOINT "
 	           "--server-key KEY --key-file FILE (default\n"
 	           "$LIANDONG_KEY_FILE) instead of --data, for the commands "
-	           "that talk to a node.\n'liandong <command> --help' "
+	           "that talk to a node.\n--as NAME: the person every write "
+	           "is recorded as (its author; default:\nthe local account's "
+	           "name).\n'liandong <command> --help' "
 	           "explains a command. add and set commands take --json.\nExit "
 	           "codes: 0 ok, 1 refused (reason on stderr), 2 usage.\n");
 }
@@ -491,6 +502,7 @@ main(int argc, char **argv)
 	    {"remote", required_argument, NULL, 'r'},
 	    {"server-key", required_argument, NULL, 's'},
 	    {"key-file", required_argument, NULL, 'k'},
+	    {"as", required_argument, NULL, 'a'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
@@ -511,6 +523,11 @@ main(int argc, char **argv)
 			break;
 		case 'k':
 			ld_cli_key_file = optarg;
+			break;
+		case 'a':
+			if (ld_cli_check_as(optarg) != 0)
+				return 2;
+			ld_cli_as = optarg;
 			break;
 		case 'h':
 			usage(stdout);

@@ -24,6 +24,7 @@ ld_config_defaults(struct ld_config *c)
 	c->ping_ms = 1000;
 	c->dead_ms = 10000;
 	c->reconnect_max_ms = 5000;
+	c->recover_wait_s = 600;
 	c->map_size_mb = 1024;
 	snprintf(c->plugin_dir, sizeof(c->plugin_dir), "%s", LD_PLUGIN_DIR);
 	c->report_timeout_s = 30;
@@ -117,6 +118,7 @@ static const char *const known_keys[] = {
     "node.listen",       "node.parent",       "link.batch_records",
     "link.batch_bytes",  "link.credit",       "link.ping_ms",
     "link.dead_ms",      "link.reconnect_max_ms", "link.fetch_kib_s",
+    "link.recover_wait_s",
     "store.map_size_mb", "report.plugin_dir", "report.timeout_s",
     "report.cpu_s",      "report.memory_mb",
     "log.level",         "node.parent_key",   "node.root_key",
@@ -377,6 +379,8 @@ on_key(void *user, const char *section, const char *key, const char *value)
 		              rl);
 	} else if (KEY("link", "fetch_kib_s")) {
 		ok = set_uint(value, 0, 4u << 20, &c->fetch_kib_s, r, rl);
+	} else if (KEY("link", "recover_wait_s")) {
+		ok = set_uint(value, 1, 7 * 86400, &c->recover_wait_s, r, rl);
 	} else if (KEY("report", "plugin_dir")) {
 		ok = value[0] == '/';
 		if (!ok)

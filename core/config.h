@@ -56,6 +56,8 @@ struct ld_config {
 	unsigned dead_ms;
 	unsigned reconnect_max_ms;
 	unsigned fetch_kib_s;           /* attachment fetch rate, 0 = any */
+	unsigned recover_wait_s; /* writes wait this long for a restored
+	                            store's chunks with none arriving */
 	unsigned map_size_mb;           /* [store] */
 	char plugin_dir[4096];          /* [report] plugin_dir */
 	unsigned report_timeout_s;      /* [report] timeout_s */

@@ -5,6 +5,7 @@
 #include "err.h"
 #include "path.h"
 #include "text.h"
+#include "users.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -277,6 +278,13 @@ ld_record_check(const Ld__Record *r, size_t wire_len, char *err,
 			return LD_ESYNTAX;
 		}
 	}
+	/* Its full rule is ld_validate_author's, for what this node writes;
+	 * the bound holds for every record, so a history entry stays small. */
+	if (r->author != NULL && strlen(r->author) > LD_USER_NAME_MAX) {
+		snprintf(err, errlen, "author: longer than %d bytes",
+		         LD_USER_NAME_MAX);
+		return LD_ELIMIT;
+	}
 	int rc = check_message(&r->base, "", err, errlen);
 	if (rc != 0)
 		return rc;
@@ -481,4 +489,25 @@ ld_record_ref(const Ld__Record *r)
 		break;
 	}
 	return ref != NULL && ref[0] != '\0' ? ref : NULL;
+}
+
+const char *
+ld_record_status(const Ld__Record *r)
+{
+	switch (r->body_case) {
+	case LD__RECORD__BODY_SURVEY:
+		return r->survey->status;
+	case LD__RECORD__BODY_TASK:
+		return r->task->status;
+	case LD__RECORD__BODY_RESULT:
+		return r->result->status;
+	case LD__RECORD__BODY_REVIEW:
+		return r->review->verdict;
+	case LD__RECORD__BODY_PROPOSAL:
+		return r->proposal->status;
+	case LD__RECORD__BODY_NODE:
+		return r->node->level;
+	default:
+		return "";
+	}
 }

@@ -90,6 +90,10 @@ void ld_budget_end(struct ld_budget *b, bool ok);
  * a task's parent; NULL if none. */
 const char *ld_record_ref(const Ld__Record *r);
 
+/* The record's status field (a review: its verdict; a node: its level),
+ * or "" if its kind has none. Points into `r`. */
+const char *ld_record_status(const Ld__Record *r);
+
 /* Encode into a new malloc'd buffer; *len gets its length. NULL on OOM. */
 uint8_t *ld_record_pack(const Ld__Record *r, size_t *len);
 

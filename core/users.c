@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -72,23 +73,54 @@ ld_role_may(enum ld_role r, enum ld_action a)
 	       may[r][a];
 }
 
+#define NUM_TEXT_(n) #n
+#define NUM_TEXT(n) NUM_TEXT_(n)
+
+/* Blanks a name may not hold: ASCII space and the white space a Chinese
+ * input method or a copy from a document brings (no-break, ideographic,
+ * the typographic spaces, line and paragraph separators). Tab, newline
+ * and carriage return pass ld_text_char, so they are blanks here too. */
+static bool
+blank(uint32_t cp)
+{
+	return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' ||
+	       cp == 0x00a0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200a) ||
+	       cp == 0x2028 || cp == 0x2029 || cp == 0x202f || cp == 0x205f ||
+	       cp == 0x3000 || cp == 0xfeff;
+}
+
+/* What is wrong with `name` as a person's name, or NULL. The one home of
+ * this rule: record authors are checked with it too (validate.c). */
+static const char *
+name_problem(const char *name)
+{
+	size_t n = strlen(name);
+	if (n == 0)
+		return "empty";
+	if (n > LD_USER_NAME_MAX)
+		return "longer than " NUM_TEXT(LD_USER_NAME_MAX) " bytes";
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t k = ld_utf8_next(name + i, n - i, &cp);
+		if (k == 0)
+			return ld_strerror(LD_EUTF8);
+		int bad = ld_text_char(cp);
+		if (bad != 0)
+			return ld_strerror(bad);
+		if (blank(cp))
+			return "contains a blank (a name is one word: "
+			       "张三, zhangsan)";
+		if (cp == ':')
+			return "contains ':'";
+		i += k;
+	}
+	return NULL;
+}
+
 bool
 ld_user_name_valid(const char *name, const char **why)
 {
-	const char *w = NULL;
-	size_t n = strlen(name);
-	if (n == 0)
-		w = "empty";
-	else if (n > LD_USER_NAME_MAX)
-		w = "longer than 64 bytes";
-	else if (ld_text_check(name, n, NULL) != 0)
-		w = "not valid UTF-8 text (a control character or a "
-		    "direction override)";
-	else if (strpbrk(name, " \t\r\n:") != NULL)
-		w = "contains a blank or ':'";
-	else if (strncmp(name, "\xe3\x80\x80", 3) == 0 || /* U+3000 */
-	         (n >= 3 && strcmp(name + n - 3, "\xe3\x80\x80") == 0))
-		w = "starts or ends with a blank";
+	const char *w = name_problem(name);
 	if (why != NULL)
 		*why = w;
 	return w == NULL;

@@ -7,10 +7,12 @@
 #include "path.h"
 #include "record.h"
 #include "text.h"
+#include "users.h"
 #include "vocab.h"
 
 #include <errno.h>
 #include <protobuf-c/protobuf-c.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -436,12 +438,27 @@ strip_unknown(ProtobufCMessage *m)
 	}
 }
 
+int
+ld_validate_author(const char *author, char *err, size_t errlen)
+{
+	if (author == NULL || author[0] == '\0')
+		return 0;
+	const char *why;
+	if (ld_user_name_valid(author, &why))
+		return 0;
+	snprintf(err, errlen, "author: %s", why);
+	return LD_EREFUSED;
+}
+
 /* A new record (`old` NULL) or the next version of `old`. */
 static int
 validate(const char *self, const Ld__Record *old, Ld__Record *r, char *err,
          size_t errlen)
 {
 	strip_unknown(&r->base);
+	int rc = ld_validate_author(r->author, err, errlen);
+	if (rc != 0)
+		return rc;
 	if (ld_kind_of_body(r->body_case) == LD__KIND__KIND_UNSPECIFIED) {
 		snprintf(err, errlen, "record: has no body");
 		return LD_EREFUSED;
@@ -465,7 +482,6 @@ validate(const char *self, const Ld__Record *old, Ld__Record *r, char *err,
 			return LD_EREFUSED;
 		}
 	}
-	int rc;
 	switch (r->body_case) {
 	case LD__RECORD__BODY_TASK:
 		rc = check_task(r->task, r, old ? old->task : NULL, err,

@@ -26,6 +26,13 @@ int ld_validate_new(const char *self, Ld__Record *r, char *err,
 int ld_validate_update(const char *self, const Ld__Record *old,
                         Ld__Record *r, char *err, size_t errlen);
 
+/* A record's author: "" (not said) or a person's name, 1..64 bytes of
+ * UTF-8 with no blanks, control characters or ':' (users.h). Returns 0,
+ * or LD_EREFUSED with "author: <what is wrong>" in `err`. Every record
+ * this node writes for a person passes through it (ld_validate_new,
+ * ld_validate_update; the daemon's delete); the CLI checks --as with it. */
+int ld_validate_author(const char *author, char *err, size_t errlen);
+
 /* Replace a string field of an unpacked message with a copy of `v`.
  * Returns 0 or -ENOMEM. */
 int ld_set_str(char **field, const char *v);

@@ -245,6 +245,11 @@ write_delete(struct ld_node *n, struct ld_txn *t, struct work *w)
 	if (old == NULL)
 		return 0;
 	old->deleted = true;
+	/* The tombstone says who deleted it (checked in on_write). */
+	if (ld_set_str(&old->author, d->author) != 0) {
+		ld__record__free_unpacked(old, NULL);
+		return -ENOMEM;
+	}
 	int rc = ld_own_put(n, t, w, old, d->id, old->version + 1);
 	ld__record__free_unpacked(old, NULL);
 	return rc;
@@ -339,6 +344,9 @@ on_write(struct ld_node *n, const struct ld_rid *rid, Ld__Request *req)
 			code = LD__CODE__CODE_BAD_REQUEST;
 			snprintf(err, sizeof(err), "id: '%.300s' is not a "
 			         "record id (OWNER:NUMBER)", req->delete_->id);
+		} else {
+			ld_validate_author(req->delete_->author, err,
+			                   sizeof(err));
 		}
 		break;
 	default:
@@ -391,6 +399,76 @@ on_get(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id, const char 
 	}
 	ld_reply(n, rid, &r);
 	ld_store_read_end(&t);
+}
+
+/* The versions of a record this node stored (store.h, the history). */
+static void
+on_history(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
+           const char *id)
+{
+	struct ld_txn t;
+	int rc = ld_store_read_begin(n->st, &t);
+	if (rc != 0) {
+		ld_reply_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
+		               ld_store_strerror(rc));
+		return;
+	}
+	struct ld_histent *he = calloc(LD_HISTORY_MAX, sizeof(*he));
+	Ld__HistoryEntry *es = calloc(LD_HISTORY_MAX, sizeof(*es));
+	Ld__HistoryEntry **ep = calloc(LD_HISTORY_MAX, sizeof(*ep));
+	/* author and status of each, NUL-terminated */
+	char *strs = malloc((size_t)LD_HISTORY_MAX * 2 * 257);
+	size_t k = 0;
+	bool more = false;
+	if (he == NULL || es == NULL || ep == NULL || strs == NULL) {
+		ld_reply_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
+		               "out of memory");
+		goto leave;
+	}
+	rc = ld_store_history(&t, id, he, LD_HISTORY_MAX, &k, &more);
+	if (rc != 0) {
+		ld_reply_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
+		               ld_store_strerror(rc));
+		goto leave;
+	}
+	if (k == 0) {
+		char err[LD_ID_MAX + 64];
+		snprintf(err, sizeof(err), "no record %.300s at this node", id);
+		ld_reply_error(n, rid, req_id, LD__CODE__CODE_NOT_FOUND, err);
+		goto leave;
+	}
+	for (size_t i = 0; i < k; i++) {
+		char *a = strs + i * 2 * 257, *st = a + 257;
+		snprintf(a, 257, "%.*s", (int)(he[i].author.n < 256
+		                                   ? he[i].author.n : 256),
+		         he[i].author.p);
+		snprintf(st, 257, "%.*s", (int)(he[i].status.n < 256
+		                                    ? he[i].status.n : 256),
+		         he[i].status.p);
+		ld__history_entry__init(&es[i]);
+		es[i].version = he[i].version;
+		es[i].author = a;
+		es[i].updated_at = he[i].updated_at;
+		es[i].deleted = he[i].deleted;
+		es[i].status = st;
+		ep[i] = &es[i];
+	}
+	Ld__HistoryResponse h = LD__HISTORY_RESPONSE__INIT;
+	h.id = (char *)id;
+	h.n_entries = k;
+	h.entries = ep;
+	h.more = more;
+	Ld__Response r = LD__RESPONSE__INIT;
+	r.req_id = req_id;
+	r.result_case = LD__RESPONSE__RESULT_HISTORY;
+	r.history = &h;
+	ld_reply(n, rid, &r);
+leave:
+	ld_store_read_end(&t);
+	free(he);
+	free(es);
+	free(ep);
+	free(strs);
 }
 
 static void
@@ -576,7 +654,7 @@ on_status(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id)
 	s.attachments_bad = n->attach_bad;
 	char recovery[512];
 	ld_recover_text(n, recovery, sizeof(recovery));
-	s.recovering = n->recovering;
+	s.recovering = ld_recover_refusing(n);
 	s.recovery = recovery;
 	s.conflicts = n->conflicts_total;
 	Ld__Response r = LD__RESPONSE__INIT;
@@ -626,6 +704,9 @@ on_request(struct ld_node *n, const struct ld_rid *rid, const void *buf,
 		break;
 	case LD__REQUEST__OP_LIST:
 		on_list(n, rid, req->req_id, req->list);
+		break;
+	case LD__REQUEST__OP_HISTORY:
+		on_history(n, rid, req->req_id, req->history->id);
 		break;
 	case LD__REQUEST__OP_STATUS:
 		on_status(n, rid, req->req_id);

@@ -580,6 +580,8 @@ ld_fetch_done(struct ld_node *n, struct work *w, int rc)
 		}
 	}
 	n->fetch->kick = true;
+	if (ok && w->stored)
+		ld_recover_chunk_stored(n);
 	if (ok && w->done && w->bad) {
 		n->attach_bad++;
 		ld_warn("attachment %s of %s: its chunks do not make up the "

@@ -233,6 +233,7 @@ ld_node_run(struct ld_node *n, volatile sig_atomic_t *stop)
 		ld_commit_turn(n, false);
 		timers(n, ld_now_ms());
 		ld_fetch_tick(n, ld_now_ms());
+		ld_recover_tick(n, ld_now_ms());
 		ld_schedule_tick(n, ld_now_ms());
 		ld_notify_tick(n, ld_now_ms());
 		ld_stream_all(n);

@@ -9,7 +9,7 @@
  *            recover; it fills the work table with the handlers of api,
  *            batch, fetch, schedule
  *   loop ──> api, downlink, uplink, commit, fetch, schedule, notify,
- *            stream, waiters
+ *            stream, waiters, recover
  *   api ───> own, files, query, waiters, reply, commit, downlink, stream,
  *            recover, backup
  *   downlink ──> session, frame, peers, recover
@@ -18,11 +18,11 @@
  *   batch ─────> commit, fetch, recover
  *   schedule ──> own, commit
  *   notify ────> query (the inbox)
- *   fetch ─────> commit, frame, peers
+ *   fetch ─────> commit, frame, peers, recover
  *   own ───────> files, recover
  *   commit ────> frame, waiters; the handlers only through n->work_ops
  *   stream ────> frame, recover
- *   recover, backup: leaves (store, link rules, log)
+ *   recover ───> peers; backup: a leaf (store, link rules, log)
  *   query, files, waiters ──> reply ──> apiout
  *   frame, peers, reply, clock: leaves (clock is used everywhere)
  */
@@ -187,8 +187,19 @@ struct ld_node {
 	 * waits for its records from the parent before it writes its own
 	 * (the meta flag "recovering", loaded at open). recovery_session:
 	 * the parent's Welcome said it sends them on this session.
-	 * recover_pending: this turn's transaction ends the recovery. */
+	 * recover_pending: this turn's transaction ends the recovery of
+	 * the records (recover_pending_chunks of their attachment chunks
+	 * still wanted). recover_chunks: the records are back, and writes
+	 * wait for those chunks (meta flag "recovering" = 2): there are
+	 * recover_nchunks (recover_bytes), the last counted at
+	 * recover_count_ms, and one last came at recover_progress_ms;
+	 * recover_recount: a chunk came since. recover_gave_up: writes
+	 * reopened without them, at wall time recover_gave_up_wall. */
 	bool recovering, recovery_session, recover_pending;
+	bool recover_chunks, recover_recount, recover_gave_up;
+	uint64_t recover_pending_chunks, recover_pending_bytes;
+	uint64_t recover_nchunks, recover_bytes;
+	int64_t recover_count_ms, recover_progress_ms, recover_gave_up_wall;
 	uint64_t conflicts_total;
 	struct ld_apiout *apiout; /* answers waiting for their client */
 	/* Link warnings from a connection with no peer entry (a refused
@@ -290,11 +301,24 @@ int ld_recover_open(struct ld_node *n, char *err, size_t errlen);
  * our records back on this session and answer false. */
 bool ld_recover_on_welcome(struct ld_node *n, const Ld__Welcome *w,
                            uint64_t owned_counter, uint64_t node_version);
-/* Why writes wait, in one line ("" when they do not). */
+/* Are this office's writes refused (records or their attachment chunks
+ * not back yet)? */
+bool ld_recover_refusing(const struct ld_node *n);
+/* Why writes wait, in one line; or that they reopened without some
+ * chunks; "" when neither. */
 void ld_recover_text(const struct ld_node *n, char *buf, size_t len);
+/* Every loop turn: while writes wait for the chunks of the records that
+ * came back, count what is still wanted (after a chunk came, else every
+ * few seconds) and reopen writes when nothing is, or when nothing came
+ * for [link] recover_wait_s. */
+void ld_recover_tick(struct ld_node *n, int64_t now);
+/* A fetched chunk was stored (count again). */
+void ld_recover_chunk_stored(struct ld_node *n);
 /* Inside the write transaction that applies parent batch `b`: if it is
  * the one that completes our recovery, raise the id counter above every
- * own id held and clear the flag (takes effect after the commit). */
+ * own id held, and clear the flag, or set it to wait for the attachment
+ * chunks of those records that are still wanted (takes effect after the
+ * commit). */
 int ld_recover_batch(struct ld_node *n, struct ld_txn *t,
                      const struct ld_peer *p, const Ld__Batch *b);
 /* After that transaction's commit (rc 0) or failure. */
@@ -415,8 +439,11 @@ void ld_peer_text(char *dst, size_t len, const char *src);
 struct ld_peer *ld_peers_find(struct ld_node *n, const char *path);
 /* A new child (its cursor not loaded); NULL if out of memory. */
 struct ld_peer *ld_peers_add(struct ld_node *n, const char *path);
-/* The peer a record owned by `owner` came through: the child whose
- * subtree holds it, else the parent; NULL if neither is known. */
+/* The peer to ask for the chunks of a record owned by `owner`: the child
+ * whose subtree holds it, else the parent (also for a record of ours, or
+ * of an office below with no link here: such a record wants chunks only
+ * after a restore, and then only the ancestors hold them); NULL at the
+ * root for those. */
 struct ld_peer *ld_peers_toward(struct ld_node *n, const char *owner);
 /* Load the stored cursors on the parent's and children's logs. */
 int ld_peers_load(struct ld_node *n);

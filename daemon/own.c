@@ -28,7 +28,7 @@ int
 ld_own_put(struct ld_node *n, struct ld_txn *t, struct work *w, Ld__Record *r,
            const char *id, uint64_t version)
 {
-	if (n->recovering) {
+	if (ld_recover_refusing(n)) {
 		char why[sizeof(w->err)];
 		ld_recover_text(n, why, sizeof(why));
 		ld_own_refuse(w, "%s", why);

@@ -43,7 +43,9 @@ ld_peers_toward(struct ld_node *n, const char *owner)
 	for (size_t i = 0; i < n->nchildren; i++)
 		if (ld_path_in_subtree(owner, n->children[i]->path))
 			return n->children[i];
-	if (n->has_parent && !ld_path_in_subtree(owner, n->cfg.id))
+	/* Above us, or ours (or an office below us with no link here):
+	 * after a restore only the ancestors hold those files. */
+	if (n->has_parent)
 		return &n->parent;
 	return NULL;
 }

@@ -1,6 +1,7 @@
 /* store.c — LMDB store: records (id -> seq, version, encoding), the by-seq
- * log holding each live record exactly once, peer cursors, meta, and the
- * refs index (what refers to a record). */
+ * log holding each live record exactly once, peer cursors, meta, the
+ * refs index (what refers to a record) and the history of the versions
+ * stored (who wrote each, when, its status). */
 #include "store.h"
 #include "attach.h"
 #include "err.h"
@@ -26,6 +27,9 @@ struct ld_store {
 	MDB_dbi chunks; /* SHA-256 -> an attachment chunk */
 	MDB_dbi wants;  /* SHA-256 -> id of a record whose attachment needs
 	                   that chunk, while it is not held */
+	MDB_dbi history; /* id NUL version (big-endian) -> what that version
+	                    said (hist_encode) */
+	bool has_history; /* false: a read-only store from before it */
 	bool readonly;  /* ld_store_open_ro: no write transactions */
 	uint64_t epoch;
 	uint64_t head;
@@ -239,6 +243,104 @@ wants_drop(MDB_txn *txn, const struct ld_store *st, const char *id,
 	return rc;
 }
 
+/* ---- history: one entry per version stored ----
+ *
+ * Key: the id with its NUL, then the version (8 bytes big-endian), so a
+ * record's entries sit together in version order. Value: updated_at (8),
+ * flags (1: deleted), then author and status, each a 2-byte length and
+ * the bytes. ld_record_check bounds the author; a status is a short word,
+ * cut at HIST_STR_MAX if a peer's is not. */
+#define HIST_STR_MAX 256
+
+static size_t
+hist_key(uint8_t *buf, const char *id, uint64_t version)
+{
+	size_t n = strlen(id) + 1;
+	memcpy(buf, id, n);
+	put_u64(buf + n, version);
+	return n + 8;
+}
+
+static int
+history_put(MDB_txn *txn, const struct ld_store *st, const Ld__Record *r)
+{
+	if (!st->has_history || strlen(r->id) > LD_ID_MAX)
+		return 0;
+	const char *author = r->author != NULL ? r->author : "";
+	/* A node's level is no status. */
+	const char *status =
+	    r->kind == LD__KIND__KIND_NODE ? "" : ld_record_status(r);
+	size_t an = strlen(author), sn = strlen(status);
+	an = an > HIST_STR_MAX ? HIST_STR_MAX : an;
+	sn = sn > HIST_STR_MAX ? HIST_STR_MAX : sn;
+	uint8_t kb[LD_ID_MAX + 1 + 8], vb[8 + 1 + 2 + HIST_STR_MAX + 2 +
+	                                  HIST_STR_MAX];
+	MDB_val k = {hist_key(kb, r->id, r->version), kb};
+	uint8_t *p = vb;
+	put_u64(p, (uint64_t)r->updated_at);
+	p[8] = r->deleted ? 1 : 0;
+	p += 9;
+	put_u16(p, (uint16_t)an);
+	memcpy(p + 2, author, an);
+	p += 2 + an;
+	put_u16(p, (uint16_t)sn);
+	memcpy(p + 2, status, sn);
+	p += 2 + sn;
+	MDB_val v = {(size_t)(p - vb), vb};
+	return mdb_put(txn, st->history, &k, &v, 0);
+}
+
+static int
+hist_decode(const MDB_val *k, const MDB_val *v, struct ld_histent *e)
+{
+	const uint8_t *p = v->mv_data, *end = p + v->mv_size;
+	if (k->mv_size < 9 || v->mv_size < 13)
+		return MDB_CORRUPTED;
+	e->version = get_u64((const uint8_t *)k->mv_data + k->mv_size - 8);
+	e->updated_at = (int64_t)get_u64(p);
+	e->deleted = p[8] & 1;
+	p += 9;
+	struct ld_str *s[2] = {&e->author, &e->status};
+	for (int i = 0; i < 2; i++) {
+		if (end - p < 2)
+			return MDB_CORRUPTED;
+		size_t n = get_u16(p);
+		if ((size_t)(end - p) < 2 + n)
+			return MDB_CORRUPTED;
+		s[i]->p = (const char *)p + 2;
+		s[i]->n = n;
+		p += 2 + n;
+	}
+	return 0;
+}
+
+/* A store from before the history: one entry for each record as held
+ * (the versions before it were never kept). */
+static int
+seed_history(struct ld_store *st, MDB_txn *txn)
+{
+	MDB_cursor *cur;
+	int rc = mdb_cursor_open(txn, st->records, &cur);
+	if (rc != 0)
+		return rc;
+	MDB_val k, v;
+	while ((rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
+		if (v.mv_size < 16)
+			continue;
+		Ld__Record *r = ld_record_unpack((const uint8_t *)v.mv_data +
+		                                     16,
+		                                 v.mv_size - 16);
+		if (r == NULL)
+			continue;
+		rc = history_put(txn, st, r);
+		ld__record__free_unpacked(r, NULL);
+		if (rc != 0)
+			break;
+	}
+	mdb_cursor_close(cur);
+	return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
 /* Build the refs index of a schema-1 store, and mark it schema 2. */
 static int
 rebuild_refs(struct ld_store *st, MDB_txn *txn)
@@ -285,6 +387,20 @@ open_dbs(struct ld_store *st, const char *path)
 	                       &st->refs)) ||
 	    (rc = mdb_dbi_open(txn, "chunks", MDB_CREATE, &st->chunks)) ||
 	    (rc = mdb_dbi_open(txn, "wants", MDB_CREATE, &st->wants)))
+		goto leave;
+	/* The history came later: a store without it gets it, seeded with
+	 * the versions held now (no schema change: an older daemon ignores
+	 * it). */
+	bool seed = false;
+	rc = mdb_dbi_open(txn, "history", 0, &st->history);
+	if (rc == MDB_NOTFOUND) {
+		seed = true;
+		rc = mdb_dbi_open(txn, "history", MDB_CREATE, &st->history);
+	}
+	if (rc != 0)
+		goto leave;
+	st->has_history = true;
+	if (seed && (rc = seed_history(st, txn)) != 0)
 		goto leave;
 
 	MDB_val v;
@@ -435,6 +551,10 @@ ld_store_open_ro(const char *dir, struct ld_store **out)
 		rc = mdb_dbi_open(txn, "wants", 0, &st->wants);
 	if (rc != 0 && rc != MDB_NOTFOUND)
 		goto fail;
+	rc = mdb_dbi_open(txn, "history", 0, &st->history);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		goto fail;
+	st->has_history = rc == 0;
 	MDB_val v;
 	if ((rc = meta_get(txn, st->meta, "path", &v)) != 0)
 		goto fail;
@@ -830,7 +950,8 @@ write_entry(struct ld_txn *t, const Ld__Record *r, const uint8_t *buf,
 		return rc;
 	t->next_seq++;
 	if ((rc = refs_put(t->txn, st->refs, r)) != 0 ||
-	    (rc = wants_put(t->txn, st, r)) != 0)
+	    (rc = wants_put(t->txn, st, r)) != 0 ||
+	    (rc = history_put(t->txn, st, r)) != 0)
 		return rc;
 	/* The highest counter held per owner, for the Welcome's id floor
 	 * without a scan of the owner's records. */
@@ -1289,4 +1410,51 @@ ld_store_refs_close(struct ld_refiter *it)
 	if (it->cur != NULL)
 		mdb_cursor_close(it->cur);
 	it->cur = NULL;
+}
+
+int
+ld_store_history(struct ld_txn *t, const char *id, struct ld_histent *out,
+                 size_t max, size_t *n, bool *more)
+{
+	*n = 0;
+	*more = false;
+	size_t idn = strlen(id);
+	if (!t->st->has_history || idn == 0 || idn > LD_ID_MAX)
+		return 0;
+	MDB_cursor *cur;
+	int rc = mdb_cursor_open(t->txn, t->st->history, &cur);
+	if (rc != 0)
+		return rc;
+	/* Past the last possible version of `id`, then back over its
+	 * entries, newest first. */
+	uint8_t kb[LD_ID_MAX + 1 + 8];
+	MDB_val k = {hist_key(kb, id, UINT64_MAX), kb}, v;
+	rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+	if (rc == MDB_NOTFOUND)
+		rc = mdb_cursor_get(cur, &k, &v, MDB_LAST);
+	else if (rc == 0)
+		rc = mdb_cursor_get(cur, &k, &v, MDB_PREV);
+	while (rc == 0) {
+		if (k.mv_size != idn + 1 + 8 ||
+		    memcmp(k.mv_data, id, idn + 1) != 0)
+			break;
+		if (*n == max) {
+			*more = true;
+			break;
+		}
+		if ((rc = hist_decode(&k, &v, &out[*n])) != 0)
+			break;
+		(*n)++;
+		rc = mdb_cursor_get(cur, &k, &v, MDB_PREV);
+	}
+	mdb_cursor_close(cur);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return rc;
+	/* Oldest first. */
+	for (size_t i = 0, j = *n; i + 1 < j; i++, j--) {
+		struct ld_histent tmp = out[i];
+		out[i] = out[j - 1];
+		out[j - 1] = tmp;
+	}
+	return 0;
 }

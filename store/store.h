@@ -1,5 +1,6 @@
 /* store.h — the node's LMDB store (docs/protocol.md, "Store"): records,
- * the by-seq log, peer cursors, meta and the refs index, in one
+ * the by-seq log, peer cursors, meta, the refs index and the history of
+ * versions, in one
  * environment: one writer (the daemon), any number of readers.
  *
  * Values handed out by the store (struct ld_val, struct ld_logent) point
@@ -218,6 +219,27 @@ int ld_store_refs_open(struct ld_txn *t, const char *ref,
 /* id is NUL-terminated inside the map. MDB_NOTFOUND at the end. */
 int ld_store_refs_next(struct ld_refiter *it, const char **id);
 void ld_store_refs_close(struct ld_refiter *it);
+
+/* One version of a record as it was stored here (the history): written
+ * with every version this store takes, its own or a peer's. Versions a
+ * peer superseded before sending never reach this store and are not
+ * listed. Author and status point into the map. */
+struct ld_histent {
+	uint64_t version;
+	int64_t updated_at;
+	bool deleted;
+	struct ld_str author;
+	struct ld_str status; /* ld_record_status; "" for a node */
+};
+
+/* The most versions of one record a history answer lists. */
+#define LD_HISTORY_MAX 200
+
+/* The newest (at most `max`) stored versions of `id`, oldest first, in
+ * out[0..*n); *more is set if older ones were left out. An id never held
+ * gives *n = 0. Returns 0 or an LMDB error. */
+int ld_store_history(struct ld_txn *t, const char *id, struct ld_histent *out,
+                     size_t max, size_t *n, bool *more);
 
 /* ---- attachment chunks (attach.h), by SHA-256 ----
  *

@@ -5,6 +5,7 @@
  * byte for byte, at every node; two stores that issued one (id, version)
  * twice show a conflict and keep their own copy; a damaged backup or a
  * wrong passphrase is refused. */
+#include "attach.h"
 #include "harness.h"
 #include "record.h"
 
@@ -392,6 +393,234 @@ START_TEST(test_conflict)
 }
 END_TEST
 
+/* Write `n` pseudo-random bytes to `path`; return them (malloc'd). */
+static uint8_t *
+make_file(const char *path, size_t n, unsigned seed)
+{
+	uint8_t *b = malloc(n);
+	ck_assert_ptr_nonnull(b);
+	uint64_t x = 0x9e3779b97f4a7c15ull * (seed + 1);
+	for (size_t i = 0; i < n; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		b[i] = (uint8_t)x;
+	}
+	FILE *f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(b, 1, n, f), n);
+	ck_assert_int_eq(fclose(f), 0);
+	return b;
+}
+
+static uint64_t
+chunks_wanted(struct th_node *n)
+{
+	Ld__Response *r = th_status(n);
+	uint64_t w = r->status->chunks_wanted;
+	ld__response__free_unpacked(r, NULL);
+	return w;
+}
+
+/* Wait (up to `ms`, scaled) until `n`'s recovery line contains `text`. */
+static void
+wait_recovery_says(struct th_node *n, const char *text, int ms)
+{
+	int64_t end = th_now_ms() + th_ms(ms);
+	for (;;) {
+		Ld__Response *r = th_status(n);
+		bool says = strstr(r->status->recovery, text) != NULL;
+		char line[600];
+		snprintf(line, sizeof(line), "%s", r->status->recovery);
+		ld__response__free_unpacked(r, NULL);
+		if (says)
+			return;
+		ck_assert_msg(th_now_ms() < end,
+		              "%s: recovery never said '%s' (says '%s')", n->id,
+		              text, line);
+		th_sleep_ms(20);
+	}
+}
+
+/* The county `X` adds a result answering `task` with `file` attached;
+ * its id goes to `id`. */
+static void
+add_with_file(const char *task, const char *file, char *id)
+{
+	char out[4096], err[2048];
+	int rc = th_cli(out, sizeof(out), err, sizeof(err),
+	                (const char *const[]){"--data", X.dir, "result", "add",
+	                                      "--ref", task, "--summary",
+	                                      "调研报告", "--attach", file,
+	                                      NULL});
+	ck_assert_msg(rc == 0, "result add: %s", err);
+	size_t n = strcspn(out, "\n");
+	ck_assert(n > 0 && n <= LD_ID_MAX);
+	memcpy(id, out, n);
+	id[n] = '\0';
+}
+
+/* (d): a county restored from a backup older than its result with an
+ * attachment gets the record back from the city, then the file's chunks;
+ * its writes wait for both, saying why; the file it serves then is the
+ * one it attached. */
+START_TEST(test_county_attachment_back)
+{
+	/* 128 KiB/s: a 256 KiB chunk every 2 s, so the wait for the chunks
+	 * can be seen. */
+	th_node_init(&P, "p", P_ID, "云南省政协", true, NULL, NULL);
+	th_node_init(&C, "c", C_ID, "曲靖市政协", true, &P, NULL);
+	th_node_init(&X, "x", X_ID, "富源县政协", false, &C,
+	             "[link]\nfetch_kib_s = 128\n");
+	th_node_start(&P);
+	th_node_start(&C);
+	th_node_start(&X);
+	char task[LD_ID_MAX + 1], r[LD_ID_MAX + 1], file[700], path[700];
+	char got[700], err[1024], out[4096];
+	snprintf(task, sizeof(task), "%s", th_add_task(&P, X_ID, "任务"));
+	ck_assert(th_wait_record(&X, task, th_ms(10000)));
+	snprintf(file, sizeof(file), "%s/x.backup", th_root());
+	backup_wait(backup_start(&X, file, NULL));
+	/* 900000 bytes: four chunks, the last 113568 bytes. */
+	const size_t size = 900000;
+	snprintf(path, sizeof(path), "%s/调研报告.pdf", th_root());
+	uint8_t *bytes = make_file(path, size, 7);
+	add_with_file(task, path, r);
+	ck_assert(th_wait_record(&C, r, th_ms(10000)));
+	int64_t end = th_now_ms() + th_ms(30000);
+	while (chunks_wanted(&C) != 0 || chunks_wanted(&P) != 0) {
+		ck_assert_msg(th_now_ms() < end, "the file never got up");
+		th_sleep_ms(50);
+	}
+	quiet_all();
+
+	ck_assert_int_eq(th_node_stop(&C), 0);
+	ck_assert_int_eq(th_node_stop(&X), 0);
+	lose_and_restore(&X, file);
+	th_node_start(&X);
+	assert_refused(&X, task);
+	ck_assert_ptr_null(th_get(&X, r, &(size_t){0}));
+	th_node_start(&C);
+	/* The record is back, its file is not yet: still refused, and the
+	 * refusal says what writes wait for. */
+	wait_recovery_says(&X, "attachment chunks of them", 30000);
+	ck_assert(th_wait_record(&X, r, th_ms(1000)));
+	ck_assert_uint_gt(chunks_wanted(&X), 0);
+	ck_assert_ptr_null(try_result(&X, task, "文件未回", err, sizeof(err)));
+	ck_assert_msg(strstr(err, "this office's store was restored: its "
+	                          "records are back from the parent "
+	                          "(" C_ID "); writes wait for ") != NULL &&
+	                  strstr(err, " attachment chunks of them (") !=
+	                      NULL &&
+	                  strstr(err, " KiB), or until 10 min pass with none "
+	                              "arriving (") != NULL,
+	              "refusal says: %s", err);
+	ck_assert_int_eq(th_cli(out, sizeof(out), err, sizeof(err),
+	                        (const char *const[]){"--data", X.dir,
+	                                              "status", NULL}),
+	                 0);
+	ck_assert_msg(strstr(out, "RECOVERING: this office's store was "
+	                          "restored: its records are back") != NULL,
+	              "%s", out);
+	ck_assert(th_log_contains(&X, "writes wait for 4 attachment chunks "
+	                              "of them (879 KiB)"));
+
+	ck_assert_msg(wait_recovered(&X, th_ms(60000)), "never recovered");
+	ck_assert_uint_eq(chunks_wanted(&X), 0);
+	ck_assert(th_log_contains(&X, "attachment chunks of this office's "
+	                              "records are back"));
+	/* The file at the county is the one it attached. */
+	snprintf(got, sizeof(got), "%s/got.pdf", th_root());
+	ck_assert_int_eq(th_cli(out, sizeof(out), err, sizeof(err),
+	                        (const char *const[]){"--data", X.dir,
+	                                              "attachment", "get", r,
+	                                              "--out", got, NULL}),
+	                 0);
+	FILE *f = fopen(got, "rb");
+	ck_assert_ptr_nonnull(f);
+	uint8_t *back = malloc(size + 1);
+	ck_assert_uint_eq(fread(back, 1, size + 1, f), size);
+	fclose(f);
+	ck_assert(memcmp(back, bytes, size) == 0);
+	Ld__Record *rec = th_record_at(&X, r, 1);
+	struct ld_attach_sum sum;
+	ld_attach_sum_init(&sum);
+	ld_attach_sum_add(&sum, back, size);
+	ck_assert(ld_attach_sum_ok(&sum, rec->result->attachments[0]));
+	ld__record__free_unpacked(rec, NULL);
+	free(back);
+	free(bytes);
+	/* Writes are open. */
+	ck_assert_ptr_nonnull(try_result(&X, task, "恢复后", err, sizeof(err)));
+	Ld__Response *st = th_status(&X);
+	ck_assert_str_eq(st->status->recovery, "");
+	ld__response__free_unpacked(st, NULL);
+	ck_assert_int_eq(th_node_stop(&X), 0);
+	ck_assert_int_eq(th_node_stop(&C), 0);
+	ck_assert_int_eq(th_node_stop(&P), 0);
+}
+END_TEST
+
+/* (e): the city lacks part of the county's file (it fetched one chunk of
+ * three when the county's store was lost): the county's writes wait for
+ * the chunks no longer than [link] recover_wait_s with none arriving, then
+ * reopen with a warning, which status shows. */
+START_TEST(test_county_attachment_lost)
+{
+	/* 1 KiB/s: the city takes one chunk now and the next in minutes. */
+	th_node_init(&P, "p", P_ID, "云南省政协", true, NULL, NULL);
+	th_node_init(&C, "c", C_ID, "曲靖市政协", true, &P,
+	             "[link]\nfetch_kib_s = 1\n");
+	th_node_init(&X, "x", X_ID, "富源县政协", false, &C,
+	             "[link]\nrecover_wait_s = 3\n");
+	th_node_start(&P);
+	th_node_start(&C);
+	th_node_start(&X);
+	char task[LD_ID_MAX + 1], r[LD_ID_MAX + 1], file[700], path[700];
+	char err[1024], out[4096];
+	snprintf(task, sizeof(task), "%s", th_add_task(&P, X_ID, "任务"));
+	ck_assert(th_wait_record(&X, task, th_ms(10000)));
+	snprintf(file, sizeof(file), "%s/x.backup", th_root());
+	backup_wait(backup_start(&X, file, NULL));
+	snprintf(path, sizeof(path), "%s/现场照片.jpg", th_root());
+	free(make_file(path, 700000, 8)); /* three chunks */
+	add_with_file(task, path, r);
+	ck_assert(th_wait_record(&C, r, th_ms(10000)));
+	int64_t end = th_now_ms() + th_ms(30000);
+	while (chunks_wanted(&C) != 2) {
+		ck_assert_msg(th_now_ms() < end, "the city wants %llu chunks",
+		              (unsigned long long)chunks_wanted(&C));
+		th_sleep_ms(50);
+	}
+
+	ck_assert_int_eq(th_node_stop(&X), 0);
+	lose_and_restore(&X, file);
+	th_node_start(&X);
+	ck_assert_msg(wait_recovered(&X, th_ms(30000)), "never recovered");
+	ck_assert(th_wait_record(&X, r, th_ms(1000)));
+	ck_assert_uint_eq(chunks_wanted(&X), 2);
+	ck_assert(th_log_contains(&X, "writes wait for 3 attachment chunks"));
+	ck_assert(th_log_contains(&X, "writes reopened without 2 attachment "
+	                              "chunks ("));
+	Ld__Response *st = th_status(&X);
+	ck_assert_msg(strstr(st->status->recovery,
+	                     "writes reopened without 2 attachment chunks") !=
+	                  NULL &&
+	                  strstr(st->status->recovery, "in 3 s") != NULL,
+	              "%s", st->status->recovery);
+	ld__response__free_unpacked(st, NULL);
+	ck_assert_int_eq(th_cli(out, sizeof(out), err, sizeof(err),
+	                        (const char *const[]){"--data", X.dir,
+	                                              "status", NULL}),
+	                 0);
+	ck_assert_msg(strstr(out, "RECOVERY INCOMPLETE: ") != NULL, "%s", out);
+	ck_assert_ptr_nonnull(try_result(&X, task, "恢复后", err, sizeof(err)));
+	ck_assert_int_eq(th_node_stop(&X), 0);
+	ck_assert_int_eq(th_node_stop(&C), 0);
+	ck_assert_int_eq(th_node_stop(&P), 0);
+}
+END_TEST
+
 /* A damaged backup and a wrong passphrase are refused with one line;
  * the right passphrase restores the key. */
 START_TEST(test_backup_file_checks)
@@ -476,6 +705,8 @@ suite(void)
 	tcase_add_test(tc, test_city_restored);
 	tcase_add_test(tc, test_county_remade);
 	tcase_add_test(tc, test_conflict);
+	tcase_add_test(tc, test_county_attachment_back);
+	tcase_add_test(tc, test_county_attachment_lost);
 	tcase_add_test(tc, test_backup_file_checks);
 	suite_add_tcase(s, tc);
 	return s;

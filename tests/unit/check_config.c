@@ -168,6 +168,7 @@ START_TEST(test_defaults)
 	ck_assert_uint_gt(c.batch_records, 0);
 	ck_assert_uint_ge(c.batch_bytes, 4096);
 	ck_assert_uint_lt(c.ping_ms, c.dead_ms);
+	ck_assert_uint_eq(c.recover_wait_s, 600);
 	ck_assert_str_eq(c.id, "");
 	ck_assert_str_eq(c.parent, "");
 }
@@ -192,6 +193,7 @@ START_TEST(test_load_all_keys)
 	           "ping_ms = 2000\n"
 	           "dead_ms = 20000\n"
 	           "reconnect_max_ms = 30000\n"
+	           "recover_wait_s = 3600\n"
 	           "[store]\n"
 	           "map_size_mb = 4096\n"
 	           "[log]\n"
@@ -208,6 +210,7 @@ START_TEST(test_load_all_keys)
 	ck_assert_uint_eq(c.ping_ms, 2000);
 	ck_assert_uint_eq(c.dead_ms, 20000);
 	ck_assert_uint_eq(c.reconnect_max_ms, 30000);
+	ck_assert_uint_eq(c.recover_wait_s, 3600);
 	ck_assert_uint_eq(c.map_size_mb, 4096);
 	ck_assert_int_eq(c.log_level, LD_LOG_DEBUG);
 
@@ -263,6 +266,8 @@ END_TEST
 START_TEST(test_bad_numbers)
 {
 	REFUSED(NODE_OK "[link]\ncredit = 0\n", 6, "credit", "1 to 64");
+	REFUSED(NODE_OK "[link]\nrecover_wait_s = 0\n", 6, "recover_wait_s",
+	        "1 to 604800");
 	REFUSED(NODE_OK "[link]\ncredit = abc\n", 6, "credit", "whole number");
 	REFUSED(NODE_OK "[link]\ncredit = 65\n", 6, "credit");
 	REFUSED(NODE_OK "[link]\ncredit = -1\n", 6, "credit");

@@ -335,6 +335,14 @@ START_TEST(test_any_change_breaks)
 		must_break(r, k.pk, "deleted");
 		r->deleted = 0;
 
+		/* Who wrote it is signed with it: naming someone, naming
+		 * someone else, or dropping the name all break it. */
+		char *au = r->author;
+		r->author = "张三";
+		must_break(r, k.pk, "author (added)");
+		r->author = au;
+		ck_assert(ld_sign_verify(r, k.pk));
+
 		/* The body: a text field, changed by one byte, and a list. */
 		switch (r->body_case) {
 		case LD__RECORD__BODY_NODE:
@@ -410,6 +418,42 @@ START_TEST(test_any_change_breaks)
 		/* Everything put back: it verifies again. */
 		ck_assert_msg(ld_sign_verify(r, k.pk), "kind %d restored",
 		              (int)kinds[i]);
+	}
+}
+END_TEST
+
+/* A record signed with its author verifies as written, and no longer
+ * once the author is changed or removed. */
+START_TEST(test_author_signed)
+{
+	struct kp k;
+	new_kp(&k);
+	for (int i = 0; i < N_KINDS; i++) {
+		struct sample x;
+		uint8_t sig[64];
+		Ld__Record *r = mk(&x, kinds[i], CITY);
+		r->author = "张三";
+		ck_assert_int_eq(ld_sign_record(r, k.sk, false, sig), 0);
+		ck_assert(ld_sign_verify(r, k.pk));
+		r->author = "李四";
+		must_break(r, k.pk, "author (changed)");
+		r->author = "张三 ";
+		must_break(r, k.pk, "author (a byte added)");
+		r->author = "";
+		must_break(r, k.pk, "author (removed)");
+		r->author = "张三";
+		ck_assert(ld_sign_verify(r, k.pk));
+		/* Through the wire and back, as a peer checks it. */
+		size_t n = ld__record__get_packed_size(r);
+		uint8_t *buf = malloc(n);
+		ck_assert_ptr_nonnull(buf);
+		ld__record__pack(r, buf);
+		Ld__Record *u = ld__record__unpack(NULL, n, buf);
+		ck_assert_ptr_nonnull(u);
+		ck_assert_str_eq(u->author, "张三");
+		ck_assert(ld_sign_verify(u, k.pk));
+		ld__record__free_unpacked(u, NULL);
+		free(buf);
 	}
 }
 END_TEST
@@ -690,6 +734,7 @@ sign_suite(void)
 	tcase_add_test(tc, test_sign_verify_all_kinds);
 	tcase_add_test(tc, test_signed_bytes_format);
 	tcase_add_test(tc, test_any_change_breaks);
+	tcase_add_test(tc, test_author_signed);
 	tcase_add_test(tc, test_body_swapped_breaks);
 	tcase_add_test(tc, test_bad_signatures);
 	tcase_add_test(tc, test_signature_ignores_old_sig);

@@ -1225,6 +1225,171 @@ START_TEST(test_refs_rebuilt_for_schema_1)
 END_TEST
 
 
+/* ---- history: who wrote each version ---- */
+
+/* The history of `id` as "vN:author:status[:deleted]" joined by ',';
+ * *more as the store says. */
+static size_t
+history_of(const char *id, char *buf, size_t len, bool *more)
+{
+	struct ld_txn t;
+	ck_assert_int_eq(ld_store_read_begin(st, &t), 0);
+	static struct ld_histent he[LD_HISTORY_MAX];
+	size_t n = 0;
+	ck_assert_int_eq(ld_store_history(&t, id, he, LD_HISTORY_MAX, &n, more),
+	                 0);
+	buf[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		size_t l = strlen(buf);
+		snprintf(buf + l, len - l, "%sv%llu:%.*s:%.*s%s", i ? "," : "",
+		         (unsigned long long)he[i].version, (int)he[i].author.n,
+		         he[i].author.p, (int)he[i].status.n, he[i].status.p,
+		         he[i].deleted ? ":deleted" : "");
+		if (i > 0)
+			ck_assert_uint_gt(he[i].version, he[i - 1].version);
+	}
+	ld_store_read_end(&t);
+	return n;
+}
+
+START_TEST(test_history)
+{
+	open_store(CITY, 0);
+	char h[4096];
+	bool more;
+	struct trec x, y;
+	Ld__Record *r = mk(&x, CITY, 1, 1);
+	r->author = "张三";
+	r->updated_at = 1764000000000;
+	put1(r);
+	/* A record whose id starts like the first one's keeps its own. */
+	Ld__Record *o = mk(&y, CITY, 10, 1);
+	o->author = "赵六";
+	put1(o);
+	r = mk(&x, CITY, 1, 2);
+	r->author = "李四";
+	x.t.status = "in_progress";
+	put1(r);
+	ck_assert_uint_eq(history_of(CITY ":1", h, sizeof(h), &more), 2);
+	ck_assert_str_eq(h, "v1:张三:dispatched,v2:李四:in_progress");
+	ck_assert(!more);
+
+	/* A peer's version is recorded as it is applied; one not newer
+	 * than the one held is not. */
+	r = mk(&x, CITY, 1, 3);
+	r->author = "王五";
+	r->deleted = true;
+	x.t.status = "cancelled";
+	size_t len;
+	uint8_t *buf = ld_record_pack(r, &len);
+	ck_assert(apply1(buf, len, r));
+	ck_assert(!apply1(buf, len, r));
+	free(buf);
+	r = mk(&x, CITY, 1, 2);
+	r->author = "someone";
+	buf = ld_record_pack(r, &len);
+	ck_assert(!apply1(buf, len, r));
+	free(buf);
+	ck_assert_uint_eq(history_of(CITY ":1", h, sizeof(h), &more), 3);
+	ck_assert_str_eq(h, "v1:张三:dispatched,v2:李四:in_progress,"
+	                    "v3:王五:cancelled:deleted");
+	ck_assert_uint_eq(history_of(CITY ":10", h, sizeof(h), &more), 1);
+	ck_assert_str_eq(h, "v1:赵六:dispatched");
+	ck_assert_uint_eq(history_of(CITY ":2", h, sizeof(h), &more), 0);
+	ck_assert_uint_eq(history_of(CITY ":", h, sizeof(h), &more), 0);
+
+	/* It survives a reopen, and the time is kept. */
+	reopen(CITY);
+	struct ld_txn t;
+	ck_assert_int_eq(ld_store_read_begin(st, &t), 0);
+	struct ld_histent he[4];
+	size_t n;
+	ck_assert_int_eq(ld_store_history(&t, CITY ":1", he, 4, &n, &more), 0);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_int_eq(he[0].updated_at, 1764000000000);
+	ck_assert(!he[0].deleted && he[2].deleted);
+	/* Asked for fewer: the newest, oldest first, and `more`. */
+	ck_assert_int_eq(ld_store_history(&t, CITY ":1", he, 2, &n, &more), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert(more);
+	ck_assert_uint_eq(he[0].version, 2);
+	ck_assert_uint_eq(he[1].version, 3);
+	ld_store_read_end(&t);
+}
+END_TEST
+
+/* Many versions: an answer lists the newest LD_HISTORY_MAX. */
+START_TEST(test_history_capped)
+{
+	open_store(CITY, 0);
+	struct trec x;
+	for (uint64_t v = 1; v <= LD_HISTORY_MAX + 5; v++) {
+		Ld__Record *r = mk(&x, CITY, 3, v);
+		r->author = v % 2 ? "张三" : "李四";
+		put1(r);
+	}
+	char h[LD_HISTORY_MAX * 32];
+	bool more;
+	ck_assert_uint_eq(history_of(CITY ":3", h, sizeof(h), &more),
+	                  LD_HISTORY_MAX);
+	ck_assert(more);
+	ck_assert_int_eq(strncmp(h, "v6:李四:dispatched,v7:张三:", 30), 0);
+	ck_assert_ptr_nonnull(strstr(h, ",v205:张三:dispatched"));
+}
+END_TEST
+
+/* A store from before the history gets one, with the versions it holds;
+ * a read-only opener of such a store sees no history and no error. */
+START_TEST(test_history_seeded)
+{
+	open_store(CITY, 0);
+	struct trec x;
+	Ld__Record *r = mk(&x, CITY, 1, 1);
+	r->author = "张三";
+	put1(r);
+	r = mk(&x, CITY, 1, 2);
+	r->author = "李四";
+	put1(r);
+	ld_store_close(&st);
+
+	char sdir[400];
+	snprintf(sdir, sizeof(sdir), "%s/store", tmpdir);
+	MDB_env *env;
+	ck_assert_int_eq(mdb_env_create(&env), 0);
+	ck_assert_int_eq(mdb_env_set_maxdbs(env, 16), 0);
+	ck_assert_int_eq(mdb_env_open(env, sdir, 0, 0600), 0);
+	MDB_txn *txn;
+	MDB_dbi hist;
+	ck_assert_int_eq(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	ck_assert_int_eq(mdb_dbi_open(txn, "history", 0, &hist), 0);
+	ck_assert_int_eq(mdb_drop(txn, hist, 1), 0);
+	ck_assert_int_eq(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+
+	struct ld_store *ro = NULL;
+	ck_assert_int_eq(ld_store_open_ro(tmpdir, &ro), 0);
+	struct ld_txn t;
+	ck_assert_int_eq(ld_store_read_begin(ro, &t), 0);
+	struct ld_histent he[4];
+	size_t n = 9;
+	bool more;
+	ck_assert_int_eq(ld_store_history(&t, CITY ":1", he, 4, &n, &more), 0);
+	ck_assert_uint_eq(n, 0);
+	ld_store_read_end(&t);
+	ld_store_close(&ro);
+
+	open_store(CITY, 0);
+	char h[256];
+	ck_assert_uint_eq(history_of(CITY ":1", h, sizeof(h), &more), 1);
+	ck_assert_str_eq(h, "v2:李四:dispatched");
+	r = mk(&x, CITY, 1, 3);
+	r->author = "王五";
+	put1(r);
+	ck_assert_uint_eq(history_of(CITY ":1", h, sizeof(h), &more), 2);
+	ck_assert_str_eq(h, "v2:李四:dispatched,v3:王五:dispatched");
+}
+END_TEST
+
 /* ---- attachment chunks ---- */
 
 static int
@@ -1387,6 +1552,9 @@ store_suite(void)
 	tcase_add_test(tc, test_refs_index);
 	tcase_add_test(tc, test_refs_rebuilt_for_schema_1);
 	tcase_add_test(tc, test_chunks_and_wants);
+	tcase_add_test(tc, test_history);
+	tcase_add_test(tc, test_history_capped);
+	tcase_add_test(tc, test_history_seeded);
 	tcase_add_test(tc, test_apply_conflict);
 	tcase_add_test(tc, test_restored);
 	suite_add_tcase(s, tc);

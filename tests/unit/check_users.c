@@ -73,7 +73,7 @@ START_TEST(test_names)
 	ck_assert(!ld_user_name_valid("", &why));
 	ck_assert_str_eq(why, "empty");
 	ck_assert(!ld_user_name_valid("a b", &why));
-	ck_assert_str_eq(why, "contains a blank or ':'");
+	ck_assert_str_eq(why, "contains a blank (a name is one word: 张三, zhangsan)");
 	ck_assert(!ld_user_name_valid("a:b", NULL));
 	ck_assert(!ld_user_name_valid("a\x01", &why));
 	ck_assert(!ld_user_name_valid("\xff", NULL));

@@ -860,6 +860,84 @@ START_TEST(test_proposal_filing)
 }
 END_TEST
 
+/* ---- who wrote it: the author ---- */
+
+/* `author` on a task, validated as new: 0, or the refusal with its exact
+ * words in err. */
+static int
+try_author(const char *author)
+{
+	struct fx f;
+	Ld__Record *r = fx_task(&f);
+	r->author = (char *)author;
+	return try_new(CITY, r);
+}
+
+START_TEST(test_author)
+{
+	/* Good names, and none at all (a writer who did not say). */
+	const char *good[] = {"张三", "zhangsan", "li.si-2", "欧阳_娜娜",
+	                      "a", NULL};
+	for (int i = 0; good[i] != NULL; i++)
+		ck_assert_msg(try_author(good[i]) == 0, "%s: %s", good[i], err);
+	ck_assert_int_eq(try_author(""), 0);
+	char max[65];
+	memset(max, 'x', 64);
+	max[64] = '\0';
+	ck_assert_msg(try_author(max) == 0, "64 bytes: %s", err);
+	/* 21 three-byte characters are 63 bytes; one more is 66. */
+	char cjk[80] = "";
+	for (int i = 0; i < 22; i++)
+		strcat(cjk, "张");
+	ck_assert_int_eq(try_author(cjk), LD_EREFUSED);
+	ck_assert_str_eq(err, "author: longer than 64 bytes");
+
+	char long_[66];
+	memset(long_, 'x', 65);
+	long_[65] = '\0';
+	ck_assert_int_eq(try_author(long_), LD_EREFUSED);
+	ck_assert_str_eq(err, "author: longer than 64 bytes");
+	ck_assert_int_eq(try_author("张\x01三"), LD_EREFUSED);
+	ck_assert_str_eq(err, "author: contains a control character");
+	ck_assert_int_eq(try_author("a\x7f"), LD_EREFUSED);
+	ck_assert_str_eq(err, "author: contains a control character");
+	const char *blanks[] = {"a b", " a", "a\t", "a\nb", "张\u3000三",
+	                        "a\u00a0b", NULL};
+	for (int i = 0; blanks[i] != NULL; i++) {
+		ck_assert_int_eq(try_author(blanks[i]), LD_EREFUSED);
+		ck_assert_str_eq(err, "author: contains a blank (a name is one "
+		                      "word: 张三, zhangsan)");
+	}
+	ck_assert_int_eq(try_author("530000:1"), LD_EREFUSED);
+	ck_assert_str_eq(err, "author: contains ':'");
+	ck_assert_int_eq(try_author("bad\xe4\xb8"), LD_EREFUSED);
+	ck_assert_str_eq(err, "author: not valid UTF-8 text");
+	ck_assert_int_eq(try_author("a\u202eb"), LD_EREFUSED);
+	ck_assert_str_eq(err, "author: contains a bidi override");
+
+	/* The same rule alone (the daemon's delete, the CLI's --as). */
+	ck_assert_int_eq(ld_validate_author("", err, sizeof(err)), 0);
+	ck_assert_int_eq(ld_validate_author(NULL, err, sizeof(err)), 0);
+	ck_assert_int_eq(ld_validate_author("a b", err, sizeof(err)),
+	                 LD_EREFUSED);
+	ck_assert_str_eq(err, "author: contains a blank (a name is one word: "
+	                      "张三, zhangsan)");
+
+	/* A valid author is kept as given; the structure check agrees. */
+	struct fx f;
+	Ld__Record *r = fx_task(&f);
+	r->author = "张三";
+	Ld__Record *u = ACCEPTED(CITY, r);
+	ck_assert_str_eq(u->author, "张三");
+	assert_structurally_valid(u, CITY);
+	ck_assert_int_eq(ld_set_str(&u->author, long_), 0);
+	char e[256] = "";
+	ck_assert_int_eq(ld_record_check(u, 0, e, sizeof(e)), LD_ELIMIT);
+	ck_assert_str_eq(e, "author: longer than 64 bytes");
+	ld__record__free_unpacked(u, NULL);
+}
+END_TEST
+
 /* ---- changes by the owner (ld_validate_update) ---- */
 
 /* `r` validated as new, with the envelope the daemon gives it: the stored
@@ -1164,6 +1242,24 @@ START_TEST(test_set_str)
 }
 END_TEST
 
+/* An edit names its own author, or none; a bad one is refused. */
+START_TEST(test_update_author)
+{
+	struct fx f;
+	Ld__Record *r = fx_task(&f);
+	r->author = "张三";
+	Ld__Record *old = stored(CITY, r);
+	r->author = "李四";
+	r->task->status = "in_progress";
+	UPDATE_OK(CITY, old, r);
+	r->author = "";
+	UPDATE_OK(CITY, old, r);
+	r->author = "李 四";
+	UPDATE_REFUSED(CITY, old, r, "author: contains a blank");
+	ld__record__free_unpacked(old, NULL);
+}
+END_TEST
+
 static Suite *
 validate_suite(void)
 {
@@ -1202,6 +1298,8 @@ validate_suite(void)
 	tcase_add_test(tc, test_update_review_and_proposal);
 	tcase_add_test(tc, test_kinds_not_created_here);
 	tcase_add_test(tc, test_set_str);
+	tcase_add_test(tc, test_author);
+	tcase_add_test(tc, test_update_author);
 	suite_add_tcase(s, tc);
 	return s;
 }
