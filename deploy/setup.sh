@@ -7,6 +7,7 @@ pkgs=(build-essential cmake pkg-config libzmq3-dev libprotobuf-c-dev
       protobuf-c-compiler liblmdb-dev lmdb-utils check libsodium-dev
       libinih-dev libjson-c-dev
       libseccomp-dev # liandong-report confines plugins with seccomp
+      libmicrohttpd-dev # liandong-web serves the office console (HTTP/HTTPS)
       chromium # chromium: the HTML report test renders a page headless
       iptables iproute2) # check_thinlink: loss and blackholes, rate limits
 # Extra packages a caller asks for (e.g. valgrind for the memory-check run).
