@@ -564,13 +564,13 @@ ld_web_start(const struct ld_web_opts *o, struct ld_web **out, char *err,
 	};
 	w->mhd = MHD_start_daemon(
 	    flags, 0, NULL, NULL, on_request, w,
+	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)w->cfg.web_threads,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, w,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)256,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)64,
-	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
 	    MHD_OPTION_ARRAY, w->tls ? tls_opts : &tls_opts[2],
 	    MHD_OPTION_END);
 	if (w->mhd == NULL) {
