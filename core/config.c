@@ -33,6 +33,41 @@ ld_config_defaults(struct ld_config *c)
 	c->log_level = LD_LOG_INFO;
 	c->notify_every_s = 60;
 	c->notify_timeout_s = 30;
+	snprintf(c->web_listen, sizeof(c->web_listen), "127.0.0.1:8480");
+	c->web_session_idle_s = 30 * 60;
+	c->web_threads = 4;
+}
+
+bool
+ld_hostport_valid(const char *hp, const char **why)
+{
+	const char *dummy;
+	if (why == NULL)
+		why = &dummy;
+	const char *colon = strrchr(hp, ':');
+	if (colon == NULL || colon == hp) {
+		*why = "must be HOST:PORT (e.g. 127.0.0.1:8480)";
+		return false;
+	}
+	const char *end = colon;
+	if (hp[0] == '[' && (colon[-1] != ']' || colon - hp < 3)) {
+		*why = "an IPv6 address goes in brackets: [::1]:8480";
+		return false;
+	}
+	for (const char *p = hp; p < end; p++) {
+		if (*p <= ' ' || *p == '/' || (unsigned char)*p >= 0x7f) {
+			*why = "bad character in host";
+			return false;
+		}
+	}
+	const char *port = colon + 1;
+	size_t nd = strspn(port, "0123456789");
+	long v = nd >= 1 && nd <= 5 && port[nd] == '\0' ? atol(port) : 0;
+	if (v < 1 || v > 65535) {
+		*why = "port must be a number from 1 to 65535";
+		return false;
+	}
+	return true;
 }
 
 bool
@@ -123,6 +158,8 @@ static const char *const known_keys[] = {
     "report.cpu_s",      "report.memory_mb",
     "log.level",         "node.parent_key",   "node.root_key",
     "security.insecure", "security.verify_threads", "api.listen",
+    "web.listen",        "web.cert",          "web.key",
+    "web.plain_http",    "web.session_idle",  "web.threads",
     "notify.command",    "notify.every",      "notify.timeout_s", NULL,
 };
 
@@ -132,7 +169,7 @@ struct load_ctx {
 	int line;        /* the line inih is handling */
 	char reason[512];
 	int reason_line; /* the line `reason` is about */
-	unsigned seen;   /* bit per known_keys entry */
+	uint64_t seen;   /* bit per known_keys entry */
 };
 
 /* inih reads through this, so the handler knows its line number. */
@@ -290,7 +327,7 @@ on_key(void *user, const char *section, const char *key, const char *value)
 	for (int i = 0; known_keys[i] != NULL; i++) {
 		if (strcmp(known_keys[i], full) != 0)
 			continue;
-		if (x->seen & (1u << i)) {
+		if (x->seen & ((uint64_t)1 << i)) {
 			if (x->reason[0] == '\0') {
 				snprintf(x->reason, sizeof(x->reason),
 				         "%s: given twice (or continued on an "
@@ -300,7 +337,7 @@ on_key(void *user, const char *section, const char *key, const char *value)
 			}
 			return 0;
 		}
-		x->seen |= 1u << i;
+		x->seen |= (uint64_t)1 << i;
 	}
 
 #define KEY(s, k) (strcmp(section, s) == 0 && strcmp(key, k) == 0)
@@ -416,6 +453,31 @@ on_key(void *user, const char *section, const char *key, const char *value)
 			         "or 5m");
 	} else if (KEY("notify", "timeout_s")) {
 		ok = set_uint(value, 1, 3600, &c->notify_timeout_s, r, rl);
+	} else if (KEY("web", "listen")) {
+		if (!ld_hostport_valid(value, &why)) {
+			snprintf(r, rl, "%s", why);
+			ok = 0;
+		} else {
+			ok = copy_str(value, c->web_listen,
+			              sizeof(c->web_listen), r, rl);
+		}
+	} else if (KEY("web", "cert") || KEY("web", "key")) {
+		ok = copy_str(value, key[0] == 'c' ? c->web_cert : c->web_key,
+		              sizeof(c->web_cert), r, rl);
+	} else if (KEY("web", "plain_http")) {
+		ok = strcmp(value, "yes") == 0 || strcmp(value, "no") == 0;
+		if (ok)
+			c->web_plain_http = value[0] == 'y';
+		else
+			snprintf(r, rl, "must be yes or no");
+	} else if (KEY("web", "session_idle")) {
+		c->web_session_idle_s = ld_config_duration(value);
+		ok = c->web_session_idle_s >= 60 &&
+		     c->web_session_idle_s <= 7 * 86400;
+		if (!ok)
+			snprintf(r, rl, "a duration from 1m to 7d, like 30m");
+	} else if (KEY("web", "threads")) {
+		ok = set_uint(value, 1, 64, &c->web_threads, r, rl);
 	} else if (KEY("log", "level")) {
 		c->log_level = ld_log_level_parse(value);
 		ok = c->log_level >= 0;
@@ -520,6 +582,11 @@ ld_config_load(const char *dir, struct ld_config *c, char *err, size_t errlen)
 			         file, s->name);
 			return LD_ESYNTAX;
 		}
+	}
+	if ((c->web_cert[0] == '\0') != (c->web_key[0] == '\0')) {
+		snprintf(err, errlen, "%s: [web] cert and key go together "
+		         "(both PEM files, for HTTPS) or not at all", file);
+		return LD_ESYNTAX;
 	}
 	if (c->parent[0] != '\0' && ld_path_depth(c->id) < 2) {
 		snprintf(err, errlen, "%s: [node] parent is set but id %s is "

@@ -69,7 +69,19 @@ struct ld_config {
 	unsigned notify_timeout_s;      /* [notify] timeout_s */
 	struct ld_sched sched[LD_SCHED_MAX]; /* [report NAME] sections */
 	size_t nsched;
+	/* [web]: liandong-web, the office console (docs/console.md). */
+	char web_listen[LD_ENDPOINT_MAX]; /* HOST:PORT, 127.0.0.1:8480 */
+	char web_cert[4096];            /* PEM certificate ("" = no TLS) */
+	char web_key[4096];             /* PEM private key, with web_cert */
+	bool web_plain_http;            /* plain_http = yes: serve HTTP on
+	                                   a non-loopback address */
+	unsigned web_session_idle_s;    /* session_idle, 30m */
+	unsigned web_threads;           /* threads, 4 */
 };
+
+/* Is `hostport` HOST:PORT ([v6]:PORT for IPv6) with a port from 1 to
+ * 65535? *why says what is wrong. */
+bool ld_hostport_valid(const char *hostport, const char **why);
 
 /* Defaults for everything but [node]. */
 void ld_config_defaults(struct ld_config *c);

@@ -7,6 +7,7 @@ pkgs=(build-essential cmake pkg-config libzmq3-dev libprotobuf-c-dev
       protobuf-c-compiler liblmdb-dev lmdb-utils check libsodium-dev
       libinih-dev libjson-c-dev
       libseccomp-dev # liandong-report confines plugins with seccomp
+      libmicrohttpd-dev # liandong-web serves the office console (HTTP/HTTPS)
       chromium # chromium: the HTML report test renders a page headless
       # the console's browser tests drive chromium through its driver;
       # CJK fonts so pages and screenshots show Chinese, not boxes

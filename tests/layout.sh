@@ -12,7 +12,9 @@ declare -A uses=(
 	[store]="core"
 	[daemon]="core store"
 	[report]="core store plugins/include"
-	[clients]="core"
+	[api]="core"
+	[clients]="core api"
+	[web]="core api"
 )
 # part: system headers it must not include.
 declare -A banned=(
@@ -20,7 +22,9 @@ declare -A banned=(
 	[store]="zmq.h dlfcn.h"
 	[daemon]="dlfcn.h"
 	[report]="zmq.h"
-	[clients]="lmdb.h dlfcn.h"
+	[api]="lmdb.h dlfcn.h microhttpd.h"
+	[clients]="lmdb.h dlfcn.h microhttpd.h"
+	[web]="lmdb.h dlfcn.h"
 )
 bad=0
 breach() { echo "layout: $*"; bad=1; }
@@ -57,8 +61,8 @@ for f in plugins/*/*.c; do
 done
 
 # Comments point into the repository, not to a document outside it.
-if grep -rn 'DESIGN §\|DESIGN\.md' core store daemon report clients plugins tests/*/*.[ch] >/dev/null; then
-	grep -rn 'DESIGN §\|DESIGN\.md' core store daemon report clients plugins tests/*/*.[ch] | sed 's/^/layout: cites a document outside the repository: /'
+if grep -rn 'DESIGN §\|DESIGN\.md' core store daemon report api clients web plugins tests/*/*.[ch] >/dev/null; then
+	grep -rn 'DESIGN §\|DESIGN\.md' core store daemon report api clients web plugins tests/*/*.[ch] | sed 's/^/layout: cites a document outside the repository: /'
 	bad=1
 fi
 

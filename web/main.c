@@ -1,0 +1,215 @@
+/* main.c — liandong-web: the office console, a separate process beside a
+ * node that talks to it through its API like the CLI. Reads [web] of
+ * liandong.conf, refuses plain HTTP off loopback unless told in so many
+ * words, serves until SIGTERM or SIGINT. */
+#include "config.h"
+#include "err.h"
+#include "log.h"
+#include "server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <netdb.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <pthread.h>
+#include <sodium.h>
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	        "usage: liandong-web --data DIR [--listen HOST:PORT] [--help]\n"
+	        "\n"
+	        "The office console: server-rendered pages in Chinese for the\n"
+	        "people of this office (accounts in DIR/users, made with\n"
+	        "'liandong user add'). It reads and writes through the node's\n"
+	        "API (ipc://DIR/api.sock), so liandongd must run on DIR.\n"
+	        "\n"
+	        "  --data DIR          the node's data directory (or LIANDONG_DATA)\n"
+	        "  --listen HOST:PORT  where to serve; default [web] listen of\n"
+	        "                      DIR/liandong.conf, else 127.0.0.1:8480\n"
+	        "  --help              this text\n"
+	        "\n"
+	        "With [web] cert and key (PEM files) it serves HTTPS. Plain HTTP\n"
+	        "is served only on a loopback address unless [web] plain_http =\n"
+	        "yes. Stops cleanly on SIGTERM or SIGINT. See docs/console.md.\n");
+}
+
+/* The file's contents, NUL-terminated, or NULL with err. */
+static char *
+slurp(const char *dir, const char *name, char *err, size_t errlen)
+{
+	char path[PATH_MAX * 2];
+	if (name[0] == '/')
+		snprintf(path, sizeof(path), "%s", name);
+	else
+		snprintf(path, sizeof(path), "%s/%s", dir, name);
+	FILE *f = fopen(path, "rb");
+	if (f == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	char *p = NULL;
+	size_t n = 0, cap = 0;
+	for (;;) {
+		if (n + 4097 > cap) {
+			if (cap > (1u << 20)) {
+				snprintf(err, errlen, "%s: larger than 1 MiB, not "
+				         "a PEM file", path);
+				goto fail;
+			}
+			char *q = realloc(p, cap = cap * 2 + 8192);
+			if (q == NULL) {
+				snprintf(err, errlen, "out of memory");
+				goto fail;
+			}
+			p = q;
+		}
+		size_t got = fread(p + n, 1, 4096, f);
+		n += got;
+		if (got < 4096)
+			break;
+	}
+	if (ferror(f)) {
+		snprintf(err, errlen, "%s: cannot read", path);
+		goto fail;
+	}
+	fclose(f);
+	p[n] = '\0';
+	return p;
+fail:
+	fclose(f);
+	free(p);
+	return NULL;
+}
+
+/* Is the host of HOST:PORT a loopback address (every address it names)? */
+static bool
+loopback(const char *hostport)
+{
+	char host[LD_ENDPOINT_MAX];
+	snprintf(host, sizeof(host), "%s", hostport);
+	char *colon = strrchr(host, ':');
+	if (colon == NULL)
+		return false;
+	*colon = '\0';
+	const char *h = host;
+	if (host[0] == '[' && colon > host && colon[-1] == ']') {
+		colon[-1] = '\0';
+		h = host + 1;
+	}
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *ai = NULL;
+	if (getaddrinfo(h, NULL, &hints, &ai) != 0 || ai == NULL)
+		return false;
+	bool lo = true;
+	for (struct addrinfo *a = ai; a != NULL; a = a->ai_next) {
+		if (a->ai_family == AF_INET) {
+			const struct sockaddr_in *s = (void *)a->ai_addr;
+			lo &= (ntohl(s->sin_addr.s_addr) >> 24) == 127;
+		} else if (a->ai_family == AF_INET6) {
+			const struct sockaddr_in6 *s = (void *)a->ai_addr;
+			lo &= IN6_IS_ADDR_LOOPBACK(&s->sin6_addr) != 0;
+		} else {
+			lo = false;
+		}
+	}
+	freeaddrinfo(ai);
+	return lo;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *data = getenv("LIANDONG_DATA"), *listen = NULL;
+	static const struct option opts[] = {
+	    {"data", required_argument, NULL, 'd'},
+	    {"listen", required_argument, NULL, 'l'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	int ch;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'd': data = optarg; break;
+		case 'l': listen = optarg; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind != argc || data == NULL || data[0] == '\0') {
+		fprintf(stderr, "liandong-web: %s\n",
+		        optind != argc ? "unexpected argument"
+		                       : "--data DIR is required");
+		usage(stderr);
+		return 2;
+	}
+	const char *why;
+	if (listen != NULL && !ld_hostport_valid(listen, &why)) {
+		fprintf(stderr, "liandong-web: --listen %s: %s\n", listen, why);
+		return 2;
+	}
+
+	static struct ld_config cfg;
+	char err[1024];
+	if (ld_config_load(data, &cfg, err, sizeof(err)) != 0) {
+		fprintf(stderr, "liandong-web: %s\n", err);
+		return 1;
+	}
+	ld_log_init("liandong-web", cfg.log_level);
+	if (listen == NULL)
+		listen = cfg.web_listen;
+	bool tls = cfg.web_cert[0] != '\0';
+	if (!tls && !cfg.web_plain_http && !loopback(listen)) {
+		fprintf(stderr, "liandong-web: refusing plain HTTP on %s, which "
+		        "is not a loopback address: set [web] cert and key for "
+		        "HTTPS, or plain_http = yes in %s/liandong.conf\n",
+		        listen, cfg.dir);
+		return 1;
+	}
+	char *cert = NULL, *key = NULL;
+	if (tls && ((cert = slurp(cfg.dir, cfg.web_cert, err, sizeof(err))) ==
+	                NULL ||
+	            (key = slurp(cfg.dir, cfg.web_key, err, sizeof(err))) ==
+	                NULL)) {
+		fprintf(stderr, "liandong-web: [web] %s\n", err);
+		free(cert);
+		return 1;
+	}
+
+	/* The server's threads inherit this mask; only sigwait below sees
+	 * SIGTERM and SIGINT. */
+	sigset_t stop;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	struct ld_web_opts o = {.cfg = &cfg, .listen = listen,
+	                        .cert_pem = cert, .key_pem = key};
+	struct ld_web *w = NULL;
+	int rc = ld_web_start(&o, &w, err, sizeof(err));
+	if (key != NULL)
+		sodium_memzero(key, strlen(key));
+	free(key);
+	free(cert);
+	if (rc != 0) {
+		fprintf(stderr, "liandong-web: %s\n", err);
+		return 1;
+	}
+	printf("liandong-web: serving %s://%s/ for %s (%s)\n",
+	       tls ? "https" : "http", listen, cfg.name, cfg.dir);
+	fflush(stdout);
+	int sig = 0;
+	while (sigwait(&stop, &sig) != 0)
+		;
+	ld_info("stopping on signal %d", sig);
+	ld_web_stop(&w);
+	return 0;
+}

@@ -1,0 +1,30 @@
+/* pages.h — the console's page handlers (one pages_*.c per area); routes.c
+ * maps paths to them. Each reads the request and sets the response
+ * (server.h). */
+#ifndef LD_PAGES_H
+#define LD_PAGES_H
+
+#include "server.h"
+
+/* pages_login.c */
+void ld_page_login_form(struct ld_web_req *rq);  /* GET /login */
+void ld_page_login(struct ld_web_req *rq);       /* POST /login */
+void ld_page_logout(struct ld_web_req *rq);      /* POST /logout */
+
+/* pages_home.c */
+void ld_page_home(struct ld_web_req *rq);        /* GET / 工作台 */
+
+/* pages_records.c */
+void ld_page_tasks(struct ld_web_req *rq);       /* GET /tasks */
+void ld_page_surveys(struct ld_web_req *rq);     /* GET /surveys */
+void ld_page_plans(struct ld_web_req *rq);       /* GET /plans */
+void ld_page_proposals(struct ld_web_req *rq);   /* GET /proposals */
+void ld_page_record(struct ld_web_req *rq);      /* GET /r/ID */
+
+/* pages_progress.c */
+void ld_page_task_sub(struct ld_web_req *rq);    /* GET /tasks/ID/progress */
+
+/* static.c */
+void ld_page_css(struct ld_web_req *rq);         /* GET /static/app.css */
+
+#endif

@@ -1,0 +1,616 @@
+/* pages_records.c — the lists of tasks, surveys, plans and proposals
+ * (filtered here, over what the node lists, and paged with `after`) and
+ * one record's page: every field of its body, its envelope, and what
+ * answers it. */
+#include "lifecycle.h"
+#include "pages.h"
+#include "pb.h"
+#include "record.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PAGE_ROWS 50
+/* Records asked for at a time, and how many asks one page may make
+ * before it offers to go on (a filter that matches little). */
+#define LIST_BATCH 200
+#define LIST_ASKS 25
+
+/* What the lists show of a record, whatever its kind. */
+struct summary {
+	const char *title, *form, *status, *due;
+	unsigned year;
+	int machine; /* enum ld_machine, or -1 */
+};
+
+static void
+summarize(const Ld__Record *r, struct summary *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->machine = -1;
+	s->title = s->form = s->status = s->due = "";
+	switch (r->body_case) {
+	case LD__RECORD__BODY_TASK:
+		s->title = r->task->topic;
+		s->form = r->task->form;
+		s->status = r->task->status;
+		s->due = r->task->due;
+		s->year = (unsigned)atoi(s->due);
+		s->machine = LD_SM_TASK;
+		break;
+	case LD__RECORD__BODY_SURVEY:
+		s->title = r->survey->topic;
+		s->form = r->survey->form;
+		s->status = r->survey->status;
+		s->due = r->survey->end;
+		s->year = (unsigned)atoi(r->survey->start);
+		s->machine = LD_SM_SURVEY;
+		break;
+	case LD__RECORD__BODY_PLAN:
+		s->title = r->plan->title;
+		s->year = r->plan->year;
+		break;
+	case LD__RECORD__BODY_PROPOSAL:
+		s->title = r->proposal->title;
+		s->form = r->proposal->number;
+		s->status = r->proposal->status;
+		s->year = r->proposal->year;
+		s->machine = LD_SM_PROPOSAL;
+		break;
+	case LD__RECORD__BODY_RESULT:
+		s->title = r->result->summary;
+		s->status = r->result->status;
+		s->machine = LD_SM_RESULT;
+		break;
+	case LD__RECORD__BODY_REVIEW:
+		s->title = r->review->comment;
+		s->form = r->review->verdict;
+		break;
+	default:
+		break;
+	}
+}
+
+static const char *
+status_label(const struct summary *s)
+{
+	if (s->status[0] == '\0')
+		return "";
+	return s->machine >= 0 ? ld_status_label(s->machine, s->status)
+	                       : s->status;
+}
+
+/* The filters of a list, from its query. */
+struct filters {
+	const char *status, *owner, *q, *after;
+	unsigned year;
+};
+
+static bool
+matches(const Ld__Record *r, const struct summary *s, const struct filters *f)
+{
+	if (r->deleted)
+		return false;
+	if (f->status != NULL && f->status[0] != '\0') {
+		const char *want =
+		    s->machine >= 0 ? ld_status_lookup(s->machine, f->status)
+		                    : f->status;
+		if (want == NULL || strcmp(want, s->status) != 0)
+			return false;
+	}
+	if (f->year != 0 && s->year != f->year)
+		return false;
+	if (f->q != NULL && f->q[0] != '\0' && strstr(s->title, f->q) == NULL &&
+	    strstr(r->id, f->q) == NULL)
+		return false;
+	return true;
+}
+
+/* The link to the same list with other filters and `after`. */
+static void
+list_link(struct ld_buf *b, const char *base, const struct filters *f,
+          const char *after)
+{
+	ld_html_f(b, "%r?status=%u&amp;year=", base,
+	          f->status != NULL ? f->status : "");
+	if (f->year)
+		ld_html_f(b, "%d", (int)f->year);
+	ld_html_f(b, "&amp;owner=%u&amp;q=%u&amp;after=%u",
+	          f->owner != NULL ? f->owner : "", f->q != NULL ? f->q : "",
+	          after);
+}
+
+struct list_kind {
+	Ld__Kind kind;
+	const char *title, *base;
+	enum ld_nav nav;
+	const char *form_head, *due_head;
+};
+
+static void
+list_page(struct ld_web_req *rq, const struct list_kind *lk)
+{
+	struct filters f = {
+	    .status = ld_web_arg(rq, "status"),
+	    .owner = ld_web_arg(rq, "owner"),
+	    .q = ld_web_arg(rq, "q"),
+	    .after = ld_web_arg(rq, "after"),
+	};
+	const char *y = ld_web_arg(rq, "year");
+	if (y != NULL && y[0] != '\0') {
+		char *end;
+		unsigned long v = strtoul(y, &end, 10);
+		if (*end != '\0' || v < 1900 || v > 9999) {
+			ld_web_error(rq, 400, "年度应为四位数字，如 2026。");
+			return;
+		}
+		f.year = (unsigned)v;
+	}
+
+	struct ld_buf rows = {0};
+	size_t shown = 0;
+	char next[LD_ID_MAX + 1] = "";
+	snprintf(next, sizeof(next), "%s", f.after != NULL ? f.after : "");
+	bool more = true;
+	for (int ask = 0; ask < LIST_ASKS && more && shown < PAGE_ROWS; ask++) {
+		Ld__ListRequest q = LD__LIST_REQUEST__INIT;
+		q.kind = lk->kind;
+		q.owner = (char *)(f.owner != NULL ? f.owner : "");
+		q.after = next;
+		q.limit = LIST_BATCH;
+		Ld__Request req = LD__REQUEST__INIT;
+		req.op_case = LD__REQUEST__OP_LIST;
+		req.list = &q;
+		Ld__Response *resp;
+		if (ld_web_ask(rq, &req, &resp) != 0) {
+			ld_buf_free(&rows);
+			return;
+		}
+		const Ld__ListResponse *l = resp->list;
+		size_t i = 0;
+		for (; l != NULL && i < l->n_records && shown < PAGE_ROWS; i++) {
+			Ld__Record *r = ld_record_unpack(l->records[i].data,
+			                                 l->records[i].len);
+			if (r == NULL)
+				continue;
+			snprintf(next, sizeof(next), "%s", r->id);
+			struct summary s;
+			summarize(r, &s);
+			if (matches(r, &s, &f)) {
+				shown++;
+				ld_html_f(&rows,
+				          "<tr><td><a href=\"/r/%s\">%s</a></td>"
+				          "<td>%s</td><td>%s</td><td>%s</td><td>",
+				          r->id, s.title[0] ? s.title : "（无标题）",
+				          s.form, status_label(&s), r->owner);
+				if (s.due[0] != '\0')
+					ld_html_f(&rows, "%s", s.due);
+				else if (s.year != 0)
+					ld_html_f(&rows, "%d", (int)s.year);
+				ld_buf_puts(&rows, "</td><td>");
+				ld_html_time(&rows, (long long)r->updated_at);
+				ld_buf_puts(&rows, "</td></tr>\n");
+			}
+			ld__record__free_unpacked(r, NULL);
+		}
+		/* Done when the node has nothing after this page and every
+		 * record of it was looked at. */
+		more = l != NULL && (i < l->n_records || l->next[0] != '\0');
+		ld__response__free_unpacked(resp, NULL);
+	}
+
+	struct ld_page p;
+	ld_web_page(rq, &p, lk->title, lk->nav);
+	struct ld_buf b = {0};
+	ld_page_begin(&b, &p);
+	ld_html_f(&b,
+	          "<form class=\"filters\" method=\"get\" action=\"%r\">\n"
+	          "<label>状态<input name=\"status\" value=\"%s\" size=\"8\">"
+	          "</label>\n"
+	          "<label>年度<input name=\"year\" value=\"%s\" size=\"5\" "
+	          "inputmode=\"numeric\"></label>\n"
+	          "<label>发文单位<input name=\"owner\" value=\"%s\" size=\"14\">"
+	          "</label>\n"
+	          "<label>关键词<input name=\"q\" value=\"%s\" size=\"12\">"
+	          "</label>\n<button type=\"submit\">筛选</button>\n</form>\n",
+	          lk->base, f.status != NULL ? f.status : "",
+	          y != NULL ? y : "", f.owner != NULL ? f.owner : "",
+	          f.q != NULL ? f.q : "");
+	if (shown == 0) {
+		ld_buf_puts(&b, "<p>没有符合条件的记录。</p>\n");
+	} else {
+		ld_html_f(&b,
+		          "<div class=\"scroll\"><table>\n<thead><tr><th>标题</th>"
+		          "<th>%s</th><th>状态</th><th>发文单位</th><th>%s</th>"
+		          "<th>更新时间</th></tr></thead>\n<tbody>\n",
+		          lk->form_head, lk->due_head);
+		ld_buf_put(&b, rows.p, rows.n);
+		ld_buf_puts(&b, "</tbody></table></div>\n");
+	}
+	if (more) {
+		ld_buf_puts(&b, "<p class=\"pager\"><a href=\"");
+		list_link(&b, lk->base, &f, next);
+		ld_buf_puts(&b, "\">下一页</a></p>\n");
+	}
+	ld_buf_free(&rows);
+	ld_page_end(&b);
+	ld_web_html(rq, 200, &b);
+}
+
+void
+ld_page_tasks(struct ld_web_req *rq)
+{
+	static const struct list_kind k = {LD__KIND__KIND_TASK, "督办任务",
+	                                   "/tasks", LD_NAV_TASKS, "形式",
+	                                   "截止日期"};
+	list_page(rq, &k);
+}
+
+void
+ld_page_surveys(struct ld_web_req *rq)
+{
+	static const struct list_kind k = {LD__KIND__KIND_SURVEY, "调研",
+	                                   "/surveys", LD_NAV_SURVEYS, "形式",
+	                                   "结束日期"};
+	list_page(rq, &k);
+}
+
+void
+ld_page_plans(struct ld_web_req *rq)
+{
+	static const struct list_kind k = {LD__KIND__KIND_PLAN, "协商计划",
+	                                   "/plans", LD_NAV_PLANS, "形式",
+	                                   "年度"};
+	list_page(rq, &k);
+}
+
+void
+ld_page_proposals(struct ld_web_req *rq)
+{
+	static const struct list_kind k = {LD__KIND__KIND_PROPOSAL, "提案",
+	                                   "/proposals", LD_NAV_PROPOSALS,
+	                                   "编号", "年度"};
+	list_page(rq, &k);
+}
+
+/* ------------------------------------------------------ one record */
+
+/* Chinese names of body fields; a field not here shows its own name. */
+static const struct {
+	const char *name, *label;
+} field_labels[] = {
+    {"form", "形式"},       {"topic", "议题"},       {"targets", "被监督单位"},
+    {"due", "截止日期"},    {"parent", "上级任务"},  {"status", "状态"},
+    {"year", "年度"},       {"title", "标题"},       {"items", "计划事项"},
+    {"host", "主办单位"},   {"participants", "参与单位"},
+    {"start", "开始日期"},  {"end", "结束日期"},     {"ref", "回应记录"},
+    {"summary", "摘要"},    {"findings", "发现的问题"},
+    {"metrics", "指标"},    {"attachments", "附件"}, {"item", "计划事项序号"},
+    {"verdict", "审核意见"}, {"comment", "说明"},     {"ref_version", "所审版本"},
+    {"number", "编号"},     {"submitter", "提案人"}, {"filing", "立案"},
+    {"handler", "承办单位"}, {"outcome", "办理结果"}, {"face_to_face", "面商"},
+    {"satisfaction", "满意度"}, {"month", "月份"},    {"lead", "牵头"},
+    {"responsible", "负责"}, {"assisting", "协助落实"}, {"name", "名称"},
+    {"value", "数值"},      {"size", "大小（字节）"}, {"content_type", "类型"},
+    {"path", "路径"},       {"level", "层级"},       {"region", "行政区划"},
+    {"plugin", "插件"},     {"period", "期间"},      {"format", "格式"},
+    {"content", "内容"},    {"figures", "数字"},
+};
+
+static const char *
+field_label(const char *name)
+{
+	for (size_t i = 0; i < sizeof(field_labels) / sizeof(field_labels[0]);
+	     i++)
+		if (strcmp(field_labels[i].name, name) == 0)
+			return field_labels[i].label;
+	return name;
+}
+
+static int
+machine_of(const ProtobufCMessageDescriptor *d)
+{
+	if (d == &ld__task__descriptor)
+		return LD_SM_TASK;
+	if (d == &ld__survey__descriptor)
+		return LD_SM_SURVEY;
+	if (d == &ld__plan_item__descriptor)
+		return LD_SM_PLAN_ITEM;
+	if (d == &ld__result__descriptor)
+		return LD_SM_RESULT;
+	if (d == &ld__proposal__descriptor)
+		return LD_SM_PROPOSAL;
+	return -1;
+}
+
+static void render_value(struct ld_buf *b, const ProtobufCMessage *m,
+                         const ProtobufCFieldDescriptor *fd, const void *v);
+
+/* One value of a field (an element, for a repeated one). */
+static void
+render_one(struct ld_buf *b, const ProtobufCMessage *m,
+           const ProtobufCFieldDescriptor *fd, const void *v)
+{
+	switch (fd->type) {
+	case PROTOBUF_C_TYPE_STRING: {
+		const char *s = *(char *const *)v;
+		if (s == NULL || s[0] == '\0') {
+			ld_buf_puts(b, "—");
+		} else if (strcmp(fd->name, "status") == 0 &&
+		           machine_of(m->descriptor) >= 0) {
+			ld_html_f(b, "%s <span class=\"muted\">(%s)</span>",
+			          ld_status_label(machine_of(m->descriptor), s), s);
+		} else if ((strcmp(fd->name, "ref") == 0 ||
+		            strcmp(fd->name, "parent") == 0) &&
+		           ld_id_owner_len(s) > 0) {
+			ld_html_f(b, "<a href=\"/r/%s\">%s</a>", s, s);
+		} else {
+			ld_html_f(b, "%s", s);
+		}
+		break;
+	}
+	case PROTOBUF_C_TYPE_BOOL:
+		ld_buf_puts(b, *(const protobuf_c_boolean *)v ? "是" : "否");
+		break;
+	case PROTOBUF_C_TYPE_UINT32:
+	case PROTOBUF_C_TYPE_FIXED32:
+		ld_html_f(b, "%U", (unsigned long long)*(const uint32_t *)v);
+		break;
+	case PROTOBUF_C_TYPE_INT32:
+	case PROTOBUF_C_TYPE_SINT32:
+	case PROTOBUF_C_TYPE_SFIXED32:
+	case PROTOBUF_C_TYPE_ENUM:
+		ld_html_f(b, "%d", *(const int32_t *)v);
+		break;
+	case PROTOBUF_C_TYPE_UINT64:
+	case PROTOBUF_C_TYPE_FIXED64:
+		ld_html_f(b, "%U", (unsigned long long)*(const uint64_t *)v);
+		break;
+	case PROTOBUF_C_TYPE_INT64:
+	case PROTOBUF_C_TYPE_SINT64:
+	case PROTOBUF_C_TYPE_SFIXED64:
+		ld_html_f(b, "%l", (long long)*(const int64_t *)v);
+		break;
+	case PROTOBUF_C_TYPE_DOUBLE:
+		ld_buf_printf(b, "%g", *(const double *)v);
+		break;
+	case PROTOBUF_C_TYPE_FLOAT:
+		ld_buf_printf(b, "%g", (double)*(const float *)v);
+		break;
+	case PROTOBUF_C_TYPE_BYTES: {
+		const ProtobufCBinaryData *d = v;
+		ld_html_f(b, "<span class=\"muted\">（%z 字节）</span>", d->len);
+		break;
+	}
+	case PROTOBUF_C_TYPE_MESSAGE: {
+		const ProtobufCMessage *sub = *(ProtobufCMessage *const *)v;
+		if (sub == NULL) {
+			ld_buf_puts(b, "—");
+			break;
+		}
+		ld_buf_puts(b, "<table class=\"kv\">");
+		for (unsigned i = 0; i < sub->descriptor->n_fields; i++) {
+			const ProtobufCFieldDescriptor *sf =
+			    &sub->descriptor->fields[i];
+			ld_html_f(b, "<tr><th>%s</th><td>", field_label(sf->name));
+			render_value(b, sub, sf,
+			             (const char *)sub + sf->offset);
+			ld_buf_puts(b, "</td></tr>");
+		}
+		ld_buf_puts(b, "</table>");
+		break;
+	}
+	}
+}
+
+/* A field at `v` (its place in the message), repeated or not. */
+static void
+render_value(struct ld_buf *b, const ProtobufCMessage *m,
+             const ProtobufCFieldDescriptor *fd, const void *v)
+{
+	if (fd->label != PROTOBUF_C_LABEL_REPEATED) {
+		render_one(b, m, fd, v);
+		return;
+	}
+	size_t n = *(const size_t *)((const char *)m + fd->quantifier_offset);
+	const char *arr = *(char *const *)v;
+	if (n == 0) {
+		ld_buf_puts(b, "—");
+		return;
+	}
+	if (fd->type == PROTOBUF_C_TYPE_BYTES) {
+		ld_html_f(b, "<span class=\"muted\">（%z 项）</span>", n);
+		return;
+	}
+	ld_buf_puts(b, "<ol>");
+	for (size_t i = 0; i < n; i++) {
+		ld_buf_puts(b, "<li>");
+		render_one(b, m, fd, arr + i * ld_pb_elem_size(fd->type));
+		ld_buf_puts(b, "</li>");
+	}
+	ld_buf_puts(b, "</ol>");
+}
+
+/* The records of `kind` whose ref is `id` (results of a task, reviews of
+ * a result), as table rows; how many. */
+static size_t
+answers(struct ld_web_req *rq, struct ld_buf *b, Ld__Kind kind,
+        const char *id, bool *failed)
+{
+	size_t found = 0;
+	char next[LD_ID_MAX + 1] = "";
+	for (int ask = 0; ask < LIST_ASKS * 4; ask++) {
+		Ld__ListRequest q = LD__LIST_REQUEST__INIT;
+		q.kind = kind;
+		q.owner = "";
+		q.after = next;
+		q.limit = 500;
+		Ld__Request req = LD__REQUEST__INIT;
+		req.op_case = LD__REQUEST__OP_LIST;
+		req.list = &q;
+		Ld__Response *resp;
+		char err[256];
+		if (ld_web_call(rq, &req, &resp, err, sizeof(err)) != 0 ||
+		    resp->code != LD__CODE__CODE_OK || resp->list == NULL) {
+			if (resp != NULL)
+				ld__response__free_unpacked(resp, NULL);
+			*failed = true;
+			return found;
+		}
+		const Ld__ListResponse *l = resp->list;
+		for (size_t i = 0; i < l->n_records; i++) {
+			Ld__Record *r = ld_record_unpack(l->records[i].data,
+			                                 l->records[i].len);
+			if (r == NULL)
+				continue;
+			const char *ref = ld_record_ref(r);
+			if (!r->deleted && ref != NULL && strcmp(ref, id) == 0) {
+				struct summary s;
+				summarize(r, &s);
+				found++;
+				ld_html_f(b, "<tr><td><a href=\"/r/%s\">%s</a></td>"
+				          "<td>%s</td><td>%s</td><td>%s</td><td>",
+				          r->id, r->id, r->owner,
+				          s.form[0] ? s.form : status_label(&s),
+				          s.title);
+				ld_html_time(b, (long long)r->updated_at);
+				ld_buf_puts(b, "</td></tr>\n");
+			}
+			ld__record__free_unpacked(r, NULL);
+		}
+		bool more = l->next[0] != '\0';
+		if (more)
+			snprintf(next, sizeof(next), "%s", l->next);
+		ld__response__free_unpacked(resp, NULL);
+		if (!more)
+			break;
+	}
+	return found;
+}
+
+/* The envelope's author (the person who wrote this version), if the
+ * record has that field in this build. */
+static const char *
+author_of(const Ld__Record *r)
+{
+	const ProtobufCFieldDescriptor *fd =
+	    protobuf_c_message_descriptor_get_field_by_name(
+	        &ld__record__descriptor, "author");
+	if (fd == NULL || fd->type != PROTOBUF_C_TYPE_STRING)
+		return NULL;
+	return *(char *const *)((const char *)r + fd->offset);
+}
+
+void
+ld_page_record(struct ld_web_req *rq)
+{
+	const char *id = rq->rest;
+	if (ld_id_owner_len(id) == 0) {
+		ld_web_error(rq, 404, "记录编号不正确。");
+		return;
+	}
+	Ld__GetRequest q = LD__GET_REQUEST__INIT;
+	q.id = (char *)id;
+	Ld__Request req = LD__REQUEST__INIT;
+	req.op_case = LD__REQUEST__OP_GET;
+	req.get = &q;
+	Ld__Response *resp;
+	if (ld_web_ask(rq, &req, &resp) != 0)
+		return;
+	Ld__Record *r = resp->result_case == LD__RESPONSE__RESULT_RECORD
+	                    ? ld_record_unpack(resp->record.data,
+	                                       resp->record.len)
+	                    : NULL;
+	ld__response__free_unpacked(resp, NULL);
+	if (r == NULL) {
+		ld_web_error(rq, 502, "节点给出的记录无法解读。");
+		return;
+	}
+	struct summary s;
+	summarize(r, &s);
+	char title[400];
+	snprintf(title, sizeof(title), "%s：%s", ld_kind_label(r->kind),
+	         s.title[0] ? s.title : r->id);
+	enum ld_nav nav = r->kind == LD__KIND__KIND_TASK       ? LD_NAV_TASKS
+	                  : r->kind == LD__KIND__KIND_SURVEY   ? LD_NAV_SURVEYS
+	                  : r->kind == LD__KIND__KIND_PLAN     ? LD_NAV_PLANS
+	                  : r->kind == LD__KIND__KIND_PROPOSAL ? LD_NAV_PROPOSALS
+	                  : r->kind == LD__KIND__KIND_REPORT   ? LD_NAV_REPORTS
+	                  : r->kind == LD__KIND__KIND_NODE     ? LD_NAV_NODES
+	                                                       : LD_NAV_NONE;
+	struct ld_page p;
+	ld_web_page(rq, &p, title, nav);
+	struct ld_buf b = {0};
+	ld_page_begin(&b, &p);
+	if (r->deleted)
+		ld_buf_puts(&b, "<p class=\"error\">此记录已被发文单位删除。</p>\n");
+	ld_html_f(&b,
+	          "<div class=\"scroll\"><table class=\"kv\">\n"
+	          "<tr><th>编号</th><td>%s</td></tr>\n"
+	          "<tr><th>类别</th><td>%s</td></tr>\n"
+	          "<tr><th>发文单位</th><td>%s</td></tr>\n"
+	          "<tr><th>版本</th><td>%U</td></tr>\n"
+	          "<tr><th>更新时间</th><td>",
+	          r->id, ld_kind_label(r->kind), r->owner,
+	          (unsigned long long)r->version);
+	ld_html_time(&b, (long long)r->updated_at);
+	ld_buf_puts(&b, "</td></tr>\n");
+	const char *author = author_of(r);
+	if (author != NULL)
+		ld_html_f(&b, "<tr><th>填报人</th><td>%s</td></tr>\n",
+		          author[0] ? author : "—");
+	ld_buf_puts(&b, "<tr><th>范围</th><td>");
+	for (size_t i = 0; i < r->n_scope; i++)
+		ld_html_f(&b, "%r%s", i ? "、" : "", r->scope[i]);
+	if (r->n_scope == 0)
+		ld_buf_puts(&b, "—");
+	ld_buf_puts(&b, "</td></tr>\n");
+	const ProtobufCMessage *body = ld_record_body(r);
+	for (unsigned i = 0; body != NULL && i < body->descriptor->n_fields;
+	     i++) {
+		const ProtobufCFieldDescriptor *fd = &body->descriptor->fields[i];
+		ld_html_f(&b, "<tr><th>%s</th><td>", field_label(fd->name));
+		render_value(&b, body, fd, (const char *)body + fd->offset);
+		ld_buf_puts(&b, "</td></tr>\n");
+	}
+	ld_buf_puts(&b, "</table></div>\n");
+
+	if (r->kind == LD__KIND__KIND_TASK)
+		ld_html_f(&b, "<p><a href=\"/tasks/%s/progress\">各单位进度</a>"
+		          "</p>\n", r->id);
+	Ld__Kind answer_kind = LD__KIND__KIND_UNSPECIFIED;
+	const char *answer_title = NULL;
+	if (r->kind == LD__KIND__KIND_TASK || r->kind == LD__KIND__KIND_SURVEY ||
+	    r->kind == LD__KIND__KIND_PLAN) {
+		answer_kind = LD__KIND__KIND_RESULT;
+		answer_title = "成果与上报";
+	} else if (r->kind == LD__KIND__KIND_RESULT) {
+		answer_kind = LD__KIND__KIND_REVIEW;
+		answer_title = "审核";
+	}
+	if (answer_title != NULL) {
+		struct ld_buf rows = {0};
+		bool failed = false;
+		size_t n = answers(rq, &rows, answer_kind, r->id, &failed);
+		ld_html_f(&b, "<h2>%s</h2>\n", answer_title);
+		if (failed)
+			ld_buf_puts(&b, "<p class=\"error\">暂时无法从节点读取。</p>\n");
+		if (n == 0 && !failed) {
+			ld_buf_puts(&b, "<p class=\"muted\">尚无。</p>\n");
+		} else if (n > 0) {
+			ld_html_f(&b, "<div class=\"scroll\"><table>\n<thead><tr>"
+			          "<th>编号</th><th>单位</th><th>%r</th>"
+			          "<th>内容</th><th>更新时间</th></tr></thead>"
+			          "\n<tbody>\n",
+			          answer_kind == LD__KIND__KIND_REVIEW ? "意见"
+			                                               : "状态");
+			ld_buf_put(&b, rows.p, rows.n);
+			ld_buf_puts(&b, "</tbody></table></div>\n");
+		}
+		ld_buf_free(&rows);
+	}
+	ld__record__free_unpacked(r, NULL);
+	ld_page_end(&b);
+	ld_web_html(rq, 200, &b);
+}

@@ -1,0 +1,43 @@
+/* routes.c — the console's routes: which handler answers which method and
+ * path, and what the person's role must allow (ld_role_may). The server
+ * checks login, role and CSRF before the handler runs (server.h). */
+#include "routes.h"
+#include "pages.h"
+#include "users.h"
+
+#include <string.h>
+
+static const struct ld_route routes[] = {
+    {"GET", "/login", LD_ROUTE_PUBLIC, LD_ACT_READ, ld_page_login_form},
+    {"POST", "/login", LD_ROUTE_PUBLIC, LD_ACT_READ, ld_page_login},
+    {"GET", "/static/app.css", LD_ROUTE_PUBLIC, LD_ACT_READ, ld_page_css},
+    {"POST", "/logout", 0, LD_ACT_READ, ld_page_logout},
+    {"GET", "/", 0, LD_ACT_READ, ld_page_home},
+    {"GET", "/tasks", 0, LD_ACT_READ, ld_page_tasks},
+    {"GET", "/tasks/", LD_ROUTE_PREFIX, LD_ACT_READ, ld_page_task_sub},
+    {"GET", "/surveys", 0, LD_ACT_READ, ld_page_surveys},
+    {"GET", "/plans", 0, LD_ACT_READ, ld_page_plans},
+    {"GET", "/proposals", 0, LD_ACT_READ, ld_page_proposals},
+    {"GET", "/r/", LD_ROUTE_PREFIX, LD_ACT_READ, ld_page_record},
+};
+
+const struct ld_route *
+ld_route_find(const char *method, const char *path, const char **rest)
+{
+	*rest = "";
+	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+		const struct ld_route *r = &routes[i];
+		if (strcmp(r->method, method) != 0)
+			continue;
+		if (r->flags & LD_ROUTE_PREFIX) {
+			size_t n = strlen(r->path);
+			if (strncmp(path, r->path, n) == 0 && path[n] != '\0') {
+				*rest = path + n;
+				return r;
+			}
+		} else if (strcmp(path, r->path) == 0) {
+			return r;
+		}
+	}
+	return NULL;
+}
