@@ -8,17 +8,8 @@
 #include "buf.h"
 #include "json.h"
 #include "liandong.pb-c.h"
+#include "pbjson.h" /* ld_json_record, ld_json_message, ld_format_time */
 #include "record.h" /* ld_record_status */
-
-
-/* A record as one JSON object: the envelope (id, kind, owner, version,
- * scope, updated_at, author, deleted) and its body's fields side by side. */
-void ld_json_record(struct ld_buf *b, const Ld__Record *r);
-/* Any message as a JSON object, field by field. */
-void ld_json_message(struct ld_buf *b, const ProtobufCMessage *m);
-
-/* "2026-11-23T07:12:01.123Z" for Unix milliseconds. */
-void ld_format_time(char *buf, size_t len, int64_t ms);
 
 /* The line a person would call a record by (topic, title, summary ...). */
 const char *ld_record_title(const Ld__Record *r);
