@@ -31,6 +31,9 @@ struct ld_batch_rec {
 struct ld_batch {
 	const char *file; /* as the user named it, for messages */
 	bool csv;         /* `where` is a line (CSV) or a record number */
+	/* JSON input: create results and reviews too instead of skipping
+	 * them (the HTTP API, which writes one record a person sent). */
+	bool answers;
 	struct ld_batch_rec *v;
 	size_t n, cap;
 	size_t skipped; /* tombstones in JSON input: not imported */

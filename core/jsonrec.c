@@ -255,12 +255,15 @@ fill(struct ctx *cx, ProtobufCMessage *m, json_object *obj, const char *path)
 	return 0;
 }
 
-/* The kinds a node creates from a file, and where their bodies go. */
+/* The kinds a node creates from a file, and where their bodies go; results
+ * and reviews only when the batch asks for them (ld_batch.answers: the
+ * HTTP API creates one record as a person writes it, not a whole export). */
 static const struct {
 	Ld__Kind kind;
 	Ld__Record__BodyCase body;
 	const ProtobufCMessageDescriptor *desc;
 	size_t off;
+	bool answer;
 } bodies[] = {
     {LD__KIND__KIND_PLAN, LD__RECORD__BODY_PLAN, &ld__plan__descriptor,
      offsetof(Ld__Record, plan)},
@@ -270,6 +273,10 @@ static const struct {
      offsetof(Ld__Record, task)},
     {LD__KIND__KIND_PROPOSAL, LD__RECORD__BODY_PROPOSAL,
      &ld__proposal__descriptor, offsetof(Ld__Record, proposal)},
+    {LD__KIND__KIND_RESULT, LD__RECORD__BODY_RESULT, &ld__result__descriptor,
+     offsetof(Ld__Record, result), true},
+    {LD__KIND__KIND_REVIEW, LD__RECORD__BODY_REVIEW, &ld__review__descriptor,
+     offsetof(Ld__Record, review), true},
 };
 
 static bool
@@ -306,7 +313,8 @@ read_record(struct ctx *cx, json_object *o)
 		               "proposal)");
 	Ld__Kind k = ld_kind_parse(json_object_get_string(v));
 	size_t bi = 0;
-	while (bi < sizeof(bodies) / sizeof(bodies[0]) && bodies[bi].kind != k)
+	while (bi < sizeof(bodies) / sizeof(bodies[0]) &&
+	       (bodies[bi].kind != k || (bodies[bi].answer && !cx->b->answers)))
 		bi++;
 	/* A kind the node makes for itself (results, reviews, reports: a
 	 * whole export holds them) is skipped and counted; the summary
@@ -318,9 +326,11 @@ read_record(struct ctx *cx, json_object *o)
 	}
 	if (bi == sizeof(bodies) / sizeof(bodies[0]))
 		return bad(cx,
-		           "kind: a '%.32s' record cannot be imported "
-		           "(plan, survey, task and proposal can)",
-		           json_object_get_string(v));
+		           "kind: a '%.32s' record cannot be %s "
+		           "(plan, survey, task%s and proposal can)",
+		           json_object_get_string(v),
+		           cx->b->answers ? "created" : "imported",
+		           cx->b->answers ? ", result, review" : "");
 	Ld__Record *r = ld_xcalloc(1, sizeof(*r));
 	ld__record__init(r);
 	ProtobufCMessage *body = ld_xcalloc(1, bodies[bi].desc->sizeof_message);

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "liandong.pb-c.h"
 #include "text.h"
 
 static const struct {
@@ -71,6 +72,12 @@ ld_role_may(enum ld_role r, enum ld_action a)
 {
 	return (unsigned)r < LD_ROLE_COUNT && (unsigned)a < LD_ACT_COUNT &&
 	       may[r][a];
+}
+
+enum ld_action
+ld_write_action(int kind)
+{
+	return kind == LD__KIND__KIND_REVIEW ? LD_ACT_REVIEW : LD_ACT_WRITE;
 }
 
 #define NUM_TEXT_(n) #n

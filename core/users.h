@@ -53,6 +53,9 @@ int ld_role_parse(const char *s, enum ld_role *out);
 const char *ld_role_name(enum ld_role r);   /* "clerk" */
 const char *ld_role_label(enum ld_role r);  /* "经办" */
 bool ld_role_may(enum ld_role r, enum ld_action a);
+/* What writing (adding, changing, deleting) a record of kind `kind`
+ * (Ld__Kind) needs: LD_ACT_REVIEW for a review, else LD_ACT_WRITE. */
+enum ld_action ld_write_action(int kind);
 
 /* Is `name` a valid person's name? *why says what is wrong. */
 bool ld_user_name_valid(const char *name, const char **why);

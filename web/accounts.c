@@ -122,3 +122,25 @@ ld_accounts_check(struct ld_accounts *a, const char *name, const char *pw,
 	sodium_memzero(&u, sizeof(u));
 	return ok;
 }
+
+int
+ld_accounts_by_token(struct ld_accounts *a, const char *hash,
+                     struct ld_user *out)
+{
+	if (strlen(hash) != 64)
+		return -ENOENT;
+	pthread_mutex_lock(&a->mu);
+	refresh(a);
+	long found = -1;
+	for (size_t i = 0; i < a->n; i++) {
+		/* "" (no token) is 0 bytes long and never equals 64 bytes. */
+		bool same = strlen(a->u[i].token) == 64 &&
+		            sodium_memcmp(a->u[i].token, hash, 64) == 0;
+		if (same && found < 0)
+			found = (long)i;
+	}
+	if (found >= 0)
+		*out = a->u[found];
+	pthread_mutex_unlock(&a->mu);
+	return found >= 0 ? 0 : -ENOENT;
+}

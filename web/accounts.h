@@ -22,4 +22,11 @@ int ld_accounts_get(struct ld_accounts *a, const char *name,
 bool ld_accounts_check(struct ld_accounts *a, const char *name,
                        const char *pw, struct ld_user *out);
 
+/* The account whose API token has the hex SHA-256 `hash`
+ * (ld_token_hash): copies it into *out and returns 0, or -ENOENT. Every
+ * account's hash is compared, in constant time, so the time taken does
+ * not tell how much of a guess was right. */
+int ld_accounts_by_token(struct ld_accounts *a, const char *hash,
+                         struct ld_user *out);
+
 #endif

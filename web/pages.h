@@ -24,6 +24,12 @@ void ld_page_record(struct ld_web_req *rq);      /* GET /r/ID */
 /* pages_progress.c */
 void ld_page_task_sub(struct ld_web_req *rq);    /* GET /tasks/ID/progress */
 
+/* pages_api.c: the JSON API, /api/v1/... (docs/http-api.md) */
+void ld_api_get(struct ld_web_req *rq);          /* GET /api/v1/... */
+void ld_api_post(struct ld_web_req *rq);         /* POST /api/v1/records */
+void ld_api_put(struct ld_web_req *rq);          /* PUT /api/v1/records/ID */
+void ld_api_delete(struct ld_web_req *rq);       /* DELETE /api/v1/records/ID */
+
 /* static.c */
 void ld_page_css(struct ld_web_req *rq);         /* GET /static/app.css */
 

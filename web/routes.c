@@ -19,6 +19,15 @@ static const struct ld_route routes[] = {
     {"GET", "/plans", 0, LD_ACT_READ, ld_page_plans},
     {"GET", "/proposals", 0, LD_ACT_READ, ld_page_proposals},
     {"GET", "/r/", LD_ROUTE_PREFIX, LD_ACT_READ, ld_page_record},
+    /* The JSON API: writes check the record's kind (ld_write_action). */
+    {"GET", "/api/v1/", LD_ROUTE_PREFIX | LD_ROUTE_API, LD_ACT_READ,
+     ld_api_get},
+    {"POST", "/api/v1/", LD_ROUTE_PREFIX | LD_ROUTE_API, LD_ACT_READ,
+     ld_api_post},
+    {"PUT", "/api/v1/", LD_ROUTE_PREFIX | LD_ROUTE_API, LD_ACT_READ,
+     ld_api_put},
+    {"DELETE", "/api/v1/", LD_ROUTE_PREFIX | LD_ROUTE_API, LD_ACT_READ,
+     ld_api_delete},
 };
 
 const struct ld_route *

@@ -10,6 +10,7 @@
 enum {
 	LD_ROUTE_PUBLIC = 1, /* no login needed (login page, CSS) */
 	LD_ROUTE_PREFIX = 2, /* `path` is a prefix; rq->rest gets the rest */
+	LD_ROUTE_API = 4,    /* JSON API: token or session, JSON errors */
 };
 
 struct ld_route {

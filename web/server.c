@@ -4,6 +4,7 @@
  * of the server threads. */
 #include "server.h"
 #include "accounts.h"
+#include "apiv1.h"
 #include "client.h"
 #include "err.h"
 #include "log.h"
@@ -20,7 +21,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #define SESSION_COOKIE "ld_session"
 #define API_SLOTS 64
@@ -54,6 +57,18 @@ ld_web_arg(struct ld_web_req *rq, const char *name)
 {
 	return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND,
 	                                   name);
+}
+
+const char *
+ld_web_header_in(struct ld_web_req *rq, const char *name)
+{
+	return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
+}
+
+const struct ld_buf *
+ld_web_body(struct ld_web_req *rq)
+{
+	return &rq->raw;
 }
 
 const char *
@@ -155,6 +170,30 @@ ld_web_header(struct ld_web_req *rq, const char *name, const char *value)
 	}
 	rq->hname[rq->nheaders] = n;
 	rq->hval[rq->nheaders++] = v;
+}
+
+void
+ld_web_json(struct ld_web_req *rq, unsigned status, struct ld_buf *doc)
+{
+	ld_web_html(rq, status, doc);
+	rq->ctype = "application/json; charset=utf-8";
+}
+
+void
+ld_web_bytes(struct ld_web_req *rq, unsigned status, const char *ctype,
+             struct ld_buf *bytes)
+{
+	ld_web_html(rq, status, bytes);
+	snprintf(rq->ctype_own, sizeof(rq->ctype_own), "%s", ctype);
+	rq->ctype = rq->ctype_own;
+}
+
+void
+ld_web_api_error(struct ld_web_req *rq, int code, const char *message)
+{
+	struct ld_buf b = {0};
+	ld_api_error_json(&b, (enum ld_api_code)code, message);
+	ld_web_json(rq, ld_api_status((enum ld_api_code)code), &b);
 }
 
 void
@@ -276,6 +315,7 @@ free_req(struct ld_web_req *rq)
 		free(rq->hval[i]);
 	}
 	ld_buf_free(&rq->body);
+	ld_buf_free(&rq->raw);
 	sodium_memzero(rq->token, sizeof(rq->token));
 	free(rq);
 }
@@ -351,8 +391,128 @@ find_person(struct ld_web_req *rq)
 }
 
 static void
+sleep_ms(unsigned ms)
+{
+	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+	while (nanosleep(&ts, &ts) != 0)
+		;
+}
+
+/* The throttle key of wrong API tokens from this client's address. */
+static void
+token_key(struct ld_web_req *rq, char *key, size_t len)
+{
+	char addr[INET6_ADDRSTRLEN] = "?";
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+	    rq->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci != NULL ? ci->client_addr : NULL;
+	if (sa != NULL && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
+		          addr, sizeof(addr));
+	else if (sa != NULL && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6,
+		          &((const struct sockaddr_in6 *)sa)->sin6_addr, addr,
+		          sizeof(addr));
+	snprintf(key, len, "%s%s", LD_API_TOKEN_KEY, addr);
+}
+
+/* The person of "Authorization: Bearer TOKEN". A wrong token counts
+ * against the client's address (not against any account: it is no guess
+ * at a person's password), with the logins' growing delay and lock. */
+static bool
+bearer_person(struct ld_web_req *rq, const char *authz)
+{
+	if (strncasecmp(authz, "Bearer ", 7) != 0) {
+		ld_web_api_error(rq, LD_API_UNAUTHORIZED,
+		                 "Authorization: only 'Bearer TOKEN' is "
+		                 "accepted (a token from 'liandong user token')");
+		return false;
+	}
+	const char *tok = authz + 7;
+	while (*tok == ' ')
+		tok++;
+	char key[LD_SESSION_USER_MAX + 1];
+	token_key(rq, key, sizeof(key));
+	unsigned left = 0;
+	if (ld_login_allowed(rq->web->sessions, key, &left) != 0) {
+		char msg[200], after[16];
+		snprintf(msg, sizeof(msg), "too many wrong API tokens from this "
+		         "address: try again in %u s", left);
+		snprintf(after, sizeof(after), "%u", left);
+		ld_web_api_error(rq, LD_API_RATE_LIMITED, msg);
+		ld_web_header(rq, "Retry-After", after);
+		return false;
+	}
+	char hash[65];
+	ld_token_hash(tok, hash);
+	struct ld_user u;
+	if (ld_accounts_by_token(rq->web->accounts, hash, &u) != 0) {
+		bool locked = false;
+		sleep_ms(ld_login_failed(rq->web->sessions, key, &locked));
+		ld_warn("http api: a wrong API token from %s%s",
+		        key + strlen(LD_API_TOKEN_KEY),
+		        locked ? " (the address is locked out for a while)"
+		               : "");
+		ld_web_api_error(rq, LD_API_UNAUTHORIZED,
+		                 "the API token is not known here (wrong, "
+		                 "revoked or replaced)");
+		return false;
+	}
+	ld_login_ok(rq->web->sessions, key);
+	snprintf(rq->sess.user, sizeof(rq->sess.user), "%s", u.name);
+	rq->role = (int)u.role;
+	rq->logged_in = true;
+	rq->bearer = true;
+	sodium_memzero(&u, sizeof(u));
+	return true;
+}
+
+/* Who asks the JSON API, and may they: false when the answer (a JSON
+ * error) is set. */
+static bool
+api_checks(struct ld_web_req *rq, const struct ld_route *r)
+{
+	const char *authz = ld_web_header_in(rq, "Authorization");
+	if (authz != NULL) {
+		if (!bearer_person(rq, authz))
+			return false;
+	} else {
+		find_person(rq);
+		if (!rq->logged_in) {
+			ld_web_api_error(rq, LD_API_UNAUTHORIZED,
+			                 "not signed in: send 'Authorization: "
+			                 "Bearer TOKEN' or a session cookie");
+			ld_web_header(rq, "WWW-Authenticate", "Bearer");
+			return false;
+		}
+		if (strcmp(rq->method, "GET") != 0 &&
+		    !ld_csrf_equal(ld_web_header_in(rq, "X-CSRF-Token"),
+		                   rq->sess.csrf)) {
+			ld_web_api_error(rq, LD_API_FORBIDDEN,
+			                 "X-CSRF-Token: missing or not this "
+			                 "session's (a request with the session "
+			                 "cookie must carry it)");
+			return false;
+		}
+	}
+	if (!ld_role_may((enum ld_role)rq->role, (enum ld_action)r->need)) {
+		ld_web_api_error(rq, LD_API_FORBIDDEN,
+		                 "your role may not do this");
+		return false;
+	}
+	return true;
+}
+
+static void
 dispatch(struct ld_web_req *rq)
 {
+	if (rq->too_big && rq->api) {
+		char msg[120];
+		snprintf(msg, sizeof(msg), "the body is larger than %u bytes",
+		         LD_API_BODY_MAX);
+		ld_web_api_error(rq, LD_API_TOO_LARGE, msg);
+		return;
+	}
 	if (rq->too_big) {
 		ld_web_error(rq, 413, "上传内容超过 17 MiB 的上限，请缩小文件后"
 		             "重试。");
@@ -360,6 +520,19 @@ dispatch(struct ld_web_req *rq)
 	}
 	const struct ld_route *r = ld_route_find(rq->method, rq->path,
 	                                         &rq->rest);
+	if (r == NULL && rq->api) {
+		ld_web_api_error(rq, LD_API_NOT_FOUND,
+		                 "no such endpoint (see docs/http-api.md)");
+		return;
+	}
+	if (r != NULL && (r->flags & LD_ROUTE_API)) {
+		if (api_checks(rq, r))
+			r->fn(rq);
+		if (rq->status == 0)
+			ld_web_api_error(rq, LD_API_INTERNAL,
+			                 "the endpoint gave no answer");
+		return;
+	}
 	if (r == NULL) {
 		find_person(rq);
 		ld_web_error(rq, 404, "没有这个页面。");
@@ -442,6 +615,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		rq->conn = c;
 		rq->method = method;
 		rq->path = url;
+		rq->api = strncmp(url, LD_API_PREFIX, strlen(LD_API_PREFIX)) == 0;
 		*con_cls = rq;
 		const char *cl = MHD_lookup_connection_value(
 		    c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -451,15 +625,21 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 			dispatch(rq);
 			return send_response(c, rq);
 		}
-		if (strcmp(method, "POST") == 0)
+		if (strcmp(method, "POST") == 0 && !rq->api)
 			rq->pp = MHD_create_post_processor(c, 64 * 1024,
 			                                   on_field, rq);
 		return MHD_YES;
 	}
 	if (*upload_size > 0) {
 		rq->body_bytes += *upload_size;
-		if (rq->body_bytes > LD_WEB_BODY_MAX)
+		if (rq->body_bytes > LD_WEB_BODY_MAX ||
+		    (rq->api && rq->body_bytes > LD_API_BODY_MAX))
 			rq->too_big = true;
+		if (rq->api && !rq->too_big) {
+			ld_buf_put(&rq->raw, upload, *upload_size);
+			if (rq->raw.oom)
+				rq->too_big = true;
+		}
 		if (!rq->too_big && rq->pp != NULL &&
 		    MHD_post_process(rq->pp, upload, *upload_size) != MHD_YES &&
 		    !rq->too_big) {

@@ -19,7 +19,15 @@
  * the route's action (else 403) and, for every POST, the form's CSRF
  * token against the session's (else 403). A handler only reads a
  * request and builds a response; it never holds state across requests
- * (the store is the daemon's, written through the API). */
+ * (the store is the daemon's, written through the API).
+ *
+ * The JSON API (routes flagged LD_ROUTE_API, under /api/v1/, pages_api.c)
+ * is checked otherwise: the person comes from "Authorization: Bearer
+ * TOKEN" (the users file's token hashes; wrong tokens throttled per
+ * client address) or from the session cookie, and then every request but
+ * a GET needs the header X-CSRF-Token equal to the session's; the body is
+ * kept whole (ld_web_body, at most LD_API_BODY_MAX); every refusal is a
+ * JSON error document (apiv1.h). */
 #ifndef LD_SERVER_H
 #define LD_SERVER_H
 
@@ -64,7 +72,10 @@ struct ld_web_req {
 	struct ld_session sess; /* user, csrf */
 	int role;               /* enum ld_role */
 	char token[LD_TOKEN_HEX];
-	/* The body of a POST. */
+	bool api;               /* under /api/v1/: JSON answers */
+	bool bearer;            /* the person came from an API token */
+	/* The body of a POST: form fields, or for the API the bytes. */
+	struct ld_buf raw;
 	struct ld_web_field *fields;
 	size_t nfields;
 	uint64_t body_bytes;
@@ -73,6 +84,7 @@ struct ld_web_req {
 	/* The response being built. */
 	unsigned status;        /* 0 = none yet */
 	const char *ctype;
+	char ctype_own[128];    /* ld_web_bytes's copy of its type */
 	struct ld_buf body;
 	bool cacheable;         /* static files: Cache-Control allows it */
 	char *hname[8], *hval[8];
@@ -99,6 +111,10 @@ const char *ld_web_cookie(struct ld_web_req *rq, const char *name);
 const char *ld_web_form(struct ld_web_req *rq, const char *name);
 const struct ld_web_field *ld_web_upload(struct ld_web_req *rq,
                                          const char *name);
+/* A request header (NULL if absent), and the API's body (empty if none;
+ * NUL-terminated when not empty). */
+const char *ld_web_header_in(struct ld_web_req *rq, const char *name);
+const struct ld_buf *ld_web_body(struct ld_web_req *rq);
 const struct ld_config *ld_web_config(struct ld_web_req *rq);
 struct ld_sessions *ld_web_sessions(struct ld_web_req *rq);
 struct ld_accounts *ld_web_accounts(struct ld_web_req *rq);
@@ -117,6 +133,13 @@ void ld_web_redirect(struct ld_web_req *rq, const char *location);
 /* A whole page in Chinese with `message`: 403, 404, 413, 500 ... */
 void ld_web_error(struct ld_web_req *rq, unsigned status, const char *message);
 void ld_web_header(struct ld_web_req *rq, const char *name, const char *value);
+/* The API's answers: a JSON document (takes the buffer's contents), any
+ * bytes with their media type (copied; at most 127 bytes), and an error document (apiv1.h: code,
+ * the message, its field) with the code's status. */
+void ld_web_json(struct ld_web_req *rq, unsigned status, struct ld_buf *doc);
+void ld_web_bytes(struct ld_web_req *rq, unsigned status, const char *ctype,
+                  struct ld_buf *bytes);
+void ld_web_api_error(struct ld_web_req *rq, int code, const char *message);
 /* A cookie: Path=/; HttpOnly; SameSite=Strict, Secure under HTTPS.
  * max_age < 0 leaves it to the browser session, 0 deletes it. */
 void ld_web_set_cookie(struct ld_web_req *rq, const char *name,
