@@ -92,7 +92,10 @@ struct cmd {
 	X("dry-run", dry_run, DRY_RUN, FLAG)                                   \
 	X("with-key", with_key, WITH_KEY, FLAG)                                \
 	X("no-key", no_key, NO_KEY, FLAG)                                      \
-	X("passphrase-file", passphrase_file, PASSPHRASE_FILE, STR)
+	X("passphrase-file", passphrase_file, PASSPHRASE_FILE, STR)            \
+	X("role", role, ROLE, STR)                                             \
+	X("password-file", password_file, PASSWORD_FILE, STR)                  \
+	X("revoke", revoke, REVOKE, FLAG)
 
 enum {
 	O_DATA = 'd',
@@ -111,13 +114,14 @@ struct strs {
 
 /* Parsed values of every option; each command reads what it accepts. */
 struct args {
-	bool json, insecure, csv, dry_run, bom, with_key, no_key;
+	bool json, insecure, csv, dry_run, bom, with_key, no_key, revoke;
 	const char *topic, *form, *due, *parent_task, *year, *title, *start, *end,
 	    *ref, *summary, *plan_item, *verdict, *comment, *kind, *owner, *id,
 	    *name, *level, *listen, *parent, *parent_key, *root_key, *out,
 	    *status, *number, *submitter, *handler, *outcome, *face_to_face,
 	    *satisfaction, *month, *lead, *responsible, *assisting, *today,
-	    *days, *index, *version, *timeout, *format, *passphrase_file;
+	    *days, *index, *version, *timeout, *format, *passphrase_file,
+	    *role, *password_file;
 	struct strs scope, target, item, metric, finding, attach, set;
 	int nargs;
 	char **rest;
@@ -264,5 +268,11 @@ int ld_cli_run_admin_add(const struct cmd *c, int argc, char **argv);
 int ld_cli_run_admin_remove(const struct cmd *c, int argc, char **argv);
 int ld_cli_run_admin_list(const struct cmd *c, int argc, char **argv);
 int ld_cli_run_admin_keygen(const struct cmd *c, int argc, char **argv);
+/* The office's users (cmd_user.c). */
+int ld_cli_run_user_add(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_user_passwd(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_user_remove(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_user_list(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_user_token(const struct cmd *c, int argc, char **argv);
 
 #endif

@@ -70,6 +70,37 @@ static const struct cmd cmds[] = {
      "Revoke the administrator NAME: refused from the next request on.\n"},
     {"admin", "list", ld_cli_run_admin_list, "",
      "Print the administrators of the remote API, with their keys.\n"},
+    {"user", "add", ld_cli_run_user_add,
+     "NAME --role ROLE [--password-file FILE]",
+     "Add a person who may sign in to this office's web console\n"
+     "(liandong-web). Accounts live in DIR/users (mode 0600), local to\n"
+     "this office and never replicated; the daemon need not run. The\n"
+     "password (8 to 256 bytes) is asked twice on the terminal, and only\n"
+     "its Argon2id hash is kept.\n\n"
+     "  NAME                  1 to 64 bytes of UTF-8: no blanks, no control\n"
+     "                        characters, no ':' (e.g. 张三 or zhang.san)\n"
+     "  --role ROLE           administrator (管理员: manages users,\n"
+     "                        children, keys), clerk (经办: writes tasks,\n"
+     "                        surveys, plans, results, proposals), reviewer\n"
+     "                        (审核: reviews results), reader (查阅); every\n"
+     "                        role reads and runs reports\n"
+     "  --password-file FILE  the password is FILE's first line ('-':\n"
+     "                        standard input), for scripts\n"},
+    {"user", "passwd", ld_cli_run_user_passwd, "NAME [--password-file FILE]",
+     "Set a new password for NAME (asked twice on the terminal, or the\n"
+     "first line of --password-file FILE; '-': standard input).\n"},
+    {"user", "remove", ld_cli_run_user_remove, "NAME",
+     "Remove the account NAME, its password and its API token. Records it\n"
+     "wrote keep its name as their author.\n"},
+    {"user", "list", ld_cli_run_user_list, "[--json]",
+     "List this office's accounts: name, role, and whether each has a\n"
+     "password and an API token (never the hashes).\n\n"
+     "  --json             one JSON array\n"},
+    {"user", "token", ld_cli_run_user_token, "NAME [--revoke]",
+     "Make a new API token for NAME (for scripts using liandong-web's\n"
+     "API with NAME's role) and print it: it is shown this once, only its\n"
+     "SHA-256 is kept, and it replaces any earlier token of NAME.\n\n"
+     "  --revoke           remove NAME's token instead\n"},
     {"task", "add", ld_cli_run_task_add,
      "--topic TEXT --form FORM --scope PATH [--scope PATH]... "
      "[--due YYYY-MM-DD] [--target UNIT]... [--parent-task ID] [--json]",

@@ -31,6 +31,8 @@ ld_config_defaults(struct ld_config *c)
 	c->report_cpu_s = 60;
 	c->report_memory_mb = 1024;
 	c->log_level = LD_LOG_INFO;
+	c->notify_every_s = 60;
+	c->notify_timeout_s = 30;
 	snprintf(c->web_listen, sizeof(c->web_listen), "127.0.0.1:8480");
 	c->web_session_idle_s = 30 * 60;
 	c->web_threads = 4;
@@ -157,7 +159,8 @@ static const char *const known_keys[] = {
     "log.level",         "node.parent_key",   "node.root_key",
     "security.insecure", "security.verify_threads", "api.listen",
     "web.listen",        "web.cert",          "web.key",
-    "web.plain_http",    "web.session_idle",  "web.threads", NULL,
+    "web.plain_http",    "web.session_idle",  "web.threads",
+    "notify.command",    "notify.every",      "notify.timeout_s", NULL,
 };
 
 struct load_ctx {
@@ -433,6 +436,23 @@ on_key(void *user, const char *section, const char *key, const char *value)
 		ok = set_uint(value, 1, 1u << 22, &c->map_size_mb, r, rl);
 	} else if (strncmp(section, "report ", 7) == 0) {
 		ok = on_sched_key(c, section + 7, key, value, r, rl);
+	} else if (KEY("notify", "command")) {
+		/* Run by /bin/sh -c: a program, its arguments, quoting. */
+		ok = value[0] != '\0';
+		if (!ok)
+			snprintf(r, rl, "a program to run (leave the key out "
+			         "for none)");
+		else
+			ok = copy_str(value, c->notify_command,
+			              sizeof(c->notify_command), r, rl);
+	} else if (KEY("notify", "every")) {
+		c->notify_every_s = ld_config_duration(value);
+		ok = c->notify_every_s != 0 && c->notify_every_s <= 86400;
+		if (!ok)
+			snprintf(r, rl, "a duration from 1s to 1d, like 60s "
+			         "or 5m");
+	} else if (KEY("notify", "timeout_s")) {
+		ok = set_uint(value, 1, 3600, &c->notify_timeout_s, r, rl);
 	} else if (KEY("web", "listen")) {
 		if (!ld_hostport_valid(value, &why)) {
 			snprintf(r, rl, "%s", why);

@@ -64,6 +64,9 @@ struct ld_config {
 	unsigned report_cpu_s;          /* [report] cpu_s */
 	unsigned report_memory_mb;      /* [report] memory_mb */
 	int log_level;                  /* [log] level */
+	char notify_command[200];       /* [notify] command ("" = none) */
+	unsigned notify_every_s;        /* [notify] every: inbox checks */
+	unsigned notify_timeout_s;      /* [notify] timeout_s */
 	struct ld_sched sched[LD_SCHED_MAX]; /* [report NAME] sections */
 	size_t nsched;
 	/* [web]: liandong-web, the office console (docs/console.md). */

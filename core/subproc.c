@@ -48,6 +48,13 @@ keep(struct ld_spawn_result *r, size_t *n, const char *p, size_t len)
 int
 ld_child_start(struct ld_child *ch, char *const argv[], int timeout_ms)
 {
+	return ld_child_start_in(ch, argv, timeout_ms, -1);
+}
+
+int
+ld_child_start_in(struct ld_child *ch, char *const argv[], int timeout_ms,
+                  int in_fd)
+{
 	memset(ch, 0, sizeof(*ch));
 	ch->errfd = -1;
 	struct ld_spawn_result *r = &ch->r;
@@ -66,6 +73,8 @@ ld_child_start(struct ld_child *ch, char *const argv[], int timeout_ms)
 	posix_spawn_file_actions_init(&fa);
 	posix_spawnattr_init(&at);
 	posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
+	if (in_fd >= 0)
+		posix_spawn_file_actions_adddup2(&fa, in_fd, 0);
 	/* Its own process group: the deadline kills what it started too. */
 	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP);
 	posix_spawnattr_setpgroup(&at, 0);

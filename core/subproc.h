@@ -37,6 +37,10 @@ struct ld_child {
 	struct ld_spawn_result r; /* once done */
 };
 int ld_child_start(struct ld_child *ch, char *const argv[], int timeout_ms);
+/* The same with `in_fd` (if >= 0; the caller closes it after) as its
+ * standard input. */
+int ld_child_start_in(struct ld_child *ch, char *const argv[], int timeout_ms,
+                      int in_fd);
 /* Reads its stderr, reaps it, kills it at the deadline; true once it has
  * finished (ch->r says how). Never blocks. */
 bool ld_child_poll(struct ld_child *ch);

@@ -235,11 +235,13 @@ ld_node_run(struct ld_node *n, volatile sig_atomic_t *stop)
 		ld_fetch_tick(n, ld_now_ms());
 		ld_recover_tick(n, ld_now_ms());
 		ld_schedule_tick(n, ld_now_ms());
+		ld_notify_tick(n, ld_now_ms());
 		ld_stream_all(n);
 	}
 	/* Whatever moved only in memory goes to disk before we exit. */
 	ld_commit_turn(n, true);
 	ld_waiters_drop(n);
+	ld_notify_stop(n);
 	ld_info("node %s stopping", n->cfg.id);
 	return 0;
 }

@@ -408,6 +408,11 @@ ld_node_open(const struct ld_config *cfg, struct ld_node **out, char *err,
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
+	if ((n->notify = ld_notify_new(n)) == NULL) {
+		rc = -ENOMEM;
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
 	n->last_flush_ms = ld_now_ms();
 	*out = n;
 	return 0;
@@ -442,6 +447,7 @@ ld_node_close(struct ld_node **n_p)
 	free(n->waiters);
 	ld_fetch_free(&n->fetch);
 	ld_schedule_free(&n->schedule);
+	ld_notify_free(&n->notify);
 	ld_peers_free(n);
 	ld_keyring_free(&n->kr);
 	ld_vpool_free(&n->vpool);

@@ -5,10 +5,11 @@
  * Who calls whom (an arrow means "calls"; nothing calls back up):
  *
  *   main ──> node (open, close), loop (run)
- *   node ──> peers, own, commit, fetch, schedule, waiters, recover; it fills the
- *            work table with the handlers of api, batch, fetch, schedule
- *   loop ──> api, downlink, uplink, commit, fetch, schedule, stream,
- *            waiters, recover
+ *   node ──> peers, own, commit, fetch, schedule, notify, waiters,
+ *            recover; it fills the work table with the handlers of api,
+ *            batch, fetch, schedule
+ *   loop ──> api, downlink, uplink, commit, fetch, schedule, notify,
+ *            stream, waiters, recover
  *   api ───> own, files, query, waiters, reply, commit, downlink, stream,
  *            recover, backup
  *   downlink ──> session, frame, peers, recover
@@ -16,6 +17,7 @@
  *   session ───> batch, fetch, frame
  *   batch ─────> commit, fetch, recover
  *   schedule ──> own, commit
+ *   notify ────> query (the inbox)
  *   fetch ─────> commit, frame, peers, recover
  *   own ───────> files, recover
  *   commit ────> frame, waiters; the handlers only through n->work_ops
@@ -178,6 +180,7 @@ struct ld_node {
 	struct ld_fetch *fetch; /* attachment chunks in flight (fetch.c) */
 	uint64_t attach_bad;    /* attachments that failed the file check */
 	struct ld_schedule *schedule; /* scheduled reports (schedule.c) */
+	struct ld_notify *notify;     /* the [notify] hook (notify.c) */
 	int64_t last_flush_ms;
 
 	/* recover.c: the store was restored or made again, and this node
@@ -343,6 +346,20 @@ void ld_query_progress(struct ld_node *n, const struct ld_rid *rid,
                        uint64_t req_id, const Ld__ProgressRequest *q);
 void ld_query_inbox(struct ld_node *n, const struct ld_rid *rid,
                     uint64_t req_id, const Ld__InboxRequest *q);
+/* This node's inbox on `today`, items due within `days` marked: the
+ * records gathered into `b` (the items borrow from them; free both with
+ * ld_inbox_free and ld_bag_free). Returns 0, or a store code or -ENOMEM
+ * (nothing to free). */
+struct ld_bag;
+struct ld_inbox;
+int ld_query_inbox_of(struct ld_node *n, const char *today, int days,
+                      struct ld_bag *b, struct ld_inbox *in);
+/* What an inbox item is about, in one line: the topic of a task or
+ * survey, the summary of a result. */
+struct ld_inbox_item;
+const char *ld_query_item_topic(const struct ld_inbox_item *it);
+/* The node's local date, YYYY-MM-DD. */
+void ld_query_today(char out[11]);
 
 /* ---- files.c: attachments at the client API ---- */
 
@@ -487,5 +504,19 @@ void ld_schedule_tick(struct ld_node *n, int64_t now);
 int ld_schedule_write(struct ld_node *n, struct ld_txn *t, struct work *w);
 void ld_schedule_done(struct ld_node *n, struct work *w, int rc);
 void ld_schedule_drop(struct work *w);
+
+/* ---- notify.c: the [notify] hook, told of new and overdue inbox items ---- */
+
+/* NULL if out of memory (a node without [notify] command gets one that
+ * does nothing). */
+struct ld_notify *ld_notify_new(struct ld_node *n);
+void ld_notify_free(struct ld_notify **s); /* kills a running hook */
+/* Check the inbox when due (every [notify] every, and a second after the
+ * log moved), run the hook for what is new, collect its end. Never
+ * blocks. */
+void ld_notify_tick(struct ld_node *n, int64_t now);
+/* At shutdown: give a running hook a moment (2 s) to finish, so what it
+ * sent counts as notified. */
+void ld_notify_stop(struct ld_node *n);
 
 #endif

@@ -32,12 +32,18 @@ today_of(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
 		snprintf(out, 11, "%s", q);
 		return 0;
 	}
+	ld_query_today(out);
+	return 0;
+}
+
+void
+ld_query_today(char out[11])
+{
 	time_t now = time(NULL);
 	struct tm tm;
 	if (localtime_r(&now, &tm) == NULL ||
 	    strftime(out, 11, "%Y-%m-%d", &tm) != 10)
 		snprintf(out, 11, "1970-01-01");
-	return 0;
 }
 
 /* A read transaction for a request. Returns 0, or the store's code (the
@@ -231,6 +237,39 @@ gather_answers(struct ld_txn *t, const char *self, struct ld_bag *b)
 	return 0;
 }
 
+int
+ld_query_inbox_of(struct ld_node *n, const char *today, int days,
+                  struct ld_bag *b, struct ld_inbox *in)
+{
+	struct ld_txn t;
+	int rc = ld_store_read_begin(n->st, &t);
+	if (rc != 0)
+		return rc;
+	const char *self = n->cfg.id;
+	rc = gather_requests(&t, self, b);
+	if (rc == 0)
+		rc = gather_answers(&t, self, b);
+	ld_store_read_end(&t);
+	if (rc == 0 && b->oom)
+		rc = -ENOMEM;
+	if (rc == 0)
+		rc = ld_inbox_compute(self, (const Ld__Record *const *)b->v,
+		                      b->n, today, days, in);
+	if (rc != 0)
+		ld_bag_free(b);
+	return rc;
+}
+
+const char *
+ld_query_item_topic(const struct ld_inbox_item *it)
+{
+	const Ld__Record *r = it->rec;
+	return r->body_case == LD__RECORD__BODY_TASK     ? r->task->topic
+	       : r->body_case == LD__RECORD__BODY_SURVEY ? r->survey->topic
+	       : r->body_case == LD__RECORD__BODY_RESULT ? r->result->summary
+	                                                 : "";
+}
+
 void
 ld_query_inbox(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
                const Ld__InboxRequest *q)
@@ -243,22 +282,14 @@ ld_query_inbox(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
 		             "days: at most 366");
 		return;
 	}
-	struct ld_txn t;
-	if (begin(n, rid, req_id, &t) != 0)
-		return;
 	const char *self = n->cfg.id;
 	struct ld_bag b = {0};
-	int rc = gather_requests(&t, self, &b);
-	if (rc == 0)
-		rc = gather_answers(&t, self, &b);
-	ld_store_read_end(&t);
 	struct ld_inbox in = {0};
-	if (rc != 0 || b.oom ||
-	    ld_inbox_compute(self, (const Ld__Record *const *)b.v, b.n, today,
-	                     q->days ? (int)q->days : 7, &in) != 0) {
+	int rc = ld_query_inbox_of(n, today, q->days ? (int)q->days : 7, &b,
+	                           &in);
+	if (rc != 0) {
 		ld_reply_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
-		             rc != 0 ? ld_store_strerror(rc) : "out of memory");
-		ld_bag_free(&b);
+		             ld_store_strerror(rc));
 		return;
 	}
 	Ld__InboxItem *items = calloc(in.n ? in.n : 1, sizeof(*items));
@@ -280,11 +311,7 @@ ld_query_inbox(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
 		o->action = (char *)ld_act_name(w->act);
 		o->id = r->id;
 		o->kind = (char *)ld_kind_name(r->kind);
-		o->topic = r->body_case == LD__RECORD__BODY_TASK
-		               ? r->task->topic
-		           : r->body_case == LD__RECORD__BODY_SURVEY
-		               ? r->survey->topic
-		               : r->result->summary;
+		o->topic = (char *)ld_query_item_topic(w);
 		o->from = r->owner;
 		o->due = (char *)w->due;
 		o->days_left = (int32_t)w->days_left;

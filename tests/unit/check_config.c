@@ -284,6 +284,35 @@ START_TEST(test_bad_numbers)
 }
 END_TEST
 
+START_TEST(test_notify)
+{
+	struct ld_config c;
+	write_conf(NODE_OK);
+	ck_assert_int_eq(load(&c), 0);
+	ck_assert_str_eq(c.notify_command, "");
+	ck_assert_uint_eq(c.notify_every_s, 60);
+	ck_assert_uint_eq(c.notify_timeout_s, 30);
+	write_conf(NODE_OK "[notify]\ncommand = /usr/local/bin/sms 'a b'\n"
+	                   "every = 5m\ntimeout_s = 10\n");
+	ck_assert_msg(load(&c) == 0, "%s", err);
+	ck_assert_str_eq(c.notify_command, "/usr/local/bin/sms 'a b'");
+	ck_assert_uint_eq(c.notify_every_s, 300);
+	ck_assert_uint_eq(c.notify_timeout_s, 10);
+	REFUSED(NODE_OK "[notify]\ncommand =\n", 6, "command",
+	        "a program to run");
+	REFUSED(NODE_OK "[notify]\nevery = 0s\n", 6, "every",
+	        "1s to 1d");
+	REFUSED(NODE_OK "[notify]\nevery = 2d\n", 6, "every", "1s to 1d");
+	REFUSED(NODE_OK "[notify]\nevery = often\n", 6, "every");
+	REFUSED(NODE_OK "[notify]\ntimeout_s = 0\n", 6, "timeout_s",
+	        "1 to 3600");
+	REFUSED(NODE_OK "[notify]\nurl = http://x\n", 6, "unknown key 'url'",
+	        "[notify]");
+	REFUSED(NODE_OK "[notify]\ncommand = a\ncommand = b\n", 7,
+	        "given twice");
+}
+END_TEST
+
 START_TEST(test_bad_node)
 {
 	REFUSED("[node]\nname = x\n", 0, "id", "missing");
@@ -523,6 +552,7 @@ config_suite(void)
 	tcase_add_test(tc, test_bad_endpoint);
 	tcase_add_test(tc, test_bad_numbers);
 	tcase_add_test(tc, test_bad_node);
+	tcase_add_test(tc, test_notify);
 	tcase_add_test(tc, test_missing_file);
 	tcase_add_test(tc, test_write_refuses);
 	tcase_add_test(tc, test_endpoint_valid);
