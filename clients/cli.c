@@ -180,14 +180,16 @@ ld_cli_parse(const struct cmd *c, int argc, char **argv, const int *allowed,
 			ld_cli_print_help(c);
 			return LD_CLI_HELP;
 		}
-		if (!accepts(allowed, o))
-			return ld_cli_usage_error(
-			    c, "option '%s' does not apply here",
-			    argv[optind - 1]);
 		const struct opt *op = NULL;
 		for (size_t i = 0; i < NOPTS && op == NULL; i++)
 			if (opts[i].code == o)
 				op = &opts[i];
+		/* Named from the table: argv[optind - 1] is the value when
+		 * one was given as the next argument. */
+		if (!accepts(allowed, o))
+			return ld_cli_usage_error(
+			    c, "option '--%s' does not apply here",
+			    op != NULL ? op->name : "?");
 		if (op == NULL)
 			return ld_cli_usage_error(c, "unknown option '%s'",
 			                          argv[optind - 1]);

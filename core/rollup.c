@@ -20,10 +20,10 @@ static const char *const ps_names[LD_PS_COUNT][2] = {
 	[LD_PS_RECTIFY] = {"rectify", "整改中"},
 };
 
-static const char *const act_names[LD_ACT_COUNT][2] = {
-	[LD_ACT_REPORT] = {"report", "待报送"},
-	[LD_ACT_REVISE] = {"revise", "退回修改"},
-	[LD_ACT_REVIEW] = {"review", "待审核"},
+static const char *const act_names[LD_INBOX_COUNT][2] = {
+	[LD_INBOX_REPORT] = {"report", "待报送"},
+	[LD_INBOX_REVISE] = {"revise", "退回修改"},
+	[LD_INBOX_REVIEW] = {"review", "待审核"},
 };
 
 const char *
@@ -51,7 +51,7 @@ enum ld_act
 ld_act_lookup(const char *name)
 {
 	int a = 0;
-	while (a < LD_ACT_COUNT && strcmp(act_names[a][0], name) != 0)
+	while (a < LD_INBOX_COUNT && strcmp(act_names[a][0], name) != 0)
 		a++;
 	return (enum ld_act)a;
 }
@@ -59,13 +59,13 @@ ld_act_lookup(const char *name)
 const char *
 ld_act_name(enum ld_act a)
 {
-	return (unsigned)a < LD_ACT_COUNT ? act_names[a][0] : "?";
+	return (unsigned)a < LD_INBOX_COUNT ? act_names[a][0] : "?";
 }
 
 const char *
 ld_act_label(enum ld_act a)
 {
-	return (unsigned)a < LD_ACT_COUNT ? act_names[a][1] : "?";
+	return (unsigned)a < LD_INBOX_COUNT ? act_names[a][1] : "?";
 }
 
 /* ---------------------------------------------------------------- helpers */
@@ -447,7 +447,7 @@ by_urgency(const void *x, const void *y)
 	if (ad && a->days_left != b->days_left)
 		return a->days_left < b->days_left ? -1 : 1;
 	if (a->act != b->act)
-		return a->act == LD_ACT_REVISE ? -1 : b->act == LD_ACT_REVISE;
+		return a->act == LD_INBOX_REVISE ? -1 : b->act == LD_INBOX_REVISE;
 	return strcmp(a->rec->id, b->rec->id);
 }
 
@@ -508,7 +508,7 @@ ld_inbox_compute(const char *self, const Ld__Record *const *recs, size_t n,
 		    (r->body_case != LD__RECORD__BODY_TASK ||
 		     !superseded(self, &ix, r))) {
 			/* A task or survey addressed to it from above. */
-			it.act = LD_ACT_REPORT;
+			it.act = LD_INBOX_REPORT;
 			set_due(&it,
 			        r->body_case == LD__RECORD__BODY_TASK
 			            ? r->task->due
@@ -520,7 +520,7 @@ ld_inbox_compute(const char *self, const Ld__Record *const *recs, size_t n,
 			enum ld_ps st = review_state(recs, n, r, &it.cause);
 			if (st != LD_PS_RETURNED && st != LD_PS_RECTIFY)
 				continue;
-			it.act = LD_ACT_REVISE;
+			it.act = LD_INBOX_REVISE;
 		} else if (is(r, LD__RECORD__BODY_RESULT) && submitted(r) &&
 		           strcmp(r->owner, self) != 0 &&
 		           ld_path_in_subtree(r->owner, self)) {
@@ -535,7 +535,7 @@ ld_inbox_compute(const char *self, const Ld__Record *const *recs, size_t n,
 				           rev[k]->review->ref_version == r->version;
 			if (reviewed)
 				continue;
-			it.act = LD_ACT_REVIEW;
+			it.act = LD_INBOX_REVIEW;
 		} else {
 			continue;
 		}

@@ -65,15 +65,15 @@ void ld_progress_free(struct ld_progress *p);
 
 /* What an office must act on. */
 enum ld_act {
-	LD_ACT_REPORT, /* a task or survey addressed to it, not answered */
-	LD_ACT_REVISE, /* its result was returned (or must be rectified) */
-	LD_ACT_REVIEW, /* a result answering its own task awaits its review */
-	LD_ACT_COUNT
+	LD_INBOX_REPORT, /* a task or survey addressed to it, not answered */
+	LD_INBOX_REVISE, /* its result was returned (or must be rectified) */
+	LD_INBOX_REVIEW, /* a result answering its own task awaits its review */
+	LD_INBOX_COUNT
 };
 
 const char *ld_act_name(enum ld_act a);
 const char *ld_act_label(enum ld_act a);
-/* The action named `name` ("revise"), or LD_ACT_COUNT if none is. */
+/* The action named `name` ("revise"), or LD_INBOX_COUNT if none is. */
 enum ld_act ld_act_lookup(const char *name);
 
 struct ld_inbox_item {

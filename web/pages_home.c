@@ -18,10 +18,10 @@ ld_page_home(struct ld_web_req *rq)
 	if (ld_web_ask(rq, &req, &resp) != 0)
 		return;
 	const Ld__InboxResponse *in = resp->inbox;
-	size_t count[LD_ACT_COUNT] = {0}, overdue = 0;
+	size_t count[LD_INBOX_COUNT] = {0}, overdue = 0;
 	for (size_t i = 0; in != NULL && i < in->n_items; i++) {
 		enum ld_act a = ld_act_lookup(in->items[i]->action);
-		if (a < LD_ACT_COUNT)
+		if (a < LD_INBOX_COUNT)
 			count[a]++;
 		overdue += in->items[i]->overdue;
 	}
@@ -32,7 +32,7 @@ ld_page_home(struct ld_web_req *rq)
 	ld_page_begin(&b, &p);
 	ld_html_f(&b, "<p class=\"muted\">截至 %s</p>\n<ul class=\"counts\">\n",
 	          in != NULL ? in->today : "");
-	for (int a = 0; a < LD_ACT_COUNT; a++)
+	for (int a = 0; a < LD_INBOX_COUNT; a++)
 		ld_html_f(&b, "<li>%s<b>%z</b></li>\n", ld_act_label(a), count[a]);
 	ld_html_f(&b, "<li class=\"%r\">逾期<b>%z</b></li>\n</ul>\n",
 	          overdue ? "overdue" : "", overdue);

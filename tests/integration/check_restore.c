@@ -4,17 +4,23 @@
  * parent has sent their records back, and end with every record the same,
  * byte for byte, at every node; two stores that issued one (id, version)
  * twice show a conflict and keep their own copy; a damaged backup or a
- * wrong passphrase is refused. */
+ * wrong passphrase is refused; a city whose machine died is restored
+ * into an empty directory (its configuration, children and accounts come
+ * from the backup) and links to its parent and children as before; a
+ * format-1 backup (no configuration) still restores into an office's
+ * directory. */
 #include "attach.h"
 #include "harness.h"
 #include "record.h"
 
 #include <check.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,7 +28,7 @@
 #define C_ID "530000/530300"
 #define X_ID "530000/530300/530325"
 
-static struct th_node P, C, X;
+static struct th_node P, C, X, R;
 
 static void
 three_levels(void)
@@ -621,67 +627,318 @@ START_TEST(test_county_attachment_lost)
 }
 END_TEST
 
-/* A damaged backup and a wrong passphrase are refused with one line;
- * the right passphrase restores the key. */
+/* The whole of `path`, malloc'd; its size in *n. */
+static uint8_t *
+read_all(const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	ck_assert_msg(f != NULL, "%s", path);
+	fseek(f, 0, SEEK_END);
+	long size = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	uint8_t *b = malloc((size_t)size + 1);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_uint_eq(fread(b, 1, (size_t)size, f), (size_t)size);
+	fclose(f);
+	*n = (size_t)size;
+	return b;
+}
+
+static uint32_t
+be(const uint8_t *p, int n)
+{
+	uint32_t v = 0;
+	for (int i = 0; i < n; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* Where the config part of format-2 backup bytes `b` starts, and (in
+ * *end) where it ends. */
+static size_t
+conf_part(const uint8_t *b, size_t n, size_t *end)
+{
+	ck_assert_uint_ge(n, 20);
+	ck_assert_int_eq(be(b + 8, 4), 2);
+	size_t at = 18 + be(b + 16, 2), p = at + 2;
+	for (uint32_t k = be(b + at, 2); k > 0; k--) {
+		p += 2 + be(b + p, 2);
+		p += 4 + be(b + p, 4);
+	}
+	ck_assert_uint_le(p, n);
+	*end = p;
+	return at;
+}
+
+/* Write `from` (format 2) as `to` in format 1, as a liandong from before
+ * the config part wrote it: the header with format 1, the key part and
+ * the store, and the checksum of those. */
+static void
+write_format1(const char *from, const char *to)
+{
+	size_t n, end;
+	uint8_t *b = read_all(from, &n);
+	size_t at = conf_part(b, n, &end);
+	b[11] = 1;
+	crypto_generichash_state h;
+	uint8_t sum[32];
+	crypto_generichash_init(&h, NULL, 0, sizeof(sum));
+	crypto_generichash_update(&h, b, at);
+	crypto_generichash_update(&h, b + end, n - 32 - end);
+	crypto_generichash_final(&h, sum, sizeof(sum));
+	FILE *f = fopen(to, "wb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(b, 1, at, f), at);
+	ck_assert_uint_eq(fwrite(b + end, 1, n - 32 - end, f), n - 32 - end);
+	ck_assert_uint_eq(fwrite(sum, 1, sizeof(sum), f), sizeof(sum));
+	ck_assert_int_eq(fclose(f), 0);
+	free(b);
+}
+
+/* Flip one bit of the byte at `off` in `path`. */
+static void
+flip(const char *path, long off)
+{
+	FILE *f = fopen(path, "r+b");
+	ck_assert_ptr_nonnull(f);
+	fseek(f, off, SEEK_SET);
+	int ch = fgetc(f);
+	fseek(f, off, SEEK_SET);
+	fputc(ch ^ 0x10, f);
+	fclose(f);
+}
+
+static void
+assert_one_line(const char *err)
+{
+	ck_assert_msg(err[0] != '\0' && strchr(err, '\n') == err + strlen(err) - 1,
+	              "not one line: %s", err);
+}
+
+/* restore FILE --data DIR [--passphrase-file PASS]: the exit code. */
+static int
+restore(const char *file, const char *dir, const char *pass, char *out,
+        char *err)
+{
+	if (pass != NULL)
+		return th_cli(out, 4096, err, 2048,
+		              (const char *const[]){"restore", file, "--data",
+		                                    dir, "--passphrase-file",
+		                                    pass, NULL});
+	return th_cli(out, 4096, err, 2048,
+	              (const char *const[]){"restore", file, "--data", dir,
+	                                    NULL});
+}
+
+/* A damaged backup (the store or the config part) and a wrong passphrase
+ * are refused with one line, and nothing is made; a format-2 backup makes
+ * the office's directory when there is none, and keeps the configuration
+ * of one there is; a format-1 backup needs the office's liandong.conf;
+ * the root's backup without its key is refused into a directory with no
+ * key. */
 START_TEST(test_backup_file_checks)
 {
 	th_node_init(&P, "p", P_ID, "云南省政协", true, NULL, NULL);
 	th_node_start(&P);
 	th_add_task(&P, P_ID, "任务");
-	char file[700], pass[700], wrong[700], dir[700], out[2048], err[2048];
+	char file[700], nokey[700], old[700], pass[700], wrong[700], dir[700];
+	char dir3[700], out[4096], err[2048];
 	snprintf(file, sizeof(file), "%s/p.backup", th_root());
+	snprintf(nokey, sizeof(nokey), "%s/p-nokey.backup", th_root());
+	snprintf(old, sizeof(old), "%s/p-format1.backup", th_root());
 	snprintf(pass, sizeof(pass), "%s/pass", th_root());
 	snprintf(wrong, sizeof(wrong), "%s/wrong", th_root());
-	snprintf(dir, sizeof(dir), "%s/p2", th_root());
+	snprintf(dir, sizeof(dir), "%s/new/p2", th_root());
+	snprintf(dir3, sizeof(dir3), "%s/p3", th_root());
 	sh("echo 'correct horse' > '%s'; echo 'wrong horse' > '%s'", pass,
 	   wrong);
 	backup_wait(backup_start(&P, file, pass));
+	backup_wait(backup_start(&P, nokey, NULL));
 	ck_assert_int_eq(th_node_stop(&P), 0);
 
-	/* Into a directory that is no office's: refused, nothing made. */
-	int rc = th_cli(out, sizeof(out), err, sizeof(err),
-	                (const char *const[]){"restore", file, "--data", dir,
-	                                      "--passphrase-file", pass,
-	                                      NULL});
+	/* The root without its key, into no office's directory: refused
+	 * before anything is made. */
+	int rc = restore(nokey, dir, NULL, out, err);
 	ck_assert_int_eq(rc, 1);
-	ck_assert_msg(strstr(err, "has no liandong.conf") != NULL &&
-	                  strstr(err, "liandong init") != NULL,
-	              "%s", err);
-	sh("test ! -e '%s/store'", dir);
-	/* The office's directory made again (its configuration). */
-	sh("mkdir -p '%s' && cp '%s/liandong.conf' '%s/'", dir, P.dir, dir);
-
-	rc = th_cli(out, sizeof(out), err, sizeof(err),
-	                (const char *const[]){"restore", file, "--data", dir,
-	                                      "--passphrase-file", wrong,
-	                                      NULL});
+	ck_assert_msg(strstr(err, "cannot take a new key") != NULL, "%s", err);
+	assert_one_line(err);
+	sh("test ! -e '%s'", dir);
+	/* A wrong passphrase: one line, nothing made. */
+	rc = restore(file, dir, wrong, out, err);
 	ck_assert_int_eq(rc, 1);
 	ck_assert_msg(strstr(err, "wrong passphrase") != NULL, "%s", err);
-	ck_assert_msg(strchr(err, '\n') == err + strlen(err) - 1,
-	              "more than one line: %s", err);
-	rc = th_cli(out, sizeof(out), err, sizeof(err),
-	            (const char *const[]){"restore", file, "--data", dir,
-	                                  "--passphrase-file", pass, NULL});
-	ck_assert_msg(rc == 0, "%s", err);
-	sh("cmp '%s/keys/node.key' '%s/keys/node.key'", P.dir, dir);
-
-	/* One flipped byte in the middle. */
-	FILE *f = fopen(file, "r+b");
-	ck_assert_ptr_nonnull(f);
-	fseek(f, 0, SEEK_END);
-	long size = ftell(f);
-	fseek(f, size / 2, SEEK_SET);
-	int ch = fgetc(f);
-	fseek(f, size / 2, SEEK_SET);
-	fputc(ch ^ 0x10, f);
-	fclose(f);
-	rc = th_cli(out, sizeof(out), err, sizeof(err),
-	            (const char *const[]){"restore", file, "--data", dir,
-	                                  "--passphrase-file", pass, NULL});
+	assert_one_line(err);
+	sh("test ! -e '%s'", dir);
+	/* One flipped byte in the config part: the checksum refuses it. */
+	char bad[700];
+	snprintf(bad, sizeof(bad), "%s/p-bad.backup", th_root());
+	sh("cp '%s' '%s'", file, bad);
+	size_t n, end;
+	uint8_t *b = read_all(bad, &n);
+	size_t at = conf_part(b, n, &end);
+	free(b);
+	flip(bad, (long)(at + end) / 2);
+	rc = restore(bad, dir, pass, out, err);
 	ck_assert_int_eq(rc, 1);
 	ck_assert_msg(strstr(err, "damaged") != NULL, "%s", err);
-	ck_assert_msg(strchr(err, '\n') == err + strlen(err) - 1,
-	              "more than one line: %s", err);
+	assert_one_line(err);
+	sh("test ! -e '%s'", dir);
+
+	/* Into no office's directory: the backup makes it. */
+	rc = restore(file, dir, pass, out, err);
+	ck_assert_msg(rc == 0, "%s", err);
+	ck_assert_msg(strstr(out, "restored liandong.conf") != NULL, "%s", out);
+	sh("cmp '%s/liandong.conf' '%s/liandong.conf'", P.dir, dir);
+	sh("cmp '%s/keys/node.key' '%s/keys/node.key'", P.dir, dir);
+	sh("test \"$(stat -c %%a '%s')\" = 700 && "
+	   "test \"$(stat -c %%a '%s/liandong.conf')\" = 600",
+	   dir, dir);
+	/* Again, into the office's directory it now is: its own kept. */
+	sh("echo '; edited here' >> '%s/liandong.conf'", dir);
+	rc = restore(file, dir, pass, out, err);
+	ck_assert_msg(rc == 0, "%s", err);
+	ck_assert_msg(strstr(out, "kept the existing liandong.conf") != NULL,
+	              "%s", out);
+	sh("grep -q 'edited here' '%s/liandong.conf'", dir);
+
+	/* A format-1 backup holds no configuration: refused into no
+	 * office's directory, restored into one. */
+	write_format1(file, old);
+	rc = restore(old, dir3, pass, out, err);
+	ck_assert_int_eq(rc, 1);
+	ck_assert_msg(strstr(err, "has no liandong.conf") != NULL &&
+	                  strstr(err, "format-1") != NULL &&
+	                  strstr(err, "liandong init") != NULL,
+	              "%s", err);
+	assert_one_line(err);
+	sh("test ! -e '%s/store'", dir3);
+	sh("mkdir -p '%s' && cp '%s/liandong.conf' '%s/'", dir3, P.dir, dir3);
+	rc = restore(old, dir3, pass, out, err);
+	ck_assert_msg(rc == 0, "%s", err);
+	ck_assert_msg(strstr(out, "format 1") != NULL, "%s", out);
+	sh("cmp '%s/keys/node.key' '%s/keys/node.key'", P.dir, dir3);
+	sh("test -s '%s/store/data.mdb' && test -e '%s/store/restored'", dir3,
+	   dir3);
+	/* It starts, from the format-1 backup's store. */
+	R = P;
+	snprintf(R.dir, sizeof(R.dir), "%s", dir3);
+	R.pid = 0;
+	R.cl = NULL;
+	th_node_start(&R);
+	ck_assert_uint_gt(th_count(&R), 0);
+	ck_assert_int_eq(th_node_stop(&R), 0);
+
+	/* One flipped byte in the middle. */
+	b = read_all(file, &n);
+	free(b);
+	flip(file, (long)n / 2);
+	rc = restore(file, dir, pass, out, err);
+	ck_assert_int_eq(rc, 1);
+	ck_assert_msg(strstr(err, "damaged") != NULL, "%s", err);
+	assert_one_line(err);
+}
+END_TEST
+
+/* A users file as 'liandong user' writes it: three accounts. */
+static void
+write_users(const char *dir)
+{
+	char path[700];
+	snprintf(path, sizeof(path), "%s/users", dir);
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "# liandong: this office's accounts, written by "
+	           "'liandong user' (docs/users.md).\n"
+	           "# NAME ROLE ARGON2ID-HASH TOKEN-SHA256\n"
+	           "张三 administrator $argon2id$v=19$m=65536,t=2,p=1$"
+	           "c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNo"
+	           "aGFzaGhhc2g -\n"
+	           "李四 clerk - "
+	           "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15"
+	           "b0f00a08\n"
+	           "王五 reader - -\n");
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(chmod(path, 0600), 0);
+}
+
+/* (f): the city's machine died: its backup, restored into an empty new
+ * directory, brings its configuration, its children and its accounts;
+ * the city starts there, gets its records back from the province and
+ * links to its county as before. */
+START_TEST(test_city_new_machine)
+{
+	th_node_init(&P, "p", P_ID, "云南省政协", true, NULL, NULL);
+	th_node_init(&C, "c", C_ID, "曲靖市政协", true, &P,
+	             "[report]\nplugin_dir = /nonexistent/liandong-plugins\n");
+	th_node_init(&X, "x", X_ID, "富源县政协", false, &C, NULL);
+	th_node_start(&P);
+	th_node_start(&C);
+	th_node_start(&X);
+	write_users(C.dir);
+	char task[LD_ID_MAX + 1], last[LD_ID_MAX + 1], file[700], pass[700];
+	char users[700], dir[700], out[4096], err[2048];
+	snprintf(task, sizeof(task), "%s", th_add_task(&P, C_ID, "任务"));
+	ck_assert(th_wait_record(&C, task, th_ms(10000)));
+	th_add_tasks(&C, X_ID, 10, last);
+	ck_assert(th_wait_record(&X, last, th_ms(10000)));
+	snprintf(file, sizeof(file), "%s/c.backup", th_root());
+	snprintf(pass, sizeof(pass), "%s/pass", th_root());
+	snprintf(users, sizeof(users), "%s/users.before", th_root());
+	snprintf(dir, sizeof(dir), "%s/new-machine/c", th_root());
+	sh("echo 'correct horse' > '%s'", pass);
+	pid_t bp = backup_start(&C, file, pass);
+	backup_wait(bp);
+	/* After the backup: back only from the province. */
+	th_add_results(&C, task, 5, last);
+	ck_assert(th_wait_record(&P, last, th_ms(15000)));
+	quiet_all();
+
+	/* The machine dies with everything on it. */
+	ck_assert_int_eq(th_node_stop(&X), 0);
+	ck_assert_int_eq(th_node_stop(&C), 0);
+	sh("cp '%s/users' '%s' && rm -rf '%s'", C.dir, users, C.dir);
+	int rc = restore(file, dir, pass, out, err);
+	ck_assert_msg(rc == 0, "restore: %s", err);
+	ck_assert_msg(strstr(out, "restored the store of " C_ID) != NULL &&
+	                  strstr(out, "and the node key") != NULL &&
+	                  strstr(out, "restored liandong.conf, children (1 "
+	                              "child), users (3 accounts)") != NULL,
+	              "%s", out);
+	/* The plugin directory of the old machine is not on this one. */
+	ck_assert_msg(strstr(err, "warning: ") != NULL &&
+	                  strstr(err, "plugin_dir = "
+	                              "/nonexistent/liandong-plugins: does "
+	                              "not exist on this machine") != NULL,
+	              "%s", err);
+	assert_one_line(err);
+	sh("cmp '%s' '%s/users'", users, dir);
+	sh("test \"$(stat -c %%a '%s')\" = 700 && "
+	   "test \"$(stat -c %%a '%s/users')\" = 600 && "
+	   "test \"$(stat -c %%a '%s/children')\" = 600",
+	   dir, dir, dir);
+
+	snprintf(C.dir, sizeof(C.dir), "%s", dir);
+	th_node_start(&C);
+	ck_assert_msg(wait_recovered(&C, th_ms(30000)), "never recovered");
+	ck_assert(th_wait_record(&C, last, th_ms(1000)));
+	th_node_start(&X);
+	th_add_tasks(&C, X_ID, 10, last);
+	ck_assert_msg(th_wait_record(&X, last, th_ms(15000)),
+	              "the county never got the new city's tasks");
+	char res[LD_ID_MAX + 1];
+	th_add_results(&X, last, 3, res);
+	ck_assert_msg(th_wait_record(&P, res, th_ms(15000)),
+	              "the county's result never reached the province");
+	quiet_all();
+	assert_same_bytes(&C, &X, C_ID, false);
+	struct th_idv *v;
+	/* The city's 5 (written after the backup) and the county's 3. */
+	ck_assert_uint_eq(th_list(&C, C_ID, LD__KIND__KIND_RESULT, &v), 8);
+	free(v);
+	sh("cmp '%s' '%s/users'", users, dir);
+	ck_assert_int_eq(th_node_stop(&X), 0);
+	ck_assert_int_eq(th_node_stop(&C), 0);
+	ck_assert_int_eq(th_node_stop(&P), 0);
 }
 END_TEST
 
@@ -692,6 +949,7 @@ setup(void)
 	memset(&P, 0, sizeof(P));
 	memset(&C, 0, sizeof(C));
 	memset(&X, 0, sizeof(X));
+	memset(&R, 0, sizeof(R));
 }
 
 static Suite *
@@ -708,6 +966,7 @@ suite(void)
 	tcase_add_test(tc, test_county_attachment_back);
 	tcase_add_test(tc, test_county_attachment_lost);
 	tcase_add_test(tc, test_backup_file_checks);
+	tcase_add_test(tc, test_city_new_machine);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -201,6 +201,10 @@ START_TEST(test_bad_input)
 	        "liandong user remove: missing argument");
 	REFUSED(2, AT(&P, "user", "list", "--revoke"),
 	        "liandong user list: option '--revoke' does not apply here");
+	/* An option with its value as the next argument is named, not
+	 * its value. */
+	REFUSED(2, AT(&P, "user", "list", "--role", "clerk"),
+	        "liandong user list: option '--role' does not apply here");
 	REFUSED(2,
 	        th_cli(out, sizeof(out), err, sizeof(err),
 	               (const char *const[]){"--remote", "tcp://127.0.0.1:1",

@@ -364,7 +364,7 @@ START_TEST(test_inbox_counties)
 	 * by it, so listed once. */
 	ck_assert_int_eq(ld_inbox_compute(X22, recs, nrec, TODAY, 7, &b), 0);
 	ck_assert_uint_eq(b.n, 1);
-	const struct ld_inbox_item *it = item(&b, LD_ACT_REPORT, C2 ":3");
+	const struct ld_inbox_item *it = item(&b, LD_INBOX_REPORT, C2 ":3");
 	ck_assert_ptr_nonnull(it);
 	ck_assert(it->overdue);
 	/* 2020-01-01 to 2026-11-23: 6 years with two leap days, then
@@ -393,7 +393,7 @@ START_TEST(test_inbox_due_before_1970)
 	ck_assert_int_eq(ld_inbox_compute(X11, recs, nrec, "1970-01-05", 7, &b),
 	                 0);
 	ck_assert_uint_eq(b.n, 1);
-	const struct ld_inbox_item *it = item(&b, LD_ACT_REPORT, P ":1");
+	const struct ld_inbox_item *it = item(&b, LD_INBOX_REPORT, P ":1");
 	ck_assert_ptr_nonnull(it);
 	ck_assert_str_eq(it->due, "1969-12-01");
 	ck_assert(it->overdue);
@@ -415,7 +415,7 @@ START_TEST(test_inbox_returned_and_review)
 	/* X12 must revise; the task itself counts as answered. */
 	ck_assert_int_eq(ld_inbox_compute(X12, recs, nrec, TODAY, 7, &b), 0);
 	ck_assert_uint_eq(b.n, 1);
-	const struct ld_inbox_item *it = item(&b, LD_ACT_REVISE, X12 ":3");
+	const struct ld_inbox_item *it = item(&b, LD_INBOX_REVISE, X12 ":3");
 	ck_assert_ptr_nonnull(it);
 	ck_assert_str_eq(it->cause->id, P ":4");
 	ld_inbox_free(&b);
@@ -424,15 +424,15 @@ START_TEST(test_inbox_returned_and_review)
 	 * both county results answering its sub-task. */
 	ck_assert_int_eq(ld_inbox_compute(C1, recs, nrec, TODAY, 7, &b), 0);
 	ck_assert_uint_eq(b.n, 2);
-	ck_assert_ptr_nonnull(item(&b, LD_ACT_REVIEW, X11 ":5"));
-	ck_assert_ptr_nonnull(item(&b, LD_ACT_REVIEW, X12 ":3"));
+	ck_assert_ptr_nonnull(item(&b, LD_INBOX_REVIEW, X11 ":5"));
+	ck_assert_ptr_nonnull(item(&b, LD_INBOX_REVIEW, X12 ":3"));
 	ld_inbox_free(&b);
 
 	/* Once C1 reviews X11's version, only X12's remains. */
 	review(C1, 6, X11 ":5", "accepted", 1);
 	ck_assert_int_eq(ld_inbox_compute(C1, recs, nrec, TODAY, 7, &b), 0);
 	ck_assert_uint_eq(b.n, 1);
-	ck_assert_ptr_nonnull(item(&b, LD_ACT_REVIEW, X12 ":3"));
+	ck_assert_ptr_nonnull(item(&b, LD_INBOX_REVIEW, X12 ":3"));
 	ld_inbox_free(&b);
 
 	/* The province does not review results answering the city's
@@ -477,14 +477,14 @@ START_TEST(test_inbox_due_window)
 
 	/* A narrower window. */
 	ck_assert_int_eq(ld_inbox_compute(X11, recs, nrec, TODAY, 2, &b), 0);
-	ck_assert(!item(&b, LD_ACT_REPORT, P ":1")->due_soon);
+	ck_assert(!item(&b, LD_INBOX_REPORT, P ":1")->due_soon);
 	ld_inbox_free(&b);
 
 	/* Answering the survey takes it off. */
 	result(X11, 9, P ":5", "submitted", 1);
 	ck_assert_int_eq(ld_inbox_compute(X11, recs, nrec, TODAY, 7, &b), 0);
 	ck_assert_uint_eq(b.n, 4);
-	ck_assert_ptr_null(item(&b, LD_ACT_REPORT, P ":5"));
+	ck_assert_ptr_null(item(&b, LD_INBOX_REPORT, P ":5"));
 	ld_inbox_free(&b);
 }
 END_TEST
@@ -494,15 +494,15 @@ START_TEST(test_names)
 	ck_assert_str_eq(ld_ps_name(LD_PS_RESUBMITTED), "resubmitted");
 	ck_assert_str_eq(ld_ps_label(LD_PS_OVERDUE), "逾期");
 	ck_assert_str_eq(ld_ps_name(LD_PS_COUNT), "?");
-	ck_assert_str_eq(ld_act_name(LD_ACT_REVISE), "revise");
-	ck_assert_str_eq(ld_act_label(LD_ACT_REVIEW), "待审核");
-	ck_assert_str_eq(ld_act_name(LD_ACT_COUNT), "?");
+	ck_assert_str_eq(ld_act_name(LD_INBOX_REVISE), "revise");
+	ck_assert_str_eq(ld_act_label(LD_INBOX_REVIEW), "待审核");
+	ck_assert_str_eq(ld_act_name(LD_INBOX_COUNT), "?");
 	for (int i = 0; i < LD_PS_COUNT; i++)
 		ck_assert_int_eq(ld_ps_lookup(ld_ps_name((enum ld_ps)i)), i);
-	for (int i = 0; i < LD_ACT_COUNT; i++)
+	for (int i = 0; i < LD_INBOX_COUNT; i++)
 		ck_assert_int_eq(ld_act_lookup(ld_act_name((enum ld_act)i)), i);
 	ck_assert_int_eq(ld_ps_lookup("逾期"), LD_PS_COUNT);
-	ck_assert_int_eq(ld_act_lookup(""), LD_ACT_COUNT);
+	ck_assert_int_eq(ld_act_lookup(""), LD_INBOX_COUNT);
 }
 END_TEST
 
