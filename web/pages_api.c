@@ -517,7 +517,7 @@ ld_api_post(struct ld_web_req *rq)
 	Ld__Record *r = body_record(rq);
 	if (r == NULL)
 		return;
-	if (!may_write_kind(rq, r->kind)) {
+	if (!may_write_kind(rq, ld_kind_of_body(r->body_case))) {
 		ld__record__free_unpacked(r, NULL);
 		return;
 	}
@@ -607,7 +607,8 @@ ld_api_put(struct ld_web_req *rq)
 	Ld__Record *r = body_record(rq);
 	if (r == NULL)
 		return;
-	if (!may_write_kind(rq, r->kind) || ld_set_str(&r->id, p.id) != 0) {
+	if (!may_write_kind(rq, ld_kind_of_body(r->body_case)) ||
+	    ld_set_str(&r->id, p.id) != 0) {
 		if (rq->status == 0)
 			ld_web_api_error(rq, LD_API_INTERNAL, "out of memory");
 		ld__record__free_unpacked(r, NULL);
