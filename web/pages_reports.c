@@ -376,11 +376,18 @@ ld_page_report_view(struct ld_web_req *rq)
 			          : strcmp(fmts[i], "csv") == 0 ? "CSV"
 			                                        : "JSON");
 		}
-		ld_html_f(&b, "</p>\n<iframe class=\"report\" sandbox "
-		          "title=\"%s\" src=\"/reports/run/%u.html?", p->name,
-		          p->name);
-		opts_query(&b, &o);
-		ld_buf_puts(&b, "\"></iframe>\n");
+		ld_buf_puts(&b, "</p>\n");
+		if (strstr(p->formats, "html") != NULL) {
+			ld_html_f(&b, "<iframe class=\"report\" sandbox "
+			          "title=\"%s\" src=\"/reports/run/%u.html?",
+			          p->name, p->name);
+			opts_query(&b, &o);
+			ld_buf_puts(&b, "\"></iframe>\n");
+		} else {
+			ld_html_f(&b, "<p class=\"muted\">此插件不输出 HTML"
+			          "（它输出 %s），请下载查看。</p>\n",
+			          p->formats);
+		}
 	}
 	ld_page_end(&b);
 	free(f);
