@@ -150,6 +150,7 @@ users_page(struct ld_web_req *rq, unsigned status, const struct mistake *m)
 		/* Remove. */
 		if (me) {
 			ld_buf_puts(&b, "<span class=\"muted\">不能删除自己</span>");
+			beside(&b, m, "remove", nm, "name");
 		} else {
 			ld_buf_puts(&b, "<form class=\"row\" method=\"post\" "
 			            "action=\"/node/users\">");
