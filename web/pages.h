@@ -29,6 +29,23 @@ void ld_api_get(struct ld_web_req *rq);          /* GET /api/v1/... */
 void ld_api_post(struct ld_web_req *rq);         /* POST /api/v1/records */
 void ld_api_put(struct ld_web_req *rq);          /* PUT /api/v1/records/ID */
 void ld_api_delete(struct ld_web_req *rq);       /* DELETE /api/v1/records/ID */
+/* pages_reports.c */
+void ld_page_reports(struct ld_web_req *rq);     /* GET /reports 报表 */
+void ld_page_report_view(struct ld_web_req *rq); /* GET /reports/view */
+void ld_page_report_run(struct ld_web_req *rq);  /* GET /reports/run/N.F */
+void ld_page_report_published(struct ld_web_req *rq); /* /reports/p/ID */
+
+/* pages_stats.c */
+void ld_page_stats(struct ld_web_req *rq);       /* GET /stats 年度统计 */
+
+/* pages_node.c */
+void ld_page_node(struct ld_web_req *rq);        /* GET /node 节点 */
+
+/* pages_admin.c */
+void ld_page_users(struct ld_web_req *rq);       /* GET /node/users */
+void ld_page_users_post(struct ld_web_req *rq);  /* POST /node/users */
+void ld_page_children(struct ld_web_req *rq);    /* GET /node/children */
+void ld_page_children_post(struct ld_web_req *rq); /* POST /node/children */
 
 /* static.c */
 void ld_page_css(struct ld_web_req *rq);         /* GET /static/app.css */

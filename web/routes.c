@@ -28,6 +28,18 @@ static const struct ld_route routes[] = {
      ld_api_put},
     {"DELETE", "/api/v1/", LD_ROUTE_PREFIX | LD_ROUTE_API, LD_ACT_READ,
      ld_api_delete},
+    {"GET", "/reports", 0, LD_ACT_REPORT, ld_page_reports},
+    {"GET", "/reports/view", 0, LD_ACT_REPORT, ld_page_report_view},
+    {"GET", "/reports/run/", LD_ROUTE_PREFIX, LD_ACT_REPORT,
+     ld_page_report_run},
+    {"GET", "/reports/p/", LD_ROUTE_PREFIX, LD_ACT_REPORT,
+     ld_page_report_published},
+    {"GET", "/stats", 0, LD_ACT_READ, ld_page_stats},
+    {"GET", "/node", 0, LD_ACT_READ, ld_page_node},
+    {"GET", "/node/users", 0, LD_ACT_ADMIN, ld_page_users},
+    {"POST", "/node/users", 0, LD_ACT_ADMIN, ld_page_users_post},
+    {"GET", "/node/children", 0, LD_ACT_ADMIN, ld_page_children},
+    {"POST", "/node/children", 0, LD_ACT_ADMIN, ld_page_children_post},
 };
 
 const struct ld_route *

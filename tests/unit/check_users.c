@@ -6,7 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "err.h"
 #include "scratch.h"
@@ -183,6 +186,50 @@ START_TEST(test_password_limits)
 }
 END_TEST
 
+/* The office keeps an administrator: the last one is neither removed nor
+ * given another role; anyone else may be. */
+START_TEST(test_keeps_admin)
+{
+	struct ld_user u[3];
+	memset(u, 0, sizeof u);
+	strcpy(u[0].name, "甲");
+	u[0].role = LD_ROLE_ADMIN;
+	strcpy(u[1].name, "乙");
+	u[1].role = LD_ROLE_CLERK;
+	strcpy(u[2].name, "丙");
+	u[2].role = LD_ROLE_READER;
+	ck_assert(!ld_users_keeps_admin(u, 3, "甲", true, LD_ROLE_ADMIN));
+	ck_assert(!ld_users_keeps_admin(u, 3, "甲", false, LD_ROLE_CLERK));
+	ck_assert(ld_users_keeps_admin(u, 3, "甲", false, LD_ROLE_ADMIN));
+	ck_assert(ld_users_keeps_admin(u, 3, "乙", true, LD_ROLE_ADMIN));
+	ck_assert(ld_users_keeps_admin(u, 3, "丙", false, LD_ROLE_READER));
+	/* Promoting another first makes the first one free to go. */
+	u[1].role = LD_ROLE_ADMIN;
+	ck_assert(ld_users_keeps_admin(u, 3, "甲", true, LD_ROLE_ADMIN));
+	ck_assert(ld_users_keeps_admin(u, 3, "甲", false, LD_ROLE_READER));
+	ck_assert(!ld_users_keeps_admin(u, 0, "甲", true, LD_ROLE_ADMIN));
+}
+END_TEST
+
+/* users.lock is exclusive: a second editor waits for the first. */
+START_TEST(test_lock)
+{
+	int fd;
+	ck_assert_int_eq(ld_users_lock(ut_root(), &fd, err, sizeof err), 0);
+	ck_assert_int_ge(fd, 0);
+	char p[4200];
+	snprintf(p, sizeof p, "%s/%s", ut_root(), LD_USERS_LOCK);
+	int other = open(p, O_RDWR | O_CLOEXEC);
+	ck_assert_int_ge(other, 0);
+	ck_assert_int_ne(flock(other, LOCK_EX | LOCK_NB), 0);
+	ld_users_unlock(&fd);
+	ck_assert_int_eq(fd, -1);
+	ck_assert_int_eq(flock(other, LOCK_EX | LOCK_NB), 0);
+	close(other);
+	ld_users_unlock(&fd); /* twice: nothing */
+}
+END_TEST
+
 static Suite *
 users_suite(void)
 {
@@ -196,6 +243,8 @@ users_suite(void)
 	tcase_add_test(tc, test_absent_is_empty);
 	tcase_add_test(tc, test_bad_lines);
 	tcase_add_test(tc, test_password_limits);
+	tcase_add_test(tc, test_keeps_admin);
+	tcase_add_test(tc, test_lock);
 	suite_add_tcase(s, tc);
 	return s;
 }

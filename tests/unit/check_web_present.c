@@ -1,0 +1,145 @@
+/* check_web_present.c — the console's pure presentation helpers
+ * (web/present.c): "N 分钟前", bar widths, the SVG chart (escaped, no
+ * style attributes), download names, report settings typed in a form,
+ * and the Chinese labels of a link. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "present.h"
+
+static const long long MIN = 60000;
+
+START_TEST(test_ago)
+{
+	char s[64];
+	long long now = 1780000000000LL;
+	ld_present_ago(s, sizeof(s), 0, now);
+	ck_assert_str_eq(s, "从未");
+	ld_present_ago(s, sizeof(s), now - 59999, now);
+	ck_assert_str_eq(s, "刚刚");
+	ld_present_ago(s, sizeof(s), now + 5 * MIN, now); /* clocks apart */
+	ck_assert_str_eq(s, "刚刚");
+	ld_present_ago(s, sizeof(s), now - MIN, now);
+	ck_assert_str_eq(s, "1 分钟前");
+	ld_present_ago(s, sizeof(s), now - 59 * MIN - 59999, now);
+	ck_assert_str_eq(s, "59 分钟前");
+	ld_present_ago(s, sizeof(s), now - 60 * MIN, now);
+	ck_assert_str_eq(s, "1 小时前");
+	ld_present_ago(s, sizeof(s), now - 26 * 60 * MIN, now);
+	ck_assert_str_eq(s, "1 天前");
+	ld_present_ago(s, sizeof(s), now - 3 * 24 * 60 * MIN, now);
+	ck_assert_str_eq(s, "3 天前");
+}
+END_TEST
+
+START_TEST(test_bar)
+{
+	ck_assert_uint_eq(ld_present_bar(0, 10, 200), 0);
+	ck_assert_uint_eq(ld_present_bar(5, 0, 200), 0);
+	ck_assert_uint_eq(ld_present_bar(10, 10, 200), 200);
+	ck_assert_uint_eq(ld_present_bar(11, 10, 200), 200); /* never over */
+	ck_assert_uint_eq(ld_present_bar(5, 10, 200), 100);
+	ck_assert_uint_eq(ld_present_bar(1, 3, 200), 67);    /* rounded */
+	ck_assert_uint_eq(ld_present_bar(1, 1000000, 200), 1); /* seen */
+}
+END_TEST
+
+START_TEST(test_bars_svg)
+{
+	struct ld_buf b = {0};
+	const struct ld_bar bars[] = {{"调研", 10}, {"<b>\"x\"</b>", 0},
+	                              {"视察", 4}};
+	ld_present_bars(&b, "概览", bars, 3);
+	ld_buf_putc(&b, '\0');
+	ck_assert_ptr_nonnull(strstr(b.p, "<svg class=\"chart\" role=\"img\" "
+	                                  "aria-label=\"概览\""));
+	ck_assert_ptr_null(strstr(b.p, "style="));
+	ck_assert_ptr_null(strstr(b.p, "<b>"));
+	ck_assert_ptr_nonnull(strstr(b.p, "&lt;b&gt;&quot;x&quot;"));
+	/* The largest takes the whole width, the others in proportion. */
+	ck_assert_ptr_nonnull(strstr(b.p, "width=\"220\""));
+	ck_assert_ptr_nonnull(strstr(b.p, "width=\"88\""));
+	ck_assert_ptr_nonnull(strstr(b.p, "width=\"0\""));
+	ld_buf_free(&b);
+	ld_present_bars(&b, "空", bars, 0);
+	ck_assert_uint_eq(b.n, 0);
+	ld_buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_disposition)
+{
+	struct ld_buf b = {0};
+	ld_present_disposition(&b, "summary-2018.md");
+	ld_buf_putc(&b, '\0');
+	ck_assert_str_eq(b.p, "attachment; filename=\"summary-2018.md\"; "
+	                      "filename*=UTF-8''summary-2018.md");
+	ld_buf_free(&b);
+	ld_present_disposition(&b, "年报 \"a\".csv");
+	ld_buf_putc(&b, '\0');
+	ck_assert_ptr_nonnull(strstr(b.p, "filename*=UTF-8''%E5%B9%B4%E6%8A%A5"
+	                                  "%20%22a%22.csv"));
+	/* The fallback holds no quote, no byte over 0x7e. */
+	const char *q = strstr(b.p, "filename=\"") + 10;
+	const char *end = strchr(q, '"');
+	for (const char *p = q; p < end; p++)
+		ck_assert((unsigned char)*p < 0x7f);
+	ck_assert_ptr_nonnull(strstr(b.p, "_a_.csv\";"));
+	ld_buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_sets)
+{
+	const char *set[LD_PRESENT_SETS_MAX];
+	size_t n;
+	char t1[] = "today=2026-11-23\r\n\n  min.专题协商=4  \n";
+	ck_assert_ptr_null(ld_present_sets(t1, set, &n));
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(set[0], "today=2026-11-23");
+	ck_assert_str_eq(set[1], "min.专题协商=4");
+	char t2[] = "today=1\nnot a setting\n";
+	ck_assert_ptr_nonnull(ld_present_sets(t2, set, &n));
+	char t3[] = "=4";
+	ck_assert_ptr_nonnull(ld_present_sets(t3, set, &n));
+	char t4[] = "";
+	ck_assert_ptr_null(ld_present_sets(t4, set, &n));
+	ck_assert_uint_eq(n, 0);
+	char many[40 * 4 + 1] = "";
+	for (int i = 0; i < 40; i++)
+		strcat(many, "a=1\n");
+	ck_assert_ptr_nonnull(ld_present_sets(many, set, &n));
+}
+END_TEST
+
+START_TEST(test_link_labels)
+{
+	ck_assert_str_eq(ld_present_link_state("up"), "已连接");
+	ck_assert_str_eq(ld_present_link_state("hello_sent"), "连接中");
+	ck_assert_str_eq(ld_present_link_state("down"), "断开");
+	ck_assert_str_eq(ld_present_link_state("rejected"), "被拒绝");
+	ck_assert_str_eq(ld_present_link_state("odd"), "odd");
+	ck_assert_str_eq(ld_present_link_role("parent"), "上级");
+	ck_assert_str_eq(ld_present_link_role("child"), "下级");
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("web_present");
+	TCase *tc = tcase_create("present");
+	tcase_add_test(tc, test_ago);
+	tcase_add_test(tc, test_bar);
+	tcase_add_test(tc, test_bars_svg);
+	tcase_add_test(tc, test_disposition);
+	tcase_add_test(tc, test_sets);
+	tcase_add_test(tc, test_link_labels);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
