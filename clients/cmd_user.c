@@ -344,11 +344,22 @@ ld_cli_run_user_remove(const struct cmd *c, int argc, char **argv)
 		users_close(&us);
 		return 1;
 	}
+	/* The console refuses this (ld_users_keeps_admin); the shell is
+	 * where an administrator is made again, so here it is said, not
+	 * refused. */
+	bool last = !ld_users_keeps_admin(us.u, us.n, name, true,
+	                                  LD_ROLE_READER);
 	size_t i = (size_t)(u - us.u);
 	memmove(&us.u[i], &us.u[i + 1], (us.n - i - 1) * sizeof(*us.u));
 	us.n--;
-	if ((rc = users_save(&us)) == 0)
+	if ((rc = users_save(&us)) == 0) {
 		printf("removed %s\n", name);
+		if (last)
+			fprintf(stderr,
+			        "liandong: note: no administrator is left to "
+			        "manage people in the console; add one with "
+			        "'liandong user add NAME --role administrator'\n");
+	}
 	return rc;
 }
 

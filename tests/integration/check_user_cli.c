@@ -100,6 +100,10 @@ START_TEST(test_add_list_passwd_remove)
 	ck_assert_uint_eq(load(&u), 2);
 	ck_assert_int_lt(ld_users_find(u, 2, "li.si"), 0);
 	free(u);
+	/* Removing the last administrator is done, and said. */
+	OK(AT(&P, "user", "remove", "wang"));
+	ck_assert_str_eq(out, "removed wang\n");
+	ck_assert_ptr_nonnull(strstr(err, "no administrator is left"));
 
 	ck_assert_int_eq(AT(&P, "user", "add", "--help"), 0);
 	ck_assert_ptr_nonnull(strstr(out, "--password-file FILE"));
