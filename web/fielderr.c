@@ -256,6 +256,35 @@ whole_zh(const char *r, char *out, size_t len)
 	return true;
 }
 
+/* The CLI's own usage refusals (clients/cli.c), which the console
+ * words the same way for the same input. */
+static bool
+cli_zh(const char *r, struct ld_fielderr *fe)
+{
+	caps_t c;
+	const char *field;
+	if (match(r, "year '*' is not a year", c)) {
+		field = "year";
+		snprintf(fe->text, sizeof(fe->text), "年度：'%s' 不是年份", c[0]);
+	} else if (match(r, "month '*' is not 1-12", c)) {
+		field = "month";
+		snprintf(fe->text, sizeof(fe->text), "月份：'%s' 不在 1 到 12 之间",
+		         c[0]);
+	} else if (match(r, "--metric '*' is not NAME=NUMBER", c)) {
+		field = "metric";
+		snprintf(fe->text, sizeof(fe->text),
+		         "指标：'%s' 不是“名称=数值”", c[0]);
+	} else if (match(r, "--metric *: '*' is not a number", c)) {
+		field = "metric";
+		snprintf(fe->text, sizeof(fe->text), "指标 %s：'%s' 不是数字",
+		         c[0], c[1]);
+	} else {
+		return false;
+	}
+	snprintf(fe->field, sizeof(fe->field), "%s", field);
+	return true;
+}
+
 /* Is `name` a field that messages name: one the label table knows
  * ("due", "metric name"), "item N FIELD" or "LIST.FIELD" of such? */
 static bool
@@ -325,6 +354,8 @@ ld_fielderr_parse(const char *line, struct ld_fielderr *fe)
 	if (line == NULL || line[0] == '\0')
 		return;
 	char zh[LD_FIELDERR_TEXT - 100];
+	if (cli_zh(line, fe))
+		return;
 	if (whole_zh(line, zh, sizeof(zh))) {
 		snprintf(fe->text, sizeof(fe->text), "%s", zh);
 		return;

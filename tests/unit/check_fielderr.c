@@ -292,6 +292,18 @@ START_TEST(test_fallback)
 }
 END_TEST
 
+/* The CLI's usage refusals, which the console words alike. */
+START_TEST(test_cli_shapes)
+{
+	expect("year 'abc' is not a year", "year", "年度：'abc' 不是年份");
+	expect("month '13' is not 1-12", "month", "月份：'13' 不在 1 到 12 之间");
+	expect("--metric 'x' is not NAME=NUMBER", "metric",
+	       "指标：'x' 不是“名称=数值”");
+	expect("--metric 调研: 'many' is not a number", "metric",
+	       "指标 调研：'many' 不是数字");
+}
+END_TEST
+
 /* The form puts the refusal beside its field, once, with the CLI's
  * words, and keeps the value; a refusal for no field goes on top. */
 START_TEST(test_form_beside_field)
@@ -355,6 +367,7 @@ main(void)
 	tcase_add_test(tc, test_result_and_author);
 	tcase_add_test(tc, test_daemon_shapes);
 	tcase_add_test(tc, test_fallback);
+	tcase_add_test(tc, test_cli_shapes);
 	tcase_add_test(tc, test_form_beside_field);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
