@@ -545,6 +545,7 @@ ld_page_record(struct ld_web_req *rq)
 	}
 	ld_buf_puts(&b, "</table></div>\n");
 
+	ld_page_record_actions(rq, &b, r);
 	if (r->kind == LD__KIND__KIND_TASK)
 		ld_html_f(&b, "<p><a href=\"/tasks/%s/progress\">各单位进度</a>"
 		          "</p>\n", r->id);
