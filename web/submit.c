@@ -127,6 +127,14 @@ ld_submit_offices(struct ld_web_req *rq, struct ld_pool *pool,
 {
 	const char *self = ld_web_config(rq)->id;
 	size_t n = 0;
+	if (max > 0) {
+		/* This office's own path: itself and every office below. */
+		char label[300];
+		snprintf(label, sizeof(label), "本单位及全部下级（%s）", self);
+		out[n].value = ld_pool_dup(pool, self, strlen(self));
+		out[n].label = ld_pool_dup(pool, label, strlen(label));
+		n++;
+	}
 	char next[LD_ID_MAX + 1] = "";
 	for (int ask = 0; ask < 50 && n < max; ask++) {
 		Ld__ListRequest q = LD__LIST_REQUEST__INIT;

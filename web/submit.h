@@ -38,8 +38,10 @@ Ld__Record *ld_submit_get(struct ld_web_req *rq, const char *id);
 bool ld_submit_id(struct ld_web_req *rq, const char *suffix, char *id,
                   size_t len);
 
-/* The offices this node knows below it (its NODE records), as choices
- * "名称（路径）"; strings in pool. Returns how many. */
+/* What a record can be addressed to: this office's own path first (it
+ * and every office below it), then the offices this node knows below it
+ * (their NODE records), as choices "名称（路径）"; strings in pool.
+ * Returns how many. */
 size_t ld_submit_offices(struct ld_web_req *rq, struct ld_pool *pool,
                          struct ld_choice *out, size_t max);
 
