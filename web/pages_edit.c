@@ -445,10 +445,19 @@ to_row(struct ld_fielderr *fe, const struct rowmap *rm)
 {
 	unsigned k;
 	char rest[32];
-	if (sscanf(fe->field, "item-%u-%31s", &k, rest) == 2 && k >= 1 &&
-	    k <= rm->n)
-		snprintf(fe->field, sizeof(fe->field), "item-%zu-%s",
-		         rm->row[k - 1], rest);
+	if (sscanf(fe->field, "item-%u-%31s", &k, rest) != 2 || k < 1 ||
+	    k > rm->n)
+		return;
+	snprintf(fe->field, sizeof(fe->field), "item-%zu-%s", rm->row[k - 1],
+	         rest);
+	/* The sentence names the row too ("第 K 项…", fielderr.c). */
+	char was[32], now[32], text[sizeof(fe->text)];
+	snprintf(was, sizeof(was), "第 %u 项", k);
+	snprintf(now, sizeof(now), "第 %zu 项", rm->row[k - 1]);
+	if (strncmp(fe->text, was, strlen(was)) == 0) {
+		snprintf(text, sizeof(text), "%s%s", now, fe->text + strlen(was));
+		memcpy(fe->text, text, sizeof(text));
+	}
 }
 
 /* ------------------------------------------------------ the pages */

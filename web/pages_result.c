@@ -12,6 +12,7 @@
 #include "validate.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,20 @@ web_call(void *ctx, Ld__Request *req, Ld__Response **resp, char *err,
          size_t errlen)
 {
 	return ld_web_call(ctx, req, resp, err, errlen);
+}
+
+/* validate.c's messages list vocabularies and statuses from buffers
+ * vocab.c and lifecycle.c fill on first use, written for one thread:
+ * filled here once, before any server thread validates. */
+static pthread_once_t described = PTHREAD_ONCE_INIT;
+
+static void
+describe_all(void)
+{
+	for (int v = 0; v < LD_VOCAB_COUNT; v++)
+		(void)ld_vocab_describe((enum ld_vocab)v);
+	for (int m = 0; m < LD_SM_COUNT; m++)
+		(void)ld_status_describe((enum ld_machine)m);
 }
 
 static bool
@@ -336,6 +351,7 @@ ld_page_result(struct ld_web_req *rq)
 			/* The fields checked as the node will, before any
 			 * file is sent: a refused form stores nothing. */
 			char err[512];
+			pthread_once(&described, describe_all);
 			int v = own ? ld_validate_update(self, own, r, err,
 			                                 sizeof(err))
 			            : ld_validate_new(self, r, err, sizeof(err));
@@ -472,7 +488,7 @@ ld_page_download(struct ld_web_req *rq)
 	/* Never rendered here: uploaded HTML stays a file. */
 	rq->ctype = "application/octet-stream";
 	ld_web_header(rq, "Content-Disposition", h.p ? h.p : "attachment");
-	ld_web_header(rq, "X-Content-Type-Options", "nosniff");
+	/* X-Content-Type-Options: nosniff is on every answer (server.c). */
 	ld_buf_free(&h);
 }
 

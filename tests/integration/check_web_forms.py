@@ -301,6 +301,73 @@ def scenario(root):
           record(prov, tid).get("status") == "in_progress",
           "dispatched → in_progress made")
 
+    # A survey whose end is before its start.
+    r = clerk.req("POST", "/surveys/new",
+                  {"csrf": clerk.token, "topic": "乡村振兴调研", "form": "调研",
+                   "scope": ["530000/530300"], "start": "2026-05-02",
+                   "end": "2026-05-01"})
+    e = err_of(r.text, "end")
+    check(r.status == 422 and "结束日期：2026-05-01 早于开始日期 2026-05-02" in e,
+          "survey end before start refused beside end: %r" % e)
+    r = clerk.req("POST", "/surveys/new",
+                  {"csrf": clerk.token, "topic": "乡村振兴调研", "form": "调研",
+                   "scope": ["530000/530300"], "start": "2026-05-02",
+                   "end": "2026-05-09"})
+    check(r.status == 303, "survey added (%d)" % r.status)
+
+    # A plan: a month out of range on row 2; a form missing on row 2 when
+    # row 1 is blank (the node's "item 1" is row 2); then two items.
+    plan = {"csrf": clerk.token, "year": "2026", "title": "2026年协商计划",
+            "rows": "5", "item-1-form": "专题协商", "item-1-topic": "营商环境",
+            "item-2-form": "对口协商", "item-2-month": "13",
+            "item-2-topic": "饮用水源"}
+    r = clerk.req("GET", "/plans/new")
+    check(r.status == 200 and 'id="f-item-5-topic"' in r.text,
+          "the plan form has five item rows")
+    r = clerk.req("POST", "/plans/new", plan)
+    e = err_of(r.text, "item-2-month")
+    check(r.status == 422 and "不在 1 到 12 之间" in e and
+          "month '13' is not 1-12" in e, "month 13 refused on row 2: %r" % e)
+    r = clerk.req("POST", "/plans/new",
+                  dict(plan, **{"item-1-form": "", "item-1-topic": "",
+                                "item-2-form": "", "item-2-month": "3"}))
+    e = err_of(r.text, "item-2-form")
+    check(r.status == 422 and e.startswith("第 2 项形式：必填") and
+          "item 1 form: required" in e,
+          "the node's item 1 is shown on row 2: %r" % e)
+    before = count(prov, "plan")
+    r = clerk.req("POST", "/plans/new",
+                  dict(plan, **{"item-2-month": "3", "item-3-form": "",
+                                "year": "二〇二六"}))
+    check(r.status == 422 and "年度：'二〇二六' 不是年份" in
+          err_of(r.text, "year") and count(prov, "plan") == before,
+          "a year that is not one refused, nothing written")
+    r = clerk.req("POST", "/plans/new", dict(plan, **{"item-2-month": "3"}))
+    pid = r.headers.get("Location", "")[3:]
+    p = record(prov, pid)
+    check(r.status == 303 and len(p.get("items", [])) == 2 and
+          p.get("author") == "张三", "plan added with two items")
+    r = clerk.req("POST", "/r/%s/status" % pid,
+                  {"csrf": clerk.token, "base": "1", "item": "2",
+                   "item-2-status": "held"})
+    p = record(prov, pid)
+    check(r.status == 303 and p["items"][1].get("status") == "held" and
+          p["items"][0].get("status") == "planned",
+          "plan item 2 moved to held (%d)" % r.status)
+
+    # A proposal: a bad year, then one.
+    r = clerk.req("POST", "/proposals/new",
+                  {"csrf": clerk.token, "title": "关于河长制的提案",
+                   "year": "abc", "status": "submitted"})
+    check(r.status == 422 and "年度：'abc' 不是年份" in err_of(r.text, "year"),
+          "proposal year refused beside the field")
+    r = clerk.req("POST", "/proposals/new",
+                  {"csrf": clerk.token, "title": "关于河长制的提案",
+                   "number": "2026-001", "submitter": "民盟",
+                   "year": "2026", "status": "submitted"})
+    check(r.status == 303 and record(prov, r.headers.get("Location", "")[3:])
+          .get("number") == "2026-001", "proposal added")
+
     # The city answers with a result and an attachment.
     wait_for("the task at the city",
              lambda: cli(city, "wait", tid, "--version", "3",
@@ -385,6 +452,24 @@ def scenario(root):
     check(len(reviews) == before + 1 and reviews[-1].get("author") == "王审"
           and reviews[-1].get("verdict") == "returned",
           "the review: returned, by 王审")
+
+    # Returned: the city revises and resubmits it.
+    rvid = reviews[-1]["id"]
+    wait_for("the review at the city",
+             lambda: cli(city, "show", rvid).returncode == 0)
+    r = cc.req("GET", "/r/%s/result" % rid)
+    check(r.status == 200 and 'name="base" value="1"' in r.text and
+          "河道已清理" in r.text and "现场 报告.html" in r.text,
+          "the revision form: base, summary, the attachment kept")
+    r = cc.req("POST", "/r/%s/result" % rid,
+               [("csrf", cc.token), ("base", "1"),
+                ("summary", "河道已清理，附违建清单"), ("finding", "违建"),
+                ("metric", "调研=3"), ("status", "submitted")], [])
+    res = record(city, rid)
+    check(r.status == 303 and res.get("version") == 2 and
+          len(res.get("attachments", [])) == 1 and
+          res.get("summary") == "河道已清理，附违建清单",
+          "resubmitted as v2 with its attachment (%d)" % r.status)
 
 
 if __name__ == "__main__":
