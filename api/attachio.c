@@ -19,8 +19,8 @@ ld_attachio_client_call(void *ctx, Ld__Request *req, Ld__Response **resp,
 
 int
 ld_attachio_put(ld_attachio_call_fn *call, void *ctx, const char *name,
-                const void *data, size_t len, Ld__Attachment **out,
-                char *err, size_t errlen)
+                const void *data, size_t len, Ld__Attachment **out, char *err,
+                size_t errlen)
 {
 	Ld__Attachment *a = NULL;
 	int rc = ld_attach_build(name, data, len, &a, err, errlen);
@@ -53,9 +53,8 @@ ld_attachio_put(ld_attachio_call_fn *call, void *ctx, const char *name,
 /* Chunk `chunk` of attachment `index` of `id`: 0 with *resp (code OK),
  * else the code with err. */
 static int
-get_chunk(ld_attachio_call_fn *call, void *ctx, const char *id,
-          uint32_t index, uint32_t chunk, Ld__Response **resp, char *err,
-          size_t errlen)
+get_chunk(ld_attachio_call_fn *call, void *ctx, const char *id, uint32_t index,
+          uint32_t chunk, Ld__Response **resp, char *err, size_t errlen)
 {
 	Ld__AttachmentGetRequest g = LD__ATTACHMENT_GET_REQUEST__INIT;
 	g.id = (char *)id;
@@ -70,7 +69,7 @@ get_chunk(ld_attachio_call_fn *call, void *ctx, const char *id,
 	if ((*resp)->code == LD__CODE__CODE_OK && (*resp)->attachment != NULL)
 		return 0;
 	snprintf(err, errlen, "%s", (*resp)->error);
-	rc = (*resp)->code != LD__CODE__CODE_NOT_FOUND ? LD_EREFUSED
+	rc = (*resp)->code != LD__CODE__CODE_NOT_FOUND            ? LD_EREFUSED
 	     : strstr((*resp)->error, "not all here yet") != NULL ? -EAGAIN
 	                                                          : -ENOENT;
 	ld__response__free_unpacked(*resp, NULL);
@@ -81,8 +80,7 @@ get_chunk(ld_attachio_call_fn *call, void *ctx, const char *id,
 int
 ld_attachio_get(ld_attachio_call_fn *call, void *ctx, const char *id,
                 uint32_t index, const Ld__Attachment *meta,
-                ld_attachio_sink_fn *sink, void *sctx, char *err,
-                size_t errlen)
+                ld_attachio_sink_fn *sink, void *sctx, char *err, size_t errlen)
 {
 	size_t n = meta->n_chunks;
 	struct ld_attach_sum sum;
@@ -94,9 +92,10 @@ ld_attachio_get(ld_attachio_call_fn *call, void *ctx, const char *id,
 			return rc;
 		const Ld__AttachmentChunk *ac = resp->attachment;
 		if (k == 0 && n > 0 && ac->have < n) {
-			snprintf(err, errlen, "attachment %u (%.200s) is not all "
-			         "here yet: %u of %zu chunks", index + 1,
-			         meta->name, ac->have, n);
+			snprintf(err, errlen,
+			         "attachment %u (%.200s) is not all "
+			         "here yet: %u of %zu chunks",
+			         index + 1, meta->name, ac->have, n);
 			ld__response__free_unpacked(resp, NULL);
 			return -EAGAIN;
 		}
@@ -104,9 +103,10 @@ ld_attachio_get(ld_attachio_call_fn *call, void *ctx, const char *id,
 		if (n > 0 && (meta->chunks[k].len != LD_HASH_LEN ||
 		              !ld_attach_chunk_ok(meta->chunks[k].data, d->data,
 		                                  d->len))) {
-			snprintf(err, errlen, "attachment %u (%.200s): chunk %u "
-			         "is not the one its owner signed", index + 1,
-			         meta->name, k + 1);
+			snprintf(err, errlen,
+			         "attachment %u (%.200s): chunk %u "
+			         "is not the one its owner signed",
+			         index + 1, meta->name, k + 1);
 			ld__response__free_unpacked(resp, NULL);
 			return LD_EREFUSED;
 		}
@@ -121,9 +121,10 @@ ld_attachio_get(ld_attachio_call_fn *call, void *ctx, const char *id,
 			break;
 	}
 	if (!ld_attach_sum_ok(&sum, meta)) {
-		snprintf(err, errlen, "attachment %u (%.200s): what the node "
-		         "holds is not the file its owner signed", index + 1,
-		         meta->name);
+		snprintf(err, errlen,
+		         "attachment %u (%.200s): what the node "
+		         "holds is not the file its owner signed",
+		         index + 1, meta->name);
 		return LD_EREFUSED;
 	}
 	return 0;

@@ -14,8 +14,7 @@
 /* Ask the node: 0 with *resp (any code; free it), or -errno with a
  * one-line reason in err when no answer came. */
 typedef int ld_attachio_call_fn(void *ctx, Ld__Request *req,
-                                Ld__Response **resp, char *err,
-                                size_t errlen);
+                                Ld__Response **resp, char *err, size_t errlen);
 /* ld_client_call on a struct ld_client * (ctx), LD_CLIENT_TIMEOUT_MS. */
 int ld_attachio_client_call(void *ctx, Ld__Request *req, Ld__Response **resp,
                             char *err, size_t errlen);

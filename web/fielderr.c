@@ -167,10 +167,14 @@ reason_zh(const char *r, char *out, size_t len)
 		snprintf(out, len, "至少选择一个单位");
 	else if (match(r, "* is not a plausible year", c))
 		snprintf(out, len, "%s 不是合理的年份", c[0]);
-	else if (match(r, "a plan keeps its * items (set one's status to "
-	                  "cancelled instead of removing it)", c))
-		snprintf(out, len, "计划须保留原有的 %s 项（不再办的事项请把状态"
-		         "改为“已取消”，不要删去）", c[0]);
+	else if (match(r,
+	               "a plan keeps its * items (set one's status to "
+	               "cancelled instead of removing it)",
+	               c))
+		snprintf(out, len,
+		         "计划须保留原有的 %s 项（不再办的事项请把状态"
+		         "改为“已取消”，不要删去）",
+		         c[0]);
 	else if (match(r, "* is not 1-12 (0 = not fixed)", c))
 		snprintf(out, len, "%s 不在 1 到 12 之间（0 表示未定）", c[0]);
 	else if (match(r, "* is before start *", c))
@@ -194,15 +198,23 @@ reason_zh(const char *r, char *out, size_t len)
 		snprintf(out, len, "%s 是%s，不是任务、调研或计划", c[0],
 		         machine_label(c[1]));
 	else if (match(r, "* is a *, not a task", c))
-		snprintf(out, len, "%s 是%s，不是任务", c[0], machine_label(c[1]));
+		snprintf(out, len, "%s 是%s，不是任务", c[0],
+		         machine_label(c[1]));
 	else if (match(r, "* is a *, not a result", c))
-		snprintf(out, len, "%s 是%s，不是成果", c[0], machine_label(c[1]));
-	else if (match(r, "task * is not addressed to this node; a sub-task "
-	                  "derives from a task this node received or owns", c))
-		snprintf(out, len, "任务 %s 不是下发给本单位的：转办只能基于本"
-		         "单位收到或发出的任务", c[0]);
-	else if (match(r, "result * is owned by *, which is not below this "
-	                  "node", c))
+		snprintf(out, len, "%s 是%s，不是成果", c[0],
+		         machine_label(c[1]));
+	else if (match(r,
+	               "task * is not addressed to this node; a sub-task "
+	               "derives from a task this node received or owns",
+	               c))
+		snprintf(out, len,
+		         "任务 %s 不是下发给本单位的：转办只能基于本"
+		         "单位收到或发出的任务",
+		         c[0]);
+	else if (match(r,
+	               "result * is owned by *, which is not below this "
+	               "node",
+	               c))
 		snprintf(out, len, "成果 %s 属于 %s，不是本单位的下级", c[0],
 		         c[1]);
 	else if (match(r, "*, at most * per result", c))
@@ -223,27 +235,41 @@ static bool
 whole_zh(const char *r, char *out, size_t len)
 {
 	caps_t c;
-	if (match(r, "* changed since it was read (version * now, not *): "
-	             "read it again and redo the change", c))
-		snprintf(out, len, "此记录在您打开之后已被修改（现为第 %s 版，"
-		         "您打开的是第 %s 版）：请重新打开，再做修改。", c[1],
-		         c[2]);
-	else if (match(r, "* is owned by *: only its owner changes it (answer "
-	                  "it with a record of this node's own: a result, a "
-	                  "review or a sub-task)", c))
-		snprintf(out, len, "%s 属于 %s：只有发文单位能修改它（本单位可"
-		         "以用成果、审核或转办回应它）。", c[0], c[1]);
-	else if (match(r, "* was submitted: it can be revised only after a "
-	                  "review returns it (returned/退回 or "
-	                  "rectify/整改)", c))
+	if (match(r,
+	          "* changed since it was read (version * now, not *): "
+	          "read it again and redo the change",
+	          c))
+		snprintf(out, len,
+		         "此记录在您打开之后已被修改（现为第 %s 版，"
+		         "您打开的是第 %s 版）：请重新打开，再做修改。",
+		         c[1], c[2]);
+	else if (match(r,
+	               "* is owned by *: only its owner changes it (answer "
+	               "it with a record of this node's own: a result, a "
+	               "review or a sub-task)",
+	               c))
+		snprintf(out, len,
+		         "%s 属于 %s：只有发文单位能修改它（本单位可"
+		         "以用成果、审核或转办回应它）。",
+		         c[0], c[1]);
+	else if (match(r,
+	               "* was submitted: it can be revised only after a "
+	               "review returns it (returned/退回 or "
+	               "rectify/整改)",
+	               c))
 		snprintf(out, len, "%s 已提交：审核退回或要求整改后才能修改。",
 		         c[0]);
-	else if (match(r, "* is this node's * record, which the node keeps "
-	                  "itself", c))
-		snprintf(out, len, "%s 是本节点自己维护的%s记录，不能在此修改。",
-		         c[0], machine_label(c[1]));
-	else if (match(r, "* cannot change any more (its version is at the "
-	                  "limit)", c))
+	else if (match(r,
+	               "* is this node's * record, which the node keeps "
+	               "itself",
+	               c))
+		snprintf(out, len,
+		         "%s 是本节点自己维护的%s记录，不能在此修改。", c[0],
+		         machine_label(c[1]));
+	else if (match(r,
+	               "* cannot change any more (its version is at the "
+	               "limit)",
+	               c))
 		snprintf(out, len, "%s 的版本已到上限，不能再修改。", c[0]);
 	else if (strcmp(r, "this node has used up its record ids") == 0)
 		snprintf(out, len, "本节点的记录编号已用完。");
@@ -265,11 +291,12 @@ cli_zh(const char *r, struct ld_fielderr *fe)
 	const char *field;
 	if (match(r, "year '*' is not a year", c)) {
 		field = "year";
-		snprintf(fe->text, sizeof(fe->text), "年度：'%s' 不是年份", c[0]);
+		snprintf(fe->text, sizeof(fe->text), "年度：'%s' 不是年份",
+		         c[0]);
 	} else if (match(r, "month '*' is not 1-12", c)) {
 		field = "month";
-		snprintf(fe->text, sizeof(fe->text), "月份：'%s' 不在 1 到 12 之间",
-		         c[0]);
+		snprintf(fe->text, sizeof(fe->text),
+		         "月份：'%s' 不在 1 到 12 之间", c[0]);
 	} else if (match(r, "--metric '*' is not NAME=NUMBER", c)) {
 		field = "metric";
 		snprintf(fe->text, sizeof(fe->text),
@@ -305,18 +332,17 @@ known_field(const char *name)
 
 /* The message's field name → the form input and its Chinese label. */
 static void
-field_of(const char *name, char *input, size_t ilen, char *label,
-         size_t llen)
+field_of(const char *name, char *input, size_t ilen, char *label, size_t llen)
 {
 	static const char *const inputs[][2] = {
-	    {"target", "targets"},      {"findings", "finding"},
-	    {"metric name", "metric"},  {"metrics", "metric"},
-	    {"participant", "scope"},   {"participants", "scope"},
+	    {"target", "targets"},     {"findings", "finding"},
+	    {"metric name", "metric"}, {"metrics", "metric"},
+	    {"participant", "scope"},  {"participants", "scope"},
 	    {"attachments", "attach"},
 	};
 	caps_t c;
-	if (match(name, "item * *", c) && strspn(c[0], "0123456789") ==
-	                                      strlen(c[0])) {
+	if (match(name, "item * *", c) &&
+	    strspn(c[0], "0123456789") == strlen(c[0])) {
 		snprintf(input, ilen, "item-%s-%s", c[0], c[1]);
 		snprintf(label, llen, "第 %s 项%s", c[0], ld_label_field(c[1]));
 		return;
@@ -366,11 +392,11 @@ ld_fielderr_parse(const char *line, struct ld_fielderr *fe)
 	    strspn(c[0], "0123456789") == strlen(c[0])) {
 		snprintf(fe->field, sizeof(fe->field), "attach");
 		if (reason_zh(c[2], zh, sizeof(zh)))
-			snprintf(fe->text, sizeof(fe->text), "附件 %s（%s）：%s",
-			         c[0], c[1], zh);
+			snprintf(fe->text, sizeof(fe->text),
+			         "附件 %s（%s）：%s", c[0], c[1], zh);
 		else
-			snprintf(fe->text, sizeof(fe->text), "附件 %s（%s）：%s",
-			         c[0], c[1], c[2]);
+			snprintf(fe->text, sizeof(fe->text),
+			         "附件 %s（%s）：%s", c[0], c[1], c[2]);
 		return;
 	}
 	const char *sep = strstr(line, ": ");

@@ -15,8 +15,7 @@ ld_form_init(struct ld_form *f, const struct ld_fielderr *err)
 }
 
 void
-ld_form_refusal(struct ld_buf *b, const struct ld_fielderr *err,
-                const char *id)
+ld_form_refusal(struct ld_buf *b, const struct ld_fielderr *err, const char *id)
 {
 	ld_html_f(b, "<p class=\"err\" id=\"%s\" role=\"alert\">%s", id,
 	          err->text);
@@ -69,8 +68,10 @@ common(struct ld_form *f, const char *name, unsigned flags)
 	if (flags & LD_FORM_READONLY)
 		ld_buf_puts(&f->body, " readonly");
 	if (refused(f, name))
-		ld_html_f(&f->body, " aria-invalid=\"true\" "
-		          "aria-describedby=\"err-%s\"", name);
+		ld_html_f(&f->body,
+		          " aria-invalid=\"true\" "
+		          "aria-describedby=\"err-%s\"",
+		          name);
 }
 
 void
@@ -134,8 +135,9 @@ ld_form_select(struct ld_form *f, const char *name, const char *label,
 	    value[0] != '\0')
 		/* A value that is not a choice (sent back refused): kept, so
 		 * the person sees what was refused. */
-		ld_html_f(&f->body, "<option value=\"%s\" selected>%s</option>\n",
-		          value, value);
+		ld_html_f(&f->body,
+		          "<option value=\"%s\" selected>%s</option>\n", value,
+		          value);
 	ld_buf_puts(&f->body, "</select>\n");
 	ld_form_err(f, name);
 	ld_buf_puts(&f->body, "</div>\n");
@@ -177,7 +179,8 @@ ld_form_select_status(struct ld_form *f, const char *name, const char *label,
 		c[n].value = from;
 		c[n].label = ld_status_label(m, from);
 		n++;
-		while (n < 16 && (s = ld_status_next_at(m, from, moves)) != NULL) {
+		while (n < 16 &&
+		       (s = ld_status_next_at(m, from, moves)) != NULL) {
 			c[n].value = s;
 			c[n].label = ld_status_label(m, s);
 			n++, moves++;
@@ -197,7 +200,8 @@ ld_form_checks(struct ld_form *f, const char *name, const char *label,
 	          name);
 	if (refused(f, name))
 		ld_html_f(&f->body, " aria-describedby=\"err-%s\"", name);
-	ld_html_f(&f->body, "><legend>%s", label ? label : ld_label_field(name));
+	ld_html_f(&f->body, "><legend>%s",
+	          label ? label : ld_label_field(name));
 	if (flags & LD_FORM_REQUIRED)
 		ld_buf_puts(&f->body, " <span class=\"req\">（必填）</span>");
 	ld_buf_puts(&f->body, "</legend>\n");
@@ -205,14 +209,16 @@ ld_form_checks(struct ld_form *f, const char *name, const char *label,
 		bool on = false;
 		for (size_t k = 0; k < nchecked && !on; k++)
 			on = strcmp(checked[k], choices[i].value) == 0;
-		ld_html_f(&f->body,
-		          "<label class=\"check\"><input type=\"checkbox\" "
-		          "name=\"%s\" id=\"f-%s-%z\" value=\"%s\"%r> %s</label>\n",
-		          name, name, i + 1, choices[i].value,
-		          on ? " checked" : "", choices[i].label);
+		ld_html_f(
+		    &f->body,
+		    "<label class=\"check\"><input type=\"checkbox\" "
+		    "name=\"%s\" id=\"f-%s-%z\" value=\"%s\"%r> %s</label>\n",
+		    name, name, i + 1, choices[i].value, on ? " checked" : "",
+		    choices[i].label);
 	}
 	if (n == 0)
-		ld_buf_puts(&f->body, "<p class=\"muted\">本节点尚不知道下级单位。"
+		ld_buf_puts(&f->body,
+		            "<p class=\"muted\">本节点尚不知道下级单位。"
 		            "</p>\n");
 	ld_form_err(f, name);
 	ld_buf_puts(&f->body, "</fieldset>\n");
@@ -238,8 +244,9 @@ ld_form_file(struct ld_form *f, const char *name, const char *label,
 void
 ld_form_hidden(struct ld_form *f, const char *name, const char *value)
 {
-	ld_html_f(&f->body, "<input type=\"hidden\" name=\"%s\" value=\"%s\">\n",
-	          name, value ? value : "");
+	ld_html_f(&f->body,
+	          "<input type=\"hidden\" name=\"%s\" value=\"%s\">\n", name,
+	          value ? value : "");
 }
 
 void
@@ -252,17 +259,19 @@ void
 ld_form_finish(struct ld_form *f, struct ld_buf *out, const char *action,
                const char *csrf, bool multipart, const char *submit)
 {
-	ld_html_f(out, "<form class=\"edit\" method=\"post\" action=\"%s\"%r>\n",
-	          action,
-	          multipart ? " enctype=\"multipart/form-data\"" : "");
+	ld_html_f(out,
+	          "<form class=\"edit\" method=\"post\" action=\"%s\"%r>\n",
+	          action, multipart ? " enctype=\"multipart/form-data\"" : "");
 	if (f->err != NULL && !f->err_shown)
 		ld_form_refusal(out, f->err, "err-form");
 	ld_html_f(out, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">\n",
 	          csrf ? csrf : "");
 	if (f->body.n > 0)
 		ld_buf_put(out, f->body.p, f->body.n);
-	ld_html_f(out, "<p><button type=\"submit\" id=\"submit\">%s</button>"
-	          "</p>\n</form>\n", submit);
+	ld_html_f(out,
+	          "<p><button type=\"submit\" id=\"submit\">%s</button>"
+	          "</p>\n</form>\n",
+	          submit);
 	ld_buf_free(&f->body);
 	f->err = NULL;
 }

@@ -62,9 +62,8 @@ void ld_form_select(struct ld_form *f, const char *name, const char *label,
                     const char *empty, const char *value, unsigned flags);
 /* A select of vocabulary `v`'s terms (their Chinese labels). */
 void ld_form_select_vocab(struct ld_form *f, const char *name,
-                          const char *label, enum ld_vocab v,
-                          const char *empty, const char *value,
-                          unsigned flags);
+                          const char *label, enum ld_vocab v, const char *empty,
+                          const char *value, unsigned flags);
 /* A select of statuses of machine `m`: every one if `from` is NULL,
  * else `from` (kept, first) and the statuses lifecycle.c lets it become.
  * Returns how many moves it offered (0: `from` is final). */

@@ -57,18 +57,20 @@ show(struct ld_pool *pool, const ProtobufCMessage *m, const char *name)
 	const char *at = (const char *)m + fd->offset;
 	struct ld_buf b = {0};
 	if (fd->label == PROTOBUF_C_LABEL_REPEATED) {
-		size_t n = *(const size_t *)((const char *)m +
-		                             fd->quantifier_offset);
+		size_t n =
+		    *(const size_t *)((const char *)m + fd->quantifier_offset);
 		for (size_t i = 0; i < n; i++) {
 			if (fd->type == PROTOBUF_C_TYPE_STRING) {
-				ld_buf_printf(&b, "%s\n",
-				              (*(char *const *)at == NULL)
-				                  ? ""
-				                  : (*(char *const *const *)at)[i]);
+				ld_buf_printf(
+				    &b, "%s\n",
+				    (*(char *const *)at == NULL)
+				        ? ""
+				        : (*(char *const *const *)at)[i]);
 			} else if (fd->descriptor == &ld__metric__descriptor) {
 				const Ld__Metric *mt =
 				    (*(Ld__Metric *const *const *)at)[i];
-				ld_buf_printf(&b, "%s=%g\n", mt->name, mt->value);
+				ld_buf_printf(&b, "%s=%g\n", mt->name,
+				              mt->value);
 			}
 		}
 	} else if (fd->type == PROTOBUF_C_TYPE_STRING) {
@@ -208,28 +210,32 @@ plan_controls(struct ld_form *f, struct src *s, size_t rows)
 	size_t kept = s->r ? s->r->plan->n_items : 0;
 	for (size_t i = 1; i <= rows; i++) {
 		char n[7][48], lab[64];
-		const char *fields[] = {"form",        "month",     "topic",
-		                        "lead",        "responsible",
-		                        "assisting",   "status"};
+		const char *fields[] = {"form",  "month",       "topic",
+		                        "lead",  "responsible", "assisting",
+		                        "status"};
 		for (int k = 0; k < 7; k++)
 			snprintf(n[k], sizeof(n[k]), "item-%zu-%s", i,
 			         fields[k]);
-		snprintf(lab, sizeof(lab), "<fieldset class=\"item\">"
-		         "<legend>第 %zu 项</legend>\n", i);
+		snprintf(lab, sizeof(lab),
+		         "<fieldset class=\"item\">"
+		         "<legend>第 %zu 项</legend>\n",
+		         i);
 		ld_form_raw(f, lab);
 		ld_form_select_vocab(f, n[0], "形式", LD_VOCAB_PLAN_FORM,
 		                     i <= kept ? NULL : "（不填）",
 		                     item_val(s, i, "form"), 0);
 		ld_form_input(f, "number", n[1], "月份（不定可空）",
 		              item_val(s, i, "month"), 0);
-		ld_form_input(f, "text", n[2], "议题", item_val(s, i, "topic"), 0);
-		ld_form_input(f, "text", n[3], "牵头", item_val(s, i, "lead"), 0);
+		ld_form_input(f, "text", n[2], "议题", item_val(s, i, "topic"),
+		              0);
+		ld_form_input(f, "text", n[3], "牵头", item_val(s, i, "lead"),
+		              0);
 		ld_form_input(f, "text", n[4], "负责",
 		              item_val(s, i, "responsible"), 0);
 		ld_form_input(f, "text", n[5], "协助落实",
 		              item_val(s, i, "assisting"), 0);
-		const char *from = i <= kept ? s->r->plan->items[i - 1]->status
-		                             : NULL;
+		const char *from =
+		    i <= kept ? s->r->plan->items[i - 1]->status : NULL;
 		ld_form_select_status(f, n[6], "状态", LD_SM_PLAN_ITEM, from,
 		                      item_val(s, i, "status"));
 		ld_form_raw(f, "</fieldset>\n");
@@ -381,10 +387,9 @@ from_form(struct ld_web_req *rq, struct ld_pool *pool, Ld__Record *r,
 		size_t kept = p->n_items;
 		rm->n = 0;
 		for (size_t i = 1; ok && i <= rows; i++) {
-			const char *fields[] = {"form",        "month",
-			                        "topic",       "lead",
-			                        "responsible", "assisting",
-			                        "status"};
+			const char *fields[] = {
+			    "form",        "month",     "topic", "lead",
+			    "responsible", "assisting", "status"};
 			const char *v[7];
 			bool any = false;
 			for (int k = 0; k < 7; k++) {
@@ -399,7 +404,8 @@ from_form(struct ld_web_req *rq, struct ld_pool *pool, Ld__Record *r,
 			uint32_t month;
 			if (!ld_text_parse_month(v[1], &month)) {
 				char field[48];
-				snprintf(field, sizeof(field), "item-%zu-month", i);
+				snprintf(field, sizeof(field), "item-%zu-month",
+				         i);
 				snprintf(line, len, "month '%s' is not 1-12",
 				         v[1]);
 				refuse(fe, line, field);
@@ -409,8 +415,9 @@ from_form(struct ld_web_req *rq, struct ld_pool *pool, Ld__Record *r,
 			if (i <= kept) {
 				it = p->items[i - 1];
 			} else {
-				Ld__PlanItem **items = realloc(
-				    p->items, (p->n_items + 1) * sizeof(*items));
+				Ld__PlanItem **items =
+				    realloc(p->items,
+				            (p->n_items + 1) * sizeof(*items));
 				it = malloc(sizeof(*it));
 				if (items == NULL || it == NULL) {
 					if (items != NULL)
@@ -426,7 +433,8 @@ from_form(struct ld_web_req *rq, struct ld_pool *pool, Ld__Record *r,
 			ok = set(&it->form, v[0]) && set(&it->topic, v[2]) &&
 			     set(&it->lead, v[3]) &&
 			     set(&it->responsible, v[4]) &&
-			     set(&it->assisting, v[5]) && set(&it->status, v[6]);
+			     set(&it->assisting, v[5]) &&
+			     set(&it->status, v[6]);
 			rm->row[rm->n++] = i;
 		}
 		break;
@@ -455,7 +463,8 @@ to_row(struct ld_fielderr *fe, const struct rowmap *rm)
 	snprintf(was, sizeof(was), "第 %u 项", k);
 	snprintf(now, sizeof(now), "第 %zu 项", rm->row[k - 1]);
 	if (strncmp(fe->text, was, strlen(was)) == 0) {
-		snprintf(text, sizeof(text), "%s%s", now, fe->text + strlen(was));
+		snprintf(text, sizeof(text), "%s%s", now,
+		         fe->text + strlen(was));
 		memcpy(fe->text, text, sizeof(text));
 	}
 }
@@ -469,12 +478,10 @@ struct kind_page {
 };
 
 static const struct kind_page kinds[] = {
-    {LD__RECORD__BODY_TASK, "/tasks/new", "新建督办任务", "下发",
-     LD_NAV_TASKS},
+    {LD__RECORD__BODY_TASK, "/tasks/new", "新建督办任务", "下发", LD_NAV_TASKS},
     {LD__RECORD__BODY_SURVEY, "/surveys/new", "新建调研", "保存",
      LD_NAV_SURVEYS},
-    {LD__RECORD__BODY_PLAN, "/plans/new", "新建协商计划", "保存",
-     LD_NAV_PLANS},
+    {LD__RECORD__BODY_PLAN, "/plans/new", "新建协商计划", "保存", LD_NAV_PLANS},
     {LD__RECORD__BODY_PROPOSAL, "/proposals/new", "登记提案", "保存",
      LD_NAV_PROPOSALS},
 };
@@ -515,8 +522,8 @@ controls(struct ld_form *f, struct src *s, Ld__Record__BodyCase bc,
 		size_t kept = s->r ? s->r->plan->n_items : 0;
 		size_t rows = kept + (kept ? PLAN_ROWS_MORE : PLAN_ROWS_NEW);
 		if (s->posted) {
-			size_t p = strtoul(ld_submit_field(s->rq, "rows"), NULL,
-			                   10);
+			size_t p =
+			    strtoul(ld_submit_field(s->rq, "rows"), NULL, 10);
 			if (p >= kept && p <= PLAN_ROWS_MAX)
 				rows = p;
 		}
@@ -542,8 +549,8 @@ new_page(struct ld_web_req *rq, Ld__Record__BodyCase bc)
 	bool posted = strcmp(rq->method, "POST") == 0;
 	bool refused = false;
 	ld_fielderr_set(&fe, "", "");
-	const char *parent = posted ? ld_submit_field(rq, "parent")
-	                            : ld_web_arg(rq, "parent");
+	const char *parent =
+	    posted ? ld_submit_field(rq, "parent") : ld_web_arg(rq, "parent");
 	Ld__Record *from = NULL; /* the task a sub-task derives from */
 	if (bc == LD__RECORD__BODY_TASK && parent != NULL && parent[0] &&
 	    !posted) {
@@ -589,8 +596,9 @@ new_page(struct ld_web_req *rq, Ld__Record__BodyCase bc)
 	ld_form_init(&f, refused ? &fe : NULL);
 	struct ld_buf b = {0};
 	if (from != NULL) {
-		ld_html_f(&b, "<p>转办自督办任务 <a href=\"/r/%s\">%s</a>：%s</p>\n",
-		          from->id, from->id, from->task->topic);
+		ld_html_f(
+		    &b, "<p>转办自督办任务 <a href=\"/r/%s\">%s</a>：%s</p>\n",
+		    from->id, from->id, from->task->topic);
 		/* The sub-task starts as its parent: topic, form, due. */
 		s.r = from;
 		s.derive = true;
@@ -710,8 +718,8 @@ ld_page_edit(struct ld_web_req *rq)
 	controls(&f, &s, r->body_case, NULL, true);
 	snprintf(action, sizeof(action), "/r/%s/edit", id);
 	struct ld_buf b = {0};
-	ld_html_f(&b, "<p>修改 <a href=\"/r/%s\">%s</a>（第 %U 版）</p>\n", id, id,
-	          (unsigned long long)base);
+	ld_html_f(&b, "<p>修改 <a href=\"/r/%s\">%s</a>（第 %U 版）</p>\n", id,
+	          id, (unsigned long long)base);
 	ld_form_finish(&f, &b, action, rq->sess.csrf, false, "保存修改");
 	snprintf(title, sizeof(title), "修改%s", ld_kind_label(r->kind));
 	ld_submit_page(rq, title, k->nav, &b, refused);
@@ -746,9 +754,8 @@ status_field(Ld__Record *r, unsigned item, int *m)
 
 /* One move's form: the statuses `from` may become. */
 static void
-status_form(struct ld_web_req *rq, struct ld_buf *b, const Ld__Record *r,
-            int m, const char *from, unsigned item,
-            const struct ld_fielderr *fe)
+status_form(struct ld_web_req *rq, struct ld_buf *b, const Ld__Record *r, int m,
+            const char *from, unsigned item, const struct ld_fielderr *fe)
 {
 	if (ld_status_next_at(m, from, 0) == NULL)
 		return;
@@ -774,7 +781,8 @@ status_form(struct ld_web_req *rq, struct ld_buf *b, const Ld__Record *r,
 		snprintf(label, sizeof(label), "第 %u 项：%s → ", item,
 		         ld_status_label(m, from));
 	else
-		snprintf(label, sizeof(label), "%s → ", ld_status_label(m, from));
+		snprintf(label, sizeof(label), "%s → ",
+		         ld_status_label(m, from));
 	char name[48];
 	if (item > 0)
 		snprintf(name, sizeof(name), "item-%u-status", item);
@@ -794,7 +802,8 @@ ld_page_status(struct ld_web_req *rq)
 	Ld__Record *r = ld_submit_get(rq, id);
 	if (r == NULL)
 		return;
-	unsigned item = (unsigned)strtoul(ld_submit_field(rq, "item"), NULL, 10);
+	unsigned item =
+	    (unsigned)strtoul(ld_submit_field(rq, "item"), NULL, 10);
 	int m = -1;
 	char **st = status_field(r, item, &m);
 	if (st == NULL || r->deleted || !ld_submit_owned(rq, r)) {
@@ -823,14 +832,17 @@ ld_page_status(struct ld_web_req *rq)
 		/* Shown again with the refusal, from the record as read. */
 		set(st, was);
 		struct ld_buf b = {0};
-		ld_html_f(&b, "<p><a href=\"/r/%s\">%s</a> 的状态没有改变。</p>\n",
+		ld_html_f(&b,
+		          "<p><a href=\"/r/%s\">%s</a> 的状态没有改变。</p>\n",
 		          id, id);
 		bool beside = strcmp(fe.field, "status") == 0 ||
 		              strncmp(fe.field, "item-", 5) == 0;
 		if (!beside) {
 			ld_form_refusal(&b, &fe, "err-form");
-			ld_html_f(&b, "<p><a href=\"/r/%s/edit\">打开修改表单</a>"
-			          "</p>\n", id);
+			ld_html_f(&b,
+			          "<p><a href=\"/r/%s/edit\">打开修改表单</a>"
+			          "</p>\n",
+			          id);
 		} else {
 			snprintf(fe.field, sizeof(fe.field), "%s", sname);
 		}
@@ -870,37 +882,54 @@ ld_page_record_actions(struct ld_web_req *rq, struct ld_buf *b,
 		if (res->n_attachments > 0) {
 			ld_buf_puts(b, "<h2>附件</h2>\n<ul class=\"files\">\n");
 			for (size_t i = 0; i < res->n_attachments; i++)
-				ld_html_f(b, "<li><a id=\"att-%z\" href=\"/r/%s/a/%z\">"
-				          "%s</a>（%U 字节）</li>\n", i + 1, r->id,
-				          i + 1, res->attachments[i]->name,
-				          (unsigned long long)res->attachments[i]->size);
+				ld_html_f(
+				    b,
+				    "<li><a id=\"att-%z\" href=\"/r/%s/a/%z\">"
+				    "%s</a>（%U 字节）</li>\n",
+				    i + 1, r->id, i + 1,
+				    res->attachments[i]->name,
+				    (unsigned long long)res->attachments[i]
+				        ->size);
 			ld_buf_puts(b, "</ul>\n");
 		}
 		if (write && own)
-			ld_html_f(&a, "<a class=\"button\" id=\"act-edit\" "
-			          "href=\"/r/%s/result\">修改或重新报送</a>\n", r->id);
+			ld_html_f(&a,
+			          "<a class=\"button\" id=\"act-edit\" "
+			          "href=\"/r/%s/result\">修改或重新报送</a>\n",
+			          r->id);
 		if (ld_web_may(rq, LD_ACT_REVIEW) && !own &&
 		    ld_path_in_subtree(r->owner, self))
-			ld_html_f(&a, "<a class=\"button\" id=\"act-review\" "
-			          "href=\"/r/%s/review\">审核</a>\n", r->id);
+			ld_html_f(&a,
+			          "<a class=\"button\" id=\"act-review\" "
+			          "href=\"/r/%s/review\">审核</a>\n",
+			          r->id);
 	} else if (r->body_case == LD__RECORD__BODY_REVIEW) {
 		if (ld_web_may(rq, LD_ACT_REVIEW) && own)
-			ld_html_f(&a, "<a class=\"button\" id=\"act-edit\" "
-			          "href=\"/r/%s/review\">修改审核意见</a>\n", r->id);
+			ld_html_f(&a,
+			          "<a class=\"button\" id=\"act-edit\" "
+			          "href=\"/r/%s/review\">修改审核意见</a>\n",
+			          r->id);
 	} else if (write) {
 		bool answerable = r->body_case == LD__RECORD__BODY_TASK ||
 		                  r->body_case == LD__RECORD__BODY_SURVEY ||
 		                  r->body_case == LD__RECORD__BODY_PLAN;
 		if (own && kind_of(r->body_case) != NULL)
-			ld_html_f(&a, "<a class=\"button\" id=\"act-edit\" "
-			          "href=\"/r/%s/edit\">修改</a>\n", r->id);
+			ld_html_f(&a,
+			          "<a class=\"button\" id=\"act-edit\" "
+			          "href=\"/r/%s/edit\">修改</a>\n",
+			          r->id);
 		if (r->body_case == LD__RECORD__BODY_TASK && reaches(r, self))
-			ld_html_f(&a, "<a class=\"button\" id=\"act-derive\" "
-			          "href=\"/tasks/new?parent=%u\">转办（派生子任务）"
-			          "</a>\n", r->id);
+			ld_html_f(
+			    &a,
+			    "<a class=\"button\" id=\"act-derive\" "
+			    "href=\"/tasks/new?parent=%u\">转办（派生子任务）"
+			    "</a>\n",
+			    r->id);
 		if (answerable && reaches(r, self))
-			ld_html_f(&a, "<a class=\"button\" id=\"act-result\" "
-			          "href=\"/r/%s/result\">报送成果</a>\n", r->id);
+			ld_html_f(&a,
+			          "<a class=\"button\" id=\"act-result\" "
+			          "href=\"/r/%s/result\">报送成果</a>\n",
+			          r->id);
 	}
 	if (a.n > 0) {
 		ld_buf_puts(b, "<h2>操作</h2>\n<p class=\"actions\">\n");

@@ -76,8 +76,8 @@ fill_result(struct ld_web_req *rq, struct ld_pool *pool, Ld__Result *res,
             struct ld_fielderr *fe, char *line, size_t len)
 {
 	char *l[LINES_MAX];
-	size_t n = ld_submit_lines(pool, ld_submit_field(rq, "metric"), l,
-	                           LINES_MAX);
+	size_t n =
+	    ld_submit_lines(pool, ld_submit_field(rq, "metric"), l, LINES_MAX);
 	Ld__Metric **ms = n ? calloc(n, sizeof(*ms)) : NULL;
 	if (n && ms == NULL)
 		return false;
@@ -87,11 +87,15 @@ fill_result(struct ld_web_req *rq, struct ld_pool *pool, Ld__Result *res,
 		if (!ld_text_parse_metric(l[i], &nl, &v)) {
 			const char *eq = strrchr(l[i], '=');
 			if (eq == NULL || eq == l[i])
-				snprintf(line, len, "--metric '%s' is not "
-				         "NAME=NUMBER", l[i]);
+				snprintf(line, len,
+				         "--metric '%s' is not "
+				         "NAME=NUMBER",
+				         l[i]);
 			else
-				snprintf(line, len, "--metric %.*s: '%s' is not "
-				         "a number", (int)(eq - l[i]), l[i], eq + 1);
+				snprintf(line, len,
+				         "--metric %.*s: '%s' is not "
+				         "a number",
+				         (int)(eq - l[i]), l[i], eq + 1);
 			ld_fielderr_parse(line, fe);
 			for (size_t k = 0; k < i; k++)
 				ld__metric__free_unpacked(ms[k], NULL);
@@ -120,8 +124,8 @@ fill_result(struct ld_web_req *rq, struct ld_pool *pool, Ld__Result *res,
 	free(res->metrics);
 	res->metrics = ms;
 	res->n_metrics = n;
-	size_t nf = ld_submit_lines(pool, ld_submit_field(rq, "finding"), l,
-	                            LINES_MAX);
+	size_t nf =
+	    ld_submit_lines(pool, ld_submit_field(rq, "finding"), l, LINES_MAX);
 	char **fs = nf ? calloc(nf, sizeof(char *)) : NULL;
 	for (size_t i = 0; fs != NULL && i < nf; i++)
 		if ((fs[i] = strdup(l[i])) == NULL) {
@@ -175,8 +179,8 @@ result_form(struct ld_web_req *rq, struct ld_buf *b, const Ld__Record *target,
 	if (own != NULL) {
 		char bv[24];
 		snprintf(bv, sizeof(bv), "%llu",
-		         (unsigned long long)(p ? strtoull(ld_submit_field(rq,
-		                                                           "base"),
+		         (unsigned long long)(p ? strtoull(ld_submit_field(
+		                                               rq, "base"),
 		                                           NULL, 10)
 		                                : own->version));
 		ld_form_hidden(&f, "base", bv);
@@ -193,32 +197,37 @@ result_form(struct ld_web_req *rq, struct ld_buf *b, const Ld__Record *target,
 			c[i].label = ld_pool_dup(pool, l, strlen(l));
 		}
 		if (c != NULL)
-			ld_form_select(&f, "item", "回应的计划事项", c, pl->n_items,
-			               "（整个计划）", ld_submit_field(rq, "item"), 0);
+			ld_form_select(&f, "item", "回应的计划事项", c,
+			               pl->n_items, "（整个计划）",
+			               ld_submit_field(rq, "item"), 0);
 		free(c);
 	}
 	ld_form_textarea(&f, "summary", NULL, NULL,
-	                 p ? ld_submit_field(rq, "summary")
-	                   : res ? res->summary : "",
+	                 p     ? ld_submit_field(rq, "summary")
+	                 : res ? res->summary
+	                       : "",
 	                 LD_FORM_REQUIRED);
 	ld_form_textarea(&f, "finding", NULL, "每行一条",
-	                 p ? ld_submit_field(rq, "finding")
-	                   : res ? lines_of(pool, res->findings, res->n_findings)
-	                         : "",
+	                 p     ? ld_submit_field(rq, "finding")
+	                 : res ? lines_of(pool, res->findings, res->n_findings)
+	                       : "",
 	                 0);
 	ld_form_textarea(&f, "metric", NULL, "每行一项：名称=数值，如 调研=3",
-	                 p ? ld_submit_field(rq, "metric")
-	                   : res ? metrics_of(pool, res) : "",
+	                 p     ? ld_submit_field(rq, "metric")
+	                 : res ? metrics_of(pool, res)
+	                       : "",
 	                 0);
 	ld_form_select_status(&f, "status", "报送状态", LD_SM_RESULT,
 	                      res ? res->status : NULL,
-	                      p ? ld_submit_field(rq, "status")
-	                        : res ? res->status : "submitted");
+	                      p     ? ld_submit_field(rq, "status")
+	                      : res ? res->status
+	                            : "submitted");
 	if (res != NULL && res->n_attachments > 0) {
 		ld_form_raw(&f, "<p>已有附件（保留）：</p>\n<ul>\n");
 		for (size_t i = 0; i < res->n_attachments; i++) {
 			struct ld_buf li = {0};
-			ld_html_f(&li, "<li>%s</li>\n", res->attachments[i]->name);
+			ld_html_f(&li, "<li>%s</li>\n",
+			          res->attachments[i]->name);
 			ld_form_raw(&f, li.p ? li.p : "");
 			ld_buf_free(&li);
 		}
@@ -247,14 +256,17 @@ attach_files(struct ld_web_req *rq, Ld__Result *res, struct ld_fielderr *fe,
 	if (res->n_attachments + n > LD_ATTACH_PER_RESULT) {
 		snprintf(line, len, "--attach: at most %d files per result",
 		         LD_ATTACH_PER_RESULT);
-		ld_fielderr_set(fe, "attach", "附件太多：每份成果最多 16 个文件");
+		ld_fielderr_set(fe, "attach",
+		                "附件太多：每份成果最多 16 个文件");
 		fe->cli = line;
 		return 1;
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (up[i]->value.n > LD_ATTACH_MAX) {
-			snprintf(line, len, "--attach %s: %.1f MiB, more than the "
-			         "16 MiB an attachment may have", up[i]->filename,
+			snprintf(line, len,
+			         "--attach %s: %.1f MiB, more than the "
+			         "16 MiB an attachment may have",
+			         up[i]->filename,
 			         (double)up[i]->value.n / (1 << 20));
 			char zh[600];
 			snprintf(zh, sizeof(zh), "附件超过 16 MiB：%s",
@@ -264,8 +276,8 @@ attach_files(struct ld_web_req *rq, Ld__Result *res, struct ld_fielderr *fe,
 			return 1;
 		}
 	}
-	Ld__Attachment **v = realloc(res->attachments,
-	                             (res->n_attachments + n) * sizeof(*v));
+	Ld__Attachment **v =
+	    realloc(res->attachments, (res->n_attachments + n) * sizeof(*v));
 	if (v == NULL) {
 		ld_web_error(rq, 500, "内存不足。");
 		return -1;
@@ -281,15 +293,18 @@ attach_files(struct ld_web_req *rq, Ld__Result *res, struct ld_fielderr *fe,
 			snprintf(line, len, "--attach %s: %s", up[i]->filename,
 			         err);
 			char zh[700];
-			snprintf(zh, sizeof(zh), "附件 %s 无法保存", up[i]->filename);
+			snprintf(zh, sizeof(zh), "附件 %s 无法保存",
+			         up[i]->filename);
 			ld_fielderr_set(fe, "attach", zh);
 			fe->cli = line;
 			return 1;
 		}
 		if (rc != 0) {
 			char msg[800];
-			snprintf(msg, sizeof(msg), "附件没有传到本节点，成果没有保存："
-			         "%s", err);
+			snprintf(msg, sizeof(msg),
+			         "附件没有传到本节点，成果没有保存："
+			         "%s",
+			         err);
 			ld_web_error(rq, 503, msg);
 			return -1;
 		}
@@ -347,14 +362,16 @@ ld_page_result(struct ld_web_req *rq)
 			r->result->item = (uint32_t)strtoul(
 			    ld_submit_field(rq, "item"), NULL, 10);
 		}
-		if (fill_result(rq, &pool, r->result, &fe, line, sizeof(line))) {
+		if (fill_result(rq, &pool, r->result, &fe, line,
+		                sizeof(line))) {
 			/* The fields checked as the node will, before any
 			 * file is sent: a refused form stores nothing. */
 			char err[512];
 			pthread_once(&described, describe_all);
-			int v = own ? ld_validate_update(self, own, r, err,
-			                                 sizeof(err))
-			            : ld_validate_new(self, r, err, sizeof(err));
+			int v =
+			    own ? ld_validate_update(self, own, r, err,
+			                             sizeof(err))
+			        : ld_validate_new(self, r, err, sizeof(err));
 			if (v != 0) {
 				snprintf(line, sizeof(line), "%s", err);
 				ld_fielderr_parse(line, &fe);
@@ -363,10 +380,11 @@ ld_page_result(struct ld_web_req *rq)
 				char nid[LD_ID_MAX + 1];
 				uint64_t base = strtoull(
 				    ld_submit_field(rq, "base"), NULL, 10);
-				rc = own ? ld_submit_update(rq, r, base, &fe, line,
-				                            sizeof(line))
-				         : ld_submit_add(rq, r, nid, sizeof(nid),
-				                         &fe, line, sizeof(line));
+				rc = own ? ld_submit_update(rq, r, base, &fe,
+				                            line, sizeof(line))
+				         : ld_submit_add(rq, r, nid,
+				                         sizeof(nid), &fe, line,
+				                         sizeof(line));
 				if (rc == 0) {
 					char loc[LD_ID_MAX + 8];
 					snprintf(loc, sizeof(loc), "/r/%s",
@@ -389,8 +407,10 @@ ld_page_result(struct ld_web_req *rq)
 		ld_html_f(&b, "<p>回应%s <a href=\"/r/%s\">%s</a></p>\n",
 		          ld_kind_label(target->kind), target->id, target->id);
 	else
-		ld_html_f(&b, "<p>修改成果 <a href=\"/r/%s\">%s</a>（审核退回或要求"
-		          "整改后可以修改并重新报送）</p>\n", own->id, own->id);
+		ld_html_f(&b,
+		          "<p>修改成果 <a href=\"/r/%s\">%s</a>（审核退回或要求"
+		          "整改后可以修改并重新报送）</p>\n",
+		          own->id, own->id);
 	result_form(rq, &b, target, own, &pool, refused ? &fe : NULL);
 	ld_submit_page(rq, own ? "修改成果" : "报送成果", LD_NAV_NONE, &b,
 	               refused);
@@ -467,17 +487,23 @@ ld_page_download(struct ld_web_req *rq)
 		ld_buf_free(&s.b);
 		char msg[900];
 		if (rc == -EAGAIN)
-			snprintf(msg, sizeof(msg), "附件“%s”还没有全部传到本节点，"
-			         "请稍后再试。（%s）", meta->name, err);
+			snprintf(msg, sizeof(msg),
+			         "附件“%s”还没有全部传到本节点，"
+			         "请稍后再试。（%s）",
+			         meta->name, err);
 		else if (rc == LD_EREFUSED)
-			snprintf(msg, sizeof(msg), "附件“%s”与报送单位签名的文件不符，"
-			         "不能下载。（%s）", meta->name, err);
+			snprintf(msg, sizeof(msg),
+			         "附件“%s”与报送单位签名的文件不符，"
+			         "不能下载。（%s）",
+			         meta->name, err);
 		else
 			snprintf(msg, sizeof(msg), "附件“%s”无法读取：%s",
 			         meta->name, err);
 		ld__record__free_unpacked(r, NULL);
-		ld_web_error(rq, rc == -EAGAIN ? 503 : rc == LD_EREFUSED ? 502
-		                                                         : 404,
+		ld_web_error(rq,
+		             rc == -EAGAIN       ? 503
+		             : rc == LD_EREFUSED ? 502
+		                                 : 404,
 		             msg);
 		return;
 	}
@@ -542,8 +568,8 @@ ld_page_review(struct ld_web_req *rq)
 			char nid[LD_ID_MAX + 1];
 			rc = own ? ld_submit_update(
 			               rq, r,
-			               strtoull(ld_submit_field(rq, "base"), NULL,
-			                        10),
+			               strtoull(ld_submit_field(rq, "base"),
+			                        NULL, 10),
 			               &fe, line, sizeof(line))
 			         : ld_submit_add(rq, r, nid, sizeof(nid), &fe,
 			                         line, sizeof(line));
@@ -568,24 +594,28 @@ ld_page_review(struct ld_web_req *rq)
 	if (own != NULL) {
 		char bv[24];
 		snprintf(bv, sizeof(bv), "%llu",
-		         (unsigned long long)(p ? strtoull(ld_submit_field(rq,
-		                                                           "base"),
+		         (unsigned long long)(p ? strtoull(ld_submit_field(
+		                                               rq, "base"),
 		                                           NULL, 10)
 		                                : own->version));
 		ld_form_hidden(&f, "base", bv);
 	}
 	ld_form_select_vocab(&f, "verdict", NULL, LD_VOCAB_VERDICT, "请选择",
-	                     p ? ld_submit_field(rq, "verdict")
-	                       : own ? own->review->verdict : "",
+	                     p     ? ld_submit_field(rq, "verdict")
+	                     : own ? own->review->verdict
+	                           : "",
 	                     LD_FORM_REQUIRED);
 	ld_form_textarea(&f, "comment", NULL, "退回或整改时请写明原因",
-	                 p ? ld_submit_field(rq, "comment")
-	                   : own ? own->review->comment : "",
+	                 p     ? ld_submit_field(rq, "comment")
+	                 : own ? own->review->comment
+	                       : "",
 	                 0);
 	struct ld_buf b = {0};
 	if (result != NULL)
-		ld_html_f(&b, "<p>审核 %s 报送的成果 <a href=\"/r/%s\">%s</a>：%s"
-		          "</p>\n", result->owner, result->id, result->id,
+		ld_html_f(&b,
+		          "<p>审核 %s 报送的成果 <a href=\"/r/%s\">%s</a>：%s"
+		          "</p>\n",
+		          result->owner, result->id, result->id,
 		          result->result->summary);
 	char action[LD_ID_MAX + 16];
 	snprintf(action, sizeof(action), "/r/%s/review", id);

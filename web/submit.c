@@ -43,8 +43,8 @@ ld_submit_values(struct ld_web_req *rq, const char *name, const char **out,
 	for (size_t i = 0; i < rq->nfields && n < max; i++)
 		if (rq->fields[i].filename == NULL &&
 		    strcmp(rq->fields[i].name, name) == 0)
-			out[n++] = rq->fields[i].value.p ? rq->fields[i].value.p
-			                                 : "";
+			out[n++] =
+			    rq->fields[i].value.p ? rq->fields[i].value.p : "";
 	return n;
 }
 
@@ -62,8 +62,7 @@ blank(char c)
 }
 
 size_t
-ld_submit_lines(struct ld_pool *pool, const char *text, char **out,
-                size_t max)
+ld_submit_lines(struct ld_pool *pool, const char *text, char **out, size_t max)
 {
 	size_t n = 0;
 	const char *p = text;
@@ -94,10 +93,10 @@ ld_submit_get(struct ld_web_req *rq, const char *id)
 	Ld__Response *resp;
 	if (ld_web_ask(rq, &req, &resp) != 0)
 		return NULL;
-	Ld__Record *r = resp->result_case == LD__RESPONSE__RESULT_RECORD
-	                    ? ld_record_unpack(resp->record.data,
-	                                       resp->record.len)
-	                    : NULL;
+	Ld__Record *r =
+	    resp->result_case == LD__RESPONSE__RESULT_RECORD
+	        ? ld_record_unpack(resp->record.data, resp->record.len)
+	        : NULL;
 	ld__response__free_unpacked(resp, NULL);
 	if (r == NULL)
 		ld_web_error(rq, 502, "节点给出的记录无法解读。");
@@ -108,7 +107,8 @@ bool
 ld_submit_id(struct ld_web_req *rq, const char *suffix, char *id, size_t len)
 {
 	size_t n = strlen(rq->rest), sn = strlen(suffix);
-	if (n <= sn || n - sn >= len || strcmp(rq->rest + n - sn, suffix) != 0) {
+	if (n <= sn || n - sn >= len ||
+	    strcmp(rq->rest + n - sn, suffix) != 0) {
 		ld_web_error(rq, 404, "没有这个页面。");
 		return false;
 	}
@@ -159,7 +159,8 @@ ld_submit_offices(struct ld_web_req *rq, struct ld_pool *pool,
 			                                 l->records[i].len);
 			if (r == NULL)
 				continue;
-			if (!r->deleted && r->body_case == LD__RECORD__BODY_NODE &&
+			if (!r->deleted &&
+			    r->body_case == LD__RECORD__BODY_NODE &&
 			    strcmp(r->node->path, self) != 0 &&
 			    ld_path_in_subtree(r->node->path, self)) {
 				char label[400];
@@ -167,10 +168,10 @@ ld_submit_offices(struct ld_web_req *rq, struct ld_pool *pool,
 				         r->node->name[0] ? r->node->name
 				                          : r->node->path,
 				         r->node->path);
-				out[n].value = ld_pool_dup(pool, r->node->path,
-				                           strlen(r->node->path));
-				out[n].label = ld_pool_dup(pool, label,
-				                           strlen(label));
+				out[n].value = ld_pool_dup(
+				    pool, r->node->path, strlen(r->node->path));
+				out[n].label =
+				    ld_pool_dup(pool, label, strlen(label));
 				n++;
 			}
 			ld__record__free_unpacked(r, NULL);
@@ -199,13 +200,26 @@ ld_submit_blank(Ld__Record__BodyCase bc)
 	Ld__Review rv = LD__REVIEW__INIT;
 	r.body_case = bc;
 	switch (bc) {
-	case LD__RECORD__BODY_TASK: r.task = &t; break;
-	case LD__RECORD__BODY_SURVEY: r.survey = &s; break;
-	case LD__RECORD__BODY_PLAN: r.plan = &p; break;
-	case LD__RECORD__BODY_PROPOSAL: r.proposal = &q; break;
-	case LD__RECORD__BODY_RESULT: r.result = &res; break;
-	case LD__RECORD__BODY_REVIEW: r.review = &rv; break;
-	default: return NULL;
+	case LD__RECORD__BODY_TASK:
+		r.task = &t;
+		break;
+	case LD__RECORD__BODY_SURVEY:
+		r.survey = &s;
+		break;
+	case LD__RECORD__BODY_PLAN:
+		r.plan = &p;
+		break;
+	case LD__RECORD__BODY_PROPOSAL:
+		r.proposal = &q;
+		break;
+	case LD__RECORD__BODY_RESULT:
+		r.result = &res;
+		break;
+	case LD__RECORD__BODY_REVIEW:
+		r.review = &rv;
+		break;
+	default:
+		return NULL;
 	}
 	uint8_t buf[32];
 	size_t n = ld__record__pack(&r, buf);
@@ -221,8 +235,10 @@ send_write(struct ld_web_req *rq, Ld__Request *req, char *id, size_t len,
 	char err[512];
 	if (ld_web_call(rq, req, &resp, err, sizeof(err)) != 0) {
 		char msg[700];
-		snprintf(msg, sizeof(msg), "暂时无法连接本节点的服务（liandongd），"
-		         "没有保存：%s", err);
+		snprintf(msg, sizeof(msg),
+		         "暂时无法连接本节点的服务（liandongd），"
+		         "没有保存：%s",
+		         err);
 		ld_web_error(rq, 503, msg);
 		return -1;
 	}

@@ -61,8 +61,8 @@ int ld_submit_update(struct ld_web_req *rq, Ld__Record *r, uint64_t base,
 
 /* The page of a form: layout, heading, `intro` (trusted HTML or NULL),
  * the form, answered 200 (or 422 after a refusal). */
-void ld_submit_page(struct ld_web_req *rq, const char *title,
-                    enum ld_nav nav, struct ld_buf *form, bool refused);
+void ld_submit_page(struct ld_web_req *rq, const char *title, enum ld_nav nav,
+                    struct ld_buf *form, bool refused);
 
 /* Does this node own `r` (only the owner changes a record)? */
 bool ld_submit_owned(struct ld_web_req *rq, const Ld__Record *r);

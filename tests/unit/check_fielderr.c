@@ -31,8 +31,8 @@ expect(const char *line, const char *field, const char *text)
 {
 	struct ld_fielderr fe;
 	ld_fielderr_parse(line, &fe);
-	ck_assert_msg(strcmp(fe.field, field) == 0, "'%s': field '%s', not '%s'",
-	              line, fe.field, field);
+	ck_assert_msg(strcmp(fe.field, field) == 0,
+	              "'%s': field '%s', not '%s'", line, fe.field, field);
 	ck_assert_msg(strcmp(fe.text, text) == 0, "'%s':\n got  %s\n want %s",
 	              line, fe.text, text);
 	ck_assert_ptr_eq(fe.cli, line);
@@ -46,8 +46,7 @@ struct task {
 };
 
 static void
-task_init(struct task *k, const char *topic, const char *form,
-          const char *due)
+task_init(struct task *k, const char *topic, const char *form, const char *due)
 {
 	ld__task__init(&k->t);
 	ld__record__init(&k->r);
@@ -93,7 +92,8 @@ START_TEST(test_required_unknown_date)
 	task_init(&k, "河道", "散步", "");
 	ld_fielderr_parse(refusal(&k.r, NULL), &fe);
 	ck_assert_str_eq(fe.field, "form");
-	ck_assert_ptr_nonnull(strstr(fe.text, "形式：没有“散步”这一项（可选："));
+	ck_assert_ptr_nonnull(
+	    strstr(fe.text, "形式：没有“散步”这一项（可选："));
 	task_free(&k);
 
 	task_init(&k, "河道", "视察", "2026-13-01");
@@ -128,7 +128,8 @@ START_TEST(test_scope)
 	r.n_scope = 1;
 	r.body_case = LD__RECORD__BODY_PROPOSAL;
 	r.proposal = &p;
-	expect(refusal(&r, NULL), "scope", "范围：提案逐级报送给每一级上级，不设范围");
+	expect(refusal(&r, NULL), "scope",
+	       "范围：提案逐级报送给每一级上级，不设范围");
 }
 END_TEST
 
@@ -183,7 +184,8 @@ START_TEST(test_survey_plan_proposal)
 	r.n_scope = 1;
 	r.body_case = LD__RECORD__BODY_SURVEY;
 	r.survey = &s;
-	expect(refusal(&r, NULL), "end", "结束日期：2026-05-01 早于开始日期 2026-05-02");
+	expect(refusal(&r, NULL), "end",
+	       "结束日期：2026-05-01 早于开始日期 2026-05-02");
 
 	Ld__PlanItem it = LD__PLAN_ITEM__INIT, *items[] = {&it};
 	it.form = "专题协商";
@@ -240,7 +242,8 @@ START_TEST(test_result_and_author)
 	struct ld_fielderr fe;
 	ld_fielderr_parse(refusal(&r, NULL), &fe);
 	ck_assert_str_eq(fe.field, "author");
-	ck_assert_str_eq(fe.text, "填报人：含有空白（姓名是一个词：张三、zhangsan）");
+	ck_assert_str_eq(fe.text,
+	                 "填报人：含有空白（姓名是一个词：张三、zhangsan）");
 }
 END_TEST
 
@@ -249,28 +252,32 @@ START_TEST(test_daemon_shapes)
 {
 	expect("530000/530300:12 changed since it was read (version 3 now, not "
 	       "2): read it again and redo the change",
-	       "", "此记录在您打开之后已被修改（现为第 3 版，您打开的是第 2 版）："
-	           "请重新打开，再做修改。");
+	       "",
+	       "此记录在您打开之后已被修改（现为第 3 版，您打开的是第 2 版）："
+	       "请重新打开，再做修改。");
 	expect("530000:4 is owned by 530000: only its owner changes it (answer "
 	       "it with a record of this node's own: a result, a review or a "
 	       "sub-task)",
-	       "", "530000:4 属于 530000：只有发文单位能修改它（本单位可以用成果、"
-	           "审核或转办回应它）。");
+	       "",
+	       "530000:4 属于 530000：只有发文单位能修改它（本单位可以用成果、"
+	       "审核或转办回应它）。");
 	expect("530000/530300:9 was submitted: it can be revised only after a "
 	       "review returns it (returned/退回 or rectify/整改)",
 	       "", "530000/530300:9 已提交：审核退回或要求整改后才能修改。");
 	expect("530000:4 was deleted", "", "530000:4 已被删除。");
-	expect("parent: task 530000:4 is not addressed to this node; a sub-task "
-	       "derives from a task this node received or owns",
-	       "parent", "上级任务：任务 530000:4 不是下发给本单位的：转办只能基于"
-	                 "本单位收到或发出的任务");
+	expect(
+	    "parent: task 530000:4 is not addressed to this node; a sub-task "
+	    "derives from a task this node received or owns",
+	    "parent",
+	    "上级任务：任务 530000:4 不是下发给本单位的：转办只能基于"
+	    "本单位收到或发出的任务");
 	expect("parent: no record 530000:99 at this node", "parent",
 	       "上级任务：本节点没有记录 530000:99");
 	expect("ref: 530000:1 is a node, not a task, survey or plan", "ref",
 	       "回应记录：530000:1 是节点，不是任务、调研或计划");
 	expect("ref: result 530000:5 is owned by 530000, which is not below "
-	       "this node", "ref",
-	       "回应记录：成果 530000:5 属于 530000，不是本单位的下级");
+	       "this node",
+	       "ref", "回应记录：成果 530000:5 属于 530000，不是本单位的下级");
 	expect("attachment 1 (a.pdf): chunk 2 of 3 was not uploaded", "attach",
 	       "附件 1（a.pdf）：第 2 块（共 3 块）未上传");
 	expect("targets: longer than 4096 bytes", "targets",
@@ -287,7 +294,8 @@ START_TEST(test_fallback)
 	       "store write failed: MDB_MAP_FULL");
 	expect("something new happened", "", "something new happened");
 	/* A known field, an unknown reason: beside it, the reason English. */
-	expect("due: a brand new reason", "due", "截止日期：a brand new reason");
+	expect("due: a brand new reason", "due",
+	       "截止日期：a brand new reason");
 	expect(NULL, "", "");
 }
 END_TEST
@@ -296,7 +304,8 @@ END_TEST
 START_TEST(test_cli_shapes)
 {
 	expect("year 'abc' is not a year", "year", "年度：'abc' 不是年份");
-	expect("month '13' is not 1-12", "month", "月份：'13' 不在 1 到 12 之间");
+	expect("month '13' is not 1-12", "month",
+	       "月份：'13' 不在 1 到 12 之间");
 	expect("--metric 'x' is not NAME=NUMBER", "metric",
 	       "指标：'x' 不是“名称=数值”");
 	expect("--metric 调研: 'many' is not a number", "metric",
@@ -313,7 +322,8 @@ START_TEST(test_form_beside_field)
 	ld_fielderr_parse(line, &fe);
 	struct ld_form f;
 	ld_form_init(&f, &fe);
-	ld_form_input(&f, "text", "topic", NULL, "<b>河道</b>", LD_FORM_REQUIRED);
+	ld_form_input(&f, "text", "topic", NULL, "<b>河道</b>",
+	              LD_FORM_REQUIRED);
 	ld_form_input(&f, "date", "due", NULL, "2026-13-01", 0);
 	ld_form_select_vocab(&f, "form", NULL, LD_VOCAB_TASK_FORM, NULL, "视察",
 	                     0);
@@ -326,10 +336,13 @@ START_TEST(test_form_beside_field)
 	ck_assert_ptr_nonnull(due);
 	ck_assert_ptr_nonnull(err);
 	ck_assert(err > due);
-	ck_assert_ptr_nonnull(strstr(err, "截止日期：&#39;2026-13-01&#39; 不是日期"));
-	ck_assert_ptr_nonnull(strstr(err, "due: &#39;2026-13-01&#39; is not a date"));
+	ck_assert_ptr_nonnull(
+	    strstr(err, "截止日期：&#39;2026-13-01&#39; 不是日期"));
+	ck_assert_ptr_nonnull(
+	    strstr(err, "due: &#39;2026-13-01&#39; is not a date"));
 	ck_assert_ptr_null(strstr(h, "err-form"));
-	ck_assert_ptr_nonnull(strstr(h, "<option value=\"监督性视察\" selected>"));
+	ck_assert_ptr_nonnull(
+	    strstr(h, "<option value=\"监督性视察\" selected>"));
 	ck_assert_ptr_nonnull(strstr(h, "name=\"csrf\" value=\"tok\""));
 	ck_assert_ptr_nonnull(strstr(h, "id=\"submit\""));
 	ld_buf_free(&b);
