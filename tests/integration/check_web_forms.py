@@ -1,0 +1,476 @@
+#!/usr/bin/python3
+# check_web_forms.py — the console's forms against real nodes: a province
+# and a city (insecure link), a liandong-web beside each. A task added
+# through the form exists with its author; a bad due date is refused with
+# the Chinese sentence beside the field and the CLI's words, nothing
+# written; POST without CSRF and a reader's POST are 403; an edit from a
+# stale version is refused; a status move lifecycle.c does not allow is
+# refused, one it allows is made; the city answers with a result and an
+# attachment whose download is byte for byte the upload; an upload of
+# 16 MiB + 1 byte is refused beside the field with nothing written; a
+# reviewer at the province returns the result. Every wait is bounded;
+# only the processes started here are stopped, by their pid.
+#   check_web_forms.py BUILD_DIR      (exit 77 = skipped)
+import html
+import http.client
+import json
+import os
+import re
+import select
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import uuid
+
+BUILD = os.path.abspath(sys.argv[1])
+LIANDONG = os.path.join(BUILD, "clients", "liandong")
+LIANDONGD = os.path.join(BUILD, "daemon", "liandongd")
+WEB = os.path.join(BUILD, "web", "liandong-web")
+MKUSER = os.path.join(BUILD, "tests", "integration", "web_mkuser")
+
+procs = []
+failures = []
+
+
+def check(cond, what):
+    print(("ok   " if cond else "FAIL ") + what, flush=True)
+    if not cond:
+        failures.append(what)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run(args, timeout=30):
+    return subprocess.run(args, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def cli(data, *args):
+    return run([LIANDONG, "--data", data] + list(args))
+
+
+def count(data, kind):
+    r = cli(data, "list", "--kind", kind, "--json")
+    return len(json.loads(r.stdout)) if r.returncode == 0 else -1
+
+
+def record(data, rid):
+    r = cli(data, "show", rid, "--json")
+    return json.loads(r.stdout) if r.returncode == 0 else {}
+
+
+def wait_for(what, fn, secs=20):
+    deadline = time.time() + secs
+    while time.time() < deadline:
+        v = fn()
+        if v:
+            return v
+        time.sleep(0.2)
+    check(False, "within %d s: %s" % (secs, what))
+    return None
+
+
+def start_daemon(root, data):
+    log = open(os.path.join(root, os.path.basename(data) + ".log"), "w")
+    d = subprocess.Popen([LIANDONGD, "--data", data], stderr=log)
+    procs.append(d)
+    wait_for("liandongd at " + data,
+             lambda: cli(data, "status").returncode == 0, 15)
+
+
+def start_web(data):
+    port = free_port()
+    listen = "127.0.0.1:%d" % port
+    p = subprocess.Popen([WEB, "--data", data, "--listen", listen],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True)
+    procs.append(p)
+    ready, _, _ = select.select([p.stdout], [], [], 15)
+    line = p.stdout.readline() if ready else ""
+    if not line.startswith("liandong-web: serving http://%s/" % listen):
+        raise SystemExit("liandong-web did not start: %r" % line)
+    return port
+
+
+def stop(p):
+    if p.poll() is None:
+        p.send_signal(signal.SIGTERM)
+        try:
+            p.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait(timeout=15)
+
+
+def multipart(fields, files):
+    """fields: [(name, value)], files: [(name, filename, bytes)]."""
+    bnd = "----ld" + uuid.uuid4().hex
+    out = []
+    for k, v in fields:
+        out.append(("--%s\r\nContent-Disposition: form-data; name=\"%s\""
+                    "\r\n\r\n" % (bnd, k)).encode() + v.encode() + b"\r\n")
+    for k, fn, data in files:
+        out.append(("--%s\r\nContent-Disposition: form-data; name=\"%s\"; "
+                    "filename=\"%s\"\r\nContent-Type: "
+                    "application/octet-stream\r\n\r\n" % (bnd, k, fn)
+                    ).encode() + data + b"\r\n")
+    out.append(("--%s--\r\n" % bnd).encode())
+    return b"".join(out), "multipart/form-data; boundary=" + bnd
+
+
+class Client:
+    """A browser that keeps cookies and follows nothing."""
+
+    def __init__(self, port):
+        self.port, self.cookies = port, {}
+
+    def req(self, method, path, form=None, files=None):
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        h = {}
+        if self.cookies:
+            h["Cookie"] = "; ".join("%s=%s" % kv for kv in
+                                    self.cookies.items())
+        body = None
+        if files is not None:
+            body, h["Content-Type"] = multipart(form or [], files)
+        elif form is not None:
+            body = urllib.parse.urlencode(form, doseq=True).encode()
+            h["Content-Type"] = "application/x-www-form-urlencoded"
+        c.request(method, path, body=body, headers=h)
+        r = c.getresponse()
+        r.raw = r.read()
+        r.text = r.raw.decode("utf-8", "replace")
+        for sc in r.headers.get_all("Set-Cookie") or []:
+            name, _, rest = sc.partition("=")
+            self.cookies[name] = rest.split(";", 1)[0]
+        c.close()
+        return r
+
+    def login(self, user, pw):
+        r = self.req("GET", "/login")
+        csrf = re.search(r'name="csrf" value="([0-9a-f]{64})"', r.text)
+        r = self.req("POST", "/login", {"csrf": csrf.group(1), "user": user,
+                                        "password": pw})
+        check(r.status == 303, "%s logs in" % user)
+        self.token = self.csrf()
+
+    def csrf(self):
+        r = self.req("GET", "/")
+        m = re.search(r'name="csrf" value="([0-9a-f]{64})"', r.text)
+        return m.group(1) if m else ""
+
+
+def err_of(text, field):
+    m = re.search(r'<p class="err" id="err-%s"[^>]*>(.*?)</p>' % field, text,
+                  re.S)
+    return html.unescape(m.group(1)) if m else ""
+
+
+def main():
+    for b in (LIANDONG, LIANDONGD, WEB, MKUSER):
+        if not os.access(b, os.X_OK):
+            print("skip: %s is not built" % b)
+            return 77
+    root = tempfile.mkdtemp(prefix="ld_webforms_")
+    try:
+        scenario(root)
+    finally:
+        for p in procs:
+            stop(p)
+        if not failures:
+            shutil.rmtree(root, ignore_errors=True)
+        else:
+            print("kept %s" % root)
+    print("%d failure(s)" % len(failures))
+    return 1 if failures else 0
+
+
+def scenario(root):
+    prov, city = os.path.join(root, "prov"), os.path.join(root, "city")
+    lport = free_port()
+    r = run([LIANDONG, "init", "--data", prov, "--id", "530000", "--name",
+             "云南省政协", "--listen", "tcp://127.0.0.1:%d" % lport,
+             "--insecure"])
+    check(r.returncode == 0, "init province: " + r.stderr.strip())
+    r = run([LIANDONG, "init", "--data", city, "--id", "530000/530300",
+             "--name", "曲靖市政协", "--parent",
+             "tcp://127.0.0.1:%d" % lport, "--insecure"])
+    check(r.returncode == 0, "init city: " + r.stderr.strip())
+    start_daemon(root, prov)
+    start_daemon(root, city)
+    for data, name, role, pw in ((prov, "张三", "clerk", "clerk-pass-1"),
+                                 (prov, "读者", "reader", "reader-pass-1"),
+                                 (prov, "王审", "reviewer", "review-pass-1"),
+                                 (city, "李四", "clerk", "clerk-pass-2")):
+        r = run([MKUSER, data, name, role, pw])
+        check(r.returncode == 0, "web_mkuser %s: %s" % (name, r.stderr))
+    wait_for("the city's node record at the province",
+             lambda: "530000/530300" in cli(prov, "list", "--kind",
+                                            "node").stdout)
+    pweb, cweb = start_web(prov), start_web(city)
+
+    clerk = Client(pweb)
+    clerk.login("张三", "clerk-pass-1")
+    r = clerk.req("GET", "/tasks/new")
+    check(r.status == 200 and 'id="f-topic"' in r.text and
+          'id="f-due"' in r.text and 'id="submit"' in r.text and
+          'value="530000/530300"' in r.text and "曲靖市政协" in r.text,
+          "GET /tasks/new: the form, the city among the offices")
+
+    # A bad due date: the Chinese sentence beside the field, the CLI's
+    # words, the values kept, nothing written.
+    before = count(prov, "task")
+    form = {"csrf": clerk.token, "topic": "河道<治理>", "form": "监督性视察",
+            "scope": ["530000/530300"], "due": "2026-13-01",
+            "targets": "市水务局\n市生态环境局"}
+    r = clerk.req("POST", "/tasks/new", form)
+    e = err_of(r.text, "due")
+    check(r.status == 422 and
+          "截止日期：'2026-13-01' 不是日期（YYYY-MM-DD）" in e and
+          "due: '2026-13-01' is not a date (YYYY-MM-DD)" in e,
+          "bad due date refused beside the field: %d %r" % (r.status, e))
+    check('value="河道&lt;治理&gt;"' in r.text and
+          'value="530000/530300" checked' in r.text,
+          "the values typed are kept, escaped")
+    check(count(prov, "task") == before, "nothing written")
+
+    # No CSRF token; a reader.
+    bad = dict(form, due="2026-06-30")
+    del bad["csrf"]
+    r = clerk.req("POST", "/tasks/new", bad)
+    check(r.status == 403, "POST without CSRF: 403 (%d)" % r.status)
+    reader = Client(pweb)
+    reader.login("读者", "reader-pass-1")
+    r = reader.req("POST", "/tasks/new", dict(bad, csrf=reader.token))
+    check(r.status == 403, "a reader's POST /tasks/new: 403 (%d)" % r.status)
+    r = reader.req("GET", "/tasks/new")
+    check(r.status == 403, "a reader's GET /tasks/new: 403")
+    check(count(prov, "task") == before, "still nothing written")
+
+    # The task, written by the person.
+    r = clerk.req("POST", "/tasks/new", dict(form, due="2026-06-30"))
+    loc = r.headers.get("Location", "")
+    check(r.status == 303 and loc.startswith("/r/530000:"),
+          "task added: %d %s" % (r.status, loc))
+    tid = loc[3:]
+    t = record(prov, tid)
+    check(t.get("author") == "张三" and
+          t.get("targets") == ["市水务局", "市生态环境局"],
+          "the task's author is 张三, its targets the lines: %r" % t)
+    r = clerk.req("GET", "/r/" + tid)
+    check('id="act-edit"' in r.text and 'action="/r/%s/status"' % tid in
+          r.text, "its page offers edit and the status moves")
+    r = reader.req("GET", "/r/" + tid)
+    check(r.status == 200 and 'id="act-edit"' not in r.text and
+          "/status" not in r.text, "a reader sees no write actions")
+
+    # Edit: from the version shown; a stale base is refused.
+    r = clerk.req("GET", "/r/%s/edit" % tid)
+    check(r.status == 200 and 'name="base" value="1"' in r.text,
+          "the edit form carries the version read")
+    ed = dict(form, due="2026-07-31", base="1")
+    r = clerk.req("POST", "/r/%s/edit" % tid, ed)
+    check(r.status == 303 and record(prov, tid).get("version") == 2,
+          "edited from v1 (%d)" % r.status)
+    r = clerk.req("POST", "/r/%s/edit" % tid, dict(ed, topic="又改"))
+    e = err_of(r.text, "form")
+    check(r.status == 422 and "此记录在您打开之后已被修改" in e and
+          "changed since it was read" in e, "a stale edit refused: %r" % e)
+    check(record(prov, tid).get("topic") == "河道<治理>",
+          "the stale edit wrote nothing")
+
+    # Status moves: only those lifecycle.c allows.
+    r = clerk.req("POST", "/r/%s/status" % tid,
+                  {"csrf": clerk.token, "base": "2", "status": "closed"})
+    e = err_of(r.text, "status")
+    check(r.status == 422 and "不能从“已下发”变为“已办结”" in e,
+          "dispatched → closed refused: %r" % e)
+    r = clerk.req("POST", "/r/%s/status" % tid,
+                  {"csrf": clerk.token, "base": "2",
+                   "status": "in_progress"})
+    check(r.status == 303 and
+          record(prov, tid).get("status") == "in_progress",
+          "dispatched → in_progress made")
+
+    # A survey whose end is before its start.
+    r = clerk.req("POST", "/surveys/new",
+                  {"csrf": clerk.token, "topic": "乡村振兴调研", "form": "调研",
+                   "scope": ["530000/530300"], "start": "2026-05-02",
+                   "end": "2026-05-01"})
+    e = err_of(r.text, "end")
+    check(r.status == 422 and "结束日期：2026-05-01 早于开始日期 2026-05-02" in e,
+          "survey end before start refused beside end: %r" % e)
+    r = clerk.req("POST", "/surveys/new",
+                  {"csrf": clerk.token, "topic": "乡村振兴调研", "form": "调研",
+                   "scope": ["530000/530300"], "start": "2026-05-02",
+                   "end": "2026-05-09"})
+    check(r.status == 303, "survey added (%d)" % r.status)
+
+    # A plan: a month out of range on row 2; a form missing on row 2 when
+    # row 1 is blank (the node's "item 1" is row 2); then two items.
+    plan = {"csrf": clerk.token, "year": "2026", "title": "2026年协商计划",
+            "rows": "5", "item-1-form": "专题协商", "item-1-topic": "营商环境",
+            "item-2-form": "对口协商", "item-2-month": "13",
+            "item-2-topic": "饮用水源"}
+    r = clerk.req("GET", "/plans/new")
+    check(r.status == 200 and 'id="f-item-5-topic"' in r.text,
+          "the plan form has five item rows")
+    r = clerk.req("POST", "/plans/new", plan)
+    e = err_of(r.text, "item-2-month")
+    check(r.status == 422 and "不在 1 到 12 之间" in e and
+          "month '13' is not 1-12" in e, "month 13 refused on row 2: %r" % e)
+    r = clerk.req("POST", "/plans/new",
+                  dict(plan, **{"item-1-form": "", "item-1-topic": "",
+                                "item-2-form": "", "item-2-month": "3"}))
+    e = err_of(r.text, "item-2-form")
+    check(r.status == 422 and e.startswith("第 2 项形式：必填") and
+          "item 1 form: required" in e,
+          "the node's item 1 is shown on row 2: %r" % e)
+    before = count(prov, "plan")
+    r = clerk.req("POST", "/plans/new",
+                  dict(plan, **{"item-2-month": "3", "item-3-form": "",
+                                "year": "二〇二六"}))
+    check(r.status == 422 and "年度：'二〇二六' 不是年份" in
+          err_of(r.text, "year") and count(prov, "plan") == before,
+          "a year that is not one refused, nothing written")
+    r = clerk.req("POST", "/plans/new", dict(plan, **{"item-2-month": "3"}))
+    pid = r.headers.get("Location", "")[3:]
+    p = record(prov, pid)
+    check(r.status == 303 and len(p.get("items", [])) == 2 and
+          p.get("author") == "张三", "plan added with two items")
+    r = clerk.req("POST", "/r/%s/status" % pid,
+                  {"csrf": clerk.token, "base": "1", "item": "2",
+                   "item-2-status": "held"})
+    p = record(prov, pid)
+    check(r.status == 303 and p["items"][1].get("status") == "held" and
+          p["items"][0].get("status") == "planned",
+          "plan item 2 moved to held (%d)" % r.status)
+
+    # A proposal: a bad year, then one.
+    r = clerk.req("POST", "/proposals/new",
+                  {"csrf": clerk.token, "title": "关于河长制的提案",
+                   "year": "abc", "status": "submitted"})
+    check(r.status == 422 and "年度：'abc' 不是年份" in err_of(r.text, "year"),
+          "proposal year refused beside the field")
+    r = clerk.req("POST", "/proposals/new",
+                  {"csrf": clerk.token, "title": "关于河长制的提案",
+                   "number": "2026-001", "submitter": "民盟",
+                   "year": "2026", "status": "submitted"})
+    check(r.status == 303 and record(prov, r.headers.get("Location", "")[3:])
+          .get("number") == "2026-001", "proposal added")
+
+    # The city answers with a result and an attachment.
+    wait_for("the task at the city",
+             lambda: cli(city, "wait", tid, "--version", "3",
+                         "--timeout", "1").returncode == 0)
+    cc = Client(cweb)
+    cc.login("李四", "clerk-pass-2")
+    r = cc.req("GET", "/r/" + tid)
+    check('id="act-result"' in r.text and 'id="act-derive"' in r.text and
+          'id="act-edit"' not in r.text,
+          "at the city: report and derive offered, not edit")
+    r = cc.req("GET", "/tasks/new?parent=" + urllib.parse.quote(tid))
+    check(r.status == 200 and 'name="parent" value="%s"' % tid in r.text and
+          'value="河道&lt;治理&gt;"' in r.text,
+          "转办: the sub-task form starts from the task")
+    payload = bytes(range(256)) * 1200 + "<html>终</html>".encode()
+    before = count(city, "result")
+    big = b"\0" * ((16 << 20) + 1)
+    r = cc.req("POST", "/r/%s/result" % tid,
+               [("csrf", cc.token), ("summary", "已完成"),
+                ("status", "submitted")], [("attach", "big.bin", big)])
+    e = err_of(r.text, "attach")
+    check(r.status == 422 and "附件超过 16 MiB" in e and
+          "more than the 16 MiB" in e,
+          "16 MiB + 1 byte refused beside the field: %d %r" % (r.status, e))
+    check(count(city, "result") == before, "no result written")
+    r = cc.req("POST", "/r/%s/result" % tid,
+               [("csrf", cc.token), ("summary", ""), ("status", "submitted")],
+               [("attach", "a.txt", b"x")])
+    check(r.status == 422 and "摘要：必填" in err_of(r.text, "summary"),
+          "an empty summary refused before any file is sent")
+    r = cc.req("POST", "/r/%s/result" % tid,
+               [("csrf", cc.token), ("summary", "河道已清理"),
+                ("finding", "垃圾\n违建"), ("metric", "调研=3\n走访=12"),
+                ("status", "submitted")],
+               [("attach", "现场 报告.html", payload)])
+    loc = r.headers.get("Location", "")
+    check(r.status == 303 and loc.startswith("/r/530000/530300:"),
+          "result added: %d %s %s" % (r.status, loc, err_of(r.text, "form")))
+    rid = loc[3:]
+    res = record(city, rid)
+    check(res.get("author") == "李四" and
+          res.get("findings") == ["垃圾", "违建"] and
+          len(res.get("metrics", [])) == 2,
+          "the result: author, findings, metrics")
+    r = cc.req("GET", "/r/%s/a/1" % rid)
+    cd = r.headers.get("Content-Disposition", "")
+    check(r.status == 200 and r.raw == payload,
+          "the download is the upload, byte for byte (%d, %d bytes)" %
+          (r.status, len(r.raw)))
+    check(r.headers.get("Content-Type") == "application/octet-stream" and
+          r.headers.get("X-Content-Type-Options") == "nosniff" and
+          "filename*=UTF-8''%E7%8E%B0%E5%9C%BA%20%E6%8A%A5%E5%91%8A.html"
+          in cd, "octet-stream, nosniff, the UTF-8 name: %s" % cd)
+    r = cc.req("GET", "/r/%s/a/2" % rid)
+    check(r.status == 404, "no attachment 2: 404")
+
+    # The reviewer at the province returns it.
+    wait_for("the result and its chunks at the province",
+             lambda: cli(prov, "attachment", "get", rid, "--out",
+                         os.path.join(root, "got.bin")).returncode == 0)
+    r = clerk.req("GET", "/r/%s/review" % rid)
+    check(r.status == 403, "a clerk may not review: 403")
+    rv = Client(pweb)
+    rv.login("王审", "review-pass-1")
+    r = rv.req("GET", "/r/" + rid)
+    check('id="act-review"' in r.text and 'href="/r/%s/a/1"' % rid in r.text,
+          "the reviewer sees 审核 and the attachment")
+    r = rv.req("GET", "/r/%s/review" % rid)
+    check(r.status == 200 and "退回" in r.text and 'id="f-verdict"' in r.text,
+          "the review form")
+    before = count(prov, "review")
+    r = rv.req("POST", "/r/%s/review" % rid,
+               {"csrf": rv.token, "verdict": "", "comment": "x"})
+    check(r.status == 422 and "审核意见：必填" in err_of(r.text, "verdict"),
+          "a review without a verdict refused")
+    r = rv.req("POST", "/r/%s/review" % rid,
+               {"csrf": rv.token, "verdict": "returned",
+                "comment": "缺少违建清单"})
+    check(r.status == 303, "review written (%d)" % r.status)
+    reviews = json.loads(cli(prov, "list", "--kind", "review",
+                             "--json").stdout)
+    check(len(reviews) == before + 1 and reviews[-1].get("author") == "王审"
+          and reviews[-1].get("verdict") == "returned",
+          "the review: returned, by 王审")
+
+    # Returned: the city revises and resubmits it.
+    rvid = reviews[-1]["id"]
+    wait_for("the review at the city",
+             lambda: cli(city, "show", rvid).returncode == 0)
+    r = cc.req("GET", "/r/%s/result" % rid)
+    check(r.status == 200 and 'name="base" value="1"' in r.text and
+          "河道已清理" in r.text and "现场 报告.html" in r.text,
+          "the revision form: base, summary, the attachment kept")
+    r = cc.req("POST", "/r/%s/result" % rid,
+               [("csrf", cc.token), ("base", "1"),
+                ("summary", "河道已清理，附违建清单"), ("finding", "违建"),
+                ("metric", "调研=3"), ("status", "submitted")], [])
+    res = record(city, rid)
+    check(r.status == 303 and res.get("version") == 2 and
+          len(res.get("attachments", [])) == 1 and
+          res.get("summary") == "河道已清理，附违建清单",
+          "resubmitted as v2 with its attachment (%d)" % r.status)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
