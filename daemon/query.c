@@ -1,7 +1,7 @@
 /* query.c — the roll-up requests: gather the records a task's progress or
  * an office's inbox needs from one read transaction (the refs index, the
- * owners table, the log; store/gather.c), compute it (rollup.c) and
- * answer. */
+ * owners table, the id ranges of the office and its ancestors;
+ * store/gather.c), compute it (rollup.c) and answer. */
 #include "gather.h"
 #include "node_int.h"
 #include "path.h"
