@@ -446,6 +446,37 @@ ld_record_unpack(const void *buf, size_t len)
 	return r;
 }
 
+/* A base-128 varint at buf[*at], at most 10 bytes. */
+static bool
+peek_varint(const uint8_t *buf, size_t len, size_t *at, uint64_t *v)
+{
+	*v = 0;
+	for (unsigned shift = 0; shift < 70 && *at < len; shift += 7) {
+		uint8_t b = buf[(*at)++];
+		*v |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80))
+			return true;
+	}
+	return false;
+}
+
+Ld__Kind
+ld_record_peek_kind(const uint8_t *buf, size_t len)
+{
+	/* Field 1 (id), length-delimited: tag 0x0a; field 2 (kind), a
+	 * varint: tag 0x10. */
+	size_t at = 1;
+	uint64_t v;
+	if (len < 2 || buf[0] != 0x0a || !peek_varint(buf, len, &at, &v) ||
+	    v >= len - at)
+		return LD__KIND__KIND_UNSPECIFIED;
+	at += (size_t)v;
+	if (buf[at++] != 0x10 || !peek_varint(buf, len, &at, &v) ||
+	    v > LD__KIND__KIND_REPORT)
+		return LD__KIND__KIND_UNSPECIFIED;
+	return (Ld__Kind)v;
+}
+
 uint8_t *
 ld_record_pack(const Ld__Record *r, size_t *len)
 {

@@ -69,6 +69,13 @@ bool ld_record_canonical(const Ld__Record *r, const uint8_t *buf, size_t len);
  * times `len` in memory (see ld_unpack_budget). */
 Ld__Record *ld_record_unpack(const void *buf, size_t len);
 
+/* The kind of an encoded record, read without decoding it from its first
+ * two fields (id, then kind: the order of the one canonical encoding).
+ * KIND_UNSPECIFIED if the bytes do not begin that way or name no known
+ * kind: then only decoding tells. For skipping records of other kinds
+ * cheaply; what is kept is decoded and its body checked as usual. */
+Ld__Kind ld_record_peek_kind(const uint8_t *buf, size_t len);
+
 /* An allocator for protobuf-c that refuses to hand out more than `limit`
  * bytes in all: decoding what another node or a client sent can cost no
  * more than a few times its size (many empty list entries in a small

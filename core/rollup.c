@@ -166,25 +166,40 @@ family(const Ld__Record *const *recs, size_t n, size_t root)
 	return in;
 }
 
+/* What the rows of a progress are computed from, indexed once: the
+ * family's tasks, the records by owner, the reviews, the NODE records by
+ * path. A row then reads only what concerns its office. */
+struct fam_ix {
+	const Ld__Record *const *recs;
+	size_t n, root;
+	const bool *fam;
+	size_t *tasks;   /* indexes of the family's tasks */
+	int *depth;      /* of each, parents up to the root */
+	size_t ntasks;
+	size_t *by_owner; /* every index, sorted by owner */
+	const Ld__Record **reviews;
+	size_t nreviews;
+	const Ld__Record **nodes; /* live NODE records, sorted by path */
+	size_t nnodes;
+};
+
 /* Index of the task `id` in the family, or SIZE_MAX. */
 static size_t
-find_task(const Ld__Record *const *recs, size_t n, const bool *fam,
-          const char *id)
+find_task(const struct fam_ix *x, const char *id)
 {
-	for (size_t i = 0; i < n; i++)
-		if (fam[i] && strcmp(recs[i]->id, id) == 0)
-			return i;
+	for (size_t k = 0; k < x->ntasks; k++)
+		if (strcmp(x->recs[x->tasks[k]]->id, id) == 0)
+			return x->tasks[k];
 	return SIZE_MAX;
 }
 
 /* How many parents up to the root. */
 static int
-task_depth(const Ld__Record *const *recs, size_t n, const bool *fam,
-           size_t i, size_t root)
+task_depth(const struct fam_ix *x, size_t i)
 {
 	int d = 0;
-	while (i != root && i != SIZE_MAX && d < 64) {
-		i = find_task(recs, n, fam, recs[i]->task->parent);
+	while (i != x->root && i != SIZE_MAX && d < 64) {
+		i = find_task(x, x->recs[i]->task->parent);
 		d++;
 	}
 	return d;
@@ -192,24 +207,107 @@ task_depth(const Ld__Record *const *recs, size_t n, const bool *fam,
 
 /* Its own due date, else the nearest ancestor's. */
 static const char *
-due_of(const Ld__Record *const *recs, size_t n, const bool *fam, size_t i)
+due_of(const struct fam_ix *x, size_t i)
 {
 	for (int hops = 0; i != SIZE_MAX && hops < 64; hops++) {
-		if (recs[i]->task->due[0] != '\0')
-			return recs[i]->task->due;
-		i = find_task(recs, n, fam, recs[i]->task->parent);
+		if (x->recs[i]->task->due[0] != '\0')
+			return x->recs[i]->task->due;
+		i = find_task(x, x->recs[i]->task->parent);
 	}
 	return "";
 }
 
-static const char *
-node_name(const Ld__Record *const *recs, size_t n, const char *path)
+static int
+cmp_node_path(const void *a, const void *b)
 {
-	for (size_t i = 0; i < n; i++)
-		if (is(recs[i], LD__RECORD__BODY_NODE) &&
-		    strcmp(recs[i]->node->path, path) == 0)
-			return recs[i]->node->name;
-	return "";
+	const Ld__Record *x = *(const Ld__Record *const *)a;
+	const Ld__Record *y = *(const Ld__Record *const *)b;
+	return strcmp(x->node->path, y->node->path);
+}
+
+/* The name of the first NODE record of `path` in the bag, "" if none. */
+static const char *
+node_name(const struct fam_ix *x, const char *path)
+{
+	size_t lo = 0, hi = x->nnodes;
+	while (lo < hi) { /* the first path >= `path` */
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(x->nodes[mid]->node->path, path) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < x->nnodes && strcmp(x->nodes[lo]->node->path, path) == 0
+	           ? x->nodes[lo]->node->name
+	           : "";
+}
+
+/* qsort's comparison has no argument: the records, for the one thread
+ * that sorts (set and used within ix_build). */
+static _Thread_local const Ld__Record *const *sort_recs;
+
+static int
+cmp_owner(const void *a, const void *b)
+{
+	size_t i = *(const size_t *)a, k = *(const size_t *)b;
+	int c = strcmp(sort_recs[i]->owner, sort_recs[k]->owner);
+	return c != 0 ? c : (i > k) - (i < k);
+}
+
+static void
+ix_free(struct fam_ix *x)
+{
+	free(x->tasks);
+	free(x->depth);
+	free(x->by_owner);
+	free(x->reviews);
+	free(x->nodes);
+}
+
+static int
+ix_build(struct fam_ix *x, const Ld__Record *const *recs, size_t n,
+         size_t root, const bool *fam)
+{
+	memset(x, 0, sizeof(*x));
+	x->recs = recs;
+	x->n = n;
+	x->root = root;
+	x->fam = fam;
+	size_t m = n ? n : 1;
+	x->tasks = malloc(m * sizeof(*x->tasks));
+	x->depth = malloc(m * sizeof(*x->depth));
+	x->by_owner = malloc(m * sizeof(*x->by_owner));
+	x->reviews = malloc(m * sizeof(*x->reviews));
+	x->nodes = malloc(m * sizeof(*x->nodes));
+	if (x->tasks == NULL || x->depth == NULL || x->by_owner == NULL ||
+	    x->reviews == NULL || x->nodes == NULL) {
+		ix_free(x);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const Ld__Record *r = recs[i];
+		x->by_owner[i] = i;
+		if (fam[i])
+			x->tasks[x->ntasks++] = i;
+		if (is(r, LD__RECORD__BODY_REVIEW))
+			x->reviews[x->nreviews++] = r;
+		if (is(r, LD__RECORD__BODY_NODE))
+			x->nodes[x->nnodes++] = r;
+	}
+	for (size_t k = 0; k < x->ntasks; k++)
+		x->depth[k] = task_depth(x, x->tasks[k]);
+	sort_recs = recs;
+	qsort(x->by_owner, n, sizeof(*x->by_owner), cmp_owner);
+	/* Stable for equal paths: the first record of a path names it. */
+	for (size_t i = 1; i < x->nnodes; i++)
+		for (size_t k = i; k > 0 && cmp_node_path(&x->nodes[k - 1],
+		                                          &x->nodes[k]) > 0;
+		     k--) {
+			const Ld__Record *t = x->nodes[k];
+			x->nodes[k] = x->nodes[k - 1];
+			x->nodes[k - 1] = t;
+		}
+	return 0;
 }
 
 static int
@@ -222,38 +320,48 @@ by_group_path(const void *x, const void *y)
 
 /* Fill row `w` for office `node` reached by family task `gov`. */
 static void
-fill_row(const Ld__Record *const *recs, size_t n, const bool *fam,
-         size_t root, size_t gov, const Ld__Record *node, const char *today,
-         struct ld_progress_row *w)
+fill_row(const struct fam_ix *x, size_t gov, const Ld__Record *node,
+         const char *today, struct ld_progress_row *w)
 {
+	const Ld__Record *const *recs = x->recs;
 	const char *path = node->node->path;
 	memset(w, 0, sizeof(*w));
 	w->path = path;
 	w->name = node->node->name;
 	w->task = recs[gov];
-	w->due = due_of(recs, n, fam, gov);
+	w->due = due_of(x, gov);
 	/* Group: the ancestor one level below the root task's owner. */
-	int gd = ld_path_depth(recs[root]->owner) + 1;
+	int gd = ld_path_depth(recs[x->root]->owner) + 1;
 	size_t len = 0;
 	for (int seg = 0; path[len] != '\0'; len++)
 		if (path[len] == '/' && ++seg == gd)
 			break;
 	memcpy(w->group, path, len);
 	w->group[len] = '\0';
-	w->group_name = node_name(recs, n, w->group);
+	w->group_name = node_name(x, w->group);
 
 	/* Its latest submitted result for any task of the family, else its
-	 * latest draft; and whether it passed the task on. */
+	 * latest draft; and whether it passed the task on. Its records are
+	 * a run of by_owner. */
+	size_t lo = 0, hi = x->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(recs[x->by_owner[mid]]->owner, path) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	const Ld__Record *sub = NULL, *draft = NULL;
 	bool relayed = false;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t j = lo; j < x->n; j++) {
+		size_t i = x->by_owner[j];
 		const Ld__Record *r = recs[i];
 		if (strcmp(r->owner, path) != 0)
-			continue;
-		if (fam[i] && i != root && !r->deleted)
+			break;
+		if (x->fam[i] && i != x->root && !r->deleted)
 			relayed = true;
 		if (!is(r, LD__RECORD__BODY_RESULT) ||
-		    find_task(recs, n, fam, r->result->ref) == SIZE_MAX)
+		    find_task(x, r->result->ref) == SIZE_MAX)
 			continue;
 		if (submitted(r) ? newer(r, sub) : newer(r, draft)) {
 			if (submitted(r))
@@ -264,7 +372,8 @@ fill_row(const Ld__Record *const *recs, size_t n, const bool *fam,
 	}
 	if (sub != NULL) {
 		w->result = sub;
-		w->state = review_state(recs, n, sub, &w->review);
+		w->state = review_state(x->reviews, x->nreviews, sub,
+		                        &w->review);
 		return;
 	}
 	w->result = draft;
@@ -285,8 +394,10 @@ ld_progress_compute(const Ld__Record *const *recs, size_t n, size_t root,
 	if (root >= n || !is(recs[root], LD__RECORD__BODY_TASK))
 		return 0;
 	bool *fam = family(recs, n, root);
+	struct fam_ix x;
 	out->rows = calloc(n ? n : 1, sizeof(*out->rows));
-	if (fam == NULL || out->rows == NULL) {
+	if (fam == NULL || out->rows == NULL ||
+	    ix_build(&x, recs, n, root, fam) != 0) {
 		free(fam);
 		free(out->rows);
 		out->rows = NULL;
@@ -297,28 +408,29 @@ ld_progress_compute(const Ld__Record *const *recs, size_t n, size_t root,
 		if (!is(node, LD__RECORD__BODY_NODE))
 			continue;
 		const char *path = node->node->path;
-		/* The most specific task of the family reaching it. */
+		/* The most specific task of the family reaching it (the
+		 * first of the deepest, in the bag's order). */
 		size_t gov = SIZE_MAX;
 		int best = -1;
-		for (size_t i = 0; i < n; i++) {
-			const Ld__Record *t = recs[i];
-			if (!fam[i] || t->deleted || !covers(t, path) ||
+		for (size_t j = 0; j < x.ntasks; j++) {
+			const Ld__Record *t = recs[x.tasks[j]];
+			if (t->deleted || !covers(t, path) ||
 			    ld_path_in_subtree(t->owner, path))
 				continue;
-			int d = task_depth(recs, n, fam, i, root);
-			if (d > best) {
-				best = d;
-				gov = i;
+			if (x.depth[j] > best) {
+				best = x.depth[j];
+				gov = x.tasks[j];
 			}
 		}
 		if (gov == SIZE_MAX)
 			continue;
 		struct ld_progress_row *w = &out->rows[out->n++];
-		fill_row(recs, n, fam, root, gov, node, today, w);
+		fill_row(&x, gov, node, today, w);
 		out->count[w->state]++;
 		if (w->state >= LD_PS_REPORTED)
 			out->reported++;
 	}
+	ix_free(&x);
 	free(fam);
 	qsort(out->rows, out->n, sizeof(*out->rows), by_group_path);
 	return 0;

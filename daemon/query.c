@@ -1,7 +1,7 @@
 /* query.c — the roll-up requests: gather the records a task's progress or
  * an office's inbox needs from one read transaction (the refs index, the
- * owners table, the log; store/gather.c), compute it (rollup.c) and
- * answer. */
+ * owners table, the id ranges of the office and its ancestors;
+ * store/gather.c), compute it (rollup.c) and answer. */
 #include "gather.h"
 #include "node_int.h"
 #include "path.h"
@@ -164,37 +164,65 @@ ld_query_progress(struct ld_node *n, const struct ld_rid *rid,
 
 /* ---------------------------------------------------------------- inbox */
 
+/* Is the record at rec[0..n) one of the two kinds wanted? A kind the
+ * bytes do not tell is decoded to see. */
+static bool
+may_be(const struct ld_val *rec, Ld__Kind a, Ld__Kind b)
+{
+	Ld__Kind k = ld_record_peek_kind(rec->p, rec->n);
+	return k == LD__KIND__KIND_UNSPECIFIED || k == a || k == b;
+}
+
 /* Tasks and surveys this node owns or that are addressed to it from
- * above, found in the log without decoding the others. */
+ * above. Only its own and its ancestors' can be: a scope lies inside its
+ * owner's subtree, and a record owned below this office is never
+ * addressed to it from above (rollup.c). So only the id ranges
+ * "<self>:", "<parent>:" ... "<root>:" are read, never the whole store,
+ * and of them only the tasks and surveys decoded. */
 static int
 gather_requests(struct ld_txn *t, const char *self, struct ld_bag *b)
 {
-	struct ld_logiter it;
-	int rc = ld_store_log_open(t, 0, &it);
-	struct ld_logent e;
-	size_t sl = strlen(self);
-	while (rc == 0 && (rc = ld_store_log_next(&it, &e)) == 0) {
-		if (e.deleted || (e.kind != LD__KIND__KIND_TASK &&
-		                  e.kind != LD__KIND__KIND_SURVEY))
-			continue;
-		const struct ld_flow_rec *f = &e.flow;
-		bool own = f->owner.n == sl &&
-		           memcmp(f->owner.p, self, sl) == 0;
-		bool to_me = false;
-		for (size_t i = 0; !own && !to_me && i < f->nscope; i++)
-			to_me = ld_path_in_subtree_n(self, sl, f->scope[i].p,
-			                             f->scope[i].n);
-		if (!own && !to_me)
-			continue;
-		char id[LD_ID_MAX + 1];
-		if (e.id.n > LD_ID_MAX)
-			continue;
-		memcpy(id, e.id.p, e.id.n);
-		id[e.id.n] = '\0';
-		ld_bag_put(b, ld_store_load(t, id));
+	char prefix[LD_PATH_MAX + 2];
+	size_t sl = strlen(self), len = sl;
+	if (sl > LD_PATH_MAX)
+		return 0;
+	int rc = 0;
+	while (len > 0 && rc == 0) {
+		memcpy(prefix, self, len);
+		prefix[len] = ':';
+		prefix[len + 1] = '\0';
+		bool own = len == sl;
+		struct ld_reciter it;
+		rc = ld_store_rec_open(t, prefix, &it);
+		const char *id;
+		struct ld_val v;
+		while (rc == 0 && (rc = ld_store_rec_next(&it, &id, &v)) == 0 &&
+		       strncmp(id, prefix, len + 1) == 0) {
+			if (!may_be(&v, LD__KIND__KIND_TASK,
+			            LD__KIND__KIND_SURVEY))
+				continue;
+			Ld__Record *r = ld_record_unpack(v.p, v.n);
+			bool keep = r != NULL && !r->deleted &&
+			            (r->body_case == LD__RECORD__BODY_TASK ||
+			             r->body_case == LD__RECORD__BODY_SURVEY);
+			if (keep && !own) {
+				keep = false;
+				for (size_t i = 0; !keep && i < r->n_scope; i++)
+					keep = ld_path_in_subtree(self, r->scope[i]);
+			}
+			if (keep)
+				ld_bag_put(b, r);
+			else if (r != NULL)
+				ld__record__free_unpacked(r, NULL);
+		}
+		ld_store_rec_close(&it);
+		if (rc == MDB_NOTFOUND)
+			rc = 0;
+		/* The parent's path: this one up to its last '/'. */
+		prefix[len] = '\0';
+		len = ld_path_parent_len(prefix);
 	}
-	ld_store_log_close(&it);
-	return rc == MDB_NOTFOUND ? 0 : rc;
+	return rc;
 }
 
 /* Its own results and reviews (ids "<self>:N"), the reviews of its
@@ -213,6 +241,8 @@ gather_answers(struct ld_txn *t, const char *self, struct ld_bag *b)
 	while (rc == 0 && (rc = ld_store_rec_next(&it, &id, &v)) == 0) {
 		if (strncmp(id, prefix, pl) != 0)
 			break;
+		if (!may_be(&v, LD__KIND__KIND_RESULT, LD__KIND__KIND_REVIEW))
+			continue;
 		Ld__Record *r = ld_record_unpack(v.p, v.n);
 		if (r != NULL && !r->deleted &&
 		    (r->body_case == LD__RECORD__BODY_RESULT ||

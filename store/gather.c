@@ -36,7 +36,9 @@ ld_bag_free(struct ld_bag *b)
 	memset(b, 0, sizeof(*b));
 }
 
-/* The refs index only grows: check each candidate's current ref. */
+/* The refs index only grows: check each candidate's current ref. A
+ * candidate of another kind (a task's results when its sub-tasks are
+ * wanted) is skipped without decoding it. */
 void
 ld_bag_put_refs(struct ld_txn *t, struct ld_bag *b, const char *id,
                 Ld__Record__BodyCase body)
@@ -46,9 +48,16 @@ ld_bag_put_refs(struct ld_txn *t, struct ld_bag *b, const char *id,
 		b->oom = true;
 		return;
 	}
+	Ld__Kind want = ld_kind_of_body(body);
 	const char *rid;
 	while (ld_store_refs_next(&it, &rid) == 0) {
-		Ld__Record *r = ld_store_load(t, rid);
+		struct ld_val v;
+		if (ld_store_get(t, rid, &v, NULL) != 0)
+			continue;
+		Ld__Kind k = ld_record_peek_kind(v.p, v.n);
+		if (k != LD__KIND__KIND_UNSPECIFIED && k != want)
+			continue;
+		Ld__Record *r = ld_record_unpack(v.p, v.n);
 		const char *ref = r ? ld_record_ref(r) : NULL;
 		if (r == NULL || r->deleted || r->body_case != body ||
 		    ref == NULL || strcmp(ref, id) != 0) {

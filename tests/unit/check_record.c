@@ -363,6 +363,43 @@ START_TEST(test_round_trip_every_kind)
 }
 END_TEST
 
+/* The kind read from the bytes is the decoded one; bytes laid out
+ * otherwise, cut short or naming no known kind say "unspecified". */
+START_TEST(test_peek_kind)
+{
+	for (size_t i = 0; i < NKINDS; i++) {
+		struct full f;
+		Ld__Record *r = build(&f, all_kinds[i]);
+		size_t len = 0;
+		uint8_t *buf = ld_record_pack(r, &len);
+		ck_assert_ptr_nonnull(buf);
+		ck_assert_int_eq(ld_record_peek_kind(buf, len), all_kinds[i]);
+		for (size_t cut = 0; cut < 6 + strlen(r->id); cut++) {
+			Ld__Kind k = ld_record_peek_kind(buf, cut);
+			ck_assert(k == LD__KIND__KIND_UNSPECIFIED ||
+			          k == all_kinds[i]);
+		}
+		ck_assert_int_eq(ld_record_peek_kind(buf, strlen(r->id) + 2),
+		                 LD__KIND__KIND_UNSPECIFIED);
+		free(buf);
+	}
+	/* kind before id; an unknown kind number; no id. */
+	static const uint8_t swapped[] = {0x10, 0x04, 0x0a, 0x03, 'a', ':', '1'};
+	static const uint8_t unknown[] = {0x0a, 0x03, 'a', ':', '1', 0x10, 0x7f};
+	static const uint8_t noid[] = {0x10, 0x04};
+	static const uint8_t longid[] = {0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f,
+	                                 0x10, 0x04};
+	ck_assert_int_eq(ld_record_peek_kind(swapped, sizeof(swapped)),
+	                 LD__KIND__KIND_UNSPECIFIED);
+	ck_assert_int_eq(ld_record_peek_kind(unknown, sizeof(unknown)),
+	                 LD__KIND__KIND_UNSPECIFIED);
+	ck_assert_int_eq(ld_record_peek_kind(noid, sizeof(noid)),
+	                 LD__KIND__KIND_UNSPECIFIED);
+	ck_assert_int_eq(ld_record_peek_kind(longid, sizeof(longid)),
+	                 LD__KIND__KIND_UNSPECIFIED);
+}
+END_TEST
+
 START_TEST(test_unpack_refuses)
 {
 	/* Not protobuf. */
@@ -903,6 +940,7 @@ record_suite(void)
 	tcase_add_test(tc, test_round_trip_every_kind);
 	tcase_add_test(tc, test_canonical_bytes);
 	tcase_add_test(tc, test_unpack_refuses);
+	tcase_add_test(tc, test_peek_kind);
 	tcase_add_test(tc, test_id_owner_len);
 	tcase_add_test(tc, test_id_format);
 	tcase_add_test(tc, test_kinds);
