@@ -19,9 +19,9 @@ declare -A uses=(
 # part: system headers it must not include.
 declare -A banned=(
 	[core]="zmq.h lmdb.h dlfcn.h microhttpd.h"
-	[store]="zmq.h dlfcn.h"
-	[daemon]="dlfcn.h"
-	[report]="zmq.h"
+	[store]="zmq.h dlfcn.h microhttpd.h"
+	[daemon]="dlfcn.h microhttpd.h"
+	[report]="zmq.h microhttpd.h"
 	[api]="lmdb.h dlfcn.h microhttpd.h"
 	[clients]="lmdb.h dlfcn.h microhttpd.h"
 	[web]="lmdb.h dlfcn.h"
