@@ -1,0 +1,300 @@
+#!/usr/bin/python3
+# test_attacks.py — what the console refuses, seen in a real browser:
+# every field of the task, result and review forms refused with the
+# message the CLI gives for the same value and nothing written; text with
+# <script> and quotes shown as text on every page (no script runs: the
+# CSP allows none); a POST without its CSRF token refused; a reader
+# cannot write, a clerk cannot review or add people, an office cannot
+# edit another's record; a path outside the attachment store refused; an
+# upload over 16 MiB refused with a clear message and nothing kept; ten
+# wrong passwords lock the account and say so.
+#   test_attacks.py BUILD_DIR      (exit 77 = skipped, with the reason)
+import os
+import re
+import sys
+import urllib.parse
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ldbrowser as lb  # noqa: E402
+
+# Text that would run if any page put it in the markup as it is.
+XSS = ("督办<script>window.__ld_xss=1</script>\"'"
+       "<img src=x onerror=\"window.__ld_xss=1\">&amp;")
+
+FORBIDDEN = "您的角色无权进行此操作。"
+STALE_FORM = "表单已失效"
+LOCKED = "账户已锁定，请 15 分钟后再试。"
+WRONG = "用户名或密码不正确。"
+
+
+def cli_reason(r):
+    """The CLI's refusal without its 'liandong: ' or 'liandong task add: '
+    prefix and the pointer to --help."""
+    msg = r.stderr.strip().splitlines()[-1] if r.stderr.strip() else ""
+    msg = re.sub(r"^liandong( [a-z ]+)?: ", "", msg)
+    return re.sub(r" \(see 'liandong [^']*'\)$", "", msg)
+
+
+def shown_as_text(b, f, where):
+    """XSS is on the page as text, no script element came from it, and
+    the markers never ran."""
+    f.check(XSS in b.text("main"), "%s: the text with <script> and quotes "
+            "is shown as it is" % where)
+    f.check(not b.has("main script") and not b.has("main img"),
+            "%s: no <script> or <img> element made from it" % where)
+    f.check(not b.scripts_ran(), "%s: nothing in it ran" % where)
+
+
+def test(t, f):
+    ids = t.ids
+    for v in ("P", "C1", "X12", "X21"):
+        t.web(v)
+    t.user("P", "王敏", "clerk")
+    t.user("P", "李阅", "reader")
+    t.user("P", "锁定者", "clerk")
+    t.user("C1", "陈审", "reviewer")
+    t.user("C1", "刘办", "clerk")
+    t.user("X12", "周办", "clerk")
+    t.user("X21", "岐办", "clerk")
+
+    # Records to act on, written with the CLI (this test is about what
+    # the pages refuse, not the story).
+    r = t.cli("P", "task", "add", "--topic", "秦岭生态环境保护三级联动民主监督",
+              "--form", "监督性视察", "--scope", ids["C1"], "--scope",
+              ids["C2"], "--due", lb.today(30))
+    f.check(r.returncode == 0, "setup: the province's task")
+    task = r.stdout.strip()
+    t.wait("C1", task)
+    r = t.cli("C1", "task", "add", "--parent-task", task, "--topic",
+              "秦岭北麓违建整治监督", "--form", "监督性视察", "--scope",
+              ids["X11"], "--scope", ids["X12"], "--due", lb.today(20))
+    sub = r.stdout.strip()
+    t.wait("X12", sub)
+    t.wait("C2", task)
+    r = t.cli("C2", "task", "add", "--parent-task", task, "--topic",
+              "秦岭西段水源地保护监督", "--form", "明查暗访", "--scope",
+              ids["X21"], "--scope", ids["X22"], "--due", lb.today(-3))
+    sub2 = r.stdout.strip()
+    t.wait("X21", sub2)
+    r = t.cli("X12", "result", "add", "--ref", sub, "--summary", "排查完成")
+    res12 = r.stdout.strip()
+    t.wait("C1", res12)
+    t.wait("P", res12)
+
+    f.section("lockout", lockout, t, f)
+    clerk = t.browser("P", "王敏")
+    f.section("task form fields", fields_task, t, f, clerk)
+    f.section("escaping", escaping, t, f, clerk, task, sub)
+    f.section("CSRF", csrf, t, f, clerk)
+    f.section("roles and offices", roles, t, f, clerk, res12)
+    f.section("attachments", attachments, t, f, sub2)
+
+
+def counts(t, var):
+    return {k: len(t.records(var, k)) for k in ("task", "result", "review")}
+
+
+def lockout(t, f):
+    """Ten wrong passwords in a row lock the name, and the page says so;
+    then even the right password is refused."""
+    b = t.browser("P")
+    b.login("没有这个人", "wrong-password", expect_ok=False)
+    f.check(b.path == "/login" and WRONG in b.text("form.login"),
+            "an unknown name: 用户名或密码不正确 beside the password")
+    for i in range(1, 11):
+        b.login("锁定者", "wrong-%d-password" % i, expect_ok=False)
+        shown = b.text("main")
+        if i < 10:
+            if not f.check(WRONG in shown and LOCKED not in shown,
+                           "wrong password %d: %s" % (i, WRONG)):
+                break
+    f.check(LOCKED in shown, "the 10th wrong password: " + LOCKED)
+    b.login("锁定者", lb.PASSWORD, expect_ok=False)
+    f.check(b.path == "/login" and LOCKED in b.text("main") and
+            b.cookie("ld_session") is None,
+            "the right password while locked: still refused, " + LOCKED)
+
+
+def fields_task(t, f, b):
+    """Every field of 新建督办任务 refused with the CLI's message for the
+    same value, and nothing written."""
+    before = counts(t, "P")
+    good = {"topic": "有效的题目", "form": "监督性视察",
+            "scope": [t.ids["C1"]], "due": lb.today(10)}
+    cases = [
+        ("topic", "", ["--topic", ""]),
+        ("topic", "题" * 300, ["--topic", "题" * 300]),
+        ("form", "乱写", ["--form", "乱写"]),
+        ("due", "2026-02-30", ["--due", "2026-02-30"]),
+        ("due", "明天", ["--due", "明天"]),
+    ]
+    for field, value, cli in cases:
+        b.go("/tasks/new")
+        if not f.check(b.has("#submit"), "the task form is there"):
+            return
+        b.unset_required()
+        for k, v in good.items():
+            if k != field:
+                b.fill(k, v)
+        if field == "form":
+            # A select offers only good values: send what the CLI was
+            # given by adding it as an option, as a forged form would.
+            b.d.execute_script(
+                "const o = document.createElement('option');"
+                "o.value = o.text = arguments[1];"
+                "arguments[0].add(o); arguments[0].value = arguments[1];",
+                b.field("form"), value)
+        else:
+            b.fill(field, value)
+        b.submit()
+        args = ["task", "add", "--topic", good["topic"], "--form",
+                good["form"], "--scope", good["scope"][0], "--due",
+                good["due"]]
+        i = args.index(cli[0])
+        args[i + 1] = cli[1]
+        want = cli_reason(t.cli("P", *args))
+        got = b.error(field)
+        f.check(got is not None and want != "" and want in got,
+                "task %s=%r: the page says %r, the CLI %r" %
+                (field, value[:20], got, want))
+    f.check(counts(t, "P") == before, "nothing written by the refused forms")
+
+
+def escaping(t, f, b, task, sub):
+    """XSS typed into the forms is shown as text on every page."""
+    b.go("/tasks/new")
+    b.fill("topic", XSS).fill("form", "监督性视察")
+    b.fill("scope", [t.ids["C1"]]).fill("due", lb.today(15))
+    b.submit()
+    m = re.match(r"^/r/(.+)$", b.path)
+    if not f.check(m is not None, "a task with <script> in its topic is "
+                   "published (%s)" % b.path):
+        return
+    xid = urllib.parse.unquote(m.group(1))
+    shown_as_text(b, f, "its page /r/ID")
+    b.go("/tasks")
+    shown_as_text(b, f, "/tasks")
+    b.go("/tasks?q=" + urllib.parse.quote(XSS))
+    f.check(not b.scripts_ran(), "/tasks?q=<script>: nothing ran")
+    b.go("/tasks/%s/progress" % xid)
+    shown_as_text(b, f, "its progress page")
+    t.wait("C1", xid)
+    c = t.browser("C1", "刘办")
+    c.go("/")
+    shown_as_text(c, f, "西安's 工作台")
+    f.check(len(b.all("script")) == 0 and len(c.all("script")) == 0,
+            "no page has a <script> element at all")
+
+
+def csrf(t, f, b):
+    """A POST whose CSRF token is missing or not the session's: 403."""
+    before = counts(t, "P")
+    for how in ("missing", "another"):
+        b.go("/tasks/new")
+        b.fill("topic", "没有校验码的任务").fill("form", "监督性视察")
+        b.fill("scope", [t.ids["C1"]]).fill("due", lb.today(10))
+        if how == "missing":
+            b.d.execute_script(
+                "document.querySelectorAll('input[name=csrf]')"
+                ".forEach(e => e.remove())")
+        else:
+            b.d.execute_script(
+                "document.querySelectorAll('input[name=csrf]')"
+                ".forEach(e => e.value = '0'.repeat(64))")
+        b.submit()
+        f.check(b.title.startswith("无权访问") and
+                STALE_FORM in b.text("main"),
+                "CSRF token %s: 403 无权访问, %s" % (how, STALE_FORM))
+    f.check(counts(t, "P") == before, "nothing written without the token")
+
+
+def roles(t, f, clerk, res12):
+    """A reader cannot write; a clerk cannot review or add people; an
+    office cannot change another's record."""
+    before = counts(t, "P")
+    rd = t.browser("P", "李阅")
+    rd.go("/tasks/new")
+    f.check(rd.title.startswith("无权访问") and FORBIDDEN in rd.text("main"),
+            "a reader opening 新建任务: 403 " + FORBIDDEN)
+    f.check(not rd.has("#submit"), "a reader sees no task form")
+    # The reader forges the POST with its own session and CSRF token.
+    rd.go("/")
+    tok = rd.one("form.logout input[name=csrf]").get_attribute("value")
+    body = urllib.parse.urlencode({
+        "csrf": tok, "topic": "读者写的任务", "form": "监督性视察",
+        "scope": t.ids["C1"], "due": lb.today(10)})
+    r = t.http("P", "POST", "/tasks/new", body, {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": "ld_session=" + rd.cookie("ld_session")})
+    f.check(r.status == 403 and FORBIDDEN in r.text,
+            "a reader's forged POST /tasks/new: 403 " + FORBIDDEN)
+    # A clerk reviewing a result: not a clerk's to do.
+    clerk.go("/r/%s/review" % res12)
+    f.check(clerk.title.startswith("无权访问"),
+            "a clerk opening the review form: 403 无权访问")
+    # A clerk adding people: an administrator's.
+    for path in ("/admin/users", "/users/new", "/admin/users/new"):
+        clerk.go(path)
+        if not clerk.title.startswith("页面不存在"):
+            break
+    f.check(clerk.title.startswith("无权访问"),
+            "a clerk opening the people page %s: 403 无权访问" % path)
+    # The province editing 周至's result: 周至's record, not the province's.
+    clerk.go("/r/%s/edit" % res12)
+    if clerk.has("#submit"):
+        clerk.fill("summary", "省里改写的")
+        clerk.submit()
+    f.check("省里改写的" not in clerk.text("body") or
+            clerk.title.startswith(("无权访问", "请求有误", "服务出错")),
+            "the province cannot edit 周至's result: %s" %
+            clerk.text("main")[:80])
+    r = t.cli("P", "show", res12)
+    f.check("省里改写的" not in r.stdout, "周至's result unchanged at "
+            "the province")
+    f.check(counts(t, "P") == before, "nothing written by the refused")
+
+
+def attachments(t, f, sub):
+    """A path outside the attachment store; an upload over 16 MiB."""
+    b = t.browser("X21", "岐办")
+    before = counts(t, "X21")
+    # Paths that would leave the store (the browser would fold ../, so
+    # these go as they are over a raw connection too).
+    for path in ("/r/%s/a/..%%2f..%%2fliandong.conf" % sub,
+                 "/r/%s/a/../../../liandong.conf" % sub,
+                 "/r/%s/a/-1" % sub, "/r/%s/a/99" % sub,
+                 "/r/%s/a/%%2e%%2e/%%2e%%2e/keys" % sub):
+        b.go(path)
+        f.check(b.title.startswith(("页面不存在", "请求有误")) and
+                "[node]" not in b.html(),
+                "GET %s: refused (%s)" % (path, b.title))
+    sess = b.cookie("ld_session")
+    for path in ("/r/%s/a/../../../../liandong.conf" % sub,
+                 "/r/%s/a/0/../../../../../etc/passwd" % sub):
+        r = t.http("X21", "GET", path, headers={"Cookie":
+                                                "ld_session=" + sess})
+        f.check(r.status in (400, 404) and "root:" not in r.text and
+                "[node]" not in r.text,
+                "raw GET %s: %d" % (path, r.status))
+    # 16 MiB and one byte, through the file input.
+    big = os.path.join(t.root, "超大附件.bin")
+    with open(big, "wb") as fh:
+        fh.truncate(16 * 1024 * 1024 + 1)
+    b.go("/r/%s/result" % sub)
+    if f.check(b.has("#submit"), "岐山's result form is there"):
+        b.fill("summary", "附件太大的报送")
+        b.fill("attach", big)
+        b.submit()
+        msg = b.text("main")
+        f.check("16 MiB" in msg, "over 16 MiB: the page says so (%s)" %
+                msg[:120])
+    f.check(counts(t, "X21") == before, "no result kept from the refused "
+            "upload")
+
+
+def main():
+    return lb.main(test, sys.argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
