@@ -604,50 +604,39 @@ ld_cli_free_records(Ld__Record **recs, size_t n)
 int
 ld_cli_parse_year(const struct cmd *c, const char *s, uint32_t *out)
 {
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (strcmp(end, "年") == 0)
-		end += strlen("年");
-	if (end == s || *end != '\0' || errno || v < 1 || v > 9999)
+	if (!ld_text_parse_year(s, out))
 		return ld_cli_usage_error(c, "year '%s' is not a year", s);
-	*out = (uint32_t)v;
 	return 0;
 }
 
 int
 ld_cli_parse_month(const struct cmd *c, const char *s, uint32_t *out)
 {
-	*out = 0;
-	if (s[0] == '\0')
-		return 0;
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (strcmp(end, "月") == 0)
-		end += strlen("月");
-	if (end == s || *end != '\0' || errno || v < 1 || v > 12)
+	if (!ld_text_parse_month(s, out))
 		return ld_cli_usage_error(c, "month '%s' is not 1-12", s);
-	*out = (uint32_t)v;
 	return 0;
 }
 
 int
 ld_cli_parse_metric(const struct cmd *c, char *spec, Ld__Metric *m)
 {
+	size_t n;
+	double v;
 	char *eq = strrchr(spec, '=');
 	if (eq == NULL || eq == spec)
 		return ld_cli_usage_error(c, "--metric '%s' is not NAME=NUMBER",
 		                          spec);
-	ld__metric__init(m);
-	*eq = '\0';
-	if (!ld_text_parse_number(eq + 1, &m->value)) {
+	if (!ld_text_parse_metric(spec, &n, &v)) {
+		*eq = '\0';
 		int rc = ld_cli_usage_error(
 		    c, "--metric %s: '%s' is not a number", spec, eq + 1);
 		*eq = '=';
 		return rc;
 	}
+	ld__metric__init(m);
+	spec[n] = '\0';
 	m->name = spec;
+	m->value = v;
 	return 0;
 }
 

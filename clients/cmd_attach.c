@@ -1,7 +1,9 @@
 /* cmd_attach.c — files attached to results: reading, cutting into chunks
  * and uploading them for 'result add --attach', and 'attachment get'. */
 #include "attach.h"
+#include "attachio.h"
 #include "cli.h"
+#include "err.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,32 +14,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
-/* A media type from the file name's extension ("" if unknown). */
-static const char *
-content_type(const char *name)
-{
-	static const char *const types[][2] = {
-	    {".pdf", "application/pdf"},
-	    {".doc", "application/msword"},
-	    {".docx", "application/vnd.openxmlformats-officedocument."
-	              "wordprocessingml.document"},
-	    {".xls", "application/vnd.ms-excel"},
-	    {".xlsx", "application/vnd.openxmlformats-officedocument."
-	              "spreadsheetml.sheet"},
-	    {".jpg", "image/jpeg"},  {".jpeg", "image/jpeg"},
-	    {".png", "image/png"},   {".txt", "text/plain; charset=utf-8"},
-	    {".csv", "text/csv; charset=utf-8"},
-	    {".zip", "application/zip"},
-	};
-	const char *dot = strrchr(name, '.');
-	if (dot == NULL)
-		return "";
-	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
-		if (strcasecmp(dot, types[i][0]) == 0)
-			return types[i][1];
-	return "";
-}
 
 /* Read `path` whole (at most 16 MiB). 0, or the exit code (printed). */
 static int
@@ -85,68 +61,31 @@ read_file(const struct cmd *c, const char *path, uint8_t **buf, size_t *len)
 void
 ld_cli_free_attachments(Ld__Attachment **v, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (v[i] == NULL)
-			continue;
-		free(v[i]->name);
-		free(v[i]->sha256.data);
-		for (size_t k = 0; k < v[i]->n_chunks; k++)
-			free(v[i]->chunks[k].data);
-		free(v[i]->chunks);
-		free(v[i]);
-	}
+	for (size_t i = 0; v != NULL && i < n; i++)
+		ld_attach_free(&v[i]);
 	free(v);
 }
 
-/* One file: hash it, upload its chunks, describe it in `a`. */
+/* One file: read it, and describe it and store its chunks as the
+ * console does (api/attachio.c). */
 static int
 upload_one(const struct cmd *c, struct ld_client *cl, const char *path,
-           Ld__Attachment *a)
+           Ld__Attachment **a)
 {
 	uint8_t *buf = NULL;
 	size_t len = 0;
 	int rc = read_file(c, path, &buf, &len);
 	if (rc != 0)
 		return rc;
-	const char *slash = strrchr(path, '/');
-	a->name = strdup(slash ? slash + 1 : path);
-	a->content_type = (char *)content_type(path);
-	a->size = len;
-	a->chunk_size = LD_CHUNK_SIZE;
-	a->n_chunks = ld_attach_nchunks(len);
-	a->chunks = calloc(a->n_chunks ? a->n_chunks : 1, sizeof(*a->chunks));
-	a->sha256.data = malloc(LD_HASH_LEN);
-	a->sha256.len = LD_HASH_LEN;
-	if (a->name == NULL || a->chunks == NULL || a->sha256.data == NULL) {
-		free(buf);
-		return ld_cli_fail("out of memory");
-	}
-	crypto_hash_sha256(a->sha256.data, buf, len);
-	for (uint32_t k = 0; k < a->n_chunks && rc == 0; k++) {
-		const uint8_t *p = buf + (size_t)k * LD_CHUNK_SIZE;
-		size_t n = ld_attach_chunk_len(len, k);
-		a->chunks[k].data = malloc(LD_HASH_LEN);
-		if (a->chunks[k].data == NULL) {
-			rc = ld_cli_fail("out of memory");
-			break;
-		}
-		a->chunks[k].len = LD_HASH_LEN;
-		crypto_hash_sha256(a->chunks[k].data, p, n);
-		Ld__ChunkPutRequest cp = LD__CHUNK_PUT_REQUEST__INIT;
-		cp.data.data = (uint8_t *)p;
-		cp.data.len = n;
-		Ld__Request req = LD__REQUEST__INIT;
-		req.op_case = LD__REQUEST__OP_CHUNK_PUT;
-		req.chunk_put = &cp;
-		Ld__Response *resp = NULL;
-		if ((rc = ld_cli_call(cl, &req, &resp)) == 0)
-			ld__response__free_unpacked(resp, NULL);
-	}
-	free(buf);
 	char err[600];
-	if (rc == 0 && ld_attach_check(a, 0, err, sizeof(err)) != 0)
-		rc = ld_cli_usage_error(c, "--attach %s: %s", path, err);
-	return rc;
+	rc = ld_attachio_put(ld_attachio_client_call, cl, path, buf, len, a,
+	                     err, sizeof(err));
+	free(buf);
+	if (rc == LD_ELIMIT || rc == LD_ESYNTAX)
+		return ld_cli_usage_error(c, "--attach %s: %s", path, err);
+	if (rc != 0)
+		return ld_cli_fail("%s", err);
+	return 0;
 }
 
 int
@@ -168,14 +107,7 @@ ld_cli_upload_attachments(const struct cmd *c, const struct strs *files,
 	struct ld_client *cl = NULL;
 	int rc = ld_cli_connect(c, &cl);
 	for (size_t i = 0; i < files->n && rc == 0; i++) {
-		if ((v[i] = malloc(sizeof(*v[i]))) == NULL) {
-			rc = ld_cli_fail("out of memory");
-			break;
-		}
-		ld__attachment__init(v[i]);
-		v[i]->name = NULL; /* not the static "" ld_cli_free_attachments
-		                      must not free */
-		rc = upload_one(c, cl, files->v[i], v[i]);
+		rc = upload_one(c, cl, files->v[i], &v[i]);
 	}
 	ld_client_close(&cl);
 	if (rc != 0) {
@@ -186,19 +118,11 @@ ld_cli_upload_attachments(const struct cmd *c, const struct strs *files,
 	return 0;
 }
 
-/* One chunk of attachment `index` of `id`. */
+/* The download's sink: the .part file. */
 static int
-get_chunk(struct ld_client *cl, const char *id, uint32_t index,
-          uint32_t chunk, Ld__Response **resp)
+write_out(void *ctx, const void *data, size_t n)
 {
-	Ld__AttachmentGetRequest g = LD__ATTACHMENT_GET_REQUEST__INIT;
-	g.id = (char *)id;
-	g.index = index;
-	g.chunk = chunk;
-	Ld__Request req = LD__REQUEST__INIT;
-	req.op_case = LD__REQUEST__OP_ATTACHMENT_GET;
-	req.attachment_get = &g;
-	return ld_cli_call(cl, &req, resp);
+	return fwrite(data, 1, n, ctx) == n ? 0 : ld_err_errno();
 }
 
 /* Which attachment of `r` --name or --index picks (0-based), or the exit
@@ -321,7 +245,6 @@ ld_cli_run_attachment_get(const struct cmd *c, int argc, char **argv)
 		return rc;
 	}
 	const Ld__Attachment *meta = r->result->attachments[index];
-	size_t nchunks = meta->n_chunks;
 	char tmp[4200];
 	snprintf(tmp, sizeof(tmp), "%s.part", a.out);
 	/* Not through a symlink someone left at FILE.part. */
@@ -334,32 +257,13 @@ ld_cli_run_attachment_get(const struct cmd *c, int argc, char **argv)
 		rc = ld_cli_fail("%s: %s", tmp, strerror(errno));
 		goto out;
 	}
-	crypto_hash_sha256_state h;
-	crypto_hash_sha256_init(&h);
-	uint64_t bytes = 0;
-	for (uint32_t k = 0; k < nchunks || (k == 0 && nchunks == 0); k++) {
-		Ld__Response *resp = NULL;
-		if ((rc = get_chunk(cl, a.rest[0], index, k, &resp)) != 0)
-			break;
-		const ProtobufCBinaryData *d = &resp->attachment->data;
-		crypto_hash_sha256_update(&h, d->data, d->len);
-		bytes += d->len;
-		if (d->len > 0 && fwrite(d->data, 1, d->len, f) != d->len)
-			rc = ld_cli_fail("%s: %s", tmp, strerror(errno));
-		ld__response__free_unpacked(resp, NULL);
-		if (rc != 0 || nchunks == 0)
-			break;
-	}
+	char err[1024];
+	rc = ld_attachio_get(ld_attachio_client_call, cl, a.rest[0], index,
+	                     meta, write_out, f, err, sizeof(err));
+	if (rc != 0)
+		rc = ld_cli_fail("%s", err);
 	if (fclose(f) != 0 && rc == 0)
 		rc = ld_cli_fail("%s: %s", tmp, strerror(errno));
-	uint8_t sum[LD_HASH_LEN];
-	crypto_hash_sha256_final(&h, sum);
-	if (rc == 0 && (bytes != meta->size || meta->sha256.len != LD_HASH_LEN ||
-	                memcmp(sum, meta->sha256.data, LD_HASH_LEN) != 0))
-		rc = ld_cli_fail(
-		    "attachment %s of %s: what the node holds is not the "
-		    "file its owner signed",
-		    meta->name, a.rest[0]);
 	if (rc == 0 && rename(tmp, a.out) != 0)
 		rc = ld_cli_fail("%s: %s", a.out, strerror(errno));
 	if (rc != 0)

@@ -3,9 +3,12 @@
 #include "err.h"
 #include "text.h"
 
+#include <errno.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 _Static_assert(sizeof(crypto_hash_sha256_state) <=
                    sizeof(((struct ld_attach_sum *)0)->state),
@@ -118,4 +121,101 @@ ld_attach_sum_ok(struct ld_attach_sum *s, const Ld__Attachment *a)
 	crypto_hash_sha256_final((crypto_hash_sha256_state *)s->state, h);
 	return s->bytes == a->size && a->sha256.len == LD_HASH_LEN &&
 	       sodium_memcmp(h, a->sha256.data, LD_HASH_LEN) == 0;
+}
+
+const char *
+ld_attach_content_type(const char *name)
+{
+	static const char *const types[][2] = {
+	    {".pdf", "application/pdf"},
+	    {".doc", "application/msword"},
+	    {".docx", "application/vnd.openxmlformats-officedocument."
+	              "wordprocessingml.document"},
+	    {".xls", "application/vnd.ms-excel"},
+	    {".xlsx", "application/vnd.openxmlformats-officedocument."
+	              "spreadsheetml.sheet"},
+	    {".jpg", "image/jpeg"},  {".jpeg", "image/jpeg"},
+	    {".png", "image/png"},   {".txt", "text/plain; charset=utf-8"},
+	    {".csv", "text/csv; charset=utf-8"},
+	    {".zip", "application/zip"},
+	};
+	const char *dot = strrchr(name, '.');
+	if (dot == NULL)
+		return "";
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (strcasecmp(dot, types[i][0]) == 0)
+			return types[i][1];
+	return "";
+}
+
+void
+ld_attach_free(Ld__Attachment **ap)
+{
+	if (ap == NULL || *ap == NULL)
+		return;
+	Ld__Attachment *a = *ap;
+	free(a->name);
+	free(a->content_type);
+	free(a->sha256.data);
+	for (size_t k = 0; k < a->n_chunks; k++)
+		free(a->chunks[k].data);
+	free(a->chunks);
+	free(a);
+	*ap = NULL;
+}
+
+int
+ld_attach_build(const char *name, const void *data, size_t len,
+                Ld__Attachment **out, char *err, size_t errlen)
+{
+	*out = NULL;
+	const char *slash = strrchr(name, '/');
+	const char *base = slash ? slash + 1 : name;
+	if (len > LD_ATTACH_MAX) {
+		snprintf(err, errlen, "%.200s: %.1f MiB, more than the 16 MiB "
+		         "an attachment may have", base,
+		         (double)len / (1 << 20));
+		return LD_ELIMIT;
+	}
+	if (sodium_init() < 0) {
+		snprintf(err, errlen, "libsodium cannot start");
+		return -ENOMEM;
+	}
+	Ld__Attachment *a = malloc(sizeof(*a));
+	if (a == NULL)
+		goto oom;
+	ld__attachment__init(a);
+	a->name = strdup(base);
+	a->content_type = strdup(ld_attach_content_type(base));
+	a->size = len;
+	a->chunk_size = LD_CHUNK_SIZE;
+	uint32_t n = ld_attach_nchunks(len);
+	a->chunks = calloc(n ? n : 1, sizeof(*a->chunks));
+	a->sha256.data = malloc(LD_HASH_LEN);
+	if (a->name == NULL || a->content_type == NULL || a->chunks == NULL ||
+	    a->sha256.data == NULL)
+		goto oom;
+	a->sha256.len = LD_HASH_LEN;
+	crypto_hash_sha256(a->sha256.data, data, len);
+	for (uint32_t k = 0; k < n; k++) {
+		if ((a->chunks[k].data = malloc(LD_HASH_LEN)) == NULL)
+			goto oom;
+		a->n_chunks = k + 1;
+		a->chunks[k].len = LD_HASH_LEN;
+		crypto_hash_sha256(a->chunks[k].data,
+		                   (const uint8_t *)data +
+		                       (size_t)k * LD_CHUNK_SIZE,
+		                   ld_attach_chunk_len(len, k));
+	}
+	int rc = ld_attach_check(a, 0, err, errlen);
+	if (rc != 0) {
+		ld_attach_free(&a);
+		return rc;
+	}
+	*out = a;
+	return 0;
+oom:
+	ld_attach_free(&a);
+	snprintf(err, errlen, "out of memory");
+	return -ENOMEM;
 }

@@ -45,4 +45,20 @@ void ld_attach_sum_add(struct ld_attach_sum *s, const void *data, size_t n);
  * SHA-256). */
 bool ld_attach_sum_ok(struct ld_attach_sum *s, const Ld__Attachment *a);
 
+/* The media type a file name's extension suggests (".pdf" →
+ * application/pdf), "" if none. Stored in the signed metadata; the
+ * console still serves every download as application/octet-stream. */
+const char *ld_attach_content_type(const char *name);
+
+/* The signed metadata of file `data` (`len` bytes) named `name` (its
+ * last '/'-separated part): size, chunk size, each chunk's SHA-256 and
+ * the whole file's. The one place a file is cut into chunks; the caller
+ * stores the chunks (api/attachio.h). Returns 0 with *out (free with
+ * ld_attach_free), or with a reason in err LD_ELIMIT (over 16 MiB, name
+ * too long), LD_ESYNTAX (a bad name) or -ENOMEM. */
+int ld_attach_build(const char *name, const void *data, size_t len,
+                    Ld__Attachment **out, char *err, size_t errlen);
+/* Free what ld_attach_build made and NULL the pointer. */
+void ld_attach_free(Ld__Attachment **a);
+
 #endif

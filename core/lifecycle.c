@@ -138,6 +138,35 @@ ld_status_can(enum ld_machine m, const char *from, const char *to)
 	return false;
 }
 
+const char *
+ld_status_at(enum ld_machine m, size_t i)
+{
+	if ((unsigned)m >= LD_SM_COUNT)
+		return NULL;
+	for (const struct state *st = machines[m]; st->name != NULL; st++, i--)
+		if (i == 0)
+			return st->name;
+	return NULL;
+}
+
+const char *
+ld_status_next_at(enum ld_machine m, const char *from, size_t i)
+{
+	const struct state *f = find(m, from);
+	if (f == NULL || i >= NEXT_MAX)
+		return NULL;
+	return f->next[i];
+}
+
+int
+ld_machine_by_name(const char *name)
+{
+	for (int m = 0; m < LD_SM_COUNT; m++)
+		if (name != NULL && strcmp(names[m], name) == 0)
+			return m;
+	return -1;
+}
+
 void
 ld_status_next(enum ld_machine m, const char *from, char *buf, size_t len)
 {

@@ -43,6 +43,18 @@ bool ld_status_open(enum ld_machine m, const char *s);
 void ld_status_next(enum ld_machine m, const char *from, char *buf,
                     size_t len);
 
+/* The i-th status of `m` (0-based, in the table's order), or NULL past
+ * the last: for a form's choices at creation. */
+const char *ld_status_at(enum ld_machine m, size_t i);
+
+/* The i-th status `from` may become (0-based), or NULL past the last:
+ * the choices a form offers for a move. */
+const char *ld_status_next_at(enum ld_machine m, const char *from, size_t i);
+
+/* The machine named `name` ("task", "plan item" ...: ld_machine_name),
+ * or -1. */
+int ld_machine_by_name(const char *name);
+
 /* Every status of `m`, "a (标签), b (标签), ...", for error messages. */
 const char *ld_status_describe(enum ld_machine m);
 

@@ -153,3 +153,42 @@ ld_text_parse_number(const char *s, double *out)
 	*out = v;
 	return true;
 }
+
+/* A whole number from 1 to `max`, optionally followed by `unit`. */
+static bool
+parse_unit(const char *s, const char *unit, long max, uint32_t *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (strcmp(end, unit) == 0)
+		end += strlen(unit);
+	if (end == s || *end != '\0' || errno || v < 1 || v > max ||
+	    s[0] < '0' || s[0] > '9')
+		return false;
+	*out = (uint32_t)v;
+	return true;
+}
+
+bool
+ld_text_parse_year(const char *s, uint32_t *out)
+{
+	return parse_unit(s, "年", 9999, out);
+}
+
+bool
+ld_text_parse_month(const char *s, uint32_t *out)
+{
+	*out = 0;
+	return s[0] == '\0' || parse_unit(s, "月", 12, out);
+}
+
+bool
+ld_text_parse_metric(const char *s, size_t *name_len, double *value)
+{
+	const char *eq = strrchr(s, '=');
+	if (eq == NULL || eq == s)
+		return false;
+	*name_len = (size_t)(eq - s);
+	return ld_text_parse_number(eq + 1, value);
+}

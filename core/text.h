@@ -40,4 +40,12 @@ int ld_text_date_days(const char *s, long *days);
 /* Parse a finite decimal number; false if `s` is not exactly one. */
 bool ld_text_parse_number(const char *s, double *out);
 
+/* A year as people write it ("2026", "2026年"), 1..9999; false if not. */
+bool ld_text_parse_year(const char *s, uint32_t *out);
+/* A month ("3", "3月"), 1..12; "" is 0 (not fixed). False if not. */
+bool ld_text_parse_month(const char *s, uint32_t *out);
+/* "NAME=NUMBER" (the last '='): NAME's length and the number; false if
+ * it is not that shape. */
+bool ld_text_parse_metric(const char *s, size_t *name_len, double *value);
+
 #endif

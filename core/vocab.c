@@ -84,6 +84,43 @@ ld_vocab_lookup(enum ld_vocab v, const char *in)
 }
 
 const char *
+ld_vocab_term(enum ld_vocab v, size_t i)
+{
+	if ((unsigned)v >= LD_VOCAB_COUNT)
+		return NULL;
+	for (const row_t *r = tables[v]; (*r)[0] != NULL; r++, i--)
+		if (i == 0)
+			return (*r)[0];
+	return NULL;
+}
+
+/* Has `s` a byte outside ASCII (a Chinese word)? */
+static int
+non_ascii(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return 1;
+	return 0;
+}
+
+const char *
+ld_vocab_label(enum ld_vocab v, const char *term)
+{
+	if ((unsigned)v >= LD_VOCAB_COUNT || term == NULL)
+		return term;
+	for (const row_t *r = tables[v]; (*r)[0] != NULL; r++) {
+		if (strcmp((*r)[0], term) != 0)
+			continue;
+		for (int i = 0; i < 6 && (*r)[i] != NULL; i++)
+			if (non_ascii((*r)[i]))
+				return (*r)[i];
+		return term;
+	}
+	return term;
+}
+
+const char *
 ld_vocab_describe(enum ld_vocab v)
 {
 	/* Built once per table; the daemon and the CLI are single-threaded. */

@@ -24,6 +24,15 @@ const char *ld_vocab_lookup(enum ld_vocab v, const char *in);
  * "监督性视察 (inspection), 明查暗访 (unannounced), ...". */
 const char *ld_vocab_describe(enum ld_vocab v);
 
+/* The i-th canonical term of `v` (0-based), or NULL past the last: for
+ * a form's choices. */
+const char *ld_vocab_term(enum ld_vocab v, size_t i);
+
+/* How a person reads canonical term `term` of `v`: the term itself when
+ * it is Chinese (监督性视察), else its first Chinese alias (accepted:
+ * 通过, A: A类); `term` itself if it has none or is unknown. */
+const char *ld_vocab_label(enum ld_vocab v, const char *term);
+
 /* Default level label for a path depth: 1 province, 2 city, 3 county,
  * 4 township, deeper "group". */
 const char *ld_vocab_level_for_depth(int depth);

@@ -24,6 +24,22 @@ void ld_page_record(struct ld_web_req *rq);      /* GET /r/ID */
 /* pages_progress.c */
 void ld_page_task_sub(struct ld_web_req *rq);    /* GET /tasks/ID/progress */
 
+/* pages_edit.c: the forms that add and change records */
+void ld_page_task_new(struct ld_web_req *rq);     /* GET/POST /tasks/new[?parent=ID] */
+void ld_page_survey_new(struct ld_web_req *rq);   /* GET/POST /surveys/new */
+void ld_page_plan_new(struct ld_web_req *rq);     /* GET/POST /plans/new */
+void ld_page_proposal_new(struct ld_web_req *rq); /* GET/POST /proposals/new */
+void ld_page_edit(struct ld_web_req *rq);         /* GET/POST /r/ID/edit */
+void ld_page_status(struct ld_web_req *rq);       /* POST /r/ID/status */
+/* The actions the person may take on record `r`, for its page. */
+void ld_page_record_actions(struct ld_web_req *rq, struct ld_buf *b,
+                            const Ld__Record *r);
+
+/* pages_result.c: results, their attachments, reviews */
+void ld_page_result(struct ld_web_req *rq);       /* GET/POST /r/ID/result */
+void ld_page_download(struct ld_web_req *rq);     /* GET /r/ID/a/N */
+void ld_page_review(struct ld_web_req *rq);       /* GET/POST /r/ID/review */
+
 /* static.c */
 void ld_page_css(struct ld_web_req *rq);         /* GET /static/app.css */
 

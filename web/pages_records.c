@@ -2,6 +2,7 @@
  * (filtered here, over what the node lists, and paged with `after`) and
  * one record's page: every field of its body, its envelope, and what
  * answers it. */
+#include "labels.h"
 #include "lifecycle.h"
 #include "pages.h"
 #include "pb.h"
@@ -276,38 +277,6 @@ ld_page_proposals(struct ld_web_req *rq)
 
 /* ------------------------------------------------------ one record */
 
-/* Chinese names of body fields; a field not here shows its own name. */
-static const struct {
-	const char *name, *label;
-} field_labels[] = {
-    {"form", "形式"},       {"topic", "议题"},       {"targets", "被监督单位"},
-    {"due", "截止日期"},    {"parent", "上级任务"},  {"status", "状态"},
-    {"year", "年度"},       {"title", "标题"},       {"items", "计划事项"},
-    {"host", "主办单位"},   {"participants", "参与单位"},
-    {"start", "开始日期"},  {"end", "结束日期"},     {"ref", "回应记录"},
-    {"summary", "摘要"},    {"findings", "发现的问题"},
-    {"metrics", "指标"},    {"attachments", "附件"}, {"item", "计划事项序号"},
-    {"verdict", "审核意见"}, {"comment", "说明"},     {"ref_version", "所审版本"},
-    {"number", "编号"},     {"submitter", "提案人"}, {"filing", "立案"},
-    {"handler", "承办单位"}, {"outcome", "办理结果"}, {"face_to_face", "面商"},
-    {"satisfaction", "满意度"}, {"month", "月份"},    {"lead", "牵头"},
-    {"responsible", "负责"}, {"assisting", "协助落实"}, {"name", "名称"},
-    {"value", "数值"},      {"size", "大小（字节）"}, {"content_type", "类型"},
-    {"path", "路径"},       {"level", "层级"},       {"region", "行政区划"},
-    {"plugin", "插件"},     {"period", "期间"},      {"format", "格式"},
-    {"content", "内容"},    {"figures", "数字"},
-};
-
-static const char *
-field_label(const char *name)
-{
-	for (size_t i = 0; i < sizeof(field_labels) / sizeof(field_labels[0]);
-	     i++)
-		if (strcmp(field_labels[i].name, name) == 0)
-			return field_labels[i].label;
-	return name;
-}
-
 static int
 machine_of(const ProtobufCMessageDescriptor *d)
 {
@@ -393,7 +362,7 @@ render_one(struct ld_buf *b, const ProtobufCMessage *m,
 		for (unsigned i = 0; i < sub->descriptor->n_fields; i++) {
 			const ProtobufCFieldDescriptor *sf =
 			    &sub->descriptor->fields[i];
-			ld_html_f(b, "<tr><th>%s</th><td>", field_label(sf->name));
+			ld_html_f(b, "<tr><th>%s</th><td>", ld_label_field(sf->name));
 			render_value(b, sub, sf,
 			             (const char *)sub + sf->offset);
 			ld_buf_puts(b, "</td></tr>");
@@ -570,12 +539,13 @@ ld_page_record(struct ld_web_req *rq)
 	for (unsigned i = 0; body != NULL && i < body->descriptor->n_fields;
 	     i++) {
 		const ProtobufCFieldDescriptor *fd = &body->descriptor->fields[i];
-		ld_html_f(&b, "<tr><th>%s</th><td>", field_label(fd->name));
+		ld_html_f(&b, "<tr><th>%s</th><td>", ld_label_field(fd->name));
 		render_value(&b, body, fd, (const char *)body + fd->offset);
 		ld_buf_puts(&b, "</td></tr>\n");
 	}
 	ld_buf_puts(&b, "</table></div>\n");
 
+	ld_page_record_actions(rq, &b, r);
 	if (r->kind == LD__KIND__KIND_TASK)
 		ld_html_f(&b, "<p><a href=\"/tasks/%s/progress\">各单位进度</a>"
 		          "</p>\n", r->id);

@@ -18,8 +18,43 @@ static const struct ld_route routes[] = {
     {"GET", "/surveys", 0, LD_ACT_READ, ld_page_surveys},
     {"GET", "/plans", 0, LD_ACT_READ, ld_page_plans},
     {"GET", "/proposals", 0, LD_ACT_READ, ld_page_proposals},
+    /* The forms (pages_edit.c, pages_result.c): before "/r/", whose
+     * page answers any other rest. */
+    {"GET", "/tasks/new", 0, LD_ACT_WRITE, ld_page_task_new},
+    {"POST", "/tasks/new", 0, LD_ACT_WRITE, ld_page_task_new},
+    {"GET", "/surveys/new", 0, LD_ACT_WRITE, ld_page_survey_new},
+    {"POST", "/surveys/new", 0, LD_ACT_WRITE, ld_page_survey_new},
+    {"GET", "/plans/new", 0, LD_ACT_WRITE, ld_page_plan_new},
+    {"POST", "/plans/new", 0, LD_ACT_WRITE, ld_page_plan_new},
+    {"GET", "/proposals/new", 0, LD_ACT_WRITE, ld_page_proposal_new},
+    {"POST", "/proposals/new", 0, LD_ACT_WRITE, ld_page_proposal_new},
+    {"GET", "/r/", LD_ROUTE_PREFIX, LD_ACT_WRITE, ld_page_edit, "/edit"},
+    {"POST", "/r/", LD_ROUTE_PREFIX, LD_ACT_WRITE, ld_page_edit, "/edit"},
+    {"POST", "/r/", LD_ROUTE_PREFIX, LD_ACT_WRITE, ld_page_status, "/status"},
+    {"GET", "/r/", LD_ROUTE_PREFIX, LD_ACT_WRITE, ld_page_result, "/result"},
+    {"POST", "/r/", LD_ROUTE_PREFIX, LD_ACT_WRITE, ld_page_result, "/result"},
+    {"GET", "/r/", LD_ROUTE_PREFIX, LD_ACT_REVIEW, ld_page_review, "/review"},
+    {"POST", "/r/", LD_ROUTE_PREFIX, LD_ACT_REVIEW, ld_page_review, "/review"},
+    {"GET", "/r/", LD_ROUTE_PREFIX, LD_ACT_READ, ld_page_download, "/a/#"},
     {"GET", "/r/", LD_ROUTE_PREFIX, LD_ACT_READ, ld_page_record},
 };
+
+/* Does `rest` (what follows a prefix) end with `suffix` after something? */
+static bool
+suffix_ok(const char *rest, const char *suffix)
+{
+	size_t n = strlen(rest), sn = strlen(suffix);
+	if (sn > 0 && suffix[sn - 1] == '#') {
+		size_t d = 0;
+		while (d < n && rest[n - 1 - d] >= '0' && rest[n - 1 - d] <= '9')
+			d++;
+		if (d == 0 || d > 9)
+			return false;
+		n -= d;
+		sn--;
+	}
+	return n > sn && strncmp(rest + n - sn, suffix, sn) == 0;
+}
 
 const struct ld_route *
 ld_route_find(const char *method, const char *path, const char **rest)
@@ -31,7 +66,8 @@ ld_route_find(const char *method, const char *path, const char **rest)
 			continue;
 		if (r->flags & LD_ROUTE_PREFIX) {
 			size_t n = strlen(r->path);
-			if (strncmp(path, r->path, n) == 0 && path[n] != '\0') {
+			if (strncmp(path, r->path, n) == 0 && path[n] != '\0' &&
+			    (r->suffix == NULL || suffix_ok(path + n, r->suffix))) {
 				*rest = path + n;
 				return r;
 			}

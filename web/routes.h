@@ -18,6 +18,11 @@ struct ld_route {
 	unsigned flags;
 	int need;           /* enum ld_action (users.h) */
 	void (*fn)(struct ld_web_req *rq);
+	/* For a prefix route: what the path must end with after a
+	 * non-empty middle ("/edit"; a final '#' stands for one or more
+	 * digits: "/a/#"); NULL = anything. rq->rest still holds all that
+	 * follows the prefix. */
+	const char *suffix;
 };
 
 /* The route for a request, or NULL. For a prefix route *rest is what
