@@ -1,6 +1,7 @@
 /* cli.c — the CLI's option parsing and its helpers for errors and for
  * requests to the node. */
 #include "cli.h"
+#include "records.h"
 #include "config.h"
 #include "format.h"
 #include "keys.h"
@@ -482,77 +483,22 @@ ld_cli_delete_record(struct ld_client *cl, const char *id, uint64_t base,
 	return ld_cli_call_print(cl, &req, json, NULL);
 }
 
-/* Order records by owner, then by their counter as a number. */
 static int
-by_owner_counter(const void *x, const void *y)
+cli_call(void *ctx, Ld__Request *req, Ld__Response **resp)
 {
-	const Ld__Record *a = *(Ld__Record *const *)x;
-	const Ld__Record *b = *(Ld__Record *const *)y;
-	int o = strcmp(a->owner, b->owner);
-	if (o != 0)
-		return o;
-	uint64_t ca = ld_id_counter(a->id), cb = ld_id_counter(b->id);
-	return ca < cb ? -1 : ca > cb;
+	return ld_cli_call(ctx, req, resp);
 }
 
 int
 ld_cli_fetch_records(struct ld_client *cl, Ld__Kind kind, const char *owner,
                      Ld__Record ***out, size_t *count)
 {
-	Ld__Record **recs = NULL;
-	size_t n = 0, cap = 0;
-	char *after = strdup("");
-	int rc = 0;
-	if (after == NULL)
-		goto oom;
-	while (after != NULL) {
-		Ld__ListRequest lr = LD__LIST_REQUEST__INIT;
-		lr.kind = kind;
-		lr.owner = (char *)owner;
-		lr.after = after;
-		Ld__Request req = LD__REQUEST__INIT;
-		req.op_case = LD__REQUEST__OP_LIST;
-		req.list = &lr;
-		Ld__Response *resp = NULL;
-		if ((rc = ld_cli_call(cl, &req, &resp)) != 0)
-			break;
-		for (size_t i = 0; i < resp->list->n_records; i++) {
-			Ld__Record *r =
-			    ld_record_unpack(resp->list->records[i].data,
-			                     resp->list->records[i].len);
-			if (r == NULL)
-				continue;
-			if (n == cap) {
-				cap = cap ? cap * 2 : 256;
-				Ld__Record **nr =
-				    realloc(recs, cap * sizeof(*recs));
-				if (nr == NULL)
-					goto oom;
-				recs = nr;
-			}
-			recs[n++] = r;
-		}
-		free(after);
-		after = NULL;
-		if (resp->list->next[0] != '\0' &&
-		    (after = strdup(resp->list->next)) == NULL)
-			goto oom;
-		ld__response__free_unpacked(resp, NULL);
+	int rc = ld_api_list_all(cli_call, cl, kind, owner, out, count);
+	if (rc == -ENOMEM) {
+		fprintf(stderr, "liandong: out of memory\n");
+		exit(1);
 	}
-	free(after);
-	if (rc != 0) {
-		ld_cli_free_records(recs, n);
-		recs = NULL;
-		n = 0;
-	} else if (n > 0) {
-		qsort(recs, n, sizeof(*recs), by_owner_counter);
-	}
-	*out = recs;
-	*count = n;
 	return rc;
-oom:
-	fprintf(stderr, "liandong: out of memory\n");
-	exit(1);
 }
 
 int
@@ -594,9 +540,7 @@ ld_cli_fetch(const struct cmd *c, Ld__Kind kind, const char *owner,
 void
 ld_cli_free_records(Ld__Record **recs, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		ld__record__free_unpacked(recs[i], NULL);
-	free(recs);
+	ld_api_free_records(recs, n);
 }
 
 /* ---------------------------------------------------------------- values */

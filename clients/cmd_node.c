@@ -340,81 +340,37 @@ reload_daemon(void)
 	return rc;
 }
 
-/* The two key lists a node keeps: its children (PATH KEY) and the
- * administrators of its remote API (NAME KEY). */
-enum keylist { CHILDREN, ADMINS };
-
+/* Add `name` with `key` to a list (key == NULL: remove it), save it
+ * (allow.c) and make a running daemon reload it. */
 static int
-load_list(enum keylist which, const struct ld_config *cfg, struct ld_allow *al,
-          char *err, size_t errlen)
-{
-	return which == CHILDREN
-	           ? ld_allow_load(cfg->dir, cfg->id, al, err, errlen)
-	           : ld_admins_load(cfg->dir, al, err, errlen);
-}
-
-/* Add `name` with `key` to a list (key == NULL: remove it), save it and
- * make a running daemon reload it. */
-static int
-edit_list(const struct cmd *c, enum keylist which, const char *name,
+edit_list(const struct cmd *c, enum ld_keylist which, const char *name,
           const char *key)
 {
-	uint8_t curve[32], sign[32];
-	const char *why;
-	if (which == CHILDREN && !ld_path_valid(name, &why))
-		return ld_cli_usage_error(c, "PATH '%s': %s", name, why);
-	if (which == ADMINS && !ld_admin_name_valid(name))
-		return ld_cli_usage_error(c,
-		                          "NAME is 1-64 of A-Z a-z 0-9 _ . -");
-	if (key != NULL && !ld_keys_parse_public(key, curve, sign, false, &why))
-		return ld_cli_usage_error(c, "KEY: %s", why);
 	struct ld_config cfg;
 	int rc = load_local(c, &cfg, NULL);
 	if (rc != 0)
 		return rc;
-	if (cfg.insecure)
-		return ld_cli_fail(
-		    "%s", which == CHILDREN
-		              ? "this node is insecure: children are not "
-		                "enrolled (any child with the right path "
-		                "may connect)"
-		              : "this node is insecure: it has no remote "
-		                "API");
-	if (which == CHILDREN && key != NULL && !ld_path_is_child(name, cfg.id))
-		return ld_cli_fail("%s is not one segment below this node (%s)",
-		                   name, cfg.id);
 	char err[1024];
-	struct ld_allow al;
-	if (load_list(which, &cfg, &al, err, sizeof(err)) != 0)
-		return ld_cli_fail("%s", err);
-	bool had = ld_allow_by_path(&al, name) != NULL;
-	bool ok = key != NULL ? ld_allow_put(&al, name, curve, sign, &why)
-	                      : ld_allow_remove(&al, name);
-	if (!ok) {
-		ld_allow_free(&al);
-		if (key != NULL)
-			return ld_cli_fail("%s", why);
-		return ld_cli_fail("%s is not %s here", name,
-		                   which == CHILDREN ? "enrolled"
-		                                     : "an administrator");
-	}
-	rc = which == CHILDREN ? ld_allow_save(cfg.dir, &al, err, sizeof(err))
-	                       : ld_admins_save(cfg.dir, &al, err, sizeof(err));
-	ld_allow_free(&al);
-	if (rc != 0)
+	bool had;
+	enum ld_keylist_err e = ld_keylist_edit(which, cfg.dir, cfg.id,
+	                                        cfg.insecure, name, key, &had,
+	                                        err, sizeof(err));
+	if (e == LD_KL_BAD_NAME || e == LD_KL_BAD_KEY)
+		return ld_cli_usage_error(c, "%s", err);
+	if (e != LD_KL_OK)
 		return ld_cli_fail("%s", err);
 	if ((rc = reload_daemon()) != 0)
 		return rc;
-	const char *done = key == NULL ? "removed"
-	                   : had       ? "re-keyed"
-	                   : which == CHILDREN ? "enrolled"
-	                                       : "added";
+	const char *done = key == NULL                     ? "removed"
+	                   : had                           ? "re-keyed"
+	                   : which == LD_KEYLIST_CHILDREN ? "enrolled"
+	                                                   : "added";
 	printf("%s %s\n", done, name);
 	return 0;
 }
 
 static int
-print_list(const struct cmd *c, enum keylist which)
+print_list(const struct cmd *c, enum ld_keylist which)
 {
 	struct ld_config cfg;
 	int rc = load_local(c, &cfg, NULL);
@@ -422,14 +378,11 @@ print_list(const struct cmd *c, enum keylist which)
 		return rc;
 	char err[1024];
 	struct ld_allow al;
-	if (load_list(which, &cfg, &al, err, sizeof(err)) != 0)
+	if (ld_keylist_load(which, cfg.dir, cfg.id, &al, err, sizeof(err)) != 0)
 		return ld_cli_fail("%s", err);
 	for (size_t i = 0; i < al.n; i++) {
-		struct ld_keys k;
-		memcpy(k.curve_pub, al.v[i].curve, 32);
-		memcpy(k.sign_pub, al.v[i].sign, 32);
 		char text[LD_KEY_TEXT_MAX];
-		ld_keys_public_text(&k, text);
+		ld_allow_key_text(&al.v[i], text);
 		printf("%s %s\n", al.v[i].path, text);
 	}
 	ld_allow_free(&al);
@@ -438,7 +391,7 @@ print_list(const struct cmd *c, enum keylist which)
 
 /* child|admin add NAME KEY, remove NAME, list: `nargs` positional words. */
 static int
-run_list_cmd(const struct cmd *c, int argc, char **argv, enum keylist which,
+run_list_cmd(const struct cmd *c, int argc, char **argv, enum ld_keylist which,
              int nargs)
 {
 	static const int ok[] = {0};
@@ -456,37 +409,37 @@ run_list_cmd(const struct cmd *c, int argc, char **argv, enum keylist which,
 int
 ld_cli_run_child_add(const struct cmd *c, int argc, char **argv)
 {
-	return run_list_cmd(c, argc, argv, CHILDREN, 2);
+	return run_list_cmd(c, argc, argv, LD_KEYLIST_CHILDREN, 2);
 }
 
 int
 ld_cli_run_child_remove(const struct cmd *c, int argc, char **argv)
 {
-	return run_list_cmd(c, argc, argv, CHILDREN, 1);
+	return run_list_cmd(c, argc, argv, LD_KEYLIST_CHILDREN, 1);
 }
 
 int
 ld_cli_run_child_list(const struct cmd *c, int argc, char **argv)
 {
-	return run_list_cmd(c, argc, argv, CHILDREN, 0);
+	return run_list_cmd(c, argc, argv, LD_KEYLIST_CHILDREN, 0);
 }
 
 int
 ld_cli_run_admin_add(const struct cmd *c, int argc, char **argv)
 {
-	return run_list_cmd(c, argc, argv, ADMINS, 2);
+	return run_list_cmd(c, argc, argv, LD_KEYLIST_ADMINS, 2);
 }
 
 int
 ld_cli_run_admin_remove(const struct cmd *c, int argc, char **argv)
 {
-	return run_list_cmd(c, argc, argv, ADMINS, 1);
+	return run_list_cmd(c, argc, argv, LD_KEYLIST_ADMINS, 1);
 }
 
 int
 ld_cli_run_admin_list(const struct cmd *c, int argc, char **argv)
 {
-	return run_list_cmd(c, argc, argv, ADMINS, 0);
+	return run_list_cmd(c, argc, argv, LD_KEYLIST_ADMINS, 0);
 }
 
 int

@@ -5,9 +5,8 @@
 #include "cli.h"
 #include "config.h"
 #include "path.h"
-#include "subproc.h"
+#include "plugins.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <json-c/json.h>
 #include <limits.h>
@@ -15,9 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#define PROBE_TIMEOUT_MS 10000
-#define PLUGINS_MAX 256
 
 /* The node's configuration (plugin_dir, timeout_s). 0, or the exit code. */
 static int
@@ -37,125 +33,16 @@ load_config(const struct cmd *c, struct ld_config *cfg)
 	return 0;
 }
 
-struct found {
-	char file[PATH_MAX];
-	char name[64], version[64], abi[16], formats[128], desc[256];
-	char refused[512]; /* why it was refused, or "" */
-};
-
-static void
-copy_field(json_object *o, const char *key, char *dst, size_t len)
-{
-	json_object *v;
-	const char *s = json_object_object_get_ex(o, key, &v) &&
-	                        json_object_is_type(v, json_type_string)
-	                    ? json_object_get_string(v)
-	                    : "";
-	snprintf(dst, len, "%s", s);
-}
-
-/* Probe `file` with liandong-report --probe --json. */
-static void
-probe(const char *runner, const char *file, struct found *f)
-{
-	memset(f, 0, sizeof(*f));
-	snprintf(f->file, sizeof(f->file), "%s", file);
-	char outfile[] = "/tmp/ld-probe.XXXXXX";
-	int fd = mkstemp(outfile);
-	if (fd < 0) {
-		snprintf(f->refused, sizeof(f->refused), "%s", strerror(errno));
-		return;
-	}
-	/* The runner's stdout goes to the temporary file. */
-	int saved = dup(1);
-	fflush(stdout);
-	dup2(fd, 1);
-	char *argv[] = {(char *)runner, "--probe", (char *)file, "--json",
-	                NULL};
-	struct ld_spawn_result r;
-	int rc = ld_spawn(argv, PROBE_TIMEOUT_MS, &r);
-	dup2(saved, 1);
-	close(saved);
-	char how[256];
-	if (rc != 0 || r.how != LD_SPAWN_EXITED || r.code != 0) {
-		const char *why = strstr(r.err, ": ");
-		snprintf(f->refused, sizeof(f->refused), "%s",
-		         r.how == LD_SPAWN_EXITED && why != NULL
-		             ? why + 2
-		             : ld_spawn_describe(&r, PROBE_TIMEOUT_MS, how,
-		                                 sizeof(how)));
-		/* "FILE: why" from the runner: keep the why. */
-		const char *fw = strstr(f->refused, file);
-		if (fw == f->refused && f->refused[strlen(file)] == ':')
-			memmove(f->refused, f->refused + strlen(file) + 2,
-			        strlen(f->refused + strlen(file) + 2) + 1);
-		close(fd);
-		unlink(outfile);
-		return;
-	}
-	char buf[8192];
-	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
-	close(fd);
-	unlink(outfile);
-	buf[n > 0 ? n : 0] = '\0';
-	json_object *o = json_tokener_parse(buf);
-	if (o == NULL) {
-		snprintf(f->refused, sizeof(f->refused), "its probe did not "
-		         "answer in JSON");
-		return;
-	}
-	copy_field(o, "name", f->name, sizeof(f->name));
-	copy_field(o, "version", f->version, sizeof(f->version));
-	copy_field(o, "abi", f->abi, sizeof(f->abi));
-	copy_field(o, "formats", f->formats, sizeof(f->formats));
-	copy_field(o, "description", f->desc, sizeof(f->desc));
-	json_object_put(o);
-}
-
+/* Probe every *.so in the plugin directory. *out is malloc'd. 0, or the
+ * exit code (said). */
 static int
-by_name(const void *a, const void *b)
+find_all(const struct ld_config *cfg, struct ld_plugin_info **out, size_t *n)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Probe every *.so in the plugin directory. *out is malloc'd. */
-static int
-find_all(const struct cmd *c, const struct ld_config *cfg,
-         struct found **out, size_t *n)
-{
-	*out = NULL;
-	*n = 0;
-	DIR *d = opendir(cfg->plugin_dir);
-	if (d == NULL)
-		return ld_cli_fail(
-		    "plugin directory %s: %s ([report] plugin_dir in "
-		    "the node's liandong.conf)",
-		    cfg->plugin_dir, strerror(errno));
-	char *names[PLUGINS_MAX];
-	size_t k = 0;
-	struct dirent *e;
-	while ((e = readdir(d)) != NULL && k < PLUGINS_MAX) {
-		size_t l = strlen(e->d_name);
-		if (l > 3 && strcmp(e->d_name + l - 3, ".so") == 0)
-			names[k++] = strdup(e->d_name);
-	}
-	closedir(d);
-	qsort(names, k, sizeof(names[0]), by_name);
-	struct found *f = calloc(k ? k : 1, sizeof(*f));
-	if (f == NULL)
-		return ld_cli_fail("out of memory");
-	char runner[PATH_MAX];
-	ld_report_runner(runner, sizeof(runner));
-	for (size_t i = 0; i < k; i++) {
-		char file[PATH_MAX];
-		snprintf(file, sizeof(file), "%s/%s", cfg->plugin_dir,
-		         names[i] ? names[i] : "");
-		probe(runner, file, &f[i]);
-		free(names[i]);
-	}
-	(void)c;
-	*out = f;
-	*n = k;
+	char err[PATH_MAX + 256];
+	if (ld_plugins_find(cfg->plugin_dir, out, n, err, sizeof(err)) != 0)
+		return ld_cli_fail("%s ([report] plugin_dir in the node's "
+		                   "liandong.conf)",
+		                   err);
 	return 0;
 }
 
@@ -171,9 +58,9 @@ ld_cli_run_plugins(const struct cmd *c, int argc, char **argv)
 	if ((rc = ld_cli_no_extra(c, &a, 0)) != 0 ||
 	    (rc = load_config(c, &cfg)) != 0)
 		return rc;
-	struct found *f;
+	struct ld_plugin_info *f;
 	size_t n;
-	if ((rc = find_all(c, &cfg, &f, &n)) != 0)
+	if ((rc = find_all(&cfg, &f, &n)) != 0)
 		return rc;
 	if (a.json) {
 		json_object *arr = json_object_new_array();
@@ -237,8 +124,7 @@ ld_cli_run_report(const struct cmd *c, int argc, char **argv)
 		return rc;
 	const char *name = a.rest[0];
 	const char *fmt = a.format ? a.format : "md";
-	if (strcmp(fmt, "md") != 0 && strcmp(fmt, "csv") != 0 &&
-	    strcmp(fmt, "json") != 0 && strcmp(fmt, "html") != 0)
+	if (!ld_report_format_valid(fmt))
 		return ld_cli_usage_error(
 		    c, "--format '%s': one of md, csv, json, html", fmt);
 	uint32_t year = 0;
@@ -262,24 +148,15 @@ ld_cli_run_report(const struct cmd *c, int argc, char **argv)
 			return ld_cli_usage_error(
 			    c, "--set '%s': not KEY=VALUE", a.set.v[i]);
 
-	struct found *f;
+	if (a.set.n > LD_REPORT_SETS_MAX)
+		return ld_cli_usage_error(c, "--set: at most %d",
+		                          LD_REPORT_SETS_MAX);
+	struct ld_plugin_info *f;
 	size_t n;
-	if ((rc = find_all(c, &cfg, &f, &n)) != 0)
+	if ((rc = find_all(&cfg, &f, &n)) != 0)
 		return rc;
-	const struct found *p = NULL;
-	for (size_t i = 0; i < n && p == NULL; i++)
-		if (f[i].refused[0] == '\0' && strcmp(f[i].name, name) == 0)
-			p = &f[i];
-	/* NAME.so there, but refused: say why. */
-	const struct found *refused = NULL;
-	for (size_t i = 0; i < n && p == NULL && refused == NULL; i++) {
-		const char *base = strrchr(f[i].file, '/');
-		base = base ? base + 1 : f[i].file;
-		if (f[i].refused[0] != '\0' &&
-		    strncmp(base, name, strlen(name)) == 0 &&
-		    strcmp(base + strlen(name), ".so") == 0)
-			refused = &f[i];
-	}
+	const struct ld_plugin_info *refused;
+	const struct ld_plugin_info *p = ld_plugins_pick(f, n, name, &refused);
 	if (p == NULL && refused != NULL) {
 		rc = ld_cli_fail("report %s: %s was refused: %s", name,
 		                 refused->file, refused->refused);
@@ -293,42 +170,22 @@ ld_cli_run_report(const struct cmd *c, int argc, char **argv)
 		free(f);
 		return rc;
 	}
-	char runner[PATH_MAX], yearbuf[16], dir[PATH_MAX];
-	ld_report_runner(runner, sizeof(runner));
-	snprintf(dir, sizeof(dir), "%s", cfg.dir);
-	char *args[32 + 2 * LIST_MAX_ARGS];
-	size_t k = 0;
-	args[k++] = runner;
-	args[k++] = "--data";
-	args[k++] = dir;
-	args[k++] = "--plugin";
-	args[k++] = (char *)p->file;
-	args[k++] = "--format";
-	args[k++] = (char *)fmt;
-	if (year != 0) {
-		snprintf(yearbuf, sizeof(yearbuf), "%u", year);
-		args[k++] = "--year";
-		args[k++] = yearbuf;
-	}
-	if (a.scope.n == 1) {
-		args[k++] = "--scope";
-		args[k++] = a.scope.v[0];
-	}
-	if (a.out != NULL) {
-		args[k++] = "--out";
-		args[k++] = (char *)a.out;
-	}
-	if (a.bom)
-		args[k++] = "--bom";
-	for (size_t i = 0; i < a.set.n; i++) {
-		args[k++] = "--set";
-		args[k++] = a.set.v[i];
-	}
-	args[k] = NULL;
-	fflush(stdout);
+	const struct ld_report_run run = {
+	    .data_dir = cfg.dir,
+	    .plugin_file = p->file,
+	    .format = fmt,
+	    .year = year,
+	    .scope = a.scope.n == 1 ? a.scope.v[0] : NULL,
+	    .out = a.out,
+	    .bom = a.bom,
+	    .set = (const char *const *)a.set.v,
+	    .nset = a.set.n,
+	    .timeout_ms = (int)timeout * 1000,
+	    .out_fd = -1,
+	};
 	struct ld_spawn_result r;
-	int ms = (int)timeout * 1000;
-	ld_spawn(args, ms, &r);
+	int ms = run.timeout_ms;
+	ld_report_run(&run, &r);
 	char how[256];
 	if (r.how == LD_SPAWN_EXITED && r.code == 0) {
 		/* What the plugin logged. */
@@ -337,10 +194,7 @@ ld_cli_run_report(const struct cmd *c, int argc, char **argv)
 		rc = 0;
 	} else if (r.how == LD_SPAWN_EXITED) {
 		/* The runner said why, on its last line: pass it on. */
-		const char *last = strrchr(r.err, '\n');
-		last = last ? last + 1 : r.err;
-		if (strncmp(last, "liandong-report: ", 17) == 0)
-			last += 17;
+		const char *last = ld_report_reason(&r);
 		rc = ld_cli_fail("report %s: %s", name,
 		                 last[0] ? last : "failed");
 	} else if (r.how == LD_SPAWN_TIMEOUT) {

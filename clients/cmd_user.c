@@ -16,11 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <termios.h>
 #include <unistd.h>
 
-#define USERS_LOCK "users.lock"
 /* Room for a password line read: the limit, its newline, and one byte
  * more to tell a password that is too long. */
 #define PW_BUF (LD_PASSWORD_MAX + 3)
@@ -45,25 +43,15 @@ office_dir(const struct cmd *c, char *dir, size_t len)
 	return 0;
 }
 
-/* An exclusive lock on <dir>/users.lock, held until *fd is closed. 0, or
- * the exit code (said). */
+/* The lock on <dir>/users.lock (users.h), held until *fd is closed. 0,
+ * or the exit code (said). */
 static int
 lock_users(const char *dir, int *fd)
 {
-	char path[PATH_MAX + 32];
-	snprintf(path, sizeof(path), "%s/%s", dir, USERS_LOCK);
-	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (*fd < 0)
-		return ld_cli_fail("%s: %s", path, strerror(errno));
-	int rc;
-	while ((rc = flock(*fd, LOCK_EX)) != 0 && errno == EINTR)
-		;
-	if (rc != 0) {
-		rc = ld_cli_fail("%s: %s", path, strerror(errno));
-		close(*fd);
-		*fd = -1;
-	}
-	return rc;
+	char err[PATH_MAX + 256];
+	if (ld_users_lock(dir, fd, err, sizeof(err)) != 0)
+		return ld_cli_fail("%s", err);
+	return 0;
 }
 
 /* Read one line into buf (without its line end) from `f`. True if a

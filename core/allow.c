@@ -1,4 +1,5 @@
-/* allow.c — read and write the allow-list of children. */
+/* allow.c — read, write and edit the allow-lists of children and
+ * administrators (allow.h). */
 #include "allow.h"
 #include "err.h"
 #include "keys.h"
@@ -222,4 +223,79 @@ ld_admins_save(const char *dir, const struct ld_allow *a, char *err,
 	                 "# Administrators of the remote API: NAME KEY. "
 	                 "Managed with 'liandong admin add/remove'.",
 	                 a, err, errlen);
+}
+
+void
+ld_allow_key_text(const struct ld_child_key *k, char *out)
+{
+	struct ld_keys keys;
+	memset(&keys, 0, sizeof(keys));
+	memcpy(keys.curve_pub, k->curve, 32);
+	memcpy(keys.sign_pub, k->sign, 32);
+	ld_keys_public_text(&keys, out);
+}
+
+int
+ld_keylist_load(enum ld_keylist which, const char *dir, const char *self,
+                struct ld_allow *a, char *err, size_t errlen)
+{
+	return which == LD_KEYLIST_CHILDREN
+	           ? ld_allow_load(dir, self, a, err, errlen)
+	           : ld_admins_load(dir, a, err, errlen);
+}
+
+enum ld_keylist_err
+ld_keylist_edit(enum ld_keylist which, const char *dir, const char *self,
+                bool insecure, const char *name, const char *key, bool *had,
+                char *err, size_t errlen)
+{
+	uint8_t curve[32], sign[32];
+	const char *why;
+	bool children = which == LD_KEYLIST_CHILDREN;
+	*had = false;
+	err[0] = '\0';
+	if (children && !ld_path_valid(name, &why)) {
+		snprintf(err, errlen, "PATH '%s': %s", name, why);
+		return LD_KL_BAD_NAME;
+	}
+	if (!children && !ld_admin_name_valid(name)) {
+		snprintf(err, errlen, "NAME is 1-64 of A-Z a-z 0-9 _ . -");
+		return LD_KL_BAD_NAME;
+	}
+	if (key != NULL && !ld_keys_parse_public(key, curve, sign, false, &why)) {
+		snprintf(err, errlen, "KEY: %s", why);
+		return LD_KL_BAD_KEY;
+	}
+	if (insecure) {
+		snprintf(err, errlen, "%s",
+		         children ? "this node is insecure: children are not "
+		                    "enrolled (any child with the right path "
+		                    "may connect)"
+		                  : "this node is insecure: it has no remote "
+		                    "API");
+		return LD_KL_INSECURE;
+	}
+	if (children && key != NULL && !ld_path_is_child(name, self)) {
+		snprintf(err, errlen, "%s is not one segment below this node (%s)",
+		         name, self);
+		return LD_KL_NOT_CHILD;
+	}
+	struct ld_allow al;
+	if (ld_keylist_load(which, dir, self, &al, err, errlen) != 0)
+		return LD_KL_IO;
+	*had = ld_allow_by_path(&al, name) != NULL;
+	enum ld_keylist_err res = LD_KL_OK;
+	if (key != NULL && !ld_allow_put(&al, name, curve, sign, &why)) {
+		snprintf(err, errlen, "%s", why);
+		res = LD_KL_KEY_TAKEN;
+	} else if (key == NULL && !ld_allow_remove(&al, name)) {
+		snprintf(err, errlen, "%s is not %s here", name,
+		         children ? "enrolled" : "an administrator");
+		res = LD_KL_ABSENT;
+	} else if ((children ? ld_allow_save(dir, &al, err, errlen)
+	                     : ld_admins_save(dir, &al, err, errlen)) != 0) {
+		res = LD_KL_IO;
+	}
+	ld_allow_free(&al);
+	return res;
 }

@@ -56,4 +56,38 @@ bool ld_allow_put(struct ld_allow *a, const char *path, const uint8_t curve[32],
 /* Remove `path`; false if it was not there. */
 bool ld_allow_remove(struct ld_allow *a, const char *path);
 
+/* An entry's public key as its text, "ldk1.<curve>.<sign>" (keys.h,
+ * LD_KEY_TEXT_MAX bytes). */
+void ld_allow_key_text(const struct ld_child_key *k, char *out);
+
+/* The two lists a node keeps, as 'liandong child ...' and 'liandong admin
+ * ...' and the console edit them. */
+enum ld_keylist { LD_KEYLIST_CHILDREN, LD_KEYLIST_ADMINS };
+
+/* What was wrong with an edit, so each caller words it in its language
+ * and beside the right field; err holds the detail in English. */
+enum ld_keylist_err {
+	LD_KL_OK = 0,
+	LD_KL_BAD_NAME,  /* not a path (children) or an admin name */
+	LD_KL_BAD_KEY,   /* not a public key token */
+	LD_KL_INSECURE,  /* an insecure node keeps no such list */
+	LD_KL_NOT_CHILD, /* not one segment below this node */
+	LD_KL_KEY_TAKEN, /* the key is another entry's */
+	LD_KL_ABSENT,    /* removing what is not there */
+	LD_KL_IO,        /* the list cannot be read or written */
+};
+
+/* Load one list of the node at `dir` (its path `self`). */
+int ld_keylist_load(enum ld_keylist which, const char *dir, const char *self,
+                    struct ld_allow *a, char *err, size_t errlen);
+
+/* Add `name` with `key` to a list (key NULL: remove it) and save it: the
+ * one load-check-modify-save of both lists. The caller then asks a
+ * running daemon to reload (ReloadRequest). *had says whether `name` was
+ * there before. Returns LD_KL_OK, or what was wrong (nothing written). */
+enum ld_keylist_err ld_keylist_edit(enum ld_keylist which, const char *dir,
+                                    const char *self, bool insecure,
+                                    const char *name, const char *key,
+                                    bool *had, char *err, size_t errlen);
+
 #endif

@@ -55,6 +55,13 @@ int
 ld_child_start_in(struct ld_child *ch, char *const argv[], int timeout_ms,
                   int in_fd)
 {
+	return ld_child_start_io(ch, argv, timeout_ms, in_fd, -1);
+}
+
+int
+ld_child_start_io(struct ld_child *ch, char *const argv[], int timeout_ms,
+                  int in_fd, int out_fd)
+{
 	memset(ch, 0, sizeof(*ch));
 	ch->errfd = -1;
 	struct ld_spawn_result *r = &ch->r;
@@ -75,6 +82,8 @@ ld_child_start_in(struct ld_child *ch, char *const argv[], int timeout_ms,
 	posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
 	if (in_fd >= 0)
 		posix_spawn_file_actions_adddup2(&fa, in_fd, 0);
+	if (out_fd >= 0)
+		posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
 	/* Its own process group: the deadline kills what it started too. */
 	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP);
 	posix_spawnattr_setpgroup(&at, 0);
@@ -159,8 +168,15 @@ ld_child_kill(struct ld_child *ch)
 int
 ld_spawn(char *const argv[], int timeout_ms, struct ld_spawn_result *r)
 {
+	return ld_spawn_to(argv, timeout_ms, -1, r);
+}
+
+int
+ld_spawn_to(char *const argv[], int timeout_ms, int out_fd,
+            struct ld_spawn_result *r)
+{
 	struct ld_child ch;
-	int rc = ld_child_start(&ch, argv, timeout_ms);
+	int rc = ld_child_start_io(&ch, argv, timeout_ms, -1, out_fd);
 	while (rc == 0 && !ld_child_poll(&ch)) {
 		struct pollfd pf = {ch.errfd, POLLIN, 0};
 		poll(&pf, ch.errfd >= 0 ? 1 : 0, 20);

@@ -25,6 +25,11 @@ struct ld_spawn_result {
  * `timeout_ms`. Returns 0 when it ran (see r->how), or -errno if it could
  * not be started (r->how LD_SPAWN_FAILED, r->code that errno). */
 int ld_spawn(char *const argv[], int timeout_ms, struct ld_spawn_result *r);
+/* The same with its standard output on `out_fd` (if >= 0; the caller
+ * closes it after), rather than this process's: a program with threads
+ * must not move its own fd 1 around to catch a helper's output. */
+int ld_spawn_to(char *const argv[], int timeout_ms, int out_fd,
+                struct ld_spawn_result *r);
 
 /* The same without waiting: start it, then poll (from an event loop)
  * until it has finished, or kill it (at shutdown). */
@@ -41,6 +46,9 @@ int ld_child_start(struct ld_child *ch, char *const argv[], int timeout_ms);
  * standard input. */
 int ld_child_start_in(struct ld_child *ch, char *const argv[], int timeout_ms,
                       int in_fd);
+/* And with `out_fd` (if >= 0) as its standard output. */
+int ld_child_start_io(struct ld_child *ch, char *const argv[], int timeout_ms,
+                      int in_fd, int out_fd);
 /* Reads its stderr, reaps it, kills it at the deadline; true once it has
  * finished (ch->r says how). Never blocks. */
 bool ld_child_poll(struct ld_child *ch);

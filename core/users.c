@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "err.h"
@@ -376,4 +377,53 @@ ld_token_hash(const char *token, char hash_out[65])
 	uint8_t h[crypto_hash_sha256_BYTES];
 	crypto_hash_sha256(h, (const uint8_t *)token, strlen(token));
 	to_hex(h, sizeof h, hash_out);
+}
+
+int
+ld_users_lock(const char *dir, int *fd, char *err, size_t errlen)
+{
+	char path[4096];
+	*fd = -1;
+	int rc = path_of(dir, LD_USERS_LOCK, path, sizeof path);
+	if (rc != 0) {
+		snprintf(err, errlen, "%s: %s", dir, ld_strerror(rc));
+		return rc;
+	}
+	int f = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (f < 0) {
+		rc = -errno;
+		snprintf(err, errlen, "%s: %s", path, ld_strerror(rc));
+		return rc;
+	}
+	while ((rc = flock(f, LOCK_EX)) != 0 && errno == EINTR)
+		;
+	if (rc != 0) {
+		rc = -errno;
+		snprintf(err, errlen, "%s: %s", path, ld_strerror(rc));
+		close(f);
+		return rc;
+	}
+	*fd = f;
+	return 0;
+}
+
+void
+ld_users_unlock(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+bool
+ld_users_keeps_admin(const struct ld_user *u, size_t n, const char *name,
+                     bool remove, enum ld_role role)
+{
+	for (size_t i = 0; i < n; i++) {
+		bool him = strcmp(u[i].name, name) == 0;
+		enum ld_role r = him ? role : u[i].role;
+		if (!(him && remove) && r == LD_ROLE_ADMIN)
+			return true;
+	}
+	return false;
 }

@@ -11,6 +11,9 @@
 #include <sodium.h>
 
 #define LD_USERS_FILE "users"
+/* Every change to the users file is a load-modify-save under an flock on
+ * this file, so two editors at once never lose one's change. */
+#define LD_USERS_LOCK "users.lock"
 /* A person's name: 1..64 bytes of UTF-8, no blanks, no control
  * characters, no ':' (also the name recorded as a record's author). */
 #define LD_USER_NAME_MAX 64
@@ -66,6 +69,18 @@ int ld_users_load(const char *dir, struct ld_user **out, size_t *n,
  * with err. */
 int ld_users_save(const char *dir, const struct ld_user *u, size_t n,
                   char *err, size_t errlen);
+/* Take the exclusive lock on <dir>/users.lock (waits for it), held until
+ * ld_users_unlock. Returns 0 with *fd, or -errno with "FILE: reason". */
+int ld_users_lock(const char *dir, int *fd, char *err, size_t errlen);
+/* Release it (closes *fd, sets it to -1; nothing if it is -1). */
+void ld_users_unlock(int *fd);
+
+/* Would u[0..n) still have an administrator if `name` were removed
+ * (remove) or given `role`? The office must keep one: nobody else can
+ * manage people from the console. */
+bool ld_users_keeps_admin(const struct ld_user *u, size_t n, const char *name,
+                          bool remove, enum ld_role role);
+
 /* The index of `name` in u[0..n), or -1. */
 long ld_users_find(const struct ld_user *u, size_t n, const char *name);
 

@@ -164,7 +164,7 @@ static const struct {
     [LD_NAV_PROPOSALS] = {"/proposals", "提案"},
     [LD_NAV_REPORTS] = {"/reports", "报表"},
     [LD_NAV_STATS] = {"/stats", "年度统计"},
-    [LD_NAV_NODES] = {"/nodes", "节点"},
+    [LD_NAV_NODES] = {"/node", "节点"},
 };
 
 void

@@ -40,6 +40,24 @@ void ld_page_result(struct ld_web_req *rq);       /* GET/POST /r/ID/result */
 void ld_page_download(struct ld_web_req *rq);     /* GET /r/ID/a/N */
 void ld_page_review(struct ld_web_req *rq);       /* GET/POST /r/ID/review */
 
+/* pages_reports.c */
+void ld_page_reports(struct ld_web_req *rq);     /* GET /reports 报表 */
+void ld_page_report_view(struct ld_web_req *rq); /* GET /reports/view */
+void ld_page_report_run(struct ld_web_req *rq);  /* GET /reports/run/N.F */
+void ld_page_report_published(struct ld_web_req *rq); /* /reports/p/ID */
+
+/* pages_stats.c */
+void ld_page_stats(struct ld_web_req *rq);       /* GET /stats 年度统计 */
+
+/* pages_node.c */
+void ld_page_node(struct ld_web_req *rq);        /* GET /node 节点 */
+
+/* pages_admin.c */
+void ld_page_users(struct ld_web_req *rq);       /* GET /node/users */
+void ld_page_users_post(struct ld_web_req *rq);  /* POST /node/users */
+void ld_page_children(struct ld_web_req *rq);    /* GET /node/children */
+void ld_page_children_post(struct ld_web_req *rq); /* POST /node/children */
+
 /* static.c */
 void ld_page_css(struct ld_web_req *rq);         /* GET /static/app.css */
 

@@ -37,6 +37,18 @@ static const struct ld_route routes[] = {
     {"POST", "/r/", LD_ROUTE_PREFIX, LD_ACT_REVIEW, ld_page_review, "/review"},
     {"GET", "/r/", LD_ROUTE_PREFIX, LD_ACT_READ, ld_page_download, "/a/#"},
     {"GET", "/r/", LD_ROUTE_PREFIX, LD_ACT_READ, ld_page_record},
+    {"GET", "/reports", 0, LD_ACT_REPORT, ld_page_reports},
+    {"GET", "/reports/view", 0, LD_ACT_REPORT, ld_page_report_view},
+    {"GET", "/reports/run/", LD_ROUTE_PREFIX, LD_ACT_REPORT,
+     ld_page_report_run},
+    {"GET", "/reports/p/", LD_ROUTE_PREFIX, LD_ACT_REPORT,
+     ld_page_report_published},
+    {"GET", "/stats", 0, LD_ACT_READ, ld_page_stats},
+    {"GET", "/node", 0, LD_ACT_READ, ld_page_node},
+    {"GET", "/node/users", 0, LD_ACT_ADMIN, ld_page_users},
+    {"POST", "/node/users", 0, LD_ACT_ADMIN, ld_page_users_post},
+    {"GET", "/node/children", 0, LD_ACT_ADMIN, ld_page_children},
+    {"POST", "/node/children", 0, LD_ACT_ADMIN, ld_page_children_post},
 };
 
 /* Does `rest` (what follows a prefix) end with `suffix` after something? */

@@ -7,6 +7,7 @@
 #include "client.h"
 #include "err.h"
 #include "log.h"
+#include "records.h"
 #include "routes.h"
 #include "users.h"
 
@@ -46,6 +47,15 @@ struct ld_web {
 static const char csp[] =
     "default-src 'none'; style-src 'self'; img-src 'self' data:; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+static const char csp_frames[] =
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; "
+    "frame-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'";
+/* A report's own HTML: nothing runs, nothing loads, nothing is sent; it
+ * may be shown only in a frame of the console. */
+static const char csp_sandbox[] =
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+    "sandbox; frame-ancestors 'self'";
 
 /* ---------------------------------------------------------- the request */
 
@@ -158,6 +168,12 @@ ld_web_header(struct ld_web_req *rq, const char *name, const char *value)
 }
 
 void
+ld_web_policy(struct ld_web_req *rq, enum ld_web_policy p)
+{
+	rq->policy = (int)p;
+}
+
+void
 ld_web_redirect(struct ld_web_req *rq, const char *location)
 {
 	struct ld_buf b = {0};
@@ -170,6 +186,7 @@ ld_web_redirect(struct ld_web_req *rq, const char *location)
 void
 ld_web_error(struct ld_web_req *rq, unsigned status, const char *message)
 {
+	rq->policy = LD_WEB_POLICY_CONSOLE;
 	const char *title = status == 403   ? "无权访问"
 	                    : status == 404 ? "页面不存在"
 	                    : status == 413 ? "上传内容过大"
@@ -253,6 +270,22 @@ ld_web_ask(struct ld_web_req *rq, Ld__Request *req, Ld__Response **resp)
 	ld__response__free_unpacked(*resp, NULL);
 	*resp = NULL;
 	return -1;
+}
+
+static int
+ask_for_list(void *ctx, Ld__Request *req, Ld__Response **resp)
+{
+	return ld_web_ask(ctx, req, resp);
+}
+
+int
+ld_web_list_all(struct ld_web_req *rq, Ld__Kind kind, const char *owner,
+                Ld__Record ***recs, size_t *n)
+{
+	int rc = ld_api_list_all(ask_for_list, rq, kind, owner, recs, n);
+	if (rc == -ENOMEM)
+		ld_web_error(rq, 500, "内存不足，请稍后重试。");
+	return rc == 0 ? 0 : -1;
 }
 
 /* ------------------------------------------------------------ the body */
@@ -410,10 +443,16 @@ send_response(struct MHD_Connection *c, struct ld_web_req *rq)
 	MHD_add_response_header(resp, "Content-Type",
 	                        rq->ctype != NULL ? rq->ctype
 	                                          : "text/plain; charset=utf-8");
-	MHD_add_response_header(resp, "Content-Security-Policy", csp);
+	bool sandbox = rq->policy == LD_WEB_POLICY_SANDBOX;
+	MHD_add_response_header(resp, "Content-Security-Policy",
+	                        sandbox ? csp_sandbox
+	                        : rq->policy == LD_WEB_POLICY_FRAMES
+	                            ? csp_frames
+	                            : csp);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
-	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "X-Frame-Options",
+	                        sandbox ? "SAMEORIGIN" : "DENY");
 	MHD_add_response_header(resp, "Cache-Control",
 	                        rq->cacheable ? "public, max-age=3600"
 	                                      : "no-store");

@@ -75,6 +75,7 @@ struct ld_web_req {
 	const char *ctype;
 	struct ld_buf body;
 	bool cacheable;         /* static files: Cache-Control allows it */
+	int policy;             /* enum ld_web_policy */
 	char *hname[8], *hval[8];
 	size_t nheaders;
 };
@@ -117,6 +118,18 @@ void ld_web_redirect(struct ld_web_req *rq, const char *location);
 /* A whole page in Chinese with `message`: 403, 404, 413, 500 ... */
 void ld_web_error(struct ld_web_req *rq, unsigned status, const char *message);
 void ld_web_header(struct ld_web_req *rq, const char *name, const char *value);
+
+/* The Content-Security-Policy a response goes out with. */
+enum ld_web_policy {
+	LD_WEB_POLICY_CONSOLE = 0, /* no scripts, no inline styles, no frames */
+	LD_WEB_POLICY_FRAMES,      /* the same, and it may frame this origin's
+	                              sandboxed documents (frame-src 'self') */
+	LD_WEB_POLICY_SANDBOX,     /* a document the console did not write (a
+	                              report's HTML): its inline styles and
+	                              data: images only, in a sandbox, framed
+	                              by this origin alone */
+};
+void ld_web_policy(struct ld_web_req *rq, enum ld_web_policy p);
 /* A cookie: Path=/; HttpOnly; SameSite=Strict, Secure under HTTPS.
  * max_age < 0 leaves it to the browser session, 0 deletes it. */
 void ld_web_set_cookie(struct ld_web_req *rq, const char *name,
@@ -134,5 +147,12 @@ int ld_web_call(struct ld_web_req *rq, Ld__Request *req, Ld__Response **resp,
  * is set (404 for NOT_FOUND, 503 if the node cannot be reached, 502 for
  * another refusal with the node's reason) and -1 returned. */
 int ld_web_ask(struct ld_web_req *rq, Ld__Request *req, Ld__Response **resp);
+
+/* Every record of `kind` (0 = any) in the subtree of `owner` ("" = any),
+ * in owner and counter order (api/records.h, as the CLI reads them), with
+ * ld_web_ask for each page of the list: 0 with *recs (free with
+ * ld_api_free_records), or -1 with the error page set. */
+int ld_web_list_all(struct ld_web_req *rq, Ld__Kind kind, const char *owner,
+                    Ld__Record ***recs, size_t *n);
 
 #endif

@@ -1,0 +1,153 @@
+/* present.c — how long ago, bar widths and charts, download names and
+ * report settings for the console's pages (present.h). */
+#include "present.h"
+#include "html.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+void
+ld_present_ago(char *out, size_t len, long long then_ms, long long now_ms)
+{
+	if (then_ms <= 0) {
+		snprintf(out, len, "从未");
+		return;
+	}
+	long long m = (now_ms - then_ms) / 60000;
+	if (m < 1)
+		snprintf(out, len, "刚刚");
+	else if (m < 60)
+		snprintf(out, len, "%lld 分钟前", m);
+	else if (m < 24 * 60)
+		snprintf(out, len, "%lld 小时前", m / 60);
+	else
+		snprintf(out, len, "%lld 天前", m / (24 * 60));
+}
+
+unsigned
+ld_present_bar(uint64_t v, uint64_t max, unsigned full)
+{
+	if (v == 0 || max == 0)
+		return 0;
+	if (v >= max)
+		return full;
+	unsigned w = (unsigned)(((double)v * full) / (double)max + 0.5);
+	return w < 1 ? 1 : w;
+}
+
+/* The chart's geometry, in SVG user units (it scales to the width). */
+#define ROW 26
+#define LABEL_W 150
+#define BAR_W 220
+#define NUM_W 70
+
+void
+ld_present_bars(struct ld_buf *b, const char *title, const struct ld_bar *bars,
+                size_t n)
+{
+	if (n == 0)
+		return;
+	uint64_t max = 0;
+	for (size_t i = 0; i < n; i++)
+		if (bars[i].value > max)
+			max = bars[i].value;
+	unsigned w = LABEL_W + BAR_W + NUM_W, h = (unsigned)(n * ROW) + 4;
+	ld_html_f(b,
+	          "<svg class=\"chart\" role=\"img\" aria-label=\"%s\" "
+	          "viewBox=\"0 0 %d %d\" width=\"100%%\" "
+	          "preserveAspectRatio=\"xMinYMin meet\" "
+	          "xmlns=\"http://www.w3.org/2000/svg\">\n<title>%s</title>\n",
+	          title, (int)w, (int)h, title);
+	for (size_t i = 0; i < n; i++) {
+		int y = (int)(i * ROW) + 2;
+		unsigned bw = ld_present_bar(bars[i].value, max, BAR_W);
+		ld_html_f(b,
+		          "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" "
+		          "font-size=\"14\" fill=\"#1d2430\">%s</text>"
+		          "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
+		          "fill=\"#a4161a\"/>"
+		          "<text x=\"%d\" y=\"%d\" font-size=\"14\" "
+		          "fill=\"#1d2430\">%U</text>\n",
+		          LABEL_W - 6, y + 17, bars[i].label, LABEL_W, y + 3,
+		          (int)bw, ROW - 8, (int)(LABEL_W + bw + 6), y + 17,
+		          (unsigned long long)bars[i].value);
+	}
+	ld_buf_puts(b, "</svg>\n");
+}
+
+void
+ld_present_disposition(struct ld_buf *b, const char *name)
+{
+	ld_buf_puts(b, "attachment; filename=\"");
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		ld_buf_putc(b, *p >= 0x20 && *p < 0x7f && *p != '"' &&
+		                       *p != '\\' && *p != '%'
+		                   ? (char)*p
+		                   : '_');
+	ld_buf_puts(b, "\"; filename*=UTF-8''");
+	static const char hex[] = "0123456789ABCDEF";
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+		unsigned char c = *p;
+		bool plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		             (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+		             c == '_' || c == '~';
+		if (plain) {
+			ld_buf_putc(b, (char)c);
+		} else {
+			ld_buf_putc(b, '%');
+			ld_buf_putc(b, hex[c >> 4]);
+			ld_buf_putc(b, hex[c & 15]);
+		}
+	}
+}
+
+const char *
+ld_present_link_state(const char *state)
+{
+	static const struct {
+		const char *word, *label;
+	} states[] = {
+	    {"up", "已连接"},
+	    {"hello_sent", "连接中"},
+	    {"down", "断开"},
+	    {"rejected", "被拒绝"},
+	};
+	for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++)
+		if (strcmp(state, states[i].word) == 0)
+			return states[i].label;
+	return state;
+}
+
+const char *
+ld_present_link_role(const char *role)
+{
+	return strcmp(role, "parent") == 0  ? "上级"
+	       : strcmp(role, "child") == 0 ? "下级"
+	                                    : role;
+}
+
+const char *
+ld_present_sets(char *text, const char **set, size_t *n)
+{
+	*n = 0;
+	for (char *line = text; line != NULL && *line != '\0';) {
+		char *nl = strchr(line, '\n');
+		if (nl != NULL)
+			*nl = '\0';
+		size_t l = strlen(line);
+		while (l > 0 && (line[l - 1] == '\r' || line[l - 1] == ' '))
+			line[--l] = '\0';
+		while (*line == ' ')
+			line++;
+		if (*line != '\0') {
+			if (strchr(line, '=') == NULL || line[0] == '=')
+				return "设置应为每行一项 键=值，如 today=2026-11-23";
+			if (*n == LD_PRESENT_SETS_MAX)
+				return "设置最多 32 项";
+			set[(*n)++] = line;
+		}
+		line = nl != NULL ? nl + 1 : NULL;
+	}
+	return NULL;
+}
