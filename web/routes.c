@@ -14,7 +14,6 @@ static const struct ld_route routes[] = {
     {"POST", "/logout", 0, LD_ACT_READ, ld_page_logout},
     {"GET", "/", 0, LD_ACT_READ, ld_page_home},
     {"GET", "/tasks", 0, LD_ACT_READ, ld_page_tasks},
-    {"GET", "/tasks/", LD_ROUTE_PREFIX, LD_ACT_READ, ld_page_task_sub},
     {"GET", "/surveys", 0, LD_ACT_READ, ld_page_surveys},
     {"GET", "/plans", 0, LD_ACT_READ, ld_page_plans},
     {"GET", "/proposals", 0, LD_ACT_READ, ld_page_proposals},
@@ -37,6 +36,8 @@ static const struct ld_route routes[] = {
     {"POST", "/r/", LD_ROUTE_PREFIX, LD_ACT_REVIEW, ld_page_review, "/review"},
     {"GET", "/r/", LD_ROUTE_PREFIX, LD_ACT_READ, ld_page_download, "/a/#"},
     {"GET", "/r/", LD_ROUTE_PREFIX, LD_ACT_READ, ld_page_record},
+    /* After /tasks/new, which it would take. */
+    {"GET", "/tasks/", LD_ROUTE_PREFIX, LD_ACT_READ, ld_page_task_sub},
     {"GET", "/reports", 0, LD_ACT_REPORT, ld_page_reports},
     {"GET", "/reports/view", 0, LD_ACT_REPORT, ld_page_report_view},
     {"GET", "/reports/run/", LD_ROUTE_PREFIX, LD_ACT_REPORT,
