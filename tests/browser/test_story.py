@@ -103,17 +103,29 @@ def report(b, f, task, summary, metrics=None, attach=None):
     return rid
 
 
+def answer_links(b):
+    """The ids a record page lists under what answers it."""
+    out = set()
+    for a in b.all("main table:not(.kv) a[href^='/r/']"):
+        out.add(urllib.parse.unquote(
+            urllib.parse.urlsplit(a.get_attribute("href")).path[3:]))
+    return out
+
+
 def review(b, f, result, verdict, comment=None):
+    """审核 from the result's page; the page goes back to the result,
+    which lists the new review: its id."""
     b.go("/r/" + result)
+    before = answer_links(b)
     b.click(b.one("#act-review"))
     b.fill("verdict", verdict)
     if comment:
         b.fill("comment", comment)
     b.submit()
-    rid = record_id(b)
-    f.check(rid != result, "reviewed %s: %s %s" % (result, verdict,
-                                                   comment or ""))
-    return rid
+    new = answer_links(b) - before if record_id(b) == result else set()
+    f.check(len(new) == 1, "reviewed %s: %s %s, the result's page lists "
+            "the review" % (result, verdict, comment or ""))
+    return new.pop() if new else ""
 
 
 def progress_rows(b, task):
