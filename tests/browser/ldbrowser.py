@@ -31,6 +31,8 @@ SRC = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 CHROMIUM = os.environ.get("LD_CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("LD_CHROMEDRIVER", "/usr/bin/chromedriver")
 SKIP = 77
+# Slower builds (sanitizers, valgrind) stretch every wait, as the C tests'.
+SCALE = max(1.0, float(os.environ.get("LD_TEST_TIMEOUT_SCALE", "1") or 1))
 
 # Who works where (deploy/tree.sh's names). A person's name is the
 # account and the author the pages show.
@@ -136,6 +138,7 @@ class Tree:
     """deploy/tree.sh's seven offices, liandong-web beside some, people."""
 
     def __init__(self, build, deadline_s=170, keep=False):
+        deadline_s = int(deadline_s * SCALE)
         self.build = os.path.abspath(build)
         self.deadline_s = deadline_s
         self.keep = keep
@@ -150,6 +153,7 @@ class Tree:
             [self.env.get("PATH", "/usr/bin:/bin")])
         self.env.pop("LIANDONG_DATA", None)
         self.ok = False
+        self.problems = []
         self.started = time.time()
 
     # --- lifetime -------------------------------------------------------
@@ -167,7 +171,7 @@ class Tree:
                 rc = subprocess.call(
                     ["bash", os.path.join(SRC, "deploy", "tree.sh"),
                      "start", self.treedir], stdout=fh, stderr=fh,
-                    env=self.env, timeout=60)
+                    env=self.env, timeout=60 * SCALE)
             if rc != 0:
                 with open(out, encoding="utf-8") as fh:
                     raise RuntimeError("deploy/tree.sh start failed: " +
@@ -201,10 +205,17 @@ class Tree:
             if p.poll() is None:
                 p.send_signal(signal.SIGTERM)
                 try:
-                    p.wait(timeout=10)
+                    p.wait(timeout=10 * SCALE)
                 except subprocess.TimeoutExpired:
                     p.kill()
                     p.wait(timeout=10)
+            # SIGTERM is a clean exit (0); anything else, a sanitizer's
+            # finding among them, fails the test.
+            if p.returncode != 0:
+                self.problems.append("liandong-web at %s exited %d (see "
+                                     "web-%s.log)" % (var, p.returncode,
+                                                      var))
+                self.ok = False
         self.webs = {}
         if self.root is not None and os.path.isdir(self.treedir):
             self.run(["bash", os.path.join(SRC, "deploy", "tree.sh"),
@@ -218,6 +229,7 @@ class Tree:
 
     # --- the command line (reads and waits only, in the tests) ----------
     def run(self, args, timeout=30, input=None):
+        timeout *= SCALE
         return subprocess.run(args, capture_output=True, text=True,
                               timeout=timeout, env=self.env, input=input)
 
@@ -227,6 +239,7 @@ class Tree:
 
     def wait(self, var, rid, version=None, timeout=30):
         """Until the office holds record rid (at version or later)."""
+        timeout = int(timeout * SCALE)
         args = ["wait", rid, "--timeout", str(timeout)]
         if version is not None:
             args += ["--version", str(version)]
@@ -293,6 +306,14 @@ class Tree:
         if name is not None and login:
             b.login(name, password)
         return b
+
+    def person(self, var, name):
+        """The browser of name at var, started and logged in once."""
+        if not hasattr(self, "_people"):
+            self._people = {}
+        if (var, name) not in self._people:
+            self._people[(var, name)] = self.browser(var, name)
+        return self._people[(var, name)]
 
     def http(self, var, method, path, body=None, headers=None):
         """A raw request (for what a browser will not send as asked)."""
@@ -483,6 +504,7 @@ class Browser:
         may take its time: the login throttle, a 16 MiB upload)."""
         from selenium.webdriver.support import expected_conditions as ec
         from selenium.webdriver.support.ui import WebDriverWait
+        timeout = timeout * SCALE
         old = self.one("html")
         el.click()
         WebDriverWait(self.d, timeout).until(ec.staleness_of(old))
@@ -533,7 +555,7 @@ class Browser:
 
 def poll(what, fn, timeout=30, every=0.3):
     """fn() until it is true (bounded); its last value."""
-    deadline = time.time() + timeout
+    deadline = time.time() + timeout * SCALE
     while True:
         v = fn()
         if v:
@@ -550,6 +572,7 @@ def main(test, argv):
         return 2
     skip_unless_ready(argv[1])
     f = Failures()
+    t = None
     try:
         with Tree(argv[1], keep=bool(os.environ.get("LD_KEEP"))) as t:
             test(t, f)
@@ -560,6 +583,8 @@ def main(test, argv):
     except BaseException:
         traceback.print_exc()
         f.failed.append("the test stopped early (above)")
+    if t is not None:
+        f.failed.extend(t.problems)
     for w in f.failed:
         log("FAILED: " + w)
     return 1 if f.failed else 0

@@ -90,6 +90,27 @@ def test(t, f):
     f.section("attachments", attachments, t, f, sub2)
 
 
+def store_bytes(t, var):
+    """The disk the office's store takes (allocated, not its size)."""
+    st = os.stat(os.path.join(t.dirs[var], "store", "data.mdb"))
+    return st.st_blocks * 512
+
+
+def multipart(fields, files):
+    """A multipart/form-data body: (bytes, content type)."""
+    bnd = "----ldbrowser%d" % os.getpid()
+    out = []
+    for k, v in fields.items():
+        out.append(("--%s\r\nContent-Disposition: form-data; name=\"%s\""
+                    "\r\n\r\n%s\r\n" % (bnd, k, v)).encode())
+    for k, name, data in files:
+        out.append(("--%s\r\nContent-Disposition: form-data; name=\"%s\"; "
+                    "filename=\"%s\"\r\nContent-Type: text/plain\r\n\r\n"
+                    % (bnd, k, name)).encode() + data + b"\r\n")
+    out.append(("--%s--\r\n" % bnd).encode())
+    return b"".join(out), "multipart/form-data; boundary=" + bnd
+
+
 def counts(t, var):
     return {k: len(t.records(var, k)) for k in ("task", "result", "review")}
 
@@ -208,14 +229,14 @@ def fields(t, f, clerk, sub, res12):
               ("scope", "999", True, {"scope": "999"})],
              ["task", "add"], {"topic": "有效的题目", "form": "监督性视察",
                                "scope": ids["C1"], "due": due})
-    zb = t.browser("X12", "周办")
+    zb = t.person("X12", "周办")
     refusals(t, f, zb, "X12", "报送成果", "/r/%s/result" % sub,
              {"summary": "排查完成"},
              [("summary", "", False, {"summary": ""}),
               ("metric", "违建=很多", False, {"metric": "违建=很多"}),
               ("metric", "=5", False, {"metric": "=5"})],
              ["result", "add"], {"ref": sub, "summary": "排查完成"})
-    rb = t.browser("C1", "陈审")
+    rb = t.person("C1", "陈审")
     refusals(t, f, rb, "C1", "审核", "/r/%s/review" % res12,
              {"verdict": "accepted"},
              [("verdict", "乱写", True, {"verdict": "乱写"}),
@@ -242,11 +263,34 @@ def escaping(t, f, b, task, sub):
     b.go("/tasks/%s/progress" % xid)
     shown_as_text(b, f, "its progress page")
     t.wait("C1", xid)
-    c = t.browser("C1", "刘办")
+    c = t.person("C1", "刘办")
     c.go("/")
     shown_as_text(c, f, "西安's 工作台")
     f.check(len(b.all("script")) == 0 and len(c.all("script")) == 0,
             "no page has a <script> element at all")
+
+    # In a result's summary and a review's comment, through their forms.
+    zb = t.person("X12", "周办")
+    zb.go("/r/%s/result" % sub)
+    zb.fill("summary", XSS).submit()
+    m = re.match(r"^/r/(.+)$", zb.path)
+    if not f.check(m is not None and m.group(1) != sub,
+                   "周至 reports with <script> in its summary"):
+        return
+    res = urllib.parse.unquote(m.group(1))
+    shown_as_text(zb, f, "the result's page at 周至")
+    t.wait("C1", res)
+    rb = t.person("C1", "陈审")
+    rb.go("/r/%s/review" % res)
+    rb.fill("verdict", "returned").fill("comment", XSS).submit()
+    shown_as_text(rb, f, "the result's page at 西安, with its review")
+    rb.go("/")
+    f.check(not rb.scripts_ran(), "西安's 工作台 (reviewer): nothing ran")
+    rv = [x for x in t.records("C1", "review")]
+    for x in rv:
+        t.wait("X12", x)
+    zb.go("/")
+    shown_as_text(zb, f, "周至's 工作台 (the 退回意见)")
 
 
 def csrf(t, f, b):
@@ -320,7 +364,7 @@ def roles(t, f, clerk, res12):
     f.check("省里改写的" not in clerk.text("body") or
             clerk.title.startswith(("无权访问", "请求有误", "服务出错")),
             "the province cannot edit 周至's result: %s" %
-            clerk.text("main")[:80])
+            " ".join(clerk.text("main").split())[:80])
     r = t.cli("P", "show", res12)
     f.check("省里改写的" not in r.stdout, "周至's result unchanged at "
             "the province")
@@ -331,25 +375,9 @@ def attachments(t, f, sub):
     """A path outside the attachment store; an upload over 16 MiB."""
     b = t.browser("X21", "岐办")
     before = counts(t, "X21")
-    # Paths that would leave the store (the browser would fold ../, so
-    # these go as they are over a raw connection too).
-    for path in ("/r/%s/a/..%%2f..%%2fliandong.conf" % sub,
-                 "/r/%s/a/../../../liandong.conf" % sub,
-                 "/r/%s/a/-1" % sub, "/r/%s/a/99" % sub,
-                 "/r/%s/a/%%2e%%2e/%%2e%%2e/keys" % sub):
-        b.go(path)
-        f.check(b.title.startswith(("页面不存在", "请求有误")) and
-                "[node]" not in b.html(),
-                "GET %s: refused (%s)" % (path, b.title))
     sess = b.cookie("ld_session")
-    for path in ("/r/%s/a/../../../../liandong.conf" % sub,
-                 "/r/%s/a/0/../../../../../etc/passwd" % sub):
-        r = t.http("X21", "GET", path, headers={"Cookie":
-                                                "ld_session=" + sess})
-        f.check(r.status in (400, 404) and "root:" not in r.text and
-                "[node]" not in r.text,
-                "raw GET %s: %d" % (path, r.status))
     # 16 MiB and one byte, through the file input.
+    used = store_bytes(t, "X21")
     big = os.path.join(t.root, "超大附件.bin")
     with open(big, "wb") as fh:
         fh.truncate(16 * 1024 * 1024 + 1)
@@ -363,6 +391,70 @@ def attachments(t, f, sub):
                 "over 16 MiB: refused beside the file input: %r" % msg)
     f.check(counts(t, "X21") == before, "no result kept from the refused "
             "upload")
+    grew = store_bytes(t, "X21") - used
+    f.check(grew < 4 << 20, "no chunk of it kept: the store grew %d KiB" %
+            (grew >> 10))
+
+    # A file name that is a path, sent as a forged browser would.
+    rid = sub
+    for fname, kept in (("../../../../tmp/evil.txt", True), ("..", False)):
+        b.go("/r/%s/result" % sub)
+        tok = b.one("form input[name=csrf]").get_attribute("value")
+        summary = "文件名是路径 " + fname
+        body, ctype = multipart(
+            {"csrf": tok, "summary": summary},
+            [("attach", fname, b"path in the name\n")])
+        r = t.http("X21", "POST", "/r/%s/result" % sub, body, {
+            "Content-Type": ctype, "Cookie": "ld_session=" + sess})
+        if kept:
+            ok = r.status == 303
+            rid = urllib.parse.unquote(r.getheader("Location", "")[3:])
+            b.go("/r/" + rid)
+            links = b.all("a[id^='att-']")
+            names = [a.text for a in links]
+            href = urllib.parse.urlsplit(
+                links[0].get_attribute("href")).path if links else ""
+            f.check(ok and names == ["evil.txt"],
+                    "upload named %r: kept as %s under its base name only" %
+                    (fname, names))
+            r = t.http("X21", "GET", href, headers={
+                "Cookie": "ld_session=" + sess})
+            cd = r.getheader("Content-Disposition", "")
+            f.check(r.status == 200 and "evil.txt" in cd and "/" not in cd
+                    and ".." not in cd and r.text == "path in the name\n",
+                    "its download (%s) names it %s" % (href, cd))
+            before = counts(t, "X21")
+        else:
+            f.check(r.status in (200, 400, 422) and
+                    "not a file name" in r.text,
+                    "upload named %r refused: %s" % (fname, re.sub(
+                        r"\s+", " ", re.sub(r"<[^>]+>", " ", r.text))
+                        [-200:]))
+    f.check(not os.path.exists("/tmp/evil.txt") or
+            os.path.getmtime("/tmp/evil.txt") < t.started,
+            "nothing written at the path the name gave")
+    f.check(counts(t, "X21") == before, "nothing kept from the refused")
+
+    # Paths that would leave the attachment store, on a result that has
+    # one (/a/1 is its file): refused, nothing of the office's files.
+    # The browser folds ../ itself, so they go over a raw connection too.
+    for path in ("/r/%s/a/..%%2f..%%2fliandong.conf" % rid,
+                 "/r/%s/a/../../../liandong.conf" % rid,
+                 "/r/%s/a/-1" % rid, "/r/%s/a/0" % rid,
+                 "/r/%s/a/99" % rid,
+                 "/r/%s/a/%%2e%%2e/%%2e%%2e/keys" % rid):
+        b.go(path)
+        f.check(b.title.startswith(("页面不存在", "请求有误")) and
+                "[node]" not in b.html(),
+                "GET %s: refused (%s)" % (path, b.title))
+    for path in ("/r/%s/a/../../../../liandong.conf" % rid,
+                 "/r/%s/a/1/../../../../../etc/passwd" % rid,
+                 "/r/%s/a/1/../../../../keys/secret" % rid):
+        r = t.http("X21", "GET", path, headers={"Cookie":
+                                                "ld_session=" + sess})
+        f.check(r.status in (400, 404) and "root:" not in r.text and
+                "[node]" not in r.text,
+                "raw GET %s: %d" % (path, r.status))
 
 
 def main():
