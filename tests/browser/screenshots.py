@@ -87,7 +87,7 @@ def take(t, out, shots_only=None):
         ("result-form", "X22", "钱进", "/r/%s/result" % ids["s2"], True),
         ("review-form", "C2", "吴审", "/r/%s/review" % ids["r21"], False),
         ("stats", "P", "王敏", "/stats", False),
-        ("nodes", "P", "王敏", "/nodes", False),
+        ("node", "P", "王敏", "/node", False),
     ]
     made, missing = [], []
     browsers = {}
