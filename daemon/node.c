@@ -444,6 +444,7 @@ ld_node_close(struct ld_node **n_p)
 		zmq_ctx_term(n->zctx);
 	ld_commit_drop(n);
 	ld_apiout_free(&n->apiout);
+	ld_answers_free(&n->answers);
 	free(n->waiters);
 	ld_fetch_free(&n->fetch);
 	ld_schedule_free(&n->schedule);

@@ -202,6 +202,7 @@ struct ld_node {
 	int64_t recover_count_ms, recover_progress_ms, recover_gave_up_wall;
 	uint64_t conflicts_total;
 	struct ld_apiout *apiout; /* answers waiting for their client */
+	struct ld_answers *answers; /* roll-up answers kept (answers.c) */
 	/* Link warnings from a connection with no peer entry (a refused
 	 * Hello), one line a second. */
 	struct ld_ratelimit link_rl;
@@ -223,6 +224,20 @@ void ld_reply(struct ld_node *n, const struct ld_rid *rid,
 /* Send an error response: `code` and a one-line reason. */
 void ld_reply_error(struct ld_node *n, const struct ld_rid *rid,
                     uint64_t req_id, Ld__Code code, const char *err);
+
+/* ---- answers.c: roll-up answers kept while the store is unchanged ---- */
+
+struct ld_answers;
+/* Answer request `req_id` from the answer kept for (`field`, `key`) at
+ * the store's present generation: true if there was one (sent). `field`
+ * is the Response field (LD__RESPONSE__RESULT_PROGRESS ...). */
+bool ld_answers_reply(struct ld_node *n, const struct ld_rid *rid,
+                      uint64_t req_id, int field, const char *key);
+/* Send `m` as the answer's `field` and keep it for (`field`, `key`). */
+void ld_answers_put_reply(struct ld_node *n, const struct ld_rid *rid,
+                          uint64_t req_id, int field, const char *key,
+                          const ProtobufCMessage *m);
+void ld_answers_free(struct ld_answers **c);
 
 /* ---- apiout.c: answers waiting for a client that reads slowly ---- */
 

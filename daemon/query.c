@@ -1,7 +1,8 @@
 /* query.c — the roll-up requests: gather the records a task's progress or
  * an office's inbox needs from one read transaction (the refs index, the
  * owners table, the id ranges of the office and its ancestors;
- * store/gather.c), compute it (rollup.c) and answer. */
+ * store/gather.c), compute it (rollup.c) and answer; the same question
+ * at an unchanged store is answered from answers.c. */
 #include "gather.h"
 #include "node_int.h"
 #include "path.h"
@@ -67,6 +68,11 @@ ld_query_progress(struct ld_node *n, const struct ld_rid *rid,
 {
 	char today[11], err[LD_ID_MAX + 100];
 	if (today_of(n, rid, req_id, q->today, today) != 0)
+		return;
+	char key[LD_ID_MAX + 32];
+	snprintf(key, sizeof(key), "%.*s %s", LD_ID_MAX, q->id, today);
+	if (ld_answers_reply(n, rid, req_id, LD__RESPONSE__RESULT_PROGRESS,
+	                     key))
 		return;
 	struct ld_txn t;
 	if (begin(n, rid, req_id, &t) != 0)
@@ -151,11 +157,8 @@ ld_query_progress(struct ld_node *n, const struct ld_rid *rid,
 	pr.pending = (uint32_t)p.count[LD_PS_PENDING];
 	pr.relayed = (uint32_t)p.count[LD_PS_RELAYED];
 	pr.resubmitted = (uint32_t)p.count[LD_PS_RESUBMITTED];
-	Ld__Response r = LD__RESPONSE__INIT;
-	r.req_id = req_id;
-	r.result_case = LD__RESPONSE__RESULT_PROGRESS;
-	r.progress = &pr;
-	ld_reply(n, rid, &r);
+	ld_answers_put_reply(n, rid, req_id, LD__RESPONSE__RESULT_PROGRESS, key,
+	                     &pr.base);
 	free(rows);
 	free(rp);
 	ld_progress_free(&p);
@@ -313,6 +316,10 @@ ld_query_inbox(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
 		return;
 	}
 	const char *self = n->cfg.id;
+	char key[32];
+	snprintf(key, sizeof(key), "%s %u", today, q->days ? q->days : 7);
+	if (ld_answers_reply(n, rid, req_id, LD__RESPONSE__RESULT_INBOX, key))
+		return;
 	struct ld_bag b = {0};
 	struct ld_inbox in = {0};
 	int rc = ld_query_inbox_of(n, today, q->days ? (int)q->days : 7, &b,
@@ -359,11 +366,8 @@ ld_query_inbox(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
 	ir.today = today;
 	ir.n_items = in.n;
 	ir.items = ip;
-	Ld__Response r = LD__RESPONSE__INIT;
-	r.req_id = req_id;
-	r.result_case = LD__RESPONSE__RESULT_INBOX;
-	r.inbox = &ir;
-	ld_reply(n, rid, &r);
+	ld_answers_put_reply(n, rid, req_id, LD__RESPONSE__RESULT_INBOX, key,
+	                     &ir.base);
 	free(items);
 	free(ip);
 	ld_inbox_free(&in);

@@ -33,6 +33,7 @@ struct ld_store {
 	bool readonly;  /* ld_store_open_ro: no write transactions */
 	uint64_t epoch;
 	uint64_t head;
+	uint64_t gen;   /* write transactions committed since open */
 	bool created;
 	char path[LD_PATH_MAX + 1];
 	char dir[4096]; /* the store's directory (<data>/store) */
@@ -729,10 +730,18 @@ ld_store_write(struct ld_store *st, ld_store_write_fn fn, void *arg)
 		}
 		/* (grow() refuses while a reader is open: the caller gets
 		 * MDB_MAP_FULL and nothing is written.) */
-		if (rc == 0)
+		if (rc == 0) {
 			st->head = t.next_seq - 1;
+			st->gen++;
+		}
 		return rc;
 	}
+}
+
+uint64_t
+ld_store_generation(const struct ld_store *st)
+{
+	return st->gen;
 }
 
 int

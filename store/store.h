@@ -99,6 +99,10 @@ int ld_store_write(struct ld_store *st, ld_store_write_fn fn, void *arg);
 const char *ld_store_write_strerror(const struct ld_store *st, int rc,
                                     char *buf, size_t len);
 
+/* Grows by one with every write transaction committed through this
+ * handle: an answer computed at one generation holds until it moves. */
+uint64_t ld_store_generation(const struct ld_store *st);
+
 /* A transaction inside the write transaction `parent`: what it writes
  * becomes part of `parent` if it is committed, and is dropped if not.
  * End it with ld_store_nested_end before using `parent` again. */

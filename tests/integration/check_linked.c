@@ -163,6 +163,19 @@ START_TEST(test_linked_supervision)
 	ld__record__free_unpacked(v2, NULL);
 	OK(AT(&X12, "inbox", "--today", TODAY));
 	HAS(": 0 items\n");
+	/* The city answered this question while 周至 was returned; the
+	 * resubmission arriving from the county (a peer's write, not the
+	 * city's own) must retire that answer (daemon/answers.c). Asked
+	 * twice with nothing written between, the answer is the same. */
+	v2 = th_record_at(&C1, r12, 2);
+	ld__record__free_unpacked(v2, NULL);
+	OK(AT(&C1, "progress", s1, "--today", TODAY, "--json"));
+	char first[sizeof(out)];
+	snprintf(first, sizeof(first), "%s", out);
+	OK(AT(&C1, "progress", s1, "--today", TODAY, "--json"));
+	ck_assert_str_eq(out, first);
+	OK(AT(&C1, "progress", s1, "--today", TODAY));
+	STATE(X12_ID, "resubmitted");
 
 	/* Everything has reached the province. */
 	ck_assert(th_wait_record(&P, r21, th_ms(10000)));
