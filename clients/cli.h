@@ -255,6 +255,7 @@ int ld_cli_run_review_set(const struct cmd *c, int argc, char **argv);
 int ld_cli_run_proposal_set(const struct cmd *c, int argc, char **argv);
 int ld_cli_run_opinion_add(const struct cmd *c, int argc, char **argv);
 int ld_cli_run_opinion_act(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_opinion_set(const struct cmd *c, int argc, char **argv);
 int ld_cli_run_opinion_trail(const struct cmd *c, int argc, char **argv);
 int ld_cli_run_verify(const struct cmd *c, int argc, char **argv);
 int ld_cli_run_delete(const struct cmd *c, int argc, char **argv);

@@ -402,6 +402,36 @@ ld_cli_run_proposal_set(const struct cmd *c, int argc, char **argv)
 }
 
 int
+ld_cli_run_opinion_set(const struct cmd *c, int argc, char **argv)
+{
+	static const int ok[] = {O_TITLE, O_CONTENT, O_MEMBER, O_YEAR,
+	                         O_JSON,  0};
+	struct args a;
+	struct edit e;
+	int rc = ld_cli_parse(c, argc, argv, ok, &a);
+	if (rc != 0)
+		return rc < 0 ? 0 : rc;
+	if ((rc = ld_cli_no_extra(c, &a, 1)) != 0)
+		return rc;
+	if (a.title == NULL && a.content == NULL && a.member == NULL &&
+	    a.year == NULL)
+		return ld_cli_usage_error(c, "nothing to change (give --title, "
+		                          "--content, --member or --year)");
+	uint32_t year = 0;
+	if (a.year != NULL && (rc = ld_cli_parse_year(c, a.year, &year)) != 0)
+		return rc;
+	if ((rc = begin(c, a.rest[0], LD__RECORD__BODY_OPINION, &e)) != 0)
+		return rc;
+	Ld__Opinion *o = e.r->opinion;
+	if (year != 0)
+		o->year = year;
+	if (!(rc = set(&o->title, a.title)) &&
+	    !(rc = set(&o->content, a.content)))
+		rc = set(&o->member, a.member);
+	return finish(&e, rc, a.json);
+}
+
+int
 ld_cli_run_delete(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_JSON, 0};

@@ -284,6 +284,10 @@ static const struct cmd cmds[] = {
     {"opinion", "instruct", ld_cli_run_opinion_act,
      "ID --leader NAME [--comment TEXT] [--json]",
      "Record a leader's 批示 on a 社情民意 that reached this office.\n"},
+    {"opinion", "set", ld_cli_run_opinion_set,
+     "ID [--title T] [--content TEXT] [--member NAME] [--year Y] [--json]",
+     "Change a 社情民意 this office wrote. Offices above see the new\n"
+     "version; a report that counted the old one is then stale (verify).\n"},
     {"opinion", "trail", ld_cli_run_opinion_trail, "ID [--json]",
      "Show a 社情民意 and what each office above did with it, nearest\n"
      "level first: forwarded (报送), adopted (采用), instructed (批示).\n"},
