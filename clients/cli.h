@@ -95,7 +95,17 @@ struct cmd {
 	X("passphrase-file", passphrase_file, PASSPHRASE_FILE, STR)            \
 	X("role", role, ROLE, STR)                                             \
 	X("password-file", password_file, PASSWORD_FILE, STR)                  \
-	X("revoke", revoke, REVOKE, FLAG)
+	X("revoke", revoke, REVOKE, FLAG)                                      \
+	X("cosigner", cosigner, COSIGNER, LIST)                                \
+	X("assist", assist, ASSIST, LIST)                                      \
+	X("key", key, KEY, STR)                                                \
+	X("supervisor", supervisor, SUPERVISOR, STR)                           \
+	X("filed-on", filed_on, FILED_ON, STR)                                 \
+	X("deadline", deadline, DEADLINE, STR)                                 \
+	X("extend", extend, EXTEND, FLAG)                                      \
+	X("content", content, CONTENT, STR)                                    \
+	X("member", member, MEMBER, STR)                                       \
+	X("leader", leader, LEADER, STR)
 
 enum {
 	O_DATA = 'd',
@@ -115,6 +125,9 @@ struct strs {
 /* Parsed values of every option; each command reads what it accepts. */
 struct args {
 	bool json, insecure, csv, dry_run, bom, with_key, no_key, revoke;
+	bool extend;
+	const char *key, *supervisor, *filed_on, *deadline, *content, *member,
+	    *leader;
 	const char *topic, *form, *due, *parent_task, *year, *title, *start, *end,
 	    *ref, *summary, *plan_item, *verdict, *comment, *kind, *owner, *id,
 	    *name, *level, *listen, *parent, *parent_key, *root_key, *out,
@@ -123,6 +136,7 @@ struct args {
 	    *days, *index, *version, *timeout, *format, *passphrase_file,
 	    *role, *password_file;
 	struct strs scope, target, item, metric, finding, attach, set;
+	struct strs cosigner, assist;
 	int nargs;
 	char **rest;
 };
@@ -239,6 +253,11 @@ int ld_cli_run_plan_item(const struct cmd *c, int argc, char **argv);
 int ld_cli_run_result_set(const struct cmd *c, int argc, char **argv);
 int ld_cli_run_review_set(const struct cmd *c, int argc, char **argv);
 int ld_cli_run_proposal_set(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_opinion_add(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_opinion_act(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_opinion_set(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_opinion_trail(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_verify(const struct cmd *c, int argc, char **argv);
 int ld_cli_run_delete(const struct cmd *c, int argc, char **argv);
 int ld_cli_run_list(const struct cmd *c, int argc, char **argv);
 int ld_cli_run_attachment_get(const struct cmd *c, int argc, char **argv);

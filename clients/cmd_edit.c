@@ -102,12 +102,13 @@ changes(const struct args *a)
 	    a->summary, a->verdict,   a->comment,   a->number,
 	    a->submitter, a->handler, a->outcome,   a->face_to_face,
 	    a->satisfaction, a->month, a->lead,     a->responsible,
-	    a->assisting};
+	    a->assisting, a->key,     a->supervisor, a->filed_on,
+	    a->deadline};
 	for (size_t i = 0; i < sizeof(one) / sizeof(one[0]); i++)
 		if (one[i] != NULL)
 			return true;
 	return a->scope.n || a->target.n || a->item.n || a->metric.n ||
-	       a->finding.n;
+	       a->finding.n || a->cosigner.n || a->assist.n || a->extend;
 }
 
 /* Parse a `set` command: options `ok`, one positional ID. */
@@ -355,6 +356,8 @@ ld_cli_run_proposal_set(const struct cmd *c, int argc, char **argv)
 	static const int ok[] = {O_STATUS,  O_TITLE,   O_NUMBER,
 	                         O_SUBMITTER, O_HANDLER, O_YEAR,
 	                         O_OUTCOME, O_FACE_TO_FACE, O_SATISFACTION,
+	                         O_COSIGNER, O_ASSIST, O_KEY, O_SUPERVISOR,
+	                         O_FILED_ON, O_DEADLINE, O_EXTEND,
 	                         O_JSON,    0};
 	struct args a;
 	struct edit e;
@@ -362,7 +365,10 @@ ld_cli_run_proposal_set(const struct cmd *c, int argc, char **argv)
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
 	uint32_t year = 0;
-	bool f2f = false;
+	bool f2f = false, key = false;
+	if (a.key != NULL &&
+	    (rc = ld_cli_parse_yes_no(c, "--key", a.key, &key)) != 0)
+		return rc;
 	if ((a.year != NULL &&
 	     (rc = ld_cli_parse_year(c, a.year, &year)) != 0) ||
 	    (a.face_to_face != NULL &&
@@ -376,12 +382,52 @@ ld_cli_run_proposal_set(const struct cmd *c, int argc, char **argv)
 		p->year = year;
 	if (a.face_to_face != NULL)
 		p->face_to_face = f2f;
-	if (!(rc = set(&p->status, a.status)) && !(rc = set(&p->title, a.title)) &&
+	if (a.key != NULL)
+		p->key = key;
+	if (a.extend)
+		p->extended = true;
+	if (!(rc = set(&p->supervisor, a.supervisor)) &&
+	    !(rc = set(&p->filed_on, a.filed_on)) &&
+	    !(rc = set(&p->deadline, a.deadline)) &&
+	    !(rc = set_list(&p->cosigners, &p->n_cosigners, &a.cosigner)))
+		rc = set_list(&p->assisting, &p->n_assisting, &a.assist);
+	if (!rc && !(rc = set(&p->status, a.status)) &&
+	    !(rc = set(&p->title, a.title)) &&
 	    !(rc = set(&p->number, a.number)) &&
 	    !(rc = set(&p->submitter, a.submitter)) &&
 	    !(rc = set(&p->handler, a.handler)) &&
 	    !(rc = set(&p->outcome, a.outcome)))
 		rc = set(&p->satisfaction, a.satisfaction);
+	return finish(&e, rc, a.json);
+}
+
+int
+ld_cli_run_opinion_set(const struct cmd *c, int argc, char **argv)
+{
+	static const int ok[] = {O_TITLE, O_CONTENT, O_MEMBER, O_YEAR,
+	                         O_JSON,  0};
+	struct args a;
+	struct edit e;
+	int rc = ld_cli_parse(c, argc, argv, ok, &a);
+	if (rc != 0)
+		return rc < 0 ? 0 : rc;
+	if ((rc = ld_cli_no_extra(c, &a, 1)) != 0)
+		return rc;
+	if (a.title == NULL && a.content == NULL && a.member == NULL &&
+	    a.year == NULL)
+		return ld_cli_usage_error(c, "nothing to change (give --title, "
+		                          "--content, --member or --year)");
+	uint32_t year = 0;
+	if (a.year != NULL && (rc = ld_cli_parse_year(c, a.year, &year)) != 0)
+		return rc;
+	if ((rc = begin(c, a.rest[0], LD__RECORD__BODY_OPINION, &e)) != 0)
+		return rc;
+	Ld__Opinion *o = e.r->opinion;
+	if (year != 0)
+		o->year = year;
+	if (!(rc = set(&o->title, a.title)) &&
+	    !(rc = set(&o->content, a.content)))
+		rc = set(&o->member, a.member);
 	return finish(&e, rc, a.json);
 }
 

@@ -214,10 +214,12 @@ ld_cli_run_review_add(const struct cmd *c, int argc, char **argv)
 int
 ld_cli_run_proposal_add(const struct cmd *c, int argc, char **argv)
 {
-	static const int ok[] = {O_TITLE,   O_NUMBER,       O_SUBMITTER,
-	                         O_HANDLER, O_YEAR,         O_STATUS,
-	                         O_OUTCOME, O_FACE_TO_FACE, O_SATISFACTION,
-	                         O_JSON,    0};
+	static const int ok[] = {O_TITLE,    O_NUMBER,       O_SUBMITTER,
+	                         O_HANDLER,  O_YEAR,         O_STATUS,
+	                         O_OUTCOME,  O_FACE_TO_FACE, O_SATISFACTION,
+	                         O_COSIGNER, O_ASSIST,       O_KEY,
+	                         O_SUPERVISOR, O_FILED_ON,   O_DEADLINE,
+	                         O_EXTEND,   O_JSON,         0};
 	struct args a;
 	int rc = ld_cli_parse(c, argc, argv, ok, &a);
 	if (rc != 0)
@@ -241,6 +243,19 @@ ld_cli_run_proposal_add(const struct cmd *c, int argc, char **argv)
 	                              &f2f)) != 0)
 		return rc;
 	p.face_to_face = f2f;
+	bool key = false;
+	if (a.key != NULL &&
+	    (rc = ld_cli_parse_yes_no(c, "--key", a.key, &key)) != 0)
+		return rc;
+	p.key = key;
+	p.supervisor = (char *)(a.supervisor ? a.supervisor : "");
+	p.filed_on = (char *)(a.filed_on ? a.filed_on : "");
+	p.deadline = (char *)(a.deadline ? a.deadline : "");
+	p.extended = a.extend;
+	p.n_cosigners = a.cosigner.n;
+	p.cosigners = a.cosigner.v;
+	p.n_assisting = a.assist.n;
+	p.assisting = a.assist.v;
 	Ld__Record r = LD__RECORD__INIT;
 	r.body_case = LD__RECORD__BODY_PROPOSAL;
 	r.proposal = &p;
@@ -265,7 +280,7 @@ ld_cli_run_list(const struct cmd *c, int argc, char **argv)
 		    c,
 		    "unknown kind '%s' (one of node, plan, "
 		    "survey, task, result, review, proposal, "
-		    "report)",
+		    "report, opinion, opinion-action)",
 		    a.kind);
 	const char *why;
 	if (a.owner != NULL && !ld_path_valid(a.owner, &why))

@@ -34,6 +34,10 @@ ld_record_title(const Ld__Record *r)
 		return r->proposal->title;
 	case LD__RECORD__BODY_REPORT:
 		return r->report->plugin;
+	case LD__RECORD__BODY_OPINION:
+		return r->opinion->title;
+	case LD__RECORD__BODY_OPINION_ACTION:
+		return r->opinion_action->comment;
 	default:
 		return "";
 	}

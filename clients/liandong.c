@@ -173,7 +173,9 @@ static const struct cmd cmds[] = {
     {"proposal", "add", ld_cli_run_proposal_add,
      "--title TEXT [--number N] [--submitter NAME] [--handler UNIT] "
      "[--year Y] [--status S] [--outcome A|B|C] [--face-to-face yes|no] "
-     "[--satisfaction S] [--json]",
+     "[--satisfaction S] [--cosigner NAME]... [--assist UNIT]... "
+     "[--key yes|no] [--supervisor NAME] [--filed-on DATE] "
+     "[--deadline DATE] [--extend] [--json]",
      "Record a proposal (提案) this office handles. It goes up to every\n"
      "ancestor. Prints the new record's id.\n\n"
      "  --number N         提案号\n"
@@ -190,7 +192,19 @@ static const struct cmd cmds[] = {
      "                     required from replied on\n"
      "  --face-to-face Y   面商: yes or no\n"
      "  --satisfaction S   满意, 基本满意, 不满意; required from evaluated "
-     "on\n"},
+     "on\n"
+     "  --cosigner NAME    联名: a member who co-signed (repeatable)\n"
+     "  --assist UNIT      协办单位 (repeatable); --handler is the lead, "
+     "主办\n"
+     "  --key yes|no       重点提案; needs --supervisor, the leader who\n"
+     "                     supervises it (督办)\n"
+     "  --filed-on DATE    the day it was filed (立案)\n"
+     "  --deadline DATE    reply deadline (default: --filed-on + 2 "
+     "months);\n"
+     "                     past it while filed or assigned, the proposal "
+     "is\n"
+     "                     overdue in 'inbox'\n"
+     "  --extend           the deadline was extended by a month (once)\n"},
     {"task", "set", ld_cli_run_task_set,
      "ID [--status S] [--topic T] [--form F] [--due DATE] [--target U]... "
      "[--scope PATH]... [--json]",
@@ -238,13 +252,54 @@ static const struct cmd cmds[] = {
     {"proposal", "set", ld_cli_run_proposal_set,
      "ID [--status S] [--handler UNIT] [--outcome A|B|C] "
      "[--face-to-face yes|no] [--satisfaction S] [--title T] [--number N] "
-     "[--submitter NAME] [--year Y] [--json]",
+     "[--submitter NAME] [--year Y] [--cosigner NAME]... [--assist UNIT]... "
+     "[--key yes|no] [--supervisor NAME] [--filed-on DATE] "
+     "[--deadline DATE] [--extend] [--json]",
      "Change a proposal this node handles. The status moves:\n"
      "  submitted -> filed -> assigned -> replied -> evaluated -> closed\n"
      "  submitted -> not_filed -> closed\n"
      "In Chinese: 已提交, 已立案, 不予立案, 已交办, 已答复, 已测评, 已办结.\n"
      "From replied on it needs --outcome; from evaluated on\n"
-     "--satisfaction. Prints the id.\n"},
+     "--satisfaction. --extend extends the reply deadline by one month,\n"
+     "once. The other options are those of 'proposal add'. Prints the "
+     "id.\n"},
+    {"opinion", "add", ld_cli_run_opinion_add,
+     "--title TEXT --content TEXT --member NAME [--year Y] [--json]",
+     "Write a 社情民意信息 (public-opinion report) at this office, by or\n"
+     "for a member (委员). It goes up to the parent; each office above\n"
+     "adopts it (采用), forwards it further up (报送) or records a\n"
+     "leader's 批示, and the writer sees each of these (opinion trail).\n"
+     "Prints the new record's id.\n\n"
+     "  --member NAME      the member who wrote it, or for whom it is "
+     "written\n"
+     "  --year Y           the year it counts for (default: this year)\n"},
+    {"opinion", "adopt", ld_cli_run_opinion_act, "ID [--comment TEXT] [--json]",
+     "Adopt (采用) a 社情民意 from below. It must have reached this\n"
+     "office: written one level below, or forwarded (报送) by the office\n"
+     "one level below. The action goes down to the writer.\n"},
+    {"opinion", "forward", ld_cli_run_opinion_act,
+     "ID [--comment TEXT] [--json]",
+     "Forward (报送) a 社情民意 from below to this office's parent, which\n"
+     "may then adopt it, forward it further or instruct on it.\n"},
+    {"opinion", "instruct", ld_cli_run_opinion_act,
+     "ID --leader NAME [--comment TEXT] [--json]",
+     "Record a leader's 批示 on a 社情民意 that reached this office.\n"},
+    {"opinion", "set", ld_cli_run_opinion_set,
+     "ID [--title T] [--content TEXT] [--member NAME] [--year Y] [--json]",
+     "Change a 社情民意 this office wrote. Offices above see the new\n"
+     "version; a report that counted the old one is then stale (verify).\n"},
+    {"opinion", "trail", ld_cli_run_opinion_trail, "ID [--json]",
+     "Show a 社情民意 and what each office above did with it, nearest\n"
+     "level first: forwarded (报送), adopted (采用), instructed (批示).\n"},
+    {"verify", NULL, ld_cli_run_verify, "REPORT_ID [--json]",
+     "Recompute a published report's figures from the signed records\n"
+     "this node holds: the report's plugin runs again with the settings\n"
+     "it was published with, as the office that published it. For each\n"
+     "figure: match, stale (a record behind it changed or went since it\n"
+     "was published: named with its versions) or differs (the number is\n"
+     "not the one published), and the record ids and versions behind it.\n"
+     "A plugin that does not name its records (SDK before 1.2) gets its\n"
+     "figures compared only. Exits 0 when every figure matches, 1 if not.\n"},
     {"delete", NULL, ld_cli_run_delete, "ID [--json]",
      "Delete a record this node owns. It becomes a tombstone that\n"
      "replicates like any change, so every node that held it learns of\n"
@@ -252,7 +307,8 @@ static const struct cmd cmds[] = {
     {"list", NULL, ld_cli_run_list, "[--kind KIND] [--owner PATH] [--json]",
      "List the records this node holds, by owner and id.\n\n"
      "  --kind KIND        node, plan, survey, task, result, review, "
-     "proposal, report\n"
+     "proposal, report,\n"
+     "                     opinion, opinion-action\n"
      "  --owner PATH       only records owned by PATH or below it\n"
      "  --json             one JSON array of records\n"},
     {"show", NULL, ld_cli_run_show, "ID [--json]",

@@ -50,3 +50,21 @@ ld_flow_scope_outside(const char *self, const struct ld_flow_rec *r)
 			return (int)i;
 	return -1;
 }
+
+bool
+ld_flow_opinion_relay(const char *self, const char *owner, char *relay,
+                      size_t relay_len)
+{
+	relay[0] = '\0';
+	size_t sl = strlen(self);
+	if (ld_path_is_child(owner, self))
+		return false;
+	/* The segment of `owner` after self's: self/X is the relay. */
+	const char *next = strchr(owner + sl + 1, '/');
+	size_t n = next ? (size_t)(next - owner) : strlen(owner);
+	if (n >= relay_len)
+		n = relay_len - 1;
+	memcpy(relay, owner, n);
+	relay[n] = '\0';
+	return true;
+}

@@ -39,4 +39,14 @@ bool ld_flow_accept_from_parent(const char *parent, const struct ld_str *owner);
  * Returns the index of the first entry that does not, or -1. */
 int ld_flow_scope_outside(const char *self, const struct ld_flow_rec *r);
 
+/* Opinions (社情民意信息) go up level by level: one written at `owner`
+ * reaches its parent by itself; it reaches an office `self` higher up
+ * only when the office one level below `self` on the way to `owner` has
+ * forwarded it (报送). Write that office into `relay` (LD_PATH_MAX + 1
+ * bytes) and return true; return false, with `relay` "", when `owner` is
+ * a child of `self`. The caller has checked that `owner` is strictly
+ * below `self`. */
+bool ld_flow_opinion_relay(const char *self, const char *owner, char *relay,
+                           size_t relay_len);
+
 #endif

@@ -189,6 +189,14 @@ ld_report_run(const struct ld_report_run *run, struct ld_spawn_result *r)
 	}
 	if (run->bom)
 		args[k++] = "--bom";
+	if (run->figures != NULL) {
+		args[k++] = "--figures";
+		args[k++] = (char *)run->figures;
+	}
+	if (run->sources != NULL) {
+		args[k++] = "--sources";
+		args[k++] = (char *)run->sources;
+	}
 	for (size_t i = 0; i < run->nset; i++) {
 		args[k++] = "--set";
 		args[k++] = (char *)run->set[i];

@@ -52,6 +52,9 @@ struct ld_report_run {
 	int timeout_ms;
 	int out_fd;              /* with out NULL: where its standard output
 	                            goes (-1: this process's) */
+	const char *figures;     /* --figures FILE, NULL = none */
+	const char *sources;     /* --sources FILE (the records behind the
+	                            figures, SDK 1.2), NULL = none */
 };
 
 /* Is `f` a format a report is written in (md, csv, json, html)? */

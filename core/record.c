@@ -31,6 +31,9 @@ static const struct {
 	{LD__KIND__KIND_REVIEW, "review", "审核", "反馈"},
 	{LD__KIND__KIND_PROPOSAL, "proposal", "提案", NULL},
 	{LD__KIND__KIND_REPORT, "report", "报表", NULL},
+	{LD__KIND__KIND_OPINION, "opinion", "社情民意", "社情民意信息"},
+	{LD__KIND__KIND_OPINION_ACTION, "opinion-action", "社情民意处理",
+	 NULL},
 };
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 
@@ -86,6 +89,10 @@ ld_kind_of_body(Ld__Record__BodyCase c)
 		return LD__KIND__KIND_PROPOSAL;
 	case LD__RECORD__BODY_REPORT:
 		return LD__KIND__KIND_REPORT;
+	case LD__RECORD__BODY_OPINION:
+		return LD__KIND__KIND_OPINION;
+	case LD__RECORD__BODY_OPINION_ACTION:
+		return LD__KIND__KIND_OPINION_ACTION;
 	default:
 		return LD__KIND__KIND_UNSPECIFIED;
 	}
@@ -132,11 +139,19 @@ static size_t
 string_limit(const char *field)
 {
 	static const char *const longs[] = {"summary", "comment", "findings",
-	                                    NULL};
+	                                    "content", NULL};
 	for (int i = 0; longs[i] != NULL; i++)
 		if (strcmp(field, longs[i]) == 0)
 			return LONG_MAX_;
 	return SHORT_MAX;
+}
+
+/* Entries a repeated field may hold: a report's inputs name every record
+ * behind its figures (bounded by LD_RECORD_MAX), the rest LIST_MAX. */
+static size_t
+list_limit(const char *field)
+{
+	return strcmp(field, "inputs") == 0 ? LD_RECORD_MAX / 8 : LIST_MAX;
 }
 
 /* Walk every field of `m` through its descriptor: strings must be UTF-8
@@ -163,10 +178,10 @@ check_message(const ProtobufCMessage *m, const char *path, char *err,
 			count = *(const size_t *)((const char *)m +
 			                          f->quantifier_offset);
 			items = *(void *const *)base;
-			if (count > LIST_MAX) {
+			if (count > list_limit(f->name)) {
 				snprintf(err, errlen,
-				         "%s%s: more than %d entries", path,
-				         f->name, LIST_MAX);
+				         "%s%s: more than %zu entries", path,
+				         f->name, list_limit(f->name));
 				return LD_ELIMIT;
 			}
 		}
@@ -227,6 +242,10 @@ ld_record_body(const Ld__Record *r)
 		return &r->proposal->base;
 	case LD__RECORD__BODY_REPORT:
 		return &r->report->base;
+	case LD__RECORD__BODY_OPINION:
+		return &r->opinion->base;
+	case LD__RECORD__BODY_OPINION_ACTION:
+		return &r->opinion_action->base;
 	default:
 		return NULL;
 	}
@@ -516,6 +535,9 @@ ld_record_ref(const Ld__Record *r)
 	case LD__RECORD__BODY_TASK:
 		ref = r->task->parent;
 		break;
+	case LD__RECORD__BODY_OPINION_ACTION:
+		ref = r->opinion_action->ref;
+		break;
 	default:
 		break;
 	}
@@ -538,6 +560,8 @@ ld_record_status(const Ld__Record *r)
 		return r->proposal->status;
 	case LD__RECORD__BODY_NODE:
 		return r->node->level;
+	case LD__RECORD__BODY_OPINION_ACTION:
+		return r->opinion_action->action;
 	default:
 		return "";
 	}

@@ -2,6 +2,7 @@
  * office's inbox, from decoded records. */
 #include "rollup.h"
 #include "record.h"
+#include "rules.h"
 #include "text.h"
 
 #include <errno.h>
@@ -24,6 +25,7 @@ static const char *const act_names[LD_INBOX_COUNT][2] = {
 	[LD_INBOX_REPORT] = {"report", "待报送"},
 	[LD_INBOX_REVISE] = {"revise", "退回修改"},
 	[LD_INBOX_REVIEW] = {"review", "待审核"},
+	[LD_INBOX_REPLY] = {"reply", "待答复"},
 };
 
 const char *
@@ -648,6 +650,19 @@ ld_inbox_compute(const char *self, const Ld__Record *const *recs, size_t n,
 			if (reviewed)
 				continue;
 			it.act = LD_INBOX_REVIEW;
+		} else if (is(r, LD__RECORD__BODY_PROPOSAL) &&
+		           strcmp(r->owner, self) == 0 &&
+		           ld_rule_proposal_awaits_reply(r->proposal) &&
+		           r->proposal->deadline[0] != '\0') {
+			/* Its own proposal, awaiting the handler's reply by
+			 * its deadline: overdue is rules.h's. */
+			it.act = LD_INBOX_REPLY;
+			set_due(&it, r->proposal->deadline, now, has_now,
+			        window);
+			it.overdue = has_now &&
+			             ld_rule_proposal_overdue(r->proposal, today);
+			if (it.overdue)
+				it.due_soon = false;
 		} else {
 			continue;
 		}

@@ -68,6 +68,8 @@ enum ld_act {
 	LD_INBOX_REPORT, /* a task or survey addressed to it, not answered */
 	LD_INBOX_REVISE, /* its result was returned (or must be rectified) */
 	LD_INBOX_REVIEW, /* a result answering its own task awaits its review */
+	LD_INBOX_REPLY,  /* its own proposal awaits the handler's reply (答复),
+	                    due by its deadline (rules.h) */
 	LD_INBOX_COUNT
 };
 
@@ -90,8 +92,8 @@ struct ld_inbox {
 	size_t n;
 };
 
-/* The inbox of office `self` on `today`, from the tasks, surveys, results
- * and reviews in `recs` (others are ignored). Items due within `window`
+/* The inbox of office `self` on `today`, from the tasks, surveys, results,
+ * reviews and its own proposals in `recs` (others are ignored). Items due within `window`
  * days are marked due_soon. Returns 0, or -ENOMEM. */
 int ld_inbox_compute(const char *self, const Ld__Record *const *recs,
                      size_t n, const char *today, int window,

@@ -1,5 +1,9 @@
 /* rules.c — the business rules counts and roll-ups share (rules.h). */
 #include "rules.h"
+#include "err.h"
+#include "text.h"
+
+#include <stdio.h>
 
 #include <string.h>
 #include <time.h>
@@ -50,6 +54,9 @@ ld_rule_year(const Ld__Record *r)
 	case LD__RECORD__BODY_TASK:
 		y = ld_rule_date_year(r->task->due);
 		break;
+	case LD__RECORD__BODY_OPINION:
+		y = r->opinion->year;
+		break;
 	default:
 		break;
 	}
@@ -95,4 +102,41 @@ ld_rule_proposal_satisfied(const Ld__Proposal *p)
 	return ld_rule_proposal_rated(p) &&
 	       (strcmp(p->satisfaction, "满意") == 0 ||
 	        strcmp(p->satisfaction, "基本满意") == 0);
+}
+
+int
+ld_rule_add_months(const char *date, int months, char out[11])
+{
+	static const int mdays[12] = {31, 28, 31, 30, 31, 30,
+	                              31, 31, 30, 31, 30, 31};
+	int y, m, d;
+	if (date == NULL || !ld_text_date_valid(date) ||
+	    sscanf(date, "%4d-%2d-%2d", &y, &m, &d) != 3)
+		return LD_ESYNTAX;
+	int k = y * 12 + (m - 1) + months;
+	y = k / 12;
+	m = k % 12 + 1;
+	int last = mdays[m - 1];
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		last = 29;
+	if (d > last)
+		d = last;
+	snprintf(out, 11, "%04d-%02d-%02d", y % 10000, m, d);
+	return 0;
+}
+
+bool
+ld_rule_proposal_awaits_reply(const Ld__Proposal *p)
+{
+	return p->status != NULL && (strcmp(p->status, "filed") == 0 ||
+	                             strcmp(p->status, "assigned") == 0);
+}
+
+bool
+ld_rule_proposal_overdue(const Ld__Proposal *p, const char *today)
+{
+	long d, t;
+	return ld_rule_proposal_awaits_reply(p) && p->deadline != NULL &&
+	       ld_text_date_days(p->deadline, &d) == 0 && today != NULL &&
+	       ld_text_date_days(today, &t) == 0 && d < t;
 }

@@ -47,4 +47,22 @@ bool ld_rule_proposal_solved(const Ld__Proposal *p);
 bool ld_rule_proposal_rated(const Ld__Proposal *p);
 bool ld_rule_proposal_satisfied(const Ld__Proposal *p);
 
+/* A proposal's reply deadline (答复期限): two months after the day it
+ * was filed, one more when extended (once). `date` + `months` calendar
+ * months into `out` (11 bytes), the day clamped to the month's last
+ * ("2026-12-31" + 2 = "2027-02-28"). Returns 0, or LD_ESYNTAX if `date`
+ * is not YYYY-MM-DD. */
+#define LD_RULE_REPLY_MONTHS 2
+#define LD_RULE_EXTEND_MONTHS 1
+int ld_rule_add_months(const char *date, int months, char out[11]);
+
+/* Does proposal `p` await its handler's reply: filed (立案) and filed or
+ * assigned, not yet replied. Only such a proposal can be overdue. */
+bool ld_rule_proposal_awaits_reply(const Ld__Proposal *p);
+
+/* Is `p` overdue on `today` (YYYY-MM-DD): it awaits a reply and its
+ * deadline is before today. The inbox, the notify hook and the console
+ * ask this. */
+bool ld_rule_proposal_overdue(const Ld__Proposal *p, const char *today);
+
 #endif

@@ -6,6 +6,7 @@
 #include "lifecycle.h"
 #include "path.h"
 #include "record.h"
+#include "rules.h"
 #include "text.h"
 #include "users.h"
 #include "vocab.h"
@@ -343,6 +344,164 @@ filed_stage(const char *status)
 	       strcmp(status, "evaluated") == 0;
 }
 
+/* Each name of a list given, none twice. */
+static int
+names_ok(const char *what, char **v, size_t n, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (empty(v[i])) {
+			snprintf(err, errlen, "%s: an empty name", what);
+			return LD_EREFUSED;
+		}
+		for (size_t k = 0; k < i; k++) {
+			if (strcmp(v[i], v[k]) == 0) {
+				snprintf(err, errlen, "%s: '%.64s' is named "
+				         "twice", what, v[i]);
+				return LD_EREFUSED;
+			}
+		}
+	}
+	return 0;
+}
+
+/* A proposal as offices handle it: 联名, 主办 (handler) and 协办, 重点
+ * with its 督办 leader, and the reply deadline (rules.h: filed_on + 2
+ * months, + 1 once when extended). */
+static int
+check_handling(Ld__Proposal *p, const Ld__Proposal *old, char *err,
+               size_t errlen)
+{
+	int rc;
+	if ((rc = names_ok("cosigner", p->cosigners, p->n_cosigners, err,
+	                   errlen)) != 0 ||
+	    (rc = names_ok("assisting", p->assisting, p->n_assisting, err,
+	                   errlen)) != 0 ||
+	    (rc = date_ok("filed_on", p->filed_on, err, errlen)) != 0 ||
+	    (rc = date_ok("deadline", p->deadline, err, errlen)) != 0)
+		return rc;
+	for (size_t i = 0; i < p->n_cosigners; i++) {
+		if (!empty(p->submitter) &&
+		    strcmp(p->cosigners[i], p->submitter) == 0) {
+			snprintf(err, errlen, "cosigner: '%.64s' is the "
+			         "submitter (联名 names the others)",
+			         p->cosigners[i]);
+			return LD_EREFUSED;
+		}
+	}
+	for (size_t i = 0; i < p->n_assisting; i++) {
+		if (strcmp(p->assisting[i], p->handler) == 0) {
+			snprintf(err, errlen, "assisting: '%.64s' is the lead "
+			         "handler (主办); 协办 names the others",
+			         p->assisting[i]);
+			return LD_EREFUSED;
+		}
+	}
+	if (p->n_assisting > 0 && empty(p->handler)) {
+		snprintf(err, errlen, "handler: required when assisting units "
+		         "(协办) are named (the lead unit, 主办)");
+		return LD_EREFUSED;
+	}
+	if (p->key && empty(p->supervisor)) {
+		snprintf(err, errlen, "supervisor: required for a 重点 (key) "
+		         "proposal (the leader who supervises it, 督办)");
+		return LD_EREFUSED;
+	}
+	if (!p->key && !empty(p->supervisor)) {
+		snprintf(err, errlen, "supervisor: only a 重点 (key) proposal "
+		         "has a supervising leader (督办)");
+		return LD_EREFUSED;
+	}
+	if (old != NULL && old->extended && !p->extended) {
+		snprintf(err, errlen, "extended: the reply deadline was "
+		         "extended (it is %s) and stays so", old->deadline);
+		return LD_EREFUSED;
+	}
+	char d[11];
+	bool extending = p->extended && (old == NULL || !old->extended);
+	if (empty(p->deadline) && !empty(p->filed_on)) {
+		/* The default: filed_on + 2 months (+ 1 if extended). */
+		int months = LD_RULE_REPLY_MONTHS +
+		             (p->extended ? LD_RULE_EXTEND_MONTHS : 0);
+		if (ld_rule_add_months(p->filed_on, months, d) != 0 ||
+		    ld_set_str(&p->deadline, d) != 0)
+			return oom(err, errlen);
+	} else if (extending && old != NULL && !empty(old->deadline) &&
+	           strcmp(p->deadline, old->deadline) == 0) {
+		/* Extended now: one month more than it was. */
+		if (ld_rule_add_months(old->deadline, LD_RULE_EXTEND_MONTHS,
+		                       d) != 0 ||
+		    ld_set_str(&p->deadline, d) != 0)
+			return oom(err, errlen);
+	}
+	if (p->extended && empty(p->deadline)) {
+		snprintf(err, errlen, "extended: the proposal has no reply "
+		         "deadline to extend (give --filed-on or --deadline)");
+		return LD_EREFUSED;
+	}
+	if (!empty(p->deadline) && !empty(p->filed_on) &&
+	    strcmp(p->deadline, p->filed_on) < 0) {
+		snprintf(err, errlen, "deadline: %s is before filed_on %s",
+		         p->deadline, p->filed_on);
+		return LD_EREFUSED;
+	}
+	return 0;
+}
+
+/* 社情民意信息: written by or for a member; flows up (no scope). */
+static int
+check_opinion(Ld__Opinion *o, Ld__Record *r, char *err, size_t errlen)
+{
+	int rc;
+	if ((rc = required("title", o->title, err, errlen)) != 0 ||
+	    (rc = no_scope(r, err, errlen)) != 0)
+		return rc;
+	if (empty(o->content)) {
+		snprintf(err, errlen, "content: required (what the 社情民意 "
+		         "reports)");
+		return LD_EREFUSED;
+	}
+	if (empty(o->member)) {
+		snprintf(err, errlen, "member: required (the member, 委员, "
+		         "who wrote it or for whom it is written)");
+		return LD_EREFUSED;
+	}
+	if (o->year != 0 && (o->year < 1949 || o->year > 2200)) {
+		snprintf(err, errlen, "year: %u is not a plausible year",
+		         o->year);
+		return LD_EREFUSED;
+	}
+	return 0;
+}
+
+/* 采用 / 报送 / 批示 of an opinion: the caller checks the opinion against
+ * its store and sets the scope to the opinion's owner. */
+static int
+check_opinion_action(Ld__OpinionAction *a, const Ld__OpinionAction *old,
+                     char *err, size_t errlen)
+{
+	int rc;
+	if ((rc = required("ref", a->ref, err, errlen)) != 0 ||
+	    (old != NULL &&
+	     (rc = unchanged("ref", a->ref, old->ref, err, errlen)) != 0) ||
+	    (rc = canon(LD_VOCAB_OPINION_ACTION, "action", &a->action, err,
+	                errlen)) != 0 ||
+	    (old != NULL && (rc = unchanged("action", a->action, old->action,
+	                                    err, errlen)) != 0))
+		return rc;
+	bool instructed = strcmp(a->action, "instructed") == 0;
+	if (instructed && empty(a->leader)) {
+		snprintf(err, errlen, "leader: required for a 批示 "
+		         "(instructed): the leader who wrote it");
+		return LD_EREFUSED;
+	}
+	if (!instructed && !empty(a->leader)) {
+		snprintf(err, errlen, "leader: only a 批示 (instructed) names "
+		         "a leader");
+		return LD_EREFUSED;
+	}
+	return 0;
+}
+
 static int
 check_proposal(Ld__Proposal *p, Ld__Record *r, const Ld__Proposal *old,
                char *err, size_t errlen)
@@ -398,7 +557,7 @@ check_proposal(Ld__Proposal *p, Ld__Record *r, const Ld__Proposal *old,
 		         ld_vocab_describe(LD_VOCAB_SATISFACTION));
 		return LD_EREFUSED;
 	}
-	return 0;
+	return check_handling(p, old, err, errlen);
 }
 
 /* Fields this version does not know, kept by protobuf-c as raw bytes,
@@ -507,6 +666,15 @@ validate(const char *self, const Ld__Record *old, Ld__Record *r, char *err,
 	case LD__RECORD__BODY_PROPOSAL:
 		rc = check_proposal(r->proposal, r,
 		                    old ? old->proposal : NULL, err, errlen);
+		break;
+	case LD__RECORD__BODY_OPINION:
+		rc = check_opinion(r->opinion, r, err, errlen);
+		break;
+	case LD__RECORD__BODY_OPINION_ACTION:
+		/* The caller sets the scope to the opinion's owner. */
+		rc = check_opinion_action(r->opinion_action,
+		                          old ? old->opinion_action : NULL, err,
+		                          errlen);
 		break;
 	default:
 		snprintf(err, errlen, "kind: a %s record cannot be created "

@@ -62,6 +62,14 @@ static const row_t satisfaction[] = {
 	{NULL},
 };
 
+/* What an office above its writer does with a 社情民意信息. */
+static const row_t opinion_actions[] = {
+	ROW("adopted", "采用", "adopt"),
+	ROW("forwarded", "报送", "forward", "上报"),
+	ROW("instructed", "批示", "instruct"),
+	{NULL},
+};
+
 static const row_t *const tables[LD_VOCAB_COUNT] = {
 	[LD_VOCAB_TASK_FORM] = task_forms,
 	[LD_VOCAB_SURVEY_FORM] = survey_forms,
@@ -69,6 +77,7 @@ static const row_t *const tables[LD_VOCAB_COUNT] = {
 	[LD_VOCAB_VERDICT] = verdicts,
 	[LD_VOCAB_OUTCOME] = outcomes,
 	[LD_VOCAB_SATISFACTION] = satisfaction,
+	[LD_VOCAB_OPINION_ACTION] = opinion_actions,
 };
 
 const char *

@@ -14,6 +14,8 @@ enum ld_vocab {
 	LD_VOCAB_VERDICT,     /* accepted returned rectify */
 	LD_VOCAB_OUTCOME,     /* A B C: how a proposal was answered */
 	LD_VOCAB_SATISFACTION, /* 满意 基本满意 不满意 */
+	LD_VOCAB_OPINION_ACTION, /* adopted forwarded instructed: what an
+	                            office above does with a 社情民意 */
 	LD_VOCAB_COUNT
 };
 

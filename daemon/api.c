@@ -2,6 +2,7 @@
  * at once from a read transaction, and check a write against the rules
  * for a client's add, update or delete before own.c stores it in the
  * turn's group commit. */
+#include "flow.h"
 #include "node_int.h"
 #include "path.h"
 #include "validate.h"
@@ -33,6 +34,76 @@ addressed_to(const Ld__Record *t, const char *self)
 	return false;
 }
 
+/* Set r's scope to the one path `to`. Returns 0 or -ENOMEM. */
+static int
+scope_to(Ld__Record *r, const char *to)
+{
+	char **scope = malloc(sizeof(char *));
+	char *s = strdup(to);
+	if (scope == NULL || s == NULL) {
+		free(scope);
+		free(s);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < r->n_scope; i++)
+		free(r->scope[i]);
+	free(r->scope);
+	scope[0] = s;
+	r->scope = scope;
+	r->n_scope = 1;
+	return 0;
+}
+
+/* Has office `by` forwarded (报送) opinion `id`? */
+static bool
+forwarded_by(struct ld_txn *t, const char *id, const char *by)
+{
+	struct ld_refiter it;
+	if (ld_store_refs_open(t, id, &it) != 0)
+		return false;
+	bool yes = false;
+	const char *aid;
+	while (!yes && ld_store_refs_next(&it, &aid) == 0) {
+		Ld__Record *a = ld_store_load(t, aid);
+		if (a == NULL)
+			continue;
+		yes = a->body_case == LD__RECORD__BODY_OPINION_ACTION &&
+		      !a->deleted && strcmp(a->owner, by) == 0 &&
+		      strcmp(a->opinion_action->action, "forwarded") == 0;
+		ld__record__free_unpacked(a, NULL);
+	}
+	ld_store_refs_close(&it);
+	return yes;
+}
+
+/* An opinion action (采用 / 报送 / 批示): the opinion must have reached
+ * this node level by level (core/flow.c); the action then goes down to
+ * the opinion's owner and records the version acted on. */
+static int
+check_opinion_ref(struct ld_node *n, struct ld_txn *t, struct work *w,
+                  Ld__Record *r, const Ld__Record *op)
+{
+	const char *self = n->cfg.id, *ref = r->opinion_action->ref;
+	if (op->kind != LD__KIND__KIND_OPINION)
+		return ld_own_refuse(w, "ref: %.300s is a %s, not an opinion",
+		                     ref, ld_kind_name(op->kind));
+	if (!ld_path_in_subtree(op->owner, self) ||
+	    strcmp(op->owner, self) == 0)
+		return ld_own_refuse(w, "ref: opinion %.300s is owned by %s, "
+		                     "which is not below this node",
+		                     ref, op->owner);
+	char relay[LD_PATH_MAX + 1];
+	if (ld_flow_opinion_relay(self, op->owner, relay, sizeof(relay)) &&
+	    !forwarded_by(t, op->id, relay))
+		return ld_own_refuse(w, "ref: opinion %.300s has not reached "
+		                     "this node: %s has not forwarded it (报送)",
+		                     ref, relay);
+	if (scope_to(r, op->owner) != 0)
+		return ld_own_refuse(w, "out of memory");
+	r->opinion_action->ref_version = op->version;
+	return 0;
+}
+
 /* References from the new record to records this node must hold.
  * Returns 0, or LD_EREFUSED with `w` refused. */
 static int
@@ -48,6 +119,11 @@ check_refs(struct ld_node *n, struct ld_txn *t, struct work *w, Ld__Record *r)
 		break;
 	case LD__RECORD__BODY_TASK:
 		ref = r->task->parent[0] ? r->task->parent : NULL;
+		break;
+	case LD__RECORD__BODY_OPINION_ACTION:
+		/* None: validation says it is required. */
+		ref = r->opinion_action->ref[0] ? r->opinion_action->ref
+		                                : NULL;
 		break;
 	default:
 		return 0;
@@ -65,6 +141,8 @@ check_refs(struct ld_node *n, struct ld_txn *t, struct work *w, Ld__Record *r)
 	snprintf(kind, sizeof(kind), "%s", ld_kind_name(target->kind));
 	if (target->deleted) {
 		ok = ld_own_refuse(w, "%s: %.300s was deleted", field, ref);
+	} else if (r->body_case == LD__RECORD__BODY_OPINION_ACTION) {
+		ok = check_opinion_ref(n, t, w, r, target);
 	} else if (r->body_case == LD__RECORD__BODY_RESULT) {
 		if (target->kind != LD__KIND__KIND_TASK &&
 		    target->kind != LD__KIND__KIND_SURVEY &&
@@ -131,6 +209,9 @@ write_add(struct ld_node *n, struct ld_txn *t, struct work *w)
 	if (r->body_case == LD__RECORD__BODY_PROPOSAL &&
 	    r->proposal->year == 0)
 		r->proposal->year = this_year();
+	if (r->body_case == LD__RECORD__BODY_OPINION &&
+	    r->opinion->year == 0)
+		r->opinion->year = this_year();
 	return ld_own_create(n, t, w, r);
 }
 
@@ -220,9 +301,18 @@ write_update(struct ld_node *n, struct ld_txn *t, struct work *w)
 			goto done;
 		}
 	}
+	if (r->body_case == LD__RECORD__BODY_OPINION_ACTION &&
+	    keep_scope(r, old) != 0) {
+		/* An action stays addressed to the opinion's owner. */
+		ld_own_refuse(w, "out of memory");
+		goto done;
+	}
 	if (r->body_case == LD__RECORD__BODY_PROPOSAL &&
 	    r->proposal->year == 0)
 		r->proposal->year = old->proposal->year;
+	if (r->body_case == LD__RECORD__BODY_OPINION &&
+	    r->opinion->year == 0)
+		r->opinion->year = old->opinion->year;
 	r->deleted = false;
 	if ((rc = ld_files_check(t, r, old, err, sizeof(err))) != 0) {
 		if (rc == LD_EREFUSED) {

@@ -249,7 +249,8 @@ gather_answers(struct ld_txn *t, const char *self, struct ld_bag *b)
 		Ld__Record *r = ld_record_unpack(v.p, v.n);
 		if (r != NULL && !r->deleted &&
 		    (r->body_case == LD__RECORD__BODY_RESULT ||
-		     r->body_case == LD__RECORD__BODY_REVIEW))
+		     r->body_case == LD__RECORD__BODY_REVIEW ||
+		     r->body_case == LD__RECORD__BODY_PROPOSAL))
 			ld_bag_put(b, r);
 		else if (r != NULL)
 			ld__record__free_unpacked(r, NULL);
@@ -300,7 +301,9 @@ ld_query_item_topic(const struct ld_inbox_item *it)
 	return r->body_case == LD__RECORD__BODY_TASK     ? r->task->topic
 	       : r->body_case == LD__RECORD__BODY_SURVEY ? r->survey->topic
 	       : r->body_case == LD__RECORD__BODY_RESULT ? r->result->summary
-	                                                 : "";
+	       : r->body_case == LD__RECORD__BODY_PROPOSAL
+	           ? r->proposal->title
+	           : "";
 }
 
 void

@@ -27,7 +27,7 @@ struct job {
 	struct ld_child ch;
 	bool running;
 	int64_t due_ms; /* monotonic */
-	char out[4200], figs[4200];
+	char out[4200], figs[4200], srcs[4200];
 };
 
 struct ld_schedule {
@@ -72,6 +72,8 @@ ld_schedule_new(struct ld_node *n)
 		         j->s->name);
 		snprintf(j->figs, sizeof(j->figs), "%s/reports/%s.figures",
 		         n->cfg.dir, j->s->name);
+		snprintf(j->srcs, sizeof(j->srcs), "%s/reports/%s.sources",
+		         n->cfg.dir, j->s->name);
 	}
 	if (rd)
 		ld_store_read_end(&t);
@@ -103,6 +105,7 @@ start(struct ld_node *n, struct job *j, int64_t now)
 	}
 	unlink(j->out);
 	unlink(j->figs);
+	unlink(j->srcs);
 	ld_report_runner(runner, sizeof(runner));
 	snprintf(plugin, sizeof(plugin), "%s/%s.so", n->cfg.plugin_dir,
 	         j->s->plugin);
@@ -120,6 +123,8 @@ start(struct ld_node *n, struct job *j, int64_t now)
 	argv[k++] = j->out;
 	argv[k++] = "--figures";
 	argv[k++] = j->figs;
+	argv[k++] = "--sources";
+	argv[k++] = j->srcs;
 	for (size_t i = 0; i < j->s->nkeys; i++) {
 		snprintf(sets[i], sizeof(sets[i]), "%s=%s", j->s->key[i],
 		         j->s->val[i]);
@@ -160,6 +165,77 @@ slurp(const char *path, size_t max, size_t *len)
 	}
 	close(fd);
 	return b;
+}
+
+/* What `liandong verify` needs to run the report again: its settings,
+ * and the records the plugin named behind each figure (the runner's
+ * --sources: "#attributed", then FIGURE<TAB>ID<TAB>VERSION lines). The
+ * inputs are left out, and the report is compared by its figures only,
+ * when they would not fit in the record beside `content_len` bytes.
+ * Returns 0 or -ENOMEM. */
+static int
+inputs(const struct job *j, Ld__Report *rp, size_t content_len)
+{
+	rp->settings = calloc(j->s->nkeys ? j->s->nkeys : 1, sizeof(char *));
+	if (rp->settings == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < j->s->nkeys; i++) {
+		size_t n = strlen(j->s->key[i]) + strlen(j->s->val[i]) + 2;
+		if ((rp->settings[i] = malloc(n)) == NULL)
+			return -ENOMEM;
+		snprintf(rp->settings[i], n, "%s=%s", j->s->key[i],
+		         j->s->val[i]);
+		rp->n_settings++;
+	}
+	size_t len = 0;
+	char *src = slurp(j->srcs, 64u << 20, &len);
+	if (src == NULL)
+		return 0;
+	size_t lines = 0;
+	for (size_t i = 0; i < len; i++)
+		lines += src[i] == '\n';
+	size_t room = LD_RECORD_MAX - (64u << 10) - content_len;
+	bool fits = len + 16 * lines < room;
+	rp->inputs = calloc(lines ? lines : 1, sizeof(*rp->inputs));
+	if (rp->inputs == NULL) {
+		free(src);
+		return -ENOMEM;
+	}
+	for (char *line = src, *next; fits && line != NULL && *line != '\0';
+	     line = next) {
+		next = strchr(line, '\n');
+		if (next != NULL)
+			*next++ = '\0';
+		if (strcmp(line, "#attributed") == 0) {
+			rp->attributed = true;
+			continue;
+		}
+		char *t1 = strchr(line, '\t');
+		char *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+		if (t2 == NULL || t2 == t1 + 1) /* a declaration, no record */
+			continue;
+		*t1 = *t2 = '\0';
+		Ld__FigureInput *fi = malloc(sizeof(*fi));
+		if (fi == NULL) {
+			free(src);
+			return -ENOMEM;
+		}
+		ld__figure_input__init(fi);
+		fi->figure = strdup(line);
+		fi->id = strdup(t1 + 1);
+		fi->version = strtoull(t2 + 1, NULL, 10);
+		rp->inputs[rp->n_inputs++] = fi;
+		if (fi->figure == NULL || fi->id == NULL) {
+			free(src);
+			return -ENOMEM;
+		}
+	}
+	if (!fits)
+		ld_warn("report %s: the records behind its figures do not fit "
+		        "in the REPORT record; verify will compare its figures "
+		        "only", j->s->name);
+	free(src);
+	return 0;
 }
 
 /* A REPORT record from the runner's files; NULL (logged) if they are not
@@ -224,6 +300,10 @@ build(const struct job *j)
 		mv[rp->n_figures++] = m;
 	}
 	free(figs);
+	if (inputs(j, rp, len) != 0) {
+		ld__record__free_unpacked(r, NULL);
+		return NULL;
+	}
 	return r;
 }
 

@@ -615,6 +615,18 @@ figs_one(struct ld_ctx *c, const Ld__Record *r, void *arg)
 }
 
 static int
+h_record_figures(const struct ld_rec *r, struct ld_figs *out)
+{
+	if (r == NULL || r->top == NULL || out == NULL)
+		return ABI_FAIL;
+	struct ld_figures g;
+	ld_figures_init(&g, 0);
+	ld_figures_add(&g, r->top);
+	figs_of(&g, out);
+	return 0;
+}
+
+static int
 h_figures(struct ld_ctx *c, const struct ld_query *q, ld_figs_fn fn,
           void *arg)
 {
@@ -800,6 +812,62 @@ h_figure(struct ld_ctx *c, const char *name, double value)
 		doc_rc(c, ld_doc_figure(c->doc, name, value));
 }
 
+void
+ld_sources_free(struct ld_sources *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		free(s->figure[i]);
+		free(s->id[i]);
+	}
+	free(s->figure);
+	free(s->id);
+	free(s->version);
+	memset(s, 0, sizeof(*s));
+}
+
+/* At most this many records named behind the figures of one run. */
+#define SOURCES_MAX (1u << 20)
+
+static void
+h_figure_source(struct ld_ctx *c, const char *name, const struct ld_rec *r)
+{
+	struct ld_sources *s = c->run->sources;
+	if (s == NULL || name == NULL)
+		return;
+	s->attributed = true;
+	if (s->n == SOURCES_MAX) {
+		ctx_fail(c, "figure_source: more than %u records", SOURCES_MAX);
+		return;
+	}
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 256;
+		char **f = realloc(s->figure, cap * sizeof(*f));
+		if (f != NULL)
+			s->figure = f;
+		char **id = f ? realloc(s->id, cap * sizeof(*id)) : NULL;
+		if (id != NULL)
+			s->id = id;
+		uint64_t *v = id ? realloc(s->version, cap * sizeof(*v)) : NULL;
+		if (v == NULL) {
+			ctx_fail(c, "figure_source: out of memory");
+			return;
+		}
+		s->version = v;
+		s->cap = cap;
+	}
+	const Ld__Record *top = r ? r->top : NULL;
+	char *f = strdup(name), *id = top ? strdup(top->id) : NULL;
+	if (f == NULL || (top != NULL && id == NULL)) {
+		free(f);
+		free(id);
+		ctx_fail(c, "figure_source: out of memory");
+		return;
+	}
+	s->figure[s->n] = f;
+	s->id[s->n] = id;
+	s->version[s->n++] = top ? top->version : 0;
+}
+
 #define RAW_MAX (256u << 20)
 
 static int
@@ -879,6 +947,8 @@ static const struct ld_host host = {
     .progress = h_progress,
     .state_name = h_state_name,
     .state_label = h_state_label,
+    .figure_source = h_figure_source,
+    .record_figures = h_record_figures,
 };
 
 int

@@ -32,6 +32,18 @@ bool ld_plugin_supports(const struct ld_plugin *p, const char *fmt);
 
 #define LD_RUN_SET_MAX 64
 
+/* The records a plugin named behind its figures (figure_source, ABI
+ * 1.2): `figure[i]` counts record `id[i]` at `version[i]`; `id[i]` NULL
+ * only declares the figure attributed. `attributed`: the plugin called
+ * figure_source at all. Free with ld_sources_free. */
+struct ld_sources {
+	char **figure, **id;
+	uint64_t *version;
+	size_t n, cap;
+	bool attributed;
+};
+void ld_sources_free(struct ld_sources *s);
+
 /* One run. */
 struct ld_run {
 	const char *format; /* md, csv, json, html */
@@ -40,6 +52,7 @@ struct ld_run {
 	const char *self;   /* the node */
 	const char *set_key[LD_RUN_SET_MAX], *set_val[LD_RUN_SET_MAX];
 	size_t nset;
+	struct ld_sources *sources; /* where figure_source goes; NULL: nowhere */
 };
 
 /* Run the plugin. Its structured output goes into `doc`; raw output (if

@@ -56,6 +56,10 @@ usage(FILE *f)
 	        "  --out FILE        write there (default: standard output)\n"
 	        "  --figures FILE    also write the report's figures there, one\n"
 	        "                    per line: NAME, a tab, the number\n"
+	        "  --sources FILE    also write the records the plugin named\n"
+	        "                    behind its figures (SDK 1.2): one per line,\n"
+	        "                    FIGURE, ID, VERSION, tab-separated; a line\n"
+	        "                    '#attributed' first if it named any\n"
 	        "  --probe FILE.so   check a plugin and describe it\n"
 	        "  --json            with --probe: one JSON object\n"
 	        "\n"
@@ -187,6 +191,33 @@ write_figures(int fd, const struct ld_doc *doc)
 	return rc;
 }
 
+static int
+write_sources(int fd, const struct ld_sources *s)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (f == NULL)
+		return -errno;
+	if (s->attributed)
+		fputs("#attributed\n", f);
+	for (size_t i = 0; i < s->n; i++) {
+		for (const char *p = s->figure[i]; *p; p++)
+			fputc(*p == '\t' || *p == '\n' || *p == '\r' ? ' ' : *p,
+			      f);
+		fprintf(f, "\t%s\t%llu\n", s->id[i] ? s->id[i] : "",
+		        (unsigned long long)s->version[i]);
+	}
+	if (fclose(f) != 0) {
+		int rc = -errno;
+		free(buf);
+		return rc;
+	}
+	int rc = ld_guard_write(fd, buf, len);
+	free(buf);
+	return rc;
+}
+
 /* What the confined child does: open the store, confine itself, load
  * the plugin, confine itself further, run it, write the report. */
 struct job {
@@ -194,8 +225,8 @@ struct job {
 	struct ld_run *run;
 	const char *plugin;
 	bool bom;
-	const char *out, *figures; /* their names, for messages */
-	int out_fd, figures_fd;    /* -1: standard output; none */
+	const char *out, *figures, *sources; /* their names, for messages */
+	int out_fd, figures_fd, sources_fd; /* -1: standard output; none */
 };
 
 static int
@@ -264,7 +295,12 @@ run_job(void *arg)
 	}
 	if (j->figures_fd >= 0 && write_figures(j->figures_fd, doc) != 0)
 		code = fail(EXIT_IO, "%s: %s", j->figures, strerror(errno));
+	if (code == 0 && j->sources_fd >= 0 &&
+	    write_sources(j->sources_fd, run->sources) != 0)
+		code = fail(EXIT_IO, "%s: %s", j->sources, strerror(errno));
 leave:
+	if (run->sources != NULL)
+		ld_sources_free(run->sources);
 	free(raw);
 	free(text);
 	ld_doc_free(&doc);
@@ -287,6 +323,7 @@ main(int argc, char **argv)
 	    {"set", required_argument, NULL, 'S'},
 	    {"out", required_argument, NULL, 'o'},
 	    {"figures", required_argument, NULL, 'F'},
+	    {"sources", required_argument, NULL, 'R'},
 	    {"probe", required_argument, NULL, 'P'},
 	    {"json", no_argument, NULL, 'j'},
 	    {"help", no_argument, NULL, 'h'},
@@ -294,7 +331,9 @@ main(int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	const char *data = getenv("LIANDONG_DATA"), *plugin = NULL,
-	           *out = NULL, *figures = NULL, *probe_file = NULL;
+	           *out = NULL, *figures = NULL, *probe_file = NULL,
+	           *sources = NULL;
+	struct ld_sources src = {0};
 	bool bom = false, json = false;
 	struct ld_run run = {.format = "md"};
 	char *end;
@@ -344,6 +383,10 @@ main(int argc, char **argv)
 		case 'F':
 			figures = optarg;
 			break;
+		case 'R':
+			sources = optarg;
+			run.sources = &src;
+			break;
 		case 'P':
 			probe_file = optarg;
 			break;
@@ -389,14 +432,15 @@ main(int argc, char **argv)
 
 	/* The output files are opened here, before the child is confined;
 	 * this process renames them into place when it succeeds. */
-	struct ld_guard_file files[2];
+	struct ld_guard_file files[3];
 	size_t nfiles = 0;
 	struct job job = {.cfg = &cfg, .run = &run, .plugin = plugin,
 	                  .bom = bom, .out = out, .figures = figures,
-	                  .out_fd = -1, .figures_fd = -1};
-	const char *paths[2] = {out, figures};
-	int *fds[2] = {&job.out_fd, &job.figures_fd};
-	for (size_t i = 0; i < 2; i++) {
+	                  .sources = sources, .out_fd = -1, .figures_fd = -1,
+	                  .sources_fd = -1};
+	const char *paths[3] = {out, figures, sources};
+	int *fds[3] = {&job.out_fd, &job.figures_fd, &job.sources_fd};
+	for (size_t i = 0; i < 3; i++) {
 		if (paths[i] == NULL)
 			continue;
 		if (ld_guard_open(&files[nfiles], paths[i]) != 0) {

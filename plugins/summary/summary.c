@@ -5,8 +5,10 @@
  * being solved (解决率), 面商率 and 满意率. One row per office, then the
  * total; the total's figures are the report's. The counting is the
  * host's (the SDK's `figures`, ABI 1.1): the same rules and numbers as
- * `liandong figures`, so this plugin only lays them out. Uses only the
- * SDK (liandong/plugin.h). */
+ * `liandong figures`, so this plugin only lays them out. On a host of
+ * ABI 1.2 it names the records behind each figure (figure_source, with
+ * the host's record_figures), for `liandong verify`. Uses only the SDK
+ * (liandong/plugin.h). */
 #include <liandong/plugin.h>
 
 #include <stdio.h>
@@ -115,6 +117,31 @@ visit(const char *office, const struct ld_figs *f, void *arg)
 	return 0;
 }
 
+/* Each figure of total(), the records behind it (ABI 1.2). */
+static int
+attribute(const struct ld_rec *r, void *arg)
+{
+	struct state *s = arg;
+	const struct ld_host *h = s->h;
+	struct ld_figs f;
+	if (h->record_figures(r, &f) != 0)
+		return 0;
+	const struct {
+		const char *name;
+		double v;
+	} by[] = {
+	    {"调研", f.surveys},      {"视察", f.inspections},
+	    {"协商", f.held},         {"跟踪问效", f.follow_ups},
+	    {"民主评议", f.appraised}, {"提案", f.proposals},
+	    {"解决率", f.answered},   {"面商率", f.answered},
+	    {"满意率", f.rated},
+	};
+	for (size_t i = 0; i < sizeof(by) / sizeof(by[0]); i++)
+		if (by[i].v > 0)
+			h->figure_source(s->c, by[i].name, r);
+	return 0;
+}
+
 static int
 run(struct ld_ctx *c, const struct ld_host *h)
 {
@@ -126,13 +153,21 @@ run(struct ld_ctx *c, const struct ld_host *h)
 	struct state s = {c, h, 0};
 	header(c, h);
 	struct ld_query q = {.size = sizeof(q), .live_only = 1};
-	return h->figures(c, &q, visit, &s) != 0 ? 2 : 0;
+	if (h->figures(c, &q, visit, &s) != 0)
+		return 2;
+	if (h->abi_minor < 2)
+		return 0;
+	static const char *const names[] = {"调研",     "视察", "协商",
+	                                    "跟踪问效", "民主评议", "提案"};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		h->figure_source(c, names[i], NULL);
+	return h->each(c, &q, attribute, &s) != 0 ? 2 : 0;
 }
 
 static const struct ld_plugin plugin = {
     LD_PLUGIN_INIT,
     .name = "summary",
-    .version = "1.0.0",
+    .version = "1.1.0",
     .description = "年度履职统计: surveys, inspections, consultations, "
                    "supervision and proposals, per office and in total",
     .formats = "md,csv,json,html",

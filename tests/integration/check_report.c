@@ -56,7 +56,7 @@ START_TEST(test_host)
 
 	/* plugins: the good ones described, the others refused, named. */
 	OK(AT(&P, "plugins"));
-	HAS("  good             0.1      ABI 1.1   md,csv,json,html");
+	HAS("  good             0.1      ABI 1.2   md,csv,json,html");
 	HAS("  abi10            0.1      ABI 1.0   md,csv,json,html");
 	HAS("  crash            0.1");
 	HAS("  oldabi.so        refused: ABI 0.9; this host runs ABI 1 "

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "flow.h"
+#include "path.h"
 
 /* The test tree, four levels deep. Sibling names are chosen so that one is
  * a textual prefix of the other ("a" / "ab", "x" / "xy", "1" / "12"): a
@@ -685,6 +686,28 @@ START_TEST(test_scope_outside)
 }
 END_TEST
 
+/* 社情民意 go up level by level: the office one level below the actor
+ * must have forwarded it, unless the writer is that office. */
+START_TEST(test_opinion_relay)
+{
+	char relay[LD_PATH_MAX + 1];
+	ck_assert(!ld_flow_opinion_relay("530000/530300",
+	                                 "530000/530300/530325", relay,
+	                                 sizeof(relay)));
+	ck_assert_str_eq(relay, "");
+	ck_assert(ld_flow_opinion_relay("530000", "530000/530300/530325",
+	                                relay, sizeof(relay)));
+	ck_assert_str_eq(relay, "530000/530300");
+	ck_assert(ld_flow_opinion_relay("530000", "530000/530300/530325/01",
+	                                relay, sizeof(relay)));
+	ck_assert_str_eq(relay, "530000/530300");
+	ck_assert(ld_flow_opinion_relay("530000/530300",
+	                                "530000/530300/530325/01", relay,
+	                                sizeof(relay)));
+	ck_assert_str_eq(relay, "530000/530300/530325");
+}
+END_TEST
+
 static Suite *
 flow_suite(void)
 {
@@ -709,6 +732,7 @@ flow_suite(void)
 	tcase_add_test(tc, test_prefix_traps);
 	tcase_add_test(tc, test_refusals);
 	tcase_add_test(tc, test_scope_outside);
+	tcase_add_test(tc, test_opinion_relay);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -5,6 +5,7 @@
 #include <check.h>
 #include <stdlib.h>
 
+#include "err.h"
 #include "rules.h"
 
 /* Unix ms of 2018-12-31 23:59:59 and 2019-01-01 00:00:00, UTC. */
@@ -132,6 +133,35 @@ START_TEST(test_proposals)
 }
 END_TEST
 
+/* The reply deadline: calendar months, the day clamped; overdue only
+ * while a reply is awaited. */
+START_TEST(test_reply_deadline)
+{
+	char d[11];
+	ck_assert_int_eq(ld_rule_add_months("2026-01-10", 2, d), 0);
+	ck_assert_str_eq(d, "2026-03-10");
+	ck_assert_int_eq(ld_rule_add_months("2026-12-31", 2, d), 0);
+	ck_assert_str_eq(d, "2027-02-28");
+	ck_assert_int_eq(ld_rule_add_months("2027-12-31", 2, d), 0);
+	ck_assert_str_eq(d, "2028-02-29");
+	ck_assert_int_eq(ld_rule_add_months("2026-03-10", 1, d), 0);
+	ck_assert_str_eq(d, "2026-04-10");
+	ck_assert_int_eq(ld_rule_add_months("2026-13-01", 1, d), LD_ESYNTAX);
+	ck_assert_int_eq(ld_rule_add_months("", 1, d), LD_ESYNTAX);
+	Ld__Proposal p = LD__PROPOSAL__INIT;
+	p.status = "assigned";
+	p.deadline = "2026-03-10";
+	ck_assert(ld_rule_proposal_awaits_reply(&p));
+	ck_assert(!ld_rule_proposal_overdue(&p, "2026-03-10"));
+	ck_assert(ld_rule_proposal_overdue(&p, "2026-03-11"));
+	p.status = "replied";
+	ck_assert(!ld_rule_proposal_overdue(&p, "2026-03-11"));
+	p.status = "filed";
+	p.deadline = "";
+	ck_assert(!ld_rule_proposal_overdue(&p, "2030-01-01"));
+}
+END_TEST
+
 int
 main(void)
 {
@@ -141,6 +171,7 @@ main(void)
 	tcase_add_test(tc, test_record_year);
 	tcase_add_test(tc, test_plan_items);
 	tcase_add_test(tc, test_proposals);
+	tcase_add_test(tc, test_reply_deadline);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

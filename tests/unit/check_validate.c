@@ -1260,6 +1260,103 @@ START_TEST(test_update_author)
 }
 END_TEST
 
+
+/* 社情民意: title, content and member required; no scope. */
+START_TEST(test_opinion)
+{
+	Ld__Opinion o = LD__OPINION__INIT;
+	Ld__Record r = LD__RECORD__INIT;
+	r.body_case = LD__RECORD__BODY_OPINION;
+	r.opinion = &o;
+	o.title = "关于加强农村饮用水源地保护的建议";
+	REFUSED(COUNTY, &r, "content: required (what the 社情民意 reports)");
+	o.content = "水源地周边养殖污染";
+	REFUSED(COUNTY, &r, "member: required (the member, 委员, who wrote it "
+	        "or for whom it is written)");
+	o.member = "李明";
+	o.year = 1800;
+	REFUSED(COUNTY, &r, "year: 1800 is not a plausible year");
+	o.year = 2026;
+	Ld__Record *u = ACCEPTED(COUNTY, &r);
+	ck_assert_int_eq(u->kind, LD__KIND__KIND_OPINION);
+	assert_structurally_valid(u, COUNTY);
+	ld__record__free_unpacked(u, NULL);
+	char *sc[] = {COUNTY};
+	r.scope = sc;
+	r.n_scope = 1;
+	REFUSED(COUNTY, &r, "scope: a opinion flows up to every ancestor and "
+	        "takes no scope");
+}
+END_TEST
+
+/* 采用 / 报送 / 批示: the action's vocabulary, a 批示's leader. */
+START_TEST(test_opinion_action)
+{
+	Ld__OpinionAction a = LD__OPINION_ACTION__INIT;
+	Ld__Record r = LD__RECORD__INIT;
+	r.body_case = LD__RECORD__BODY_OPINION_ACTION;
+	r.opinion_action = &a;
+	REFUSED(CITY, &r, "ref: required");
+	a.ref = COUNTY ":3";
+	REFUSED(CITY, &r, "action: required (one of: adopted (采用), "
+	        "forwarded (报送), instructed (批示))");
+	a.action = "转发";
+	REFUSED(CITY, &r, "action: unknown '转发'");
+	a.action = "批示";
+	REFUSED(CITY, &r, "leader: required for a 批示 (instructed): the "
+	        "leader who wrote it");
+	a.action = "采用";
+	a.leader = "主席";
+	REFUSED(CITY, &r, "leader: only a 批示 (instructed) names a leader");
+	a.leader = "";
+	Ld__Record *u = ACCEPTED(CITY, &r);
+	ck_assert_str_eq(u->opinion_action->action, "adopted");
+	ld__record__free_unpacked(u, NULL);
+}
+END_TEST
+
+/* 联名, 协办, 重点 with 督办, and the reply deadline. */
+START_TEST(test_proposal_handling)
+{
+	Ld__Proposal p = LD__PROPOSAL__INIT;
+	Ld__Record r = LD__RECORD__INIT;
+	r.body_case = LD__RECORD__BODY_PROPOSAL;
+	r.proposal = &p;
+	p.title = "关于加快城乡供水一体化的建议";
+	p.key = true;
+	REFUSED(COUNTY, &r, "supervisor: required for a 重点 (key) proposal "
+	        "(the leader who supervises it, 督办)");
+	p.supervisor = "县政协主席";
+	char *co[] = {"李明", "李明"};
+	p.cosigners = co;
+	p.n_cosigners = 2;
+	REFUSED(COUNTY, &r, "cosigner: '李明' is named twice");
+	p.n_cosigners = 1;
+	char *as[] = {"县财政局"};
+	p.assisting = as;
+	p.n_assisting = 1;
+	REFUSED(COUNTY, &r, "handler: required when assisting units (协办) "
+	        "are named (the lead unit, 主办)");
+	p.handler = "县财政局";
+	REFUSED(COUNTY, &r, "assisting: '县财政局' is the lead handler (主办)");
+	p.handler = "县水务局";
+	p.filed_on = "2026-01-10";
+	p.extended = true;
+	Ld__Record *u = ACCEPTED(COUNTY, &r);
+	ck_assert_str_eq(u->proposal->deadline, "2026-04-10");
+	ld__record__free_unpacked(u, NULL);
+	p.extended = false;
+	p.deadline = "2026-01-01";
+	REFUSED(COUNTY, &r, "deadline: 2026-01-01 is before filed_on "
+	        "2026-01-10");
+	p.deadline = "";
+	p.filed_on = "";
+	p.extended = true;
+	REFUSED(COUNTY, &r, "extended: the proposal has no reply deadline to "
+	        "extend (give --filed-on or --deadline)");
+}
+END_TEST
+
 static Suite *
 validate_suite(void)
 {
@@ -1300,6 +1397,9 @@ validate_suite(void)
 	tcase_add_test(tc, test_set_str);
 	tcase_add_test(tc, test_author);
 	tcase_add_test(tc, test_update_author);
+	tcase_add_test(tc, test_opinion);
+	tcase_add_test(tc, test_opinion_action);
+	tcase_add_test(tc, test_proposal_handling);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,4 +1,4 @@
-/* liandong/plugin.h — the report plugin SDK, ABI 1.1: the one header a report
+/* liandong/plugin.h — the report plugin SDK, ABI 1.2: the one header a report
  * plugin needs. A plugin is a shared object exporting one function,
  * ld_plugin_entry_v1, and linking against nothing of liandong's. It runs
  * in `liandong-report`, never in the daemon, and reaches the node's
@@ -32,8 +32,9 @@ extern "C" {
 
 #define LD_PLUGIN_MAGIC 0x4c44504cu /* "LDPL" */
 #define LD_PLUGIN_ABI_MAJOR 1
-#define LD_PLUGIN_ABI_MINOR 1 /* 1.1: is, figures, progress, state_name,
-                                 state_label; LD_YEAR_ALL */
+#define LD_PLUGIN_ABI_MINOR 2 /* 1.1: is, figures, progress, state_name,
+                                 state_label; LD_YEAR_ALL.
+                                 1.2: figure_source; the OPINION kinds */
 
 /* Kinds of record (the numbers of liandong.proto's Kind). */
 enum ld_plugin_kind {
@@ -46,6 +47,8 @@ enum ld_plugin_kind {
 	LD_PK_REVIEW = 6,   /* 审核 / 反馈 */
 	LD_PK_PROPOSAL = 7, /* 提案 */
 	LD_PK_REPORT = 8,   /* 报表 */
+	LD_PK_OPINION = 12, /* 社情民意信息 (ABI 1.2) */
+	LD_PK_OPINION_ACTION = 13, /* 采用 / 报送 / 批示 of one (ABI 1.2) */
 };
 
 enum ld_plugin_log { LD_PL_ERROR = 0, LD_PL_WARN = 1, LD_PL_INFO = 2 };
@@ -258,6 +261,21 @@ struct ld_host {
 	/* A state's name ("overdue") and label ("逾期"); "?" if unknown. */
 	const char *(*state_name)(uint32_t state);
 	const char *(*state_label)(uint32_t state);
+
+	/* ---- ABI 1.2 (check host->abi_minor >= 2, or host->size) ---- */
+	/* Record `r` (at its version now) counts toward figure `name`:
+	 * what `liandong verify` lists behind each figure of a published
+	 * report, and how it finds the records that changed since. Call it
+	 * once per record and figure, from the callback that received `r`.
+	 * With `r` NULL it only says that figure `name` is attributed (a
+	 * figure of 0 has no records). A plugin that never calls it gets
+	 * its figures compared only. */
+	void (*figure_source)(struct ld_ctx *c, const char *name,
+	                      const struct ld_rec *r);
+	/* The figures record `r` alone adds to `figures` (whatever its
+	 * year): to name the records behind each figure with the host's
+	 * rules. 0, or -1 if `r` or `out` is NULL. */
+	int (*record_figures)(const struct ld_rec *r, struct ld_figs *out);
 };
 
 /* What a plugin is. Fields only grow at the end. */
