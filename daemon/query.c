@@ -228,8 +228,9 @@ gather_requests(struct ld_txn *t, const char *self, struct ld_bag *b)
 	return rc;
 }
 
-/* Its own results and reviews (ids "<self>:N"), the reviews of its
- * results, and the results answering its own tasks and surveys. */
+/* Its own results, reviews and proposals (ids "<self>:N": a proposal's
+ * reply deadline), the reviews of its results, and the results answering
+ * its own tasks and surveys. */
 static int
 gather_answers(struct ld_txn *t, const char *self, struct ld_bag *b)
 {
@@ -244,7 +245,9 @@ gather_answers(struct ld_txn *t, const char *self, struct ld_bag *b)
 	while (rc == 0 && (rc = ld_store_rec_next(&it, &id, &v)) == 0) {
 		if (strncmp(id, prefix, pl) != 0)
 			break;
-		if (!may_be(&v, LD__KIND__KIND_RESULT, LD__KIND__KIND_REVIEW))
+		if (!may_be(&v, LD__KIND__KIND_RESULT, LD__KIND__KIND_REVIEW) &&
+		    !may_be(&v, LD__KIND__KIND_PROPOSAL,
+		            LD__KIND__KIND_PROPOSAL))
 			continue;
 		Ld__Record *r = ld_record_unpack(v.p, v.n);
 		if (r != NULL && !r->deleted &&
