@@ -1,6 +1,7 @@
 /* config.c — parse and write liandong.conf with libinih. */
 #include "config.h"
 #include "err.h"
+#include "install.h"
 #include "log.h"
 #include "text.h"
 #include "vocab.h"
@@ -26,7 +27,7 @@ ld_config_defaults(struct ld_config *c)
 	c->reconnect_max_ms = 5000;
 	c->recover_wait_s = 600;
 	c->map_size_mb = 1024;
-	snprintf(c->plugin_dir, sizeof(c->plugin_dir), "%s", LD_PLUGIN_DIR);
+	ld_install_plugin_dir(c->plugin_dir, sizeof(c->plugin_dir));
 	c->report_timeout_s = 30;
 	c->report_cpu_s = 60;
 	c->report_memory_mb = 1024;
