@@ -227,6 +227,16 @@ build(const struct job *j)
 	return r;
 }
 
+bool
+ld_schedule_busy(const struct ld_node *n)
+{
+	const struct ld_schedule *sc = n->schedule;
+	for (size_t i = 0; sc != NULL && i < sc->n; i++)
+		if (sc->j[i].running)
+			return true;
+	return false;
+}
+
 void
 ld_schedule_tick(struct ld_node *n, int64_t now)
 {
