@@ -88,7 +88,8 @@ usage(FILE *f)
 	        "\n"
 	        "With [web] cert and key (PEM files) it serves HTTPS. Plain HTTP\n"
 	        "is served only on a loopback address unless [web] plain_http =\n"
-	        "yes. Stops cleanly on SIGTERM or SIGINT. See docs/console.md.\n");
+	        "yes. Stops cleanly on SIGTERM or SIGINT; SIGHUP logs what it\n"
+	        "reloaded and what needs a restart. See liandong-web(8).\n");
 }
 
 /* The file's contents, NUL-terminated, or NULL with err. */
