@@ -71,8 +71,10 @@ chmod +x "$work"/stubs/*
 PATH=$work/stubs:$PATH sh "$work/control/postinst" configure
 grep -q '^useradd --system --user-group --home-dir /var/lib/liandong .*liandong$' \
 	"$work/calls" || fail "postinst did not add the user: $(cat "$work/calls")"
-grep -q '^install -d -m 0755 /var/lib/liandong$' "$work/calls" ||
+grep -q '^install -d -o liandong -g liandong -m 0750 /var/lib/liandong$' "$work/calls" ||
 	fail "postinst did not make /var/lib/liandong"
+grep -q '^install -d -o liandong -g liandong -m 0750 /var/backups/liandong$' \
+	"$work/calls" || fail "postinst did not make /var/backups/liandong"
 : >"$work/calls"
 printf '#!/bin/sh\necho liandong:x:999:999::/var/lib/liandong:/usr/sbin/nologin\n' \
 	>"$work/stubs/getent"
