@@ -511,6 +511,10 @@ void ld_schedule_tick(struct ld_node *n, int64_t now);
 int ld_schedule_write(struct ld_node *n, struct ld_txn *t, struct work *w);
 void ld_schedule_done(struct ld_node *n, struct work *w, int rc);
 void ld_schedule_drop(struct work *w);
+/* A reload's schedule: c's [report NAME] sections into n->cfg and the
+ * jobs made again, a section that did not change keeping when it is due.
+ * No report may be running. 0, or -ENOMEM (then no schedule runs). */
+int ld_schedule_reload(struct ld_node *n, const struct ld_config *c);
 /* Is a scheduled report running? (A reload waits for it.) */
 bool ld_schedule_busy(const struct ld_node *n);
 

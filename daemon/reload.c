@@ -134,14 +134,10 @@ static void
 apply_jobs(struct ld_node *n, const struct ld_config *c)
 {
 	char scratch[1024] = "";
-	if (sched_diff(&n->cfg, c, scratch, sizeof(scratch))) {
-		memcpy(n->cfg.sched, c->sched, sizeof(c->sched));
-		n->cfg.nsched = c->nsched;
-		ld_schedule_free(&n->schedule);
-		if ((n->schedule = ld_schedule_new(n)) == NULL)
-			ld_err("reload: out of memory: no scheduled reports "
-			       "until the next reload or restart");
-	}
+	if (sched_diff(&n->cfg, c, scratch, sizeof(scratch)) &&
+	    ld_schedule_reload(n, c) != 0)
+		ld_err("reload: out of memory: no scheduled reports until the "
+		       "next reload or restart");
 	if (notify_differs(&n->cfg, c)) {
 		memcpy(n->cfg.notify_command, c->notify_command,
 		       sizeof(c->notify_command));

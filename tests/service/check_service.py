@@ -195,6 +195,32 @@ def node_ready():
                 r"\[report weekly\] added$", 5, mark)
     # The new schedule runs (about a second after it is made).
     dm.wait_log(r"report weekly: written to", 20, mark)
+    # A schedule changed while its report runs waits for it to end.
+    plugins = os.path.join(build, "tests", "plugins", "lib")
+    with open(os.path.join(d, "liandong.conf"), "a") as f:
+        f.write("\n[report]\nplugin_dir = %s\ntimeout_s = 3\n\n"
+                "[report slow]\nplugin = hang\nevery = 1d\npublish = none\n"
+                % plugins)
+    mark = dm.hup()
+    dm.wait_log(r"^<6>INFO reloaded: \[report\] plugin_dir %s, \[report\] "
+                r"limits, \[report slow\] added$" % re.escape(plugins), 5,
+                mark)
+    dm.wait_log(r"report slow: running plugin hang", 10, mark)
+    conf = os.path.join(d, "liandong.conf")
+    text = open(conf).read()
+    open(conf, "w").write(text.replace("every = 1d", "every = 2d"))
+    mark = dm.hup()
+    dm.wait_log(r"^<6>INFO reloaded: \[report slow\] changed, \(the "
+                r"schedule changes when the running report or hook ends\)$",
+                5, mark)
+    dm.wait_log(r"^<3>ERROR report slow: killed after 3 s", 10, mark)
+    dm.wait_log(r"^<6>INFO reloaded: the new report schedule and hook apply "
+                r"now$", 5, mark)
+    # Made again, the schedule keeps when each report last ran: weekly
+    # does not run again.
+    time.sleep(1.5)
+    if "report weekly: running" in dm.log()[mark:]:
+        fail("the weekly report ran again after the reload")
     # A [node] change needs a restart, and says so, at warning priority.
     conf = os.path.join(d, "liandong.conf")
     text = open(conf).read()
