@@ -287,6 +287,9 @@ int ld_cli_run_admin_add(const struct cmd *c, int argc, char **argv);
 int ld_cli_run_admin_remove(const struct cmd *c, int argc, char **argv);
 int ld_cli_run_admin_list(const struct cmd *c, int argc, char **argv);
 int ld_cli_run_admin_keygen(const struct cmd *c, int argc, char **argv);
+/* 'config check' (cmd_config.c). */
+int ld_cli_run_config_check(const struct cmd *c, int argc, char **argv);
+
 /* The office's users (cmd_user.c). */
 int ld_cli_run_user_add(const struct cmd *c, int argc, char **argv);
 int ld_cli_run_user_passwd(const struct cmd *c, int argc, char **argv);

@@ -38,6 +38,15 @@ static const struct cmd cmds[] = {
      "                     only; all nodes of a tree must agree\n\n"
      "Makes the node's keys (DIR/keys/node.key, mode 0600) and prints its\n"
      "public key for 'liandong child add' at the parent.\n"},
+    {"config", "check", ld_cli_run_config_check, "[--data DIR | FILE]",
+     "Check a configuration without starting anything, like slaptest:\n"
+     "every mistake on one line, FILE:LINE: reason, on stderr; exit 0 if\n"
+     "there is none, 1 otherwise. With --data DIR (or LIANDONG_DATA):\n"
+     "DIR/liandong.conf, and the node's key, children and admins files.\n"
+     "With FILE: that file (e.g. an example being prepared); relative\n"
+     "paths in it are taken from its directory. Both check that the files\n"
+     "it names exist: plugin_dir and each [report NAME]'s plugin, [web]\n"
+     "cert and key (readable), the [notify] command (executable).\n"},
     {"key", "show", ld_cli_run_key_show, "[--json]",
      "Print this node's public key (ldk1.CURVE.SIGN) -- for 'liandong\n"
      "child add' at the parent, and for --parent-key at its children --\n"

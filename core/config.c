@@ -1,6 +1,8 @@
 /* config.c — parse and write liandong.conf with libinih. */
 #include "config.h"
+#include "allow.h"
 #include "err.h"
+#include "install.h"
 #include "log.h"
 #include "text.h"
 #include "vocab.h"
@@ -9,9 +11,12 @@
 #include <fcntl.h>
 #include <ini.h>
 #include <limits.h>
+#include <sodium.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 void
@@ -26,7 +31,7 @@ ld_config_defaults(struct ld_config *c)
 	c->reconnect_max_ms = 5000;
 	c->recover_wait_s = 600;
 	c->map_size_mb = 1024;
-	snprintf(c->plugin_dir, sizeof(c->plugin_dir), "%s", LD_PLUGIN_DIR);
+	ld_install_plugin_dir(c->plugin_dir, sizeof(c->plugin_dir));
 	c->report_timeout_s = 30;
 	c->report_cpu_s = 60;
 	c->report_memory_mb = 1024;
@@ -163,23 +168,101 @@ static const char *const known_keys[] = {
     "notify.command",    "notify.every",      "notify.timeout_s", NULL,
 };
 
+#define NKEYS 64
+/* inih's line buffer (INI_MAX_LINE): a longer line is a mistake. */
+#define LINE_MAX_BYTES 200
+
 struct load_ctx {
 	struct ld_config *c;
 	FILE *f;
+	const char *file;
 	int line;        /* the line inih is handling */
 	char reason[512];
-	int reason_line; /* the line `reason` is about */
+	int reason_line; /* the line `reason` is about (0: the file) */
+	int nerr;        /* mistakes found */
 	uint64_t seen;   /* bit per known_keys entry */
+	int key_line[NKEYS];              /* where each known key is */
+	int sched_line[LD_SCHED_MAX];     /* where each [report NAME]'s plugin is */
+	/* The line read before this one, to tell whether inih took it. */
+	char prev[LINE_MAX_BYTES];
+	int prev_line, handled;
+	bool prev_noted;
+	/* ld_config_check: every mistake goes here as it is found. */
+	ld_config_report_fn report;
+	void *arg;
 };
 
-/* inih reads through this, so the handler knows its line number. */
+/* A mistake at `line` (0: of the file as a whole). The first is kept
+ * for ld_config_load; ld_config_check is told of each. */
+static void note(struct load_ctx *x, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+note(struct load_ctx *x, int line, const char *fmt, ...)
+{
+	char msg[600];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (x->nerr++ == 0) {
+		snprintf(x->reason, sizeof(x->reason), "%s", msg);
+		x->reason_line = line;
+	}
+	if (x->report == NULL)
+		return;
+	char full[5200];
+	if (line > 0)
+		snprintf(full, sizeof(full), "%s:%d: %s", x->file, line, msg);
+	else
+		snprintf(full, sizeof(full), "%s: %s", x->file, msg);
+	x->report(x->arg, full);
+}
+
+/* Would inih take this line without calling the handler: blank, a
+ * comment, or a [section] header? */
+static bool
+line_quiet(const char *s)
+{
+	s += strspn(s, " \t\r\n");
+	return *s == '\0' || *s == ';' || *s == '#' ||
+	       (*s == '[' && strchr(s, ']') != NULL);
+}
+
+static const char *const syntax_reason =
+    "not a 'key = value' line or a [section] header";
+
+/* inih reads through this, so the handler knows its line number; and a
+ * line it did not hand to the handler, nor skip, was a mistake. */
 static char *
 read_line(char *str, int num, void *stream)
 {
 	struct load_ctx *x = stream;
+	if (x->prev_line > 0 && x->handled != x->prev_line && !x->prev_noted &&
+	    !line_quiet(x->prev))
+		note(x, x->prev_line, "%s", syntax_reason);
+	x->prev_line = 0;
 	char *r = fgets(str, num, x->f);
-	if (r != NULL)
-		x->line++;
+	if (r == NULL)
+		return NULL;
+	x->line++;
+	x->prev_noted = false;
+	size_t len = strlen(str);
+	if (len + 1 == (size_t)num && str[len - 1] != '\n') {
+		int ch = getc(x->f);
+		if (ch != EOF) {
+			while (ch != EOF && ch != '\n')
+				ch = getc(x->f);
+			note(x, x->line, "longer than %d bytes", num - 1);
+			x->prev_noted = true;
+			/* Something inih refuses, so the parse fails here. */
+			snprintf(str, (size_t)num, "\x01\n");
+		} else {
+			ungetc(ch, x->f);
+		}
+	}
+	snprintf(x->prev, sizeof(x->prev), "%s", str);
+	x->prev_line = x->line;
 	return r;
 }
 
@@ -316,7 +399,7 @@ on_key(void *user, const char *section, const char *key, const char *value)
 {
 	struct load_ctx *x = user;
 	struct ld_config *c = x->c;
-	/* inih reports the first bad line; keep the reason for that one. */
+	x->handled = x->line;
 	char r[256];
 	size_t rl = sizeof(r);
 	int ok;
@@ -328,16 +411,14 @@ on_key(void *user, const char *section, const char *key, const char *value)
 		if (strcmp(known_keys[i], full) != 0)
 			continue;
 		if (x->seen & ((uint64_t)1 << i)) {
-			if (x->reason[0] == '\0') {
-				snprintf(x->reason, sizeof(x->reason),
-				         "%s: given twice (or continued on an "
-				         "indented line)",
-				         key);
-				x->reason_line = x->line;
-			}
+			note(x, x->line,
+			     "%s: given twice (or continued on an indented "
+			     "line)",
+			     key);
 			return 0;
 		}
 		x->seen |= (uint64_t)1 << i;
+		x->key_line[i] = x->line;
 	}
 
 #define KEY(s, k) (strcmp(section, s) == 0 && strcmp(key, k) == 0)
@@ -436,6 +517,10 @@ on_key(void *user, const char *section, const char *key, const char *value)
 		ok = set_uint(value, 1, 1u << 22, &c->map_size_mb, r, rl);
 	} else if (strncmp(section, "report ", 7) == 0) {
 		ok = on_sched_key(c, section + 7, key, value, r, rl);
+		for (size_t i = 0; ok && i < c->nsched; i++)
+			if (strcmp(key, "plugin") == 0 &&
+			    strcmp(c->sched[i].name, section + 7) == 0)
+				x->sched_line[i] = x->line;
 	} else if (KEY("notify", "command")) {
 		/* Run by /bin/sh -c: a program, its arguments, quoting. */
 		ok = value[0] != '\0';
@@ -484,27 +569,109 @@ on_key(void *user, const char *section, const char *key, const char *value)
 		if (!ok)
 			snprintf(r, rl, "must be error, warn, info or debug");
 	} else {
-		if (x->reason[0] == '\0') {
-			snprintf(x->reason, sizeof(x->reason),
-			         "unknown key '%s' in section [%s]", key,
-			         section);
-			x->reason_line = x->line;
-		}
+		note(x, x->line, "unknown key '%s' in section [%s]", key,
+		     section);
 		return 0;
 	}
 #undef KEY
-	if (!ok && x->reason[0] == '\0') {
-		snprintf(x->reason, sizeof(x->reason), "%s: %s", key, r);
-		x->reason_line = x->line;
-	}
+	if (!ok)
+		note(x, x->line, "%s: %s", key, r);
 	return ok;
 }
 
-int
-ld_config_load(const char *dir, struct ld_config *c, char *err, size_t errlen)
+static int
+key_index(const char *full)
 {
-	ld_config_defaults(c);
-	char file[4200];
+	for (int i = 0; known_keys[i] != NULL; i++)
+		if (strcmp(known_keys[i], full) == 0)
+			return i;
+	return -1;
+}
+
+static bool
+seen(const struct load_ctx *x, const char *full)
+{
+	int i = key_index(full);
+	return i >= 0 && (x->seen & ((uint64_t)1 << i));
+}
+
+/* The rules between keys, once the file is read. */
+static void
+post_checks(struct load_ctx *x)
+{
+	struct ld_config *c = x->c;
+	if (c->id[0] == '\0' && !seen(x, "node.id"))
+		note(x, 0, "[node] id is missing");
+	if (c->name[0] == '\0' && !seen(x, "node.name"))
+		note(x, 0, "[node] name is missing");
+	if (c->level[0] == '\0' && c->id[0] != '\0')
+		snprintf(c->level, sizeof(c->level), "%s",
+		         ld_vocab_level_for_depth(ld_path_depth(c->id)));
+	if (c->insecure && c->api_listen[0] != '\0')
+		note(x, 0, "[api] listen needs security (CURVE); an insecure "
+		     "node has only its local API");
+	/* A peer is dropped after dead_ms of silence; pings keep it alive. */
+	if (c->ping_ms * 2 > c->dead_ms)
+		note(x, 0, "[link] dead_ms (%u) must be at least twice "
+		     "ping_ms (%u)", c->dead_ms, c->ping_ms);
+	if (!c->insecure && c->parent[0] != '\0' && c->parent_key[0] == '\0' &&
+	    !seen(x, "node.parent_key"))
+		note(x, 0, "[node] parent is set but parent_key is missing "
+		     "(the parent's key, from 'liandong key show' there)");
+	if (!c->insecure && c->root_key[0] == '\0' && !seen(x, "node.root_key"))
+		note(x, 0, "[node] root_key is missing (the root office's key, "
+		     "pinned at init)");
+	for (size_t i = 0; i < c->nsched; i++) {
+		const struct ld_sched *s = &c->sched[i];
+		if (s->plugin[0] == '\0' || s->every_s == 0)
+			note(x, 0, "[report %s] needs plugin = NAME and every "
+			     "= DURATION (e.g. 7d)", s->name);
+	}
+	if ((c->web_cert[0] == '\0') != (c->web_key[0] == '\0'))
+		note(x, 0, "[web] cert and key go together (both PEM files, "
+		     "for HTTPS) or not at all");
+	if (c->parent[0] != '\0' && c->id[0] != '\0' &&
+	    ld_path_depth(c->id) < 2)
+		note(x, 0, "[node] parent is set but id %s is a root path (a "
+		     "child's id is its parent's id plus one segment)", c->id);
+}
+
+/* Read `file` into c (defaults first) through x. Returns 0, -errno (the
+ * file cannot be opened: said in err), -EIO (a read failed) or
+ * LD_ESYNTAX (x->nerr mistakes; in load mode the first is in x). */
+static int
+parse(const char *file, struct ld_config *c, struct load_ctx *x, char *err,
+      size_t errlen)
+{
+	FILE *f = fopen(file, "r");
+	if (f == NULL) {
+		int rc = -errno;
+		snprintf(err, errlen, "%s: %s (run 'liandong init' first)",
+		         file, ld_strerror(rc));
+		return rc;
+	}
+	x->c = c;
+	x->f = f;
+	x->file = file;
+	int line = ini_parse_stream(read_line, x, on_key, x);
+	fclose(f);
+	if (line < 0) {
+		snprintf(err, errlen, "%s: cannot read", file);
+		return -EIO;
+	}
+	/* A line inih refused that read_line did not see as one. */
+	if (line > 0 && x->nerr == 0)
+		note(x, line, "%s", syntax_reason);
+	/* The rules between keys: for load, only on a file read cleanly. */
+	if (x->nerr == 0 || x->report != NULL)
+		post_checks(x);
+	return x->nerr > 0 ? LD_ESYNTAX : 0;
+}
+
+/* The absolute directory `dir` into c->dir. */
+static int
+set_dir(struct ld_config *c, const char *dir, char *err, size_t errlen)
+{
 	char abs[PATH_MAX];
 	if (realpath(dir, abs) == NULL) {
 		int rc = -errno;
@@ -516,85 +683,175 @@ ld_config_load(const char *dir, struct ld_config *c, char *err, size_t errlen)
 		return -ENAMETOOLONG;
 	}
 	memcpy(c->dir, abs, strlen(abs) + 1);
-	snprintf(file, sizeof(file), "%s/%s", abs, LD_CONFIG_FILE);
-	FILE *f = fopen(file, "r");
-	if (f == NULL) {
-		int rc = -errno;
-		snprintf(err, errlen, "%s: %s (run 'liandong init' first)",
-		         file, ld_strerror(rc));
+	return 0;
+}
+
+int
+ld_config_load(const char *dir, struct ld_config *c, char *err, size_t errlen)
+{
+	ld_config_defaults(c);
+	int rc = set_dir(c, dir, err, errlen);
+	if (rc != 0)
 		return rc;
-	}
-	struct load_ctx x = {.c = c, .f = f};
-	int line = ini_parse_stream(read_line, &x, on_key, &x);
-	fclose(f);
-	if (line != 0) {
-		if (line < 0) {
-			snprintf(err, errlen, "%s: cannot read", file);
-			return -EIO;
-		}
-		if (x.reason[0] != '\0' && x.reason_line == line)
-			snprintf(err, errlen, "%s:%d: %s", file, line, x.reason);
+	char file[4200];
+	snprintf(file, sizeof(file), "%s/%s", c->dir, LD_CONFIG_FILE);
+	struct load_ctx x = {0};
+	rc = parse(file, c, &x, err, errlen);
+	if (rc == LD_ESYNTAX) {
+		if (x.reason_line > 0)
+			snprintf(err, errlen, "%s:%d: %s", file, x.reason_line,
+			         x.reason);
 		else
-			snprintf(err, errlen, "%s:%d: not a 'key = value' line "
-			         "or a [section] header (or longer than 199 "
-			         "bytes)",
-			         file, line);
-		return LD_ESYNTAX;
+			snprintf(err, errlen, "%s: %s", file, x.reason);
 	}
-	if (c->id[0] == '\0') {
-		snprintf(err, errlen, "%s: [node] id is missing", file);
-		return LD_ESYNTAX;
+	return rc;
+}
+
+/* ---- ld_config_check: the files a configuration names ---- */
+
+/* `p` relative to the configuration's directory, into buf. */
+static const char *
+rel(const struct ld_config *c, const char *p, char *buf, size_t len)
+{
+	if (p[0] == '/')
+		return p;
+	snprintf(buf, len, "%s/%s", c->dir, p);
+	return buf;
+}
+
+/* Is the first word of a /bin/sh command an executable program (on the
+ * PATH if it has no '/')? A command that starts with shell syntax (an
+ * assignment, a quote, a redirection) is not checked. */
+static bool
+command_found(const char *cmd, char *prog, size_t len)
+{
+	size_t n = strcspn(cmd, " \t");
+	snprintf(prog, len, "%.*s", (int)n, cmd);
+	if (strpbrk(prog, "=\"'<>$`|&;(") != NULL)
+		return true;
+	if (strchr(prog, '/') != NULL)
+		return access(prog, X_OK) == 0;
+	const char *path = getenv("PATH");
+	char cand[4300];
+	for (const char *p = path ? path : "/usr/bin:/bin"; *p != '\0';) {
+		const char *e = strchr(p, ':');
+		size_t l = e ? (size_t)(e - p) : strlen(p);
+		snprintf(cand, sizeof(cand), "%.*s/%s", (int)l, p, prog);
+		if (l > 0 && access(cand, X_OK) == 0)
+			return true;
+		p = e ? e + 1 : p + l;
 	}
-	if (c->name[0] == '\0') {
-		snprintf(err, errlen, "%s: [node] name is missing", file);
-		return LD_ESYNTAX;
-	}
-	if (c->level[0] == '\0')
-		snprintf(c->level, sizeof(c->level), "%s",
-		         ld_vocab_level_for_depth(ld_path_depth(c->id)));
-	if (c->insecure && c->api_listen[0] != '\0') {
-		snprintf(err, errlen, "%s: [api] listen needs security (CURVE); "
-		         "an insecure node has only its local API", file);
-		return LD_ESYNTAX;
-	}
-	/* A peer is dropped after dead_ms of silence; pings keep it alive. */
-	if (c->ping_ms * 2 > c->dead_ms) {
-		snprintf(err, errlen, "%s: [link] dead_ms (%u) must be at least "
-		         "twice ping_ms (%u)", file, c->dead_ms, c->ping_ms);
-		return LD_ESYNTAX;
-	}
-	if (!c->insecure && c->parent[0] != '\0' && c->parent_key[0] == '\0') {
-		snprintf(err, errlen, "%s: [node] parent is set but parent_key "
-		         "is missing (the parent's key, from 'liandong key show' "
-		         "there)", file);
-		return LD_ESYNTAX;
-	}
-	if (!c->insecure && c->root_key[0] == '\0') {
-		snprintf(err, errlen, "%s: [node] root_key is missing (the root "
-		         "office's key, pinned at init)", file);
-		return LD_ESYNTAX;
+	return false;
+}
+
+static int
+line_of(const struct load_ctx *x, const char *full)
+{
+	int i = key_index(full);
+	return i >= 0 ? x->key_line[i] : 0;
+}
+
+static void
+check_files(struct load_ctx *x, bool data_dir)
+{
+	const struct ld_config *c = x->c;
+	struct stat st;
+	char buf[4300], err[1024];
+	if (seen(x, "report.plugin_dir")) {
+		int e = stat(c->plugin_dir, &st) != 0 ? errno : 0;
+		if (e != 0 || !S_ISDIR(st.st_mode))
+			note(x, line_of(x, "report.plugin_dir"),
+			     "plugin_dir: %s: %s", c->plugin_dir,
+			     e != 0 ? strerror(e) : "not a directory");
 	}
 	for (size_t i = 0; i < c->nsched; i++) {
-		const struct ld_sched *s = &c->sched[i];
-		if (s->plugin[0] == '\0' || s->every_s == 0) {
-			snprintf(err, errlen, "%s: [report %s] needs plugin = "
-			         "NAME and every = DURATION (e.g. 7d)",
-			         file, s->name);
-			return LD_ESYNTAX;
+		if (c->sched[i].plugin[0] == '\0')
+			continue;
+		snprintf(buf, sizeof(buf), "%s/%s.so", c->plugin_dir,
+		         c->sched[i].plugin);
+		if (access(buf, R_OK) != 0)
+			note(x, x->sched_line[i], "plugin: %s: %s", buf,
+			     strerror(errno));
+	}
+	const char *web[2][2] = {{"web.cert", c->web_cert},
+	                         {"web.key", c->web_key}};
+	for (int i = 0; i < 2; i++) {
+		if (web[i][1][0] == '\0')
+			continue;
+		const char *p = rel(c, web[i][1], buf, sizeof(buf));
+		int fd = open(p, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			note(x, line_of(x, web[i][0]), "%s: %s: %s",
+			     web[i][0] + 4, p, strerror(errno));
+		else
+			close(fd);
+	}
+	if (c->notify_command[0] != '\0' &&
+	    !command_found(c->notify_command, buf, sizeof(buf)))
+		note(x, line_of(x, "notify.command"),
+		     "command: %s: not found or not executable", buf);
+	if (!data_dir)
+		return;
+	/* The files of the data directory the daemon reads at start. */
+	/* Their loaders say FILE or FILE:LINE themselves. */
+	if (!c->insecure) {
+		struct ld_keys k;
+		if (ld_keys_load(c->dir, &k, err, sizeof(err)) != 0) {
+			x->report(x->arg, err);
+			x->nerr++;
+		}
+		sodium_memzero(&k, sizeof(k));
+	}
+	struct ld_allow al;
+	if (c->id[0] != '\0') {
+		if (ld_allow_load(c->dir, c->id, &al, err, sizeof(err)) != 0) {
+			x->report(x->arg, err);
+			x->nerr++;
+		} else {
+			ld_allow_free(&al);
 		}
 	}
-	if ((c->web_cert[0] == '\0') != (c->web_key[0] == '\0')) {
-		snprintf(err, errlen, "%s: [web] cert and key go together "
-		         "(both PEM files, for HTTPS) or not at all", file);
-		return LD_ESYNTAX;
+	if (ld_admins_load(c->dir, &al, err, sizeof(err)) != 0) {
+		x->report(x->arg, err);
+		x->nerr++;
+	} else {
+		ld_allow_free(&al);
 	}
-	if (c->parent[0] != '\0' && ld_path_depth(c->id) < 2) {
-		snprintf(err, errlen, "%s: [node] parent is set but id %s is "
-		         "a root path (a child's id is its parent's id plus "
-		         "one segment)", file, c->id);
-		return LD_ESYNTAX;
+}
+
+int
+ld_config_check(const char *path, ld_config_report_fn report, void *arg,
+                struct ld_config *c)
+{
+	ld_config_defaults(c);
+	struct stat st;
+	char err[1024], file[4200], dir[4096];
+	bool data_dir = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+	if (data_dir) {
+		snprintf(dir, sizeof(dir), "%s", path);
+	} else {
+		const char *slash = strrchr(path, '/');
+		snprintf(dir, sizeof(dir), "%.*s",
+		         slash ? (int)(slash - path) + (slash == path) : 1,
+		         slash ? path : ".");
 	}
-	return 0;
+	int rc = set_dir(c, dir, err, sizeof(err));
+	if (rc != 0) {
+		report(arg, err);
+		return 1;
+	}
+	if (data_dir)
+		snprintf(file, sizeof(file), "%s/%s", c->dir, LD_CONFIG_FILE);
+	else
+		snprintf(file, sizeof(file), "%s", path);
+	struct load_ctx x = {.report = report, .arg = arg};
+	rc = parse(file, c, &x, err, sizeof(err));
+	if (rc != 0 && rc != LD_ESYNTAX) {
+		report(arg, err);
+		return 1;
+	}
+	check_files(&x, data_dir);
+	return x.nerr;
 }
 
 static bool

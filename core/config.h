@@ -93,6 +93,17 @@ void ld_config_defaults(struct ld_config *c);
 int ld_config_load(const char *dir, struct ld_config *c, char *err,
                    size_t errlen);
 
+/* Check a configuration the way 'liandong config check' does: `path` is
+ * a data directory (its liandong.conf, and also its keys, children and
+ * admins files) or a configuration file. Every mistake goes to `report`
+ * as one line, "FILE:LINE: reason" or "FILE: reason": what load would
+ * refuse, and files it names that are missing or unreadable (plugin_dir,
+ * each [report NAME] plugin, [web] cert and key, the [notify] command).
+ * Returns how many mistakes (0: good). c is what was read. */
+typedef void (*ld_config_report_fn)(void *arg, const char *line);
+int ld_config_check(const char *path, ld_config_report_fn report, void *arg,
+                    struct ld_config *c);
+
 /* Write <dir>/liandong.conf (mode 0600, atomically). Returns 0, or with
  * a reason in err -EINVAL (a name or level that cannot be written) or
  * -errno (-EIO: the write failed). */

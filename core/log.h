@@ -1,4 +1,5 @@
-/* log.h — timestamped, levelled log lines on stderr. */
+/* log.h — timestamped, levelled log lines on stderr (with sd-daemon
+ * priority prefixes when stderr is the journal). */
 #ifndef LD_LOG_H
 #define LD_LOG_H
 
@@ -9,6 +10,11 @@ enum ld_log_level { LD_LOG_ERROR, LD_LOG_WARN, LD_LOG_INFO, LD_LOG_DEBUG };
 
 /* Lines above `level` are dropped. `name` prefixes every line. */
 void ld_log_init(const char *name, enum ld_log_level level);
+/* Change the level only (a reload). */
+void ld_log_set_level(enum ld_log_level level);
+enum ld_log_level ld_log_get_level(void);
+/* "error", "warn", "info", "debug". */
+const char *ld_log_level_name(int level);
 /* Parse "error", "warn", "info", "debug"; -1 if none of these. */
 int ld_log_level_parse(const char *s);
 

@@ -91,6 +91,13 @@ ld_auth_reload(struct ld_auth *a, char *err, size_t errlen)
 	return 0;
 }
 
+void
+ld_auth_counts(const struct ld_auth *a, size_t *children, size_t *admins)
+{
+	*children = a->list.n;
+	*admins = a->admins.n;
+}
+
 const struct ld_child_key *
 ld_auth_child(struct ld_auth *a, const char *path)
 {

@@ -29,6 +29,9 @@ void ld_auth_handle(struct ld_auth *a);
 /* Re-read the allow-list. On a bad file the old list stays, and the
  * code of ld_allow_load (or ld_admins_load) is returned. */
 int ld_auth_reload(struct ld_auth *a, char *err, size_t errlen);
+/* How many children and administrators the lists hold. */
+void ld_auth_counts(const struct ld_auth *a, size_t *children,
+                    size_t *admins);
 
 /* Is `user_id` (a frame's "User-Id") a child on the list now, and is it
  * `path`? */

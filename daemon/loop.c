@@ -5,6 +5,7 @@
  * credit. */
 #include "log.h"
 #include "node_int.h"
+#include "sdnotify.h"
 
 #include <errno.h>
 #include <string.h>
@@ -167,6 +168,8 @@ ld_node_run(struct ld_node *n, volatile sig_atomic_t *stop)
 	    n->api_remote ? n->cfg.api_listen : "",
 	    n->router ? ", listening on " : "", n->router ? n->cfg.listen : "",
 	    n->dealer ? ", parent at " : "", n->dealer ? n->cfg.parent : "");
+	/* The store is open and the sockets bound (ld_node_open): ready. */
+	ld_sd_ready("node %s (%s) up", n->cfg.id, n->cfg.name);
 	zmq_pollitem_t items[8];
 	while (!*stop) {
 		/* Answers wait for a client that reads slowly. A ROUTER
@@ -231,6 +234,9 @@ ld_node_run(struct ld_node *n, volatile sig_atomic_t *stop)
 		if (n->dealer)
 			drain_dealer(n);
 		ld_commit_turn(n, false);
+		/* Between turns, with no work queued: SIGHUP's reload. */
+		ld_reload_tick(n);
+		ld_sd_watchdog(ld_now_ms());
 		timers(n, ld_now_ms());
 		ld_fetch_tick(n, ld_now_ms());
 		ld_recover_tick(n, ld_now_ms());
@@ -238,6 +244,7 @@ ld_node_run(struct ld_node *n, volatile sig_atomic_t *stop)
 		ld_notify_tick(n, ld_now_ms());
 		ld_stream_all(n);
 	}
+	ld_sd_stopping();
 	/* Whatever moved only in memory goes to disk before we exit. */
 	ld_commit_turn(n, true);
 	ld_waiters_drop(n);

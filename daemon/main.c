@@ -1,5 +1,5 @@
 /* main.c — liandongd: load the config of a data directory and run the
- * node until SIGTERM or SIGINT. */
+ * node until SIGTERM or SIGINT; SIGHUP reloads what can be reloaded. */
 #include "config.h"
 #include "log.h"
 #include "node.h"
@@ -10,13 +10,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-static volatile sig_atomic_t stop;
+static volatile sig_atomic_t stop, hup;
 
 static void
 on_signal(int sig)
 {
-	(void)sig;
-	stop = 1;
+	if (sig == SIGHUP)
+		hup = 1;
+	else
+		stop = 1;
 }
 
 static void
@@ -27,8 +29,13 @@ usage(FILE *f)
 	        "\n"
 	        "Run the liandong node whose data directory is DIR (made by\n"
 	        "'liandong init'). LIANDONG_DATA is the default for --data.\n"
-	        "Logs go to stderr. SIGTERM or SIGINT: finish the current\n"
-	        "transaction, close cleanly and exit 0.\n"
+	        "Logs go to stderr (to the journal, with priorities, under\n"
+	        "systemd). SIGTERM or SIGINT: finish the current transaction,\n"
+	        "close cleanly and exit 0. SIGHUP: read liandong.conf, the\n"
+	        "children and admins files again and log what changed ([node],\n"
+	        "[link], [store], [security] and [api] need a restart).\n"
+	        "Under systemd (Type=notify) it reports READY=1 once the store\n"
+	        "is open and the sockets bound, and keeps WatchdogSec= fed.\n"
 	        "\n"
 	        "  -d, --data DIR   the node's data directory\n"
 	        "  -h, --help       this text\n"
@@ -89,6 +96,8 @@ main(int argc, char **argv)
 	/* No SA_RESTART: zmq_poll returns EINTR and the loop sees `stop`. */
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	/* A logrotate HUP reloads; it never stops the node. */
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	struct ld_node *n;
@@ -96,6 +105,7 @@ main(int argc, char **argv)
 		ld_err("%s", err);
 		return 1;
 	}
+	ld_node_on_reload(n, &hup);
 	int rc = ld_node_run(n, &stop);
 	ld_node_close(&n);
 	return rc == 0 ? 0 : 1;

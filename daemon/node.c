@@ -284,6 +284,7 @@ ld_node_open(const struct ld_config *cfg, struct ld_node **out, char *err,
 		snprintf(err, errlen, "API socket %s: %s", n->api_endpoint, why);
 		goto fail;
 	}
+	n->api_bound = true;
 	if (cfg->api_listen[0] != '\0') {
 		/* The remote API: CURVE, administrators from the admins
 		 * list (ZAP domain liandong-api). */
@@ -430,6 +431,9 @@ ld_node_close(struct ld_node **n_p)
 	ld_waiters_drop(n);
 	if (n->api != NULL)
 		zmq_close(n->api);
+	/* Still under the lock: no other daemon bound it since. */
+	if (n->api_bound)
+		unlink(n->api_endpoint + 6);
 	if (n->api_remote != NULL)
 		zmq_close(n->api_remote);
 	if (n->router != NULL)
@@ -449,6 +453,7 @@ ld_node_close(struct ld_node **n_p)
 	ld_fetch_free(&n->fetch);
 	ld_schedule_free(&n->schedule);
 	ld_notify_free(&n->notify);
+	ld_reload_free(n);
 	ld_peers_free(n);
 	ld_keyring_free(&n->kr);
 	ld_vpool_free(&n->vpool);

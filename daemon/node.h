@@ -20,6 +20,9 @@ int ld_node_open(const struct ld_config *cfg, struct ld_node **out, char *err,
 /* Run until *stop becomes non-zero; then commit what is pending and
  * return 0 (loop.c); or the socket's -errno if polling fails. */
 int ld_node_run(struct ld_node *n, volatile sig_atomic_t *stop);
+/* SIGHUP: the loop reloads what it can when *flag becomes non-zero, and
+ * zeroes it (reload.c). */
+void ld_node_on_reload(struct ld_node *n, volatile sig_atomic_t *flag);
 /* Free everything and null *n (node.c). */
 void ld_node_close(struct ld_node **n);
 

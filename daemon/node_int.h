@@ -9,7 +9,8 @@
  *            recover; it fills the work table with the handlers of api,
  *            batch, fetch, schedule
  *   loop ──> api, downlink, uplink, commit, fetch, schedule, notify,
- *            stream, waiters, recover
+ *            stream, waiters, recover, reload
+ *   reload ──> downlink, schedule, notify (SIGHUP)
  *   api ───> own, files, query, waiters, reply, commit, downlink, stream,
  *            recover, backup
  *   downlink ──> session, frame, peers, recover
@@ -182,6 +183,12 @@ struct ld_node {
 	struct ld_schedule *schedule; /* scheduled reports (schedule.c) */
 	struct ld_notify *notify;     /* the [notify] hook (notify.c) */
 	int64_t last_flush_ms;
+	/* reload.c: set by SIGHUP (main.c's flag, NULL: none); a reloaded
+	 * configuration whose schedule or hook waits for a running report
+	 * or hook to end (NULL: none waits). */
+	volatile sig_atomic_t *hup;
+	bool api_bound; /* api.sock is ours: removed at close */
+	struct ld_config *reload_pending;
 
 	/* recover.c: the store was restored or made again, and this node
 	 * waits for its records from the parent before it writes its own
@@ -519,6 +526,12 @@ void ld_schedule_tick(struct ld_node *n, int64_t now);
 int ld_schedule_write(struct ld_node *n, struct ld_txn *t, struct work *w);
 void ld_schedule_done(struct ld_node *n, struct work *w, int rc);
 void ld_schedule_drop(struct work *w);
+/* A reload's schedule: c's [report NAME] sections into n->cfg and the
+ * jobs made again, a section that did not change keeping when it is due.
+ * No report may be running. 0, or -ENOMEM (then no schedule runs). */
+int ld_schedule_reload(struct ld_node *n, const struct ld_config *c);
+/* Is a scheduled report running? (A reload waits for it.) */
+bool ld_schedule_busy(const struct ld_node *n);
 
 /* ---- notify.c: the [notify] hook, told of new and overdue inbox items ---- */
 
@@ -533,5 +546,17 @@ void ld_notify_tick(struct ld_node *n, int64_t now);
 /* At shutdown: give a running hook a moment (2 s) to finish, so what it
  * sent counts as notified. */
 void ld_notify_stop(struct ld_node *n);
+/* Is the hook running? (A reload waits for it.) */
+bool ld_notify_busy(const struct ld_node *n);
+
+/* ---- reload.c: SIGHUP ---- */
+
+/* When SIGHUP came: read liandong.conf and the allow-lists again, take
+ * what can change while running, log one line saying what changed and
+ * what needs a restart; apply a waiting schedule once nothing runs.
+ * Called by the loop between turns (no work queued). Never fails: a bad
+ * file leaves the running configuration as it was. */
+void ld_reload_tick(struct ld_node *n);
+void ld_reload_free(struct ld_node *n);
 
 #endif

@@ -153,6 +153,12 @@ state_save(const struct ld_node *n, const struct keys *k)
 	return 0;
 }
 
+bool
+ld_notify_busy(const struct ld_node *n)
+{
+	return n->notify != NULL && n->notify->running;
+}
+
 struct ld_notify *
 ld_notify_new(struct ld_node *n)
 {

@@ -307,6 +307,53 @@ build(const struct job *j)
 	return r;
 }
 
+int
+ld_schedule_reload(struct ld_node *n, const struct ld_config *c)
+{
+	/* When each job is next due, by name: the store keeps when a
+	 * published report last ran, not an unpublished one, and a job
+	 * whose section did not change keeps its turn either way. */
+	struct ld_schedule *old = n->schedule;
+	size_t nold = old != NULL ? old->n : 0;
+	struct kept {
+		struct ld_sched s;
+		int64_t due_ms;
+	} *kept = calloc(nold ? nold : 1, sizeof(*kept));
+	if (kept == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < nold; i++) {
+		kept[i].s = *old->j[i].s;
+		kept[i].due_ms = old->j[i].due_ms;
+	}
+	memcpy(n->cfg.sched, c->sched, sizeof(c->sched));
+	n->cfg.nsched = c->nsched;
+	ld_schedule_free(&n->schedule);
+	int rc = 0;
+	if ((n->schedule = ld_schedule_new(n)) == NULL) {
+		rc = -ENOMEM;
+		goto leave;
+	}
+	for (size_t i = 0; i < n->schedule->n; i++) {
+		struct job *j = &n->schedule->j[i];
+		for (size_t k = 0; k < nold; k++)
+			if (memcmp(&kept[k].s, j->s, sizeof(*j->s)) == 0)
+				j->due_ms = kept[k].due_ms;
+	}
+leave:
+	free(kept);
+	return rc;
+}
+
+bool
+ld_schedule_busy(const struct ld_node *n)
+{
+	const struct ld_schedule *sc = n->schedule;
+	for (size_t i = 0; sc != NULL && i < sc->n; i++)
+		if (sc->j[i].running)
+			return true;
+	return false;
+}
+
 void
 ld_schedule_tick(struct ld_node *n, int64_t now)
 {

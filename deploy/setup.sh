@@ -8,6 +8,8 @@ pkgs=(build-essential cmake pkg-config libzmq3-dev libprotobuf-c-dev
       libinih-dev libjson-c-dev
       libseccomp-dev # liandong-report confines plugins with seccomp
       libmicrohttpd-dev # liandong-web serves the office console (HTTP/HTTPS)
+      libsystemd-dev # sd_notify: Type=notify units, readiness, the watchdog
+      dpkg-dev # dpkg-shlibdeps: the .deb's dependencies (cpack -G DEB)
       chromium # chromium: the HTML report test renders a page headless
       # the console's browser tests drive chromium through its driver;
       # CJK fonts so pages and screenshots show Chinese, not boxes

@@ -12,6 +12,7 @@
 #include "confine.h"
 #include "guard.h"
 #include "err.h"
+#include "install.h"
 #include "json.h"
 #include "plugin_host.h"
 #include "record.h"
@@ -45,7 +46,8 @@ usage(FILE *f)
 	        "loads, and its descriptor (name, version, ABI, formats).\n"
 	        "\n"
 	        "  --data DIR        the node's data directory\n"
-	        "  --plugin FILE.so  the plugin\n"
+	        "  --plugin FILE.so  the plugin (a name without '/': the file in\n"
+	        "                    the current directory, else in plugin_dir)\n"
 	        "  --format F        md, csv, json or html (default md)\n"
 	        "  --bom             CSV: start with a UTF-8 byte order mark\n"
 	        "                    (for spreadsheets)\n"
@@ -60,7 +62,8 @@ usage(FILE *f)
 	        "                    behind its figures (SDK 1.2): one per line,\n"
 	        "                    FIGURE, ID, VERSION, tab-separated; a line\n"
 	        "                    '#attributed' first if it named any\n"
-	        "  --probe FILE.so   check a plugin and describe it\n"
+	        "  --probe FILE.so   check a plugin and describe it (found as\n"
+	        "                    --plugin is)\n"
 	        "  --json            with --probe: one JSON object\n"
 	        "\n"
 	        "Exit codes: 0 ok; 1 the plugin failed; 2 usage; 3 the plugin\n"
@@ -94,6 +97,28 @@ confine_load(const struct ld_confine_limits *lim, const char *plugin)
 	    ld_confine_seccomp(LD_CONFINE_LOAD, err, sizeof(err)) != 0)
 		return fail(EXIT_PLUGIN, "cannot confine the plugin: %s", err);
 	return 0;
+}
+
+/* A plugin named without a directory ("summary.so", "summary"): the file
+ * in the current directory if there is one, else in the plugin directory
+ * (the node's plugin_dir with --data, else the installed one). dlopen
+ * would otherwise search the library path, never these. */
+static const char *
+plugin_file(const char *name, const char *data, char *buf, size_t len)
+{
+	if (strchr(name, '/') != NULL)
+		return name;
+	size_t n = strlen(name);
+	const char *ext = n > 3 && strcmp(name + n - 3, ".so") == 0 ? "" : ".so";
+	snprintf(buf, len, "./%s%s", name, ext);
+	if (access(buf, F_OK) == 0)
+		return buf;
+	struct ld_config cfg;
+	char err[1024];
+	if (data == NULL || ld_config_load(data, &cfg, err, sizeof(err)) != 0)
+		ld_install_plugin_dir(cfg.plugin_dir, sizeof(cfg.plugin_dir));
+	snprintf(buf, len, "%s/%s%s", cfg.plugin_dir, name, ext);
+	return buf;
 }
 
 static int
@@ -410,8 +435,12 @@ main(int argc, char **argv)
 	if (optind < argc)
 		return fail(EXIT_USAGE, "unexpected argument '%s' (see --help)",
 		            argv[optind]);
+	char pbuf[4200];
 	if (probe_file != NULL)
-		return probe(probe_file, json);
+		return probe(plugin_file(probe_file, data, pbuf, sizeof(pbuf)),
+		             json);
+	if (plugin != NULL)
+		plugin = plugin_file(plugin, data, pbuf, sizeof(pbuf));
 	if (data == NULL || plugin == NULL)
 		return fail(EXIT_USAGE, "--data DIR and --plugin FILE.so are "
 		            "required (see --help)");

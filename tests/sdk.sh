@@ -28,8 +28,8 @@ ls "$work"/prefix/lib*/liandong/plugins/summary.so >/dev/null ||
 # Out of tree: a copy of the test plugin, only the SDK's flags.
 mkdir "$work/myplugin"
 cp "$src/tests/plugins/good.c" "$work/myplugin/counts.c"
-# --define-prefix: the prefix is where it was installed, not the configured one.
-cflags=$(PKG_CONFIG_PATH=$pc pkg-config --define-prefix --cflags liandong-plugin)
+# The .pc is relocatable: its prefix is where it was installed.
+cflags=$(PKG_CONFIG_PATH=$pc pkg-config --cflags liandong-plugin)
 (cd "$work/myplugin" && cc -shared $cflags -o counts.so counts.c)
 
 exported=$(nm -D --defined-only "$work/myplugin/counts.so" | awk '{print $3}' |

@@ -1,10 +1,12 @@
 /* main.c — liandong-web: the office console, a separate process beside a
  * node that talks to it through its API like the CLI. Reads [web] of
  * liandong.conf, refuses plain HTTP off loopback unless told in so many
- * words, serves until SIGTERM or SIGINT. */
+ * words, serves until SIGTERM or SIGINT; SIGHUP takes the log level and
+ * says what needs a restart. */
 #include "config.h"
 #include "err.h"
 #include "log.h"
+#include "sdnotify.h"
 #include "server.h"
 
 #include <arpa/inet.h>
@@ -13,12 +15,60 @@
 #include <limits.h>
 #include <netdb.h>
 #include <signal.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <pthread.h>
 #include <sodium.h>
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* SIGHUP: the users file is read again whenever it changes (accounts.c),
+ * so nothing is needed for it; the log level is taken; the rest of [web]
+ * (listen, cert, key, threads ...) is bound into the running server and
+ * needs a restart, which the line says. */
+static void
+reload_web(struct ld_config *cfg)
+{
+	struct ld_config *c = malloc(sizeof(*c));
+	char err[1024];
+	if (c == NULL || ld_config_load(cfg->dir, c, err, sizeof(err)) != 0) {
+		ld_err("reload: could not reload: %s (the running "
+		       "configuration stays)",
+		       c == NULL ? "out of memory" : err);
+		free(c);
+		return;
+	}
+	char lvl[64] = "";
+	if (c->log_level != cfg->log_level) {
+		snprintf(lvl, sizeof(lvl), ", log level %s (was %s)",
+		         ld_log_level_name(c->log_level),
+		         ld_log_level_name(cfg->log_level));
+		cfg->log_level = c->log_level;
+		ld_log_set_level((enum ld_log_level)c->log_level);
+	}
+	bool web = strcmp(c->web_listen, cfg->web_listen) != 0 ||
+	           strcmp(c->web_cert, cfg->web_cert) != 0 ||
+	           strcmp(c->web_key, cfg->web_key) != 0 ||
+	           c->web_plain_http != cfg->web_plain_http ||
+	           c->web_session_idle_s != cfg->web_session_idle_s ||
+	           c->web_threads != cfg->web_threads;
+	ld_info("reloaded: users are read again when DIR/users changes%s; "
+	        "%s",
+	        lvl,
+	        web ? "[web] changed: restart liandong-web to take it"
+	            : "[web] unchanged (a renewed certificate file also needs "
+	              "a restart)");
+	free(c);
+}
 
 static void
 usage(FILE *f)
@@ -38,7 +88,8 @@ usage(FILE *f)
 	        "\n"
 	        "With [web] cert and key (PEM files) it serves HTTPS. Plain HTTP\n"
 	        "is served only on a loopback address unless [web] plain_http =\n"
-	        "yes. Stops cleanly on SIGTERM or SIGINT. See docs/console.md.\n");
+	        "yes. Stops cleanly on SIGTERM or SIGINT; SIGHUP logs what it\n"
+	        "reloaded and what needs a restart. See liandong-web(8).\n");
 }
 
 /* The file's contents, NUL-terminated, or NULL with err. */
@@ -188,6 +239,7 @@ main(int argc, char **argv)
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGTERM);
 	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
@@ -206,9 +258,24 @@ main(int argc, char **argv)
 	printf("liandong-web: serving %s://%s/ for %s (%s)\n",
 	       tls ? "https" : "http", listen, cfg.name, cfg.dir);
 	fflush(stdout);
-	int sig = 0;
-	while (sigwait(&stop, &sig) != 0)
-		;
+	ld_sd_ready("serving %s://%s/ for %s", tls ? "https" : "http", listen,
+	            cfg.name);
+	/* Wake at least every quarter of the watchdog interval to feed it. */
+	long wd = ld_sd_watchdog_ms();
+	struct timespec tick = {wd < 0 ? 3600 : wd / 1000,
+	                        wd < 0 ? 0 : (wd % 1000) * 1000000L};
+	int sig;
+	for (;;) {
+		sig = sigtimedwait(&stop, NULL, &tick);
+		ld_sd_watchdog(mono_ms());
+		if (sig == SIGHUP) {
+			reload_web(&cfg);
+			continue;
+		}
+		if (sig == SIGTERM || sig == SIGINT)
+			break;
+	}
+	ld_sd_stopping();
 	ld_info("stopping on signal %d", sig);
 	ld_web_stop(&w);
 	return 0;
