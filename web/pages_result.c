@@ -491,7 +491,7 @@ ld_page_download(struct ld_web_req *rq)
 			         "附件“%s”还没有全部传到本节点，"
 			         "请稍后再试。（%s）",
 			         meta->name, err);
-		else if (rc == LD_EREFUSED)
+		else if (rc == -EBADMSG)
 			snprintf(msg, sizeof(msg),
 			         "附件“%s”与报送单位签名的文件不符，"
 			         "不能下载。（%s）",
@@ -501,9 +501,9 @@ ld_page_download(struct ld_web_req *rq)
 			         meta->name, err);
 		ld__record__free_unpacked(r, NULL);
 		ld_web_error(rq,
-		             rc == -EAGAIN       ? 503
-		             : rc == LD_EREFUSED ? 502
-		                                 : 404,
+		             rc == -EAGAIN                     ? 503
+		             : rc == -EBADMSG || rc == -EPROTO ? 502
+		                                               : 404,
 		             msg);
 		return;
 	}
