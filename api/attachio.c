@@ -51,7 +51,7 @@ ld_attachio_put(ld_attachio_call_fn *call, void *ctx, const char *name,
 }
 
 /* Chunk `chunk` of attachment `index` of `id`: 0 with *resp (code OK),
- * else the code with err. */
+ * else the code (attachio.h) with err. */
 static int
 get_chunk(ld_attachio_call_fn *call, void *ctx, const char *id, uint32_t index,
           uint32_t chunk, Ld__Response **resp, char *err, size_t errlen)
@@ -63,15 +63,25 @@ get_chunk(ld_attachio_call_fn *call, void *ctx, const char *id, uint32_t index,
 	Ld__Request req = LD__REQUEST__INIT;
 	req.op_case = LD__REQUEST__OP_ATTACHMENT_GET;
 	req.attachment_get = &g;
+	*resp = NULL;
 	int rc = call(ctx, &req, resp, err, errlen);
 	if (rc != 0)
 		return rc;
-	if ((*resp)->code == LD__CODE__CODE_OK && (*resp)->attachment != NULL)
+	Ld__Code code = (*resp)->code;
+	if (code == LD__CODE__CODE_OK && (*resp)->attachment != NULL)
 		return 0;
-	snprintf(err, errlen, "%s", (*resp)->error);
-	rc = (*resp)->code != LD__CODE__CODE_NOT_FOUND            ? LD_EREFUSED
-	     : strstr((*resp)->error, "not all here yet") != NULL ? -EAGAIN
-	                                                          : -ENOENT;
+	const char *why = (*resp)->error != NULL ? (*resp)->error : "";
+	snprintf(err, errlen, "%s",
+	         why[0] != '\0' ? why : "the node's answer holds no chunk");
+	/* The node answers NOT_FOUND both for a record it lacks and for a
+	 * chunk it is still fetching; only its words tell them apart
+	 * (daemon/files.c). */
+	rc = code == LD__CODE__CODE_NOT_FOUND
+	         ? (strstr(why, "not all here yet") != NULL ? -EAGAIN : -ENOENT)
+	     : code == LD__CODE__CODE_REFUSED ||
+	             code == LD__CODE__CODE_BAD_REQUEST
+	         ? LD_EREFUSED
+	         : -EPROTO;
 	ld__response__free_unpacked(*resp, NULL);
 	*resp = NULL;
 	return rc;
@@ -94,7 +104,8 @@ ld_attachio_get(ld_attachio_call_fn *call, void *ctx, const char *id,
 		if (k == 0 && n > 0 && ac->have < n) {
 			snprintf(err, errlen,
 			         "attachment %u (%.200s) is not all "
-			         "here yet: %u of %zu chunks",
+			         "here yet: %u of %zu chunks (it is still "
+			         "being fetched; try again later)",
 			         index + 1, meta->name, ac->have, n);
 			ld__response__free_unpacked(resp, NULL);
 			return -EAGAIN;
@@ -108,7 +119,7 @@ ld_attachio_get(ld_attachio_call_fn *call, void *ctx, const char *id,
 			         "is not the one its owner signed",
 			         index + 1, meta->name, k + 1);
 			ld__response__free_unpacked(resp, NULL);
-			return LD_EREFUSED;
+			return -EBADMSG;
 		}
 		ld_attach_sum_add(&sum, d->data, d->len);
 		rc = d->len > 0 ? sink(sctx, d->data, d->len) : 0;
@@ -125,7 +136,7 @@ ld_attachio_get(ld_attachio_call_fn *call, void *ctx, const char *id,
 		         "attachment %u (%.200s): what the node "
 		         "holds is not the file its owner signed",
 		         index + 1, meta->name);
-		return LD_EREFUSED;
+		return -EBADMSG;
 	}
 	return 0;
 }

@@ -33,14 +33,19 @@ int ld_attachio_put(ld_attachio_call_fn *call, void *ctx, const char *name,
 typedef int ld_attachio_sink_fn(void *ctx, const void *data, size_t n);
 
 /* Read attachment `index` (0-based) of result `id`, whose signed
- * metadata (from the record) is `meta`, into `sink` in order. Every
- * chunk must match its hash before it is passed on, and the whole the
- * file's size and hash (checked after the last chunk: a sink that must
- * not keep a bad file buffers it). Returns 0, or with a reason in err:
- * -EAGAIN (not every chunk is at this node yet; nothing was passed on),
- * LD_EREFUSED (what the node holds is not the signed file), -ENOENT
- * (the node has no such attachment), the sink's code, or the call's
- * -errno. */
+ * metadata (from the caller's copy of the record) is `meta`, into `sink`
+ * in order. Every chunk must match its hash before it is passed on, and
+ * the whole the file's size and hash (checked after the last chunk: a
+ * caller that must not pass on a bad file holds the bytes until this
+ * returns 0). Returns 0, or with a reason in err:
+ *   -EAGAIN      not every chunk is at this node yet (nothing was passed
+ *                on; the node is still fetching them);
+ *   -ENOENT      the node has no such record;
+ *   LD_EREFUSED  the node refused (deleted, not a result, no such
+ *                attachment ...): its sentence;
+ *   -EPROTO      the node failed, or its answer held no chunk;
+ *   -EBADMSG     what the node holds is not the file its owner signed;
+ *   the sink's code, or the call's -errno. */
 int ld_attachio_get(ld_attachio_call_fn *call, void *ctx, const char *id,
                     uint32_t index, const Ld__Attachment *meta,
                     ld_attachio_sink_fn *sink, void *sctx, char *err,

@@ -146,6 +146,9 @@ int ld_cli_usage_error(const struct cmd *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* A refusal or failure: one line, exit code 1. */
 int ld_cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* mkdir -p: `path` and the directories above it, each one made with
+ * mode 0700 (keys and stores live there). Returns 0 or -errno. */
+int ld_cli_mkdirs(const char *path);
 int ld_cli_print_help(const struct cmd *c);
 
 /* What ld_cli_parse returns when --help was asked for (and printed): not

@@ -525,26 +525,6 @@ write_file(const char *path, const uint8_t *p, size_t n)
 	return 0;
 }
 
-/* mkdir -p, new directories 0700. Returns 0 or -errno. */
-static int
-mkdirs(const char *path)
-{
-	char tmp[PATH_MAX];
-	if (snprintf(tmp, sizeof(tmp), "%s", path) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	for (char *p = tmp + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(tmp, 0700) != 0 && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(tmp, 0700) != 0 && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
 /* Open the key part: derive the key, open the box, write the files. */
 static int
 restore_key(FILE *f, const char *name, const char *dir, const struct args *a)
@@ -903,7 +883,7 @@ ld_cli_run_restore(const struct cmd *c, int argc, char **argv)
 	if (!have_conf) {
 		struct stat ds;
 		made_dir = stat(dir, &ds) != 0;
-		int mr = made_dir ? mkdirs(dir) : 0;
+		int mr = made_dir ? ld_cli_mkdirs(dir) : 0;
 		if (mr != 0) {
 			rc = ld_cli_fail("%s: %s; nothing restored", dir,
 			                 ld_strerror(mr));

@@ -18,26 +18,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* mkdir -p with mode 0700 for what it creates. Returns 0 or -errno. */
-static int
-mkdirs(const char *path)
-{
-	char tmp[PATH_MAX];
-	if (snprintf(tmp, sizeof(tmp), "%s", path) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	for (char *p = tmp + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(tmp, 0700) != 0 && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(tmp, 0700) != 0 && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
 int
 ld_cli_run_init(const struct cmd *c, int argc, char **argv)
 {
@@ -129,7 +109,7 @@ ld_cli_run_init(const struct cmd *c, int argc, char **argv)
 			       "key show' there)");
 	}
 
-	if ((rc = mkdirs(ld_cli_data_dir)) != 0)
+	if ((rc = ld_cli_mkdirs(ld_cli_data_dir)) != 0)
 		return ld_cli_fail("%s: %s", ld_cli_data_dir, ld_strerror(rc));
 	if (realpath(ld_cli_data_dir, cfg.dir) == NULL)
 		return ld_cli_fail("%s: %s", ld_cli_data_dir, strerror(errno));

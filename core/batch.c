@@ -46,16 +46,25 @@ ld_oneline(char *s)
 }
 
 struct ld_batch_rec *
-ld_batch_push(struct ld_batch *b, Ld__Record *r, size_t where)
+ld_batch_add(struct ld_batch *b, Ld__Record *r, size_t where)
 {
 	if (b->n == b->cap) {
 		size_t cap = b->cap ? b->cap * 2 : 64;
-		b->v = check_mem(realloc(b->v, cap * sizeof(*b->v)));
+		struct ld_batch_rec *v = realloc(b->v, cap * sizeof(*b->v));
+		if (v == NULL)
+			return NULL;
+		b->v = v;
 		b->cap = cap;
 	}
 	struct ld_batch_rec *e = &b->v[b->n++];
 	*e = (struct ld_batch_rec){.r = r, .where = where};
 	return e;
+}
+
+struct ld_batch_rec *
+ld_batch_push(struct ld_batch *b, Ld__Record *r, size_t where)
+{
+	return check_mem(ld_batch_add(b, r, where));
 }
 
 void

@@ -50,7 +50,11 @@ struct ld_batch {
 	size_t nlabels;
 };
 
-/* Add `r` (taken over) read at `where`; returns its entry. */
+/* Add `r` (taken over) read at `where`; returns its entry, or NULL when
+ * memory ran out (then `r` is not taken). ld_batch_push is the same but
+ * exits as ld_xcalloc does: for the CLI, not for liandong-web. */
+struct ld_batch_rec *ld_batch_add(struct ld_batch *b, Ld__Record *r,
+                                  size_t where);
 struct ld_batch_rec *ld_batch_push(struct ld_batch *b, Ld__Record *r,
                                    size_t where);
 void ld_batch_free(struct ld_batch *b);
@@ -73,8 +77,9 @@ void ld_batch_where(const struct ld_batch *b, size_t i, size_t item, char *buf,
  * a file) become spaces. */
 void ld_oneline(char *s);
 
-/* Allocation for building records: exits with a message when memory runs
- * out, as the rest of the CLI does. */
+/* Allocation for building records in the CLI (clients/): exits with a
+ * message when memory runs out, as the rest of the CLI does. Not for
+ * code liandong-web runs: core/jsonrec.c returns -ENOMEM instead. */
 void *ld_xcalloc(size_t n, size_t size);
 char *ld_xstrndup(const char *s, size_t n);
 char *ld_xstrdup(const char *s);

@@ -48,6 +48,15 @@ bad(struct ctx *cx, const char *fmt, ...)
 	return LD_ESYNTAX;
 }
 
+/* Memory ran out: the one answer, as ld_jsonrec_read promises (the
+ * console reads request bodies with this and must not exit). */
+static int
+oom(struct ctx *cx)
+{
+	snprintf(cx->err, cx->errlen, "out of memory");
+	return -ENOMEM;
+}
+
 static const char *
 type_name(json_object *v)
 {
@@ -78,7 +87,9 @@ hex_bytes(struct ctx *cx, const char *s, size_t n, const char *name,
 {
 	if (n % 2 != 0)
 		return bad(cx, "%s: expected hex digits", name);
-	uint8_t *p = ld_xcalloc(n / 2, 1);
+	uint8_t *p = calloc(n / 2 + 1, 1);
+	if (p == NULL)
+		return oom(cx);
 	for (size_t i = 0; i < n; i += 2) {
 		unsigned v;
 		char two[3] = {s[i], s[i + 1], '\0'};
@@ -112,7 +123,8 @@ set_value(struct ctx *cx, const ProtobufCFieldDescriptor *f, void *dst,
 		size_t n = (size_t)json_object_get_string_len(v);
 		if (memchr(s, '\0', n) != NULL)
 			return bad(cx, "%s: holds a NUL character", name);
-		*(char **)dst = ld_xstrndup(s, n);
+		if ((*(char **)dst = strndup(s, n)) == NULL)
+			return oom(cx);
 		break;
 	}
 	case PROTOBUF_C_TYPE_BOOL:
@@ -179,7 +191,9 @@ set_value(struct ctx *cx, const ProtobufCFieldDescriptor *f, void *dst,
 			return bad(cx, "%s: expected an object, not %s", name,
 			           type_name(v));
 		const ProtobufCMessageDescriptor *d = f->descriptor;
-		ProtobufCMessage *sub = ld_xcalloc(1, d->sizeof_message);
+		ProtobufCMessage *sub = calloc(1, d->sizeof_message);
+		if (sub == NULL)
+			return oom(cx);
 		d->message_init(sub);
 		*(ProtobufCMessage **)dst = sub;
 		if (cnt != NULL)
@@ -220,7 +234,9 @@ set_field(struct ctx *cx, ProtobufCMessage *m,
 		return 0; /* no array: validate.c gives an empty scope a new one
 		           */
 	size_t esz = ld_pb_elem_size(f->type);
-	char *arr = ld_xcalloc(n, esz);
+	char *arr = calloc(n, esz);
+	if (arr == NULL)
+		return oom(cx);
 	size_t *cnt = (size_t *)((char *)m + f->quantifier_offset);
 	*(char **)base = arr;
 	*cnt = 0;
@@ -331,14 +347,24 @@ read_record(struct ctx *cx, json_object *o)
 		           json_object_get_string(v),
 		           cx->b->answers ? "created" : "imported",
 		           cx->b->answers ? ", result, review" : "");
-	Ld__Record *r = ld_xcalloc(1, sizeof(*r));
+	Ld__Record *r = calloc(1, sizeof(*r));
+	ProtobufCMessage *body = calloc(1, bodies[bi].desc->sizeof_message);
+	struct ld_batch_rec *e = NULL;
+	if (r == NULL || body == NULL) {
+		free(r);
+		free(body);
+		return oom(cx);
+	}
 	ld__record__init(r);
-	ProtobufCMessage *body = ld_xcalloc(1, bodies[bi].desc->sizeof_message);
 	bodies[bi].desc->message_init(body);
 	r->body_case = bodies[bi].body;
 	*(ProtobufCMessage **)((char *)r + bodies[bi].off) = body;
-	struct ld_batch_rec *e = ld_batch_push(cx->b, r, cx->num);
-	e->old_id = ld_xstrdup(cx->old_id);
+	if ((e = ld_batch_add(cx->b, r, cx->num)) == NULL) {
+		ld__record__free_unpacked(r, NULL);
+		return oom(cx);
+	}
+	if ((e->old_id = strdup(cx->old_id)) == NULL)
+		return oom(cx);
 	json_object_object_foreach(o, key, val)
 	{
 		if (envelope_key(key))

@@ -315,10 +315,14 @@ hist_decode(const MDB_val *k, const MDB_val *v, struct ld_histent *e)
 	return 0;
 }
 
-/* A store from before the history: one entry for each record as held
- * (the versions before it were never kept). */
+/* What an upgrade does to each record a store holds. */
+typedef int (*record_fn)(struct ld_store *st, MDB_txn *txn,
+                         const Ld__Record *r);
+
+/* Call `fn` on every record in `records`, in id order; one whose bytes
+ * do not decode is passed over (the checks that stored it are gone). */
 static int
-seed_history(struct ld_store *st, MDB_txn *txn)
+each_record(struct ld_store *st, MDB_txn *txn, record_fn fn)
 {
 	MDB_cursor *cur;
 	int rc = mdb_cursor_open(txn, st->records, &cur);
@@ -333,7 +337,7 @@ seed_history(struct ld_store *st, MDB_txn *txn)
 		                                 v.mv_size - 16);
 		if (r == NULL)
 			continue;
-		rc = history_put(txn, st, r);
+		rc = fn(st, txn, r);
 		ld__record__free_unpacked(r, NULL);
 		if (rc != 0)
 			break;
@@ -342,30 +346,32 @@ seed_history(struct ld_store *st, MDB_txn *txn)
 	return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
+static int
+seed_one(struct ld_store *st, MDB_txn *txn, const Ld__Record *r)
+{
+	return history_put(txn, st, r);
+}
+
+/* A store from before the history: one entry for each record as held
+ * (the versions before it were never kept). */
+static int
+seed_history(struct ld_store *st, MDB_txn *txn)
+{
+	return each_record(st, txn, seed_one);
+}
+
+static int
+ref_one(struct ld_store *st, MDB_txn *txn, const Ld__Record *r)
+{
+	return refs_put(txn, st->refs, r);
+}
+
 /* Build the refs index of a schema-1 store, and mark it schema 2. */
 static int
 rebuild_refs(struct ld_store *st, MDB_txn *txn)
 {
-	MDB_cursor *cur;
-	int rc = mdb_cursor_open(txn, st->records, &cur);
+	int rc = each_record(st, txn, ref_one);
 	if (rc != 0)
-		return rc;
-	MDB_val k, v;
-	while ((rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
-		if (v.mv_size < 16)
-			continue;
-		Ld__Record *r = ld_record_unpack((const uint8_t *)v.mv_data +
-		                                     16,
-		                                 v.mv_size - 16);
-		if (r == NULL)
-			continue;
-		rc = refs_put(txn, st->refs, r);
-		ld__record__free_unpacked(r, NULL);
-		if (rc != 0)
-			break;
-	}
-	mdb_cursor_close(cur);
-	if (rc != MDB_NOTFOUND)
 		return rc;
 	uint8_t schema[4] = {0, 0, 0, LD_SCHEMA_VERSION};
 	return meta_put(txn, st->meta, "schema", schema, 4);

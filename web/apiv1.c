@@ -1,5 +1,6 @@
 /* apiv1.c — /api/v1 paths, error documents and status codes (pure). */
 #include "apiv1.h"
+#include "fielderr.h"
 #include "json.h"
 
 #include <ctype.h>
@@ -36,24 +37,10 @@ ld_api_code_name(enum ld_api_code c)
 }
 
 void
-ld_api_field(const char *msg, char *field, size_t len)
-{
-	field[0] = '\0';
-	if (msg == NULL || !isalpha((unsigned char)msg[0]))
-		return;
-	size_t n = strspn(msg, "abcdefghijklmnopqrstuvwxyz"
-	                       "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.[]");
-	if (msg[n] != ':' || msg[n + 1] != ' ' || n >= len)
-		return;
-	memcpy(field, msg, n);
-	field[n] = '\0';
-}
-
-void
 ld_api_error_json(struct ld_buf *b, enum ld_api_code c, const char *msg)
 {
 	char field[128];
-	ld_api_field(msg, field, sizeof(field));
+	ld_fielderr_name(msg, field, sizeof(field));
 	ld_buf_puts(b, "{\"error\": ");
 	ld_json_put_string(b, msg);
 	if (field[0] != '\0') {

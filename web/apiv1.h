@@ -38,13 +38,8 @@ enum ld_api_code {
 unsigned ld_api_status(enum ld_api_code c);
 const char *ld_api_code_name(enum ld_api_code c); /* "refused" */
 
-/* The field a message names when it starts "FIELD: " (the node's and the
- * CLI's convention: "due: '2026-02-30' is not a date"), where FIELD is a
- * letter then letters, digits, '_', '.', '[' or ']'; else "". */
-void ld_api_field(const char *msg, char *field, size_t len);
-
 /* The error document {"error": msg, "field": F, "code": C}; "field" only
- * when the message names one. */
+ * when the message names one (ld_fielderr_name, fielderr.h). */
 void ld_api_error_json(struct ld_buf *b, enum ld_api_code c, const char *msg);
 
 /* What a path under /api/v1/ names. */

@@ -7,6 +7,7 @@
 #include "lifecycle.h"
 #include "record.h"
 
+#include <ctype.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -330,6 +331,24 @@ known_field(const char *name)
 	return ld_label_field(name) != name;
 }
 
+void
+ld_fielderr_name(const char *line, char *name, size_t len)
+{
+	name[0] = '\0';
+	const char *sep = line != NULL ? strstr(line, ": ") : NULL;
+	if (sep == NULL || sep == line || (size_t)(sep - line) >= len)
+		return;
+	size_t n = (size_t)(sep - line);
+	bool word =
+	    isalpha((unsigned char)line[0]) &&
+	    strspn(line, "abcdefghijklmnopqrstuvwxyz"
+	                 "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.[]") == n;
+	memcpy(name, line, n);
+	name[n] = '\0';
+	if (!word && !known_field(name))
+		name[0] = '\0';
+}
+
 /* The message's field name → the form input and its Chinese label. */
 static void
 field_of(const char *name, char *input, size_t ilen, char *label, size_t llen)
@@ -399,17 +418,14 @@ ld_fielderr_parse(const char *line, struct ld_fielderr *fe)
 			         "附件 %s（%s）：%s", c[0], c[1], c[2]);
 		return;
 	}
-	const char *sep = strstr(line, ": ");
 	char name[64], label[128];
-	if (sep != NULL && sep - line < (long)sizeof(name))
-		snprintf(name, sizeof(name), "%.*s", (int)(sep - line), line);
-	if (sep == NULL || sep - line >= (long)sizeof(name) ||
-	    !known_field(name)) {
+	ld_fielderr_name(line, name, sizeof(name));
+	if (name[0] == '\0' || !known_field(name)) {
 		snprintf(fe->text, sizeof(fe->text), "%s", line);
 		return;
 	}
 	field_of(name, fe->field, sizeof(fe->field), label, sizeof(label));
-	const char *reason = sep + 2;
+	const char *reason = line + strlen(name) + 2;
 	if (reason_zh(reason, zh, sizeof(zh)))
 		snprintf(fe->text, sizeof(fe->text), "%s：%s", label, zh);
 	else

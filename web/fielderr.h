@@ -23,6 +23,15 @@ struct ld_fielderr {
 	const char *cli;
 };
 
+/* The field a refusal names, as it names it (the node's, the CLI's and
+ * core/jsonrec.c's convention "FIELD: reason"): the text before the
+ * first ": " when that is one word (a letter, then letters, digits, '_',
+ * '.', '[' or ']': "due", "base_version", "items[2].month") or a field
+ * the messages name in several words ("item 2 month", "metric name");
+ * else "" (also when it would not fit in `len`). The JSON API reports it
+ * as is; ld_fielderr_parse maps it to a form input. */
+void ld_fielderr_name(const char *line, char *name, size_t len);
+
 /* Read `line` (NULL or "" gives an empty text). Never fails: an unknown
  * shape is the English line, at the top of the form. */
 void ld_fielderr_parse(const char *line, struct ld_fielderr *fe);

@@ -5,7 +5,7 @@
  * node's own sentence (apiv1.h). The server has checked the person and
  * the route's action before a handler runs (server.c). */
 #include "apiv1.h"
-#include "attachget.h"
+#include "attachio.h"
 #include "batch.h"
 #include "err.h"
 #include "jsonrec.h"
@@ -13,6 +13,7 @@
 #include "pages.h"
 #include "path.h"
 #include "pbjson.h"
+#include "present.h"
 #include "record.h"
 #include "users.h"
 #include "validate.h"
@@ -321,74 +322,66 @@ me(struct ld_web_req *rq)
 
 /* ------------------------------------------------------- attachments */
 
+/* api/attachio.c asks the node through this thread's client. */
 static int
-call_node(void *arg, Ld__Request *req, Ld__Response **resp, char *err,
+call_node(void *ctx, Ld__Request *req, Ld__Response **resp, char *err,
           size_t errlen)
 {
-	return ld_web_call(arg, req, resp, err, errlen);
+	return ld_web_call(ctx, req, resp, err, errlen);
 }
-
-struct held {
-	struct ld_buf bytes;
-	char ctype[128];
-	char name[3 * 255 + 1];
-};
 
 /* The bytes are held until the whole file is checked: a download that
  * fails its check sends none of them. */
 static int
-hold(void *arg, const Ld__Attachment *meta, const void *data, size_t n)
+hold(void *ctx, const void *data, size_t n)
 {
-	struct held *h = arg;
-	if (h->bytes.n == 0 && h->name[0] == '\0') {
-		snprintf(h->ctype, sizeof(h->ctype), "%s",
-		         ld_api_safe_type(meta->content_type)
-		             ? meta->content_type
-		             : "application/octet-stream");
-		/* RFC 8187 filename*: UTF-8, everything but letters, digits
-		 * and a few marks percent-encoded. */
-		size_t o = 0;
-		for (const unsigned char *c = (const unsigned char *)meta->name;
-		     *c != '\0' && o + 4 < sizeof(h->name); c++) {
-			if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-			    (*c >= '0' && *c <= '9') || strchr(".-_~", *c))
-				h->name[o++] = (char)*c;
-			else
-				o += (size_t)snprintf(h->name + o,
-				                      sizeof(h->name) - o,
-				                      "%%%02X", *c);
-		}
-		h->name[o] = '\0';
-		if (o == 0)
-			snprintf(h->name, sizeof(h->name), "attachment");
-	}
-	ld_buf_put(&h->bytes, data, n);
-	return h->bytes.oom ? -ENOMEM : 0;
+	struct ld_buf *b = ctx;
+	ld_buf_put(b, data, n);
+	return b->oom ? -ENOMEM : 0;
 }
 
 static void
 attachment(struct ld_web_req *rq, const char *id, unsigned n)
 {
-	struct held h = {0};
-	Ld__Code code;
+	Ld__Record *r = get_record(rq, id);
+	if (r == NULL)
+		return;
 	char err[700];
-	int rc = ld_attach_download(call_node, rq, id, n - 1, hold, &h, &code,
-	                            err, sizeof(err));
-	if (rc == 0) {
-		char disp[sizeof(h.name) + 64];
-		snprintf(disp, sizeof(disp), "attachment; filename*=UTF-8''%s",
-		         h.name);
-		ld_web_bytes(rq, 200, h.ctype, &h.bytes);
-		ld_web_header(rq, "Content-Disposition", disp);
-	} else if (rc == LD_EREFUSED) {
-		ld_web_api_error(rq, code_of(code), err);
-	} else if (rc == -EBADMSG) {
-		ld_web_api_error(rq, LD_API_INTERNAL, err);
-	} else {
-		ld_web_api_error(rq, rc == -ENOMEM ? LD_API_INTERNAL
-		                                   : LD_API_UNAVAILABLE, err);
+	if (r->deleted || r->body_case != LD__RECORD__BODY_RESULT ||
+	    n > r->result->n_attachments) {
+		snprintf(err, sizeof(err), "%.300s has no attachment %u", id, n);
+		ld_web_api_error(rq, LD_API_REFUSED, err);
+		ld__record__free_unpacked(r, NULL);
+		return;
 	}
-	ld_buf_free(&h.bytes);
+	const Ld__Attachment *meta = r->result->attachments[n - 1];
+	struct ld_buf bytes = {0};
+	int rc = ld_attachio_get(call_node, rq, id, n - 1, meta, hold, &bytes,
+	                         err, sizeof(err));
+	if (rc == 0) {
+		struct ld_buf disp = {0};
+		ld_present_disposition(&disp, meta->name);
+		ld_web_bytes(rq, 200,
+		             ld_api_safe_type(meta->content_type)
+		                 ? meta->content_type
+		                 : "application/octet-stream",
+		             &bytes);
+		ld_web_header(rq, "Content-Disposition",
+		              disp.p != NULL ? disp.p : "attachment");
+		ld_buf_free(&disp);
+	} else {
+		/* A file still being fetched is 404 with the node's "try
+		 * again later" (docs/http-api.md). */
+		enum ld_api_code c =
+		    rc == -EAGAIN || rc == -ENOENT ? LD_API_NOT_FOUND
+		    : rc == LD_EREFUSED            ? LD_API_REFUSED
+		    : rc == -EBADMSG || rc == -EPROTO || rc == -ENOMEM
+		        ? LD_API_INTERNAL
+		        : LD_API_UNAVAILABLE;
+		ld_web_api_error(rq, c, err);
+	}
+	ld_buf_free(&bytes);
+	ld__record__free_unpacked(r, NULL);
 }
 
 void

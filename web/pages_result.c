@@ -6,6 +6,7 @@
 #include "attachio.h"
 #include "pages.h"
 #include "path.h"
+#include "present.h"
 #include "record.h"
 #include "submit.h"
 #include "text.h"
@@ -433,27 +434,6 @@ to_buf(void *ctx, const void *data, size_t n)
 	return s->b.oom ? -ENOMEM : 0;
 }
 
-/* RFC 5987: filename*=UTF-8''%E5%9B%BE.pdf, and an ASCII filename= for
- * old clients. */
-static void
-disposition(struct ld_buf *h, const char *name)
-{
-	ld_buf_puts(h, "attachment; filename=\"");
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-		ld_buf_putc(h, *p >= 0x20 && *p < 0x7f && *p != '"' &&
-		                       *p != '\\' && *p != '%'
-		                   ? (char)*p
-		                   : '_');
-	ld_buf_puts(h, "\"; filename*=UTF-8''");
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-		    (*p >= '0' && *p <= '9') || strchr("!#$&+-.^_`|~", *p))
-			ld_buf_putc(h, (char)*p);
-		else
-			ld_buf_printf(h, "%%%02X", *p);
-	}
-}
-
 void
 ld_page_download(struct ld_web_req *rq)
 {
@@ -491,7 +471,7 @@ ld_page_download(struct ld_web_req *rq)
 			         "附件“%s”还没有全部传到本节点，"
 			         "请稍后再试。（%s）",
 			         meta->name, err);
-		else if (rc == LD_EREFUSED)
+		else if (rc == -EBADMSG)
 			snprintf(msg, sizeof(msg),
 			         "附件“%s”与报送单位签名的文件不符，"
 			         "不能下载。（%s）",
@@ -501,14 +481,14 @@ ld_page_download(struct ld_web_req *rq)
 			         meta->name, err);
 		ld__record__free_unpacked(r, NULL);
 		ld_web_error(rq,
-		             rc == -EAGAIN       ? 503
-		             : rc == LD_EREFUSED ? 502
-		                                 : 404,
+		             rc == -EAGAIN                     ? 503
+		             : rc == -EBADMSG || rc == -EPROTO ? 502
+		                                               : 404,
 		             msg);
 		return;
 	}
 	struct ld_buf h = {0};
-	disposition(&h, meta->name);
+	ld_present_disposition(&h, meta->name);
 	ld__record__free_unpacked(r, NULL);
 	ld_web_html(rq, 200, &s.b);
 	/* Never rendered here: uploaded HTML stays a file. */

@@ -11,142 +11,20 @@ import html
 import http.client
 import os
 import re
-import select
 import shutil
-import signal
-import socket
-import ssl
-import subprocess
 import sys
-import tempfile
 import time
 import urllib.parse
 
-BUILD = os.path.abspath(sys.argv[1])
-LIANDONG = os.path.join(BUILD, "clients", "liandong")
-LIANDONGD = os.path.join(BUILD, "daemon", "liandongd")
-WEB = os.path.join(BUILD, "web", "liandong-web")
-MKUSER = os.path.join(BUILD, "tests", "integration", "web_mkuser")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import webtest  # noqa: E402
+from webtest import (LIANDONG, MKUSER, WEB, Client, add_users,  # noqa: E402
+                     check, failures, free_port, run, start_node, start_web,
+                     stop)
+
 TOPIC = "督办<script>alert(1)</script>\"'"
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; "
        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-
-procs = []
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def run(args, timeout=30, **kw):
-    return subprocess.run(args, capture_output=True, text=True,
-                          timeout=timeout, **kw)
-
-
-def start_web(data, listen, scheme="http"):
-    p = subprocess.Popen([WEB, "--data", data, "--listen", listen],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                         text=True)
-    procs.append(p)
-    ready, _, _ = select.select([p.stdout], [], [], 15)
-    line = p.stdout.readline() if ready else ""
-    want = "liandong-web: serving %s://%s/" % (scheme, listen)
-    if not line.startswith(want):
-        raise SystemExit("liandong-web did not start: %r %s" %
-                         (line, p.stderr.read() if p.poll() is not None
-                          else ""))
-    return p
-
-
-def stop(p):
-    if p.poll() is None:
-        p.send_signal(signal.SIGTERM)
-        try:
-            return p.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait(timeout=15)
-            return -9
-    return p.returncode
-
-
-class Client:
-    """A browser that keeps cookies, follows nothing and shows all."""
-
-    def __init__(self, port, tls=False):
-        self.port, self.tls, self.cookies = port, tls, {}
-        self.set_cookie = []
-
-    def req(self, method, path, form=None, headers=None):
-        if self.tls:
-            ctx = ssl._create_unverified_context()
-            c = http.client.HTTPSConnection("127.0.0.1", self.port,
-                                            timeout=30, context=ctx)
-        else:
-            c = http.client.HTTPConnection("127.0.0.1", self.port,
-                                           timeout=30)
-        h = dict(headers or {})
-        if self.cookies:
-            h["Cookie"] = "; ".join("%s=%s" % kv for kv in
-                                    self.cookies.items())
-        body = None
-        if form is not None:
-            body = urllib.parse.urlencode(form).encode()
-            h["Content-Type"] = "application/x-www-form-urlencoded"
-        c.request(method, path, body=body, headers=h)
-        r = c.getresponse()
-        r.text = r.read().decode("utf-8", "replace")
-        self.set_cookie = r.headers.get_all("Set-Cookie") or []
-        for sc in self.set_cookie:
-            name, _, rest = sc.partition("=")
-            value = rest.split(";", 1)[0]
-            if "Max-Age=0" in sc:
-                self.cookies.pop(name, None)
-            else:
-                self.cookies[name] = value
-        c.close()
-        return r
-
-    def login_form(self):
-        r = self.req("GET", "/login")
-        m = re.search(r'name="csrf" value="([0-9a-f]{64})"', r.text)
-        return m.group(1) if m else ""
-
-    def login(self, user, pw):
-        csrf = self.login_form()
-        return self.req("POST", "/login",
-                        {"csrf": csrf, "user": user, "password": pw})
-
-    def csrf(self):
-        r = self.req("GET", "/")
-        m = re.search(r'name="csrf" value="([0-9a-f]{64})"', r.text)
-        return m.group(1) if m else ""
-
-
-def main():
-    for b in (LIANDONG, LIANDONGD, WEB, MKUSER):
-        if not os.access(b, os.X_OK):
-            print("skip: %s is not built" % b)
-            return 77
-    root = tempfile.mkdtemp(prefix="ld_web_")
-    try:
-        return scenario(root)
-    finally:
-        for p in procs:
-            stop(p)
-        if not failures:
-            shutil.rmtree(root, ignore_errors=True)
-        else:
-            print("kept %s" % root)
 
 
 def scenario(root):
@@ -154,20 +32,9 @@ def scenario(root):
     r = run([LIANDONG, "init", "--data", data, "--id", "530000", "--name",
              "云南省政协", "--insecure"])
     check(r.returncode == 0, "liandong init: " + r.stderr.strip())
-    log = open(os.path.join(root, "liandongd.log"), "w")
-    d = subprocess.Popen([LIANDONGD, "--data", data], stderr=log)
-    procs.append(d)
-    deadline = time.time() + 15
-    while time.time() < deadline:
-        if run([LIANDONG, "--data", data, "status"]).returncode == 0:
-            break
-        time.sleep(0.2)
-    else:
-        raise SystemExit("liandongd did not answer within 15 s")
-    for name, role, pw in (("张三", "clerk", "secret-pass"),
-                           ("读者", "reader", "reader-pass")):
-        r = run([MKUSER, data, name, role, pw])
-        check(r.returncode == 0, "web_mkuser %s: %s" % (name, r.stderr))
+    start_node(root, data)
+    add_users(data, (("张三", "clerk", "secret-pass"),
+                     ("读者", "reader", "reader-pass")))
     r = run([LIANDONG, "--data", data, "task", "add", "--topic", TOPIC,
              "--form", "监督性视察", "--scope", "530000", "--due",
              "2026-12-31"])
@@ -324,7 +191,4 @@ def scenario(root):
 
 
 if __name__ == "__main__":
-    rc = main()
-    print("check_web: %s" % ("%d failed" % len(failures) if failures
-                             else "all passed"))
-    sys.exit(rc)
+    sys.exit(webtest.main("check_web", scenario, "ld_web_"))

@@ -12,104 +12,34 @@
 # Every wait is bounded; only the processes started here are stopped.
 #   check_web_admin.py BUILD_DIR      (exit 77 = skipped)
 import html
-import http.cookiejar
 import json
 import os
 import re
-import select
-import shutil
-import signal
-import socket
-import subprocess
 import sys
-import tempfile
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 
-BUILD = os.path.abspath(sys.argv[1])
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import webtest  # noqa: E402
+from webtest import (BUILD, LIANDONG, add_users, check, run,  # noqa: E402
+                     start_node, start_web)
+
 SRC = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
-LIANDONG = os.path.join(BUILD, "clients", "liandong")
-LIANDONGD = os.path.join(BUILD, "daemon", "liandongd")
-WEB = os.path.join(BUILD, "web", "liandong-web")
-MKUSER = os.path.join(BUILD, "tests", "integration", "web_mkuser")
 SUMMARY = os.path.join(BUILD, "plugins", "lib", "summary.so")
 CRASH = os.path.join(BUILD, "tests", "plugins", "lib", "crash.so")
 FUYUAN = os.path.join(SRC, "docs", "examples", "fuyuan-2018.json")
 SANDBOX = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
            "sandbox; frame-ancestors 'self'")
 
-procs = []
-failures = []
 
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def run(args, timeout=60):
-    return subprocess.run(args, capture_output=True, text=True,
-                          timeout=timeout)
-
-
-def stop(p):
-    if p.poll() is None:
-        p.send_signal(signal.SIGTERM)
-        try:
-            p.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait(timeout=15)
-
-
-class Answer:
-    def __init__(self, status, headers, body):
-        self.status, self.headers, self.body = status, headers, body
-        self.text = body.decode("utf-8", "replace")
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *a, **k):
-        return None
-
-
-class Browser:
-    """Cookies kept, redirects not followed, every answer returned."""
-
-    def __init__(self, port):
-        self.base = "http://127.0.0.1:%d" % port
-        self.jar = http.cookiejar.CookieJar()
-        self.op = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.jar), NoRedirect)
+class Browser(webtest.Client):
+    """webtest's browser, asked by path: a POST when there is a form;
+    the answer's bytes also as .body."""
 
     def req(self, path, form=None):
-        data = urllib.parse.urlencode(form).encode() if form else None
-        try:
-            r = self.op.open(self.base + path, data=data, timeout=60)
-        except urllib.error.HTTPError as e:
-            r = e
-        return Answer(r.code, r.headers, r.read())
-
-    def csrf(self, path="/"):
-        m = re.search(r'name="csrf" value="([0-9a-f]{64})"',
-                      self.req(path).text)
-        return m.group(1) if m else ""
-
-    def login(self, user, pw):
-        t = self.req("/login").text
-        m = re.search(r'name="csrf" value="([0-9a-f]{64})"', t)
-        return self.req("/login", {"csrf": m.group(1) if m else "",
-                                   "user": user, "password": pw})
+        r = self.request("POST" if form else "GET", path, form)
+        r.body = r.raw
+        return r
 
 
 def field_errors(text):
@@ -124,24 +54,6 @@ def flatten(prefix, v, out):
         out[prefix] = v
 
 
-def main():
-    for b in (LIANDONG, LIANDONGD, WEB, MKUSER, SUMMARY, CRASH):
-        if not os.access(b, os.R_OK):
-            print("skip: %s is not built" % b)
-            return 77
-    root = tempfile.mkdtemp(prefix="ld_web_admin_")
-    try:
-        scenario(root)
-    finally:
-        for p in procs:
-            stop(p)
-        if not failures:
-            shutil.rmtree(root, ignore_errors=True)
-        else:
-            print("kept %s" % root)
-    return 1 if failures else 0
-
-
 def scenario(root):
     data = os.path.join(root, "prov")
     plugins = os.path.join(root, "plugins")
@@ -153,30 +65,13 @@ def scenario(root):
     check(r.returncode == 0, "liandong init: " + r.stderr.strip())
     with open(os.path.join(data, "liandong.conf"), "a") as f:
         f.write("\n[report]\nplugin_dir = %s\ntimeout_s = 20\n" % plugins)
-    log = open(os.path.join(root, "liandongd.log"), "w")
-    procs.append(subprocess.Popen([LIANDONGD, "--data", data], stderr=log))
-    deadline = time.time() + 15
-    while run([LIANDONG, "--data", data, "status"]).returncode != 0:
-        if time.time() > deadline:
-            raise SystemExit("liandongd did not answer within 15 s")
-        time.sleep(0.2)
+    start_node(root, data)
     r = run([LIANDONG, "--data", data, "import", FUYUAN])
     check(r.returncode == 0, "import the Fuyuan fixture: " + r.stderr)
-    for name, role, pw in (("管理员甲", "administrator", "admin-pass-1"),
-                           ("张三", "clerk", "clerk-pass-1"),
-                           ("读者", "reader", "reader-pass-1")):
-        r = run([MKUSER, data, name, role, pw])
-        check(r.returncode == 0, "web_mkuser %s: %s" % (name, r.stderr))
-
-    port = free_port()
-    w = subprocess.Popen([WEB, "--data", data, "--listen",
-                          "127.0.0.1:%d" % port], stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True)
-    procs.append(w)
-    ready, _, _ = select.select([w.stdout], [], [], 15)
-    line = w.stdout.readline() if ready else ""
-    if "serving" not in line:
-        raise SystemExit("liandong-web did not start: %r" % line)
+    add_users(data, (("管理员甲", "administrator", "admin-pass-1"),
+                     ("张三", "clerk", "clerk-pass-1"),
+                     ("读者", "reader", "reader-pass-1")))
+    port = start_web(data).port
 
     reports(port, data)
     stats(port, data)
@@ -387,7 +282,5 @@ def children(port, data):
 
 
 if __name__ == "__main__":
-    rc = main()
-    print("check_web_admin: %s" % ("%d failed" % len(failures)
-                                   if failures else "all passed"))
-    sys.exit(rc)
+    sys.exit(webtest.main("check_web_admin", scenario, "ld_web_admin_",
+                          needs=(SUMMARY, CRASH)))

@@ -12,55 +12,20 @@
 import json
 import os
 import re
-import select
-import shutil
-import signal
-import socket
-import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 
-BUILD = os.path.abspath(sys.argv[1])
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import webtest  # noqa: E402
+from webtest import (LIANDONG, check, run, start_node,  # noqa: E402
+                     start_web)
+
 SOURCE = os.path.abspath(sys.argv[2])
-LIANDONG = os.path.join(BUILD, "clients", "liandong")
-LIANDONGD = os.path.join(BUILD, "daemon", "liandongd")
-WEB = os.path.join(BUILD, "web", "liandong-web")
 TOPIC = "督办<script>alert(1)</script>\"'&"
 JSON_TYPE = "application/json; charset=utf-8"
-
-procs = []
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def run(args, timeout=30, **kw):
-    return subprocess.run(args, capture_output=True, text=True,
-                          timeout=timeout, **kw)
-
-
-def stop(p):
-    if p.poll() is None:
-        p.send_signal(signal.SIGTERM)
-        try:
-            p.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait(timeout=15)
 
 
 class Api:
@@ -94,23 +59,6 @@ def q(s):
     return urllib.parse.quote(s, safe="/:")
 
 
-def main():
-    for b in (LIANDONG, LIANDONGD, WEB):
-        if not os.access(b, os.X_OK):
-            print("skip: %s is not built" % b)
-            return 77
-    root = tempfile.mkdtemp(prefix="ld_webapi_")
-    try:
-        return scenario(root)
-    finally:
-        for p in procs:
-            stop(p)
-        if not failures:
-            shutil.rmtree(root, ignore_errors=True)
-        else:
-            print("kept %s" % root)
-
-
 def add_user(data, root, name, role):
     pw = os.path.join(root, "pw")
     with open(pw, "w") as f:
@@ -130,28 +78,12 @@ def scenario(root):
     r = run([LIANDONG, "init", "--data", data, "--id", "530000", "--name",
              "云南省政协", "--insecure"])
     check(r.returncode == 0, "liandong init: " + r.stderr.strip())
-    log = open(os.path.join(root, "liandongd.log"), "w")
-    d = subprocess.Popen([LIANDONGD, "--data", data], stderr=log)
-    procs.append(d)
-    deadline = time.time() + 15
-    while run([LIANDONG, "--data", data, "status"]).returncode != 0:
-        if time.time() > deadline:
-            raise SystemExit("liandongd did not answer within 15 s")
-        time.sleep(0.2)
+    start_node(root, data)
     clerk = add_user(data, root, "张三", "clerk")
     reader = add_user(data, root, "读者", "reader")
     reviewer = add_user(data, root, "李审", "reviewer")
 
-    port = free_port()
-    listen = "127.0.0.1:%d" % port
-    web = subprocess.Popen([WEB, "--data", data, "--listen", listen],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           text=True)
-    procs.append(web)
-    ready, _, _ = select.select([web.stdout], [], [], 15)
-    line = web.stdout.readline() if ready else ""
-    if not line.startswith("liandong-web: serving http://%s/" % listen):
-        raise SystemExit("liandong-web did not start: %r" % line)
+    port = start_web(data).port
     api = Api(port)
 
     # Who am I.
@@ -382,9 +314,6 @@ def scenario(root):
     st, h, doc, _ = api.call("GET", "/")
     check(st in (200, 303) or st == 200, "pages are not locked by it")
 
-    print("%d failure(s)" % len(failures))
-    return 1 if failures else 0
-
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(webtest.main("check_web_api", scenario, "ld_webapi_"))

@@ -12,50 +12,16 @@
 # only the processes started here are stopped, by their pid.
 #   check_web_forms.py BUILD_DIR      (exit 77 = skipped)
 import html
-import http.client
 import json
 import os
 import re
-import select
-import shutil
-import signal
-import socket
-import subprocess
 import sys
-import tempfile
-import time
 import urllib.parse
-import uuid
 
-BUILD = os.path.abspath(sys.argv[1])
-LIANDONG = os.path.join(BUILD, "clients", "liandong")
-LIANDONGD = os.path.join(BUILD, "daemon", "liandongd")
-WEB = os.path.join(BUILD, "web", "liandong-web")
-MKUSER = os.path.join(BUILD, "tests", "integration", "web_mkuser")
-
-procs = []
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def run(args, timeout=30):
-    return subprocess.run(args, capture_output=True, text=True,
-                          timeout=timeout)
-
-
-def cli(data, *args):
-    return run([LIANDONG, "--data", data] + list(args))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import webtest  # noqa: E402
+from webtest import (LIANDONG, add_users, check, cli, free_port,  # noqa: E402
+                     run, start_node, start_web, wait_for)
 
 
 def count(data, kind):
@@ -68,130 +34,21 @@ def record(data, rid):
     return json.loads(r.stdout) if r.returncode == 0 else {}
 
 
-def wait_for(what, fn, secs=20):
-    deadline = time.time() + secs
-    while time.time() < deadline:
-        v = fn()
-        if v:
-            return v
-        time.sleep(0.2)
-    check(False, "within %d s: %s" % (secs, what))
-    return None
-
-
-def start_daemon(root, data):
-    log = open(os.path.join(root, os.path.basename(data) + ".log"), "w")
-    d = subprocess.Popen([LIANDONGD, "--data", data], stderr=log)
-    procs.append(d)
-    wait_for("liandongd at " + data,
-             lambda: cli(data, "status").returncode == 0, 15)
-
-
-def start_web(data):
-    port = free_port()
-    listen = "127.0.0.1:%d" % port
-    p = subprocess.Popen([WEB, "--data", data, "--listen", listen],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                         text=True)
-    procs.append(p)
-    ready, _, _ = select.select([p.stdout], [], [], 15)
-    line = p.stdout.readline() if ready else ""
-    if not line.startswith("liandong-web: serving http://%s/" % listen):
-        raise SystemExit("liandong-web did not start: %r" % line)
-    return port
-
-
-def stop(p):
-    if p.poll() is None:
-        p.send_signal(signal.SIGTERM)
-        try:
-            p.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait(timeout=15)
-
-
-def multipart(fields, files):
-    """fields: [(name, value)], files: [(name, filename, bytes)]."""
-    bnd = "----ld" + uuid.uuid4().hex
-    out = []
-    for k, v in fields:
-        out.append(("--%s\r\nContent-Disposition: form-data; name=\"%s\""
-                    "\r\n\r\n" % (bnd, k)).encode() + v.encode() + b"\r\n")
-    for k, fn, data in files:
-        out.append(("--%s\r\nContent-Disposition: form-data; name=\"%s\"; "
-                    "filename=\"%s\"\r\nContent-Type: "
-                    "application/octet-stream\r\n\r\n" % (bnd, k, fn)
-                    ).encode() + data + b"\r\n")
-    out.append(("--%s--\r\n" % bnd).encode())
-    return b"".join(out), "multipart/form-data; boundary=" + bnd
-
-
-class Client:
-    """A browser that keeps cookies and follows nothing."""
-
-    def __init__(self, port):
-        self.port, self.cookies = port, {}
-
-    def req(self, method, path, form=None, files=None):
-        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        h = {}
-        if self.cookies:
-            h["Cookie"] = "; ".join("%s=%s" % kv for kv in
-                                    self.cookies.items())
-        body = None
-        if files is not None:
-            body, h["Content-Type"] = multipart(form or [], files)
-        elif form is not None:
-            body = urllib.parse.urlencode(form, doseq=True).encode()
-            h["Content-Type"] = "application/x-www-form-urlencoded"
-        c.request(method, path, body=body, headers=h)
-        r = c.getresponse()
-        r.raw = r.read()
-        r.text = r.raw.decode("utf-8", "replace")
-        for sc in r.headers.get_all("Set-Cookie") or []:
-            name, _, rest = sc.partition("=")
-            self.cookies[name] = rest.split(";", 1)[0]
-        c.close()
-        return r
+class Client(webtest.Client):
+    """webtest's browser, whose login must work and keeps the session's
+    CSRF token in .token."""
 
     def login(self, user, pw):
-        r = self.req("GET", "/login")
-        csrf = re.search(r'name="csrf" value="([0-9a-f]{64})"', r.text)
-        r = self.req("POST", "/login", {"csrf": csrf.group(1), "user": user,
-                                        "password": pw})
+        r = super().login(user, pw)
         check(r.status == 303, "%s logs in" % user)
         self.token = self.csrf()
-
-    def csrf(self):
-        r = self.req("GET", "/")
-        m = re.search(r'name="csrf" value="([0-9a-f]{64})"', r.text)
-        return m.group(1) if m else ""
+        return r
 
 
 def err_of(text, field):
     m = re.search(r'<p class="err" id="err-%s"[^>]*>(.*?)</p>' % field, text,
                   re.S)
     return html.unescape(m.group(1)) if m else ""
-
-
-def main():
-    for b in (LIANDONG, LIANDONGD, WEB, MKUSER):
-        if not os.access(b, os.X_OK):
-            print("skip: %s is not built" % b)
-            return 77
-    root = tempfile.mkdtemp(prefix="ld_webforms_")
-    try:
-        scenario(root)
-    finally:
-        for p in procs:
-            stop(p)
-        if not failures:
-            shutil.rmtree(root, ignore_errors=True)
-        else:
-            print("kept %s" % root)
-    print("%d failure(s)" % len(failures))
-    return 1 if failures else 0
 
 
 def scenario(root):
@@ -205,18 +62,16 @@ def scenario(root):
              "--name", "曲靖市政协", "--parent",
              "tcp://127.0.0.1:%d" % lport, "--insecure"])
     check(r.returncode == 0, "init city: " + r.stderr.strip())
-    start_daemon(root, prov)
-    start_daemon(root, city)
-    for data, name, role, pw in ((prov, "张三", "clerk", "clerk-pass-1"),
-                                 (prov, "读者", "reader", "reader-pass-1"),
-                                 (prov, "王审", "reviewer", "review-pass-1"),
-                                 (city, "李四", "clerk", "clerk-pass-2")):
-        r = run([MKUSER, data, name, role, pw])
-        check(r.returncode == 0, "web_mkuser %s: %s" % (name, r.stderr))
+    start_node(root, prov)
+    start_node(root, city)
+    add_users(prov, (("张三", "clerk", "clerk-pass-1"),
+                     ("读者", "reader", "reader-pass-1"),
+                     ("王审", "reviewer", "review-pass-1")))
+    add_users(city, (("李四", "clerk", "clerk-pass-2"),))
     wait_for("the city's node record at the province",
              lambda: "530000/530300" in cli(prov, "list", "--kind",
                                             "node").stdout)
-    pweb, cweb = start_web(prov), start_web(city)
+    pweb, cweb = start_web(prov).port, start_web(city).port
 
     clerk = Client(pweb)
     clerk.login("张三", "clerk-pass-1")
@@ -473,4 +328,4 @@ def scenario(root):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(webtest.main("check_web_forms", scenario, "ld_webforms_"))

@@ -368,6 +368,35 @@ START_TEST(test_form_beside_field)
 }
 END_TEST
 
+/* The field as the message names it, for the JSON API's "field". */
+START_TEST(test_name)
+{
+	char f[64];
+	ld_fielderr_name("due: '2026-02-30' is not a date", f, sizeof(f));
+	ck_assert_str_eq(f, "due");
+	ld_fielderr_name("items[2].month: 13 is not 1-12", f, sizeof(f));
+	ck_assert_str_eq(f, "items[2].month");
+	ld_fielderr_name("colour: unknown field", f, sizeof(f));
+	ck_assert_str_eq(f, "colour");
+	ld_fielderr_name("item 2 month: 13 is not 1-12", f, sizeof(f));
+	ck_assert_str_eq(f, "item 2 month");
+	ld_fielderr_name("metric name: required", f, sizeof(f));
+	ck_assert_str_eq(f, "metric name");
+	ld_fielderr_name("store write failed: disk full", f, sizeof(f));
+	ck_assert_str_eq(f, "");
+	ld_fielderr_name("530000:12 is owned by 530000/530300", f, sizeof(f));
+	ck_assert_str_eq(f, "");
+	ld_fielderr_name("attachment 2 (a.jpg): too big", f, sizeof(f));
+	ck_assert_str_eq(f, "");
+	ld_fielderr_name("no colon", f, sizeof(f));
+	ck_assert_str_eq(f, "");
+	ld_fielderr_name(": no name", f, sizeof(f));
+	ck_assert_str_eq(f, "");
+	ld_fielderr_name("due: x", f, 3);
+	ck_assert_str_eq(f, "");
+}
+END_TEST
+
 int
 main(void)
 {
@@ -382,6 +411,7 @@ main(void)
 	tcase_add_test(tc, test_fallback);
 	tcase_add_test(tc, test_cli_shapes);
 	tcase_add_test(tc, test_form_beside_field);
+	tcase_add_test(tc, test_name);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
