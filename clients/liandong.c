@@ -552,8 +552,10 @@ usage(FILE *f)
 		         cmds[i].sub ? " " : "", cmds[i].sub ? cmds[i].sub : "",
 		         cmds[i].run == ld_cli_run_plan_item ? " set" : "");
 		char brief[256];
-		first_sentence(cmds[i].help, brief, sizeof(brief), 58);
-		fprintf(f, "  %-15s %s\n", name, brief);
+		first_sentence(cmds[i].help, brief, sizeof(brief), 56);
+		/* Two blanks at least after the longest name ("opinion
+		 * instruct"): the name ends where they start. */
+		fprintf(f, "  %-16s  %s\n", name, brief);
 	}
 	fprintf(f, "\nOptions: -d, --data DIR (default $LIANDONG_DATA); -h, "
 	           "--help; -V, --version.\nRemote API: --remote ENDPOINT "

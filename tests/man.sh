@@ -42,8 +42,8 @@ while read -r cmd; do
 	check_opts liandong.1 "$help"
 	grep -q "^\.SS \"liandong $cmd\\b" <<<"$text" ||
 		complain "liandong.1 has no section for 'liandong $cmd'"
-done < <(sed -n '/^Commands:/,/^$/p' <<<"$top" | grep '^  ' | cut -c3-17 |
-	sed 's/ *$//')
+done < <(sed -n '/^Commands:/,/^$/p' <<<"$top" | grep '^  ' |
+	sed 's/^  //; s/  .*//; s/ *$//') # the name: up to two blanks
 
 # Every key core/config.c knows, and the [report NAME] keys.
 conf=$(page_text "$man/liandong.conf.5")
