@@ -3,7 +3,9 @@
 # missing, builds, starts a province, a city and a county on loopback,
 # publishes a supervision task from the province to the county, reports a
 # result from the county, shows it at the province with the links' status,
-# then stops the daemons it started.
+# starts the province's console (liandong-web) and prints its address and
+# two sign-ins, waits for Enter on a terminal (DEMO_NO_WAIT=1: does not),
+# then stops the programs it started.
 #
 #   deploy/demo.sh [WORKDIR]     (default: a new temporary directory)
 set -euo pipefail
@@ -102,6 +104,21 @@ say "Status: the links of each office"
 run --data "$P" status
 run --data "$C" status
 run --data "$X" status
+
+say "The office console: a browser page per office, a login per person"
+wp=$(free_port)
+printf '%s\n' 'demo-password-2026' >"$work/password"
+run --data "$P" user add 王芳 --role clerk --password-file "$work/password"
+run --data "$P" user add 李明 --role reviewer --password-file "$work/password"
+"$bin/web/liandong-web" --data "$P" --listen "127.0.0.1:$wp" \
+	2>"$P.web.log" &
+pids+=($!)
+wait_for bash -c "exec 3<>/dev/tcp/127.0.0.1/$wp"
+echo "Open http://127.0.0.1:$wp/ in a browser (云南省政协);"
+echo "sign in as 王芳 (经办) or 李明 (审核), password demo-password-2026."
+if [ -t 0 ] && [ -z "${DEMO_NO_WAIT:-}" ]; then
+	read -r -p "Press Enter to stop the demo. " _
+fi
 
 say "Stop the daemons (SIGTERM: finish, close, exit 0)"
 for p in "${pids[@]}"; do kill -TERM "$p"; done
