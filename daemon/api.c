@@ -561,6 +561,71 @@ leave:
 	free(strs);
 }
 
+/* The records whose ref is q->ref (of q->kind, if given; not deleted),
+ * by id after q->after: the refs index names the candidates, each checked
+ * against the record as stored now. */
+static void
+list_refs(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
+          const Ld__ListRequest *q, ProtobufCBinaryData *recs, size_t limit)
+{
+	struct ld_txn t;
+	int rc = ld_store_read_begin(n->st, &t);
+	if (rc != 0) {
+		ld_reply_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
+		            ld_store_strerror(rc));
+		return;
+	}
+	size_t nrec = 0, bytes = 0;
+	bool truncated = false;
+	const char *id, *last = "";
+	struct ld_refiter it;
+	rc = ld_store_refs_open(&t, q->ref, &it);
+	while (rc == 0 && (rc = ld_store_refs_next(&it, &id)) == 0) {
+		if (q->after[0] && strcmp(id, q->after) <= 0)
+			continue;
+		struct ld_val v;
+		uint64_t ver;
+		if (ld_store_get(&t, id, &v, &ver) != 0)
+			continue;
+		Ld__Record *r = ld_record_unpack(v.p, v.n);
+		const char *ref = r != NULL ? ld_record_ref(r) : NULL;
+		bool match = r != NULL && !r->deleted && ref != NULL &&
+		             strcmp(ref, q->ref) == 0 &&
+		             (q->kind == LD__KIND__KIND_UNSPECIFIED ||
+		              r->kind == q->kind);
+		if (r != NULL)
+			ld__record__free_unpacked(r, NULL);
+		if (!match)
+			continue;
+		if (nrec == limit || (nrec > 0 && bytes + v.n > LIST_BYTES)) {
+			truncated = true;
+			break;
+		}
+		recs[nrec].data = (uint8_t *)v.p;
+		recs[nrec].len = v.n;
+		nrec++;
+		bytes += v.n;
+		last = id;
+	}
+	ld_store_refs_close(&it);
+	if (!truncated && rc != MDB_NOTFOUND) {
+		ld_store_read_end(&t);
+		ld_reply_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
+		            ld_store_strerror(rc));
+		return;
+	}
+	Ld__ListResponse lr = LD__LIST_RESPONSE__INIT;
+	lr.n_records = nrec;
+	lr.records = recs;
+	lr.next = (char *)(truncated ? last : "");
+	Ld__Response r = LD__RESPONSE__INIT;
+	r.req_id = req_id;
+	r.result_case = LD__RESPONSE__RESULT_LIST;
+	r.list = &lr;
+	ld_reply(n, rid, &r);
+	ld_store_read_end(&t);
+}
+
 static void
 on_list(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
         const Ld__ListRequest *q)
@@ -579,6 +644,11 @@ on_list(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
 	if (recs == NULL) {
 		ld_reply_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
 		            "out of memory");
+		return;
+	}
+	if (q->ref[0] != '\0') {
+		list_refs(n, rid, req_id, q, recs, limit);
+		free(recs);
 		return;
 	}
 	struct ld_txn t;

@@ -402,7 +402,8 @@ render_value(struct ld_buf *b, const ProtobufCMessage *m,
 }
 
 /* The records of `kind` whose ref is `id` (results of a task, reviews of
- * a result), as table rows; how many. */
+ * a result), as table rows; how many. The node picks them from its refs
+ * index (ListRequest.ref). */
 static size_t
 answers(struct ld_web_req *rq, struct ld_buf *b, Ld__Kind kind,
         const char *id, bool *failed)
@@ -415,6 +416,7 @@ answers(struct ld_web_req *rq, struct ld_buf *b, Ld__Kind kind,
 		q.owner = "";
 		q.after = next;
 		q.limit = 500;
+		q.ref = (char *)id; /* the store's refs index, not a scan */
 		Ld__Request req = LD__REQUEST__INIT;
 		req.op_case = LD__REQUEST__OP_LIST;
 		req.list = &q;
@@ -458,17 +460,51 @@ answers(struct ld_web_req *rq, struct ld_buf *b, Ld__Kind kind,
 	return found;
 }
 
-/* The envelope's author (the person who wrote this version), if the
- * record has that field in this build. */
-static const char *
-author_of(const Ld__Record *r)
+/* The versions of `id` this node has stored (HistoryRequest): version,
+ * time, who, status, newest first. */
+static void
+history(struct ld_web_req *rq, struct ld_buf *b, const Ld__Record *r)
 {
-	const ProtobufCFieldDescriptor *fd =
-	    protobuf_c_message_descriptor_get_field_by_name(
-	        &ld__record__descriptor, "author");
-	if (fd == NULL || fd->type != PROTOBUF_C_TYPE_STRING)
-		return NULL;
-	return *(char *const *)((const char *)r + fd->offset);
+	const ProtobufCMessage *body = ld_record_body(r);
+	int machine = body != NULL ? machine_of(body->descriptor) : -1;
+	Ld__HistoryRequest q = LD__HISTORY_REQUEST__INIT;
+	q.id = r->id;
+	Ld__Request req = LD__REQUEST__INIT;
+	req.op_case = LD__REQUEST__OP_HISTORY;
+	req.history = &q;
+	Ld__Response *resp;
+	char err[256];
+	ld_buf_puts(b, "<h2>历史版本</h2>\n");
+	if (ld_web_call(rq, &req, &resp, err, sizeof(err)) != 0 ||
+	    resp->code != LD__CODE__CODE_OK || resp->history == NULL) {
+		if (resp != NULL)
+			ld__response__free_unpacked(resp, NULL);
+		ld_buf_puts(b, "<p class=\"error\">暂时无法从节点读取。</p>\n");
+		return;
+	}
+	const Ld__HistoryResponse *h = resp->history;
+	ld_buf_puts(b, "<div class=\"scroll\"><table class=\"history\">\n"
+	               "<thead><tr><th>版本</th><th>时间</th><th>填报人</th>"
+	               "<th>状态</th></tr></thead>\n<tbody>\n");
+	for (size_t i = h->n_entries; i-- > 0;) {
+		const Ld__HistoryEntry *e = h->entries[i];
+		ld_html_f(b, "<tr><td data-label=\"版本\">v%U</td>"
+		          "<td data-label=\"时间\">",
+		          (unsigned long long)e->version);
+		ld_html_time(b, (long long)e->updated_at);
+		ld_html_f(b, "</td><td data-label=\"填报人\">%s</td>"
+		          "<td data-label=\"状态\">%s</td></tr>\n",
+		          e->author[0] ? e->author : "—",
+		          e->deleted ? "已删除"
+		          : e->status[0] == '\0' ? "—"
+		          : machine >= 0
+		              ? ld_status_label((enum ld_machine)machine, e->status)
+		              : e->status);
+	}
+	ld_buf_puts(b, "</tbody></table></div>\n");
+	if (h->more)
+		ld_buf_puts(b, "<p class=\"muted\">更早的版本未列出。</p>\n");
+	ld__response__free_unpacked(resp, NULL);
 }
 
 void
@@ -525,10 +561,8 @@ ld_page_record(struct ld_web_req *rq)
 	          (unsigned long long)r->version);
 	ld_html_time(&b, (long long)r->updated_at);
 	ld_buf_puts(&b, "</td></tr>\n");
-	const char *author = author_of(r);
-	if (author != NULL)
-		ld_html_f(&b, "<tr><th>填报人</th><td>%s</td></tr>\n",
-		          author[0] ? author : "—");
+	ld_html_f(&b, "<tr><th>填报人</th><td>%s</td></tr>\n",
+	          r->author[0] ? r->author : "—");
 	ld_buf_puts(&b, "<tr><th>范围</th><td>");
 	for (size_t i = 0; i < r->n_scope; i++)
 		ld_html_f(&b, "%r%s", i ? "、" : "", r->scope[i]);
@@ -580,6 +614,7 @@ ld_page_record(struct ld_web_req *rq)
 		}
 		ld_buf_free(&rows);
 	}
+	history(rq, &b, r);
 	ld__record__free_unpacked(r, NULL);
 	ld_page_end(&b);
 	ld_web_html(rq, 200, &b);

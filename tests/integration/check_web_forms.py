@@ -142,6 +142,11 @@ def scenario(root):
           "changed since it was read" in e, "a stale edit refused: %r" % e)
     check(record(prov, tid).get("topic") == "河道<治理>",
           "the stale edit wrote nothing")
+    # Its page lists its versions: who wrote each, newest first.
+    r = clerk.req("GET", "/r/" + tid)
+    hist = r.text[r.text.find("历史版本"):]
+    check("历史版本" in r.text and hist.find(">v2<") < hist.find(">v1<")
+          and hist.count("张三") >= 2, "the page's 历史版本: v2, v1 by 张三")
 
     # Status moves: only those lifecycle.c allows.
     r = clerk.req("POST", "/r/%s/status" % tid,
@@ -307,6 +312,10 @@ def scenario(root):
     check(len(reviews) == before + 1 and reviews[-1].get("author") == "王审"
           and reviews[-1].get("verdict") == "returned",
           "the review: returned, by 王审")
+    # The result's page lists its review (from the node's refs index).
+    r = rv.req("GET", "/r/" + rid)
+    check(reviews[-1]["id"] in r.text and "缺少违建清单" in r.text,
+          "the result's page lists the review")
 
     # Returned: the city revises and resubmits it.
     rvid = reviews[-1]["id"]
