@@ -31,6 +31,8 @@ static const struct {
 	{LD__KIND__KIND_REVIEW, "review", "审核", "反馈"},
 	{LD__KIND__KIND_PROPOSAL, "proposal", "提案", NULL},
 	{LD__KIND__KIND_REPORT, "report", "报表", NULL},
+	{LD__KIND__KIND_MEMBER, "member", "委员", NULL},
+	{LD__KIND__KIND_DUTY, "duty", "履职记录", "履职"},
 };
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 
@@ -86,6 +88,10 @@ ld_kind_of_body(Ld__Record__BodyCase c)
 		return LD__KIND__KIND_PROPOSAL;
 	case LD__RECORD__BODY_REPORT:
 		return LD__KIND__KIND_REPORT;
+	case LD__RECORD__BODY_MEMBER:
+		return LD__KIND__KIND_MEMBER;
+	case LD__RECORD__BODY_DUTY:
+		return LD__KIND__KIND_DUTY;
 	default:
 		return LD__KIND__KIND_UNSPECIFIED;
 	}
@@ -227,6 +233,10 @@ ld_record_body(const Ld__Record *r)
 		return &r->proposal->base;
 	case LD__RECORD__BODY_REPORT:
 		return &r->report->base;
+	case LD__RECORD__BODY_MEMBER:
+		return &r->member->base;
+	case LD__RECORD__BODY_DUTY:
+		return &r->duty->base;
 	default:
 		return NULL;
 	}
@@ -485,6 +495,9 @@ ld_record_ref(const Ld__Record *r)
 	case LD__RECORD__BODY_TASK:
 		ref = r->task->parent;
 		break;
+	case LD__RECORD__BODY_DUTY:
+		ref = r->duty->ref;
+		break;
 	default:
 		break;
 	}
@@ -507,6 +520,8 @@ ld_record_status(const Ld__Record *r)
 		return r->proposal->status;
 	case LD__RECORD__BODY_NODE:
 		return r->node->level;
+	case LD__RECORD__BODY_MEMBER:
+		return r->member->status;
 	default:
 		return "";
 	}

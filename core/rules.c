@@ -50,6 +50,9 @@ ld_rule_year(const Ld__Record *r)
 	case LD__RECORD__BODY_TASK:
 		y = ld_rule_date_year(r->task->due);
 		break;
+	case LD__RECORD__BODY_DUTY:
+		y = ld_rule_date_year(r->duty->date);
+		break;
 	default:
 		break;
 	}
