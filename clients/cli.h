@@ -75,6 +75,20 @@ struct cmd {
 	X("outcome", outcome, OUTCOME, STR)                                    \
 	X("face-to-face", face_to_face, FACE_TO_FACE, STR)                     \
 	X("satisfaction", satisfaction, SATISFACTION, STR)                     \
+	X("member", member, MEMBER, LIST)                                      \
+	X("activity", activity, ACTIVITY, STR)                                 \
+	X("date", date, DATE, STR)                                             \
+	X("sector", sector, SECTOR, STR)                                       \
+	X("committee", committee, COMMITTEE, STR)                              \
+	X("group", group, GROUP, STR)                                          \
+	X("term", term, TERM, STR)                                             \
+	X("joined", joined, JOINED, STR)                                       \
+	X("new", new_member, NEW_MEMBER, STR)                                  \
+	X("note", note, NOTE, STR)                                             \
+	X("phone", phone, PHONE, STR)                                          \
+	X("address", address, ADDRESS, STR)                                    \
+	X("id-number", id_number, ID_NUMBER, STR)                              \
+	X("email", email, EMAIL, STR)                                          \
 	X("month", month, MONTH, STR)                                          \
 	X("lead", lead, LEAD, STR)                                             \
 	X("responsible", responsible, RESPONSIBLE, STR)                        \
@@ -122,6 +136,10 @@ struct args {
 	    *satisfaction, *month, *lead, *responsible, *assisting, *today,
 	    *days, *index, *version, *timeout, *format, *passphrase_file,
 	    *role, *password_file;
+	/* members and duty entries (cmd_member.c) */
+	const char *activity, *date, *sector, *committee, *group, *term,
+	    *joined, *new_member, *note, *phone, *address, *id_number, *email;
+	struct strs member;
 	struct strs scope, target, item, metric, finding, attach, set;
 	int nargs;
 	char **rest;
@@ -268,6 +286,13 @@ int ld_cli_run_admin_add(const struct cmd *c, int argc, char **argv);
 int ld_cli_run_admin_remove(const struct cmd *c, int argc, char **argv);
 int ld_cli_run_admin_list(const struct cmd *c, int argc, char **argv);
 int ld_cli_run_admin_keygen(const struct cmd *c, int argc, char **argv);
+/* Members (委员) and duty entries (履职记录) (cmd_member.c). */
+int ld_cli_run_member_add(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_member_set(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_member_contact(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_member_import(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_duty_add(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_duty_set(const struct cmd *c, int argc, char **argv);
 /* The office's users (cmd_user.c). */
 int ld_cli_run_user_add(const struct cmd *c, int argc, char **argv);
 int ld_cli_run_user_passwd(const struct cmd *c, int argc, char **argv);

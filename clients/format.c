@@ -34,6 +34,10 @@ ld_record_title(const Ld__Record *r)
 		return r->proposal->title;
 	case LD__RECORD__BODY_REPORT:
 		return r->report->plugin;
+	case LD__RECORD__BODY_MEMBER:
+		return r->member->name;
+	case LD__RECORD__BODY_DUTY:
+		return r->duty->activity;
 	default:
 		return "";
 	}

@@ -5,6 +5,7 @@
 #include "err.h"
 #include "figures.h"
 #include "gather.h"
+#include "lifecycle.h"
 #include "members.h"
 #include "path.h"
 #include "record.h"
@@ -763,7 +764,7 @@ h_members(struct ld_ctx *c, const struct ld_query *q, const char *quota,
 	struct ld_quota qt;
 	char err[300];
 	if (ld_quota_parse(quota, &qt, err, sizeof(err)) != 0) {
-		ctx_fail(c, "members: %s", err);
+		ctx_fail(c, "%s", err);
 		return ABI_FAIL;
 	}
 	struct ld_members m;
@@ -801,6 +802,7 @@ h_members(struct ld_ctx *c, const struct ld_query *q, const char *quota,
 		    .term = y->term,
 		    .status = y->status,
 		    .missing = missing,
+		    .status_label = ld_status_label(LD_SM_MEMBER, y->status),
 		};
 		rc = fn(&one, arg);
 	}

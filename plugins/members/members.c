@@ -128,6 +128,8 @@ group_table(struct state *s, const char *caption, const char *first,
 	s->h->table(s->c, caption, NGROUP_COLS, cols);
 	for (size_t i = 1; i < n; i++) {
 		const char *label = v[i].name;
+		if (v[i].active == 0)
+			continue; /* only members who left */
 		if (offices) {
 			const char *nm = s->h->office_name(s->c, v[i].name);
 			if (nm[0] != '\0')
@@ -159,7 +161,7 @@ member_row(const struct ld_member *m, void *arg)
 	cells[k++] = m->sector;
 	cells[k++] = m->committee;
 	cells[k++] = m->group;
-	cells[k++] = m->status;
+	cells[k++] = m->status_label;
 	snprintf(num[0], 16, "%u", m->entries);
 	cells[k++] = num[0];
 	for (size_t i = 0; i < mr->nacts; i++) {

@@ -182,6 +182,7 @@ struct ld_member {
 	const char *id, *office, *name, *sector, *committee, *group, *term,
 	    *status;
 	const char *missing; /* what the quota still asks, "建议 1, 实事 1" */
+	const char *status_label; /* 在任 / 离任 / 已调整 */
 };
 
 typedef int (*ld_member_fn)(const struct ld_member *m, void *arg);
