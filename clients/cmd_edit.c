@@ -106,7 +106,15 @@ changes(const struct args *a)
 	for (size_t i = 0; i < sizeof(one) / sizeof(one[0]); i++)
 		if (one[i] != NULL)
 			return true;
-	return a->scope.n || a->target.n || a->item.n || a->metric.n ||
+	/* members and duty entries */
+	const char *const two[] = {a->name,   a->sector,  a->committee,
+	                           a->group,  a->term,    a->joined,
+	                           a->new_member, a->activity, a->date,
+	                           a->ref,    a->note};
+	for (size_t i = 0; i < sizeof(two) / sizeof(two[0]); i++)
+		if (two[i] != NULL)
+			return true;
+	return a->member.n || a->scope.n || a->target.n || a->item.n || a->metric.n ||
 	       a->finding.n;
 }
 

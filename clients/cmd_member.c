@@ -311,9 +311,8 @@ ld_cli_run_member_import(const struct cmd *c, int argc, char **argv)
 	char **ids = NULL;
 	struct ld_client *cl = NULL;
 	if (ld_csv_parse(buf, len, &csv, &ce) != 0) {
-		rc = ld_cli_fail("%s:%zu:%zu: %s (a file saved as GBK: "
-		                 "iconv -f GBK -t UTF-8 FILE > FILE.utf8)",
-		                 b.file, ce.line, ce.col, ce.msg);
+		rc = ld_cli_fail("%s:%zu:%zu: %s", b.file, ce.line, ce.col,
+		                 ce.msg);
 		ld_csv_free(&csv);
 		free(buf);
 		return rc;
