@@ -1,5 +1,5 @@
 /* check_report.c — the report plugin host with real daemons: a good
- * plugin in every format; one of ABI 1.0 on this 1.1 host; one that
+ * plugin in every format; one of ABI 1.0 on this 1.2 host; one that
  * segfaults, one that hangs, one of an
  * old ABI, one without the entry point, a text file named .so, a wrong
  * magic and a too-small descriptor — each handled and named, while the
@@ -56,7 +56,7 @@ START_TEST(test_host)
 
 	/* plugins: the good ones described, the others refused, named. */
 	OK(AT(&P, "plugins"));
-	HAS("  good             0.1      ABI 1.1   md,csv,json,html");
+	HAS("  good             0.1      ABI 1.2   md,csv,json,html");
 	HAS("  abi10            0.1      ABI 1.0   md,csv,json,html");
 	HAS("  crash            0.1");
 	HAS("  oldabi.so        refused: ABI 0.9; this host runs ABI 1 "
