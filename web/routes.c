@@ -18,6 +18,7 @@ static const struct ld_route routes[] = {
     {"GET", "/surveys", 0, LD_ACT_READ, ld_page_surveys},
     {"GET", "/plans", 0, LD_ACT_READ, ld_page_plans},
     {"GET", "/proposals", 0, LD_ACT_READ, ld_page_proposals},
+    {"GET", "/members", 0, LD_ACT_READ, ld_page_members},
     {"GET", "/r/", LD_ROUTE_PREFIX, LD_ACT_READ, ld_page_record},
     /* The JSON API: writes check the record's kind (ld_write_action). */
     {"GET", "/api/v1/", LD_ROUTE_PREFIX | LD_ROUTE_API, LD_ACT_READ,
