@@ -247,6 +247,13 @@ ld_cli_no_extra(const struct cmd *c, const struct args *a, int want)
 	return 0;
 }
 
+const char *
+ld_cli_one_member(const struct cmd *c, const struct args *a)
+{
+	(void)c;
+	return a->member.n > 0 ? a->member.v[0] : NULL;
+}
+
 int
 ld_cli_need(const struct cmd *c, const char *v, const char *opt)
 {

@@ -75,6 +75,20 @@ struct cmd {
 	X("outcome", outcome, OUTCOME, STR)                                    \
 	X("face-to-face", face_to_face, FACE_TO_FACE, STR)                     \
 	X("satisfaction", satisfaction, SATISFACTION, STR)                     \
+	X("member", member, MEMBER, LIST)                                      \
+	X("activity", activity, ACTIVITY, STR)                                 \
+	X("date", date, DATE, STR)                                             \
+	X("sector", sector, SECTOR, STR)                                       \
+	X("committee", committee, COMMITTEE, STR)                              \
+	X("group", group, GROUP, STR)                                          \
+	X("term", term, TERM, STR)                                             \
+	X("joined", joined, JOINED, STR)                                       \
+	X("new", new_member, NEW_MEMBER, STR)                                  \
+	X("note", note, NOTE, STR)                                             \
+	X("phone", phone, PHONE, STR)                                          \
+	X("address", address, ADDRESS, STR)                                    \
+	X("id-number", id_number, ID_NUMBER, STR)                              \
+	X("email", email, EMAIL, STR)                                          \
 	X("month", month, MONTH, STR)                                          \
 	X("lead", lead, LEAD, STR)                                             \
 	X("responsible", responsible, RESPONSIBLE, STR)                        \
@@ -104,7 +118,6 @@ struct cmd {
 	X("deadline", deadline, DEADLINE, STR)                                 \
 	X("extend", extend, EXTEND, FLAG)                                      \
 	X("content", content, CONTENT, STR)                                    \
-	X("member", member, MEMBER, STR)                                       \
 	X("leader", leader, LEADER, STR)
 
 enum {
@@ -126,8 +139,7 @@ struct strs {
 struct args {
 	bool json, insecure, csv, dry_run, bom, with_key, no_key, revoke;
 	bool extend;
-	const char *key, *supervisor, *filed_on, *deadline, *content, *member,
-	    *leader;
+	const char *key, *supervisor, *filed_on, *deadline, *content, *leader;
 	const char *topic, *form, *due, *parent_task, *year, *title, *start, *end,
 	    *ref, *summary, *plan_item, *verdict, *comment, *kind, *owner, *id,
 	    *name, *level, *listen, *parent, *parent_key, *root_key, *out,
@@ -135,6 +147,10 @@ struct args {
 	    *satisfaction, *month, *lead, *responsible, *assisting, *today,
 	    *days, *index, *version, *timeout, *format, *passphrase_file,
 	    *role, *password_file;
+	/* members and duty entries (cmd_member.c) */
+	const char *activity, *date, *sector, *committee, *group, *term,
+	    *joined, *new_member, *note, *phone, *address, *id_number, *email;
+	struct strs member;
 	struct strs scope, target, item, metric, finding, attach, set;
 	struct strs cosigner, assist;
 	int nargs;
@@ -164,6 +180,9 @@ int ld_cli_parse(const struct cmd *c, int argc, char **argv, const int *allowed,
 /* Exactly `want` positional arguments, or a usage error. */
 int ld_cli_no_extra(const struct cmd *c, const struct args *a, int want);
 /* A required option, or a usage error naming `opt`. */
+/* The one --member given (a 社情民意's writer), or NULL; the caller has
+ * refused more than one. */
+const char *ld_cli_one_member(const struct cmd *c, const struct args *a);
 int ld_cli_need(const struct cmd *c, const char *v, const char *opt);
 
 /* Connect to the node (--data or --remote); 0, or the exit code. */
@@ -293,6 +312,13 @@ int ld_cli_run_admin_keygen(const struct cmd *c, int argc, char **argv);
 /* 'config check' (cmd_config.c). */
 int ld_cli_run_config_check(const struct cmd *c, int argc, char **argv);
 
+/* Members (委员) and duty entries (履职记录) (cmd_member.c). */
+int ld_cli_run_member_add(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_member_set(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_member_contact(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_member_import(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_duty_add(const struct cmd *c, int argc, char **argv);
+int ld_cli_run_duty_set(const struct cmd *c, int argc, char **argv);
 /* The office's users (cmd_user.c). */
 int ld_cli_run_user_add(const struct cmd *c, int argc, char **argv);
 int ld_cli_run_user_passwd(const struct cmd *c, int argc, char **argv);

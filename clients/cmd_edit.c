@@ -107,8 +107,17 @@ changes(const struct args *a)
 	for (size_t i = 0; i < sizeof(one) / sizeof(one[0]); i++)
 		if (one[i] != NULL)
 			return true;
-	return a->scope.n || a->target.n || a->item.n || a->metric.n ||
-	       a->finding.n || a->cosigner.n || a->assist.n || a->extend;
+	/* members and duty entries */
+	const char *const two[] = {a->name,   a->sector,  a->committee,
+	                           a->group,  a->term,    a->joined,
+	                           a->new_member, a->activity, a->date,
+	                           a->ref,    a->note};
+	for (size_t i = 0; i < sizeof(two) / sizeof(two[0]); i++)
+		if (two[i] != NULL)
+			return true;
+	return a->member.n || a->scope.n || a->target.n || a->item.n ||
+	       a->metric.n || a->finding.n || a->cosigner.n || a->assist.n ||
+	       a->extend;
 }
 
 /* Parse a `set` command: options `ok`, one positional ID. */
@@ -413,7 +422,10 @@ ld_cli_run_opinion_set(const struct cmd *c, int argc, char **argv)
 		return rc < 0 ? 0 : rc;
 	if ((rc = ld_cli_no_extra(c, &a, 1)) != 0)
 		return rc;
-	if (a.title == NULL && a.content == NULL && a.member == NULL &&
+	if (a.member.n > 1)
+		return ld_cli_usage_error(c, "--member: one member writes a "
+		                          "社情民意 (given %zu)", a.member.n);
+	if (a.title == NULL && a.content == NULL && a.member.n == 0 &&
 	    a.year == NULL)
 		return ld_cli_usage_error(c, "nothing to change (give --title, "
 		                          "--content, --member or --year)");
@@ -427,7 +439,7 @@ ld_cli_run_opinion_set(const struct cmd *c, int argc, char **argv)
 		o->year = year;
 	if (!(rc = set(&o->title, a.title)) &&
 	    !(rc = set(&o->content, a.content)))
-		rc = set(&o->member, a.member);
+		rc = set(&o->member, ld_cli_one_member(c, &a));
 	return finish(&e, rc, a.json);
 }
 
@@ -451,4 +463,65 @@ ld_cli_run_delete(const struct cmd *c, int argc, char **argv)
 	}
 	ld_client_close(&cl);
 	return rc;
+}
+
+int
+ld_cli_run_member_set(const struct cmd *c, int argc, char **argv)
+{
+	static const int ok[] = {O_STATUS, O_NAME,   O_SECTOR, O_COMMITTEE,
+	                         O_GROUP,  O_TERM,   O_JOINED, O_NEW_MEMBER,
+	                         O_JSON,   0};
+	struct args a;
+	struct edit e;
+	int rc = parse_set(c, argc, argv, ok, &a);
+	if (rc != 0)
+		return rc < 0 ? 0 : rc;
+	bool nw = false;
+	if (a.new_member != NULL &&
+	    (rc = ld_cli_parse_yes_no(c, "--new", a.new_member, &nw)) != 0)
+		return rc;
+	if ((rc = begin(c, a.rest[0], LD__RECORD__BODY_MEMBER, &e)) != 0)
+		return rc;
+	Ld__Member *m = e.r->member;
+	if (a.new_member != NULL)
+		m->new_member = nw;
+	if (!(rc = set(&m->status, a.status)) && !(rc = set(&m->name, a.name)) &&
+	    !(rc = set(&m->sector, a.sector)) &&
+	    !(rc = set(&m->committee, a.committee)) &&
+	    !(rc = set(&m->group, a.group)) && !(rc = set(&m->term, a.term)))
+		rc = set(&m->joined, a.joined);
+	return finish(&e, rc, a.json);
+}
+
+int
+ld_cli_run_duty_set(const struct cmd *c, int argc, char **argv)
+{
+	static const int ok[] = {O_ACTIVITY, O_DATE, O_REF, O_MEMBER,
+	                         O_NOTE,     O_JSON, 0};
+	struct args a;
+	struct edit e;
+	int rc = parse_set(c, argc, argv, ok, &a);
+	if (rc != 0)
+		return rc < 0 ? 0 : rc;
+	if ((rc = begin(c, a.rest[0], LD__RECORD__BODY_DUTY, &e)) != 0)
+		return rc;
+	Ld__Duty *d = e.r->duty;
+	if (!(rc = set(&d->activity, a.activity)) &&
+	    !(rc = set(&d->date, a.date)) && !(rc = set(&d->ref, a.ref)))
+		rc = set(&d->note, a.note);
+	/* --member replaces the list: who attended, as corrected. */
+	for (size_t i = 0; rc == 0 && a.member.n > 0 && i < d->n_members; i++)
+		free(d->members[i]);
+	if (rc == 0 && a.member.n > 0) {
+		free(d->members);
+		d->members = calloc(a.member.n, sizeof(char *));
+		d->n_members = 0;
+		for (size_t i = 0; d->members != NULL && i < a.member.n; i++)
+			if ((d->members[d->n_members] =
+			         strdup(a.member.v[i])) != NULL)
+				d->n_members++;
+		if (d->members == NULL || d->n_members != a.member.n)
+			rc = oom();
+	}
+	return finish(&e, rc, a.json);
 }

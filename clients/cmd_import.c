@@ -169,8 +169,13 @@ skipped_kinds(const struct ld_batch *b, struct ld_buf *out)
 		const char *name = k == LD__KIND__KIND_NODE
 		                       ? "node record"
 		                       : ld_kind_name((Ld__Kind)k);
+		const char *plural = b->other[k] == 1 ? "" : "s";
+		if (k == LD__KIND__KIND_DUTY) {
+			name = "duty";
+			plural = b->other[k] == 1 ? " entry" : " entries";
+		}
 		ld_buf_printf(out, "%s%zu %s%s", any ? ", " : "; skipped ",
-		              b->other[k], name, b->other[k] == 1 ? "" : "s");
+		              b->other[k], name, plural);
 		any = true;
 	}
 	if (any)

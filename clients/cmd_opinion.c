@@ -21,15 +21,18 @@ ld_cli_run_opinion_add(const struct cmd *c, int argc, char **argv)
 	int rc = ld_cli_parse(c, argc, argv, ok, &a);
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
+	if (a.member.n > 1)
+		return ld_cli_usage_error(c, "--member: one member writes a "
+		                          "社情民意 (given %zu)", a.member.n);
 	if ((rc = ld_cli_no_extra(c, &a, 0)) ||
 	    (rc = ld_cli_need(c, a.title, "--title")) ||
 	    (rc = ld_cli_need(c, a.content, "--content")) ||
-	    (rc = ld_cli_need(c, a.member, "--member")))
+	    (rc = ld_cli_need(c, ld_cli_one_member(c, &a), "--member")))
 		return rc;
 	Ld__Opinion o = LD__OPINION__INIT;
 	o.title = (char *)a.title;
 	o.content = (char *)a.content;
-	o.member = (char *)a.member;
+	o.member = a.member.v[0];
 	if (a.year != NULL && (rc = ld_cli_parse_year(c, a.year, &o.year)) != 0)
 		return rc;
 	Ld__Record r = LD__RECORD__INIT;

@@ -280,7 +280,7 @@ ld_cli_run_list(const struct cmd *c, int argc, char **argv)
 		    c,
 		    "unknown kind '%s' (one of node, plan, "
 		    "survey, task, result, review, proposal, "
-		    "report, opinion, opinion-action)",
+		    "report, opinion, opinion-action, member, duty)",
 		    a.kind);
 	const char *why;
 	if (a.owner != NULL && !ld_path_valid(a.owner, &why))

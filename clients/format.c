@@ -38,6 +38,10 @@ ld_record_title(const Ld__Record *r)
 		return r->opinion->title;
 	case LD__RECORD__BODY_OPINION_ACTION:
 		return r->opinion_action->comment;
+	case LD__RECORD__BODY_MEMBER:
+		return r->member->name;
+	case LD__RECORD__BODY_DUTY:
+		return r->duty->activity;
 	default:
 		return "";
 	}

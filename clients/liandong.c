@@ -309,6 +309,70 @@ static const struct cmd cmds[] = {
      "not the one published), and the record ids and versions behind it.\n"
      "A plugin that does not name its records (SDK before 1.2) gets its\n"
      "figures compared only. Exits 0 when every figure matches, 1 if not.\n"},
+    {"member", "add", ld_cli_run_member_add,
+     "--name NAME [--sector S] [--committee C] [--group G] [--term T] "
+     "[--status S] [--joined DATE] [--new yes|no] [--phone P] "
+     "[--address A] [--id-number N] [--email E] [--json]",
+     "Record a member (委员) of this office's committee. The record goes\n"
+     "up to every ancestor (for their figures), never down or sideways.\n\n"
+     "  --name NAME        姓名 (required)\n"
+     "  --sector S         界别, e.g. 经济界\n"
+     "  --committee C      专委会, e.g. 提案委员会\n"
+     "  --group G          委员小组\n"
+     "  --term T           届次, e.g. 十二届\n"
+     "  --status S         active (在任, the default), left (离任),\n"
+     "                     adjusted (已调整)\n"
+     "  --joined DATE      YYYY-MM-DD\n"
+     "  --new yes|no       新任委员 (first term): counted apart for\n"
+     "                     training coverage\n"
+     "  --phone, --address, --id-number, --email\n"
+     "                     personal details: kept only in this office's\n"
+     "                     DIR/members.private (mode 0600), never in the\n"
+     "                     record, never replicated (not over --remote)\n\n"
+     "Prints the id.\n"},
+    {"member", "set", ld_cli_run_member_set,
+     "ID [--status S] [--name NAME] [--sector S] [--committee C] "
+     "[--group G] [--term T] [--joined DATE] [--new yes|no] [--json]",
+     "Change a member this office owns. The status moves:\n"
+     "  active -> left, active -> adjusted (在任 -> 离任 / 已调整);\n"
+     "both are final. Prints the id.\n"},
+    {"member", "contact", ld_cli_run_member_contact,
+     "ID [--phone P] [--address A] [--id-number N] [--email E] [--json]",
+     "Show, or set, the personal details of a member this office owns.\n"
+     "They live in DIR/members.private only: never in a record, never\n"
+     "sent to another office.\n"},
+    {"member", "import", ld_cli_run_member_import,
+     "FILE [--dry-run] [--json]",
+     "Create members from a roster (CSV, UTF-8) exported from a\n"
+     "spreadsheet. A file saved as GBK is converted first:\n"
+     "  iconv -f GBK -t UTF-8 roster.csv > roster.utf8.csv\n"
+     "(a byte that is not UTF-8 is refused with its line). Columns, by\n"
+     "their Chinese or English names: 姓名/name (required), 界别/sector,\n"
+     "专委会/committee, 委员小组/group, 届次/term, 状态/status,\n"
+     "加入日期/joined, 新任委员/new (是/否), 电话/phone, 地址/address,\n"
+     "身份证号/id_number, 邮箱/email; 序号 is ignored. The file is\n"
+     "checked whole before the first member is written; personal\n"
+     "columns go to DIR/members.private only.\n"},
+    {"duty", "add", ld_cli_run_duty_add,
+     "--activity A --date DATE --member ID [--member ID]... [--ref ID] "
+     "[--note TEXT] [--json]",
+     "Record that members took part in an activity (履职记录): one record\n"
+     "for everyone who attended, each member counted once. It goes up to\n"
+     "every ancestor, never down or sideways.\n\n"
+     "  --activity A       调研 (survey), 视察 (inspection), 协商\n"
+     "                     (consultation), 会议 (meeting), 培训 (training),\n"
+     "                     提案 (proposal), 社情民意 (opinion), 建议\n"
+     "                     (suggestion), 实事 (deed)\n"
+     "  --date DATE        YYYY-MM-DD: the year it counts for\n"
+     "  --member ID        a member held here (this office's or below);\n"
+     "                     repeat for each participant (at most 256)\n"
+     "  --ref ID           the record it is about (a survey, a proposal ...)\n"
+     "Prints the id.\n"},
+    {"duty", "set", ld_cli_run_duty_set,
+     "ID [--activity A] [--date DATE] [--member ID]... [--ref ID] "
+     "[--note TEXT] [--json]",
+     "Correct a duty entry this office wrote; --member replaces the list\n"
+     "of participants. Prints the id.\n"},
     {"delete", NULL, ld_cli_run_delete, "ID [--json]",
      "Delete a record this node owns. It becomes a tombstone that\n"
      "replicates like any change, so every node that held it learns of\n"

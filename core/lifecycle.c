@@ -66,16 +66,29 @@ static const struct state proposal[] = {
 	{NULL, NULL, false, {NULL}},
 };
 
+/* 委员: a member serves (在任) until leaving the committee (离任) or
+ * being adjusted out of it (已调整: 无正当理由经常不参加政协活动的委员
+ * 按程序进行调整). Either end is final: a member who comes back is a new
+ * MEMBER record. */
+static const struct state member[] = {
+	{"active", "在任", true, {"left", "adjusted"}},
+	{"left", "离任", false, {NULL}},
+	{"adjusted", "已调整", false, {NULL}},
+	{NULL, NULL, false, {NULL}},
+};
+
 static const struct state *const machines[LD_SM_COUNT] = {
 	[LD_SM_TASK] = task,           [LD_SM_SURVEY] = survey,
 	[LD_SM_PLAN_ITEM] = plan_item, [LD_SM_RESULT] = result,
 	[LD_SM_PROPOSAL] = proposal,
+	[LD_SM_MEMBER] = member,
 };
 
 static const char *const names[LD_SM_COUNT] = {
 	[LD_SM_TASK] = "task",           [LD_SM_SURVEY] = "survey",
 	[LD_SM_PLAN_ITEM] = "plan item", [LD_SM_RESULT] = "result",
 	[LD_SM_PROPOSAL] = "proposal",
+	[LD_SM_MEMBER] = "member",
 };
 
 static const struct state *
@@ -112,6 +125,8 @@ ld_status_default(enum ld_machine m)
 	case LD_SM_RESULT:
 	case LD_SM_PROPOSAL:
 		return "submitted";
+	case LD_SM_MEMBER:
+		return "active";
 	default:
 		return "planned";
 	}

@@ -18,6 +18,7 @@ enum ld_machine {
 	LD_SM_RESULT,    /* draft submitted */
 	LD_SM_PROPOSAL,  /* submitted filed not_filed assigned replied evaluated
 	                    closed */
+	LD_SM_MEMBER,    /* active left adjusted */
 	LD_SM_COUNT
 };
 

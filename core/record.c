@@ -34,6 +34,8 @@ static const struct {
 	{LD__KIND__KIND_OPINION, "opinion", "社情民意", "社情民意信息"},
 	{LD__KIND__KIND_OPINION_ACTION, "opinion-action", "社情民意处理",
 	 NULL},
+	{LD__KIND__KIND_MEMBER, "member", "委员", NULL},
+	{LD__KIND__KIND_DUTY, "duty", "履职记录", "履职"},
 };
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 
@@ -93,6 +95,10 @@ ld_kind_of_body(Ld__Record__BodyCase c)
 		return LD__KIND__KIND_OPINION;
 	case LD__RECORD__BODY_OPINION_ACTION:
 		return LD__KIND__KIND_OPINION_ACTION;
+	case LD__RECORD__BODY_MEMBER:
+		return LD__KIND__KIND_MEMBER;
+	case LD__RECORD__BODY_DUTY:
+		return LD__KIND__KIND_DUTY;
 	default:
 		return LD__KIND__KIND_UNSPECIFIED;
 	}
@@ -246,6 +252,10 @@ ld_record_body(const Ld__Record *r)
 		return &r->opinion->base;
 	case LD__RECORD__BODY_OPINION_ACTION:
 		return &r->opinion_action->base;
+	case LD__RECORD__BODY_MEMBER:
+		return &r->member->base;
+	case LD__RECORD__BODY_DUTY:
+		return &r->duty->base;
 	default:
 		return NULL;
 	}
@@ -538,6 +548,9 @@ ld_record_ref(const Ld__Record *r)
 	case LD__RECORD__BODY_OPINION_ACTION:
 		ref = r->opinion_action->ref;
 		break;
+	case LD__RECORD__BODY_DUTY:
+		ref = r->duty->ref;
+		break;
 	default:
 		break;
 	}
@@ -562,6 +575,8 @@ ld_record_status(const Ld__Record *r)
 		return r->node->level;
 	case LD__RECORD__BODY_OPINION_ACTION:
 		return r->opinion_action->action;
+	case LD__RECORD__BODY_MEMBER:
+		return r->member->status;
 	default:
 		return "";
 	}

@@ -57,6 +57,9 @@ ld_rule_year(const Ld__Record *r)
 	case LD__RECORD__BODY_OPINION:
 		y = r->opinion->year;
 		break;
+	case LD__RECORD__BODY_DUTY:
+		y = ld_rule_date_year(r->duty->date);
+		break;
 	default:
 		break;
 	}

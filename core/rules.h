@@ -23,6 +23,7 @@ uint32_t ld_rule_date_year(const char *date);
  *   PLAN, PROPOSAL   its own `year`;
  *   SURVEY           the year it starts, else the year it ends;
  *   TASK             the year it is due;
+ *   DUTY             the year of its date;
  *   and otherwise (any kind without such a field or date, e.g. a task
  *   without a due date, a result, a review) the UTC year of
  *   `updated_at`, when it was last written.

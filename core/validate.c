@@ -560,6 +560,60 @@ check_proposal(Ld__Proposal *p, Ld__Record *r, const Ld__Proposal *old,
 	return check_handling(p, old, err, errlen);
 }
 
+static int
+check_member(Ld__Member *m, Ld__Record *r, const Ld__Member *old, char *err,
+             size_t errlen)
+{
+	int rc;
+	if ((rc = required("name", m->name, err, errlen)) != 0 ||
+	    (rc = no_scope(r, err, errlen)) != 0 ||
+	    (rc = date_ok("joined", m->joined, err, errlen)) != 0 ||
+	    (rc = status_ok(LD_SM_MEMBER, "status", &m->status,
+	                    old ? old->status : NULL, err, errlen)) != 0)
+		return rc;
+	return 0;
+}
+
+/* A duty entry: an activity of the vocabulary on a date, for one or more
+ * members named by id, each once. Whether each is a MEMBER held here
+ * (and the ref a record held here) the node checks against its store. */
+static int
+check_duty(Ld__Duty *d, Ld__Record *r, char *err, size_t errlen)
+{
+	int rc;
+	if ((rc = canon(LD_VOCAB_ACTIVITY, "activity", &d->activity, err,
+	                errlen)) != 0 ||
+	    (rc = required("date", d->date, err, errlen)) != 0 ||
+	    (rc = date_ok("date", d->date, err, errlen)) != 0 ||
+	    (rc = no_scope(r, err, errlen)) != 0)
+		return rc;
+	if (!empty(d->ref) && ld_id_owner_len(d->ref) == 0) {
+		snprintf(err, errlen, "ref: '%.64s' is not a record id "
+		         "(PATH:NUMBER)", d->ref);
+		return LD_EREFUSED;
+	}
+	if (d->n_members == 0) {
+		snprintf(err, errlen, "members: at least one member id is "
+		         "required");
+		return LD_EREFUSED;
+	}
+	for (size_t i = 0; i < d->n_members; i++) {
+		if (ld_id_owner_len(d->members[i]) == 0) {
+			snprintf(err, errlen, "members: '%.64s' is not a "
+			         "member id (PATH:NUMBER)", d->members[i]);
+			return LD_EREFUSED;
+		}
+		for (size_t k = 0; k < i; k++) {
+			if (strcmp(d->members[k], d->members[i]) == 0) {
+				snprintf(err, errlen, "members: %.64s is "
+				         "listed twice", d->members[i]);
+				return LD_EREFUSED;
+			}
+		}
+	}
+	return 0;
+}
+
 /* Fields this version does not know, kept by protobuf-c as raw bytes,
  * are dropped from a new record: a node stores only what it understands,
  * and raw unknown fields need not re-encode canonically. */
@@ -675,6 +729,13 @@ validate(const char *self, const Ld__Record *old, Ld__Record *r, char *err,
 		rc = check_opinion_action(r->opinion_action,
 		                          old ? old->opinion_action : NULL, err,
 		                          errlen);
+		break;
+	case LD__RECORD__BODY_MEMBER:
+		rc = check_member(r->member, r, old ? old->member : NULL, err,
+		                  errlen);
+		break;
+	case LD__RECORD__BODY_DUTY:
+		rc = check_duty(r->duty, r, err, errlen);
 		break;
 	default:
 		snprintf(err, errlen, "kind: a %s record cannot be created "

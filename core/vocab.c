@@ -70,6 +70,21 @@ static const row_t opinion_actions[] = {
 	{NULL},
 };
 
+/* 履职: the activities a member's duty entry records. 五个一 asks each
+ * member for a 提案, a 社情民意, a 调研, a 建议 and a 实事 a year. */
+static const row_t activities[] = {
+	ROW("调研", "survey", "research"),
+	ROW("视察", "inspection"),
+	ROW("协商", "consultation"),
+	ROW("会议", "meeting"),
+	ROW("培训", "training", "学习培训"),
+	ROW("提案", "proposal"),
+	ROW("社情民意", "opinion", "社情民意信息"),
+	ROW("建议", "suggestion"),
+	ROW("实事", "deed", "好事实事"),
+	{NULL},
+};
+
 static const row_t *const tables[LD_VOCAB_COUNT] = {
 	[LD_VOCAB_TASK_FORM] = task_forms,
 	[LD_VOCAB_SURVEY_FORM] = survey_forms,
@@ -78,6 +93,7 @@ static const row_t *const tables[LD_VOCAB_COUNT] = {
 	[LD_VOCAB_OUTCOME] = outcomes,
 	[LD_VOCAB_SATISFACTION] = satisfaction,
 	[LD_VOCAB_OPINION_ACTION] = opinion_actions,
+	[LD_VOCAB_ACTIVITY] = activities,
 };
 
 const char *
@@ -90,6 +106,18 @@ ld_vocab_lookup(enum ld_vocab v, const char *in)
 			if (strcmp((*r)[i], in) == 0)
 				return (*r)[0];
 	return NULL;
+}
+
+int
+ld_vocab_index(enum ld_vocab v, const char *in)
+{
+	const char *c = ld_vocab_lookup(v, in);
+	if (c == NULL)
+		return -1;
+	int i = 0;
+	for (const row_t *r = tables[v]; (*r)[0] != c; r++)
+		i++;
+	return i;
 }
 
 const char *

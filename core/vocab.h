@@ -16,11 +16,18 @@ enum ld_vocab {
 	LD_VOCAB_SATISFACTION, /* 满意 基本满意 不满意 */
 	LD_VOCAB_OPINION_ACTION, /* adopted forwarded instructed: what an
 	                            office above does with a 社情民意 */
+	LD_VOCAB_ACTIVITY,    /* what a duty entry records: 调研 视察 协商 会议
+	                         培训 提案 社情民意 建议 实事, in the order of
+	                         enum ld_activity (members.h) */
 	LD_VOCAB_COUNT
 };
 
 /* The canonical term for `in` (canonical name or alias), or NULL. */
 const char *ld_vocab_lookup(enum ld_vocab v, const char *in);
+
+/* The position of `in`'s term in its vocabulary (0 for the first
+ * canonical term ...), or -1 if it is none of them. */
+int ld_vocab_index(enum ld_vocab v, const char *in);
 
 /* All canonical terms with their first English alias, for error messages:
  * "监督性视察 (inspection), 明查暗访 (unannounced), ...". */

@@ -189,6 +189,40 @@ check_refs(struct ld_node *n, struct ld_txn *t, struct work *w, Ld__Record *r)
 	return ok;
 }
 
+/* A duty entry names members this node holds (live MEMBER records: of
+ * this office or of an office below it, since members flow up only) and,
+ * if it has a ref, a record this node holds. Returns 0, or LD_EREFUSED
+ * with `w` refused. */
+static int
+check_duty(struct ld_txn *t, struct work *w, const Ld__Record *r)
+{
+	if (r->body_case != LD__RECORD__BODY_DUTY)
+		return 0;
+	const Ld__Duty *d = r->duty;
+	int rc = 0;
+	if (d->ref[0] != '\0') {
+		Ld__Record *x = ld_store_load(t, d->ref);
+		if (x == NULL || x->deleted)
+			rc = ld_own_refuse(w, "ref: no record %.300s at this node",
+			                   d->ref);
+		if (x != NULL)
+			ld__record__free_unpacked(x, NULL);
+	}
+	for (size_t i = 0; rc == 0 && i < d->n_members; i++) {
+		Ld__Record *m = ld_store_load(t, d->members[i]);
+		if (m == NULL || m->deleted)
+			rc = ld_own_refuse(w, "members: no member %.300s at this "
+			                   "node", d->members[i]);
+		else if (m->kind != LD__KIND__KIND_MEMBER)
+			rc = ld_own_refuse(w, "members: %.300s is a %s, not a "
+			                   "member", d->members[i],
+			                   ld_kind_name(m->kind));
+		if (m != NULL)
+			ld__record__free_unpacked(m, NULL);
+	}
+	return rc;
+}
+
 /* The current year, for a proposal entered without one. */
 static uint32_t
 this_year(void)
@@ -204,7 +238,7 @@ static int
 write_add(struct ld_node *n, struct ld_txn *t, struct work *w)
 {
 	Ld__Record *r = w->req->add->record;
-	if (check_refs(n, t, w, r) != 0)
+	if (check_refs(n, t, w, r) != 0 || check_duty(t, w, r) != 0)
 		return 0; /* refused: an answer, not a failed transaction */
 	if (r->body_case == LD__RECORD__BODY_PROPOSAL &&
 	    r->proposal->year == 0)
@@ -277,6 +311,8 @@ write_update(struct ld_node *n, struct ld_txn *t, struct work *w)
 		ld_own_refuse(w, "%s", err);
 		goto done;
 	}
+	if (check_duty(t, w, r) != 0)
+		goto done;
 	if (r->body_case == LD__RECORD__BODY_RESULT &&
 	    strcmp(old->result->status, "submitted") == 0 &&
 	    !reopened(t, old)) {

@@ -5,6 +5,8 @@
 #include "err.h"
 #include "figures.h"
 #include "gather.h"
+#include "lifecycle.h"
+#include "members.h"
 #include "path.h"
 #include "record.h"
 #include "rollup.h"
@@ -737,6 +739,95 @@ h_state_label(uint32_t st)
 	return ld_ps_label((enum ld_ps)st);
 }
 
+/* ---------------------------------------------------------------- members */
+
+static int
+members_one(struct ld_ctx *c, const Ld__Record *r, void *arg)
+{
+	struct ld_members *m = arg;
+	if (ld_members_add_member(m, r) != 0) {
+		ctx_fail(c, "members: out of memory");
+		return ABI_FAIL;
+	}
+	return 0;
+}
+
+static int
+duty_one(struct ld_ctx *c, const Ld__Record *r, void *arg)
+{
+	(void)c;
+	ld_members_add_duty(arg, r);
+	return 0;
+}
+
+static int
+h_members(struct ld_ctx *c, const struct ld_query *q, const char *quota,
+          ld_member_fn fn, void *arg)
+{
+	if (q == NULL || fn == NULL || q->size < sizeof(uint32_t) * 2)
+		return ABI_FAIL;
+	struct ld_query qq = {0};
+	memcpy(&qq, q, q->size < sizeof(qq) ? q->size : sizeof(qq));
+	qq.size = sizeof(qq);
+	qq.live_only = 1;
+	uint32_t year = qq.year == LD_YEAR_ALL ? 0
+	                : qq.year             ? qq.year
+	                                      : c->run->year;
+	struct ld_quota qt;
+	char err[300];
+	if (ld_quota_parse(quota, &qt, err, sizeof(err)) != 0) {
+		ctx_fail(c, "%s", err);
+		return ABI_FAIL;
+	}
+	struct ld_members m;
+	ld_members_init(&m, year, &qt);
+	/* Members whatever the year; their duty entries of the year. */
+	qq.kind = LD__KIND__KIND_MEMBER;
+	qq.year = LD_YEAR_ALL;
+	int rc = walk(c, &qq, members_one, &m);
+	if (rc == 0) {
+		qq.kind = LD__KIND__KIND_DUTY;
+		qq.year = year ? year : LD_YEAR_ALL;
+		rc = walk(c, &qq, duty_one, &m);
+	}
+	ld_members_finish(&m);
+	for (size_t i = 0; rc == 0 && i < m.n; i++) {
+		const struct ld_member_year *y = &m.v[i];
+		char missing[512];
+		ld_members_missing(&m, y, missing, sizeof(missing));
+		struct ld_member one = {
+		    .size = sizeof(one),
+		    .active = y->active,
+		    .is_new = y->is_new,
+		    .took_part = y->took_part,
+		    .trained = y->trained,
+		    .entries = y->entries,
+		    .short_of = y->short_of,
+		    .nact = LD_ACT_COUNT,
+		    .counts = y->count,
+		    .id = y->id,
+		    .office = y->office,
+		    .name = y->name,
+		    .sector = y->sector,
+		    .committee = y->committee,
+		    .group = y->group,
+		    .term = y->term,
+		    .status = y->status,
+		    .missing = missing,
+		    .status_label = ld_status_label(LD_SM_MEMBER, y->status),
+		};
+		rc = fn(&one, arg);
+	}
+	ld_members_free(&m);
+	return rc;
+}
+
+static const char *
+h_activity_name(uint32_t i)
+{
+	return ld_activity_name(i);
+}
+
 /* ---------------------------------------------------------------- output */
 
 static bool
@@ -949,6 +1040,8 @@ static const struct ld_host host = {
     .state_label = h_state_label,
     .figure_source = h_figure_source,
     .record_figures = h_record_figures,
+    .members = h_members,
+    .activity_name = h_activity_name,
 };
 
 int

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/readme.sh — run the README's "Three stories" exactly as written
+# tests/readme.sh — run the README's stories ("## N stories") exactly as written
 # (every ```sh block of that section, in order, in one bash) against the
 # binaries of BUILD_DIR, and check that they print what the stories say.
 # Kills only the daemons the stories started (their pid files).
@@ -23,9 +23,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The ```sh blocks between "## Three stories" and the next "## " heading;
+# The ```sh blocks between "## ... stories" and the next "## " heading;
 # the PATH line is ours (BUILD_DIR may not be ./build).
-awk '/^## Three stories/ {on = 1; next}
+awk '/^## [A-Z][a-z]* stories/ {on = 1; next}
      on && /^## / {on = 0}
      on && /^```sh$/ {code = 1; next}
      on && code && /^```$/ {code = 0; next}
@@ -45,6 +45,8 @@ expect() {
 		fails=$((fails + 1))
 	fi
 }
+# 4. Fuyuan's members
+expect "富源县政协,50,49,98.0%,2,4.0%,0,0,—,50"
 # 1. Sanming
 expect "1 plan (9 items)"
 expect "1. form=专题协商  month=10  topic=三明南部新城核心区建设  lead=罗裕明副主席  responsible=各专委会"

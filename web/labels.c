@@ -64,6 +64,27 @@ static const struct {
     {"kind", "类别"},
     {"record", "记录"},
     {"version", "版本"},
+    /* members and duty entries */
+    {"sector", "界别"},
+    {"committee", "专委会"},
+    {"group", "委员小组"},
+    {"term", "届次"},
+    {"joined", "加入日期"},
+    {"new_member", "新任委员"},
+    {"activity", "履职活动"},
+    {"date", "日期"},
+    {"members", "委员"},
+    {"note", "备注"},
+    /* 社情民意 and proposals as offices handle them */
+    {"member", "委员"},
+    {"action", "处理"},
+    {"leader", "批示领导"},
+    {"cosigners", "联名委员"},
+    {"key", "重点提案"},
+    {"supervisor", "督办领导"},
+    {"filed_on", "立案日期"},
+    {"deadline", "答复期限"},
+    {"extended", "已延期"},
 };
 
 const char *

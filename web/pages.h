@@ -19,6 +19,7 @@ void ld_page_tasks(struct ld_web_req *rq);       /* GET /tasks */
 void ld_page_surveys(struct ld_web_req *rq);     /* GET /surveys */
 void ld_page_plans(struct ld_web_req *rq);       /* GET /plans */
 void ld_page_proposals(struct ld_web_req *rq);   /* GET /proposals */
+void ld_page_members(struct ld_web_req *rq);     /* GET /members */
 void ld_page_record(struct ld_web_req *rq);      /* GET /r/ID */
 
 /* pages_progress.c */

@@ -4,13 +4,16 @@
  * answers it. */
 #include "labels.h"
 #include "lifecycle.h"
+#include "members.h"
 #include "pages.h"
 #include "pb.h"
 #include "record.h"
+#include "rules.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define PAGE_ROWS 50
 /* Records asked for at a time, and how many asks one page may make
@@ -67,6 +70,19 @@ summarize(const Ld__Record *r, struct summary *s)
 	case LD__RECORD__BODY_REVIEW:
 		s->title = r->review->comment;
 		s->form = r->review->verdict;
+		break;
+	case LD__RECORD__BODY_MEMBER:
+		s->title = r->member->name;
+		s->form = r->member->sector;
+		s->status = r->member->status;
+		s->due = r->member->committee;
+		s->machine = LD_SM_MEMBER;
+		break;
+	case LD__RECORD__BODY_DUTY:
+		s->title = r->duty->activity;
+		s->form = r->duty->activity;
+		s->due = r->duty->date;
+		s->year = (unsigned)atoi(r->duty->date);
 		break;
 	default:
 		break;
@@ -275,6 +291,15 @@ ld_page_proposals(struct ld_web_req *rq)
 	list_page(rq, &k);
 }
 
+void
+ld_page_members(struct ld_web_req *rq)
+{
+	static const struct list_kind k = {LD__KIND__KIND_MEMBER, "委员",
+	                                   "/members", LD_NAV_MEMBERS, "界别",
+	                                   "专委会"};
+	list_page(rq, &k);
+}
+
 /* ------------------------------------------------------ one record */
 
 static int
@@ -290,6 +315,8 @@ machine_of(const ProtobufCMessageDescriptor *d)
 		return LD_SM_RESULT;
 	if (d == &ld__proposal__descriptor)
 		return LD_SM_PROPOSAL;
+	if (d == &ld__member__descriptor)
+		return LD_SM_MEMBER;
 	return -1;
 }
 
@@ -399,6 +426,112 @@ render_value(struct ld_buf *b, const ProtobufCMessage *m,
 		ld_buf_puts(b, "</li>");
 	}
 	ld_buf_puts(b, "</ol>");
+}
+
+/* A member's year (履职档案): the duty entries naming member `m` in the
+ * year asked for (?year=, else this year), counted against 五个一 by
+ * core/members.c as the members report counts them. */
+static void
+member_year(struct ld_web_req *rq, struct ld_buf *b, const Ld__Record *m)
+{
+	unsigned year = 0;
+	const char *y = ld_web_arg(rq, "year");
+	if (y != NULL && y[0] != '\0')
+		year = (unsigned)strtoul(y, NULL, 10);
+	if (year < 1949 || year > 2200) {
+		time_t now = time(NULL);
+		struct tm tm;
+		year = localtime_r(&now, &tm) ? (unsigned)tm.tm_year + 1900 : 0;
+	}
+	struct ld_quota q;
+	char err[256];
+	ld_quota_parse(NULL, &q, err, sizeof(err));
+	struct ld_members ms;
+	ld_members_init(&ms, year, &q);
+	bool failed = ld_members_add_member(&ms, m) != 0;
+	struct ld_buf rows = {0};
+	char next[LD_ID_MAX + 1] = "";
+	for (int ask = 0; !failed && ask < LIST_ASKS * 4; ask++) {
+		Ld__ListRequest lq = LD__LIST_REQUEST__INIT;
+		lq.kind = LD__KIND__KIND_DUTY;
+		lq.owner = "";
+		lq.after = next;
+		lq.limit = 500;
+		Ld__Request req = LD__REQUEST__INIT;
+		req.op_case = LD__REQUEST__OP_LIST;
+		req.list = &lq;
+		Ld__Response *resp = NULL;
+		if (ld_web_call(rq, &req, &resp, err, sizeof(err)) != 0 ||
+		    resp->code != LD__CODE__CODE_OK || resp->list == NULL) {
+			if (resp != NULL)
+				ld__response__free_unpacked(resp, NULL);
+			failed = true;
+			break;
+		}
+		const Ld__ListResponse *l = resp->list;
+		for (size_t i = 0; i < l->n_records; i++) {
+			Ld__Record *d = ld_record_unpack(l->records[i].data,
+			                                 l->records[i].len);
+			if (d == NULL)
+				continue;
+			bool names = false;
+			for (size_t k = 0; d->body_case == LD__RECORD__BODY_DUTY &&
+			                   k < d->duty->n_members; k++)
+				names = names ||
+				        strcmp(d->duty->members[k], m->id) == 0;
+			if (names && !d->deleted &&
+			    ld_rule_year(d) == year) {
+				ld_members_add_duty(&ms, d);
+				ld_html_f(&rows, "<tr><td><a href=\"/r/%s\">%s</a>"
+				          "</td><td>%s</td><td>%s</td><td>",
+				          d->id, d->duty->date, d->duty->activity,
+				          d->owner);
+				if (d->duty->ref[0] != '\0')
+					ld_html_f(&rows, "<a href=\"/r/%s\">%s</a>",
+					          d->duty->ref, d->duty->ref);
+				ld_html_f(&rows, "</td><td>%s</td></tr>\n",
+				          d->duty->note);
+			}
+			ld__record__free_unpacked(d, NULL);
+		}
+		bool more = l->next[0] != '\0';
+		if (more)
+			snprintf(next, sizeof(next), "%s", l->next);
+		ld__response__free_unpacked(resp, NULL);
+		if (!more)
+			break;
+	}
+	ld_members_finish(&ms);
+	ld_html_f(b, "<h2>%d年履职</h2>\n", (int)year);
+	if (failed) {
+		ld_buf_puts(b, "<p class=\"error\">暂时无法从节点读取。</p>\n");
+	} else if (ms.n == 1) {
+		const struct ld_member_year *my = &ms.v[0];
+		char miss[256];
+		ld_members_missing(&ms, my, miss, sizeof(miss));
+		ld_buf_puts(b, "<div class=\"scroll\"><table>\n<thead><tr>");
+		for (unsigned a = 0; a < LD_ACT_COUNT; a++)
+			ld_html_f(b, "<th>%s</th>", ld_activity_name(a));
+		ld_buf_puts(b, "<th>合计</th><th>五个一尚缺</th></tr></thead>\n"
+		               "<tbody><tr>");
+		for (unsigned a = 0; a < LD_ACT_COUNT; a++)
+			ld_html_f(b, "<td>%d</td>", (int)my->count[a]);
+		ld_html_f(b, "<td>%d</td><td>%s</td></tr></tbody></table></div>\n",
+		          (int)my->entries,
+		          !my->active ? "" : miss[0] ? miss : "已完成");
+		if (rows.n == 0)
+			ld_buf_puts(b, "<p class=\"muted\">本年尚无履职记录。</p>\n");
+		else {
+			ld_buf_puts(b, "<div class=\"scroll\"><table>\n<thead><tr>"
+			               "<th>日期</th><th>活动</th><th>记录单位</th>"
+			               "<th>关于</th><th>备注</th></tr></thead>\n"
+			               "<tbody>\n");
+			ld_buf_put(b, rows.p, rows.n);
+			ld_buf_puts(b, "</tbody></table></div>\n");
+		}
+	}
+	ld_buf_free(&rows);
+	ld_members_free(&ms);
 }
 
 /* The records of `kind` whose ref is `id` (results of a task, reviews of
@@ -541,6 +674,7 @@ ld_page_record(struct ld_web_req *rq)
 	                  : r->kind == LD__KIND__KIND_SURVEY   ? LD_NAV_SURVEYS
 	                  : r->kind == LD__KIND__KIND_PLAN     ? LD_NAV_PLANS
 	                  : r->kind == LD__KIND__KIND_PROPOSAL ? LD_NAV_PROPOSALS
+	                  : r->kind == LD__KIND__KIND_MEMBER   ? LD_NAV_MEMBERS
 	                  : r->kind == LD__KIND__KIND_REPORT   ? LD_NAV_REPORTS
 	                  : r->kind == LD__KIND__KIND_NODE     ? LD_NAV_NODES
 	                                                       : LD_NAV_NONE;
@@ -583,6 +717,8 @@ ld_page_record(struct ld_web_req *rq)
 	if (r->kind == LD__KIND__KIND_TASK)
 		ld_html_f(&b, "<p><a href=\"/tasks/%s/progress\">各单位进度</a>"
 		          "</p>\n", r->id);
+	if (r->kind == LD__KIND__KIND_MEMBER && !r->deleted)
+		member_year(rq, &b, r);
 	Ld__Kind answer_kind = LD__KIND__KIND_UNSPECIFIED;
 	const char *answer_title = NULL;
 	if (r->kind == LD__KIND__KIND_TASK || r->kind == LD__KIND__KIND_SURVEY ||

@@ -17,6 +17,7 @@ static const struct ld_route routes[] = {
     {"GET", "/surveys", 0, LD_ACT_READ, ld_page_surveys},
     {"GET", "/plans", 0, LD_ACT_READ, ld_page_plans},
     {"GET", "/proposals", 0, LD_ACT_READ, ld_page_proposals},
+    {"GET", "/members", 0, LD_ACT_READ, ld_page_members},
     /* The forms (pages_edit.c, pages_result.c): before "/r/", whose
      * page answers any other rest. */
     {"GET", "/tasks/new", 0, LD_ACT_WRITE, ld_page_task_new},

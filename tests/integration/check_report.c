@@ -1,5 +1,5 @@
 /* check_report.c — the report plugin host with real daemons: a good
- * plugin in every format; one of ABI 1.0 on this 1.1 host; one that
+ * plugin in every format; one of ABI 1.0 on this 1.2 host; one that
  * segfaults, one that hangs, one of an
  * old ABI, one without the entry point, a text file named .so, a wrong
  * magic and a too-small descriptor — each handled and named, while the

@@ -106,6 +106,28 @@ def scenario(root):
           "工作台" in r.text and "逾期" in r.text,
           "工作台 shows the person, the role and the counts")
 
+    # Members (委员): the list, and a member's page with the year's duty
+    # entries counted against 五个一.
+    r = run([LIANDONG, "--data", data, "member", "add", "--name", "王委员",
+             "--sector", "经济界", "--committee", "提案委员会",
+             "--phone", "13900000000"])
+    check(r.returncode == 0, "member add: " + r.stderr.strip())
+    mid = r.stdout.strip()
+    r = run([LIANDONG, "--data", data, "duty", "add", "--activity", "提案",
+             "--date", "2018-04-02", "--member", mid, "--note", "<b>首件</b>"])
+    check(r.returncode == 0, "duty add: " + r.stderr.strip())
+    r = b.req("GET", "/members")
+    check(r.status == 200 and "王委员" in r.text and "经济界" in r.text and
+          "在任" in r.text and 'href="/members"' in r.text,
+          "/members lists the member, in the nav")
+    r = b.req("GET", "/r/%s?year=2018" % mid)
+    check(r.status == 200 and "2018年履职" in r.text and
+          "调研 1, 社情民意 1, 建议 1, 实事 1" in r.text and
+          "在任" in r.text and
+          "&lt;b&gt;首件&lt;/b&gt;" in r.text and "13900000000" not in r.text,
+          "a member's page: the year's entries, what 五个一 still asks, "
+          "escaped, and no personal details")
+
     # The topic, shown as text everywhere.
     esc = html.escape(TOPIC, quote=True).replace("&#x27;", "&#39;")
     for path in ("/tasks", "/r/" + tid, "/tasks/%s/progress" % tid):

@@ -34,7 +34,9 @@ extern "C" {
 #define LD_PLUGIN_ABI_MAJOR 1
 #define LD_PLUGIN_ABI_MINOR 2 /* 1.1: is, figures, progress, state_name,
                                  state_label; LD_YEAR_ALL.
-                                 1.2: figure_source; the OPINION kinds */
+                                 1.2: figure_source, record_figures;
+                                 the OPINION kinds; members,
+                                 activity_name; LD_PK_MEMBER, LD_PK_DUTY */
 
 /* Kinds of record (the numbers of liandong.proto's Kind). */
 enum ld_plugin_kind {
@@ -47,6 +49,8 @@ enum ld_plugin_kind {
 	LD_PK_REVIEW = 6,   /* 审核 / 反馈 */
 	LD_PK_PROPOSAL = 7, /* 提案 */
 	LD_PK_REPORT = 8,   /* 报表 */
+	LD_PK_MEMBER = 10,  /* 委员 (ABI 1.2) */
+	LD_PK_DUTY = 11,    /* 履职记录 (ABI 1.2) */
 	LD_PK_OPINION = 12, /* 社情民意信息 (ABI 1.2) */
 	LD_PK_OPINION_ACTION = 13, /* 采用 / 报送 / 批示 of one (ABI 1.2) */
 };
@@ -164,6 +168,29 @@ struct ld_target {
 
 typedef int (*ld_target_fn)(const struct ld_target *t, void *arg);
 
+/* One member's year (ABI 1.2), counted by liandong's rules
+ * (core/members.c; docs/workflows.md "Counting rules"): 参与率 is
+ * took_part ÷ active, 培训覆盖率 trained ÷ active, and that of new
+ * members the same over members with is_new. Borrowed: valid until the
+ * callback returns. Fields only grow at the end. */
+struct ld_member {
+	uint32_t size;      /* sizeof(struct ld_member) as the host built it */
+	uint32_t active;    /* 在任: status active; the others count nowhere */
+	uint32_t is_new;    /* 新任委员: marked new, or joined in the year */
+	uint32_t took_part; /* active, with at least one duty entry */
+	uint32_t trained;   /* active, with a 培训 entry */
+	uint32_t entries;   /* duty entries naming the member in the year */
+	uint32_t short_of;  /* entries the quota still asks for (0: met) */
+	uint32_t nact;      /* entries in `counts` */
+	const uint32_t *counts; /* entries by activity (activity_name(i)) */
+	const char *id, *office, *name, *sector, *committee, *group, *term,
+	    *status;
+	const char *missing; /* what the quota still asks, "建议 1, 实事 1" */
+	const char *status_label; /* 在任 / 离任 / 已调整 */
+};
+
+typedef int (*ld_member_fn)(const struct ld_member *m, void *arg);
+
 /* What the host offers a plugin. Fields only grow at the end. */
 struct ld_host {
 	uint32_t size;      /* sizeof(struct ld_host) as the host built it */
@@ -276,6 +303,20 @@ struct ld_host {
 	 * year): to name the records behind each figure with the host's
 	 * rules. 0, or -1 if `r` or `out` is NULL. */
 	int (*record_figures)(const struct ld_rec *r, struct ld_figs *out);
+	/* ---- ABI 1.2: members (委员) and their duty entries (履职) ---- */
+	/* Every member (MEMBER record, live) owned by q->owner or below,
+	 * with the duty entries of q's year (q->kind is ignored) counted
+	 * against `quota` ("提案=1,调研=2": ACTIVITY=N, comma-separated;
+	 * NULL or "": 五个一, one each of 提案 社情民意 调研 建议 实事):
+	 * `fn` is called once per member, by office and then in id order.
+	 * Returns 0, the callback's non-zero value, or -1 if the quota is
+	 * malformed (the reason is logged) or the store could not be
+	 * read. */
+	int (*members)(struct ld_ctx *c, const struct ld_query *q,
+	               const char *quota, ld_member_fn fn, void *arg);
+	/* The name of activity `i` (0 调研, 1 视察 ...), NULL past the
+	 * last. */
+	const char *(*activity_name)(uint32_t i);
 };
 
 /* What a plugin is. Fields only grow at the end. */
