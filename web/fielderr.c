@@ -387,6 +387,16 @@ ld_fielderr_parse(const char *line, struct ld_fielderr *fe)
 		return;
 	}
 	caps_t c;
+	char name[64], label[128];
+	/* The CLI's "--topic is required" (clients/cli.c), said as the
+	 * node's "topic: required" is. */
+	if (match(line, "--* is required", c) && strlen(c[0]) < sizeof(name) &&
+	    known_field(c[0])) {
+		field_of(c[0], fe->field, sizeof(fe->field), label,
+		         sizeof(label));
+		snprintf(fe->text, sizeof(fe->text), "%s：必填", label);
+		return;
+	}
 	/* attach.c: "attachment 2 (photo.jpg): REASON". */
 	if (match(line, "attachment * (*): *", c) &&
 	    strspn(c[0], "0123456789") == strlen(c[0])) {
@@ -400,7 +410,6 @@ ld_fielderr_parse(const char *line, struct ld_fielderr *fe)
 		return;
 	}
 	const char *sep = strstr(line, ": ");
-	char name[64], label[128];
 	if (sep != NULL && sep - line < (long)sizeof(name))
 		snprintf(name, sizeof(name), "%.*s", (int)(sep - line), line);
 	if (sep == NULL || sep - line >= (long)sizeof(name) ||
