@@ -13,10 +13,10 @@
 const char *
 ld_activity_name(unsigned a)
 {
-	static const char *const names[LD_ACT_COUNT] = {
+	static const char *const names[LD_ACTIVITY_COUNT] = {
 	    "调研", "视察", "协商",     "会议", "培训",
 	    "提案", "社情民意", "建议", "实事"};
-	return a < LD_ACT_COUNT ? names[a] : NULL;
+	return a < LD_ACTIVITY_COUNT ? names[a] : NULL;
 }
 
 int
@@ -188,9 +188,9 @@ ld_members_finish(struct ld_members *m)
 	for (size_t i = 0; i < m->n; i++) {
 		struct ld_member_year *y = &m->v[i];
 		y->took_part = y->active && y->entries > 0;
-		y->trained = y->active && y->count[LD_ACT_TRAINING] > 0;
+		y->trained = y->active && y->count[LD_ACTIVITY_TRAINING] > 0;
 		y->short_of = 0;
-		for (int a = 0; y->active && a < LD_ACT_COUNT; a++)
+		for (int a = 0; y->active && a < LD_ACTIVITY_COUNT; a++)
 			if (y->count[a] < m->quota.want[a])
 				y->short_of += m->quota.want[a] - y->count[a];
 	}
@@ -205,7 +205,7 @@ ld_members_missing(const struct ld_members *m, const struct ld_member_year *y,
 {
 	size_t off = 0;
 	buf[0] = '\0';
-	for (unsigned a = 0; y->active && a < LD_ACT_COUNT; a++) {
+	for (unsigned a = 0; y->active && a < LD_ACTIVITY_COUNT; a++) {
 		if (y->count[a] >= m->quota.want[a])
 			continue;
 		int w = snprintf(buf + off, len - off, "%s%s %u",

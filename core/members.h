@@ -16,16 +16,16 @@
 
 /* The activities of a duty entry, in the order of LD_VOCAB_ACTIVITY. */
 enum ld_activity {
-	LD_ACT_SURVEY,       /* 调研 */
-	LD_ACT_INSPECTION,   /* 视察 */
-	LD_ACT_CONSULTATION, /* 协商 */
-	LD_ACT_MEETING,      /* 会议 */
-	LD_ACT_TRAINING,     /* 培训 */
-	LD_ACT_PROPOSAL,     /* 提案 */
-	LD_ACT_OPINION,      /* 社情民意 */
-	LD_ACT_SUGGESTION,   /* 建议 */
-	LD_ACT_DEED,         /* 实事 */
-	LD_ACT_COUNT
+	LD_ACTIVITY_SURVEY,       /* 调研 */
+	LD_ACTIVITY_INSPECTION,   /* 视察 */
+	LD_ACTIVITY_CONSULTATION, /* 协商 */
+	LD_ACTIVITY_MEETING,      /* 会议 */
+	LD_ACTIVITY_TRAINING,     /* 培训 */
+	LD_ACTIVITY_PROPOSAL,     /* 提案 */
+	LD_ACTIVITY_OPINION,      /* 社情民意 */
+	LD_ACTIVITY_SUGGESTION,   /* 建议 */
+	LD_ACTIVITY_DEED,         /* 实事 */
+	LD_ACTIVITY_COUNT
 };
 
 /* 五个一: 每位委员每年撰写一份提案、反映一条社情民意、参加一次调研、
@@ -34,7 +34,7 @@ enum ld_activity {
 
 /* How many entries of each activity a member owes a year. */
 struct ld_quota {
-	uint32_t want[LD_ACT_COUNT];
+	uint32_t want[LD_ACTIVITY_COUNT];
 };
 
 /* The canonical (Chinese) name of activity `a`, or NULL past the last. */
@@ -51,7 +51,7 @@ struct ld_member_year {
 	char *id, *office, *name, *sector, *committee, *group, *term, *status;
 	bool active;   /* status active (在任): the denominators */
 	bool is_new;   /* 新任委员: marked new, or joined in the year counted */
-	uint32_t count[LD_ACT_COUNT];
+	uint32_t count[LD_ACTIVITY_COUNT];
 	uint32_t entries;  /* duty entries naming the member in the year */
 	bool took_part;    /* active with at least one entry: 参与 */
 	bool trained;      /* active with a 培训 entry */

@@ -406,6 +406,16 @@ ld_fielderr_parse(const char *line, struct ld_fielderr *fe)
 		return;
 	}
 	caps_t c;
+	char name[64], label[128];
+	/* The CLI's "--topic is required" (clients/cli.c), said as the
+	 * node's "topic: required" is. */
+	if (match(line, "--* is required", c) && strlen(c[0]) < sizeof(name) &&
+	    known_field(c[0])) {
+		field_of(c[0], fe->field, sizeof(fe->field), label,
+		         sizeof(label));
+		snprintf(fe->text, sizeof(fe->text), "%s：必填", label);
+		return;
+	}
 	/* attach.c: "attachment 2 (photo.jpg): REASON". */
 	if (match(line, "attachment * (*): *", c) &&
 	    strspn(c[0], "0123456789") == strlen(c[0])) {
@@ -418,7 +428,6 @@ ld_fielderr_parse(const char *line, struct ld_fielderr *fe)
 			         "附件 %s（%s）：%s", c[0], c[1], c[2]);
 		return;
 	}
-	char name[64], label[128];
 	ld_fielderr_name(line, name, sizeof(name));
 	if (name[0] == '\0' || !known_field(name)) {
 		snprintf(fe->text, sizeof(fe->text), "%s", line);

@@ -3,6 +3,7 @@
 #include "pages.h"
 #include "record.h"
 #include "rollup.h"
+#include "users.h"
 
 #include <string.h>
 
@@ -39,15 +40,17 @@ ld_page_home(struct ld_web_req *rq)
 	if (in == NULL || in->n_items == 0) {
 		ld_buf_puts(&b, "<p>目前没有待办事项。</p>\n");
 	} else {
-		ld_buf_puts(&b, "<div class=\"scroll\"><table>\n<thead><tr>"
+		ld_buf_puts(&b, "<div class=\"scroll\"><table class=\"cards\">\n"
+		            "<thead><tr>"
 		            "<th>事项</th><th>类别</th><th>内容</th><th>来自</th>"
 		            "<th>截止日期</th></tr></thead>\n<tbody>\n");
 		for (size_t i = 0; i < in->n_items; i++) {
 			const Ld__InboxItem *it = in->items[i];
 			Ld__Kind k = ld_kind_parse(it->kind);
 			ld_html_f(&b,
-			          "<tr%r><td>%s</td><td>%s</td>"
-			          "<td><a href=\"/r/%s\">%s</a>",
+			          "<tr%r><td data-label=\"事项\">%s</td>"
+			          "<td data-label=\"类别\">%s</td>"
+			          "<td data-label=\"内容\"><a href=\"/r/%s\">%s</a>",
 			          it->overdue ? " class=\"overdue\"" : "",
 			          ld_act_label(ld_act_lookup(it->action)),
 			          k != LD__KIND__KIND_UNSPECIFIED ? ld_kind_label(k)
@@ -58,7 +61,10 @@ ld_page_home(struct ld_web_req *rq)
 				          "<a href=\"/r/%s\">%s</a></span>",
 				          it->cause,
 				          it->comment[0] ? it->comment : "（无说明）");
-			ld_html_f(&b, "</td><td>%s</td><td>", it->from);
+			ld_html_f(&b,
+			          "</td><td data-label=\"来自\">%s</td>"
+			          "<td data-label=\"截止日期\">",
+			          it->from);
 			if (it->due[0] == '\0')
 				ld_buf_puts(&b, "—");
 			else if (it->overdue)
@@ -72,6 +78,17 @@ ld_page_home(struct ld_web_req *rq)
 		}
 		ld_buf_puts(&b, "</tbody></table></div>\n");
 	}
+	if (ld_web_may(rq, LD_ACT_WRITE))
+		ld_buf_puts(&b,
+		            "<h2>新建</h2>\n<p class=\"actions\">\n"
+		            "<a class=\"button\" id=\"new-task\" "
+		            "href=\"/tasks/new\">督办任务</a>\n"
+		            "<a class=\"button\" id=\"new-survey\" "
+		            "href=\"/surveys/new\">调研</a>\n"
+		            "<a class=\"button\" id=\"new-plan\" "
+		            "href=\"/plans/new\">协商计划</a>\n"
+		            "<a class=\"button\" id=\"new-proposal\" "
+		            "href=\"/proposals/new\">提案</a>\n</p>\n");
 	ld_page_end(&b);
 	ld__response__free_unpacked(resp, NULL);
 	ld_web_html(rq, 200, &b);

@@ -36,19 +36,23 @@ peer_row(struct ld_buf *b, const Ld__PeerStatus *p, long long now)
 	                  : strcmp(p->state, "rejected") == 0 ? "overdue"
 	                                                      : "soon";
 	ld_html_f(b,
-	          "<tr data-peer=\"%s\"><td>%s</td><td class=\"office\">%s "
-	          "<span class=\"muted\">%s</span></td><td class=\"%r\">%s",
+	          "<tr data-peer=\"%s\"><td data-label=\"方向\">%s</td>"
+	          "<td class=\"office\" data-label=\"单位\">%s "
+	          "<span class=\"muted\">%s</span></td>"
+	          "<td class=\"%r\" data-label=\"状态\">%s",
 	          p->path, ld_present_link_role(p->role),
 	          p->name[0] ? p->name : p->path, p->path, cls,
 	          ld_present_link_state(p->state));
 	if (p->last_error[0] != '\0')
 		ld_html_f(b, "<br><span class=\"muted\">%s</span>", p->last_error);
-	ld_html_f(b, "</td><td>%U</td><td>%U</td><td>",
+	ld_html_f(b, "</td><td data-label=\"待收\">%U</td>"
+	          "<td data-label=\"待发\">%U</td><td data-label=\"最后联系\">",
 	          (unsigned long long)p->lag_in,
 	          (unsigned long long)p->lag_out);
 	ld_html_time(b, (long long)p->last_seen_ms);
 	ld_html_f(b, "<br><span class=\"muted\">%s</span></td>"
-	          "<td>%U</td><td>%U</td><td>%U</td></tr>\n",
+	          "<td data-label=\"拒收\">%U</td><td data-label=\"冲突\">%U"
+	          "</td><td data-label=\"重复\">%U</td></tr>\n",
 	          ago, (unsigned long long)p->refused,
 	          (unsigned long long)p->conflicts,
 	          (unsigned long long)p->resent);
@@ -109,8 +113,8 @@ ld_page_node(struct ld_web_req *rq)
 		ld_buf_puts(&b, "<p class=\"muted\">没有上级（本节点是根节点）。"
 		            "</p>\n");
 	if (s->n_peers > 0) {
-		ld_buf_puts(&b, "<div class=\"scroll\"><table>\n<thead><tr>"
-		            "<th>方向</th><th>单位</th><th>状态</th>"
+		ld_buf_puts(&b, "<div class=\"scroll\"><table class=\"cards\">\n"
+		            "<thead><tr><th>方向</th><th>单位</th><th>状态</th>"
 		            "<th>待收</th><th>待发</th><th>最后联系</th>"
 		            "<th>拒收</th><th>冲突</th><th>重复</th></tr></thead>\n"
 		            "<tbody>\n");

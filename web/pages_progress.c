@@ -12,6 +12,26 @@
 
 static const char suffix[] = "/progress";
 
+/* The name of office `path` as the page knows it: this office's own, or
+ * a row's or a group's (the reviewer is one of these: this office or an
+ * office between it and the row); NULL if none names it. */
+static const char *
+office_name(struct ld_web_req *rq, const Ld__ProgressResponse *pr,
+            const char *path)
+{
+	const struct ld_config *cfg = ld_web_config(rq);
+	if (strcmp(path, cfg->id) == 0 && cfg->name[0] != '\0')
+		return cfg->name;
+	for (size_t i = 0; i < pr->n_rows; i++) {
+		const Ld__ProgressRow *w = pr->rows[i];
+		if (w->name[0] != '\0' && strcmp(w->path, path) == 0)
+			return w->name;
+		if (w->group_name[0] != '\0' && strcmp(w->group, path) == 0)
+			return w->group_name;
+	}
+	return NULL;
+}
+
 void
 ld_page_task_sub(struct ld_web_req *rq)
 {
@@ -68,7 +88,8 @@ ld_page_task_sub(struct ld_web_req *rq)
 	if (pr->n_rows == 0) {
 		ld_buf_puts(&b, "<p>此任务尚未到达任何单位。</p>\n");
 	} else {
-		ld_buf_puts(&b, "<div class=\"scroll\"><table class=\"progress\">\n"
+		ld_buf_puts(&b, "<div class=\"scroll\"><table class=\"progress "
+		            "cards\">\n"
 		            "<thead><tr><th>单位</th><th>状态</th><th>截止日期</th>"
 		            "<th>成果</th><th>审核</th></tr></thead>\n<tbody>\n");
 		const char *group = NULL;
@@ -87,7 +108,9 @@ ld_page_task_sub(struct ld_web_req *rq)
 			ld_html_f(&b,
 			          "<tr class=\"state-%s%r\"><td class=\"office\">"
 			          "%s <span class=\"muted\">%s</span></td>"
-			          "<td>%s</td><td>%s</td><td>",
+			          "<td data-label=\"状态\">%s</td>"
+			          "<td data-label=\"截止日期\">%s</td>"
+			          "<td data-label=\"成果\">",
 			          w->state, overdue ? " overdue" : "",
 			          w->name[0] ? w->name : w->path, w->path,
 			          st < LD_PS_COUNT ? ld_ps_label(st) : w->state,
@@ -99,11 +122,20 @@ ld_page_task_sub(struct ld_web_req *rq)
 				          w->draft ? "（草稿）" : "");
 			else
 				ld_buf_puts(&b, w->draft ? "仅有草稿" : "—");
-			ld_buf_puts(&b, "</td><td>");
-			if (w->review[0] != '\0')
-				ld_html_f(&b, "<a href=\"/r/%s\">%s</a>", w->review,
-				          w->reviewer[0] ? w->reviewer : w->review);
-			else
+			ld_buf_puts(&b, "</td><td data-label=\"审核\">");
+			if (w->review[0] != '\0') {
+				/* The reviewing office by its name; its path in
+				 * small type, as the 单位 column shows it. */
+				const char *who = w->reviewer[0] ? w->reviewer : "";
+				const char *name =
+				    who[0] ? office_name(rq, pr, who) : NULL;
+				ld_html_f(&b, "<a href=\"/r/%s\" title=\"%s\">%s</a>",
+				          w->review, w->review,
+				          name ? name : who[0] ? who : w->review);
+				if (name != NULL)
+					ld_html_f(&b, " <span class=\"muted\">%s"
+					          "</span>", who);
+			} else
 				ld_buf_puts(&b, "—");
 			ld_buf_puts(&b, "</td></tr>\n");
 		}

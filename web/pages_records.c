@@ -9,6 +9,7 @@
 #include "pb.h"
 #include "record.h"
 #include "rules.h"
+#include "users.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,6 +144,7 @@ struct list_kind {
 	const char *title, *base;
 	enum ld_nav nav;
 	const char *form_head, *due_head;
+	const char *new_label; /* the link to its add form (base + "/new") */
 };
 
 static void
@@ -198,14 +200,19 @@ list_page(struct ld_web_req *rq, const struct list_kind *lk)
 				shown++;
 				ld_html_f(&rows,
 				          "<tr><td><a href=\"/r/%s\">%s</a></td>"
-				          "<td>%s</td><td>%s</td><td>%s</td><td>",
+				          "<td data-label=\"%r\">%s</td>"
+				          "<td data-label=\"状态\">%s</td>"
+				          "<td data-label=\"发文单位\">%s</td>"
+				          "<td data-label=\"%r\">",
 				          r->id, s.title[0] ? s.title : "（无标题）",
-				          s.form, status_label(&s), r->owner);
+				          lk->form_head, s.form, status_label(&s),
+				          r->owner, lk->due_head);
 				if (s.due[0] != '\0')
 					ld_html_f(&rows, "%s", s.due);
 				else if (s.year != 0)
 					ld_html_f(&rows, "%d", (int)s.year);
-				ld_buf_puts(&rows, "</td><td>");
+				ld_buf_puts(&rows,
+				            "</td><td data-label=\"更新时间\">");
 				ld_html_time(&rows, (long long)r->updated_at);
 				ld_buf_puts(&rows, "</td></tr>\n");
 			}
@@ -221,6 +228,11 @@ list_page(struct ld_web_req *rq, const struct list_kind *lk)
 	ld_web_page(rq, &p, lk->title, lk->nav);
 	struct ld_buf b = {0};
 	ld_page_begin(&b, &p);
+	if (ld_web_may(rq, LD_ACT_WRITE))
+		ld_html_f(&b,
+		          "<p class=\"actions\"><a class=\"button primary\" "
+		          "id=\"act-new\" href=\"%r/new\">%r</a></p>\n",
+		          lk->base, lk->new_label);
 	ld_html_f(&b,
 	          "<form class=\"filters\" method=\"get\" action=\"%r\">\n"
 	          "<label>状态<input name=\"status\" value=\"%s\" size=\"8\">"
@@ -238,7 +250,8 @@ list_page(struct ld_web_req *rq, const struct list_kind *lk)
 		ld_buf_puts(&b, "<p>没有符合条件的记录。</p>\n");
 	} else {
 		ld_html_f(&b,
-		          "<div class=\"scroll\"><table>\n<thead><tr><th>标题</th>"
+		          "<div class=\"scroll\"><table class=\"cards\">\n"
+		          "<thead><tr><th>标题</th>"
 		          "<th>%s</th><th>状态</th><th>发文单位</th><th>%s</th>"
 		          "<th>更新时间</th></tr></thead>\n<tbody>\n",
 		          lk->form_head, lk->due_head);
@@ -260,7 +273,7 @@ ld_page_tasks(struct ld_web_req *rq)
 {
 	static const struct list_kind k = {LD__KIND__KIND_TASK, "督办任务",
 	                                   "/tasks", LD_NAV_TASKS, "形式",
-	                                   "截止日期"};
+	                                   "截止日期", "新建督办任务"};
 	list_page(rq, &k);
 }
 
@@ -269,7 +282,7 @@ ld_page_surveys(struct ld_web_req *rq)
 {
 	static const struct list_kind k = {LD__KIND__KIND_SURVEY, "调研",
 	                                   "/surveys", LD_NAV_SURVEYS, "形式",
-	                                   "结束日期"};
+	                                   "结束日期", "新建调研"};
 	list_page(rq, &k);
 }
 
@@ -278,7 +291,7 @@ ld_page_plans(struct ld_web_req *rq)
 {
 	static const struct list_kind k = {LD__KIND__KIND_PLAN, "协商计划",
 	                                   "/plans", LD_NAV_PLANS, "形式",
-	                                   "年度"};
+	                                   "年度", "新建协商计划"};
 	list_page(rq, &k);
 }
 
@@ -287,7 +300,7 @@ ld_page_proposals(struct ld_web_req *rq)
 {
 	static const struct list_kind k = {LD__KIND__KIND_PROPOSAL, "提案",
 	                                   "/proposals", LD_NAV_PROPOSALS,
-	                                   "编号", "年度"};
+	                                   "编号", "年度", "新建提案"};
 	list_page(rq, &k);
 }
 
@@ -510,11 +523,11 @@ member_year(struct ld_web_req *rq, struct ld_buf *b, const Ld__Record *m)
 		char miss[256];
 		ld_members_missing(&ms, my, miss, sizeof(miss));
 		ld_buf_puts(b, "<div class=\"scroll\"><table>\n<thead><tr>");
-		for (unsigned a = 0; a < LD_ACT_COUNT; a++)
+		for (unsigned a = 0; a < LD_ACTIVITY_COUNT; a++)
 			ld_html_f(b, "<th>%s</th>", ld_activity_name(a));
 		ld_buf_puts(b, "<th>合计</th><th>五个一尚缺</th></tr></thead>\n"
 		               "<tbody><tr>");
-		for (unsigned a = 0; a < LD_ACT_COUNT; a++)
+		for (unsigned a = 0; a < LD_ACTIVITY_COUNT; a++)
 			ld_html_f(b, "<td>%d</td>", (int)my->count[a]);
 		ld_html_f(b, "<td>%d</td><td>%s</td></tr></tbody></table></div>\n",
 		          (int)my->entries,
@@ -574,8 +587,13 @@ answers(struct ld_web_req *rq, struct ld_buf *b, Ld__Kind kind,
 				summarize(r, &s);
 				found++;
 				ld_html_f(b, "<tr><td><a href=\"/r/%s\">%s</a></td>"
-				          "<td>%s</td><td>%s</td><td>%s</td><td>",
+				          "<td data-label=\"单位\">%s</td>"
+				          "<td data-label=\"%r\">%s</td>"
+				          "<td data-label=\"内容\">%s</td>"
+				          "<td data-label=\"更新时间\">",
 				          r->id, r->id, r->owner,
+				          kind == LD__KIND__KIND_REVIEW ? "意见"
+				                                        : "状态",
 				          s.form[0] ? s.form : status_label(&s),
 				          s.title);
 				ld_html_time(b, (long long)r->updated_at);
@@ -739,7 +757,8 @@ ld_page_record(struct ld_web_req *rq)
 		if (n == 0 && !failed) {
 			ld_buf_puts(&b, "<p class=\"muted\">尚无。</p>\n");
 		} else if (n > 0) {
-			ld_html_f(&b, "<div class=\"scroll\"><table>\n<thead><tr>"
+			ld_html_f(&b, "<div class=\"scroll\"><table "
+			          "class=\"cards\">\n<thead><tr>"
 			          "<th>编号</th><th>单位</th><th>%r</th>"
 			          "<th>内容</th><th>更新时间</th></tr></thead>"
 			          "\n<tbody>\n",

@@ -1,9 +1,9 @@
 /* pages_stats.c — 年度统计 (GET /stats?year=): the figures of `liandong
  * figures` for this office and the offices below it, from the same
  * records in the same order (api/records.h) by the same rules
- * (core/figures.c), as a table and bar charts drawn on the server. Each
- * number carries data-fig="KEY", the key `liandong figures --json` gives
- * it. */
+ * (core/figures.c): each count once, in a table, with its bar drawn
+ * on the server beside it. Each number carries data-fig="KEY", the key
+ * `liandong figures --json` gives it. */
 #include "figures.h"
 #include "pages.h"
 #include "present.h"
@@ -39,7 +39,40 @@ share(struct ld_buf *b, const char *label, const char *key, uint64_t part,
 	ld_buf_puts(b, "</td></tr>\n");
 }
 
-/* The forms of one kind: a table of counts and a chart. */
+/* A figure with its bar: label, the number (data-fig="KEY"), and for
+ * a table with `units` the units supervised, then the bar of the number
+ * against `max`. Each figure is on the page once. */
+static void
+bar_row(struct ld_buf *b, const char *label, const char *key, uint64_t v,
+        uint64_t max, bool units, const char *ukey, uint64_t u)
+{
+	ld_html_f(b, "<tr><th>%s</th><td class=\"num\"", label);
+	if (key != NULL)
+		ld_html_f(b, " data-fig=\"%s\"", key);
+	ld_html_f(b, ">%U</td>", (unsigned long long)v);
+	if (units) {
+		ld_buf_puts(b, "<td class=\"num\"");
+		if (ukey != NULL)
+			ld_html_f(b, " data-fig=\"%s\"", ukey);
+		ld_html_f(b, ">%U</td>", (unsigned long long)u);
+	}
+	ld_buf_puts(b, "<td class=\"bar\">");
+	ld_present_bar_svg(b, v, max);
+	ld_buf_puts(b, "</td></tr>\n");
+}
+
+/* The head of a table of figures with bars; `first` names its rows. */
+static void
+bars_begin(struct ld_buf *b, const char *first, bool units)
+{
+	ld_html_f(b, "<table class=\"bars\">\n<thead><tr><th>%s</th>"
+	          "<th class=\"num\">数量</th>%r<th class=\"bar\">"
+	          "<span class=\"muted\">图示</span></th></tr></thead>\n"
+	          "<tbody>\n",
+	          first, units ? "<th class=\"num\">被监督单位</th>" : "");
+}
+
+/* The forms of one kind: each form's count with its bar. */
 static void
 forms(struct ld_buf *b, const char *title, const char *key,
       const struct ld_fig_forms *v, bool units)
@@ -51,33 +84,29 @@ forms(struct ld_buf *b, const char *title, const char *key,
 		ld_buf_puts(b, "<p class=\"muted\">本年度没有。</p>\n");
 		return;
 	}
-	struct ld_bar bars[LD_FIG_FORMS + 1];
-	size_t nb = 0;
-	ld_html_f(b, "<div class=\"scroll\"><table class=\"kv\">\n<thead><tr>"
-	          "<th>形式</th><th>数量</th>%r</tr></thead>\n<tbody>\n",
-	          units ? "<th>被监督单位</th>" : "");
+	uint64_t max = v->other;
+	for (size_t i = 0; i < v->n; i++)
+		if (v->count[i] > max)
+			max = v->count[i];
+	bars_begin(b, "形式", units);
 	for (size_t i = 0; i < v->n; i++) {
-		char k[200];
+		char k[200], uk[200];
 		snprintf(k, sizeof(k), "%s.by_form.%s%s", key, v->form[i],
 		         units ? ".count" : "");
-		ld_html_f(b, "<tr><th>%s</th><td data-fig=\"%s\">%U</td>",
-		          v->form[i], k, (unsigned long long)v->count[i]);
-		if (units) {
-			snprintf(k, sizeof(k), "%s.by_form.%s.units", key,
-			         v->form[i]);
-			ld_html_f(b, "<td data-fig=\"%s\">%U</td>", k,
-			          (unsigned long long)v->units[i]);
-		}
-		ld_buf_puts(b, "</tr>\n");
-		bars[nb++] = (struct ld_bar){v->form[i], v->count[i]};
+		snprintf(uk, sizeof(uk), "%s.by_form.%s.units", key,
+		         v->form[i]);
+		bar_row(b, v->form[i], k, v->count[i], max, units, uk,
+		        units ? v->units[i] : 0);
 	}
 	if (v->other) {
-		ld_html_f(b, "<tr><th>其他形式</th><td>%U</td>%r</tr>\n",
-		          (unsigned long long)v->other, units ? "<td></td>" : "");
-		bars[nb++] = (struct ld_bar){"其他形式", v->other};
+		ld_html_f(b, "<tr><th>其他形式</th><td class=\"num\">%U</td>%r"
+		          "<td class=\"bar\">",
+		          (unsigned long long)v->other,
+		          units ? "<td class=\"num\"></td>" : "");
+		ld_present_bar_svg(b, v->other, max);
+		ld_buf_puts(b, "</td></tr>\n");
 	}
-	ld_buf_puts(b, "</tbody></table></div>\n");
-	ld_present_bars(b, title, bars, nb);
+	ld_buf_puts(b, "</tbody></table>\n");
 }
 
 void
@@ -125,7 +154,6 @@ ld_page_stats(struct ld_web_req *rq)
 	          (int)year, self, (int)year);
 
 	const __typeof__(g.proposals) *p = &g.proposals;
-	ld_html_f(&b, "<ul class=\"counts\">\n");
 	const struct {
 		const char *label;
 		uint64_t v;
@@ -134,30 +162,30 @@ ld_page_stats(struct ld_web_req *rq)
 	    {"协商", g.held.total},      {"跟踪问效", g.follow_ups},
 	    {"民主评议", g.appraised},   {"提案", p->total},
 	};
-	struct ld_bar bars[6];
+	uint64_t max = 0;
+	for (size_t i = 0; i < 6; i++)
+		if (head[i].v > max)
+			max = head[i].v;
+	ld_buf_puts(&b, "<h2>年度履职概览</h2>\n");
+	bars_begin(&b, "项目", false);
 	for (size_t i = 0; i < 6; i++) {
-		ld_html_f(&b, "<li>%s<b data-fig=\"headline.%s\">%U</b></li>\n",
-		          head[i].label, head[i].label,
-		          (unsigned long long)head[i].v);
-		bars[i] = (struct ld_bar){head[i].label, head[i].v};
+		char k[64];
+		snprintf(k, sizeof(k), "headline.%s", head[i].label);
+		bar_row(&b, head[i].label, k, head[i].v, max, false, NULL, 0);
 	}
-	ld_buf_puts(&b, "</ul>\n");
-	ld_present_bars(&b, "年度履职概览", bars, 6);
+	ld_buf_puts(&b, "</tbody></table>\n");
 
 	forms(&b, "调研与视察", "surveys", &g.surveys, false);
 	forms(&b, "已举行的协商", "consultations_held", &g.held, false);
-	ld_buf_puts(&b, "<table class=\"kv\">\n");
+	ld_buf_puts(&b, "<table class=\"kv figs\">\n");
 	row(&b, "计划协商事项", "planned", g.planned);
 	ld_buf_puts(&b, "</table>\n");
 	forms(&b, "民主监督任务", "tasks", &g.tasks, true);
 
-	ld_buf_puts(&b, "<h2>提案</h2>\n<table class=\"kv\">\n");
+	ld_buf_puts(&b, "<h2>提案</h2>\n<table class=\"kv figs\">\n");
 	row(&b, "提案", "proposals.total", p->total);
 	row(&b, "立案", "proposals.filed", p->filed);
 	row(&b, "已答复", "proposals.answered", p->replied);
-	row(&b, "A 类", "proposals.A", p->a);
-	row(&b, "B 类", "proposals.B", p->b);
-	row(&b, "C 类", "proposals.C", p->c);
 	row(&b, "面商", "proposals.face_to_face", p->face_to_face);
 	row(&b, "已测评", "proposals.rated", p->rated);
 	row(&b, "满意或基本满意", "proposals.satisfied", p->satisfied);
@@ -167,11 +195,14 @@ ld_page_stats(struct ld_web_req *rq)
 	      p->replied);
 	share(&b, "满意率", "proposals.satisfaction_rate", p->satisfied,
 	      p->rated);
-	ld_buf_puts(&b, "</table>\n");
-	const struct ld_bar abc[3] = {
-	    {"A 类", p->a}, {"B 类", p->b}, {"C 类", p->c}};
-	if (p->replied > 0)
-		ld_present_bars(&b, "提案办理结果", abc, 3);
+	ld_buf_puts(&b, "</table>\n<h3>办理结果</h3>\n");
+	uint64_t abc = p->a > p->b ? p->a : p->b;
+	abc = abc > p->c ? abc : p->c;
+	bars_begin(&b, "类别", false);
+	bar_row(&b, "A 类", "proposals.A", p->a, abc, false, NULL, 0);
+	bar_row(&b, "B 类", "proposals.B", p->b, abc, false, NULL, 0);
+	bar_row(&b, "C 类", "proposals.C", p->c, abc, false, NULL, 0);
+	ld_buf_puts(&b, "</tbody></table>\n");
 	ld_page_end(&b);
 	ld_web_html(rq, 200, &b);
 }

@@ -1,4 +1,4 @@
-/* present.c — how long ago, bar widths and charts, download names and
+/* present.c — how long ago, bar widths and bars, download names and
  * report settings for the console's pages (present.h). */
 #include "present.h"
 #include "html.h"
@@ -36,44 +36,22 @@ ld_present_bar(uint64_t v, uint64_t max, unsigned full)
 	return w < 1 ? 1 : w;
 }
 
-/* The chart's geometry, in SVG user units (it scales to the width). */
-#define ROW 26
-#define LABEL_W 150
-#define BAR_W 220
-#define NUM_W 70
+/* A bar's length in SVG user units; the svg scales it to the cell. */
+#define BAR_W 200
+#define BAR_H 12
 
 void
-ld_present_bars(struct ld_buf *b, const char *title, const struct ld_bar *bars,
-                size_t n)
+ld_present_bar_svg(struct ld_buf *b, uint64_t v, uint64_t max)
 {
-	if (n == 0)
-		return;
-	uint64_t max = 0;
-	for (size_t i = 0; i < n; i++)
-		if (bars[i].value > max)
-			max = bars[i].value;
-	unsigned w = LABEL_W + BAR_W + NUM_W, h = (unsigned)(n * ROW) + 4;
 	ld_html_f(b,
-	          "<svg class=\"chart\" role=\"img\" aria-label=\"%s\" "
-	          "viewBox=\"0 0 %d %d\" width=\"100%%\" "
-	          "preserveAspectRatio=\"xMinYMin meet\" "
-	          "xmlns=\"http://www.w3.org/2000/svg\">\n<title>%s</title>\n",
-	          title, (int)w, (int)h, title);
-	for (size_t i = 0; i < n; i++) {
-		int y = (int)(i * ROW) + 2;
-		unsigned bw = ld_present_bar(bars[i].value, max, BAR_W);
-		ld_html_f(b,
-		          "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" "
-		          "font-size=\"14\" fill=\"#1d2430\">%s</text>"
-		          "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
-		          "fill=\"#a4161a\"/>"
-		          "<text x=\"%d\" y=\"%d\" font-size=\"14\" "
-		          "fill=\"#1d2430\">%U</text>\n",
-		          LABEL_W - 6, y + 17, bars[i].label, LABEL_W, y + 3,
-		          (int)bw, ROW - 8, (int)(LABEL_W + bw + 6), y + 17,
-		          (unsigned long long)bars[i].value);
-	}
-	ld_buf_puts(b, "</svg>\n");
+	          "<svg class=\"bar\" aria-hidden=\"true\" focusable=\"false\" "
+	          "viewBox=\"0 0 %d %d\" width=\"100%%\" height=\"%d\" "
+	          "preserveAspectRatio=\"none\" "
+	          "xmlns=\"http://www.w3.org/2000/svg\">"
+	          "<rect width=\"%d\" height=\"%d\" fill=\"#eef1f5\"/>"
+	          "<rect width=\"%d\" height=\"%d\" fill=\"#a4161a\"/></svg>",
+	          BAR_W, BAR_H, BAR_H, BAR_W, BAR_H,
+	          (int)ld_present_bar(v, max, BAR_W), BAR_H);
 }
 
 void

@@ -1,6 +1,6 @@
 /* present.h — pure helpers the console's report, statistics and node
  * pages share: how long ago something was heard ("12 分钟前"), the width
- * of a bar, a horizontal bar chart as inline SVG (presentation
+ * of a bar, a bar as inline SVG for a table cell (presentation
  * attributes only: the console's CSP forbids style attributes), the
  * Content-Disposition of a download with a UTF-8 file name, and the
  * KEY=VALUE settings of a report typed in a form. No I/O. */
@@ -22,16 +22,11 @@ void ld_present_ago(char *out, size_t len, long long then_ms,
  * rounded, at least 1 for any v > 0, 0 for 0, never over `full`. */
 unsigned ld_present_bar(uint64_t v, uint64_t max, unsigned full);
 
-/* One bar of a chart. */
-struct ld_bar {
-	const char *label; /* text (escaped) */
-	uint64_t value;
-};
-
-/* A horizontal bar chart: <svg role="img" aria-label=title> with a row
- * per bar (label, bar, number). Empty (nothing written) for n == 0. */
-void ld_present_bars(struct ld_buf *b, const char *title,
-                     const struct ld_bar *bars, size_t n);
+/* One bar, for a table cell beside the number it draws: an inline
+ * <svg class="bar"> (aria-hidden, the number is the text) whose bar is
+ * `v`'s share of `max` over a pale track, by presentation attributes
+ * only. It stretches to the cell's width (the stylesheet sizes it). */
+void ld_present_bar_svg(struct ld_buf *b, uint64_t v, uint64_t max);
 
 /* The value of a Content-Disposition header for an attachment called
  * `name` (UTF-8): an ASCII fallback (other bytes and quotes as '_') and

@@ -1,6 +1,7 @@
 /* static.c — the console's one stylesheet, served at /static/app.css:
- * responsive down to a 390 px phone (tables scroll sideways), CJK fonts
- * first. No scripts anywhere. */
+ * responsive down to a 390 px phone (a table of class "cards" becomes a
+ * card a row there, each cell named by its data-label; other tables
+ * scroll sideways), CJK fonts first. No scripts anywhere. */
 #include "pages.h"
 
 #include <string.h>
@@ -72,7 +73,15 @@ static const char css[] =
     "background:#fff}\n"
     "pre.report{background:#fff;border:1px solid var(--line);padding:.6rem;"
     "overflow-x:auto;white-space:pre-wrap;overflow-wrap:anywhere}\n"
-    "svg.chart{display:block;max-width:40rem;margin:.6rem 0 1rem}\n"
+    /* 年度统计: a figure, its number and its bar (present.c). */
+    "table.bars,table.figs{min-width:0;max-width:44rem;margin:0 0 1rem}\n"
+    "table.bars{table-layout:fixed}\n"
+    "table.bars th,table.bars th.num{white-space:normal}\n"
+    "table.bars .num{text-align:right;white-space:nowrap;width:4.5rem;"
+    "font-variant-numeric:tabular-nums}\n"
+    "table.bars td.bar,table.bars th.bar{width:45%;vertical-align:middle}\n"
+    "svg.bar{display:block;width:100%;height:.8rem}\n"
+    "h3{font-size:1rem;margin:1rem 0 .5rem}\n"
     "form.row{display:flex;flex-wrap:wrap;gap:.3rem;align-items:end;margin:0}\n"
     "form.row label{display:flex;flex-direction:column;font-size:.85rem}\n"
     "form.row input{width:9rem}\n"
@@ -88,9 +97,12 @@ static const char css[] =
     "form.edit input[type=number],form.edit select,form.edit textarea"
     "{width:100%;font:inherit;padding:.3rem .5rem}\n"
     "form.edit fieldset{border:1px solid var(--line);margin:0 0 .8rem;"
-    "padding:.5rem .8rem}\n"
+    "padding:.5rem .8rem;min-width:0}\n"
+    "form.edit legend{font-weight:600;padding:0 .3rem}\n"
     "form.edit label.check{display:flex;gap:.4rem;font-weight:400;"
-    "align-items:baseline}\n"
+    "align-items:baseline;margin:.2rem 0}\n"
+    "form.edit input[type=file]{width:100%}\n"
+    "form.edit h2{margin:1rem 0 .6rem}\n"
     ".req{color:var(--accent);font-weight:400;font-size:.85rem}\n"
     ".hint{display:block;color:var(--muted);font-size:.85rem}\n"
     "p.err{color:var(--accent);font-weight:600;margin:.3rem 0 0;"
@@ -99,13 +111,45 @@ static const char css[] =
     "font-family:monospace}\n"
     "[aria-invalid=true]{border-color:var(--accent);outline:1px solid "
     "var(--accent)}\n"
-    ".actions{display:flex;flex-wrap:wrap;gap:.5rem}\n"
-    "a.button{display:inline-block;padding:.3rem .8rem;border:1px solid "
-    "var(--accent);border-radius:3px;text-decoration:none;color:var(--accent);"
-    "background:#fff}\n"
+    /* Buttons: the submit of a form and the primary link filled, the
+     * record's actions outlined; all of a size a thumb can hit. */
+    ".actions{display:flex;flex-wrap:wrap;gap:.5rem;margin:0 0 1rem}\n"
+    "a.button,form.edit button[type=submit]{display:inline-block;"
+    "padding:.45rem 1rem;border:1px solid var(--accent);border-radius:4px;"
+    "text-decoration:none;font:inherit;font-weight:600;line-height:1.4;"
+    "color:var(--accent);background:#fff;cursor:pointer}\n"
+    "a.button.primary,form.edit button[type=submit]{background:"
+    "var(--accent);color:#fff}\n"
+    "form.edit button[type=submit]{padding:.5rem 1.6rem}\n"
+    "a.button:hover{background:#fbeaea}\n"
+    "a.button.primary:hover,form.edit button[type=submit]:hover"
+    "{background:#8a1216}\n"
+    "a:focus-visible,button:focus-visible{outline:2px solid #0b4f8a;"
+    "outline-offset:2px}\n"
     "@media (max-width:40rem){main{padding:.6rem}"
     "table.kv th{width:auto;white-space:normal}"
-    "h1{font-size:1.2rem}}\n";
+    "h1{font-size:1.2rem}"
+    "form.edit{padding:.8rem}"
+    "table.bars td.bar,table.bars th.bar{width:30%}"
+    "form.edit button[type=submit]{width:100%}"
+    ".actions a.button{flex:1 1 auto;text-align:center}"
+    /* A table of cards: a row a card, each cell under its name. */
+    "table.cards{min-width:0;background:transparent}"
+    "table.cards,table.cards tbody,table.cards tr,table.cards td"
+    "{display:block}"
+    "table.cards thead{position:absolute;width:1px;height:1px;"
+    "overflow:hidden;clip:rect(0 0 0 0)}"
+    "table.cards tr{background:#fff;border:1px solid var(--line);"
+    "border-radius:4px;margin:0 0 .6rem;padding:.4rem .7rem}"
+    "table.cards td{border:0;padding:.15rem 0}"
+    "table.cards td[data-label]::before{content:attr(data-label);"
+    "display:inline-block;min-width:4.5rem;margin-right:.5rem;"
+    "color:var(--muted);font-size:.85rem;font-weight:400}"
+    "table.cards td:first-child:not([data-label]){font-weight:600}"
+    "table.cards td.office{padding-left:0}"
+    "table.cards tr.group{background:transparent;border:0;"
+    "padding:.5rem 0 .1rem;margin:0}"
+    "table.cards tr.group td{background:transparent}}\n";
 
 void
 ld_page_css(struct ld_web_req *rq)

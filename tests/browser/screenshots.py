@@ -77,21 +77,25 @@ def take(t, out, shots_only=None):
                             ("X22", "钱进", "clerk")):
         t.user(var, name, role)
     ids = seed(t)
-    # name, office, person, path, at phone width too
+    # name, office, person, path, at phone width too, the whole page
+    # (a form down to its button, every figure) rather than the window
     pages = [
-        ("login", "P", None, "/login", True),
-        ("home", "X12", "赵磊", "/", True),
-        ("tasks", "P", "王敏", "/tasks", False),
-        ("task", "P", "王敏", "/r/" + ids["task"], True),
-        ("progress", "P", "王敏", "/tasks/%s/progress" % ids["task"], True),
-        ("result-form", "X22", "钱进", "/r/%s/result" % ids["s2"], True),
-        ("review-form", "C2", "吴审", "/r/%s/review" % ids["r21"], False),
-        ("stats", "P", "王敏", "/stats", False),
-        ("node", "P", "王敏", "/node", False),
+        ("login", "P", None, "/login", True, False),
+        ("home", "X12", "赵磊", "/", True, False),
+        ("tasks", "P", "王敏", "/tasks", True, False),
+        ("task", "P", "王敏", "/r/" + ids["task"], True, False),
+        ("progress", "P", "王敏", "/tasks/%s/progress" % ids["task"], True,
+         False),
+        ("result-form", "X22", "钱进", "/r/%s/result" % ids["s2"], True,
+         True),
+        ("review-form", "C2", "吴审", "/r/%s/review" % ids["r21"], False,
+         True),
+        ("stats", "P", "王敏", "/stats", True, True),
+        ("node", "P", "王敏", "/node", False, False),
     ]
     made, missing = [], []
     browsers = {}
-    for name, var, who, path, phone in pages:
+    for name, var, who, path, phone, full in pages:
         if shots_only and name not in shots_only:
             continue
         key = (var, who)
@@ -107,7 +111,7 @@ def take(t, out, shots_only=None):
                 missing.append("%s (%s: %s)" % (name, path, b.title))
                 break
             f = os.path.join(out, "%s-%s.png" % (name, tag))
-            b.shot(f)
+            b.shot(f, full=full)
             made.append(f)
         b.size(*DESK)
     for f in made:

@@ -310,6 +310,11 @@ START_TEST(test_cli_shapes)
 	       "指标：'x' 不是“名称=数值”");
 	expect("--metric 调研: 'many' is not a number", "metric",
 	       "指标 调研：'many' 不是数字");
+	/* An empty required field: the CLI's words and the node's are the
+	 * same Chinese line. */
+	expect("--topic is required", "topic", "议题：必填");
+	expect("--summary is required", "summary", "摘要：必填");
+	expect("--nonsense is required", "", "--nonsense is required");
 }
 END_TEST
 
@@ -354,6 +359,19 @@ START_TEST(test_form_beside_field)
 	ck_assert_ptr_nonnull(strstr(b.p, "id=\"err-form\""));
 	ck_assert_ptr_nonnull(strstr(b.p, "记录：超过 1 MiB"));
 	ck_assert(strstr(b.p, "err-form") < strstr(b.p, "f-topic"));
+	ld_buf_free(&b);
+
+	/* An empty required field: 议题：必填 beside it, the node's line
+	 * under it in small type. */
+	ld_fielderr_parse("topic: required", &fe);
+	ld_form_init(&f, &fe);
+	ld_form_input(&f, "text", "topic", NULL, "", LD_FORM_REQUIRED);
+	ld_form_finish(&f, &b, "/tasks/new", "tok", false, "下发");
+	err = strstr(b.p, "<p class=\"err\" id=\"err-topic\"");
+	ck_assert_ptr_nonnull(err);
+	ck_assert(err > strstr(b.p, "id=\"f-topic\""));
+	ck_assert_ptr_nonnull(strstr(err, "议题：必填<br><small class=\"cli\" "
+	                                  "lang=\"en\">topic: required</small>"));
 	ld_buf_free(&b);
 
 	/* Only the moves lifecycle.c allows. */

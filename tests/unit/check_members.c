@@ -185,19 +185,19 @@ START_TEST(test_quota)
 {
 	struct ld_quota q;
 	ck_assert_int_eq(ld_quota_parse(NULL, &q, err, sizeof(err)), 0);
-	ck_assert_uint_eq(q.want[LD_ACT_PROPOSAL], 1);
-	ck_assert_uint_eq(q.want[LD_ACT_OPINION], 1);
-	ck_assert_uint_eq(q.want[LD_ACT_SURVEY], 1);
-	ck_assert_uint_eq(q.want[LD_ACT_SUGGESTION], 1);
-	ck_assert_uint_eq(q.want[LD_ACT_DEED], 1);
-	ck_assert_uint_eq(q.want[LD_ACT_TRAINING], 0);
+	ck_assert_uint_eq(q.want[LD_ACTIVITY_PROPOSAL], 1);
+	ck_assert_uint_eq(q.want[LD_ACTIVITY_OPINION], 1);
+	ck_assert_uint_eq(q.want[LD_ACTIVITY_SURVEY], 1);
+	ck_assert_uint_eq(q.want[LD_ACTIVITY_SUGGESTION], 1);
+	ck_assert_uint_eq(q.want[LD_ACTIVITY_DEED], 1);
+	ck_assert_uint_eq(q.want[LD_ACTIVITY_TRAINING], 0);
 	ck_assert_int_eq(ld_quota_parse("提案=2, training=1，调研=0", &q, err,
 	                                sizeof(err)),
 	                 0);
-	ck_assert_uint_eq(q.want[LD_ACT_PROPOSAL], 2);
-	ck_assert_uint_eq(q.want[LD_ACT_TRAINING], 1);
-	ck_assert_uint_eq(q.want[LD_ACT_SURVEY], 0);
-	ck_assert_uint_eq(q.want[LD_ACT_DEED], 0);
+	ck_assert_uint_eq(q.want[LD_ACTIVITY_PROPOSAL], 2);
+	ck_assert_uint_eq(q.want[LD_ACTIVITY_TRAINING], 1);
+	ck_assert_uint_eq(q.want[LD_ACTIVITY_SURVEY], 0);
+	ck_assert_uint_eq(q.want[LD_ACTIVITY_DEED], 0);
 	ck_assert_int_eq(ld_quota_parse("提案", &q, err, sizeof(err)),
 	                 LD_EREFUSED);
 	ck_assert_str_eq(err, "quota: '提案' is not ACTIVITY=N");
@@ -208,9 +208,9 @@ START_TEST(test_quota)
 	                 LD_EREFUSED);
 	const char *want = "quota: unknown activity '飞' (one of: 调研";
 	ck_assert(strncmp(err, want, strlen(want)) == 0);
-	ck_assert_int_eq(ld_vocab_index(LD_VOCAB_ACTIVITY, "deed"), LD_ACT_DEED);
-	ck_assert_str_eq(ld_activity_name(LD_ACT_OPINION), "社情民意");
-	ck_assert_ptr_null(ld_activity_name(LD_ACT_COUNT));
+	ck_assert_int_eq(ld_vocab_index(LD_VOCAB_ACTIVITY, "deed"), LD_ACTIVITY_DEED);
+	ck_assert_str_eq(ld_activity_name(LD_ACTIVITY_OPINION), "社情民意");
+	ck_assert_ptr_null(ld_activity_name(LD_ACTIVITY_COUNT));
 }
 END_TEST
 
@@ -314,7 +314,7 @@ START_TEST(test_fuyuan_participation)
 	ck_assert_str_eq(m.v[0].name, "委员1");
 	ck_assert_str_eq(m.v[9].name, "委员10");
 	/* 委员1: one 调研 of the five; short of four. */
-	ck_assert_uint_eq(m.v[0].count[LD_ACT_SURVEY], 1);
+	ck_assert_uint_eq(m.v[0].count[LD_ACTIVITY_SURVEY], 1);
 	ck_assert_uint_eq(m.v[0].short_of, 4);
 	char miss[256];
 	ld_members_missing(&m, &m.v[0], miss, sizeof(miss));

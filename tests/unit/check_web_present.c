@@ -1,6 +1,6 @@
 /* check_web_present.c — the console's pure presentation helpers
- * (web/present.c): "N 分钟前", bar widths, the SVG chart (escaped, no
- * style attributes), download names, report settings typed in a form,
+ * (web/present.c): "N 分钟前", bar widths, a bar as SVG (no style
+ * attributes), download names, report settings typed in a form,
  * and the Chinese labels of a link. */
 #include <check.h>
 #include <stdlib.h>
@@ -45,25 +45,22 @@ START_TEST(test_bar)
 }
 END_TEST
 
-START_TEST(test_bars_svg)
+START_TEST(test_bar_svg)
 {
 	struct ld_buf b = {0};
-	const struct ld_bar bars[] = {{"调研", 10}, {"<b>\"x\"</b>", 0},
-	                              {"视察", 4}};
-	ld_present_bars(&b, "概览", bars, 3);
+	ld_present_bar_svg(&b, 4, 10);
 	ld_buf_putc(&b, '\0');
-	ck_assert_ptr_nonnull(strstr(b.p, "<svg class=\"chart\" role=\"img\" "
-	                                  "aria-label=\"概览\""));
+	ck_assert_ptr_nonnull(strstr(b.p, "<svg class=\"bar\" "
+	                                  "aria-hidden=\"true\""));
 	ck_assert_ptr_null(strstr(b.p, "style="));
-	ck_assert_ptr_null(strstr(b.p, "<b>"));
-	ck_assert_ptr_nonnull(strstr(b.p, "&lt;b&gt;&quot;x&quot;"));
-	/* The largest takes the whole width, the others in proportion. */
-	ck_assert_ptr_nonnull(strstr(b.p, "width=\"220\""));
-	ck_assert_ptr_nonnull(strstr(b.p, "width=\"88\""));
-	ck_assert_ptr_nonnull(strstr(b.p, "width=\"0\""));
+	/* The track takes the whole width, the bar its share of it. */
+	ck_assert_ptr_nonnull(strstr(b.p, "<rect width=\"200\""));
+	ck_assert_ptr_nonnull(strstr(b.p, "<rect width=\"80\""));
+	ck_assert_ptr_nonnull(strstr(b.p, "</svg>"));
 	ld_buf_free(&b);
-	ld_present_bars(&b, "空", bars, 0);
-	ck_assert_uint_eq(b.n, 0);
+	ld_present_bar_svg(&b, 0, 0);
+	ld_buf_putc(&b, '\0');
+	ck_assert_ptr_nonnull(strstr(b.p, "<rect width=\"0\""));
 	ld_buf_free(&b);
 }
 END_TEST
@@ -132,7 +129,7 @@ main(void)
 	TCase *tc = tcase_create("present");
 	tcase_add_test(tc, test_ago);
 	tcase_add_test(tc, test_bar);
-	tcase_add_test(tc, test_bars_svg);
+	tcase_add_test(tc, test_bar_svg);
 	tcase_add_test(tc, test_disposition);
 	tcase_add_test(tc, test_sets);
 	tcase_add_test(tc, test_link_labels);
