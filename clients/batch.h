@@ -11,7 +11,7 @@
 #include "liandong.pb-c.h"
 
 #define LD_BATCH_LABELS 20
-#define LD_BATCH_KINDS 9 /* Ld__Kind's values, 0 .. 8 */
+#define LD_BATCH_KINDS 10 /* Ld__Kind's values, 0 .. 9 */
 
 struct ld_batch_rec {
 	/* Built with malloc as protobuf-c unpacks, so that

@@ -95,7 +95,8 @@ struct cmd {
 	X("passphrase-file", passphrase_file, PASSPHRASE_FILE, STR)            \
 	X("role", role, ROLE, STR)                                             \
 	X("password-file", password_file, PASSWORD_FILE, STR)                  \
-	X("revoke", revoke, REVOKE, FLAG)
+	X("revoke", revoke, REVOKE, FLAG)                                      \
+	X("tree", tree, TREE, FLAG)
 
 enum {
 	O_DATA = 'd',
@@ -114,7 +115,7 @@ struct strs {
 
 /* Parsed values of every option; each command reads what it accepts. */
 struct args {
-	bool json, insecure, csv, dry_run, bom, with_key, no_key, revoke;
+	bool json, insecure, csv, dry_run, bom, with_key, no_key, revoke, tree;
 	const char *topic, *form, *due, *parent_task, *year, *title, *start, *end,
 	    *ref, *summary, *plan_item, *verdict, *comment, *kind, *owner, *id,
 	    *name, *level, *listen, *parent, *parent_key, *root_key, *out,

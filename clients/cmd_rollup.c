@@ -108,7 +108,13 @@ print_inbox(const Ld__Response *resp, const Ld__Record *r)
 	for (size_t i = 0; i < b->n_items; i++) {
 		const Ld__InboxItem *it = b->items[i];
 		char when[48] = "no due date";
-		if (it->due[0] != '\0') {
+		if (ld_act_lookup(it->action) == LD_INBOX_SILENT) {
+			char t[40];
+			ld_format_time(t, sizeof(t), it->reported_ms);
+			snprintf(when, sizeof(when), "%s%s",
+			         it->reported_ms ? "last report " : "",
+			         it->reported_ms ? t : "never reported");
+		} else if (it->due[0] != '\0') {
 			if (it->overdue)
 				snprintf(when, sizeof(when), "due %s, %d day%s "
 				         "overdue", it->due, -it->days_left,

@@ -19,6 +19,11 @@ void ld_json_message(struct ld_buf *b, const ProtobufCMessage *m);
 
 /* "2026-11-23T07:12:01.123Z" for Unix milliseconds. */
 void ld_format_time(char *buf, size_t len, int64_t ms);
+/* How long ago `then_ms` was at `now_ms`: "12 s", "5 min", "3 h", "2 d". */
+void ld_format_ago(char *buf, size_t len, int64_t then_ms, int64_t now_ms);
+/* The tree of StatusResponse.tree: each office indented by its depth,
+ * when it last reported (at `now_ms`), SILENT, and its links. */
+void ld_print_tree(FILE *f, const Ld__StatusResponse *s, int64_t now_ms);
 
 /* The line a person would call a record by (topic, title, summary ...). */
 const char *ld_record_title(const Ld__Record *r);

@@ -31,6 +31,7 @@ static const struct {
 	{LD__KIND__KIND_REVIEW, "review", "审核", "反馈"},
 	{LD__KIND__KIND_PROPOSAL, "proposal", "提案", NULL},
 	{LD__KIND__KIND_REPORT, "report", "报表", NULL},
+	{LD__KIND__KIND_HEALTH, "health", "运行状况", NULL},
 };
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 
@@ -86,6 +87,8 @@ ld_kind_of_body(Ld__Record__BodyCase c)
 		return LD__KIND__KIND_PROPOSAL;
 	case LD__RECORD__BODY_REPORT:
 		return LD__KIND__KIND_REPORT;
+	case LD__RECORD__BODY_HEALTH:
+		return LD__KIND__KIND_HEALTH;
 	default:
 		return LD__KIND__KIND_UNSPECIFIED;
 	}
@@ -227,6 +230,8 @@ ld_record_body(const Ld__Record *r)
 		return &r->proposal->base;
 	case LD__RECORD__BODY_REPORT:
 		return &r->report->base;
+	case LD__RECORD__BODY_HEALTH:
+		return &r->health->base;
 	default:
 		return NULL;
 	}

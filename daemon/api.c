@@ -572,21 +572,6 @@ on_list(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
 	free(recs);
 }
 
-static const char *
-state_name(enum ld_peer_state s)
-{
-	switch (s) {
-	case LD_PEER_UP:
-		return "up";
-	case LD_PEER_HELLO_SENT:
-		return "connecting";
-	case LD_PEER_REJECTED:
-		return "rejected";
-	default:
-		return "down";
-	}
-}
-
 /* Log entries one status call may look at for the lag figures. */
 #define STATUS_SCAN_MAX 200000
 
@@ -600,7 +585,7 @@ fill_peer(struct ld_node *n, struct ld_txn *t, const struct ld_peer *p,
 	ps->role = p->is_parent ? "parent" : "child";
 	ps->endpoint = p->is_parent ? n->cfg.parent : "";
 	ps->connected = p->state == LD_PEER_UP;
-	ps->state = (char *)state_name(p->state);
+	ps->state = (char *)ld_peer_state_name(p->state);
 	ps->last_error = (char *)p->last_error;
 	ps->in_epoch = p->in_epoch;
 	ps->in_seq = p->in_seq;
@@ -615,7 +600,8 @@ fill_peer(struct ld_node *n, struct ld_txn *t, const struct ld_peer *p,
 }
 
 static void
-on_status(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id)
+on_status(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
+          const Ld__StatusRequest *q)
 {
 	size_t np = n->nchildren + (n->has_parent ? 1 : 0);
 	Ld__PeerStatus *ps = calloc(np + 1, sizeof(*ps));
@@ -657,11 +643,22 @@ on_status(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id)
 	s.recovering = ld_recover_refusing(n);
 	s.recovery = recovery;
 	s.conflicts = n->conflicts_total;
+	s.silent_after_s = n->cfg.health_silent_after_s;
+	struct ld_health_tree *ht = NULL;
+	if (q != NULL && q->tree && (ht = ld_health_tree_fill(n, &t, &s)) == NULL) {
+		ld_store_read_end(&t);
+		free(ps);
+		free(pp);
+		ld_reply_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
+		               "the tree could not be read (out of memory?)");
+		return;
+	}
 	Ld__Response r = LD__RESPONSE__INIT;
 	r.req_id = req_id;
 	r.result_case = LD__RESPONSE__RESULT_STATUS;
 	r.status = &s;
 	ld_reply(n, rid, &r);
+	ld_health_tree_free(&ht);
 	ld_store_read_end(&t);
 	free(ps);
 	free(pp);
@@ -709,7 +706,7 @@ on_request(struct ld_node *n, const struct ld_rid *rid, const void *buf,
 		on_history(n, rid, req->req_id, req->history->id);
 		break;
 	case LD__REQUEST__OP_STATUS:
-		on_status(n, rid, req->req_id);
+		on_status(n, rid, req->req_id, req->status);
 		break;
 	case LD__REQUEST__OP_WAIT:
 		ld_waiters_add(n, rid, req->req_id, req->wait);

@@ -236,6 +236,7 @@ ld_node_run(struct ld_node *n, volatile sig_atomic_t *stop)
 		ld_recover_tick(n, ld_now_ms());
 		ld_schedule_tick(n, ld_now_ms());
 		ld_notify_tick(n, ld_now_ms());
+		ld_health_tick(n, ld_now_ms());
 		ld_stream_all(n);
 	}
 	/* Whatever moved only in memory goes to disk before we exit. */

@@ -9,14 +9,15 @@
  *            recover; it fills the work table with the handlers of api,
  *            batch, fetch, schedule
  *   loop ──> api, downlink, uplink, commit, fetch, schedule, notify,
- *            stream, waiters, recover
+ *            health, stream, waiters, recover
  *   api ───> own, files, query, waiters, reply, commit, downlink, stream,
- *            recover, backup
+ *            recover, backup, health
  *   downlink ──> session, frame, peers, recover
  *   uplink ────> session, frame, peers, own, recover
  *   session ───> batch, fetch, frame
  *   batch ─────> commit, fetch, recover
  *   schedule ──> own, commit
+ *   health ────> own, commit, stream, peers
  *   notify ────> query (the inbox)
  *   fetch ─────> commit, frame, peers, recover
  *   own ───────> files, recover
@@ -69,6 +70,7 @@ enum work_type {
 	WORK_BATCH,
 	WORK_CHUNK,
 	WORK_REPORT,
+	WORK_HEALTH,
 	WORK_NTYPES
 };
 
@@ -96,7 +98,7 @@ struct work {
 	 * file (`bad`). */
 	bool stored, done, bad;
 	/* WORK_REPORT: a scheduled report to publish (owned), from schedule
-	 * `sched`. */
+	 * `sched`. WORK_HEALTH: our HEALTH record's body (owned). */
 	Ld__Record *rec;
 	size_t sched;
 };
@@ -181,6 +183,12 @@ struct ld_node {
 	uint64_t attach_bad;    /* attachments that failed the file check */
 	struct ld_schedule *schedule; /* scheduled reports (schedule.c) */
 	struct ld_notify *notify;     /* the [notify] hook (notify.c) */
+	/* health.c: the HEALTH body last written (packed) and when (ours,
+	 * monotonic); the next look at the links; a write is queued. */
+	uint8_t *health_prev;
+	size_t health_prev_len;
+	int64_t health_prev_ms, health_next_ms;
+	bool health_queued;
 	int64_t last_flush_ms;
 
 	/* recover.c: the store was restored or made again, and this node
@@ -335,6 +343,25 @@ bool ld_recover_wants(const struct ld_peer *p, const struct ld_flow_rec *fr);
 void ld_recover_stream_check(struct ld_peer *p);
 bool ld_recover_mark(struct ld_peer *p, uint64_t last, uint64_t head);
 
+/* ---- health.c: our HEALTH record; the tree below us ---- */
+
+/* Every loop turn: every [health] every, look at the links and queue
+ * the HEALTH record's next version if it is due (core/health.c). */
+void ld_health_tick(struct ld_node *n, int64_t now);
+/* WORK_HEALTH handlers (the work table). */
+int ld_health_write(struct ld_node *n, struct ld_txn *t, struct work *w);
+void ld_health_done(struct ld_node *n, struct work *w, int rc);
+void ld_health_drop(struct work *w);
+void ld_health_free(struct ld_node *n);
+/* Inside read transaction `t`: put the tree of offices below this node
+ * (StatusRequest.tree) into `s`, which borrows from what is returned
+ * until ld_health_tree_free; NULL if it could not be read. */
+struct ld_health_tree;
+struct ld_health_tree *ld_health_tree_fill(struct ld_node *n,
+                                           struct ld_txn *t,
+                                           Ld__StatusResponse *s);
+void ld_health_tree_free(struct ld_health_tree **ht);
+
 /* ---- backup.c: a hot copy of the store for 'liandong backup' ---- */
 
 void ld_backup_copy(struct ld_node *n, const struct ld_rid *rid,
@@ -437,6 +464,8 @@ uint64_t ld_frame_session(const Ld__Frame *f);
 /* Copy text a peer sent about itself, as one line of valid text. */
 void ld_peer_text(char *dst, size_t len, const char *src);
 struct ld_peer *ld_peers_find(struct ld_node *n, const char *path);
+/* A link's state in one word: down / connecting / up / rejected. */
+const char *ld_peer_state_name(enum ld_peer_state s);
 /* A new child (its cursor not loaded); NULL if out of memory. */
 struct ld_peer *ld_peers_add(struct ld_node *n, const char *path);
 /* The peer to ask for the chunks of a record owned by `owner`: the child
