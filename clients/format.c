@@ -473,7 +473,7 @@ ld_print_tree(FILE *f, const Ld__StatusResponse *s, int64_t now_ms)
 				char a[32];
 				ld_format_ago(a, sizeof(a), l->last_heard_ms,
 				              o->reported_ms);
-				snprintf(heard, sizeof(heard), "heard %s before",
+				snprintf(heard, sizeof(heard), "heard %s before its report",
 				         a);
 			}
 			fprintf(f, "%*s  %-6s %s  %s  lag in %" PRIu64

@@ -58,10 +58,11 @@ ld_health_due(const Ld__Health *prev, int64_t prev_ms, const Ld__Health *cur,
 }
 
 bool
-ld_health_silent(int64_t reported_ms, int64_t now_ms, unsigned silent_after_s)
+ld_health_silent(int64_t reported_ms, int64_t known_ms, int64_t now_ms,
+                 unsigned silent_after_s)
 {
-	return reported_ms <= 0 ||
-	       now_ms - reported_ms > (int64_t)silent_after_s * 1000;
+	int64_t since = reported_ms > 0 ? reported_ms : known_ms;
+	return since <= 0 || now_ms - since > (int64_t)silent_after_s * 1000;
 }
 
 static int
@@ -110,6 +111,7 @@ ld_tree_compute(const char *top, const Ld__Record *const *recs, size_t n,
 			if (w != NULL) {
 				w->name = r->node->name;
 				w->level = r->node->level;
+				w->known_ms = r->updated_at;
 			}
 		} else if (r->body_case == LD__RECORD__BODY_HEALTH) {
 			struct ld_tree_row *w = row_of(out, cap, r->owner, top);
@@ -124,8 +126,8 @@ ld_tree_compute(const char *top, const Ld__Record *const *recs, size_t n,
 	}
 	for (size_t i = 0; i < out->n; i++) {
 		struct ld_tree_row *w = &out->rows[i];
-		w->silent = ld_health_silent(w->reported_ms, now_ms,
-		                             silent_after_s);
+		w->silent = ld_health_silent(w->reported_ms, w->known_ms,
+		                             now_ms, silent_after_s);
 		out->silent += w->silent;
 	}
 	qsort(out->rows, out->n, sizeof(*out->rows), by_path);

@@ -24,8 +24,12 @@ bool ld_health_due(const Ld__Health *prev, int64_t prev_ms,
                    const Ld__Health *cur, int64_t now_ms, unsigned refresh_s);
 
 /* Is an office silent at `now_ms`: its newest HEALTH written at
- * `reported_ms` (0 = never) more than `silent_after_s` ago? */
-bool ld_health_silent(int64_t reported_ms, int64_t now_ms,
+ * `reported_ms` more than `silent_after_s` ago? One that never reported
+ * (`reported_ms` 0) is silent once `silent_after_s` has passed since its
+ * NODE record was written (`known_ms`; 0 = no NODE record either: silent),
+ * so an office that just joined is given the same time as any other
+ * before it is called silent. */
+bool ld_health_silent(int64_t reported_ms, int64_t known_ms, int64_t now_ms,
                       unsigned silent_after_s);
 
 /* One office of the tree. */
@@ -34,6 +38,7 @@ struct ld_tree_row {
 	int depth;                       /* below the tree's top: 0, 1 ... */
 	const Ld__Record *health;        /* its newest HEALTH, NULL if none */
 	int64_t reported_ms;             /* health's updated_at, 0 = never */
+	int64_t known_ms;                /* its NODE record's updated_at */
 	bool silent;
 };
 

@@ -575,7 +575,8 @@ ld_inbox_add_silent(const char *self, const Ld__Record *const *recs, size_t n,
 			    h->updated_at > last)
 				last = h->updated_at;
 		}
-		if (!ld_health_silent(last, now_ms, silent_after_s))
+		if (!ld_health_silent(last, c->updated_at, now_ms,
+		                      silent_after_s))
 			continue;
 		struct ld_inbox_item *v =
 		    realloc(in->items, (in->n + 1) * sizeof(*v));

@@ -103,8 +103,9 @@ void ld_inbox_free(struct ld_inbox *b);
 
 /* Add to `in` an item SILENT for each office directly below `self` that
  * `recs` names by its NODE record and whose newest HEALTH record in
- * `recs` is older than `silent_after_s` at `now_ms`, or missing
- * (health.h, ld_health_silent); its `rec` is that NODE record. Only the
+ * `recs` is older than `silent_after_s` at `now_ms` (or missing: then
+ * counted from its NODE record, health.h, ld_health_silent); its `rec` is
+ * that NODE record. Only the
  * office directly above is told: the one that can call. Returns 0 or
  * -ENOMEM. */
 int ld_inbox_add_silent(const char *self, const Ld__Record *const *recs,
