@@ -167,7 +167,7 @@ ld_node_run(struct ld_node *n, volatile sig_atomic_t *stop)
 	    n->api_remote ? n->cfg.api_listen : "",
 	    n->router ? ", listening on " : "", n->router ? n->cfg.listen : "",
 	    n->dealer ? ", parent at " : "", n->dealer ? n->cfg.parent : "");
-	zmq_pollitem_t items[8];
+	zmq_pollitem_t items[16];
 	while (!*stop) {
 		/* Answers wait for a client that reads slowly. A ROUTER
 		 * reports room to send always, never for one client; but
@@ -200,6 +200,9 @@ ld_node_run(struct ld_node *n, volatile sig_atomic_t *stop)
 		if (n->dealer)
 			items[ni++] =
 			    (zmq_pollitem_t){n->dealer, 0, ZMQ_POLLIN, 0};
+		ni += (int)ld_metrics_poll_items(n, items + ni,
+		                                 sizeof(items) / sizeof(items[0]) -
+		                                     (size_t)ni);
 		int64_t now = ld_now_ms();
 		long timeout = out == 1 ? 0 : out == 2 ? 2 : 100;
 		if (n->has_parent && n->parent.state != LD_PEER_UP &&
@@ -237,6 +240,7 @@ ld_node_run(struct ld_node *n, volatile sig_atomic_t *stop)
 		ld_schedule_tick(n, ld_now_ms());
 		ld_notify_tick(n, ld_now_ms());
 		ld_health_tick(n, ld_now_ms());
+		ld_metrics_serve(n, ld_now_ms());
 		ld_stream_all(n);
 	}
 	/* Whatever moved only in memory goes to disk before we exit. */

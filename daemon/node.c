@@ -414,6 +414,8 @@ ld_node_open(const struct ld_config *cfg, struct ld_node **out, char *err,
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
+	if ((rc = ld_metrics_open(n, err, errlen)) != 0)
+		goto fail;
 	n->last_flush_ms = ld_now_ms();
 	*out = n;
 	return 0;
@@ -450,6 +452,7 @@ ld_node_close(struct ld_node **n_p)
 	ld_schedule_free(&n->schedule);
 	ld_notify_free(&n->notify);
 	ld_health_free(n);
+	ld_metrics_free(n);
 	ld_peers_free(n);
 	ld_keyring_free(&n->kr);
 	ld_vpool_free(&n->vpool);

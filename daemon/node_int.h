@@ -9,7 +9,7 @@
  *            recover; it fills the work table with the handlers of api,
  *            batch, fetch, schedule
  *   loop ──> api, downlink, uplink, commit, fetch, schedule, notify,
- *            health, stream, waiters, recover
+ *            health, metrics, stream, waiters, recover
  *   api ───> own, files, query, waiters, reply, commit, downlink, stream,
  *            recover, backup, health
  *   downlink ──> session, frame, peers, recover
@@ -18,6 +18,7 @@
  *   batch ─────> commit, fetch, recover
  *   schedule ──> own, commit
  *   health ────> own, commit, stream, peers
+ *   metrics ───> stream, recover (reads the peer table and the store)
  *   notify ────> query (the inbox)
  *   fetch ─────> commit, frame, peers, recover
  *   own ───────> files, recover
@@ -185,6 +186,7 @@ struct ld_node {
 	struct ld_notify *notify;     /* the [notify] hook (notify.c) */
 	/* health.c: the HEALTH body last written (packed) and when (ours,
 	 * monotonic); the next look at the links; a write is queued. */
+	struct ld_metrics *metrics; /* [metrics] and commit times (metrics.c) */
 	uint8_t *health_prev;
 	size_t health_prev_len;
 	int64_t health_prev_ms, health_next_ms;
@@ -361,6 +363,21 @@ struct ld_health_tree *ld_health_tree_fill(struct ld_node *n,
                                            struct ld_txn *t,
                                            Ld__StatusResponse *s);
 void ld_health_tree_free(struct ld_health_tree **ht);
+
+/* ---- metrics.c: Prometheus text on [metrics] listen ---- */
+
+/* At open: the commit histogram, and the listening socket if [metrics]
+ * listen is set (err says why it could not be bound: LD_EREFUSED). */
+int ld_metrics_open(struct ld_node *n, char *err, size_t errlen);
+void ld_metrics_free(struct ld_node *n);
+/* A group commit took `us` microseconds. */
+void ld_metrics_commit(struct ld_node *n, int64_t us);
+/* The raw descriptors the loop polls for it, into items (at most max). */
+size_t ld_metrics_poll_items(struct ld_node *n, zmq_pollitem_t *items,
+                             size_t max);
+/* Accept, read and answer what is ready, without waiting; close
+ * connections older than their deadline. */
+void ld_metrics_serve(struct ld_node *n, int64_t now);
 
 /* ---- backup.c: a hot copy of the store for 'liandong backup' ---- */
 
