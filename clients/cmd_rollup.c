@@ -190,9 +190,13 @@ share(char *buf, size_t len, uint64_t part, uint64_t whole)
 {
 	if (whole == 0)
 		snprintf(buf, len, "none yet");
-	else
-		snprintf(buf, len, "%" PRIu64 " of %" PRIu64 " = %.1f%%", part,
-		         whole, ld_figures_pct(part, whole));
+	else {
+		char pct[32];
+		ld_figures_pct_text(pct, sizeof(pct),
+		                    (double)part / (double)whole);
+		snprintf(buf, len, "%" PRIu64 " of %" PRIu64 " = %s", part,
+		         whole, pct);
+	}
 	return buf;
 }
 
