@@ -27,15 +27,6 @@ pad(FILE *f, const char *s, int cols)
 		fputc(' ', f);
 }
 
-/* --today, checked here so a typo is a usage error, not a refusal. */
-static int
-parse_today(const struct cmd *c, const char *s)
-{
-	if (s != NULL && !ld_text_date_valid(s))
-		return ld_cli_usage_error(
-		    c, "--today '%s' is not a date (YYYY-MM-DD)", s);
-	return 0;
-}
 
 static const char *
 ps_label(const char *state)
@@ -85,8 +76,7 @@ ld_cli_run_progress(const struct cmd *c, int argc, char **argv)
 	int rc = ld_cli_parse(c, argc, argv, ok, &a);
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
-	if ((rc = ld_cli_no_extra(c, &a, 1)) != 0 ||
-	    (rc = parse_today(c, a.today)) != 0)
+	if ((rc = ld_cli_no_extra(c, &a, 1)) != 0)
 		return rc;
 	Ld__ProgressRequest q = LD__PROGRESS_REQUEST__INIT;
 	q.id = a.rest[0];
@@ -130,7 +120,9 @@ print_inbox(const Ld__Response *resp, const Ld__Record *r)
 		        it->overdue    ? "  ! 逾期"
 		        : it->due_soon ? "  ! 即将到期"
 		                       : "");
-		fprintf(f, "  %s\n", it->topic);
+		fputs("  ", f);
+		ld_fput_line(f, it->topic);
+		fputc('\n', f);
 		if (it->cause[0] != '\0')
 			fprintf(f, "  review %s: %s\n", it->cause,
 			        it->comment[0] ? it->comment : "(no comment)");
@@ -145,8 +137,7 @@ ld_cli_run_inbox(const struct cmd *c, int argc, char **argv)
 	int rc = ld_cli_parse(c, argc, argv, ok, &a);
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
-	if ((rc = ld_cli_no_extra(c, &a, 0)) != 0 ||
-	    (rc = parse_today(c, a.today)) != 0)
+	if ((rc = ld_cli_no_extra(c, &a, 0)) != 0)
 		return rc;
 	unsigned long days = 7;
 	if (a.days != NULL) {

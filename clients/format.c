@@ -317,6 +317,21 @@ ld_print_record(FILE *f, const Ld__Record *r)
 }
 
 void
+ld_fput_line(FILE *f, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (*s == '\n')
+			fputs("\\n", f);
+		else if (*s == '\r')
+			fputs("\\r", f);
+		else if (*s == '\t')
+			fputs("\\t", f);
+		else
+			fputc(*s, f);
+	}
+}
+
+void
 ld_print_list(FILE *f, Ld__Record *const *recs, size_t n)
 {
 	int wid = 2, wown = 5;
@@ -330,11 +345,13 @@ ld_print_list(FILE *f, Ld__Record *const *recs, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		const Ld__Record *r = recs[i];
 		bool by = r->author != NULL && r->author[0] != '\0';
-		fprintf(f, "%-*s  %-8s  %-*s  %3" PRIu64 "  %-12s  %s%s%s%s\n",
-		        wid, r->id, ld_kind_name(r->kind), wown, r->owner,
-		        r->version, ld_record_status(r), ld_record_title(r),
-		        r->deleted ? " (deleted)" : "", by ? "  by " : "",
-		        by ? r->author : "");
+		fprintf(f, "%-*s  %-8s  %-*s  %3" PRIu64 "  %-12s  ", wid, r->id,
+		        ld_kind_name(r->kind), wown, r->owner, r->version,
+		        ld_record_status(r));
+		/* One record, one row: a line break in a title shows as \n. */
+		ld_fput_line(f, ld_record_title(r));
+		fprintf(f, "%s%s%s\n", r->deleted ? " (deleted)" : "",
+		        by ? "  by " : "", by ? r->author : "");
 	}
 }
 

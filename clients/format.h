@@ -32,6 +32,10 @@ const char *ld_record_title(const Ld__Record *r);
 void ld_print_record(FILE *f, const Ld__Record *r);
 /* `list`: one line per record under a header. */
 void ld_print_list(FILE *f, Ld__Record *const *recs, size_t n);
+/* Write `s` on the current line: newline, carriage return and tab as
+ * \n, \r and \t, so a row of a one-line-per-record listing never
+ * breaks. */
+void ld_fput_line(FILE *f, const char *s);
 /* `status`: this node, its parent and its children. */
 void ld_print_status(FILE *f, const Ld__StatusResponse *s);
 

@@ -50,3 +50,11 @@ ld_flow_scope_outside(const char *self, const struct ld_flow_rec *r)
 			return (int)i;
 	return -1;
 }
+
+bool
+ld_flow_scope_inside(const char *self, const char *scope)
+{
+	struct ld_str s = {scope, strlen(scope)};
+	struct ld_flow_rec r = {{self, strlen(self)}, &s, 1};
+	return ld_flow_scope_outside(self, &r) < 0;
+}

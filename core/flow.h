@@ -39,4 +39,9 @@ bool ld_flow_accept_from_parent(const char *parent, const struct ld_str *owner);
  * Returns the index of the first entry that does not, or -1. */
 int ld_flow_scope_outside(const char *self, const struct ld_flow_rec *r);
 
+/* The same rule for one path a command is asked to look at (a report's
+ * --scope): does `scope` lie inside node `self`'s subtree? Anything else
+ * this node holds nothing of, or only what flowed down to it. */
+bool ld_flow_scope_inside(const char *self, const char *scope);
+
 #endif
