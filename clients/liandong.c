@@ -252,7 +252,7 @@ static const struct cmd cmds[] = {
     {"list", NULL, ld_cli_run_list, "[--kind KIND] [--owner PATH] [--json]",
      "List the records this node holds, by owner and id.\n\n"
      "  --kind KIND        node, plan, survey, task, result, review, "
-     "proposal, report\n"
+     "proposal, report, health\n"
      "  --owner PATH       only records owned by PATH or below it\n"
      "  --json             one JSON array of records\n"},
     {"show", NULL, ld_cli_run_show, "ID [--json]",
