@@ -499,11 +499,13 @@ on_key(void *user, const char *section, const char *key, const char *value)
 		unsigned *to = key[0] == 'e'   ? &c->health_every_s
 		               : key[0] == 'r' ? &c->health_refresh_s
 		                               : &c->health_silent_after_s;
-		*to = ld_config_duration(value);
-		ok = *to != 0 && *to <= 30 * 86400;
+		/* every = off: this node writes no HEALTH record. */
+		bool off = key[0] == 'e' && strcmp(value, "off") == 0;
+		*to = off ? 0 : ld_config_duration(value);
+		ok = off || (*to != 0 && *to <= 30 * 86400);
 		if (!ok)
 			snprintf(r, rl, "a duration from 1s to 30d, like 5m "
-			         "or 6h");
+			         "or 6h%s", key[0] == 'e' ? ", or off" : "");
 	} else if (KEY("metrics", "listen")) {
 		if (!ld_hostport_valid(value, &why)) {
 			snprintf(r, rl, "%s", why);
@@ -624,7 +626,8 @@ ld_config_load(const char *dir, struct ld_config *c, char *err, size_t errlen)
 		         "an insecure node has only its local API", file);
 		return LD_ESYNTAX;
 	}
-	if (c->health_refresh_s < c->health_every_s) {
+	if (c->health_every_s != 0 &&
+	    c->health_refresh_s < c->health_every_s) {
 		snprintf(err, errlen, "%s: [health] refresh (%us) must be at "
 		         "least every (%us)", file, c->health_refresh_s,
 		         c->health_every_s);

@@ -68,7 +68,8 @@ struct ld_config {
 	unsigned notify_every_s;        /* [notify] every: inbox checks */
 	unsigned notify_timeout_s;      /* [notify] timeout_s */
 	/* [health]: the node's HEALTH record (docs/monitoring.md). */
-	unsigned health_every_s;        /* every: look at the links, 5m */
+	unsigned health_every_s;        /* every: look at the links, 5m;
+	                                   0 (off): write no HEALTH record */
 	unsigned health_refresh_s;      /* refresh: write even if nothing
 	                                   changed, 1h */
 	unsigned health_silent_after_s; /* silent_after: an office whose

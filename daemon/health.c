@@ -97,6 +97,8 @@ void
 ld_health_tick(struct ld_node *n, int64_t now)
 {
 	unsigned every_ms = n->cfg.health_every_s * 1000;
+	if (every_ms == 0) /* [health] every = off */
+		return;
 	if (n->health_next_ms == 0) {
 		n->health_next_ms =
 		    now + (every_ms < FIRST_LOOK_MS ? every_ms : FIRST_LOOK_MS);

@@ -240,10 +240,12 @@ START_TEST(test_scrape)
 	/* The city's metrics on a free loopback port of their own. */
 	mport = th_free_port();
 	char extra[300];
-	snprintf(extra, sizeof(extra), "\n[metrics]\nlisten = 127.0.0.1:%d\n",
+	snprintf(extra, sizeof(extra),
+	         "\n[metrics]\nlisten = 127.0.0.1:%d\n[health]\nevery = 5m\n",
 	         mport);
 	th_node_init(&C, "c", "530300", "曲靖市政协", true, NULL, extra);
-	th_node_init(&X, "x", "530300/530325", "富源县政协", false, &C, NULL);
+	th_node_init(&X, "x", "530300/530325", "富源县政协", false, &C,
+	             "\n[health]\nevery = 5m\n");
 	th_node_start(&C);
 	th_node_start(&X);
 	ck_assert(th_wait_quiet(&C, th_ms(15000)));

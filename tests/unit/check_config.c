@@ -343,6 +343,10 @@ START_TEST(test_health_metrics)
 	REFUSED(NODE_OK "[health]\nevery = 0s\n", 6, "every", "1s to 30d");
 	REFUSED(NODE_OK "[health]\nsilent_after = soon\n", 6, "silent_after");
 	REFUSED(NODE_OK "[health]\nevery = 2h\n", 0, "refresh", "every");
+	write_conf(NODE_OK "[health]\nevery = off\n");
+	ck_assert_msg(load(&c) == 0, "%s", err);
+	ck_assert_uint_eq(c.health_every_s, 0);
+	REFUSED(NODE_OK "[health]\nrefresh = off\n", 6, "refresh");
 	ck_assert(ld_hostport_loopback("127.0.0.1:1"));
 	ck_assert(ld_hostport_loopback("localhost:1"));
 	ck_assert(!ld_hostport_loopback("0.0.0.0:1"));
