@@ -40,8 +40,10 @@ ld_health_changed(const Ld__Health *prev, const Ld__Health *cur)
 {
 	if (prev == NULL)
 		return true;
-	if (prev->n_links != cur->n_links || prev->recovering != cur->recovering ||
-	    prev->every_s != cur->every_s || !same_str(prev->version, cur->version))
+	if (prev->n_links != cur->n_links ||
+	    prev->recovering != cur->recovering ||
+	    prev->every_s != cur->every_s ||
+	    !same_str(prev->version, cur->version))
 		return true;
 	for (size_t i = 0; i < cur->n_links; i++)
 		if (link_changed(prev->links[i], cur->links[i]))
@@ -104,7 +106,8 @@ ld_tree_compute(const char *top, const Ld__Record *const *recs, size_t n,
 	row_of(out, cap, top, top);
 	for (size_t i = 0; i < n; i++) {
 		const Ld__Record *r = recs[i];
-		if (r == NULL || r->deleted || !ld_path_in_subtree(r->owner, top))
+		if (r == NULL || r->deleted ||
+		    !ld_path_in_subtree(r->owner, top))
 			continue;
 		if (r->body_case == LD__RECORD__BODY_NODE) {
 			struct ld_tree_row *w = row_of(out, cap, r->owner, top);

@@ -115,9 +115,9 @@ ld_health_tick(struct ld_node *n, int64_t now)
 	if (rec == NULL)
 		return;
 	Ld__Health *prev =
-	    n->health_prev ? ld__health__unpack(NULL, n->health_prev_len,
-	                                        n->health_prev)
-	                   : NULL;
+	    n->health_prev
+	        ? ld__health__unpack(NULL, n->health_prev_len, n->health_prev)
+	        : NULL;
 	bool due = ld_health_due(prev, n->health_prev_ms, rec->health, now,
 	                         n->cfg.health_refresh_s);
 	if (prev != NULL)
@@ -216,10 +216,9 @@ ld_health_tree_fill(struct ld_node *n, struct ld_txn *t, Ld__StatusResponse *s)
 		return NULL;
 	int rc = ld_store_gather_health(t, n->cfg.id, &ht->bag);
 	if (rc == 0 && !ht->bag.oom)
-		rc = ld_tree_compute(n->cfg.id,
-		                     (const Ld__Record *const *)ht->bag.v,
-		                     ht->bag.n, ld_wall_ms(),
-		                     n->cfg.health_silent_after_s, &ht->tree);
+		rc = ld_tree_compute(
+		    n->cfg.id, (const Ld__Record *const *)ht->bag.v, ht->bag.n,
+		    ld_wall_ms(), n->cfg.health_silent_after_s, &ht->tree);
 	else
 		rc = -ENOMEM;
 	size_t k = ht->tree.n;

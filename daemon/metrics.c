@@ -184,7 +184,8 @@ ld_metrics_poll_items(struct ld_node *n, zmq_pollitem_t *items, size_t max)
 static void
 head(struct ld_buf *b, const char *name, const char *type, const char *help)
 {
-	ld_buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+	ld_buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name,
+	              type);
 }
 
 /* A label value: backslash, double quote and newline escaped. */
@@ -294,7 +295,8 @@ render(struct ld_node *n, struct ld_buf *b)
 	for (size_t f = 0; f < sizeof(link_figs) / sizeof(link_figs[0]); f++) {
 		if (k == 0)
 			break;
-		head(b, link_figs[f].name, link_figs[f].type, link_figs[f].help);
+		head(b, link_figs[f].name, link_figs[f].type,
+		     link_figs[f].help);
 		for (size_t i = 0; i < k; i++) {
 			const struct ld_peer *p = pv[i];
 			uint64_t v = 0;
@@ -354,10 +356,13 @@ render(struct ld_node *n, struct ld_buf *b)
 	uint64_t cum = 0;
 	for (size_t i = 0; i < NBOUNDS; i++) {
 		cum += m->bucket[i];
-		ld_buf_printf(b, "liandong_commit_seconds_bucket{le=\"%g\"} "
-		              "%" PRIu64 "\n", bounds[i], cum);
+		ld_buf_printf(b,
+		              "liandong_commit_seconds_bucket{le=\"%g\"} "
+		              "%" PRIu64 "\n",
+		              bounds[i], cum);
 	}
-	ld_buf_printf(b, "liandong_commit_seconds_bucket{le=\"+Inf\"} %" PRIu64
+	ld_buf_printf(b,
+	              "liandong_commit_seconds_bucket{le=\"+Inf\"} %" PRIu64
 	              "\nliandong_commit_seconds_sum %.6f\n"
 	              "liandong_commit_seconds_count %" PRIu64 "\n",
 	              m->commits, m->commit_s, m->commits);
@@ -395,7 +400,8 @@ answer(struct ld_node *n, struct conn *c)
 		if (body.oom) {
 			ld_buf_free(&body);
 			status = "500 Internal Server Error";
-			ld_buf_puts(&body, "out of memory or the store failed\n");
+			ld_buf_puts(&body,
+			            "out of memory or the store failed\n");
 		}
 	}
 	if (status[0] != '2')
@@ -426,7 +432,8 @@ on_read(struct ld_node *n, struct conn *c)
 			conn_close(c);
 			return;
 		}
-		ssize_t r = read(c->fd, c->in + c->inlen, REQ_MAX - 1 - c->inlen);
+		ssize_t r =
+		    read(c->fd, c->in + c->inlen, REQ_MAX - 1 - c->inlen);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
@@ -449,8 +456,9 @@ static void
 on_write(struct conn *c)
 {
 	while (c->outoff < c->outlen) {
-		ssize_t w = send(c->fd, c->out + c->outoff, c->outlen - c->outoff,
-		                 MSG_NOSIGNAL | MSG_DONTWAIT);
+		ssize_t w =
+		    send(c->fd, c->out + c->outoff, c->outlen - c->outoff,
+		         MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
