@@ -432,8 +432,18 @@ on_history(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
 		goto leave;
 	}
 	if (k == 0) {
-		char err[LD_ID_MAX + 64];
-		snprintf(err, sizeof(err), "no record %.300s at this node", id);
+		char err[LD_ID_MAX + 96];
+		Ld__Record *held = ld_store_load(&t, id);
+		/* store.c keeps no history of HEALTH records. */
+		if (held != NULL && held->kind == LD__KIND__KIND_HEALTH)
+			snprintf(err, sizeof(err), "%.300s is a health record: "
+			         "only its newest version is kept, with no "
+			         "history ('show' it)", id);
+		else
+			snprintf(err, sizeof(err), "no record %.300s at this "
+			         "node", id);
+		if (held != NULL)
+			ld__record__free_unpacked(held, NULL);
 		ld_reply_error(n, rid, req_id, LD__CODE__CODE_NOT_FOUND, err);
 		goto leave;
 	}

@@ -158,6 +158,12 @@ START_TEST(test_tree)
 	ck_assert_msg(strstr(out, "7 offices, 0 SILENT") != NULL, "%s", out);
 	ck_assert_msg(strstr(out, "太白县政协") != NULL, "%s", out);
 	ck_assert(!inbox_silent(&C2, X22_ID));
+	/* One HEALTH record per office, however often each was written. */
+	OK(AT(&P, "list", "--kind", "health"));
+	size_t lines = 0;
+	for (const char *q = out; *q; q++)
+		lines += *q == '\n';
+	ck_assert_msg(lines == 8, "%s", out);
 
 	/* A county stops: after the silent window the province shows it
 	 * SILENT, and its city's inbox lists it. */
