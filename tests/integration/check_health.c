@@ -209,6 +209,9 @@ START_TEST(test_tree)
 	ck_assert_msg(strstr(out, "下级节点失联") != NULL, "%s", out);
 	/* Only the office directly above is told. */
 	ck_assert(!inbox_silent(&P, X22_ID));
+	/* Every other daemon stops cleanly (a sanitizer finding would not). */
+	for (size_t i = 0; i < 6; i++)
+		ck_assert_int_eq(th_node_stop(all[i]), 0);
 }
 END_TEST
 

@@ -328,6 +328,8 @@ START_TEST(test_scrape)
 	ck_assert_int_eq(read(idle, &c, 1), 0);
 	close(idle);
 	OK(AT(&C, "status"));
+	ck_assert_int_eq(th_node_stop(&C), 0);
+	ck_assert_int_eq(th_node_stop(&X), 0);
 }
 END_TEST
 
