@@ -233,7 +233,39 @@ ld_cli_parse(const struct cmd *c, int argc, char **argv, const int *allowed,
 	}
 	a->nargs = argc - optind;
 	a->rest = argv + optind;
+	/* Every date on the command line is checked here, so a bad one is
+	 * the same usage error (exit 2) in every command, never a refusal
+	 * from the node (exit 1) in some. "" clears a due date or a
+	 * survey's dates; --today must be a date. */
+	static const struct {
+		const char *name;
+		size_t off;
+		bool empty_ok;
+	} dates[] = {
+	    {"--due", offsetof(struct args, due), true},
+	    {"--start", offsetof(struct args, start), true},
+	    {"--end", offsetof(struct args, end), true},
+	    {"--today", offsetof(struct args, today), false},
+	};
+	for (size_t i = 0; i < sizeof(dates) / sizeof(dates[0]); i++) {
+		const char *v = *(const char *const *)((const char *)a +
+		                                       dates[i].off);
+		int rc = ld_cli_check_date(c, dates[i].name, v,
+		                           dates[i].empty_ok);
+		if (rc != 0)
+			return rc;
+	}
 	return 0;
+}
+
+int
+ld_cli_check_date(const struct cmd *c, const char *opt, const char *s,
+                  bool empty_ok)
+{
+	if (s == NULL || (empty_ok && s[0] == '\0') || ld_text_date_valid(s))
+		return 0;
+	return ld_cli_usage_error(c, "%s '%s' is not a date (YYYY-MM-DD)", opt,
+	                          s);
 }
 
 int

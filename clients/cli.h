@@ -118,7 +118,8 @@ struct cmd {
 	X("deadline", deadline, DEADLINE, STR)                                 \
 	X("extend", extend, EXTEND, FLAG)                                      \
 	X("content", content, CONTENT, STR)                                    \
-	X("leader", leader, LEADER, STR)
+	X("leader", leader, LEADER, STR) \
+	X("tree", tree, TREE, FLAG)
 
 enum {
 	O_DATA = 'd',
@@ -137,7 +138,7 @@ struct strs {
 
 /* Parsed values of every option; each command reads what it accepts. */
 struct args {
-	bool json, insecure, csv, dry_run, bom, with_key, no_key, revoke;
+	bool json, insecure, csv, dry_run, bom, with_key, no_key, revoke, tree;
 	bool extend;
 	const char *key, *supervisor, *filed_on, *deadline, *content, *leader;
 	const char *topic, *form, *due, *parent_task, *year, *title, *start, *end,
@@ -244,6 +245,12 @@ int ld_cli_node_path(struct ld_client *cl, char *self, size_t len);
  * error and returns 2. A year ("2017" or "2017年"); a month ("10" or
  * "10月", "" = not fixed); NAME=NUMBER (cuts `spec`, whose name `m`
  * borrows); yes/no (是/否, true/false, 1/0). */
+/* A date given as option `opt` (NULL: not given; "" if empty_ok): 0, or
+ * 2 with a one-line usage error ("--due '2026-13-01' is not a date
+ * (YYYY-MM-DD)"). ld_cli_parse checks --due, --start, --end and --today
+ * with it. */
+int ld_cli_check_date(const struct cmd *c, const char *opt, const char *s,
+                      bool empty_ok);
 int ld_cli_parse_year(const struct cmd *c, const char *s, uint32_t *out);
 int ld_cli_parse_month(const struct cmd *c, const char *s, uint32_t *out);
 int ld_cli_parse_metric(const struct cmd *c, char *spec, Ld__Metric *m);

@@ -411,17 +411,27 @@ ld_cli_run_wait(const struct cmd *c, int argc, char **argv)
 	                            print_waited);
 }
 
+static int64_t
+wall_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static void
 print_status(const Ld__Response *resp, const Ld__Record *r)
 {
 	(void)r;
 	ld_print_status(stdout, resp->status);
+	if (resp->status->n_tree > 0)
+		ld_print_tree(stdout, resp->status, wall_ms());
 }
 
 int
 ld_cli_run_status(const struct cmd *c, int argc, char **argv)
 {
-	static const int ok[] = {O_JSON, 0};
+	static const int ok[] = {O_JSON, O_TREE, 0};
 	struct args a;
 	int rc = ld_cli_parse(c, argc, argv, ok, &a);
 	if (rc != 0)
@@ -429,6 +439,7 @@ ld_cli_run_status(const struct cmd *c, int argc, char **argv)
 	if ((rc = ld_cli_no_extra(c, &a, 0)) != 0)
 		return rc;
 	Ld__StatusRequest s = LD__STATUS_REQUEST__INIT;
+	s.tree = a.tree;
 	Ld__Request req = LD__REQUEST__INIT;
 	req.op_case = LD__REQUEST__OP_STATUS;
 	req.status = &s;

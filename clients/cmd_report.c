@@ -4,6 +4,7 @@
  * the node's deadline. */
 #include "cli.h"
 #include "config.h"
+#include "flow.h"
 #include "path.h"
 #include "plugins.h"
 
@@ -136,6 +137,11 @@ ld_cli_run_report(const struct cmd *c, int argc, char **argv)
 	if (a.scope.n == 1 && !ld_path_valid(a.scope.v[0], &why))
 		return ld_cli_usage_error(c, "--scope '%s': %s", a.scope.v[0],
 		                          why);
+	if (a.scope.n == 1 && !ld_flow_scope_inside(cfg.id, a.scope.v[0]))
+		return ld_cli_usage_error(c, "--scope %s: outside this node's "
+		                          "subtree (%s): a report covers this "
+		                          "office and the offices below it",
+		                          a.scope.v[0], cfg.id);
 	unsigned long timeout = cfg.report_timeout_s;
 	char *end;
 	if (a.timeout != NULL &&

@@ -27,15 +27,6 @@ pad(FILE *f, const char *s, int cols)
 		fputc(' ', f);
 }
 
-/* --today, checked here so a typo is a usage error, not a refusal. */
-static int
-parse_today(const struct cmd *c, const char *s)
-{
-	if (s != NULL && !ld_text_date_valid(s))
-		return ld_cli_usage_error(
-		    c, "--today '%s' is not a date (YYYY-MM-DD)", s);
-	return 0;
-}
 
 static const char *
 ps_label(const char *state)
@@ -85,8 +76,7 @@ ld_cli_run_progress(const struct cmd *c, int argc, char **argv)
 	int rc = ld_cli_parse(c, argc, argv, ok, &a);
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
-	if ((rc = ld_cli_no_extra(c, &a, 1)) != 0 ||
-	    (rc = parse_today(c, a.today)) != 0)
+	if ((rc = ld_cli_no_extra(c, &a, 1)) != 0)
 		return rc;
 	Ld__ProgressRequest q = LD__PROGRESS_REQUEST__INIT;
 	q.id = a.rest[0];
@@ -108,7 +98,13 @@ print_inbox(const Ld__Response *resp, const Ld__Record *r)
 	for (size_t i = 0; i < b->n_items; i++) {
 		const Ld__InboxItem *it = b->items[i];
 		char when[48] = "no due date";
-		if (it->due[0] != '\0') {
+		if (ld_act_lookup(it->action) == LD_INBOX_SILENT) {
+			char t[40];
+			ld_format_time(t, sizeof(t), it->reported_ms);
+			snprintf(when, sizeof(when), "%s%s",
+			         it->reported_ms ? "last report " : "",
+			         it->reported_ms ? t : "never reported");
+		} else if (it->due[0] != '\0') {
 			if (it->overdue)
 				snprintf(when, sizeof(when), "due %s, %d day%s "
 				         "overdue", it->due, -it->days_left,
@@ -124,7 +120,9 @@ print_inbox(const Ld__Response *resp, const Ld__Record *r)
 		        it->overdue    ? "  ! 逾期"
 		        : it->due_soon ? "  ! 即将到期"
 		                       : "");
-		fprintf(f, "  %s\n", it->topic);
+		fputs("  ", f);
+		ld_fput_line(f, it->topic);
+		fputc('\n', f);
 		if (it->cause[0] != '\0')
 			fprintf(f, "  review %s: %s\n", it->cause,
 			        it->comment[0] ? it->comment : "(no comment)");
@@ -139,8 +137,7 @@ ld_cli_run_inbox(const struct cmd *c, int argc, char **argv)
 	int rc = ld_cli_parse(c, argc, argv, ok, &a);
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
-	if ((rc = ld_cli_no_extra(c, &a, 0)) != 0 ||
-	    (rc = parse_today(c, a.today)) != 0)
+	if ((rc = ld_cli_no_extra(c, &a, 0)) != 0)
 		return rc;
 	unsigned long days = 7;
 	if (a.days != NULL) {
@@ -184,9 +181,13 @@ share(char *buf, size_t len, uint64_t part, uint64_t whole)
 {
 	if (whole == 0)
 		snprintf(buf, len, "none yet");
-	else
-		snprintf(buf, len, "%" PRIu64 " of %" PRIu64 " = %.1f%%", part,
-		         whole, ld_figures_pct(part, whole));
+	else {
+		char pct[32];
+		ld_figures_pct_text(pct, sizeof(pct),
+		                    (double)part / (double)whole);
+		snprintf(buf, len, "%" PRIu64 " of %" PRIu64 " = %s", part,
+		         whole, pct);
+	}
 	return buf;
 }
 

@@ -2,6 +2,7 @@
  * protobuf descriptors so new fields show up without code here. */
 #include "format.h"
 #include "json.h"
+#include "path.h"
 #include "pb.h"
 #include "record.h"
 
@@ -42,6 +43,8 @@ ld_record_title(const Ld__Record *r)
 		return r->member->name;
 	case LD__RECORD__BODY_DUTY:
 		return r->duty->activity;
+	case LD__RECORD__BODY_HEALTH:
+		return r->health->version;
 	default:
 		return "";
 	}
@@ -150,6 +153,21 @@ ld_print_record(FILE *f, const Ld__Record *r)
 }
 
 void
+ld_fput_line(FILE *f, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (*s == '\n')
+			fputs("\\n", f);
+		else if (*s == '\r')
+			fputs("\\r", f);
+		else if (*s == '\t')
+			fputs("\\t", f);
+		else
+			fputc(*s, f);
+	}
+}
+
+void
 ld_print_list(FILE *f, Ld__Record *const *recs, size_t n)
 {
 	int wid = 2, wown = 5;
@@ -163,11 +181,13 @@ ld_print_list(FILE *f, Ld__Record *const *recs, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		const Ld__Record *r = recs[i];
 		bool by = r->author != NULL && r->author[0] != '\0';
-		fprintf(f, "%-*s  %-8s  %-*s  %3" PRIu64 "  %-12s  %s%s%s%s\n",
-		        wid, r->id, ld_kind_name(r->kind), wown, r->owner,
-		        r->version, ld_record_status(r), ld_record_title(r),
-		        r->deleted ? " (deleted)" : "", by ? "  by " : "",
-		        by ? r->author : "");
+		fprintf(f, "%-*s  %-8s  %-*s  %3" PRIu64 "  %-12s  ", wid, r->id,
+		        ld_kind_name(r->kind), wown, r->owner, r->version,
+		        ld_record_status(r));
+		/* One record, one row: a line break in a title shows as \n. */
+		ld_fput_line(f, ld_record_title(r));
+		fprintf(f, "%s%s%s\n", r->deleted ? " (deleted)" : "",
+		        by ? "  by " : "", by ? r->author : "");
 	}
 }
 
@@ -245,4 +265,79 @@ ld_print_status(FILE *f, const Ld__StatusResponse *s)
 	if (s->n_peers == 0 || (parent && s->n_peers == 1))
 		fprintf(f, "children %s\n", s->listen[0] ? "none connected yet"
 		                                          : "none (not listening)");
+}
+
+void
+ld_format_ago(char *buf, size_t len, int64_t then_ms, int64_t now_ms)
+{
+	int64_t s = (now_ms - then_ms) / 1000;
+	if (s < 0)
+		s = 0;
+	if (s < 120)
+		snprintf(buf, len, "%" PRId64 " s", s);
+	else if (s < 2 * 3600)
+		snprintf(buf, len, "%" PRId64 " min", s / 60);
+	else if (s < 2 * 86400)
+		snprintf(buf, len, "%" PRId64 " h", s / 3600);
+	else
+		snprintf(buf, len, "%" PRId64 " d", s / 86400);
+}
+
+void
+ld_print_tree(FILE *f, const Ld__StatusResponse *s, int64_t now_ms)
+{
+	size_t silent = 0;
+	int wpath = 6;
+	for (size_t i = 0; i < s->n_tree; i++) {
+		const Ld__TreeOffice *o = s->tree[i];
+		silent += o->silent;
+		int depth = ld_path_depth(o->path) - ld_path_depth(s->path);
+		int w = 2 * depth + (int)strlen(o->path);
+		wpath = w > wpath ? w : wpath;
+	}
+	char after[40];
+	ld_format_ago(after, sizeof(after), 0, (int64_t)s->silent_after_s * 1000);
+	fprintf(f, "\ntree     %zu offices, %zu SILENT (no report for %s)\n",
+	        s->n_tree, silent, after);
+	for (size_t i = 0; i < s->n_tree; i++) {
+		const Ld__TreeOffice *o = s->tree[i];
+		int depth = ld_path_depth(o->path) - ld_path_depth(s->path);
+		char ago[40] = "never";
+		if (o->reported_ms > 0) {
+			ld_format_ago(ago, sizeof(ago), o->reported_ms, now_ms);
+			snprintf(ago + strlen(ago), sizeof(ago) - strlen(ago),
+			         " ago");
+		}
+		fprintf(f, "%*s%-*s  %-6s  last report %-12s  %s\n", 2 * depth,
+		        "", wpath - 2 * depth, o->path,
+		        o->silent ? "SILENT" : "ok", ago,
+		        o->name[0] ? o->name : "?");
+		const Ld__Health *h = o->health;
+		if (h == NULL)
+			continue;
+		fprintf(f, "%*s  liandongd %s, %" PRIu64 " records, log head "
+		           "%" PRIu64 "%s\n",
+		        2 * depth, "", h->version, h->records, h->head,
+		        h->recovering ? ", RECOVERING" : "");
+		for (size_t k = 0; k < h->n_links; k++) {
+			const Ld__LinkHealth *l = h->links[k];
+			char heard[48] = "never heard";
+			if (l->last_heard_ms > 0) {
+				char a[32];
+				ld_format_ago(a, sizeof(a), l->last_heard_ms,
+				              o->reported_ms);
+				snprintf(heard, sizeof(heard), "heard %s before its report",
+				         a);
+			}
+			fprintf(f, "%*s  %-6s %s  %s  lag in %" PRIu64
+			           " out %" PRIu64 "  %s",
+			        2 * depth, "", l->role, l->path, l->state,
+			        l->lag_in, l->lag_out, heard);
+			if (l->refused)
+				fprintf(f, "  refused %" PRIu64, l->refused);
+			if (l->conflicts)
+				fprintf(f, "  CONFLICTS %" PRIu64, l->conflicts);
+			fputc('\n', f);
+		}
+	}
 }

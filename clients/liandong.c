@@ -381,7 +381,7 @@ static const struct cmd cmds[] = {
      "List the records this node holds, by owner and id.\n\n"
      "  --kind KIND        node, plan, survey, task, result, review, "
      "proposal, report,\n"
-     "                     opinion, opinion-action\n"
+     "                     opinion, opinion-action, member, duty, health\n"
      "  --owner PATH       only records owned by PATH or below it\n"
      "  --json             one JSON array of records\n"},
     {"show", NULL, ld_cli_run_show, "ID [--json]",
@@ -474,9 +474,14 @@ static const struct cmd cmds[] = {
      "  --owner PATH       records owned by PATH and below (default: this\n"
      "                     office)\n"
      "  --json             one JSON object\n"},
-    {"status", NULL, ld_cli_run_status, "[--json]",
+    {"status", NULL, ld_cli_run_status, "[--tree] [--json]",
      "Show this node, its parent and its children: connected or not,\n"
      "the cursors on each other's logs, and how far behind each is.\n\n"
+     "  --tree             also every office below this one that this\n"
+     "                     node knows of, with the state of its links as\n"
+     "                     its newest HEALTH record says, and SILENT when\n"
+     "                     that is older than [health] silent_after (or\n"
+     "                     it never sent one)\n"
      "  --json             one JSON object\n"},
     {"backup", NULL, ld_cli_run_backup,
      "--out FILE [--with-key [--passphrase-file FILE]]",

@@ -9,13 +9,17 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <arpa/inet.h>
 #include <ini.h>
 #include <limits.h>
+#include <netdb.h>
+#include <netinet/in.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -38,9 +42,46 @@ ld_config_defaults(struct ld_config *c)
 	c->log_level = LD_LOG_INFO;
 	c->notify_every_s = 60;
 	c->notify_timeout_s = 30;
+	c->health_every_s = 300;
+	c->health_refresh_s = 3600;
+	c->health_silent_after_s = 6 * 3600;
 	snprintf(c->web_listen, sizeof(c->web_listen), "127.0.0.1:8480");
 	c->web_session_idle_s = 30 * 60;
 	c->web_threads = 4;
+}
+
+/* Is the host of HOST:PORT a loopback address (every address it names)? */
+bool
+ld_hostport_loopback(const char *hostport)
+{
+	char host[LD_ENDPOINT_MAX];
+	snprintf(host, sizeof(host), "%s", hostport);
+	char *colon = strrchr(host, ':');
+	if (colon == NULL)
+		return false;
+	*colon = '\0';
+	const char *h = host;
+	if (host[0] == '[' && colon > host && colon[-1] == ']') {
+		colon[-1] = '\0';
+		h = host + 1;
+	}
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *ai = NULL;
+	if (getaddrinfo(h, NULL, &hints, &ai) != 0 || ai == NULL)
+		return false;
+	bool lo = true;
+	for (struct addrinfo *a = ai; a != NULL; a = a->ai_next) {
+		if (a->ai_family == AF_INET) {
+			const struct sockaddr_in *sa = (void *)a->ai_addr;
+			lo &= (ntohl(sa->sin_addr.s_addr) >> 24) == 127;
+		} else if (a->ai_family == AF_INET6) {
+			const struct sockaddr_in6 *sa = (void *)a->ai_addr;
+			lo &= IN6_IS_ADDR_LOOPBACK(&sa->sin6_addr) != 0;
+		} else {
+			lo = false;
+		}
+	}
+	freeaddrinfo(ai);
+	return lo;
 }
 
 bool
@@ -165,7 +206,9 @@ static const char *const known_keys[] = {
     "security.insecure", "security.verify_threads", "api.listen",
     "web.listen",        "web.cert",          "web.key",
     "web.plain_http",    "web.session_idle",  "web.threads",
-    "notify.command",    "notify.every",      "notify.timeout_s", NULL,
+    "notify.command",    "notify.every",      "notify.timeout_s",
+    "health.every",      "health.refresh",    "health.silent_after",
+    "metrics.listen",    "metrics.remote",    NULL,
 };
 
 #define NKEYS 64
@@ -536,6 +579,32 @@ on_key(void *user, const char *section, const char *key, const char *value)
 		if (!ok)
 			snprintf(r, rl, "a duration from 1s to 1d, like 60s "
 			         "or 5m");
+	} else if (KEY("health", "every") || KEY("health", "refresh") ||
+	           KEY("health", "silent_after")) {
+		unsigned *to = key[0] == 'e'   ? &c->health_every_s
+		               : key[0] == 'r' ? &c->health_refresh_s
+		                               : &c->health_silent_after_s;
+		/* every = off: this node writes no HEALTH record. */
+		bool off = key[0] == 'e' && strcmp(value, "off") == 0;
+		*to = off ? 0 : ld_config_duration(value);
+		ok = off || (*to != 0 && *to <= 30 * 86400);
+		if (!ok)
+			snprintf(r, rl, "a duration from 1s to 30d, like 5m "
+			         "or 6h%s", key[0] == 'e' ? ", or off" : "");
+	} else if (KEY("metrics", "listen")) {
+		if (!ld_hostport_valid(value, &why)) {
+			snprintf(r, rl, "%s", why);
+			ok = 0;
+		} else {
+			ok = copy_str(value, c->metrics_listen,
+			              sizeof(c->metrics_listen), r, rl);
+		}
+	} else if (KEY("metrics", "remote")) {
+		ok = strcmp(value, "yes") == 0 || strcmp(value, "no") == 0;
+		if (ok)
+			c->metrics_remote = value[0] == 'y';
+		else
+			snprintf(r, rl, "yes or no");
 	} else if (KEY("notify", "timeout_s")) {
 		ok = set_uint(value, 1, 3600, &c->notify_timeout_s, r, rl);
 	} else if (KEY("web", "listen")) {
@@ -610,6 +679,16 @@ post_checks(struct load_ctx *x)
 	if (c->insecure && c->api_listen[0] != '\0')
 		note(x, 0, "[api] listen needs security (CURVE); an insecure "
 		     "node has only its local API");
+	if (c->health_every_s != 0 && c->health_refresh_s < c->health_every_s)
+		note(x, 0, "[health] refresh (%us) must be at least every (%us)",
+		     c->health_refresh_s, c->health_every_s);
+	/* The metrics say how the office's links fare and answer anyone
+	 * who connects: off loopback only when asked for. */
+	if (c->metrics_listen[0] != '\0' && !c->metrics_remote &&
+	    !ld_hostport_loopback(c->metrics_listen))
+		note(x, 0, "[metrics] listen %s is not a loopback address "
+		     "(127.0.0.1, [::1]); set [metrics] remote = yes to serve "
+		     "it there", c->metrics_listen);
 	/* A peer is dropped after dead_ms of silence; pings keep it alive. */
 	if (c->ping_ms * 2 > c->dead_ms)
 		note(x, 0, "[link] dead_ms (%u) must be at least twice "

@@ -67,6 +67,18 @@ struct ld_config {
 	char notify_command[200];       /* [notify] command ("" = none) */
 	unsigned notify_every_s;        /* [notify] every: inbox checks */
 	unsigned notify_timeout_s;      /* [notify] timeout_s */
+	/* [health]: the node's HEALTH record (docs/monitoring.md). */
+	unsigned health_every_s;        /* every: look at the links, 5m;
+	                                   0 (off): write no HEALTH record */
+	unsigned health_refresh_s;      /* refresh: write even if nothing
+	                                   changed, 1h */
+	unsigned health_silent_after_s; /* silent_after: an office whose
+	                                   newest HEALTH is older is SILENT,
+	                                   6h */
+	/* [metrics]: Prometheus text on HOST:PORT ("" = off). */
+	char metrics_listen[LD_ENDPOINT_MAX];
+	bool metrics_remote;            /* remote = yes: a non-loopback
+	                                   listen address is allowed */
 	struct ld_sched sched[LD_SCHED_MAX]; /* [report NAME] sections */
 	size_t nsched;
 	/* [web]: liandong-web, the office console (docs/console.md). */
@@ -82,6 +94,10 @@ struct ld_config {
 /* Is `hostport` HOST:PORT ([v6]:PORT for IPv6) with a port from 1 to
  * 65535? *why says what is wrong. */
 bool ld_hostport_valid(const char *hostport, const char **why);
+
+/* Is the host of HOST:PORT a loopback address (every address it names
+ * resolves to 127.0.0.0/8 or ::1)? */
+bool ld_hostport_loopback(const char *hostport);
 
 /* Defaults for everything but [node]. */
 void ld_config_defaults(struct ld_config *c);

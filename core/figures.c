@@ -3,6 +3,7 @@
 #include "figures.h"
 #include "rules.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -100,4 +101,21 @@ double
 ld_figures_pct(uint64_t part, uint64_t whole)
 {
 	return whole ? 100.0 * (double)part / (double)whole : -1;
+}
+
+void
+ld_figures_pct_text(char *buf, size_t len, double ratio)
+{
+	if (!isfinite(ratio))
+		snprintf(buf, len, "%s", "");
+	else
+		snprintf(buf, len, "%.1f%%", 100.0 * ratio);
+}
+
+bool
+ld_figures_is_rate(const char *name)
+{
+	static const char rate[] = "率";
+	size_t n = strlen(name), r = sizeof(rate) - 1;
+	return n >= r && memcmp(name + n - r, rate, r) == 0;
 }

@@ -7,6 +7,7 @@
 #ifndef LD_FIGURES_H
 #define LD_FIGURES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -59,5 +60,14 @@ void ld_figures_compute(Ld__Record *const *recs, size_t n, uint32_t year,
 
 /* part / whole as a percentage; -1 if whole is 0. */
 double ld_figures_pct(uint64_t part, uint64_t whole);
+
+/* How a share is shown to people, everywhere (`figures`, the reports'
+ * tables and headline figures): `ratio` (0.9486) as a percentage with one
+ * decimal, "94.9%". Not finite: "". */
+void ld_figures_pct_text(char *buf, size_t len, double ratio);
+
+/* Is the figure named `name` a share (a 率: 解决率, 面商率, 满意率 ...),
+ * carried as a ratio and shown as a percentage? */
+bool ld_figures_is_rate(const char *name);
 
 #endif

@@ -68,3 +68,11 @@ ld_flow_opinion_relay(const char *self, const char *owner, char *relay,
 	relay[n] = '\0';
 	return true;
 }
+
+bool
+ld_flow_scope_inside(const char *self, const char *scope)
+{
+	struct ld_str s = {scope, strlen(scope)};
+	struct ld_flow_rec r = {{self, strlen(self)}, &s, 1};
+	return ld_flow_scope_outside(self, &r) < 0;
+}

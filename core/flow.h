@@ -48,5 +48,9 @@ int ld_flow_scope_outside(const char *self, const struct ld_flow_rec *r);
  * below `self`. */
 bool ld_flow_opinion_relay(const char *self, const char *owner, char *relay,
                            size_t relay_len);
+/* The same rule for one path a command is asked to look at (a report's
+ * --scope): does `scope` lie inside node `self`'s subtree? Anything else
+ * this node holds nothing of, or only what flowed down to it. */
+bool ld_flow_scope_inside(const char *self, const char *scope);
 
 #endif

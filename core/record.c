@@ -36,6 +36,7 @@ static const struct {
 	 NULL},
 	{LD__KIND__KIND_MEMBER, "member", "委员", NULL},
 	{LD__KIND__KIND_DUTY, "duty", "履职记录", "履职"},
+	{LD__KIND__KIND_HEALTH, "health", "运行状况", NULL},
 };
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 
@@ -99,6 +100,8 @@ ld_kind_of_body(Ld__Record__BodyCase c)
 		return LD__KIND__KIND_MEMBER;
 	case LD__RECORD__BODY_DUTY:
 		return LD__KIND__KIND_DUTY;
+	case LD__RECORD__BODY_HEALTH:
+		return LD__KIND__KIND_HEALTH;
 	default:
 		return LD__KIND__KIND_UNSPECIFIED;
 	}
@@ -256,6 +259,8 @@ ld_record_body(const Ld__Record *r)
 		return &r->member->base;
 	case LD__RECORD__BODY_DUTY:
 		return &r->duty->base;
+	case LD__RECORD__BODY_HEALTH:
+		return &r->health->base;
 	default:
 		return NULL;
 	}

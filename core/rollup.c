@@ -1,6 +1,7 @@
 /* rollup.c — progress of a task family over its target offices, and an
  * office's inbox, from decoded records. */
 #include "rollup.h"
+#include "health.h"
 #include "record.h"
 #include "rules.h"
 #include "text.h"
@@ -26,6 +27,7 @@ static const char *const act_names[LD_INBOX_COUNT][2] = {
 	[LD_INBOX_REVISE] = {"revise", "退回修改"},
 	[LD_INBOX_REVIEW] = {"review", "待审核"},
 	[LD_INBOX_REPLY] = {"reply", "待答复"},
+	[LD_INBOX_SILENT] = {"silent", "下级节点失联"},
 };
 
 const char *
@@ -680,4 +682,40 @@ ld_inbox_free(struct ld_inbox *b)
 {
 	free(b->items);
 	memset(b, 0, sizeof(*b));
+}
+
+int
+ld_inbox_add_silent(const char *self, const Ld__Record *const *recs, size_t n,
+                    int64_t now_ms, unsigned silent_after_s,
+                    struct ld_inbox *in)
+{
+	for (size_t i = 0; i < n; i++) {
+		const Ld__Record *c = recs[i];
+		if (!is(c, LD__RECORD__BODY_NODE) ||
+		    !ld_path_is_child(c->owner, self))
+			continue;
+		int64_t last = 0;
+		for (size_t k = 0; k < n; k++) {
+			const Ld__Record *h = recs[k];
+			if (is(h, LD__RECORD__BODY_HEALTH) &&
+			    strcmp(h->owner, c->owner) == 0 &&
+			    h->updated_at > last)
+				last = h->updated_at;
+		}
+		if (!ld_health_silent(last, c->updated_at, now_ms,
+		                      silent_after_s))
+			continue;
+		struct ld_inbox_item *v =
+		    realloc(in->items, (in->n + 1) * sizeof(*v));
+		if (v == NULL)
+			return -ENOMEM;
+		in->items = v;
+		struct ld_inbox_item *it = &v[in->n++];
+		memset(it, 0, sizeof(*it));
+		it->act = LD_INBOX_SILENT;
+		it->rec = c;
+		it->due = "";
+		it->reported_ms = last;
+	}
+	return 0;
 }

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "liandong.pb-c.h"
 #include "path.h"
@@ -70,6 +71,7 @@ enum ld_act {
 	LD_INBOX_REVIEW, /* a result answering its own task awaits its review */
 	LD_INBOX_REPLY,  /* its own proposal awaits the handler's reply (答复),
 	                    due by its deadline (rules.h) */
+	LD_INBOX_SILENT, /* an office directly below has gone silent */
 	LD_INBOX_COUNT
 };
 
@@ -85,6 +87,7 @@ struct ld_inbox_item {
 	const char *due;         /* "" if none */
 	long days_left;          /* due - today, if `due` is set */
 	bool overdue, due_soon;  /* past due / due within the window */
+	int64_t reported_ms;     /* SILENT: its newest HEALTH, 0 = never */
 };
 
 struct ld_inbox {
@@ -99,5 +102,16 @@ int ld_inbox_compute(const char *self, const Ld__Record *const *recs,
                      size_t n, const char *today, int window,
                      struct ld_inbox *out);
 void ld_inbox_free(struct ld_inbox *b);
+
+/* Add to `in` an item SILENT for each office directly below `self` that
+ * `recs` names by its NODE record and whose newest HEALTH record in
+ * `recs` is older than `silent_after_s` at `now_ms` (or missing: then
+ * counted from its NODE record, health.h, ld_health_silent); its `rec` is
+ * that NODE record. Only the
+ * office directly above is told: the one that can call. Returns 0 or
+ * -ENOMEM. */
+int ld_inbox_add_silent(const char *self, const Ld__Record *const *recs,
+                        size_t n, int64_t now_ms, unsigned silent_after_s,
+                        struct ld_inbox *in);
 
 #endif

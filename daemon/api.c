@@ -558,8 +558,18 @@ on_history(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
 		goto leave;
 	}
 	if (k == 0) {
-		char err[LD_ID_MAX + 64];
-		snprintf(err, sizeof(err), "no record %.300s at this node", id);
+		char err[LD_ID_MAX + 96];
+		Ld__Record *held = ld_store_load(&t, id);
+		/* store.c keeps no history of HEALTH records. */
+		if (held != NULL && held->kind == LD__KIND__KIND_HEALTH)
+			snprintf(err, sizeof(err), "%.300s is a health record: "
+			         "only its newest version is kept, with no "
+			         "history ('show' it)", id);
+		else
+			snprintf(err, sizeof(err), "no record %.300s at this "
+			         "node", id);
+		if (held != NULL)
+			ld__record__free_unpacked(held, NULL);
 		ld_reply_error(n, rid, req_id, LD__CODE__CODE_NOT_FOUND, err);
 		goto leave;
 	}
@@ -768,21 +778,6 @@ on_list(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
 	free(recs);
 }
 
-static const char *
-state_name(enum ld_peer_state s)
-{
-	switch (s) {
-	case LD_PEER_UP:
-		return "up";
-	case LD_PEER_HELLO_SENT:
-		return "connecting";
-	case LD_PEER_REJECTED:
-		return "rejected";
-	default:
-		return "down";
-	}
-}
-
 /* Log entries one status call may look at for the lag figures. */
 #define STATUS_SCAN_MAX 200000
 
@@ -796,7 +791,7 @@ fill_peer(struct ld_node *n, struct ld_txn *t, const struct ld_peer *p,
 	ps->role = p->is_parent ? "parent" : "child";
 	ps->endpoint = p->is_parent ? n->cfg.parent : "";
 	ps->connected = p->state == LD_PEER_UP;
-	ps->state = (char *)state_name(p->state);
+	ps->state = (char *)ld_peer_state_name(p->state);
 	ps->last_error = (char *)p->last_error;
 	ps->in_epoch = p->in_epoch;
 	ps->in_seq = p->in_seq;
@@ -811,7 +806,8 @@ fill_peer(struct ld_node *n, struct ld_txn *t, const struct ld_peer *p,
 }
 
 static void
-on_status(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id)
+on_status(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
+          const Ld__StatusRequest *q)
 {
 	size_t np = n->nchildren + (n->has_parent ? 1 : 0);
 	Ld__PeerStatus *ps = calloc(np + 1, sizeof(*ps));
@@ -853,11 +849,22 @@ on_status(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id)
 	s.recovering = ld_recover_refusing(n);
 	s.recovery = recovery;
 	s.conflicts = n->conflicts_total;
+	s.silent_after_s = n->cfg.health_silent_after_s;
+	struct ld_health_tree *ht = NULL;
+	if (q != NULL && q->tree && (ht = ld_health_tree_fill(n, &t, &s)) == NULL) {
+		ld_store_read_end(&t);
+		free(ps);
+		free(pp);
+		ld_reply_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
+		               "the tree could not be read (out of memory?)");
+		return;
+	}
 	Ld__Response r = LD__RESPONSE__INIT;
 	r.req_id = req_id;
 	r.result_case = LD__RESPONSE__RESULT_STATUS;
 	r.status = &s;
 	ld_reply(n, rid, &r);
+	ld_health_tree_free(&ht);
 	ld_store_read_end(&t);
 	free(ps);
 	free(pp);
@@ -905,7 +912,7 @@ on_request(struct ld_node *n, const struct ld_rid *rid, const void *buf,
 		on_history(n, rid, req->req_id, req->history->id);
 		break;
 	case LD__REQUEST__OP_STATUS:
-		on_status(n, rid, req->req_id);
+		on_status(n, rid, req->req_id, req->status);
 		break;
 	case LD__REQUEST__OP_WAIT:
 		ld_waiters_add(n, rid, req->req_id, req->wait);

@@ -161,8 +161,11 @@ ld_commit_turn(struct ld_node *n, bool flush)
 	tu->cap = cap;
 	tu->n = n;
 	n->turn = tu;
+	int64_t t0 = ld_now_us();
 	int rc = need_txn ? ld_store_write(n->st, write_turn, tu)
 	                  : write_turn(NULL, tu);
+	if (need_txn && rc == 0)
+		ld_metrics_commit(n, ld_now_us() - t0);
 	n->turn = NULL;
 	if (need_txn)
 		note_store(n, rc);

@@ -170,7 +170,7 @@ ld_node_run(struct ld_node *n, volatile sig_atomic_t *stop)
 	    n->dealer ? ", parent at " : "", n->dealer ? n->cfg.parent : "");
 	/* The store is open and the sockets bound (ld_node_open): ready. */
 	ld_sd_ready("node %s (%s) up", n->cfg.id, n->cfg.name);
-	zmq_pollitem_t items[8];
+	zmq_pollitem_t items[16];
 	while (!*stop) {
 		/* Answers wait for a client that reads slowly. A ROUTER
 		 * reports room to send always, never for one client; but
@@ -203,6 +203,9 @@ ld_node_run(struct ld_node *n, volatile sig_atomic_t *stop)
 		if (n->dealer)
 			items[ni++] =
 			    (zmq_pollitem_t){n->dealer, 0, ZMQ_POLLIN, 0};
+		ni += (int)ld_metrics_poll_items(n, items + ni,
+		                                 sizeof(items) / sizeof(items[0]) -
+		                                     (size_t)ni);
 		int64_t now = ld_now_ms();
 		long timeout = out == 1 ? 0 : out == 2 ? 2 : 100;
 		if (n->has_parent && n->parent.state != LD_PEER_UP &&
@@ -242,6 +245,8 @@ ld_node_run(struct ld_node *n, volatile sig_atomic_t *stop)
 		ld_recover_tick(n, ld_now_ms());
 		ld_schedule_tick(n, ld_now_ms());
 		ld_notify_tick(n, ld_now_ms());
+		ld_health_tick(n, ld_now_ms());
+		ld_metrics_serve(n, ld_now_ms());
 		ld_stream_all(n);
 	}
 	ld_sd_stopping();

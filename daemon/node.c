@@ -33,6 +33,7 @@ static const struct ld_work_ops work_ops[WORK_NTYPES] = {
     [WORK_CHUNK] = {ld_fetch_write, ld_fetch_done, drop_frame, NULL},
     [WORK_REPORT] = {ld_schedule_write, ld_schedule_done, ld_schedule_drop,
                      NULL},
+    [WORK_HEALTH] = {ld_health_write, ld_health_done, ld_health_drop, NULL},
 };
 
 static int
@@ -414,6 +415,8 @@ ld_node_open(const struct ld_config *cfg, struct ld_node **out, char *err,
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
+	if ((rc = ld_metrics_open(n, err, errlen)) != 0)
+		goto fail;
 	n->last_flush_ms = ld_now_ms();
 	*out = n;
 	return 0;
@@ -454,6 +457,8 @@ ld_node_close(struct ld_node **n_p)
 	ld_schedule_free(&n->schedule);
 	ld_notify_free(&n->notify);
 	ld_reload_free(n);
+	ld_health_free(n);
+	ld_metrics_free(n);
 	ld_peers_free(n);
 	ld_keyring_free(&n->kr);
 	ld_vpool_free(&n->vpool);

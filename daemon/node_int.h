@@ -9,15 +9,17 @@
  *            recover; it fills the work table with the handlers of api,
  *            batch, fetch, schedule
  *   loop ──> api, downlink, uplink, commit, fetch, schedule, notify,
- *            stream, waiters, recover, reload
+ *            health, metrics, stream, waiters, recover, reload
  *   reload ──> downlink, schedule, notify (SIGHUP)
  *   api ───> own, files, query, waiters, reply, commit, downlink, stream,
- *            recover, backup
+ *            recover, backup, health
  *   downlink ──> session, frame, peers, recover
  *   uplink ────> session, frame, peers, own, recover
  *   session ───> batch, fetch, frame
  *   batch ─────> commit, fetch, recover
  *   schedule ──> own, commit
+ *   health ────> own, commit, stream, peers
+ *   metrics ───> stream, recover (reads the peer table and the store)
  *   notify ────> query (the inbox)
  *   fetch ─────> commit, frame, peers, recover
  *   own ───────> files, recover
@@ -70,6 +72,7 @@ enum work_type {
 	WORK_BATCH,
 	WORK_CHUNK,
 	WORK_REPORT,
+	WORK_HEALTH,
 	WORK_NTYPES
 };
 
@@ -97,7 +100,7 @@ struct work {
 	 * file (`bad`). */
 	bool stored, done, bad;
 	/* WORK_REPORT: a scheduled report to publish (owned), from schedule
-	 * `sched`. */
+	 * `sched`. WORK_HEALTH: our HEALTH record's body (owned). */
 	Ld__Record *rec;
 	size_t sched;
 };
@@ -182,6 +185,13 @@ struct ld_node {
 	uint64_t attach_bad;    /* attachments that failed the file check */
 	struct ld_schedule *schedule; /* scheduled reports (schedule.c) */
 	struct ld_notify *notify;     /* the [notify] hook (notify.c) */
+	/* health.c: the HEALTH body last written (packed) and when (ours,
+	 * monotonic); the next look at the links; a write is queued. */
+	struct ld_metrics *metrics; /* [metrics] and commit times (metrics.c) */
+	uint8_t *health_prev;
+	size_t health_prev_len;
+	int64_t health_prev_ms, health_next_ms;
+	bool health_queued;
 	int64_t last_flush_ms;
 	/* reload.c: set by SIGHUP (main.c's flag, NULL: none); a reloaded
 	 * configuration whose schedule or hook waits for a running report
@@ -357,6 +367,40 @@ bool ld_recover_wants(const struct ld_peer *p, const struct ld_flow_rec *fr);
 void ld_recover_stream_check(struct ld_peer *p);
 bool ld_recover_mark(struct ld_peer *p, uint64_t last, uint64_t head);
 
+/* ---- health.c: our HEALTH record; the tree below us ---- */
+
+/* Every loop turn: every [health] every, look at the links and queue
+ * the HEALTH record's next version if it is due (core/health.c). */
+void ld_health_tick(struct ld_node *n, int64_t now);
+/* WORK_HEALTH handlers (the work table). */
+int ld_health_write(struct ld_node *n, struct ld_txn *t, struct work *w);
+void ld_health_done(struct ld_node *n, struct work *w, int rc);
+void ld_health_drop(struct work *w);
+void ld_health_free(struct ld_node *n);
+/* Inside read transaction `t`: put the tree of offices below this node
+ * (StatusRequest.tree) into `s`, which borrows from what is returned
+ * until ld_health_tree_free; NULL if it could not be read. */
+struct ld_health_tree;
+struct ld_health_tree *ld_health_tree_fill(struct ld_node *n,
+                                           struct ld_txn *t,
+                                           Ld__StatusResponse *s);
+void ld_health_tree_free(struct ld_health_tree **ht);
+
+/* ---- metrics.c: Prometheus text on [metrics] listen ---- */
+
+/* At open: the commit histogram, and the listening socket if [metrics]
+ * listen is set (err says why it could not be bound: LD_EREFUSED). */
+int ld_metrics_open(struct ld_node *n, char *err, size_t errlen);
+void ld_metrics_free(struct ld_node *n);
+/* A group commit took `us` microseconds. */
+void ld_metrics_commit(struct ld_node *n, int64_t us);
+/* The raw descriptors the loop polls for it, into items (at most max). */
+size_t ld_metrics_poll_items(struct ld_node *n, zmq_pollitem_t *items,
+                             size_t max);
+/* Accept, read and answer what is ready, without waiting; close
+ * connections older than their deadline. */
+void ld_metrics_serve(struct ld_node *n, int64_t now);
+
 /* ---- backup.c: a hot copy of the store for 'liandong backup' ---- */
 
 void ld_backup_copy(struct ld_node *n, const struct ld_rid *rid,
@@ -459,6 +503,8 @@ uint64_t ld_frame_session(const Ld__Frame *f);
 /* Copy text a peer sent about itself, as one line of valid text. */
 void ld_peer_text(char *dst, size_t len, const char *src);
 struct ld_peer *ld_peers_find(struct ld_node *n, const char *path);
+/* A link's state in one word: down / connecting / up / rejected. */
+const char *ld_peer_state_name(enum ld_peer_state s);
 /* A new child (its cursor not loaded); NULL if out of memory. */
 struct ld_peer *ld_peers_add(struct ld_node *n, const char *path);
 /* The peer to ask for the chunks of a record owned by `owner`: the child

@@ -106,7 +106,8 @@ ld_own_load(struct ld_node *n, struct ld_txn *t, struct work *w, const char *id,
 		         id, old->owner);
 		why = msg;
 	} else if (old->kind == LD__KIND__KIND_NODE ||
-	           old->kind == LD__KIND__KIND_REPORT) {
+	           old->kind == LD__KIND__KIND_REPORT ||
+	           old->kind == LD__KIND__KIND_HEALTH) {
 		snprintf(msg, sizeof(msg),
 		         "%.300s is this node's %s record, "
 		         "which the node keeps itself",

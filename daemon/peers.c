@@ -120,3 +120,18 @@ ld_peers_free(struct ld_node *n)
 	free(n->parent.early);
 	n->parent.early = NULL;
 }
+
+const char *
+ld_peer_state_name(enum ld_peer_state s)
+{
+	switch (s) {
+	case LD_PEER_UP:
+		return "up";
+	case LD_PEER_HELLO_SENT:
+		return "connecting";
+	case LD_PEER_REJECTED:
+		return "rejected";
+	default:
+		return "down";
+	}
+}

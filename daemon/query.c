@@ -286,12 +286,18 @@ ld_query_inbox_of(struct ld_node *n, const char *today, int days,
 	rc = gather_requests(&t, self, b);
 	if (rc == 0)
 		rc = gather_answers(&t, self, b);
+	if (rc == 0)
+		rc = ld_store_gather_health(&t, self, b);
 	ld_store_read_end(&t);
 	if (rc == 0 && b->oom)
 		rc = -ENOMEM;
 	if (rc == 0)
 		rc = ld_inbox_compute(self, (const Ld__Record *const *)b->v,
 		                      b->n, today, days, in);
+	if (rc == 0)
+		rc = ld_inbox_add_silent(self, (const Ld__Record *const *)b->v,
+		                         b->n, ld_wall_ms(),
+		                         n->cfg.health_silent_after_s, in);
 	if (rc != 0)
 		ld_bag_free(b);
 	return rc;
@@ -306,7 +312,8 @@ ld_query_item_topic(const struct ld_inbox_item *it)
 	       : r->body_case == LD__RECORD__BODY_RESULT ? r->result->summary
 	       : r->body_case == LD__RECORD__BODY_PROPOSAL
 	           ? r->proposal->title
-	           : "";
+	       : r->body_case == LD__RECORD__BODY_NODE ? r->node->name
+	                                               : "";
 }
 
 void
@@ -322,8 +329,11 @@ ld_query_inbox(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
 		return;
 	}
 	const char *self = n->cfg.id;
-	char key[32];
-	snprintf(key, sizeof(key), "%s %u", today, q->days ? q->days : 7);
+	char key[64];
+	/* An office below goes silent with time, not with a write: the
+	 * answer is kept within the second it was computed in. */
+	snprintf(key, sizeof(key), "%s %u %lld", today, q->days ? q->days : 7,
+	         (long long)(ld_wall_ms() / 1000));
 	if (ld_answers_reply(n, rid, req_id, LD__RESPONSE__RESULT_INBOX, key))
 		return;
 	struct ld_bag b = {0};
@@ -360,6 +370,7 @@ ld_query_inbox(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
 		o->days_left = (int32_t)w->days_left;
 		o->overdue = w->overdue;
 		o->due_soon = w->due_soon;
+		o->reported_ms = w->reported_ms;
 		if (w->cause != NULL) {
 			o->from = w->cause->owner;
 			o->cause = w->cause->id;

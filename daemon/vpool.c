@@ -19,6 +19,7 @@ struct ld_vpool {
 	unsigned busy;       /* workers still in the current round */
 	unsigned long round; /* bumped per ld_vpool_run */
 	bool stop;
+	uint64_t checked, failed; /* since start (the caller's thread only) */
 };
 
 unsigned
@@ -110,8 +111,8 @@ ld_vpool_free(struct ld_vpool **p_p)
 	*p_p = NULL;
 }
 
-void
-ld_vpool_run(struct ld_vpool *p, struct ld_vjob *jobs, size_t n)
+static void
+run(struct ld_vpool *p, struct ld_vjob *jobs, size_t n)
 {
 	/* Small rounds are not worth waking anyone for. */
 	if (p->nthreads == 0 || n < 16) {
@@ -134,4 +135,20 @@ ld_vpool_run(struct ld_vpool *p, struct ld_vjob *jobs, size_t n)
 	p->jobs = NULL;
 	p->njobs = 0;
 	pthread_mutex_unlock(&p->mu);
+}
+
+void
+ld_vpool_run(struct ld_vpool *p, struct ld_vjob *jobs, size_t n)
+{
+	run(p, jobs, n);
+	p->checked += n;
+	for (size_t i = 0; i < n; i++)
+		p->failed += !jobs[i].ok;
+}
+
+void
+ld_vpool_counts(const struct ld_vpool *p, uint64_t *checked, uint64_t *failed)
+{
+	*checked = p != NULL ? p->checked : 0;
+	*failed = p != NULL ? p->failed : 0;
 }

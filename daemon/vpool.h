@@ -26,6 +26,11 @@ void ld_vpool_free(struct ld_vpool **p);
 /* Check every job; returns when all are done. */
 void ld_vpool_run(struct ld_vpool *p, struct ld_vjob *jobs, size_t n);
 
+/* Signatures checked since start, and how many of them failed (for the
+ * metrics; 0 for a NULL pool). Only from the thread that runs the pool. */
+void ld_vpool_counts(const struct ld_vpool *p, uint64_t *checked,
+                     uint64_t *failed);
+
 /* The number of CPUs online (at least 1). */
 unsigned ld_vpool_cpus(void);
 

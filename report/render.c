@@ -4,6 +4,7 @@
 #include "buf.h"
 #include "csv.h"
 #include "err.h"
+#include "figures.h"
 #include "json.h"
 #include "text.h"
 
@@ -482,6 +483,17 @@ fmt_num(double v, char out[48])
 		snprintf(out, 48, "%.4g", v);
 }
 
+/* A headline figure as people read it: a share (a name ending in 率)
+ * as a percentage, like the tables; any other number by fmt_num. */
+static void
+fmt_figure(const char *name, double v, char out[48])
+{
+	if (ld_figures_is_rate(name))
+		ld_figures_pct_text(out, 48, v);
+	else
+		fmt_num(v, out);
+}
+
 static bool
 is_digit(char c)
 {
@@ -603,7 +615,7 @@ render_md(const struct ld_doc *d, struct ld_buf *b)
 		ld_buf_puts(b, "## 主要数据\n\n");
 		for (size_t i = 0; i < d->nfigs; i++) {
 			char num[48];
-			fmt_num(d->figs[i].value, num);
+			fmt_figure(d->figs[i].name, d->figs[i].value, num);
 			ld_buf_puts(b, "- ");
 			md_text(b, d->figs[i].name, MD_LINE);
 			ld_buf_puts(b, ": ");
@@ -702,8 +714,13 @@ render_csv(const struct ld_doc *d, bool bom, struct ld_buf *b)
 		if (!first)
 			ld_buf_puts(b, "\r\n");
 		ld_buf_puts(b, "主要数据\r\n名称,数值\r\n");
-		for (size_t i = 0; i < d->nfigs; i++)
-			csv_pair(b, d->figs[i].name, d->figs[i].value);
+		for (size_t i = 0; i < d->nfigs; i++) {
+			char num[48];
+			fmt_figure(d->figs[i].name, d->figs[i].value, num);
+			f[0] = d->figs[i].name;
+			f[1] = num;
+			ld_csv_put_row_safe(b, f, 2);
+		}
 	}
 }
 
@@ -856,6 +873,7 @@ static const char html_style[] =
     "vertical-align:top;white-space:pre-line}\n"
     "th{background:#e8eef7}\n"
     "td.num{text-align:right;font-variant-numeric:tabular-nums}\n"
+    "td.num,td.w,th.w{white-space:nowrap}\n"
     "tbody tr:nth-child(even){background:#f6f8fb}\n"
     "dl.figures{display:flex;flex-wrap:wrap;gap:.75em;margin:1em 0}\n"
     "div.figure{border:1px solid #b7c3d7;border-radius:4px;"
@@ -1025,13 +1043,37 @@ html_chart(const struct ld_doc *d, const struct block *bl, struct ld_buf *b)
 	ld_buf_puts(b, "</svg>\n");
 }
 
+/* A cell that is one short word (a state such as 已转办, a date, a code:
+ * at most WORD_MAX characters, no blank) is kept on one line: a browser
+ * squeezing a wide table would otherwise break it after every Chinese
+ * character, one to a line. Longer text wraps as usual. */
+#define WORD_MAX 12
+
+static bool
+one_word(const char *s)
+{
+	size_t chars = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+			return false;
+		/* U+3000, the ideographic space: E3 80 80. */
+		if (p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x80)
+			return false;
+		if ((*p & 0xc0) != 0x80 && ++chars > WORD_MAX)
+			return false;
+	}
+	return chars > 0;
+}
+
 static void
 html_row(const struct ld_doc *d, struct ld_buf *b, size_t first, size_t n)
 {
 	ld_buf_puts(b, "<tr>");
 	for (size_t i = 0; i < n; i++) {
 		const char *s = cell(d, first + i);
-		ld_buf_puts(b, ld_csv_numeric(s) ? "<td class=\"num\">" : "<td>");
+		ld_buf_puts(b, ld_csv_numeric(s) ? "<td class=\"num\">"
+		               : one_word(s)     ? "<td class=\"w\">"
+		                                 : "<td>");
 		html_text(b, s);
 		ld_buf_puts(b, "</td>");
 	}
@@ -1054,7 +1096,7 @@ render_html(const struct ld_doc *d, struct ld_buf *b)
 		ld_buf_puts(b, "<h2>主要数据</h2>\n<dl class=\"figures\">\n");
 		for (size_t i = 0; i < d->nfigs; i++) {
 			char num[48];
-			fmt_num(d->figs[i].value, num);
+			fmt_figure(d->figs[i].name, d->figs[i].value, num);
 			ld_buf_puts(b, "<div class=\"figure\"><dt>");
 			html_text(b, d->figs[i].name);
 			ld_buf_puts(b, "</dt><dd data-figure=\"");
@@ -1089,7 +1131,9 @@ render_html(const struct ld_doc *d, struct ld_buf *b)
 			}
 			ld_buf_puts(b, "<thead><tr>");
 			for (size_t i = 0; i < bl->ncols; i++) {
-				ld_buf_puts(b, "<th scope=\"col\">");
+				ld_buf_puts(b, one_word(cell(d, bl->first + i))
+				                   ? "<th scope=\"col\" class=\"w\">"
+				                   : "<th scope=\"col\">");
 				html_text(b, cell(d, bl->first + i));
 				ld_buf_puts(b, "</th>");
 			}

@@ -74,7 +74,10 @@ bool ld_doc_format_known(const char *format);
  * ("10"), else with at most 4 decimals, trailing zeros dropped ("0.949"),
  * a tiny non-zero one in exponent form ("1.5e-05"); not finite: nothing.
  * JSON instead carries the exact value (shortest text that reads back to
- * the same double; not finite: null).
+ * the same double; not finite: null). A headline figure that is a share
+ * (its name ends in 率: 解决率 = 0.9486) shows as a percentage with one
+ * decimal, "94.9%", as the tables show shares (core/figures.c,
+ * ld_figures_pct_text); JSON still carries 0.9486.
  *
  * md    `# title`; then, if there are figures, `## 主要数据` and a bullet
  *       list "- 名称: 10"; then the blocks: `## heading`, paragraphs, a

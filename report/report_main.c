@@ -13,6 +13,7 @@
 #include "guard.h"
 #include "err.h"
 #include "install.h"
+#include "flow.h"
 #include "json.h"
 #include "plugin_host.h"
 #include "record.h"
@@ -458,6 +459,10 @@ main(int argc, char **argv)
 	run.self = cfg.id;
 	if (run.scope == NULL)
 		run.scope = cfg.id;
+	if (!ld_flow_scope_inside(cfg.id, run.scope))
+		return fail(EXIT_USAGE, "--scope %s: outside this node's subtree "
+		            "(%s): a report covers this office and the offices "
+		            "below it", run.scope, cfg.id);
 
 	/* The output files are opened here, before the child is confined;
 	 * this process renames them into place when it succeeds. */

@@ -1,6 +1,7 @@
 /* gather.c — the records a roll-up needs, from one read transaction
  * (gather.h). */
 #include "gather.h"
+#include "path.h"
 #include "record.h"
 
 #include <errno.h>
@@ -129,4 +130,30 @@ ld_store_gather_task(struct ld_txn *t, const char *id, struct ld_bag *b)
 	ld_bag_put(b, root);
 	ld_store_gather_family(t, b);
 	return 0;
+}
+
+int
+ld_store_gather_health(struct ld_txn *t, const char *top, struct ld_bag *b)
+{
+	struct ld_logiter it;
+	int rc = ld_store_log_open(t, 0, &it);
+	struct ld_logent e;
+	size_t tl = strlen(top);
+	while (rc == 0 && (rc = ld_store_log_next(&it, &e)) == 0) {
+		if (e.deleted || (e.kind != LD__KIND__KIND_NODE &&
+		                  e.kind != LD__KIND__KIND_HEALTH))
+			continue;
+		if (!ld_path_in_subtree_n(e.flow.owner.p, e.flow.owner.n, top,
+		                          tl) ||
+		    e.id.n > LD_ID_MAX)
+			continue;
+		char id[LD_ID_MAX + 1];
+		memcpy(id, e.id.p, e.id.n);
+		id[e.id.n] = '\0';
+		ld_bag_put(b, ld_store_load(t, id));
+	}
+	ld_store_log_close(&it);
+	if (rc != MDB_NOTFOUND)
+		b->oom = true;
+	return rc == MDB_NOTFOUND ? 0 : rc;
 }

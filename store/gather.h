@@ -39,4 +39,10 @@ void ld_store_gather_family(struct ld_txn *t, struct ld_bag *b);
  * empty). */
 int ld_store_gather_task(struct ld_txn *t, const char *id, struct ld_bag *b);
 
+/* The live NODE and HEALTH records of every office in `top`'s subtree
+ * (`top` included), appended to `b`, found in the log without decoding
+ * the others: 0 or the store's code. */
+int ld_store_gather_health(struct ld_txn *t, const char *top,
+                           struct ld_bag *b);
+
 #endif

@@ -140,40 +140,6 @@ fail:
 	return NULL;
 }
 
-/* Is the host of HOST:PORT a loopback address (every address it names)? */
-static bool
-loopback(const char *hostport)
-{
-	char host[LD_ENDPOINT_MAX];
-	snprintf(host, sizeof(host), "%s", hostport);
-	char *colon = strrchr(host, ':');
-	if (colon == NULL)
-		return false;
-	*colon = '\0';
-	const char *h = host;
-	if (host[0] == '[' && colon > host && colon[-1] == ']') {
-		colon[-1] = '\0';
-		h = host + 1;
-	}
-	struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *ai = NULL;
-	if (getaddrinfo(h, NULL, &hints, &ai) != 0 || ai == NULL)
-		return false;
-	bool lo = true;
-	for (struct addrinfo *a = ai; a != NULL; a = a->ai_next) {
-		if (a->ai_family == AF_INET) {
-			const struct sockaddr_in *s = (void *)a->ai_addr;
-			lo &= (ntohl(s->sin_addr.s_addr) >> 24) == 127;
-		} else if (a->ai_family == AF_INET6) {
-			const struct sockaddr_in6 *s = (void *)a->ai_addr;
-			lo &= IN6_IS_ADDR_LOOPBACK(&s->sin6_addr) != 0;
-		} else {
-			lo = false;
-		}
-	}
-	freeaddrinfo(ai);
-	return lo;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -216,7 +182,7 @@ main(int argc, char **argv)
 	if (listen == NULL)
 		listen = cfg.web_listen;
 	bool tls = cfg.web_cert[0] != '\0';
-	if (!tls && !cfg.web_plain_http && !loopback(listen)) {
+	if (!tls && !cfg.web_plain_http && !ld_hostport_loopback(listen)) {
 		fprintf(stderr, "liandong-web: refusing plain HTTP on %s, which "
 		        "is not a loopback address: set [web] cert and key for "
 		        "HTTPS, or plain_http = yes in %s/liandong.conf\n",

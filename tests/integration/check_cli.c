@@ -139,8 +139,8 @@ START_TEST(test_refusals_name_the_field)
 	ck_assert_int_eq(CLI("--data", d, "task", "add", "--topic", "t",
 	                     "--form", "inspection", "--scope", P_ID, "--due",
 	                     "2026-02-30"),
-	                 1);
-	assert_err_line("due: '2026-02-30' is not a date");
+	                 2);
+	assert_err_line("--due '2026-02-30' is not a date");
 	ck_assert_int_eq(CLI("--data", d, "task", "add", "--topic",
 	                     "bad \xe4\xb8 utf8", "--form", "inspection",
 	                     "--scope", P_ID),
@@ -356,6 +356,78 @@ START_TEST(test_one_daemon_per_dir)
 }
 END_TEST
 
+/* Issue 12: a report's scope outside the node's subtree, and a bad date
+ * in any command, are usage errors (exit 2, one line); a line break or
+ * tab in a topic does not break list's one-record rows. */
+START_TEST(test_scope_dates_rows)
+{
+	province();
+	th_node_init(&X, "x", X_ID, "富源县政协", false, &P, NULL);
+	th_node_start(&X);
+	ck_assert(th_wait_quiet(&X, th_ms(10000)));
+
+	/* A scope in another province, or above the county. */
+	ck_assert_int_eq(CLI("--data", X.dir, "report", "summary", "--scope",
+	                     "610000"),
+	                 2);
+	assert_err_line("outside this node's subtree (530000/530325)");
+	ck_assert_int_eq(CLI("--data", X.dir, "report", "summary", "--scope",
+	                     P_ID),
+	                 2);
+	assert_err_line("--scope 530000: outside");
+	char cmd[1500], errfile[600];
+	snprintf(errfile, sizeof(errfile), "%s/report.err", th_root());
+	snprintf(cmd, sizeof(cmd),
+	         "timeout 20 %s/clients/liandong-report --data %s --plugin "
+	         "/nonexistent.so --scope 610000 2>%s",
+	         LD_BIN_DIR, X.dir, errfile);
+	int st = system(cmd);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 2, "status %d", st);
+	FILE *ef = fopen(errfile, "r");
+	ck_assert_ptr_nonnull(ef);
+	size_t en = fread(err, 1, sizeof(err) - 1, ef);
+	err[en] = '\0';
+	fclose(ef);
+	ck_assert_msg(strstr(err, "outside this node's subtree") != NULL, "%s",
+	              err);
+
+	/* A bad date: exit 2 everywhere. */
+	ck_assert_int_eq(CLI("--data", P.dir, "task", "add", "--topic", "t",
+	                     "--form", "监督性视察", "--scope", X_ID, "--due",
+	                     "2026-02-30"),
+	                 2);
+	assert_err_line("--due '2026-02-30' is not a date");
+	ck_assert_int_eq(CLI("--data", P.dir, "survey", "add", "--topic", "t",
+	                     "--form", "调研", "--scope", X_ID, "--start",
+	                     "2026/01/01"),
+	                 2);
+	assert_err_line("--start '2026/01/01' is not a date");
+	ck_assert_int_eq(CLI("--data", P.dir, "task", "set", P_ID ":1",
+	                     "--due", "tomorrow"),
+	                 2);
+	assert_err_line("--due 'tomorrow' is not a date");
+	ck_assert_int_eq(CLI("--data", P.dir, "inbox", "--today", "2026-13-01"),
+	                 2);
+	assert_err_line("--today '2026-13-01' is not a date");
+	ck_assert_int_eq(CLI("--data", P.dir, "progress", P_ID ":1", "--today",
+	                     "x"),
+	                 2);
+	assert_err_line("--today 'x' is not a date");
+
+	/* A topic with a line break and a tab: one row, escaped. */
+	ck_assert_int_eq(CLI("--data", P.dir, "task", "add", "--topic",
+	                     "第一行\n第二行\t尾", "--form", "监督性视察",
+	                     "--scope", X_ID),
+	                 0);
+	ck_assert_int_eq(CLI("--data", P.dir, "list", "--kind", "task"), 0);
+	ck_assert_msg(strstr(out, "第一行\\n第二行\\t尾") != NULL, "%s", out);
+	size_t lines = 0;
+	for (const char *q = out; *q; q++)
+		lines += *q == '\n';
+	ck_assert_msg(lines == 2, "%zu lines:\n%s", lines, out);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -370,6 +442,7 @@ suite(void)
 	tcase_add_test(tc, test_utf8_round_trip_and_json);
 	tcase_add_test(tc, test_daemon_config_errors);
 	tcase_add_test(tc, test_one_daemon_per_dir);
+	tcase_add_test(tc, test_scope_dates_rows);
 	suite_add_tcase(s, tc);
 	return s;
 }

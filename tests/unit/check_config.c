@@ -313,6 +313,47 @@ START_TEST(test_notify)
 }
 END_TEST
 
+/* [health] and [metrics] (docs/monitoring.md). */
+START_TEST(test_health_metrics)
+{
+	struct ld_config c;
+	write_conf(NODE_OK);
+	ck_assert_int_eq(load(&c), 0);
+	ck_assert_uint_eq(c.health_every_s, 300);
+	ck_assert_uint_eq(c.health_refresh_s, 3600);
+	ck_assert_uint_eq(c.health_silent_after_s, 6 * 3600);
+	ck_assert_str_eq(c.metrics_listen, "");
+	write_conf(NODE_OK "[health]\nevery = 1m\nrefresh = 30m\n"
+	                   "silent_after = 2h\n[metrics]\n"
+	                   "listen = 127.0.0.1:9187\n");
+	ck_assert_msg(load(&c) == 0, "%s", err);
+	ck_assert_uint_eq(c.health_every_s, 60);
+	ck_assert_uint_eq(c.health_refresh_s, 1800);
+	ck_assert_uint_eq(c.health_silent_after_s, 7200);
+	ck_assert_str_eq(c.metrics_listen, "127.0.0.1:9187");
+	write_conf(NODE_OK "[metrics]\nlisten = [::1]:9187\n");
+	ck_assert_msg(load(&c) == 0, "%s", err);
+	write_conf(NODE_OK "[metrics]\nlisten = 0.0.0.0:9187\nremote = yes\n");
+	ck_assert_msg(load(&c) == 0, "%s", err);
+	ck_assert(c.metrics_remote);
+	REFUSED(NODE_OK "[metrics]\nlisten = 0.0.0.0:9187\n", 0,
+	        "not a loopback address", "remote = yes");
+	REFUSED(NODE_OK "[metrics]\nlisten = 9187\n", 6, "listen");
+	REFUSED(NODE_OK "[metrics]\nremote = maybe\n", 6, "yes or no");
+	REFUSED(NODE_OK "[health]\nevery = 0s\n", 6, "every", "1s to 30d");
+	REFUSED(NODE_OK "[health]\nsilent_after = soon\n", 6, "silent_after");
+	REFUSED(NODE_OK "[health]\nevery = 2h\n", 0, "refresh", "every");
+	write_conf(NODE_OK "[health]\nevery = off\n");
+	ck_assert_msg(load(&c) == 0, "%s", err);
+	ck_assert_uint_eq(c.health_every_s, 0);
+	REFUSED(NODE_OK "[health]\nrefresh = off\n", 6, "refresh");
+	ck_assert(ld_hostport_loopback("127.0.0.1:1"));
+	ck_assert(ld_hostport_loopback("localhost:1"));
+	ck_assert(!ld_hostport_loopback("0.0.0.0:1"));
+	ck_assert(!ld_hostport_loopback("192.0.2.1:1"));
+}
+END_TEST
+
 START_TEST(test_bad_node)
 {
 	REFUSED("[node]\nname = x\n", 0, "id", "missing");
@@ -552,6 +593,7 @@ config_suite(void)
 	tcase_add_test(tc, test_bad_endpoint);
 	tcase_add_test(tc, test_bad_numbers);
 	tcase_add_test(tc, test_bad_node);
+	tcase_add_test(tc, test_health_metrics);
 	tcase_add_test(tc, test_notify);
 	tcase_add_test(tc, test_missing_file);
 	tcase_add_test(tc, test_write_refuses);

@@ -60,7 +60,7 @@ static const char sample_md[] = "# 2024年度民主监督报表\n"
                                 "\n"
                                 "- 调研: 10\n"
                                 "- 视察: 4\n"
-                                "- 满意率: 0.949\n"
+                                "- 满意率: 94.9%\n"
                                 "\n"
                                 "## 一、总体情况\n"
                                 "\n"
@@ -97,7 +97,7 @@ static const char sample_csv[] = "表1 调研情况\r\n"
                                  "名称,数值\r\n"
                                  "调研,10\r\n"
                                  "视察,4\r\n"
-                                 "满意率,0.949\r\n";
+                                 "满意率,94.9%\r\n";
 
 static const char sample_json[] =
     "{\"title\":\"2024年度民主监督报表\",\"blocks\":["
@@ -123,18 +123,20 @@ static const char sample_html_body[] =
     "<div class=\"figure\"><dt>视察</dt><dd data-figure=\"视察\">4</dd>"
     "</div>\n"
     "<div class=\"figure\"><dt>满意率</dt>"
-    "<dd data-figure=\"满意率\">0.949</dd></div>\n"
+    "<dd data-figure=\"满意率\">94.9%</dd></div>\n"
     "</dl>\n"
     "<h2>一、总体情况</h2>\n"
     "<p>全年开展调研10次。\n视察4次。</p>\n"
     "<table class=\"data\" data-table=\"1\">\n"
     "<caption>表1 调研情况</caption>\n"
-    "<thead><tr><th scope=\"col\">单位</th><th scope=\"col\">调研</th>"
-    "<th scope=\"col\">满意率</th></tr></thead>\n"
+    "<thead><tr><th scope=\"col\" class=\"w\">单位</th>"
+    "<th scope=\"col\" class=\"w\">调研</th>"
+    "<th scope=\"col\" class=\"w\">满意率</th></tr></thead>\n"
     "<tbody>\n"
-    "<tr><td>富源县政协</td><td class=\"num\">6</td>"
+    "<tr><td class=\"w\">富源县政协</td><td class=\"num\">6</td>"
     "<td class=\"num\">0.95</td></tr>\n"
-    "<tr><td>曲靖市政协</td><td class=\"num\">4</td><td>-</td></tr>\n"
+    "<tr><td class=\"w\">曲靖市政协</td><td class=\"num\">4</td>"
+    "<td class=\"w\">-</td></tr>\n"
     "</tbody>\n"
     "</table>\n"
     "<figure class=\"chart\" data-chart=\"1\">\n"
@@ -348,9 +350,9 @@ START_TEST(test_html_escaping)
 	ck_assert_ptr_nonnull(strstr(html, "<p>x\xef\xbf\xbdy\xef\xbf\xbdz"
 	                                   "\xef\xbf\xbd</p>"));
 	ck_assert_ptr_nonnull(strstr(html, "<caption>&#39;cap&#39;</caption>"));
-	ck_assert_ptr_nonnull(strstr(html, "<th scope=\"col\">"
+	ck_assert_ptr_nonnull(strstr(html, "<th scope=\"col\" class=\"w\">"
 	                                   "&lt;b&gt;&amp;&quot;&#39;</th>"));
-	ck_assert_ptr_nonnull(strstr(html, "<td>a&lt;script&gt;alert(&#39;x"
+	ck_assert_ptr_nonnull(strstr(html, ">a&lt;script&gt;alert(&#39;x"
 	                                   "&#39;)&lt;/script&gt;</td>"));
 	ck_assert_ptr_nonnull(strstr(html, "aria-label=\"&quot;q&quot;\""));
 	ck_assert_ptr_nonnull(strstr(html, "data-label=\"&quot;&gt;&lt;svg "

@@ -90,12 +90,26 @@ START_TEST(test_chromium_dom)
 	ck_assert_int_eq(ld_doc_figure(d, "调研", 10), 0);
 	ck_assert_int_eq(ld_doc_figure(d, "视察", 4), 0);
 	ck_assert_int_eq(ld_doc_figure(d, "满意率", 1), 0);
+	ck_assert_int_eq(ld_doc_figure(d, "解决率", 0.9486), 0);
 	ck_assert_int_eq(ld_doc_heading(d, "一、总体情况"), 0);
 	ck_assert_int_eq(ld_doc_para(d, "A&B <不是标签> \"引号\""), 0);
 	ck_assert_int_eq(ld_doc_table(d, "表1 各单位", 3, cols), 0);
 	ck_assert_int_eq(ld_doc_row(d, r1), 0);
 	ck_assert_int_eq(ld_doc_row(d, r2), 0);
 	ck_assert_int_eq(ld_doc_chart(d, "各类活动", 3, labels, values), 0);
+	/* A wide table like the supervision report's: long topics squeeze
+	 * the state column. */
+	static const char *const wcols[] = {"任务", "单位", "状态", "说明",
+	                                    "督办意见", "整改情况"};
+	static const char *const wrow[] = {
+	    "秦岭北麓违建整治三级联动民主监督专项行动第一阶段",
+	    "西安市鄠邑区人民政府及其所属各部门和各街道办事处",
+	    "已转办",
+	    "已将任务转交下级政协组织各县区开展实地调研和明查暗访工作",
+	    "请于十二月底前报送整改清单并附现场照片和相关佐证材料说明",
+	    "违建十二处中九处已拆除其余三处正在办理拆除的法律程序"};
+	ck_assert_int_eq(ld_doc_table(d, "表2 督办任务", 6, wcols), 0);
+	ck_assert_int_eq(ld_doc_row(d, wrow), 0);
 	char *html = NULL;
 	size_t len = 0;
 	ck_assert_int_eq(ld_doc_render(d, "html", false, &html, &len), 0);
@@ -107,7 +121,27 @@ START_TEST(test_chromium_dom)
 	snprintf(err, sizeof(err), "%s/chromium.log", dir);
 	snprintf(profile, sizeof(profile), "--user-data-dir=%s/profile", dir);
 	snprintf(url, sizeof(url), "file://%s", page);
-	write_file(page, html, len);
+	/* The test's own copy gets a script (a report has none) that notes
+	 * on every one-word cell how many lines its text took, for the dumped
+	 * DOM to show. */
+	static const char probe[] =
+	    "<script>addEventListener('load',()=>{for(const c of "
+	    "document.querySelectorAll('td')){const r=document.createRange();"
+	    "r.selectNodeContents(c);const tops=new Set();for(const x of "
+	    "r.getClientRects())tops.add(Math.round(x.top));"
+	    "c.setAttribute('data-lines',tops.size)}"
+	    "document.body.setAttribute('data-probed','1')})</script>\n";
+	char *tail = strstr(html, "</body>");
+	ck_assert_ptr_nonnull(tail);
+	size_t head_len = (size_t)(tail - html);
+	char *withprobe = malloc(len + sizeof(probe));
+	ck_assert_ptr_nonnull(withprobe);
+	memcpy(withprobe, html, head_len);
+	memcpy(withprobe + head_len, probe, sizeof(probe) - 1);
+	memcpy(withprobe + head_len + sizeof(probe) - 1, tail,
+	       len - head_len);
+	write_file(page, withprobe, len + sizeof(probe) - 1);
+	free(withprobe);
 	free(html);
 
 	/* Bounded: a browser that hangs fails the test, not the suite. */
@@ -119,6 +153,7 @@ START_TEST(test_chromium_dom)
 	                "--disable-gpu",
 	                "--disable-dev-shm-usage",
 	                "--no-first-run",
+	                "--window-size=480,900",
 	                profile,
 	                "--dump-dom",
 	                url,
@@ -153,14 +188,27 @@ START_TEST(test_chromium_dom)
 	ck_assert_msg(strstr(got, "<dd data-figure=\"调研\">10</dd>") != NULL,
 	              "no 调研 figure in:\n%s", got);
 	ck_assert_ptr_nonnull(strstr(got, "<dd data-figure=\"视察\">4</dd>"));
-	ck_assert_ptr_nonnull(strstr(got, "<dd data-figure=\"满意率\">1</dd>"));
+	/* Shares show as percentages, as the tables show them. */
+	ck_assert_msg(strstr(got, "<dd data-figure=\"满意率\">100.0%</dd>") !=
+	                  NULL,
+	              "满意率 card not a percentage:\n%s", got);
+	ck_assert_ptr_nonnull(
+	    strstr(got, "<dd data-figure=\"解决率\">94.9%</dd>"));
+	/* A short state in a squeezed table stays on one line; the long
+	 * text beside it wraps. */
+	ck_assert_msg(strstr(got, "data-probed=\"1\"") != NULL,
+	              "the probe did not run:\n%s", got);
+	ck_assert_msg(strstr(got, "<td class=\"w\" data-lines=\"1\">已转办</td>") !=
+	                  NULL,
+	              "已转办 wraps:\n%s", strstr(got, "表2"));
+	ck_assert_ptr_null(strstr(got, "data-lines=\"1\">秦岭北麓"));
 	ck_assert_ptr_nonnull(strstr(got, "<h1>2024年度民主监督报表</h1>"));
 	/* Escaped text came back as text, not markup. */
 	ck_assert_ptr_nonnull(
 	    strstr(got, "<p>A&amp;B &lt;不是标签&gt; \"引号\"</p>"));
 	ck_assert_ptr_nonnull(strstr(got, "<caption>表1 各单位</caption>"));
-	ck_assert_ptr_nonnull(strstr(got, "<td>富源县政协</td>"
-	                                  "<td class=\"num\">6</td>"));
+	ck_assert_ptr_nonnull(strstr(got, ">富源县政协</td>"
+	                                  "<td class=\"num\" data-lines=\"1\">6</td>"));
 	/* The chart: one SVG inside the figure, a group per bar, a rect for
 	 * each non-zero value (0 draws a rect of no width). */
 	const char *svg =

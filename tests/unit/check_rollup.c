@@ -1,11 +1,13 @@
 /* check_rollup.c — progress of a task family over its target offices and
- * an office's inbox (rollup), on hand-built records of a province, two
- * cities and four counties. */
+ * an office's inbox (rollup), and the health of the tree (health: when a
+ * HEALTH record is written, who is silent, the tree), on hand-built
+ * records of a province, two cities and four counties. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "health.h"
 #include "record.h"
 #include "rollup.h"
 
@@ -28,6 +30,7 @@ struct rec {
 		Ld__Survey survey;
 		Ld__Result result;
 		Ld__Review review;
+		Ld__Health health;
 	} b;
 	char id[LD_ID_MAX + 1];
 	char *scope[4];
@@ -344,6 +347,111 @@ START_TEST(test_progress_deleted_subtask)
 }
 END_TEST
 
+/* ---- health ---- */
+
+#define NOW 1800000000000LL /* ms */
+#define HOUR 3600000LL
+
+/* A HEALTH record of `owner` written at `at`. */
+static void
+health(const char *owner, unsigned c, int64_t at)
+{
+	Ld__Record *r = base(owner, c, LD__RECORD__BODY_HEALTH,
+	                     LD__KIND__KIND_HEALTH);
+	Ld__Health *h = &((struct rec *)r)->b.health;
+	ld__health__init(h);
+	h->version = "0.1.0";
+	r->health = h;
+	r->updated_at = at;
+}
+
+/* The NODE records were written 10 h ago; every office but X22 (last
+ * heard 7 h ago) and X12 (never) reported a minute ago. */
+static void
+healthy_but_two(void)
+{
+	tree();
+	for (size_t i = 0; i < nrec; i++)
+		pool[i].r.updated_at = NOW - 10 * HOUR;
+	health(P, 10, NOW - 60000);
+	health(C1, 11, NOW - 60000);
+	health(C2, 12, NOW - 60000);
+	health(X11, 13, NOW - 60000);
+	health(X21, 14, NOW - 60000);
+	health(X22, 15, NOW - 7 * HOUR);
+}
+
+START_TEST(test_tree)
+{
+	reset();
+	healthy_but_two();
+	struct ld_tree t;
+	ck_assert_int_eq(ld_tree_compute(P, recs, nrec, NOW, 6 * 3600, &t), 0);
+	ck_assert_uint_eq(t.n, 7);
+	ck_assert_uint_eq(t.silent, 2);
+	ck_assert_str_eq(t.rows[0].path, P);
+	ck_assert_int_eq(t.rows[0].depth, 0);
+	ck_assert_str_eq(t.rows[1].path, C1);
+	ck_assert_str_eq(t.rows[1].name, "曲靖市政协");
+	ck_assert_int_eq(t.rows[2].depth, 2);
+	for (size_t i = 0; i < t.n; i++) {
+		bool want = strcmp(t.rows[i].path, X12) == 0 ||
+		            strcmp(t.rows[i].path, X22) == 0;
+		ck_assert_msg(t.rows[i].silent == want, "%s", t.rows[i].path);
+	}
+	ld_tree_free(&t);
+	/* At a city: itself and its counties only. */
+	ck_assert_int_eq(ld_tree_compute(C2, recs, nrec, NOW, 6 * 3600, &t), 0);
+	ck_assert_uint_eq(t.n, 3);
+	ck_assert_str_eq(t.rows[0].path, C2);
+	ck_assert_uint_eq(t.silent, 1);
+	ld_tree_free(&t);
+	/* An office that just joined is not silent yet. */
+	ck_assert(!ld_health_silent(0, NOW - HOUR, NOW, 6 * 3600));
+	ck_assert(ld_health_silent(0, 0, NOW, 6 * 3600));
+	ck_assert(!ld_health_silent(NOW - 6 * HOUR, 0, NOW, 6 * 3600));
+	ck_assert(ld_health_silent(NOW - 6 * HOUR - 1, 0, NOW, 6 * 3600));
+}
+END_TEST
+
+START_TEST(test_health_due)
+{
+	Ld__LinkHealth la = LD__LINK_HEALTH__INIT, lb = LD__LINK_HEALTH__INIT;
+	Ld__LinkHealth *pa[] = {&la}, *pb[] = {&lb};
+	Ld__Health a = LD__HEALTH__INIT, b = LD__HEALTH__INIT;
+	la.path = lb.path = X11;
+	la.role = lb.role = "child";
+	la.state = lb.state = "up";
+	la.connected = lb.connected = true;
+	a.links = pa;
+	b.links = pb;
+	a.n_links = b.n_links = 1;
+	a.version = b.version = "0.1.0";
+	ck_assert(ld_health_changed(NULL, &a));
+	ck_assert(!ld_health_changed(&a, &b));
+	/* Head, records and a lag within its power of ten are not news. */
+	b.head = 99;
+	b.records = 1000;
+	la.lag_in = 3;
+	lb.lag_in = 7;
+	ck_assert(!ld_health_changed(&a, &b));
+	lb.lag_in = 12;
+	ck_assert(ld_health_changed(&a, &b));
+	lb.lag_in = 7;
+	lb.connected = false;
+	lb.state = "down";
+	ck_assert(ld_health_changed(&a, &b));
+	lb.connected = true;
+	lb.state = "up";
+	lb.refused = 1;
+	ck_assert(ld_health_changed(&a, &b));
+	lb.refused = 0;
+	/* Unchanged: written again only after refresh. */
+	ck_assert(!ld_health_due(&a, NOW, &b, NOW + HOUR - 1, 3600));
+	ck_assert(ld_health_due(&a, NOW, &b, NOW + HOUR, 3600));
+}
+END_TEST
+
 /* ---- inbox ---- */
 
 static const struct ld_inbox_item *
@@ -506,6 +614,40 @@ START_TEST(test_names)
 }
 END_TEST
 
+/* The office directly above a silent office is told; no one else. */
+START_TEST(test_inbox_silent)
+{
+	reset();
+	healthy_but_two();
+	struct ld_inbox b;
+	ck_assert_int_eq(ld_inbox_compute(C2, recs, nrec, TODAY, 7, &b), 0);
+	ck_assert_uint_eq(b.n, 0);
+	ck_assert_int_eq(ld_inbox_add_silent(C2, recs, nrec, NOW, 6 * 3600, &b),
+	                 0);
+	ck_assert_uint_eq(b.n, 1);
+	const struct ld_inbox_item *it = item(&b, LD_INBOX_SILENT, X22 ":0");
+	ck_assert_ptr_nonnull(it);
+	ck_assert_int_eq(it->reported_ms, NOW - 7 * HOUR);
+	ck_assert_str_eq(ld_act_name(LD_INBOX_SILENT), "silent");
+	ck_assert_str_eq(ld_act_label(LD_INBOX_SILENT), "下级节点失联");
+	ld_inbox_free(&b);
+	ck_assert_int_eq(ld_inbox_compute(C1, recs, nrec, TODAY, 7, &b), 0);
+	ck_assert_int_eq(ld_inbox_add_silent(C1, recs, nrec, NOW, 6 * 3600, &b),
+	                 0);
+	ck_assert_uint_eq(b.n, 1);
+	it = item(&b, LD_INBOX_SILENT, X12 ":0");
+	ck_assert_ptr_nonnull(it);
+	ck_assert_int_eq(it->reported_ms, 0);
+	ld_inbox_free(&b);
+	/* The province hears from both cities: nothing. */
+	ck_assert_int_eq(ld_inbox_compute(P, recs, nrec, TODAY, 7, &b), 0);
+	ck_assert_int_eq(ld_inbox_add_silent(P, recs, nrec, NOW, 6 * 3600, &b),
+	                 0);
+	ck_assert_uint_eq(b.n, 0);
+	ld_inbox_free(&b);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -520,6 +662,9 @@ suite(void)
 	tcase_add_test(tc, test_inbox_returned_and_review);
 	tcase_add_test(tc, test_inbox_due_window);
 	tcase_add_test(tc, test_names);
+	tcase_add_test(tc, test_tree);
+	tcase_add_test(tc, test_health_due);
+	tcase_add_test(tc, test_inbox_silent);
 	suite_add_tcase(s, tc);
 	return s;
 }
