@@ -264,7 +264,11 @@ ld_cli_check_date(const struct cmd *c, const char *opt, const char *s,
 {
 	if (s == NULL || (empty_ok && s[0] == '\0') || ld_text_date_valid(s))
 		return 0;
-	return ld_cli_usage_error(c, "%s '%s' is not a date (YYYY-MM-DD)", opt,
+	/* Worded as the node and validate.c word it ("due: '...' is not a
+	 * date"), so the CLI, the console and the API say one sentence. */
+	if (strncmp(opt, "--", 2) == 0)
+		opt += 2;
+	return ld_cli_usage_error(c, "%s: '%s' is not a date (YYYY-MM-DD)", opt,
 	                          s);
 }
 

@@ -140,7 +140,7 @@ START_TEST(test_refusals_name_the_field)
 	                     "--form", "inspection", "--scope", P_ID, "--due",
 	                     "2026-02-30"),
 	                 2);
-	assert_err_line("--due '2026-02-30' is not a date");
+	assert_err_line("due: '2026-02-30' is not a date");
 	ck_assert_int_eq(CLI("--data", d, "task", "add", "--topic",
 	                     "bad \xe4\xb8 utf8", "--form", "inspection",
 	                     "--scope", P_ID),
@@ -396,23 +396,23 @@ START_TEST(test_scope_dates_rows)
 	                     "--form", "监督性视察", "--scope", X_ID, "--due",
 	                     "2026-02-30"),
 	                 2);
-	assert_err_line("--due '2026-02-30' is not a date");
+	assert_err_line("due: '2026-02-30' is not a date");
 	ck_assert_int_eq(CLI("--data", P.dir, "survey", "add", "--topic", "t",
 	                     "--form", "调研", "--scope", X_ID, "--start",
 	                     "2026/01/01"),
 	                 2);
-	assert_err_line("--start '2026/01/01' is not a date");
+	assert_err_line("start: '2026/01/01' is not a date");
 	ck_assert_int_eq(CLI("--data", P.dir, "task", "set", P_ID ":1",
 	                     "--due", "tomorrow"),
 	                 2);
-	assert_err_line("--due 'tomorrow' is not a date");
+	assert_err_line("due: 'tomorrow' is not a date");
 	ck_assert_int_eq(CLI("--data", P.dir, "inbox", "--today", "2026-13-01"),
 	                 2);
-	assert_err_line("--today '2026-13-01' is not a date");
+	assert_err_line("today: '2026-13-01' is not a date");
 	ck_assert_int_eq(CLI("--data", P.dir, "progress", P_ID ":1", "--today",
 	                     "x"),
 	                 2);
-	assert_err_line("--today 'x' is not a date");
+	assert_err_line("today: 'x' is not a date");
 
 	/* A topic with a line break and a tab: one row, escaped. */
 	ck_assert_int_eq(CLI("--data", P.dir, "task", "add", "--topic",
