@@ -253,7 +253,7 @@ START_TEST(test_rollup_bad_input)
 	      "--item", "专题协商|10|秦岭保护"));
 	take_id(pl);
 	REFUSED(2, AT(&P, "progress", "610000:1", "--today", "2026-13-01"),
-	        "--today", "2026-13-01");
+	        "today: '2026-13-01' is not a date");
 	REFUSED(2, AT(&P, "progress"), "progress");
 	REFUSED(1, AT(&P, "progress", "610000:1"), "no record 610000:1");
 	REFUSED(1, AT(&P, "progress", pl), "is a plan, not a task");
