@@ -4,7 +4,7 @@
 # city's clerk writes an opinion through /opinions/new (a missing content
 # refused beside its field, nothing written; the opinion's author is the
 # clerk); it is on /opinions; the city cannot act on its own opinion (no
-# form on its page). At the province a 批示 without a leader is refused
+# form on its page; posted anyway, the node's refusal in Chinese). At the province a 批示 without a leader is refused
 # beside the field in Chinese, nothing written; the province's clerk
 # adopts it through the record page's form; the city's record page shows
 # the adoption in its trail, as `liandong opinion trail` does. A reader
@@ -106,6 +106,12 @@ def scenario(root):
     check(r.status == 200 and "上级尚未处理" in r.text and
           'action="/r/%s/opinion"' % oid not in r.text,
           "the writer's page: an empty trail, no form to act on its own")
+    # Posted anyway: the node refuses, said in Chinese, nothing written.
+    r = cc.req("POST", "/r/%s/opinion" % oid,
+               {"csrf": cc.token, "action": "adopted"})
+    check(r.status == 422 and "不是本单位的下级" in html.unescape(r.text) and
+          count(city, "opinion-action") == 0,
+          "acting on its own opinion refused in Chinese (%d)" % r.status)
 
     # The province acts on it through the page.
     wait_for("the opinion at the province",
