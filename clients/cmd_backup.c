@@ -9,8 +9,9 @@
  *   "LDBACKUP"  u32 format (2)  u32 flags (1: key part)  u16 n  path[n]
  *   config part (format 2 on): u16 count, then per file
  *               u16 n  name[n]  u32 size  bytes[size]
- *               (liandong.conf, children, admins, users: whichever the
- *               data directory has, as they are on disk)
+ *               (liandong.conf, children, admins, users, members.private:
+ *               whichever the data directory has, as they are on disk;
+ *               in the clear, members' phone and ID numbers included)
  *   key part:   salt[16] u64 opslimit u64 memlimit nonce[24] u32 n  box[n]
  *               (crypto_secretbox of the key files, under a key derived
  *               from the passphrase with Argon2id)
@@ -24,6 +25,7 @@
 #include "allow.h"
 #include "cli.h"
 #include "config.h"
+#include "contacts.h"
 #include "keys.h"
 #include "users.h"
 
@@ -51,9 +53,12 @@ static const char *const key_files[] = {LD_KEY_FILE, LD_ENDORSEMENT_FILE};
 #define NKEYFILES (sizeof(key_files) / sizeof(key_files[0]))
 /* The configuration files a backup carries (format 2 on), under the data
  * directory: the first is the office's liandong.conf. Local to the office,
- * never replicated: only a backup keeps them. */
+ * never replicated: only a backup keeps them. members.private holds the
+ * members' personal details (core/contacts.c), restored mode 0600 as all
+ * of them are. */
 static const char *const conf_files[] = {LD_CONFIG_FILE, LD_ALLOW_FILE,
-                                         LD_ADMINS_FILE, LD_USERS_FILE};
+                                         LD_ADMINS_FILE, LD_USERS_FILE,
+                                         LD_CONTACTS_FILE};
 #define NCONFFILES (sizeof(conf_files) / sizeof(conf_files[0]))
 /* The most one of them may hold (the users file of 1000 accounts is
  * well under 1 MiB). */
@@ -730,7 +735,10 @@ describe_conf(const char *dir, const char *self, size_t i, char *out,
 		                   : (count == 1 ? "administrator"
 		                                 : "administrators");
 	}
-	if (count >= 0)
+	if (strcmp(f, LD_CONTACTS_FILE) == 0)
+		snprintf(out, outlen, "%s (members' personal details, mode 0600)",
+		         f);
+	else if (count >= 0)
 		snprintf(out, outlen, "%s (%ld %s)", f, count, what);
 	else if (strcmp(f, LD_CONFIG_FILE) == 0)
 		snprintf(out, outlen, "%s", f);
@@ -961,7 +969,7 @@ ld_cli_run_restore(const struct cmd *c, int argc, char **argv)
 	}
 	/* The configuration files, before the store: those the directory
 	 * lacks (all of them in a new one); an office's own are kept. */
-	char restored[600] = "", kept[200] = "";
+	char restored[800] = "", kept[300] = "";
 	for (size_t i = 0; i < NCONFFILES; i++) {
 		if (!cp.have[i])
 			continue;

@@ -3,6 +3,7 @@
  * level (opinion trail), through the running liandongd. */
 #include "cli.h"
 #include "format.h"
+#include "opinion.h"
 #include "path.h"
 #include "record.h"
 #include "text.h"
@@ -63,18 +64,6 @@ ld_cli_run_opinion_act(const struct cmd *c, int argc, char **argv)
 	return ld_cli_add_record(c, &r, &a);
 }
 
-/* Nearest the writer first: deeper offices act earlier on the way up. */
-static int
-by_level(const void *x, const void *y)
-{
-	const Ld__Record *a = *(Ld__Record *const *)x,
-	                 *b = *(Ld__Record *const *)y;
-	int da = ld_path_depth(a->owner), db = ld_path_depth(b->owner);
-	if (da != db)
-		return db - da;
-	return strcmp(a->id, b->id);
-}
-
 int
 ld_cli_run_opinion_trail(const struct cmd *c, int argc, char **argv)
 {
@@ -100,16 +89,9 @@ ld_cli_run_opinion_trail(const struct cmd *c, int argc, char **argv)
 	if ((rc = ld_cli_fetch_records(cl, LD__KIND__KIND_OPINION_ACTION, "",
 	                               &acts, &n)) != 0)
 		goto leave;
-	/* Keep the live actions on this opinion, at the front. */
-	for (size_t i = 0; i < n; i++) {
-		Ld__Record *r = acts[i];
-		if (!r->deleted &&
-		    strcmp(r->opinion_action->ref, op->id) == 0) {
-			acts[i] = acts[k];
-			acts[k++] = r;
-		}
-	}
-	qsort(acts, k, sizeof(*acts), by_level);
+	/* The live actions on this opinion, at the front, nearest first
+	 * (core/opinion.c, as the console's record page shows them). */
+	k = ld_opinion_trail(acts, n, op->id);
 	if (a.json) {
 		struct ld_buf b = {0};
 		ld_buf_puts(&b, "{\"opinion\": ");
@@ -128,10 +110,7 @@ ld_cli_run_opinion_trail(const struct cmd *c, int argc, char **argv)
 	       op->opinion->title, op->opinion->member, op->owner);
 	for (size_t i = 0; i < k; i++) {
 		const Ld__OpinionAction *x = acts[i]->opinion_action;
-		const char *label = strcmp(x->action, "adopted") == 0 ? "采用"
-		                    : strcmp(x->action, "forwarded") == 0
-		                        ? "报送"
-		                        : "批示";
+		const char *label = ld_opinion_action_label(x->action);
 		printf("  %s  %s %s  %s (v%llu)%s%s%s%s\n", acts[i]->owner,
 		       label, x->action, acts[i]->id,
 		       (unsigned long long)x->ref_version,

@@ -218,6 +218,38 @@ reason_zh(const char *r, char *out, size_t len)
 	               c))
 		snprintf(out, len, "成果 %s 属于 %s，不是本单位的下级", c[0],
 		         c[1]);
+	else if (match(r,
+	               "opinion * is owned by *, which is not below this "
+	               "node",
+	               c))
+		snprintf(out, len,
+		         "社情民意 %s 属于 %s，不是本单位的下级：本单位"
+		         "不能处理自己的或不在下级的社情民意",
+		         c[0], c[1]);
+	else if (match(r,
+	               "opinion * has not reached this node: * has not "
+	               "forwarded it (报送)",
+	               c))
+		snprintf(out, len,
+		         "社情民意 %s 尚未到达本单位：%s 还没有报送", c[0],
+		         c[1]);
+	else if (match(r, "* is a *, not an opinion", c))
+		snprintf(out, len, "%s 是%s，不是社情民意", c[0],
+		         machine_label(c[1]));
+	else if (match(r,
+	               "required for a 批示 (instructed): the leader who "
+	               "wrote it",
+	               c))
+		snprintf(out, len, "批示须填写作出批示的领导");
+	else if (strcmp(r, "only a 批示 (instructed) names a leader") == 0)
+		snprintf(out, len, "只有批示才填写批示领导");
+	else if (match(r, "required (what the 社情民意 reports)", c))
+		snprintf(out, len, "必填（社情民意反映的内容）");
+	else if (match(r,
+	               "required (the member, 委员, who wrote it or for "
+	               "whom it is written)",
+	               c))
+		snprintf(out, len, "必填（撰写或反映社情民意的委员）");
 	else if (match(r, "*, at most * per result", c))
 		snprintf(out, len, "%s 个，每份成果最多 %s 个", c[0], c[1]);
 	else if (match(r, "chunk * of * was not uploaded", c))

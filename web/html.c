@@ -163,6 +163,7 @@ static const struct {
     [LD_NAV_PLANS] = {"/plans", "协商计划"},
     [LD_NAV_PROPOSALS] = {"/proposals", "提案"},
     [LD_NAV_MEMBERS] = {"/members", "委员"},
+    [LD_NAV_OPINIONS] = {"/opinions", "社情民意"},
     [LD_NAV_REPORTS] = {"/reports", "报表"},
     [LD_NAV_STATS] = {"/stats", "年度统计"},
     [LD_NAV_NODES] = {"/node", "节点"},

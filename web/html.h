@@ -38,6 +38,7 @@ enum ld_nav {
 	LD_NAV_PLANS,    /* 协商计划 */
 	LD_NAV_PROPOSALS, /* 提案 */
 	LD_NAV_MEMBERS,  /* 委员 */
+	LD_NAV_OPINIONS, /* 社情民意 */
 	LD_NAV_REPORTS,  /* 报表 */
 	LD_NAV_STATS,    /* 年度统计 */
 	LD_NAV_NODES,    /* 节点 */

@@ -20,6 +20,7 @@ void ld_page_surveys(struct ld_web_req *rq);     /* GET /surveys */
 void ld_page_plans(struct ld_web_req *rq);       /* GET /plans */
 void ld_page_proposals(struct ld_web_req *rq);   /* GET /proposals */
 void ld_page_members(struct ld_web_req *rq);     /* GET /members */
+void ld_page_opinions(struct ld_web_req *rq);    /* GET /opinions 社情民意 */
 void ld_page_record(struct ld_web_req *rq);      /* GET /r/ID */
 
 /* pages_progress.c */
@@ -53,8 +54,11 @@ void ld_page_task_new(struct ld_web_req *rq);     /* GET/POST /tasks/new[?parent
 void ld_page_survey_new(struct ld_web_req *rq);   /* GET/POST /surveys/new */
 void ld_page_plan_new(struct ld_web_req *rq);     /* GET/POST /plans/new */
 void ld_page_proposal_new(struct ld_web_req *rq); /* GET/POST /proposals/new */
+void ld_page_opinion_new(struct ld_web_req *rq);  /* GET/POST /opinions/new */
 void ld_page_edit(struct ld_web_req *rq);         /* GET/POST /r/ID/edit */
 void ld_page_status(struct ld_web_req *rq);       /* POST /r/ID/status */
+/* POST /r/ID/opinion: 采用 / 报送 / 批示 of an opinion from below. */
+void ld_page_opinion_act(struct ld_web_req *rq);
 /* The actions the person may take on record `r`, for its page. */
 void ld_page_record_actions(struct ld_web_req *rq, struct ld_buf *b,
                             const Ld__Record *r);

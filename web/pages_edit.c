@@ -5,6 +5,7 @@
  * form again with what was typed and the node's reason beside its field
  * (fielderr.h); nothing is written then. */
 #include "labels.h"
+#include "opinion.h"
 #include "pages.h"
 #include "path.h"
 #include "record.h"
@@ -12,6 +13,7 @@
 #include "text.h"
 #include "users.h"
 #include "validate.h"
+#include "vocab.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -183,6 +185,18 @@ proposal_controls(struct ld_form *f, struct src *s, bool editing)
 	bool f2f = s->posted ? ld_web_form(s->rq, "face_to_face") != NULL
 	                     : val(s, "face_to_face")[0] != '\0';
 	ld_form_checks(f, "face_to_face", "面商", yn, 1, on, f2f ? 1 : 0, 0);
+}
+
+/* A 社情民意: its title, what it reports, the member who wrote it. */
+static void
+opinion_controls(struct ld_form *f, struct src *s)
+{
+	ld_form_input(f, "text", "title", NULL, val(s, "title"),
+	              LD_FORM_REQUIRED);
+	ld_form_textarea(f, "content", "内容", NULL, val(s, "content"),
+	                 LD_FORM_REQUIRED);
+	ld_form_input(f, "text", "member", "反映人（委员）", val(s, "member"),
+	              LD_FORM_REQUIRED);
 }
 
 /* Plan item row `i` (1-based): a posted value, the item's, or "". */
@@ -367,6 +381,13 @@ from_form(struct ld_web_req *rq, struct ld_pool *pool, Ld__Record *r,
 		     set(&p->satisfaction, ld_submit_field(rq, "satisfaction"));
 		break;
 	}
+	case LD__RECORD__BODY_OPINION: {
+		Ld__Opinion *o = r->opinion;
+		ok = set(&o->title, ld_submit_field(rq, "title")) &&
+		     set(&o->content, ld_submit_field(rq, "content")) &&
+		     set(&o->member, ld_submit_field(rq, "member"));
+		break;
+	}
 	case LD__RECORD__BODY_PLAN: {
 		Ld__Plan *p = r->plan;
 		if (yr[0] == '\0') {
@@ -484,6 +505,8 @@ static const struct kind_page kinds[] = {
     {LD__RECORD__BODY_PLAN, "/plans/new", "新建协商计划", "保存", LD_NAV_PLANS},
     {LD__RECORD__BODY_PROPOSAL, "/proposals/new", "登记提案", "保存",
      LD_NAV_PROPOSALS},
+    {LD__RECORD__BODY_OPINION, "/opinions/new", "撰写社情民意", "保存",
+     LD_NAV_OPINIONS},
 };
 
 static const struct kind_page *
@@ -517,6 +540,9 @@ controls(struct ld_form *f, struct src *s, Ld__Record__BodyCase bc,
 		break;
 	case LD__RECORD__BODY_PROPOSAL:
 		proposal_controls(f, s, editing);
+		break;
+	case LD__RECORD__BODY_OPINION:
+		opinion_controls(f, s);
 		break;
 	case LD__RECORD__BODY_PLAN: {
 		size_t kept = s->r ? s->r->plan->n_items : 0;
@@ -636,6 +662,12 @@ void
 ld_page_proposal_new(struct ld_web_req *rq)
 {
 	new_page(rq, LD__RECORD__BODY_PROPOSAL);
+}
+
+void
+ld_page_opinion_new(struct ld_web_req *rq)
+{
+	new_page(rq, LD__RECORD__BODY_OPINION);
 }
 
 /* The version the form was opened at (hidden "base"); 0 if none. */
@@ -854,6 +886,102 @@ ld_page_status(struct ld_web_req *rq)
 
 /* ------------------------------------------------ on a record's page */
 
+/* May this office act on opinion `r` (采用 / 报送 / 批示)? It is below
+ * this office; whether it has reached it yet (the relay rule,
+ * core/flow.c) the node decides. */
+static bool
+may_act_on_opinion(struct ld_web_req *rq, const Ld__Record *r)
+{
+	const char *self = ld_web_config(rq)->id;
+	return r->body_case == LD__RECORD__BODY_OPINION && !r->deleted &&
+	       ld_web_may(rq, LD_ACT_WRITE) && strcmp(r->owner, self) != 0 &&
+	       ld_path_in_subtree(r->owner, self);
+}
+
+/* The form that acts on opinion `r`: what (采用 / 报送 / 批示), the
+ * leader of a 批示, a comment; what was posted and its refusal `fe`
+ * after a refusal. */
+static void
+opinion_form(struct ld_web_req *rq, struct ld_buf *b, const Ld__Record *r,
+             const struct ld_fielderr *fe)
+{
+	bool posted = strcmp(rq->method, "POST") == 0;
+	struct ld_form f;
+	ld_form_init(&f, fe);
+	struct ld_choice c[3];
+	size_t n = 0;
+	const char *t;
+	while (n < 3 &&
+	       (t = ld_vocab_term(LD_VOCAB_OPINION_ACTION, n)) != NULL) {
+		c[n].value = t;
+		c[n].label = ld_opinion_action_label(t);
+		n++;
+	}
+	ld_form_select(&f, "action", "处理", c, n, NULL,
+	               posted ? ld_submit_field(rq, "action") : NULL,
+	               LD_FORM_REQUIRED);
+	ld_form_input(&f, "text", "leader", "批示领导（仅批示时填写）",
+	              posted ? ld_submit_field(rq, "leader") : "", 0);
+	ld_form_textarea(&f, "comment", "说明", NULL,
+	                 posted ? ld_submit_field(rq, "comment") : "", 0);
+	char action[LD_ID_MAX + 16];
+	snprintf(action, sizeof(action), "/r/%s/opinion", r->id);
+	ld_form_finish(&f, b, action, rq->sess.csrf, false, "提交");
+}
+
+void
+ld_page_opinion_act(struct ld_web_req *rq)
+{
+	char id[LD_ID_MAX + 1];
+	if (!ld_submit_id(rq, "/opinion", id, sizeof(id)))
+		return;
+	Ld__Record *op = ld_submit_get(rq, id);
+	if (op == NULL)
+		return;
+	if (op->body_case != LD__RECORD__BODY_OPINION || op->deleted) {
+		ld__record__free_unpacked(op, NULL);
+		ld_web_error(rq, 404, "这条记录不是社情民意。");
+		return;
+	}
+	Ld__Record *r = ld_submit_blank(LD__RECORD__BODY_OPINION_ACTION);
+	if (r == NULL) {
+		ld__record__free_unpacked(op, NULL);
+		ld_web_error(rq, 500, "内存不足。");
+		return;
+	}
+	struct ld_fielderr fe;
+	char line[1024], aid[LD_ID_MAX + 1];
+	ld_fielderr_set(&fe, "", "");
+	int rc = 1;
+	/* The node checks the rest: the action's name, the leader of a
+	 * 批示, and that the opinion is below and has reached this office
+	 * (check_opinion_ref, daemon/api.c). */
+	Ld__OpinionAction *a = r->opinion_action;
+	if (!set(&a->ref, id) ||
+	    !set(&a->action, ld_submit_field(rq, "action")) ||
+	    !set(&a->leader, ld_submit_field(rq, "leader")) ||
+	    !set(&a->comment, ld_submit_field(rq, "comment")))
+		ld_fielderr_set(&fe, "", "内存不足，没有保存。");
+	else
+		rc = ld_submit_add(rq, r, aid, sizeof(aid), &fe, line,
+		                   sizeof(line));
+	ld__record__free_unpacked(r, NULL);
+	if (rc == 0) {
+		char loc[LD_ID_MAX + 8];
+		snprintf(loc, sizeof(loc), "/r/%s", id);
+		ld_web_redirect(rq, loc);
+	} else if (rc > 0) {
+		struct ld_buf b = {0};
+		ld_html_f(&b,
+		          "<p>社情民意 <a href=\"/r/%s\">%s</a>：%s</p>\n"
+		          "<p>没有保存。</p>\n",
+		          id, id, op->opinion->title);
+		opinion_form(rq, &b, op, &fe);
+		ld_submit_page(rq, "处理社情民意", LD_NAV_OPINIONS, &b, true);
+	}
+	ld__record__free_unpacked(op, NULL);
+}
+
 /* Is task/survey/plan `r` one this office answers: its own, or
  * addressed to it? */
 static bool
@@ -937,6 +1065,10 @@ ld_page_record_actions(struct ld_web_req *rq, struct ld_buf *b,
 		ld_buf_puts(b, "</p>\n");
 	}
 	ld_buf_free(&a);
+	if (may_act_on_opinion(rq, r)) {
+		ld_buf_puts(b, "<h2>处理（采用 / 报送 / 批示）</h2>\n");
+		opinion_form(rq, b, r, NULL);
+	}
 	if (!write || !own)
 		return;
 	/* Moves along the statuses, only those lifecycle.c allows. */

@@ -5,8 +5,10 @@
 #include "labels.h"
 #include "lifecycle.h"
 #include "members.h"
+#include "opinion.h"
 #include "pages.h"
 #include "pb.h"
+#include "records.h"
 #include "record.h"
 #include "rules.h"
 #include "users.h"
@@ -78,6 +80,15 @@ summarize(const Ld__Record *r, struct summary *s)
 		s->status = r->member->status;
 		s->due = r->member->committee;
 		s->machine = LD_SM_MEMBER;
+		break;
+	case LD__RECORD__BODY_OPINION:
+		s->title = r->opinion->title;
+		s->form = r->opinion->member;
+		s->year = r->opinion->year;
+		break;
+	case LD__RECORD__BODY_OPINION_ACTION:
+		s->title = r->opinion_action->comment;
+		s->form = ld_opinion_action_label(r->opinion_action->action);
 		break;
 	case LD__RECORD__BODY_DUTY:
 		s->title = r->duty->activity;
@@ -310,6 +321,15 @@ ld_page_members(struct ld_web_req *rq)
 	static const struct list_kind k = {LD__KIND__KIND_MEMBER, "委员",
 	                                   "/members", LD_NAV_MEMBERS, "界别",
 	                                   "专委会"};
+	list_page(rq, &k);
+}
+
+void
+ld_page_opinions(struct ld_web_req *rq)
+{
+	static const struct list_kind k = {LD__KIND__KIND_OPINION, "社情民意",
+	                                   "/opinions", LD_NAV_OPINIONS, "委员",
+	                                   "年度", "撰写社情民意"};
 	list_page(rq, &k);
 }
 
@@ -611,6 +631,66 @@ answers(struct ld_web_req *rq, struct ld_buf *b, Ld__Kind kind,
 	return found;
 }
 
+static int
+ask_quietly(void *ctx, Ld__Request *req, Ld__Response **resp)
+{
+	char err[256];
+	if (ld_web_call(ctx, req, resp, err, sizeof(err)) != 0)
+		return -1;
+	if ((*resp)->code != LD__CODE__CODE_OK) {
+		ld__response__free_unpacked(*resp, NULL);
+		*resp = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* What each office above the writer did with opinion `r`, nearest the
+ * writer first: the trail `liandong opinion trail` prints (core/opinion.c). */
+static void
+opinion_trail(struct ld_web_req *rq, struct ld_buf *b, const Ld__Record *r)
+{
+	Ld__Record **acts = NULL;
+	size_t n = 0;
+	ld_buf_puts(b, "<h2>各级处理</h2>\n");
+	/* Every opinion action this node holds, as the CLI reads them; not
+	 * ld_web_list_all: a failure here is a line, not the page. */
+	if (ld_api_list_all(ask_quietly, rq, LD__KIND__KIND_OPINION_ACTION, "",
+	                    &acts, &n) != 0) {
+		ld_buf_puts(b, "<p class=\"error\">暂时无法从节点读取。</p>\n");
+		return;
+	}
+	size_t k = ld_opinion_trail(acts, n, r->id);
+	if (k == 0) {
+		ld_buf_puts(b, "<p class=\"muted\" id=\"trail-none\">上级尚未"
+		               "处理。</p>\n");
+	} else {
+		ld_buf_puts(b, "<div class=\"scroll\"><table class=\"cards\" "
+		               "id=\"trail\">\n<thead><tr><th>单位</th>"
+		               "<th>处理</th><th>编号</th><th>所据版本</th>"
+		               "<th>批示领导</th><th>说明</th></tr></thead>\n"
+		               "<tbody>\n");
+		for (size_t i = 0; i < k; i++) {
+			const Ld__OpinionAction *x = acts[i]->opinion_action;
+			ld_html_f(b,
+			          "<tr><td data-label=\"单位\">%s</td>"
+			          "<td data-label=\"处理\">%s</td>"
+			          "<td data-label=\"编号\"><a href=\"/r/%s\">%s"
+			          "</a></td><td data-label=\"所据版本\">v%U</td>"
+			          "<td data-label=\"批示领导\">%s</td>"
+			          "<td data-label=\"说明\">%s</td></tr>\n",
+			          acts[i]->owner,
+			          ld_opinion_action_label(x->action),
+			          acts[i]->id, acts[i]->id,
+			          (unsigned long long)x->ref_version,
+			          x->leader[0] ? x->leader : "—",
+			          x->comment[0] ? x->comment : "—");
+		}
+		ld_buf_puts(b, "</tbody></table></div>\n");
+	}
+	ld_api_free_records(acts, n);
+}
+
 /* The versions of `id` this node has stored (HistoryRequest): version,
  * time, who, status, newest first. */
 static void
@@ -693,6 +773,9 @@ ld_page_record(struct ld_web_req *rq)
 	                  : r->kind == LD__KIND__KIND_PLAN     ? LD_NAV_PLANS
 	                  : r->kind == LD__KIND__KIND_PROPOSAL ? LD_NAV_PROPOSALS
 	                  : r->kind == LD__KIND__KIND_MEMBER   ? LD_NAV_MEMBERS
+	                  : r->kind == LD__KIND__KIND_OPINION ||
+	                          r->kind == LD__KIND__KIND_OPINION_ACTION
+	                      ? LD_NAV_OPINIONS
 	                  : r->kind == LD__KIND__KIND_REPORT   ? LD_NAV_REPORTS
 	                  : r->kind == LD__KIND__KIND_NODE     ? LD_NAV_NODES
 	                                                       : LD_NAV_NONE;
@@ -737,6 +820,8 @@ ld_page_record(struct ld_web_req *rq)
 		          "</p>\n", r->id);
 	if (r->kind == LD__KIND__KIND_MEMBER && !r->deleted)
 		member_year(rq, &b, r);
+	if (r->kind == LD__KIND__KIND_OPINION)
+		opinion_trail(rq, &b, r);
 	Ld__Kind answer_kind = LD__KIND__KIND_UNSPECIFIED;
 	const char *answer_title = NULL;
 	if (r->kind == LD__KIND__KIND_TASK || r->kind == LD__KIND__KIND_SURVEY ||

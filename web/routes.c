@@ -18,6 +18,7 @@ static const struct ld_route routes[] = {
     {"GET", "/plans", 0, LD_ACT_READ, ld_page_plans},
     {"GET", "/proposals", 0, LD_ACT_READ, ld_page_proposals},
     {"GET", "/members", 0, LD_ACT_READ, ld_page_members},
+    {"GET", "/opinions", 0, LD_ACT_READ, ld_page_opinions},
     /* The forms (pages_edit.c, pages_result.c): before "/r/", whose
      * page answers any other rest. */
     {"GET", "/tasks/new", 0, LD_ACT_WRITE, ld_page_task_new},
@@ -28,9 +29,13 @@ static const struct ld_route routes[] = {
     {"POST", "/plans/new", 0, LD_ACT_WRITE, ld_page_plan_new},
     {"GET", "/proposals/new", 0, LD_ACT_WRITE, ld_page_proposal_new},
     {"POST", "/proposals/new", 0, LD_ACT_WRITE, ld_page_proposal_new},
+    {"GET", "/opinions/new", 0, LD_ACT_WRITE, ld_page_opinion_new},
+    {"POST", "/opinions/new", 0, LD_ACT_WRITE, ld_page_opinion_new},
     {"GET", "/r/", LD_ROUTE_PREFIX, LD_ACT_WRITE, ld_page_edit, "/edit"},
     {"POST", "/r/", LD_ROUTE_PREFIX, LD_ACT_WRITE, ld_page_edit, "/edit"},
     {"POST", "/r/", LD_ROUTE_PREFIX, LD_ACT_WRITE, ld_page_status, "/status"},
+    {"POST", "/r/", LD_ROUTE_PREFIX, LD_ACT_WRITE, ld_page_opinion_act,
+     "/opinion"},
     {"GET", "/r/", LD_ROUTE_PREFIX, LD_ACT_WRITE, ld_page_result, "/result"},
     {"POST", "/r/", LD_ROUTE_PREFIX, LD_ACT_WRITE, ld_page_result, "/result"},
     {"GET", "/r/", LD_ROUTE_PREFIX, LD_ACT_REVIEW, ld_page_review, "/review"},

@@ -198,6 +198,8 @@ ld_submit_blank(Ld__Record__BodyCase bc)
 	Ld__Proposal q = LD__PROPOSAL__INIT;
 	Ld__Result res = LD__RESULT__INIT;
 	Ld__Review rv = LD__REVIEW__INIT;
+	Ld__Opinion o = LD__OPINION__INIT;
+	Ld__OpinionAction oa = LD__OPINION_ACTION__INIT;
 	r.body_case = bc;
 	switch (bc) {
 	case LD__RECORD__BODY_TASK:
@@ -217,6 +219,12 @@ ld_submit_blank(Ld__Record__BodyCase bc)
 		break;
 	case LD__RECORD__BODY_REVIEW:
 		r.review = &rv;
+		break;
+	case LD__RECORD__BODY_OPINION:
+		r.opinion = &o;
+		break;
+	case LD__RECORD__BODY_OPINION_ACTION:
+		r.opinion_action = &oa;
 		break;
 	default:
 		return NULL;

@@ -861,6 +861,23 @@ write_users(const char *dir)
 	ck_assert_int_eq(chmod(path, 0600), 0);
 }
 
+/* Members' personal details as 'liandong member' keeps them: CSV,
+ * mode 0600, with a quoted field and a comma inside it. */
+static void
+write_contacts(const char *dir)
+{
+	char path[700];
+	snprintf(path, sizeof(path), "%s/members.private", dir);
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "member,phone,address,id_number,email\n"
+	           "530300-1-1,13800000000,\"曲靖市麒麟区, 南宁北路 1 号\","
+	           "530302198001010011,zhang@example.cn\n"
+	           "530300-1-2,,,,\n");
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(chmod(path, 0600), 0);
+}
+
 /* (f): the city's machine died: its backup, restored into an empty new
  * directory, brings its configuration, its children and its accounts;
  * the city starts there, gets its records back from the province and
@@ -875,8 +892,9 @@ START_TEST(test_city_new_machine)
 	th_node_start(&C);
 	th_node_start(&X);
 	write_users(C.dir);
+	write_contacts(C.dir);
 	char task[LD_ID_MAX + 1], last[LD_ID_MAX + 1], file[700], pass[700];
-	char users[700], dir[700], out[4096], err[2048];
+	char users[700], contacts[700], dir[700], out[4096], err[2048];
 	snprintf(task, sizeof(task), "%s", th_add_task(&P, C_ID, "任务"));
 	ck_assert(th_wait_record(&C, task, th_ms(10000)));
 	th_add_tasks(&C, X_ID, 10, last);
@@ -884,6 +902,8 @@ START_TEST(test_city_new_machine)
 	snprintf(file, sizeof(file), "%s/c.backup", th_root());
 	snprintf(pass, sizeof(pass), "%s/pass", th_root());
 	snprintf(users, sizeof(users), "%s/users.before", th_root());
+	snprintf(contacts, sizeof(contacts), "%s/members.private.before",
+	         th_root());
 	snprintf(dir, sizeof(dir), "%s/new-machine/c", th_root());
 	sh("echo 'correct horse' > '%s'", pass);
 	pid_t bp = backup_start(&C, file, pass);
@@ -896,13 +916,16 @@ START_TEST(test_city_new_machine)
 	/* The machine dies with everything on it. */
 	ck_assert_int_eq(th_node_stop(&X), 0);
 	ck_assert_int_eq(th_node_stop(&C), 0);
-	sh("cp '%s/users' '%s' && rm -rf '%s'", C.dir, users, C.dir);
+	sh("cp '%s/users' '%s' && cp '%s/members.private' '%s' && "
+	   "rm -rf '%s'", C.dir, users, C.dir, contacts, C.dir);
 	int rc = restore(file, dir, pass, out, err);
 	ck_assert_msg(rc == 0, "restore: %s", err);
 	ck_assert_msg(strstr(out, "restored the store of " C_ID) != NULL &&
 	                  strstr(out, "and the node key") != NULL &&
 	                  strstr(out, "restored liandong.conf, children (1 "
-	                              "child), users (3 accounts)") != NULL,
+	                              "child), users (3 accounts), "
+	                              "members.private (members' personal "
+	                              "details, mode 0600)") != NULL,
 	              "%s", out);
 	/* The plugin directory of the old machine is not on this one. */
 	ck_assert_msg(strstr(err, "warning: ") != NULL &&
@@ -912,10 +935,12 @@ START_TEST(test_city_new_machine)
 	              "%s", err);
 	assert_one_line(err);
 	sh("cmp '%s' '%s/users'", users, dir);
+	sh("cmp '%s' '%s/members.private'", contacts, dir);
 	sh("test \"$(stat -c %%a '%s')\" = 700 && "
 	   "test \"$(stat -c %%a '%s/users')\" = 600 && "
+	   "test \"$(stat -c %%a '%s/members.private')\" = 600 && "
 	   "test \"$(stat -c %%a '%s/children')\" = 600",
-	   dir, dir, dir);
+	   dir, dir, dir, dir);
 
 	snprintf(C.dir, sizeof(C.dir), "%s", dir);
 	th_node_start(&C);

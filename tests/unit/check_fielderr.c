@@ -302,6 +302,33 @@ START_TEST(test_daemon_shapes)
 }
 END_TEST
 
+/* 社情民意 and what an office above does with one (daemon/api.c,
+ * validate.c), as the console's action form shows them. */
+START_TEST(test_opinion_shapes)
+{
+	expect("ref: opinion 530000/530300:3 is owned by 530000/530300, which "
+	       "is not below this node",
+	       "ref",
+	       "回应记录：社情民意 530000/530300:3 属于 530000/530300，不是本"
+	       "单位的下级：本单位不能处理自己的或不在下级的社情民意");
+	expect("ref: opinion 530000/530300/530321:2 has not reached this node: "
+	       "530000/530300 has not forwarded it (报送)",
+	       "ref",
+	       "回应记录：社情民意 530000/530300/530321:2 尚未到达本单位："
+	       "530000/530300 还没有报送");
+	expect("leader: required for a 批示 (instructed): the leader who "
+	       "wrote it",
+	       "leader", "批示领导：批示须填写作出批示的领导");
+	expect("leader: only a 批示 (instructed) names a leader", "leader",
+	       "批示领导：只有批示才填写批示领导");
+	expect("content: required (what the 社情民意 reports)", "content",
+	       "内容：必填（社情民意反映的内容）");
+	expect("member: required (the member, 委员, who wrote it or for whom "
+	       "it is written)",
+	       "member", "委员：必填（撰写或反映社情民意的委员）");
+}
+END_TEST
+
 START_TEST(test_fallback)
 {
 	/* An unknown shape: the English line, at the top. */
@@ -441,6 +468,7 @@ main(void)
 	tcase_add_test(tc, test_survey_plan_proposal);
 	tcase_add_test(tc, test_result_and_author);
 	tcase_add_test(tc, test_daemon_shapes);
+	tcase_add_test(tc, test_opinion_shapes);
 	tcase_add_test(tc, test_fallback);
 	tcase_add_test(tc, test_cli_shapes);
 	tcase_add_test(tc, test_form_beside_field);

@@ -94,7 +94,7 @@ START_TEST(test_page_layout)
 	ck_assert_ptr_null(strstr(b.p, "<script"));
 	ck_assert_ptr_null(strstr(b.p, "style="));
 	const char *nav[] = {"工作台", "督办任务", "调研", "协商计划", "提案",
-	                     "报表", "年度统计", "节点"};
+	                     "委员", "社情民意", "报表", "年度统计", "节点"};
 	for (size_t i = 0; i < sizeof(nav) / sizeof(nav[0]); i++)
 		ck_assert_ptr_nonnull(strstr(b.p, nav[i]));
 	ld_buf_free(&b);
