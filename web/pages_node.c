@@ -2,7 +2,9 @@
  * status answer describes it — the office, its store, recovery, its links
  * up to the parent and down to the children with their state, lag, when
  * each was last heard and what was refused — and, for administrators,
- * the way to the people and children pages. */
+ * the way to the people and children pages; then 下级节点, the offices
+ * below as their HEALTH records tell (nodetree.h). */
+#include "nodetree.h"
 #include "pages.h"
 #include "present.h"
 #include "users.h"
@@ -62,6 +64,7 @@ void
 ld_page_node(struct ld_web_req *rq)
 {
 	Ld__StatusRequest q = LD__STATUS_REQUEST__INIT;
+	q.tree = true; /* the offices below, as `liandong status --tree` */
 	Ld__Request req = LD__REQUEST__INIT;
 	req.op_case = LD__REQUEST__OP_STATUS;
 	req.status = &q;
@@ -126,6 +129,7 @@ ld_page_node(struct ld_web_req *rq)
 	if (s->n_peers == 0 || (parent && s->n_peers == 1))
 		ld_html_f(&b, "<p class=\"muted\">%r</p>\n",
 		          s->listen[0] ? "尚无下级连接。" : "没有下级（不监听）。");
+	ld_node_tree(&b, s, now_ms());
 	ld__response__free_unpacked(resp, NULL);
 	ld_page_end(&b);
 	ld_web_html(rq, 200, &b);

@@ -88,6 +88,7 @@ ld_present_link_state(const char *state)
 	} states[] = {
 	    {"up", "已连接"},
 	    {"hello_sent", "连接中"},
+	    {"connecting", "连接中"}, /* a HEALTH record's word */
 	    {"down", "断开"},
 	    {"rejected", "被拒绝"},
 	};

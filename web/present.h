@@ -33,7 +33,8 @@ void ld_present_bar_svg(struct ld_buf *b, uint64_t v, uint64_t max);
  * filename*=UTF-8''percent-encoded (RFC 6266). */
 void ld_present_disposition(struct ld_buf *b, const char *name);
 
-/* A link's state (PeerStatus.state: up, hello_sent, down, rejected) and
+/* A link's state (PeerStatus.state: up, hello_sent, down, rejected;
+ * LinkHealth.state also connecting) and
  * role (parent, child) in Chinese; an unknown word is returned as it is. */
 const char *ld_present_link_state(const char *state);
 const char *ld_present_link_role(const char *role);

@@ -5,7 +5,8 @@
 # plugin (its page frames the report, whose URL answers under its own
 # sandbox CSP), downloads md / csv / json, sees a failing plugin's reason
 # while the console keeps working; /stats equals `liandong figures
-# --json`; /node shows the status; an administrator adds a person who can
+# --json`; /node shows the status and its 下级节点 section the offices
+# below of `liandong status --tree --json`; an administrator adds a person who can
 # then log in, a clerk's POST is refused, the last administrator cannot
 # be demoted nor anyone remove themselves, bad input is said beside its
 # field; a child enrolled through the page is in `liandong child list`.
@@ -184,6 +185,20 @@ def node(port, data):
           "a root, and no administration links for a reader")
     check(b.req("/node/users").status == 403,
           "a reader may not see /node/users")
+    # 下级节点: the offices below as the CLI's tree answer has them, in its
+    # order, 失联 where it says silent; "无下级节点" when there is none.
+    tree = json.loads(run([LIANDONG, "--data", data, "status", "--tree",
+                           "--json"]).stdout)
+    below = [o for o in tree.get("tree", []) if o["path"] != tree["path"]]
+    rows = re.findall(r'<tr data-office="([^"]+)" data-depth="(\d+)"'
+                      r'( data-silent="1")?>', r.text)
+    want = [(html.escape(o["path"]), bool(o.get("silent", False)))
+            for o in below]
+    got = [(p, bool(sil)) for p, _, sil in rows]
+    check("<h2>下级节点</h2>" in r.text and got == want and
+          (("无下级节点" in r.text) == (not below)),
+          "/node's 下级节点 shows the %d offices below of `status --tree`: "
+          "%s against %s" % (len(below), got[:5], want[:5]))
 
 
 def users(port, data):

@@ -8,7 +8,9 @@
 # refused, one it allows is made; the city answers with a result and an
 # attachment whose download is byte for byte the upload; an upload of
 # 16 MiB + 1 byte is refused beside the field with nothing written; a
-# reviewer at the province returns the result. Every wait is bounded;
+# reviewer at the province returns the result; the province's /node lists
+# the city under 下级节点 as `liandong status --tree` does, reporting, its
+# link up connected. Every wait is bounded;
 # only the processes started here are stopped, by their pid.
 #   check_web_forms.py BUILD_DIR      (exit 77 = skipped)
 import html
@@ -334,6 +336,45 @@ def scenario(root):
           len(res.get("attachments", [])) == 1 and
           res.get("summary") == "河道已清理，附违建清单",
           "resubmitted as v2 with its attachment (%d)" % r.status)
+
+    node_tree(pweb, prov)
+
+
+def tree_of(data):
+    st = json.loads(cli(data, "status", "--tree", "--json").stdout)
+    return st.get("status", st)
+
+
+def node_tree(pweb, prov):
+    """The province's /node: 下级节点 lists the city as the CLI's tree
+    answer has it, once the city's first HEALTH record (five seconds
+    after its start) has come up."""
+    def reported():
+        t = [o for o in tree_of(prov).get("tree", [])
+             if o["path"] == "530000/530300"]
+        return t and int(t[0].get("reported_ms", 0)) > 0 and \
+            not t[0].get("silent", False) and t[0].get("health")
+    wait_for("the city's HEALTH record in the province's tree", reported)
+    st = tree_of(prov)
+    below = [o["path"] for o in st.get("tree", []) if o["path"] != st["path"]]
+    rd = Client(pweb)
+    rd.login("读者", "reader-pass-1")
+    r = rd.req("GET", "/node")
+    rows = re.findall(r'<tr data-office="([^"]+)" data-depth="(\d+)"'
+                      r'( data-silent="1")?>(.*?)</tr>', r.text, re.S)
+    check(r.status == 200 and "<h2>下级节点</h2>" in r.text and
+          [p for p, _, _, _ in rows] == below == ["530000/530300"],
+          "/node's 下级节点: the offices of `status --tree` (%s, %s)" %
+          ([p for p, _, _, _ in rows], below))
+    if rows:
+        _, depth, silent, cells = rows[0]
+        check(depth == "1" and not silent and "曲靖市政协" in cells and
+              'data-label="状态">正常' in cells and
+              re.search(r'data-label="最后报告">(刚刚|\d+ 分钟前)', cells) and
+              "上级 530000：已连接" in cells and "待收 " in cells and
+              "无下级节点" not in r.text,
+              "the city: depth 1, 正常, reported just now, its link up "
+              "connected: %s" % cells)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,14 @@
 /* check_render_html.c — the HTML report as a browser reads it: a page is
  * rendered, loaded in headless Chromium, and the DOM Chromium built is
- * checked for the figures and the bar chart (render). */
+ * checked for the figures and the bar chart (render).
+ *
+ * Run as "check_render_html glyphs" (ctest: check_render_glyphs) it checks
+ * instead that the Chinese text is drawn with real glyphs: the report is
+ * screenshotted twice, once with the machine's fonts and once with a
+ * fontconfig that knows only DejaVu (no CJK: the text falls back to boxes),
+ * and the pixels where the Chinese text stands must differ. Without
+ * fonts-noto-cjk (deploy/setup.sh installs it) that run is skipped
+ * (exit 77). */
 #define _XOPEN_SOURCE 700 /* nftw */
 #include <check.h>
 #include <fcntl.h>
@@ -14,6 +22,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "render.h"
 
@@ -231,20 +240,333 @@ START_TEST(test_chromium_dom)
 }
 END_TEST
 
+/* ---- glyphs: the Chinese text drawn, not boxes ---- */
+
+/* Runs Chromium on url with a screenshot to shot, and with --dump-dom
+ * when out is not NULL (one run does both: the DOM after load); with
+ * fontconfig set, FONTCONFIG_FILE names it. Fails the test if Chromium
+ * fails or takes more than 60 s. */
+static void
+run_chromium(const char *chromium, const char *shot, const char *url,
+             const char *out, const char *fontconfig, const char *profile)
+{
+	char err[600], prof[600], fcenv[700], mode[700];
+	snprintf(err, sizeof(err), "%s/chromium.log", dir);
+	snprintf(prof, sizeof(prof), "--user-data-dir=%s", profile);
+	snprintf(mode, sizeof(mode), "--screenshot=%s", shot);
+	char *argv[] = {"timeout", "60", (char *)chromium, "--headless=new",
+	                "--no-sandbox", "--disable-gpu",
+	                "--disable-dev-shm-usage", "--no-first-run",
+	                "--hide-scrollbars", "--window-size=480,900", prof,
+	                mode, (char *)url, NULL, NULL};
+	if (out != NULL) {
+		argv[13] = argv[12];
+		argv[12] = "--dump-dom";
+	}
+	/* The environment as it is, FONTCONFIG_FILE replaced. */
+	size_t n = 0;
+	while (environ[n] != NULL)
+		n++;
+	char **envp = calloc(n + 2, sizeof(*envp));
+	ck_assert_ptr_nonnull(envp);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(environ[i], "FONTCONFIG_FILE=", 16) != 0)
+			envp[k++] = environ[i];
+	if (fontconfig != NULL) {
+		snprintf(fcenv, sizeof(fcenv), "FONTCONFIG_FILE=%s", fontconfig);
+		envp[k++] = fcenv;
+	}
+	envp[k] = NULL;
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, out ? out : "/dev/null",
+	                                 O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	posix_spawn_file_actions_addopen(&fa, 2, err,
+	                                 O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	pid_t pid;
+	int rc = posix_spawnp(&pid, "timeout", &fa, NULL, argv, envp);
+	posix_spawn_file_actions_destroy(&fa);
+	free(envp);
+	ck_assert_msg(rc == 0, "cannot start timeout(1): %s", strerror(rc));
+	int status;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	char *log = read_file(err);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	              "chromium %s failed (status %d; 124: timed out):\n%s",
+	              mode, status, log);
+	free(log);
+}
+
+struct image {
+	unsigned w, h, bpp; /* bpp: bytes a pixel, 3 (RGB) or 4 (RGBA) */
+	unsigned char *px;  /* h rows of w * bpp bytes */
+};
+
+static unsigned
+be32(const unsigned char *p)
+{
+	return (unsigned)p[0] << 24 | (unsigned)p[1] << 16 |
+	       (unsigned)p[2] << 8 | p[3];
+}
+
+static int
+paeth(int a, int b, int c)
+{
+	int p = a + b - c, pa = abs(p - a), pb = abs(p - b), pc = abs(p - c);
+	return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+}
+
+/* Decodes the PNG Chromium writes: 8-bit RGB or RGBA, not interlaced. */
+static void
+png_read(const char *path, struct image *im)
+{
+	FILE *f = fopen(path, "rb");
+	ck_assert_msg(f != NULL, "no screenshot %s", path);
+	unsigned char *buf = NULL;
+	size_t len = 0, cap = 0, n;
+	do {
+		if (cap - len < 65536) {
+			cap = cap ? cap * 2 : 1 << 18;
+			buf = realloc(buf, cap);
+			ck_assert_ptr_nonnull(buf);
+		}
+		n = fread(buf + len, 1, cap - len, f);
+		len += n;
+	} while (n > 0);
+	fclose(f);
+	ck_assert_msg(len > 8 && memcmp(buf, "\x89PNG\r\n\x1a\n", 8) == 0,
+	              "%s is not a PNG", path);
+	unsigned char *z = malloc(len);
+	ck_assert_ptr_nonnull(z);
+	size_t zlen = 0;
+	memset(im, 0, sizeof(*im));
+	for (size_t at = 8; at + 12 <= len;) {
+		unsigned clen = be32(buf + at);
+		const unsigned char *type = buf + at + 4, *data = buf + at + 8;
+		ck_assert(at + 12 + (size_t)clen <= len);
+		if (memcmp(type, "IHDR", 4) == 0) {
+			im->w = be32(data);
+			im->h = be32(data + 4);
+			ck_assert_msg(data[8] == 8 && (data[9] == 2 || data[9] == 6) &&
+			                  data[12] == 0,
+			              "%s: depth %d colour %d interlace %d", path,
+			              data[8], data[9], data[12]);
+			im->bpp = data[9] == 6 ? 4 : 3;
+		} else if (memcmp(type, "IDAT", 4) == 0) {
+			memcpy(z + zlen, data, clen);
+			zlen += clen;
+		} else if (memcmp(type, "IEND", 4) == 0) {
+			break;
+		}
+		at += 12 + (size_t)clen;
+	}
+	ck_assert_uint_gt(im->w, 0);
+	size_t stride = (size_t)im->w * im->bpp;
+	uLongf rawlen = (uLongf)((stride + 1) * im->h);
+	unsigned char *raw = malloc(rawlen);
+	ck_assert_ptr_nonnull(raw);
+	ck_assert_int_eq(uncompress(raw, &rawlen, z, (uLong)zlen), Z_OK);
+	ck_assert_uint_eq(rawlen, (stride + 1) * im->h);
+	im->px = malloc(stride * im->h);
+	ck_assert_ptr_nonnull(im->px);
+	for (unsigned y = 0; y < im->h; y++) {
+		const unsigned char *in = raw + y * (stride + 1) + 1;
+		unsigned char *row = im->px + y * stride;
+		const unsigned char *up = y > 0 ? row - stride : NULL;
+		int ft = raw[y * (stride + 1)];
+		/* Checked once a row: each ck_assert marks a point through a
+		 * pipe, too slow for every byte. */
+		ck_assert_msg(ft <= 4, "%s: filter %d", path, ft);
+		for (size_t x = 0; x < stride; x++) {
+			int a = x >= im->bpp ? row[x - im->bpp] : 0;
+			int b = up ? up[x] : 0;
+			int c = up && x >= im->bpp ? up[x - im->bpp] : 0;
+			int p = ft == 0   ? 0
+			        : ft == 1 ? a
+			        : ft == 2 ? b
+			        : ft == 3 ? (a + b) / 2
+			                  : paeth(a, b, c);
+			row[x] = (unsigned char)(in[x] + p);
+		}
+	}
+	free(raw);
+	free(z);
+	free(buf);
+}
+
+/* The rectangle the probe noted as data-rect-NAME="x,y,w,h". */
+static void
+probed_rect(const char *dom, const char *name, unsigned r[4])
+{
+	char key[64];
+	snprintf(key, sizeof(key), "data-rect-%s=\"", name);
+	const char *p = strstr(dom, key);
+	ck_assert_msg(p != NULL, "the probe noted no %s:\n%s", name, dom);
+	ck_assert_int_eq(sscanf(p + strlen(key), "%u,%u,%u,%u", &r[0], &r[1],
+	                        &r[2], &r[3]),
+	                 4);
+	ck_assert_msg(r[2] > 8 && r[3] > 8, "%s is %ux%u", name, r[2], r[3]);
+}
+
+/* In rectangle r: how many pixels differ between a and b, and how many
+ * of a's are dark (ink). */
+static void
+compare_region(const struct image *a, const struct image *b,
+               const unsigned r[4], size_t *differ, size_t *ink)
+{
+	*differ = *ink = 0;
+	for (unsigned y = r[1]; y < r[1] + r[3] && y < a->h; y++)
+		for (unsigned x = r[0]; x < r[0] + r[2] && x < a->w; x++) {
+			const unsigned char *pa = a->px + ((size_t)y * a->w + x) * a->bpp;
+			const unsigned char *pb = b->px + ((size_t)y * b->w + x) * b->bpp;
+			if (memcmp(pa, pb, 3) != 0)
+				(*differ)++;
+			if (pa[0] + pa[1] + pa[2] < 3 * 128)
+				(*ink)++;
+		}
+}
+
+START_TEST(test_chinese_glyphs)
+{
+	const char *chromium = getenv("LD_CHROMIUM");
+	if (chromium == NULL)
+		chromium = "/usr/bin/chromium";
+	ck_assert_msg(access(chromium, X_OK) == 0,
+	              "%s is missing: run deploy/setup.sh", chromium);
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+
+	/* The report as a plugin makes it: a headline card, a table, a
+	 * title of Chinese only. */
+	struct ld_doc *d = ld_doc_new();
+	static const char *const cols[] = {"单位", "调研", "满意率"};
+	static const char *const r1[] = {"富源县政协", "6", "94.9%"};
+	ck_assert_int_eq(ld_doc_title(d, "民主监督年度报表"), 0);
+	ck_assert_int_eq(ld_doc_figure(d, "满意率", 0.9486), 0);
+	ck_assert_int_eq(ld_doc_figure(d, "调研", 10), 0);
+	ck_assert_int_eq(ld_doc_table(d, "表1 各单位", 3, cols), 0);
+	ck_assert_int_eq(ld_doc_row(d, r1), 0);
+	char *html = NULL;
+	size_t len = 0;
+	ck_assert_int_eq(ld_doc_render(d, "html", false, &html, &len), 0);
+	ld_doc_free(&d);
+	/* The probe notes where the text of the title, the first card's
+	 * label and the first cell stand (it draws nothing). */
+	static const char probe[] =
+	    "<script>addEventListener('load',()=>{const b=document.body;"
+	    "for(const [n,s] of [['title','h1'],['card','dt'],"
+	    "['cell','tbody td']]){const e=document.querySelector(s);"
+	    "const r=document.createRange();r.selectNodeContents(e);"
+	    "const q=r.getBoundingClientRect();b.setAttribute('data-rect-'+n,"
+	    "[Math.floor(q.left),Math.floor(q.top),Math.ceil(q.width),"
+	    "Math.ceil(q.height)].join(','))}})</script>\n";
+	char *tail = strstr(html, "</body>");
+	ck_assert_ptr_nonnull(tail);
+	size_t head_len = (size_t)(tail - html);
+	char page[600], url[640], domf[600], fc[600], shot[2][600];
+	char profile[600];
+	snprintf(page, sizeof(page), "%s/glyphs.html", dir);
+	snprintf(url, sizeof(url), "file://%s", page);
+	snprintf(domf, sizeof(domf), "%s/glyphs-dom.html", dir);
+	snprintf(fc, sizeof(fc), "%s/fonts.conf", dir);
+	snprintf(profile, sizeof(profile), "%s/profile-glyphs", dir);
+	FILE *f = fopen(page, "wb");
+	ck_assert_ptr_nonnull(f);
+	fwrite(html, 1, head_len, f);
+	fputs(probe, f);
+	fwrite(tail, 1, len - head_len, f);
+	ck_assert_int_eq(fclose(f), 0);
+	free(html);
+	/* A fontconfig that knows DejaVu only: no font has the Chinese
+	 * glyphs, so Chromium draws boxes (tofu) for them. */
+	f = fopen(fc, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "<?xml version=\"1.0\"?>\n"
+	           "<!DOCTYPE fontconfig SYSTEM \"urn:fontconfig:fonts.dtd\">\n"
+	           "<fontconfig><dir>/usr/share/fonts/truetype/dejavu</dir>"
+	           "<cachedir>%s/fc-cache</cachedir></fontconfig>\n",
+	        dir);
+	ck_assert_int_eq(fclose(f), 0);
+
+	for (int i = 0; i < 2; i++)
+		snprintf(shot[i], sizeof(shot[i]), "%s/glyphs-%s.png", dir,
+		         i == 0 ? "fonts" : "tofu");
+	/* With the machine's fonts (and the DOM the probe marked), then
+	 * with DejaVu only. */
+	run_chromium(chromium, shot[0], url, domf, NULL, profile);
+	run_chromium(chromium, shot[1], url, NULL, fc, profile);
+	char *dom = read_file(domf);
+	/* The card shows its share as a percentage. */
+	ck_assert_msg(strstr(dom, "<dd data-figure=\"满意率\">94.9%</dd>") !=
+	                  NULL,
+	              "满意率 card not a percentage:\n%s", dom);
+	unsigned rects[3][4];
+	static const char *const names[] = {"title", "card", "cell"};
+	for (int i = 0; i < 3; i++)
+		probed_rect(dom, names[i], rects[i]);
+	free(dom);
+	struct image real, tofu;
+	png_read(shot[0], &real);
+	png_read(shot[1], &tofu);
+	ck_assert_uint_eq(real.w, 480);
+	ck_assert_uint_eq(real.h, 900);
+	ck_assert_uint_eq(tofu.w, real.w);
+	ck_assert_uint_eq(tofu.h, real.h);
+	for (int i = 0; i < 3; i++) {
+		size_t differ, ink;
+		compare_region(&real, &tofu, rects[i], &differ, &ink);
+		size_t area = (size_t)rects[i][2] * rects[i][3];
+		fprintf(stderr, "check_render_glyphs: %s %ux%u at %u,%u: %zu "
+		        "pixels differ from the boxes, %zu inked\n",
+		        names[i], rects[i][2], rects[i][3], rects[i][0],
+		        rects[i][1], differ, ink);
+		ck_assert_msg(ink * 50 >= area,
+		              "the %s's Chinese text left almost no ink (%zu of "
+		              "%zu pixels): see %s", names[i], ink, area, shot[0]);
+		ck_assert_msg(differ * 10 >= area,
+		              "the %s's Chinese text looks like the box glyphs "
+		              "(%zu of %zu pixels differ): are the fonts of "
+		              "fonts-noto-cjk seen by fontconfig (fc-list :lang=zh)?",
+		              names[i], differ, area);
+	}
+	free(real.px);
+	free(tofu.px);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	fprintf(stderr, "check_render_glyphs: %.1f s\n",
+	        (double)(t1.tv_sec - t0.tv_sec) +
+	            (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+}
+END_TEST
+
 static Suite *
-render_html_suite(void)
+render_html_suite(bool glyphs)
 {
 	Suite *s = suite_create("render_html");
 	TCase *tc = tcase_create("chromium");
 	tcase_set_timeout(tc, 90);
-	tcase_add_test(tc, test_chromium_dom);
+	if (glyphs)
+		tcase_add_test(tc, test_chinese_glyphs);
+	else
+		tcase_add_test(tc, test_chromium_dom);
 	suite_add_tcase(s, tc);
 	return s;
 }
 
+/* Where deploy/setup.sh's fonts-noto-cjk puts its fonts (Debian). */
+#define LD_CJK_FONT "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+
 int
-main(void)
+main(int argc, char **argv)
 {
+	bool glyphs = argc > 1 && strcmp(argv[1], "glyphs") == 0;
+	if (glyphs && access(LD_CJK_FONT, R_OK) != 0) {
+		fprintf(stderr, "check_render_glyphs: SKIPPED: %s is missing; "
+		        "install fonts-noto-cjk (deploy/setup.sh does) to check "
+		        "that reports show Chinese text\n", LD_CJK_FONT);
+		return 77;
+	}
 	const char *tmp = getenv("TMPDIR");
 	snprintf(dir, sizeof(dir), "%s/ld-render.XXXXXX",
 	         tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp");
@@ -252,7 +574,7 @@ main(void)
 		perror(dir);
 		return EXIT_FAILURE;
 	}
-	SRunner *sr = srunner_create(render_html_suite());
+	SRunner *sr = srunner_create(render_html_suite(glyphs));
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

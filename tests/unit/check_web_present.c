@@ -1,11 +1,13 @@
 /* check_web_present.c — the console's pure presentation helpers
  * (web/present.c): "N 分钟前", bar widths, a bar as SVG (no style
  * attributes), download names, report settings typed in a form,
- * and the Chinese labels of a link. */
+ * the Chinese labels of a link, and the 下级节点 section of /node
+ * (web/nodetree.c). */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "nodetree.h"
 #include "present.h"
 
 static const long long MIN = 60000;
@@ -116,9 +118,104 @@ START_TEST(test_link_labels)
 	ck_assert_str_eq(ld_present_link_state("hello_sent"), "连接中");
 	ck_assert_str_eq(ld_present_link_state("down"), "断开");
 	ck_assert_str_eq(ld_present_link_state("rejected"), "被拒绝");
+	ck_assert_str_eq(ld_present_link_state("connecting"), "连接中");
 	ck_assert_str_eq(ld_present_link_state("odd"), "odd");
 	ck_assert_str_eq(ld_present_link_role("parent"), "上级");
 	ck_assert_str_eq(ld_present_link_role("child"), "下级");
+}
+END_TEST
+
+static size_t
+count(const char *s, const char *what)
+{
+	size_t n = 0;
+	for (const char *p = s; (p = strstr(p, what)) != NULL; p++)
+		n++;
+	return n;
+}
+
+START_TEST(test_node_tree)
+{
+	long long now = 1780000000000LL;
+	Ld__StatusResponse s = LD__STATUS_RESPONSE__INIT;
+	s.path = "/yn/qj";
+	s.silent_after_s = 7200;
+	/* Only this office: nothing below. */
+	Ld__TreeOffice self = LD__TREE_OFFICE__INIT;
+	self.path = "/yn/qj";
+	self.name = "曲靖市政协";
+	self.reported_ms = now;
+	Ld__TreeOffice *one[] = {&self};
+	s.tree = one;
+	s.n_tree = 1;
+	struct ld_buf b = {0};
+	ld_node_tree(&b, &s, now);
+	ck_assert_ptr_nonnull(strstr(b.p, "<h2>下级节点</h2>"));
+	ck_assert_ptr_nonnull(strstr(b.p, "无下级节点。"));
+	ck_assert_ptr_null(strstr(b.p, "<table"));
+	ld_buf_free(&b);
+
+	/* A county reporting 5 minutes ago with its links, a town below it
+	 * never heard of (失联), a name that is not markup. */
+	Ld__LinkHealth up = LD__LINK_HEALTH__INIT;
+	up.path = "/yn/qj";
+	up.role = "parent";
+	up.state = "up";
+	up.lag_in = 2;
+	up.lag_out = 7;
+	Ld__LinkHealth down = LD__LINK_HEALTH__INIT;
+	down.path = "/yn/qj/fy/zz";
+	down.role = "child";
+	down.state = "connecting";
+	down.conflicts = 1;
+	Ld__LinkHealth *ls[] = {&up, &down};
+	Ld__Health h = LD__HEALTH__INIT;
+	h.links = ls;
+	h.n_links = 2;
+	h.version = "1.4.0";
+	h.records = 120;
+	Ld__TreeOffice fy = LD__TREE_OFFICE__INIT;
+	fy.path = "/yn/qj/fy";
+	fy.name = "富源县<政协>";
+	fy.reported_ms = now - 5 * MIN;
+	fy.health = &h;
+	Ld__TreeOffice zz = LD__TREE_OFFICE__INIT;
+	zz.path = "/yn/qj/fy/zz";
+	zz.name = "";
+	zz.silent = true;
+	Ld__TreeOffice *three[] = {&self, &fy, &zz};
+	s.tree = three;
+	s.n_tree = 3;
+	ld_node_tree(&b, &s, now);
+	ck_assert_ptr_null(strstr(b.p, "无下级节点"));
+	ck_assert_msg(strstr(b.p, "共 2 个下级节点，<span class=\"overdue\">"
+	                          "1 个失联</span>（超过 2 小时没有运行报告）") !=
+	                  NULL,
+	              "%s", b.p);
+	ck_assert_ptr_nonnull(strstr(b.p, "<table class=\"cards tree\">"));
+	ck_assert_uint_eq(count(b.p, "<tr data-office="), 2);
+	ck_assert_ptr_null(strstr(b.p, "data-office=\"/yn/qj\""));
+	/* Escaped, indented by depth, every cell labelled for a phone. */
+	ck_assert_ptr_nonnull(strstr(b.p, "<tr data-office=\"/yn/qj/fy\" "
+	                                  "data-depth=\"1\"><td class=\"office\" "
+	                                  "data-label=\"单位\">富源县&lt;政协&gt; "));
+	ck_assert_ptr_null(strstr(b.p, "<政协>"));
+	ck_assert_ptr_nonnull(strstr(b.p, "<tr data-office=\"/yn/qj/fy/zz\" "
+	                                  "data-depth=\"2\" data-silent=\"1\">"
+	                                  "<td class=\"office\" data-label=\"单位\">"
+	                                  "　└ /yn/qj/fy/zz "));
+	ck_assert_ptr_nonnull(strstr(b.p, "<td data-label=\"最后报告\">5 分钟前"));
+	ck_assert_ptr_nonnull(strstr(b.p, "<td data-label=\"最后报告\">从未</td>"));
+	ck_assert_uint_eq(count(b.p, "data-label=\"状态\">失联"), 1);
+	ck_assert_uint_eq(count(b.p, "data-label=\"状态\">正常"), 1);
+	ck_assert_ptr_nonnull(strstr(b.p, "上级 /yn/qj：已连接，待收 2，待发 7"));
+	ck_assert_ptr_nonnull(strstr(b.p, "下级 /yn/qj/fy/zz：连接中，待收 0，"
+	                                  "待发 0，<span class=\"overdue\">冲突 1"));
+	ck_assert_ptr_nonnull(strstr(b.p, "liandongd 1.4.0 · 120 条记录"));
+	ck_assert_ptr_nonnull(strstr(b.p, "<td data-label=\"连接\"><span "
+	                                  "class=\"muted\">未报告</span>"));
+	ck_assert_ptr_null(strstr(b.p, "style="));
+	ld_buf_free(&b);
 }
 END_TEST
 
@@ -133,6 +230,7 @@ main(void)
 	tcase_add_test(tc, test_disposition);
 	tcase_add_test(tc, test_sets);
 	tcase_add_test(tc, test_link_labels);
+	tcase_add_test(tc, test_node_tree);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
