@@ -689,11 +689,11 @@ ld_page_edit(struct ld_web_req *rq)
 	/* Results and reviews have their own forms. */
 	if (r->body_case == LD__RECORD__BODY_RESULT ||
 	    r->body_case == LD__RECORD__BODY_REVIEW) {
-		ld__record__free_unpacked(r, NULL);
 		char loc[LD_ID_MAX + 16];
 		snprintf(loc, sizeof(loc), "/r/%s/%s", id,
 		         r->body_case == LD__RECORD__BODY_RESULT ? "result"
 		                                                 : "review");
+		ld__record__free_unpacked(r, NULL);
 		ld_web_redirect(rq, loc);
 		return;
 	}
