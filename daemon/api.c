@@ -1,7 +1,7 @@
 /* api.c — client requests on the API sockets: decode one, answer reads
  * at once from a read transaction, and check a write against the rules
- * for a client's add, update or delete before own.c stores it in the
- * turn's group commit. */
+ * for a client's add (or add_many), update or delete before own.c stores
+ * it in the turn's group commit. */
 #include "flow.h"
 #include "node_int.h"
 #include "path.h"
