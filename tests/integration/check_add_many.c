@@ -226,6 +226,28 @@ START_TEST(test_over_the_limit)
 	ck_assert_int_eq(resp->code, LD__CODE__CODE_BAD_REQUEST);
 	ck_assert_str_eq(resp->error, "add_many: no records");
 	ld__response__free_unpacked(resp, NULL);
+	/* Past the API's message limit (2 MiB): the client refuses to send
+	 * it (the node's socket would drop it unanswered), in one line. */
+	static char big[300];
+	memset(big, 'x', sizeof(big) - 1);
+	for (size_t i = 0; i < LD_ADD_MANY_MAX; i++)
+		m.task[i].topic = big;
+	Ld__AddManyRequest am = LD__ADD_MANY_REQUEST__INIT;
+	am.records = m.rp;
+	am.n_records = LD_ADD_MANY_MAX;
+	Ld__Request req = LD__REQUEST__INIT;
+	req.op_case = LD__REQUEST__OP_ADD_MANY;
+	req.add_many = &am;
+	char err[1024];
+	ck_assert_int_ne(ld_client_call(th_client(&P), &req, &resp,
+	                                th_ms(10000), err, sizeof(err)),
+	                 0);
+	ck_assert_msg(strstr(err, "more than the API's limit of 2097152 "
+	                          "(2 MiB)") != NULL,
+	              "%s", err);
+	ck_assert_ptr_null(strchr(err, '\n'));
+	for (size_t i = 0; i < LD_ADD_MANY_MAX; i++)
+		m.task[i].topic = m.text[i];
 	/* Exactly the limit goes in. */
 	m.n = LD_ADD_MANY_MAX;
 	resp = send_many(&P, &m);
