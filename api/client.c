@@ -2,6 +2,7 @@
 #include "client.h"
 #include "err.h"
 #include "keys.h"
+#include "record.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -187,6 +188,14 @@ ld_client_send(struct ld_client *c, Ld__Request *req, char *err,
 	if (req->req_id == 0)
 		req->req_id = c->next_id++;
 	size_t len = ld__request__get_packed_size(req);
+	if (len > LD_API_MSG_MAX) {
+		/* The node's socket would drop it, and the connection,
+		 * unanswered. */
+		snprintf(err, errlen, "request of %zu bytes, more than the "
+		         "API's limit of %u (2 MiB): send fewer records in "
+		         "one request", len, (unsigned)LD_API_MSG_MAX);
+		return -EMSGSIZE;
+	}
 	zmq_msg_t m;
 	if (zmq_msg_init_size(&m, len) != 0) {
 		snprintf(err, errlen, "out of memory");

@@ -31,8 +31,8 @@ int ld_client_open_remote(const char *endpoint, const uint8_t server[32],
                           struct ld_client **out, char *err, size_t errlen);
 void ld_client_close(struct ld_client **c);
 
-/* Send `req` (its req_id is set if 0). Returns 0, or -ENOMEM or a
- * socket's -errno with err. */
+/* Send `req` (its req_id is set if 0). Returns 0, or -ENOMEM, -EMSGSIZE
+ * (larger than LD_API_MSG_MAX: not sent) or a socket's -errno with err. */
 int ld_client_send(struct ld_client *c, Ld__Request *req, char *err,
                    size_t errlen);
 /* Receive the next response, waiting up to timeout_ms. Returns 0 with

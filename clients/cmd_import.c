@@ -292,58 +292,114 @@ set_scope(struct ld_batch *b, const struct strs *scope)
 	}
 }
 
-/* Send the checked records one by one, in file order: a task's parent
- * from the same file has its new id by then. A refusal here would mean
- * the node's state changed since the check; say where, and how far it
- * got. */
+/* Records in one AddManyRequest of an import; a request also stops short
+ * of the API's message size limit. */
+#define IMPORT_CHUNK 1000
+#define IMPORT_CHUNK_BYTES (LD_API_MSG_MAX - (64u << 10))
+
+/* Send records [from, to) in one AddManyRequest: all are written or none.
+ * 0 with ids[from..to) set, or LD_EREFUSED with the record refused in
+ * *bad and the reason in err. */
+static int
+send_chunk(struct ld_client *cl, struct ld_batch *b, size_t from, size_t to,
+           char **ids, size_t *bad, char *err, size_t errlen)
+{
+	Ld__Record **rp = ld_xcalloc(to - from, sizeof(*rp));
+	for (size_t i = from; i < to; i++)
+		rp[i - from] = b->v[i].r;
+	Ld__AddManyRequest am = LD__ADD_MANY_REQUEST__INIT;
+	am.records = rp;
+	am.n_records = to - from;
+	am.all_or_nothing = true;
+	Ld__Request req = LD__REQUEST__INIT;
+	req.op_case = LD__REQUEST__OP_ADD_MANY;
+	req.add_many = &am;
+	Ld__Response *resp = NULL;
+	*bad = from;
+	int rc = ld_client_call(cl, &req, &resp, LD_CLIENT_TIMEOUT_MS, err,
+	                        errlen);
+	free(rp);
+	if (rc != 0)
+		return LD_EREFUSED;
+	const Ld__AddManyResponse *r =
+	    resp->result_case == LD__RESPONSE__RESULT_ADD_MANY ? resp->add_many
+	                                                       : NULL;
+	if (resp->code != LD__CODE__CODE_OK) {
+		const char *why = resp->error[0] ? resp->error : "refused";
+		/* The node says "record N: why" of the request's N-th. */
+		if (r != NULL && r->index < to - from) {
+			char pre[32];
+			int k = snprintf(pre, sizeof(pre), "record %u: ",
+			                 (unsigned)r->index);
+			*bad = from + r->index;
+			if (strncmp(why, pre, (size_t)k) == 0)
+				why += k;
+		}
+		snprintf(err, errlen, "%s", why);
+		rc = LD_EREFUSED;
+	} else if (r == NULL || r->n_ids != to - from) {
+		snprintf(err, errlen, "the node answered %zu ids for %zu "
+		         "records", r != NULL ? r->n_ids : 0, to - from);
+		rc = LD_EREFUSED;
+	} else {
+		for (size_t i = from; i < to; i++)
+			ids[i] = ld_xstrdup(r->ids[i - from]);
+	}
+	ld__response__free_unpacked(resp, NULL);
+	return rc;
+}
+
+/* Send the checked records in file order, IMPORT_CHUNK to a request, each
+ * request written whole or not at all: a task's parent from the same file
+ * is in an earlier request, so it has its new id by then. A refusal here
+ * would mean the node's state changed since the check; say where, and how
+ * far it got. */
 static int
 send_all(struct ld_client *cl, struct ld_batch *b, char **ids)
 {
-	for (size_t i = 0; i < b->n; i++) {
-		Ld__Record *r = b->v[i].r;
-		if (r->body_case == LD__RECORD__BODY_TASK &&
-		    r->task->parent[0] != '\0') {
-			long j = find_old(b, r->task->parent);
-			if (j >= 0 && j < (long)i) {
-				free(r->task->parent);
-				r->task->parent = ld_xstrdup(ids[j]);
+	size_t from = 0;
+	while (from < b->n) {
+		size_t to = from, bytes = 0;
+		for (; to < b->n && to - from < IMPORT_CHUNK; to++) {
+			Ld__Record *r = b->v[to].r;
+			if (r->body_case == LD__RECORD__BODY_TASK &&
+			    r->task->parent[0] != '\0') {
+				long j = find_old(b, r->task->parent);
+				if (j >= (long)from && j < (long)to)
+					break; /* its parent's id comes first */
+				if (j >= 0 && j < (long)from) {
+					free(r->task->parent);
+					r->task->parent = ld_xstrdup(ids[j]);
+				}
 			}
+			/* Who imports is the author of every record the file
+			 * makes. */
+			if (ld_set_str(&r->author, ld_cli_author()) != 0)
+				return ld_cli_fail("out of memory");
+			size_t sz = ld__record__get_packed_size(r) + 8;
+			if (to > from && bytes + sz > IMPORT_CHUNK_BYTES)
+				break;
+			bytes += sz;
 		}
-		/* Who imports is the author of every record the file makes. */
-		if (ld_set_str(&r->author, ld_cli_author()) != 0)
-			return ld_cli_fail("out of memory");
-		Ld__AddRequest add = LD__ADD_REQUEST__INIT;
-		add.record = r;
-		Ld__Request req = LD__REQUEST__INIT;
-		req.op_case = LD__REQUEST__OP_ADD;
-		req.add = &add;
-		Ld__Response *resp = NULL;
 		char err[1024], where[1024];
-		int rc = ld_client_call(cl, &req, &resp, LD_CLIENT_TIMEOUT_MS,
-		                        err, sizeof(err));
-		if (rc == 0 && resp->code != LD__CODE__CODE_OK)
-			snprintf(err, sizeof(err), "%s",
-			         resp->error[0] ? resp->error : "refused");
-		if (rc == 0 && resp->code == LD__CODE__CODE_OK)
-			ids[i] = ld_xstrdup(resp->id);
-		else
-			rc = LD_EREFUSED;
-		if (resp != NULL)
-			ld__response__free_unpacked(resp, NULL);
-		if (rc != 0) {
-			ld_batch_where(b, i, 0, where, sizeof(where));
-			if (i == 0)
-				return ld_cli_fail(
-				    "%s: not imported: %s (nothing was "
-				    "written)",
-				    where, err);
-			return ld_cli_fail(
-			    "%s: not imported: %s (the %zu record%s "
-			    "before it were written, %s .. %s; nothing "
-			    "after it was sent)",
-			    where, err, i, i == 1 ? "" : "s", ids[0],
-			    ids[i - 1]);
+		size_t bad;
+		if (send_chunk(cl, b, from, to, ids, &bad, err, sizeof(err)) ==
+		    0) {
+			from = to;
+			continue;
 		}
+		ld_batch_where(b, bad, 0, where, sizeof(where));
+		if (from == 0)
+			return ld_cli_fail(
+			    "%s: not imported: %s (nothing was "
+			    "written)",
+			    where, err);
+		return ld_cli_fail(
+		    "%s: not imported: %s (the %zu record%s "
+		    "before its request were written, %s .. %s; nothing "
+		    "from its request on was)",
+		    where, err, from, from == 1 ? "" : "s", ids[0],
+		    ids[from - 1]);
 	}
 	return 0;
 }

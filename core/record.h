@@ -13,6 +13,11 @@
 
 /* Largest encoded record accepted anywhere (attachments travel apart). */
 #define LD_RECORD_MAX (1u << 20)
+/* Largest request on the client API (ZMQ_MAXMSGSIZE of api.sock): the
+ * socket drops a larger one, unanswered. */
+#define LD_API_MSG_MAX (2 * LD_RECORD_MAX)
+/* Records in one AddManyRequest (and the request within LD_API_MSG_MAX). */
+#define LD_ADD_MANY_MAX 10000
 /* Scope entries per record. */
 #define LD_SCOPE_MAX 64
 /* Longest record id: a path, ':' and a 20-digit counter. */

@@ -1,7 +1,7 @@
 /* api.c — client requests on the API sockets: decode one, answer reads
  * at once from a read transaction, and check a write against the rules
- * for a client's add, update or delete before own.c stores it in the
- * turn's group commit. */
+ * for a client's add (or add_many), update or delete before own.c stores
+ * it in the turn's group commit. */
 #include "flow.h"
 #include "node_int.h"
 #include "path.h"
@@ -234,10 +234,11 @@ this_year(void)
 	return (uint32_t)tm.tm_year + 1900;
 }
 
+/* Create record `r`, checked by on_write already: an AddRequest's record,
+ * or one of an AddManyRequest's. Refusing it refuses `w`, and returns 0. */
 static int
-write_add(struct ld_node *n, struct ld_txn *t, struct work *w)
+add_record(struct ld_node *n, struct ld_txn *t, struct work *w, Ld__Record *r)
 {
-	Ld__Record *r = w->req->add->record;
 	if (check_refs(n, t, w, r) != 0 || check_duty(t, w, r) != 0)
 		return 0; /* refused: an answer, not a failed transaction */
 	if (r->body_case == LD__RECORD__BODY_PROPOSAL &&
@@ -247,6 +248,60 @@ write_add(struct ld_node *n, struct ld_txn *t, struct work *w)
 	    r->opinion->year == 0)
 		r->opinion->year = this_year();
 	return ld_own_create(n, t, w, r);
+}
+
+static int
+write_add(struct ld_node *n, struct ld_txn *t, struct work *w)
+{
+	return add_record(n, t, w, w->req->add->record);
+}
+
+static void
+free_ids(struct work *w)
+{
+	for (size_t i = 0; i < w->nids; i++)
+		free(w->ids[i]);
+	free(w->ids);
+	w->ids = NULL;
+	w->nids = 0;
+}
+
+/* Every record of an AddManyRequest, each as write_add makes one, in a
+ * transaction of its own inside the turn's: the first refused drops them
+ * all (and the ids they took), and refuses the request naming it. */
+static int
+write_add_many(struct ld_node *n, struct ld_txn *t, struct work *w)
+{
+	Ld__AddManyRequest *m = w->req->add_many;
+	free_ids(w); /* a rerun of the turn's transaction starts again */
+	if ((w->ids = calloc(m->n_records, sizeof(char *))) == NULL)
+		return -ENOMEM;
+	struct ld_txn nt;
+	int rc = ld_store_nested_begin(t, &nt);
+	if (rc != 0)
+		return rc;
+	size_t i;
+	for (i = 0; i < m->n_records; i++) {
+		rc = add_record(n, &nt, w, m->records[i]);
+		if (rc != 0 || w->code != LD__CODE__CODE_OK)
+			break;
+		if ((w->ids[i] = strdup(w->id)) == NULL) {
+			rc = -ENOMEM;
+			break;
+		}
+		w->nids++;
+	}
+	if (rc == 0 && w->code == LD__CODE__CODE_OK)
+		return ld_store_nested_end(t, &nt, true);
+	ld_store_nested_end(t, &nt, false);
+	free_ids(w);
+	if (rc == 0) {
+		char why[sizeof(w->err)];
+		snprintf(why, sizeof(why), "%s", w->err);
+		w->index = (uint32_t)i;
+		snprintf(w->err, sizeof(w->err), "record %zu: %s", i, why);
+	}
+	return rc;
 }
 
 /* Has a review returned (退回) or asked to rectify (整改) exactly this
@@ -389,6 +444,8 @@ ld_api_write(struct ld_node *n, struct ld_txn *t, struct work *w)
 	switch (w->req->op_case) {
 	case LD__REQUEST__OP_ADD:
 		return write_add(n, t, w);
+	case LD__REQUEST__OP_ADD_MANY:
+		return write_add_many(n, t, w);
 	case LD__REQUEST__OP_UPDATE:
 		return write_update(n, t, w);
 	case LD__REQUEST__OP_DELETE:
@@ -414,12 +471,22 @@ ld_api_write_done(struct ld_node *n, struct work *w, int rc)
 	Ld__Response r = LD__RESPONSE__INIT;
 	r.req_id = w->req_id;
 	r.code = w->code;
-	if (w->code == LD__CODE__CODE_OK) {
+	Ld__AddManyResponse am = LD__ADD_MANY_RESPONSE__INIT;
+	if (w->req->op_case == LD__REQUEST__OP_ADD_MANY) {
+		r.result_case = LD__RESPONSE__RESULT_ADD_MANY;
+		r.add_many = &am;
+		if (w->code == LD__CODE__CODE_OK) {
+			am.ids = w->ids;
+			am.n_ids = w->nids;
+		} else {
+			am.index = w->index;
+		}
+	} else if (w->code == LD__CODE__CODE_OK) {
 		r.result_case = LD__RESPONSE__RESULT_ID;
 		r.id = w->id;
-	} else {
-		r.error = w->err;
 	}
+	if (w->code != LD__CODE__CODE_OK)
+		r.error = w->err;
 	ld_reply(n, &w->rid, &r);
 }
 
@@ -428,6 +495,24 @@ ld_api_work_drop(struct work *w)
 {
 	ld__request__free_unpacked(w->req, NULL);
 	w->req = NULL;
+	free_ids(w);
+}
+
+/* Refuse an AddManyRequest before the transaction: the answer names the
+ * record (`index`) as a refusal in the store's turn would. */
+static void
+refuse_many(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
+            Ld__Code code, const char *err, uint32_t index)
+{
+	Ld__AddManyResponse am = LD__ADD_MANY_RESPONSE__INIT;
+	am.index = index;
+	Ld__Response r = LD__RESPONSE__INIT;
+	r.req_id = req_id;
+	r.code = code;
+	r.error = (char *)err;
+	r.result_case = LD__RESPONSE__RESULT_ADD_MANY;
+	r.add_many = &am;
+	ld_reply(n, rid, &r);
 }
 
 /* Check what needs no store now; queue the rest for the commit. */
@@ -446,6 +531,40 @@ on_write(struct ld_node *n, const struct ld_rid *rid, Ld__Request *req)
 			                sizeof(err));
 		}
 		break;
+	case LD__REQUEST__OP_ADD_MANY: {
+		/* Each record as an AddRequest's, in the same words, after
+		 * the number of the first refused. */
+		Ld__AddManyRequest *m = req->add_many;
+		size_t i = 0;
+		if (m->n_records == 0) {
+			code = LD__CODE__CODE_BAD_REQUEST;
+			snprintf(err, sizeof(err), "add_many: no records");
+		} else if (m->n_records > LD_ADD_MANY_MAX) {
+			code = LD__CODE__CODE_BAD_REQUEST;
+			snprintf(err, sizeof(err),
+			         "add_many: %zu records, more than %u in one "
+			         "request (send them in several)",
+			         m->n_records, LD_ADD_MANY_MAX);
+		} else {
+			for (; i < m->n_records && err[0] == '\0'; i++) {
+				char why[256] = "";
+				ld_validate_new(n->cfg.id, m->records[i], why,
+				                sizeof(why));
+				if (why[0] != '\0')
+					snprintf(err, sizeof(err),
+					         "record %zu: %s", i, why);
+			}
+			if (err[0] != '\0')
+				i--;
+		}
+		if (err[0] != '\0') {
+			refuse_many(n, rid, req->req_id, code, err,
+			            (uint32_t)i);
+			ld__request__free_unpacked(req, NULL);
+			return;
+		}
+		break;
+	}
 	case LD__REQUEST__OP_UPDATE: {
 		Ld__Record *r = req->update->record;
 		if (r == NULL) {
@@ -877,8 +996,12 @@ on_request(struct ld_node *n, const struct ld_rid *rid, const void *buf,
            size_t len)
 {
 	struct ld_budget bud;
-	Ld__Request *req =
-	    ld__request__unpack(ld_unpack_budget(&bud, len), len, buf);
+	ProtobufCAllocator *al = ld_unpack_budget(&bud, len);
+	/* The structs of an AddManyRequest's small records take more than
+	 * four times their encoding (a record and its body, ~300 bytes, for
+	 * a task of 60): room for LD_ADD_MANY_MAX of them. */
+	bud.limit += (size_t)LD_ADD_MANY_MAX * 512;
+	Ld__Request *req = ld__request__unpack(al, len, buf);
 	ld_budget_end(&bud, req != NULL);
 	if (req == NULL) {
 		ld_reply_error(n, rid, 0, LD__CODE__CODE_BAD_REQUEST,
@@ -886,6 +1009,7 @@ on_request(struct ld_node *n, const struct ld_rid *rid, const void *buf,
 		return;
 	}
 	bool write = req->op_case == LD__REQUEST__OP_ADD ||
+	             req->op_case == LD__REQUEST__OP_ADD_MANY ||
 	             req->op_case == LD__REQUEST__OP_UPDATE ||
 	             req->op_case == LD__REQUEST__OP_DELETE ||
 	             req->op_case == LD__REQUEST__OP_CHUNK_PUT;
@@ -894,6 +1018,7 @@ on_request(struct ld_node *n, const struct ld_rid *rid, const void *buf,
 		ld_commit_turn(n, false);
 	switch (req->op_case) {
 	case LD__REQUEST__OP_ADD:
+	case LD__REQUEST__OP_ADD_MANY:
 	case LD__REQUEST__OP_UPDATE:
 	case LD__REQUEST__OP_DELETE:
 	case LD__REQUEST__OP_CHUNK_PUT:

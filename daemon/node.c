@@ -251,7 +251,7 @@ ld_node_open(const struct ld_config *cfg, struct ld_node **out, char *err,
 	    (rc = ld_auth_open(n->zctx, cfg, &n->auth, err, errlen)) != 0)
 		goto fail;
 	n->api = zmq_socket(n->zctx, ZMQ_ROUTER);
-	int64_t api_max = 2 * LD_RECORD_MAX;
+	int64_t api_max = LD_API_MSG_MAX;
 	/* A small send HWM, so that a client that does not read its
 	 * answers holds few of them in libzmq; MANDATORY makes a full pipe
 	 * refuse a send (apiout.c keeps the answer) instead of dropping it. */

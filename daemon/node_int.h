@@ -86,6 +86,10 @@ struct work {
 	Ld__Code code;
 	char id[LD_ID_MAX + 1];
 	char err[256];
+	/* AddManyRequest: the ids given (owned), and the record refused. */
+	char **ids;
+	size_t nids;
+	uint32_t index;
 	/* WORK_BATCH: a peer's batch, acknowledged after the commit. */
 	struct ld_peer *peer;
 	Ld__Frame *frame; /* owned */

@@ -5,7 +5,11 @@
  * measurement runs on a fresh set of nodes.
  *
  *   ld_bench [--records N] [--latency N] [--dir DIR] [--window N]
- *            [--insecure] [--verify-threads N]
+ *            [--insecure] [--verify-threads N] [--bulk N]
+ *
+ * With --bulk N, the end-to-end measurement runs twice, with one record a
+ * request (AddRequest) and then with N a request (AddManyRequest), each
+ * on fresh nodes; catch-up and latency are not measured.
  */
 #define _GNU_SOURCE
 #include "client.h"
@@ -314,6 +318,64 @@ write_many(struct node *p, long n, char *last)
 	}
 }
 
+/* The same with AddManyRequests of `bulk` records, window / bulk requests
+ * (at least one) in flight. */
+static void
+write_bulk(struct node *p, long n, long bulk, char *last)
+{
+	char err[1024];
+	char *scope[1] = {X_ID};
+	Ld__Record *r = calloc((size_t)bulk, sizeof(*r));
+	Ld__Record **rp = calloc((size_t)bulk, sizeof(*rp));
+	Ld__Task *t = calloc((size_t)bulk, sizeof(*t));
+	char (*topic)[256] = calloc((size_t)bulk, sizeof(*topic));
+	if (r == NULL || rp == NULL || t == NULL || topic == NULL)
+		die("out of memory");
+	long inflight = window / bulk > 0 ? window / bulk : 1;
+	long nreq = (n + bulk - 1) / bulk, rsent = 0, rdone = 0, sent = 0;
+	uint64_t best = 0;
+	while (rdone < nreq) {
+		while (rsent < nreq && rsent - rdone < inflight) {
+			long k = n - sent < bulk ? n - sent : bulk;
+			for (long j = 0; j < k; j++) {
+				fill(&r[j], &t[j], scope, topic[j],
+				     sizeof(topic[j]), sent + j);
+				rp[j] = &r[j];
+			}
+			Ld__AddManyRequest am = LD__ADD_MANY_REQUEST__INIT;
+			am.records = rp;
+			am.n_records = (size_t)k;
+			am.all_or_nothing = true;
+			Ld__Request req = LD__REQUEST__INIT;
+			req.op_case = LD__REQUEST__OP_ADD_MANY;
+			req.add_many = &am;
+			if (ld_client_send(p->cl, &req, err, sizeof(err)))
+				die("%s", err);
+			sent += k;
+			rsent++;
+		}
+		Ld__Response *resp;
+		if (ld_client_recv(p->cl, &resp, 60000, err, sizeof(err)))
+			die("%s", err);
+		if (resp->code != LD__CODE__CODE_OK)
+			die("add_many refused: %s", resp->error);
+		if (resp->result_case != LD__RESPONSE__RESULT_ADD_MANY ||
+		    resp->add_many->n_ids == 0)
+			die("add_many: no ids in the answer");
+		if (resp->req_id > best) {
+			best = resp->req_id;
+			snprintf(last, LD_ID_MAX + 1, "%s",
+			         resp->add_many->ids[resp->add_many->n_ids - 1]);
+		}
+		ld__response__free_unpacked(resp, NULL);
+		rdone++;
+	}
+	free(r);
+	free(rp);
+	free(t);
+	free(topic);
+}
+
 static void
 wait_for(struct node *n, const char *id, int timeout_ms)
 {
@@ -329,17 +391,32 @@ wait_for(struct node *n, const char *id, int timeout_ms)
 	ld__response__free_unpacked(resp, NULL);
 }
 
+/* The province's tasks the node holds (paging through them): the records
+ * written, without the nodes' own (a HEALTH record may come at any time). */
 static uint64_t
-count(struct node *n)
+count_tasks(struct node *n)
 {
-	Ld__StatusRequest s = LD__STATUS_REQUEST__INIT;
-	Ld__Request req = LD__REQUEST__INIT;
-	req.op_case = LD__REQUEST__OP_STATUS;
-	req.status = &s;
-	Ld__Response *resp = call(n, &req, 30000);
-	uint64_t c = resp->status->records;
-	ld__response__free_unpacked(resp, NULL);
-	return c;
+	uint64_t c = 0;
+	char after[LD_ID_MAX + 1] = "";
+	for (;;) {
+		Ld__ListRequest lr = LD__LIST_REQUEST__INIT;
+		lr.owner = P_ID;
+		lr.kind = LD__KIND__KIND_TASK;
+		lr.after = after;
+		lr.limit = 5000;
+		Ld__Request req = LD__REQUEST__INIT;
+		req.op_case = LD__REQUEST__OP_LIST;
+		req.list = &lr;
+		Ld__Response *resp = call(n, &req, 30000);
+		if (resp->code != LD__CODE__CODE_OK)
+			die("list at %s: %s", n->id, resp->error);
+		c += resp->list->n_records;
+		bool done = resp->list->next[0] == '\0';
+		snprintf(after, sizeof(after), "%s", resp->list->next);
+		ld__response__free_unpacked(resp, NULL);
+		if (done)
+			return c;
+	}
 }
 
 /* Average encoded size of the province's tasks (a sample of them). */
@@ -390,6 +467,39 @@ stop_all(void)
 	node_stop(&P);
 }
 
+/* End to end on fresh nodes (`round`): written at the province, one
+ * record a request (bulk 0) or `bulk` a request, until the county has
+ * all. */
+static void
+end_to_end(long n, long bulk, int round)
+{
+	char last[LD_ID_MAX + 1];
+	fresh(round);
+	double t0 = now_s();
+	if (bulk > 0)
+		write_bulk(&P, n, bulk, last);
+	else
+		write_many(&P, n, last);
+	double t_written = now_s();
+	wait_for(&X, last, 600000);
+	double t1 = now_s();
+	uint64_t got = count_tasks(&X);
+	if (got != (uint64_t)n)
+		die("county holds %llu of the province's tasks, expected %ld",
+		    (unsigned long long)got, n);
+	if (rec_count == 0)
+		sample_size(&P);
+	char how[64] = "";
+	if (bulk > 0)
+		snprintf(how, sizeof(how), ", %ld records a request", bulk);
+	else
+		snprintf(how, sizeof(how), ", one record a request");
+	printf("end to end: %ld records in %.3f s = %.0f records/s "
+	       "(province accepted them at %.0f records/s%s)\n",
+	       n, t1 - t0, n / (t1 - t0), n / (t_written - t0), how);
+	stop_all();
+}
+
 static int
 cmp_double(const void *a, const void *b)
 {
@@ -414,7 +524,7 @@ machine(void)
 int
 main(int argc, char **argv)
 {
-	long n = 100000, nlat = 1000;
+	long n = 100000, nlat = 1000, bulk = 0;
 	const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
 	static const struct option opts[] = {
 	    {"records", required_argument, NULL, 'n'},
@@ -423,11 +533,12 @@ main(int argc, char **argv)
 	    {"window", required_argument, NULL, 'w'},
 	    {"insecure", no_argument, NULL, 'i'},
 	    {"verify-threads", required_argument, NULL, 'v'},
+	    {"bulk", required_argument, NULL, 'b'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	int o;
-	while ((o = getopt_long(argc, argv, "n:l:d:w:iv:h", opts, NULL)) !=
+	while ((o = getopt_long(argc, argv, "n:l:d:w:iv:b:h", opts, NULL)) !=
 	       -1) {
 		switch (o) {
 		case 'n':
@@ -448,10 +559,13 @@ main(int argc, char **argv)
 		case 'v':
 			verify_threads = atoi(optarg);
 			break;
+		case 'b':
+			bulk = atol(optarg);
+			break;
 		case 'h':
 			printf("usage: ld_bench [--records N] [--latency N] "
 			       "[--dir DIR] [--window N] [--insecure] "
-			       "[--verify-threads N]\n");
+			       "[--verify-threads N] [--bulk N]\n");
 			return 0;
 		default:
 			return 2;
@@ -459,6 +573,8 @@ main(int argc, char **argv)
 	}
 	if (n < 1 || nlat < 1 || window < 1)
 		die("--records, --latency and --window must be positive");
+	if (bulk < 0 || bulk > LD_ADD_MANY_MAX)
+		die("--bulk: 1 to %d records a request", LD_ADD_MANY_MAX);
 	signal(SIGPIPE, SIG_IGN);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	snprintf(root, sizeof(root), "%s/ldbench.XXXXXX", dir);
@@ -473,18 +589,29 @@ main(int argc, char **argv)
 		printf(", verify_threads = %d", verify_threads);
 	printf("\n\n");
 
+	if (bulk > 0) {
+		/* One record a request, then `bulk`, in the same run. */
+		end_to_end(n, 0, 1);
+		end_to_end(n, bulk, 4);
+		printf("record:     %.0f bytes encoded on average\n",
+		       rec_count ? (double)rec_bytes_total / rec_count : 0.0);
+		char cmd[600];
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+		run(cmd);
+		return 0;
+	}
+
 	/* 1. End to end: written at the province until the county has all. */
 	char last[LD_ID_MAX + 1];
 	fresh(1);
-	uint64_t base = count(&X);
 	double t0 = now_s();
 	write_many(&P, n, last);
 	double t_written = now_s();
 	wait_for(&X, last, 600000);
 	double t1 = now_s();
-	uint64_t got = count(&X) - base;
+	uint64_t got = count_tasks(&X);
 	if (got != (uint64_t)n)
-		die("county holds %llu new records, expected %ld",
+		die("county holds %llu of the province's tasks, expected %ld",
 		    (unsigned long long)got, n);
 	sample_size(&P);
 	printf("end to end: %ld records in %.3f s = %.0f records/s "

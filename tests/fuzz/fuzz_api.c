@@ -1,5 +1,6 @@
 /* fuzz_api.c — fuzz target: a client API request, decoded and checked as
- * the daemon checks it; an add request's record completed and checked as
+ * the daemon checks it; an add request's record (and each of an add-many
+ * request's) completed and checked as
  * a new record, then printed as the CLI prints records (JSON and text); an
  * update request's record checked as an edit of itself. */
 #include "format.h"
@@ -15,6 +16,41 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define SELF "530000/530300"
 
+/* A new record (an AddRequest's, or one of an AddManyRequest's) checked,
+ * completed and printed as the daemon and the CLI do. */
+static void
+add_one(Ld__Record *r)
+{
+	char err[256];
+	if (r == NULL || ld_validate_new(SELF, r, err, sizeof(err)) != 0)
+		return;
+	/* What the daemon does before storing it. */
+	if (ld_set_str(&r->id, SELF ":12345") != 0 ||
+	    ld_set_str(&r->owner, SELF) != 0)
+		abort();
+	r->version = 1;
+	if (ld_record_check(r, 0, err, sizeof(err)) == 0) {
+		size_t len;
+		uint8_t *buf = ld_record_pack(r, &len);
+		Ld__Record *back = ld_record_unpack(buf, len);
+		if (back == NULL && len <= LD_RECORD_MAX)
+			abort(); /* what we write must read back */
+		if (back != NULL) {
+			struct ld_buf b = {0};
+			ld_json_record(&b, back);
+			ld_buf_free(&b);
+			FILE *f = fopen("/dev/null", "w");
+			if (f != NULL) {
+				ld_print_record(f, back);
+				ld_print_list(f, &back, 1);
+				fclose(f);
+			}
+			ld__record__free_unpacked(back, NULL);
+		}
+		free(buf);
+	}
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -23,37 +59,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	char err[256];
 	switch (req->op_case) {
-	case LD__REQUEST__OP_ADD: {
-		Ld__Record *r = req->add->record;
-		if (r == NULL || ld_validate_new(SELF, r, err, sizeof(err)) != 0)
-			break;
-		/* What the daemon does before storing it. */
-		if (ld_set_str(&r->id, SELF ":12345") != 0 ||
-		    ld_set_str(&r->owner, SELF) != 0)
-			abort();
-		r->version = 1;
-		if (ld_record_check(r, 0, err, sizeof(err)) == 0) {
-			size_t len;
-			uint8_t *buf = ld_record_pack(r, &len);
-			Ld__Record *back = ld_record_unpack(buf, len);
-			if (back == NULL && len <= LD_RECORD_MAX)
-				abort(); /* what we write must read back */
-			if (back != NULL) {
-				struct ld_buf b = {0};
-				ld_json_record(&b, back);
-				ld_buf_free(&b);
-				FILE *f = fopen("/dev/null", "w");
-				if (f != NULL) {
-					ld_print_record(f, back);
-					ld_print_list(f, &back, 1);
-					fclose(f);
-				}
-				ld__record__free_unpacked(back, NULL);
-			}
-			free(buf);
-		}
+	case LD__REQUEST__OP_ADD:
+		add_one(req->add->record);
 		break;
-	}
+	case LD__REQUEST__OP_ADD_MANY:
+		/* Each as an AddRequest's, as the daemon checks them, up to
+		 * the limit it keeps. */
+		for (size_t i = 0; i < req->add_many->n_records &&
+		                   i < LD_ADD_MANY_MAX;
+		     i++)
+			add_one(req->add_many->records[i]);
+		break;
 	case LD__REQUEST__OP_UPDATE: {
 		/* The request's record as an edit of itself stored as new:
 		 * every status pair and immutable field the input reaches. */

@@ -190,6 +190,23 @@ main(int argc, char **argv)
 	add.record = &rrec;
 	request("add-result", &req);
 
+	/* Many: the task, the plan and the result in one request; and with
+	 * a bad date in the middle one. */
+	Ld__Record *many[3] = {&rec, &prec, &rrec};
+	Ld__AddManyRequest am = LD__ADD_MANY_REQUEST__INIT;
+	am.records = many;
+	am.n_records = 3;
+	am.all_or_nothing = true;
+	req.op_case = LD__REQUEST__OP_ADD_MANY;
+	req.add_many = &am;
+	request("add-many", &req);
+	Ld__Task bad = task;
+	bad.due = "2026-02-30";
+	Ld__Record brec = rec;
+	brec.task = &bad;
+	many[1] = &brec;
+	request("add-many-bad-date", &req);
+
 	Ld__ListRequest lr = LD__LIST_REQUEST__INIT;
 	lr.owner = FZ_CHILD;
 	lr.kind = LD__KIND__KIND_TASK;

@@ -495,6 +495,66 @@ START_TEST(test_round_trips)
 }
 END_TEST
 
+/* ------------------------------------------------------------ in requests */
+
+/* 2,500 proposals go in three AddManyRequests; 1,200 tasks, each a
+ * sub-task of the file's first, in two after that first one's (a record
+ * whose parent is in the request being made starts the next); the output
+ * is as it was with one request a record. */
+START_TEST(test_many_in_requests)
+{
+	th_node_init(&S, "s", SANYUAN, "三元区政协", false, NULL, NULL);
+	th_node_start(&S);
+	uint64_t before = th_count(&S);
+	size_t cap = 2600 * 200;
+	char *text = malloc(cap), path[4096];
+	ck_assert_ptr_nonnull(text);
+	size_t k = (size_t)snprintf(text, cap, "编号,案由,提案人,承办单位,年度,"
+	                            "状态,办理结果,面商,满意度\n");
+	for (int i = 1; i <= 2500; i++)
+		k += (size_t)snprintf(text + k, cap - k,
+		                      "%d,关于第%d项工作的建议,民革三元区支部,"
+		                      "区发展和改革局,2017,已办结,A,是,满意\n",
+		                      i, i);
+	put("many.csv", text, path, sizeof(path));
+	OK(AT(&S, "import", path));
+	ck_assert_msg(strstr(out, "imported 2500 records") != NULL, "%s", out);
+	ck_assert_uint_eq(th_count(&S), before + 2500);
+
+	k = (size_t)snprintf(text, cap, "[\n");
+	for (int i = 1; i <= 1200; i++) {
+		char parent[64] = "";
+		if (i > 1)
+			snprintf(parent, sizeof(parent), SANYUAN ":1");
+		k += (size_t)snprintf(
+		    text + k, cap - k,
+		    "%s{\"id\": \"" SANYUAN ":%d\", \"kind\": \"task\", "
+		    "\"scope\": [\"" SANYUAN "\"], \"form\": \"跟踪问效\", "
+		    "\"topic\": \"第%d项跟踪问效\", \"parent\": \"%s\"}\n",
+		    i > 1 ? "," : "", i, i, parent);
+	}
+	snprintf(text + k, cap - k, "]\n");
+	put("many.json", text, path, sizeof(path));
+	free(text);
+	OK(AT(&S, "import", path));
+	ck_assert_msg(strstr(out, "imported 1200 records") != NULL, "%s", out);
+	Ld__Record **recs;
+	size_t n = records(&S, LD__KIND__KIND_TASK, &recs);
+	ck_assert_uint_eq(n, 1200);
+	size_t subs = 0;
+	const char *root = NULL;
+	for (size_t i = 0; i < n; i++)
+		if (recs[i]->task->parent[0] == '\0')
+			root = recs[i]->id;
+	ck_assert_ptr_nonnull(root);
+	for (size_t i = 0; i < n; i++)
+		subs += strcmp(recs[i]->task->parent, root) == 0;
+	ck_assert_uint_eq(subs, 1199);
+	free_recs(recs, n);
+	ck_assert_int_eq(th_node_stop(&S), 0);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -506,6 +566,7 @@ suite(void)
 	tcase_add_test(tc, test_fuyuan_figures);
 	tcase_add_test(tc, test_bad_input);
 	tcase_add_test(tc, test_round_trips);
+	tcase_add_test(tc, test_many_in_requests);
 	suite_add_tcase(s, tc);
 	return s;
 }
