@@ -267,9 +267,16 @@ duty_controls(struct ld_form *f, struct src *s)
 	Ld__Record **recs = NULL;
 	size_t nr = 0;
 	const char *self = ld_web_config(s->rq)->id;
-	if (ld_web_list_all(s->rq, LD__KIND__KIND_MEMBER, self, &recs, &nr) !=
-	    0)
-		nr = 0; /* the page says the node could not be asked */
+	/* If the node cannot be asked, the form (which replaces the error
+	 * page ld_web_list_all set) says so and offers no members. */
+	bool listed = ld_web_list_all(s->rq, LD__KIND__KIND_MEMBER, self,
+	                              &recs, &nr) == 0;
+	if (!listed) {
+		recs = NULL;
+		nr = 0;
+		ld_form_raw(f, "<p class=\"err\">未能从本节点读取委员名单，"
+		               "请稍后重试。</p>\n");
+	}
 	struct ld_choice *c = calloc(nr + LD_DUTY_MEMBERS_MAX + 1, sizeof(*c));
 	const char *checked[LD_DUTY_MEMBERS_MAX];
 	size_t nc = 0, n = 0;
@@ -309,7 +316,7 @@ duty_controls(struct ld_form *f, struct src *s)
 				n++;
 			}
 		}
-		if (n == 0)
+		if (n == 0 && listed)
 			ld_form_raw(f, "<p class=\"hint\">本单位还没有委员："
 			               "请先<a href=\"/members/new\">添加委员"
 			               "</a>。</p>\n");
