@@ -190,8 +190,8 @@ proposal_controls(struct ld_form *f, struct src *s, bool editing)
 	                     : val(s, "face_to_face")[0] != '\0';
 	ld_form_checks(f, "face_to_face", "面商", yn, 1, on, f2f ? 1 : 0, 0);
 	/* As offices handle it (联名, 协办, 重点 and 督办, the deadline). */
-	ld_form_textarea(f, "cosigner", "联名委员", "每行一位委员（提案人以外）",
-	                 val(s, "cosigner"), 0);
+	ld_form_textarea(f, "cosigner", "联名委员",
+	                 "每行一位委员（提案人以外）", val(s, "cosigner"), 0);
 	ld_form_textarea(f, "assisting", "协办单位",
 	                 "每行一个单位；主办单位填在“承办单位”",
 	                 val(s, "assisting"), 0);
@@ -202,14 +202,14 @@ proposal_controls(struct ld_form *f, struct src *s, bool editing)
 	ld_form_input(f, "text", "supervisor", "督办领导（重点提案必填）",
 	              val(s, "supervisor"), 0);
 	ld_form_input(f, "date", "filed_on", NULL, val(s, "filed_on"), 0);
-	ld_form_input(f, "date", "deadline", "答复期限（不填：立案日期后两个月）",
-	              val(s, "deadline"), 0);
+	ld_form_input(f, "date", "deadline",
+	              "答复期限（不填：立案日期后两个月）", val(s, "deadline"),
+	              0);
 	/* 延期: once, on an edit of one not yet extended. */
 	if (editing && s->r != NULL && !s->r->proposal->extended) {
 		struct ld_choice ext[] = {{"1", "延期一个月"}};
 		bool x = s->posted && ld_web_form(s->rq, "extended") != NULL;
-		ld_form_checks(f, "extended", "延期", ext, 1, on, x ? 1 : 0,
-		               0);
+		ld_form_checks(f, "extended", "延期", ext, 1, on, x ? 1 : 0, 0);
 	} else if (editing && s->r != NULL) {
 		ld_form_raw(f, "<p class=\"hint\">"
 		               "答复期限已延期（只能延期一次）。</p>\n");
@@ -243,7 +243,8 @@ member_controls(struct ld_form *f, struct src *s, bool editing)
 	ld_form_input(f, "text", "sector", NULL, val(s, "sector"), 0);
 	ld_form_input(f, "text", "committee", NULL, val(s, "committee"), 0);
 	ld_form_input(f, "text", "group", NULL, val(s, "group"), 0);
-	ld_form_input(f, "text", "term", "届次（如 十二届）", val(s, "term"), 0);
+	ld_form_input(f, "text", "term", "届次（如 十二届）", val(s, "term"),
+	              0);
 	const char *from = editing && s->r ? s->r->member->status : NULL;
 	ld_form_select_status(f, "status", NULL, LD_SM_MEMBER, from,
 	                      val(s, "status"));
@@ -269,8 +270,8 @@ duty_controls(struct ld_form *f, struct src *s)
 	const char *self = ld_web_config(s->rq)->id;
 	/* If the node cannot be asked, the form (which replaces the error
 	 * page ld_web_list_all set) says so and offers no members. */
-	bool listed = ld_web_list_all(s->rq, LD__KIND__KIND_MEMBER, self,
-	                              &recs, &nr) == 0;
+	bool listed = ld_web_list_all(s->rq, LD__KIND__KIND_MEMBER, self, &recs,
+	                              &nr) == 0;
 	if (!listed) {
 		recs = NULL;
 		nr = 0;
@@ -509,7 +510,8 @@ from_form(struct ld_web_req *rq, struct ld_pool *pool, Ld__Record *r,
 		     set(&p->handler, ld_submit_field(rq, "handler")) &&
 		     set(&p->status, ld_submit_field(rq, "status")) &&
 		     set(&p->outcome, ld_submit_field(rq, "outcome")) &&
-		     set(&p->satisfaction, ld_submit_field(rq, "satisfaction")) &&
+		     set(&p->satisfaction,
+		         ld_submit_field(rq, "satisfaction")) &&
 		     set_lines(pool, &p->cosigners, &p->n_cosigners,
 		               ld_submit_field(rq, "cosigner")) &&
 		     set_lines(pool, &p->assisting, &p->n_assisting,
@@ -539,8 +541,8 @@ from_form(struct ld_web_req *rq, struct ld_pool *pool, Ld__Record *r,
 	case LD__RECORD__BODY_DUTY: {
 		Ld__Duty *d = r->duty;
 		const char *v[LD_DUTY_MEMBERS_MAX + 1];
-		size_t n = ld_submit_values(rq, "members", v,
-		                            LD_DUTY_MEMBERS_MAX + 1);
+		size_t n =
+		    ld_submit_values(rq, "members", v, LD_DUTY_MEMBERS_MAX + 1);
 		ok = set(&d->activity, ld_submit_field(rq, "activity")) &&
 		     set(&d->date, ld_submit_field(rq, "date")) &&
 		     set(&d->ref, ld_submit_field(rq, "ref")) &&
@@ -676,8 +678,7 @@ static const struct kind_page kinds[] = {
      LD_NAV_OPINIONS},
     {LD__RECORD__BODY_MEMBER, "/members/new", "添加委员", "保存",
      LD_NAV_MEMBERS},
-    {LD__RECORD__BODY_DUTY, "/duties/new", "登记履职", "保存",
-     LD_NAV_MEMBERS},
+    {LD__RECORD__BODY_DUTY, "/duties/new", "登记履职", "保存", LD_NAV_MEMBERS},
 };
 
 static const struct kind_page *
@@ -1236,10 +1237,11 @@ ld_page_record_actions(struct ld_web_req *rq, struct ld_buf *b,
 			          "href=\"/r/%s/edit\">修改</a>\n",
 			          r->id);
 		if (own && r->body_case == LD__RECORD__BODY_MEMBER)
-			ld_html_f(&a,
-			          "<a class=\"button\" id=\"act-duty\" "
-			          "href=\"/duties/new?member=%s\">登记履职</a>\n",
-			          r->id);
+			ld_html_f(
+			    &a,
+			    "<a class=\"button\" id=\"act-duty\" "
+			    "href=\"/duties/new?member=%s\">登记履职</a>\n",
+			    r->id);
 		if (r->body_case == LD__RECORD__BODY_TASK && reaches(r, self))
 			ld_html_f(
 			    &a,
