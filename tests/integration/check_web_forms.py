@@ -10,7 +10,12 @@
 # 16 MiB + 1 byte is refused beside the field with nothing written; a
 # reviewer at the province returns the result; the province's /node lists
 # the city under 下级节点 as `liandong status --tree` does, reporting, its
-# link up connected. Every wait is bounded;
+# link up connected. A 重点 proposal without its 督办 leader is refused
+# beside 督办领导, nothing written; with one it is stored as `liandong
+# proposal add` stores the same (cosigners, assisting, key, the deadline
+# the node computes), and 延期 on an edit moves the deadline a month, once.
+# Two members are added through /members/new (edited through 修改) and a
+# duty entry for both through /duties/new. Every wait is bounded;
 # only the processes started here are stopped, by their pid.
 #   check_web_forms.py BUILD_DIR      (exit 77 = skipped)
 import html
@@ -435,7 +440,18 @@ def members_and_duty(prov, clerk):
               (name, r.status, m))
         ids.append(loc[3:])
     r = clerk.req("GET", "/r/" + ids[0])
-    check('id="act-duty"' in r.text, "a member's page offers 登记履职")
+    check('id="act-duty"' in r.text and 'id="act-edit"' in r.text,
+          "a member's page offers 修改 and 登记履职")
+    r = clerk.req("GET", "/r/%s/edit" % ids[1])
+    check(r.status == 200 and 'value="郑六"' in r.text and
+          "members.private" in r.text, "a member's edit form")
+    r = clerk.req("POST", "/r/%s/edit" % ids[1],
+                  {"csrf": clerk.token, "base": "1", "name": "郑六",
+                   "sector": "经济界", "term": "十三届", "status": "active"})
+    m = record(prov, ids[1])
+    check(r.status == 303 and m.get("term") == "十三届" and
+          m.get("version") == 2 and not m.get("new_member"),
+          "the member edited: 十三届, 新任 unticked (%d)" % r.status)
     r = clerk.req("GET", "/duties/new?member=" + urllib.parse.quote(ids[0]))
     check(r.status == 200 and 'value="%s" checked' % ids[0] in r.text and
           'value="%s"' % ids[1] in r.text and "吴五" in r.text,
