@@ -243,6 +243,46 @@ reason_zh(const char *r, char *out, size_t len)
 		snprintf(out, len, "批示须填写作出批示的领导");
 	else if (strcmp(r, "only a 批示 (instructed) names a leader") == 0)
 		snprintf(out, len, "只有批示才填写批示领导");
+	else if (match(r, "'*' is named twice", c))
+		snprintf(out, len, "“%s”重复填写", c[0]);
+	else if (strcmp(r, "an empty name") == 0)
+		snprintf(out, len, "有一项为空");
+	else if (match(r, "'*' is the submitter (联名 names the others)", c))
+		snprintf(out, len, "“%s”是提案人（联名委员填提案人以外的委员）",
+		         c[0]);
+	else if (match(r, "'*' is the lead handler (主办); 协办 names the others",
+	               c))
+		snprintf(out, len, "“%s”是主办单位（协办单位填其他单位）", c[0]);
+	else if (strcmp(r, "required when assisting units (协办) are named (the "
+	                   "lead unit, 主办)") == 0)
+		snprintf(out, len, "填了协办单位时必填（主办单位）");
+	else if (strcmp(r, "required for a 重点 (key) proposal (the leader who "
+	                   "supervises it, 督办)") == 0)
+		snprintf(out, len, "重点提案必填（负责督办的领导）");
+	else if (strcmp(r, "only a 重点 (key) proposal has a supervising leader "
+	                   "(督办)") == 0)
+		snprintf(out, len, "只有重点提案才填写督办领导");
+	else if (match(r, "the reply deadline was extended (it is *) and stays so",
+	               c))
+		snprintf(out, len, "答复期限已延期（现为 %s），不能撤销", c[0]);
+	else if (strcmp(r, "the proposal has no reply deadline to extend (give "
+	                   "--filed-on or --deadline)") == 0)
+		snprintf(out, len, "提案没有答复期限，无法延期（请填写立案日期或答复期限）");
+	else if (match(r, "* is before filed_on *", c))
+		snprintf(out, len, "%s 早于立案日期 %s", c[0], c[1]);
+	else if (strcmp(r, "at least one member id is required") == 0)
+		snprintf(out, len, "至少选择一位委员");
+	else if (match(r, "'*' is not a member id (PATH:NUMBER)", c))
+		snprintf(out, len, "'%s' 不是委员编号（路径:序号）", c[0]);
+	else if (match(r, "'*' is not a record id (PATH:NUMBER)", c))
+		snprintf(out, len, "'%s' 不是记录编号（路径:序号）", c[0]);
+	else if (match(r, "no member * at this node", c))
+		snprintf(out, len, "本节点没有委员 %s", c[0]);
+	else if (match(r, "* is a *, not a member", c))
+		snprintf(out, len, "%s 是%s，不是委员", c[0],
+		         machine_label(c[1]));
+	else if (match(r, "* is listed twice", c))
+		snprintf(out, len, "%s 重复选择", c[0]);
 	else if (match(r, "required (what the 社情民意 reports)", c))
 		snprintf(out, len, "必填（社情民意反映的内容）");
 	else if (match(r,

@@ -80,6 +80,7 @@ static const struct {
     {"action", "处理"},
     {"leader", "批示领导"},
     {"cosigners", "联名委员"},
+    {"cosigner", "联名委员"},
     {"key", "重点提案"},
     {"supervisor", "督办领导"},
     {"filed_on", "立案日期"},

@@ -55,6 +55,8 @@ void ld_page_survey_new(struct ld_web_req *rq);   /* GET/POST /surveys/new */
 void ld_page_plan_new(struct ld_web_req *rq);     /* GET/POST /plans/new */
 void ld_page_proposal_new(struct ld_web_req *rq); /* GET/POST /proposals/new */
 void ld_page_opinion_new(struct ld_web_req *rq);  /* GET/POST /opinions/new */
+void ld_page_member_new(struct ld_web_req *rq);   /* GET/POST /members/new */
+void ld_page_duty_new(struct ld_web_req *rq);     /* GET/POST /duties/new */
 void ld_page_edit(struct ld_web_req *rq);         /* GET/POST /r/ID/edit */
 void ld_page_status(struct ld_web_req *rq);       /* POST /r/ID/status */
 /* POST /r/ID/opinion: 采用 / 报送 / 批示 of an opinion from below. */

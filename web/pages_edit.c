@@ -5,6 +5,7 @@
  * form again with what was typed and the node's reason beside its field
  * (fielderr.h); nothing is written then. */
 #include "labels.h"
+#include "records.h"
 #include "opinion.h"
 #include "pages.h"
 #include "path.h"
@@ -24,6 +25,7 @@
 #define PLAN_ROWS_NEW 5  /* blank item rows of a new plan */
 #define PLAN_ROWS_MORE 2 /* blank rows after an edited plan's items */
 #define PLAN_ROWS_MAX 120
+#define LD_DUTY_MEMBERS_MAX 256 /* validate.c: at most 256 a duty entry */
 
 /* Where a form's values come from: what was posted (after a refusal) or
  * the record being edited (or nothing: a new form). */
@@ -43,6 +45,8 @@ body_field(const char *input)
 		return "findings";
 	if (strcmp(input, "metric") == 0)
 		return "metrics";
+	if (strcmp(input, "cosigner") == 0)
+		return "cosigners";
 	return input;
 }
 
@@ -185,6 +189,32 @@ proposal_controls(struct ld_form *f, struct src *s, bool editing)
 	bool f2f = s->posted ? ld_web_form(s->rq, "face_to_face") != NULL
 	                     : val(s, "face_to_face")[0] != '\0';
 	ld_form_checks(f, "face_to_face", "面商", yn, 1, on, f2f ? 1 : 0, 0);
+	/* As offices handle it (联名, 协办, 重点 and 督办, the deadline). */
+	ld_form_textarea(f, "cosigner", "联名委员",
+	                 "每行一位委员（提案人以外）", val(s, "cosigner"), 0);
+	ld_form_textarea(f, "assisting", "协办单位",
+	                 "每行一个单位；主办单位填在“承办单位”",
+	                 val(s, "assisting"), 0);
+	struct ld_choice keyc[] = {{"1", "重点提案"}};
+	bool key = s->posted ? ld_web_form(s->rq, "key") != NULL
+	                     : val(s, "key")[0] != '\0';
+	ld_form_checks(f, "key", "重点提案", keyc, 1, on, key ? 1 : 0, 0);
+	ld_form_input(f, "text", "supervisor", "督办领导（重点提案必填）",
+	              val(s, "supervisor"), 0);
+	ld_form_input(f, "date", "filed_on", NULL, val(s, "filed_on"), 0);
+	ld_form_input(f, "date", "deadline",
+	              "答复期限（不填：立案日期后两个月）", val(s, "deadline"),
+	              0);
+	/* 延期: once, on an edit of one not yet extended. */
+	if (editing && s->r != NULL && !s->r->proposal->extended) {
+		struct ld_choice ext[] = {{"1", "延期一个月"}};
+		bool x = s->posted && ld_web_form(s->rq, "extended") != NULL;
+		ld_form_checks(f, "extended", "延期", ext, 1, on, x ? 1 : 0, 0);
+	} else if (editing && s->r != NULL) {
+		ld_form_raw(f, "<p class=\"hint\">"
+		               "答复期限已延期（只能延期一次）。</p>\n");
+		ld_form_err(f, "extended");
+	}
 }
 
 /* A 社情民意: its title, what it reports, the member who wrote it. */
@@ -197,6 +227,108 @@ opinion_controls(struct ld_form *f, struct src *s)
 	                 LD_FORM_REQUIRED);
 	ld_form_input(f, "text", "member", "反映人（委员）", val(s, "member"),
 	              LD_FORM_REQUIRED);
+}
+
+/* A member (委员): the record every office above sees. Personal details
+ * are not here: the CLI keeps them in DIR/members.private. */
+static void
+member_controls(struct ld_form *f, struct src *s, bool editing)
+{
+	ld_form_raw(f, "<p class=\"hint\" id=\"private-hint\">"
+	               "身份证号、电话、住址等个人信息不在网页控制台中填写："
+	               "它们只由本单位电脑上的命令行（liandong member add/set）"
+	               "写入数据目录的 members.private，不报送上级。</p>\n");
+	ld_form_input(f, "text", "name", "姓名", val(s, "name"),
+	              LD_FORM_REQUIRED);
+	ld_form_input(f, "text", "sector", NULL, val(s, "sector"), 0);
+	ld_form_input(f, "text", "committee", NULL, val(s, "committee"), 0);
+	ld_form_input(f, "text", "group", NULL, val(s, "group"), 0);
+	ld_form_input(f, "text", "term", "届次（如 十二届）", val(s, "term"),
+	              0);
+	const char *from = editing && s->r ? s->r->member->status : NULL;
+	ld_form_select_status(f, "status", NULL, LD_SM_MEMBER, from,
+	                      val(s, "status"));
+	ld_form_input(f, "date", "joined", NULL, val(s, "joined"), 0);
+	struct ld_choice yn[] = {{"1", "新任委员（本届首次任委员）"}};
+	const char *on[] = {"1"};
+	bool nw = s->posted ? ld_web_form(s->rq, "new_member") != NULL
+	                    : val(s, "new_member")[0] != '\0';
+	ld_form_checks(f, "new_member", "新任委员", yn, 1, on, nw ? 1 : 0, 0);
+}
+
+/* A duty entry (履职记录): an activity on a date, for members of this
+ * office held here (checkboxes), about a record (optional). */
+static void
+duty_controls(struct ld_form *f, struct src *s)
+{
+	ld_form_select_vocab(f, "activity", NULL, LD_VOCAB_ACTIVITY, "请选择",
+	                     val(s, "activity"), LD_FORM_REQUIRED);
+	ld_form_input(f, "date", "date", NULL, val(s, "date"),
+	              LD_FORM_REQUIRED);
+	Ld__Record **recs = NULL;
+	size_t nr = 0;
+	const char *self = ld_web_config(s->rq)->id;
+	/* If the node cannot be asked, the form (which replaces the error
+	 * page ld_web_list_all set) says so and offers no members. */
+	bool listed = ld_web_list_all(s->rq, LD__KIND__KIND_MEMBER, self, &recs,
+	                              &nr) == 0;
+	if (!listed) {
+		recs = NULL;
+		nr = 0;
+		ld_form_raw(f, "<p class=\"err\">未能从本节点读取委员名单，"
+		               "请稍后重试。</p>\n");
+	}
+	struct ld_choice *c = calloc(nr + LD_DUTY_MEMBERS_MAX + 1, sizeof(*c));
+	const char *checked[LD_DUTY_MEMBERS_MAX];
+	size_t nc = 0, n = 0;
+	if (c != NULL) {
+		for (size_t i = 0; i < nr; i++) {
+			const Ld__Record *r = recs[i];
+			if (r->deleted || strcmp(r->owner, self) != 0 ||
+			    r->body_case != LD__RECORD__BODY_MEMBER)
+				continue;
+			char lab[400];
+			snprintf(lab, sizeof(lab), "%s（%s）", r->member->name,
+			         r->id);
+			c[n].value = ld_pool_dup(s->pool, r->id, strlen(r->id));
+			c[n].label = ld_pool_dup(s->pool, lab, strlen(lab));
+			if (c[n].value && c[n].label)
+				n++;
+		}
+		if (s->posted)
+			nc = ld_submit_values(s->rq, "members", checked,
+			                      LD_DUTY_MEMBERS_MAX);
+		else if (s->r != NULL)
+			for (size_t i = 0; i < s->r->duty->n_members &&
+			                   nc < LD_DUTY_MEMBERS_MAX;
+			     i++)
+				checked[nc++] = s->r->duty->members[i];
+		const char *pre = ld_web_arg(s->rq, "member");
+		if (!s->posted && s->r == NULL && pre != NULL && pre[0])
+			checked[nc++] = pre; /* from a member's page */
+		/* One checked that is not among them (still kept). */
+		for (size_t k = 0; k < nc; k++) {
+			bool known = false;
+			for (size_t i = 0; i < n && !known; i++)
+				known = strcmp(c[i].value, checked[k]) == 0;
+			if (!known) {
+				c[n].value = checked[k];
+				c[n].label = checked[k];
+				n++;
+			}
+		}
+		if (n == 0 && listed)
+			ld_form_raw(f, "<p class=\"hint\">本单位还没有委员："
+			               "请先<a href=\"/members/new\">添加委员"
+			               "</a>。</p>\n");
+		ld_form_checks(f, "members", "参加委员", c, n, checked, nc,
+		               LD_FORM_REQUIRED);
+		free(c);
+	}
+	ld_api_free_records(recs, nr);
+	ld_form_input(f, "text", "ref", "相关记录编号（可不填，如 530000:12）",
+	              val(s, "ref"), 0);
+	ld_form_textarea(f, "note", NULL, NULL, val(s, "note"), 0);
 }
 
 /* Plan item row `i` (1-based): a posted value, the item's, or "". */
@@ -378,7 +510,44 @@ from_form(struct ld_web_req *rq, struct ld_pool *pool, Ld__Record *r,
 		     set(&p->handler, ld_submit_field(rq, "handler")) &&
 		     set(&p->status, ld_submit_field(rq, "status")) &&
 		     set(&p->outcome, ld_submit_field(rq, "outcome")) &&
-		     set(&p->satisfaction, ld_submit_field(rq, "satisfaction"));
+		     set(&p->satisfaction,
+		         ld_submit_field(rq, "satisfaction")) &&
+		     set_lines(pool, &p->cosigners, &p->n_cosigners,
+		               ld_submit_field(rq, "cosigner")) &&
+		     set_lines(pool, &p->assisting, &p->n_assisting,
+		               ld_submit_field(rq, "assisting")) &&
+		     set(&p->supervisor, ld_submit_field(rq, "supervisor")) &&
+		     set(&p->filed_on, ld_submit_field(rq, "filed_on")) &&
+		     set(&p->deadline, ld_submit_field(rq, "deadline"));
+		p->key = ld_web_form(rq, "key") != NULL;
+		/* Extended stays so (the node refuses an undo); ticked on an
+		 * edit, the node moves the deadline one month on. */
+		if (ld_web_form(rq, "extended") != NULL && r->version != 0)
+			p->extended = true;
+		break;
+	}
+	case LD__RECORD__BODY_MEMBER: {
+		Ld__Member *m = r->member;
+		m->new_member = ld_web_form(rq, "new_member") != NULL;
+		ok = set(&m->name, ld_submit_field(rq, "name")) &&
+		     set(&m->sector, ld_submit_field(rq, "sector")) &&
+		     set(&m->committee, ld_submit_field(rq, "committee")) &&
+		     set(&m->group, ld_submit_field(rq, "group")) &&
+		     set(&m->term, ld_submit_field(rq, "term")) &&
+		     set(&m->status, ld_submit_field(rq, "status")) &&
+		     set(&m->joined, ld_submit_field(rq, "joined"));
+		break;
+	}
+	case LD__RECORD__BODY_DUTY: {
+		Ld__Duty *d = r->duty;
+		const char *v[LD_DUTY_MEMBERS_MAX + 1];
+		size_t n =
+		    ld_submit_values(rq, "members", v, LD_DUTY_MEMBERS_MAX + 1);
+		ok = set(&d->activity, ld_submit_field(rq, "activity")) &&
+		     set(&d->date, ld_submit_field(rq, "date")) &&
+		     set(&d->ref, ld_submit_field(rq, "ref")) &&
+		     set(&d->note, ld_submit_field(rq, "note")) &&
+		     set_list(&d->members, &d->n_members, v, n);
 		break;
 	}
 	case LD__RECORD__BODY_OPINION: {
@@ -507,6 +676,9 @@ static const struct kind_page kinds[] = {
      LD_NAV_PROPOSALS},
     {LD__RECORD__BODY_OPINION, "/opinions/new", "撰写社情民意", "保存",
      LD_NAV_OPINIONS},
+    {LD__RECORD__BODY_MEMBER, "/members/new", "添加委员", "保存",
+     LD_NAV_MEMBERS},
+    {LD__RECORD__BODY_DUTY, "/duties/new", "登记履职", "保存", LD_NAV_MEMBERS},
 };
 
 static const struct kind_page *
@@ -543,6 +715,12 @@ controls(struct ld_form *f, struct src *s, Ld__Record__BodyCase bc,
 		break;
 	case LD__RECORD__BODY_OPINION:
 		opinion_controls(f, s);
+		break;
+	case LD__RECORD__BODY_MEMBER:
+		member_controls(f, s, editing);
+		break;
+	case LD__RECORD__BODY_DUTY:
+		duty_controls(f, s);
 		break;
 	case LD__RECORD__BODY_PLAN: {
 		size_t kept = s->r ? s->r->plan->n_items : 0;
@@ -668,6 +846,18 @@ void
 ld_page_opinion_new(struct ld_web_req *rq)
 {
 	new_page(rq, LD__RECORD__BODY_OPINION);
+}
+
+void
+ld_page_member_new(struct ld_web_req *rq)
+{
+	new_page(rq, LD__RECORD__BODY_MEMBER);
+}
+
+void
+ld_page_duty_new(struct ld_web_req *rq)
+{
+	new_page(rq, LD__RECORD__BODY_DUTY);
 }
 
 /* The version the form was opened at (hidden "base"); 0 if none. */
@@ -1046,6 +1236,12 @@ ld_page_record_actions(struct ld_web_req *rq, struct ld_buf *b,
 			          "<a class=\"button\" id=\"act-edit\" "
 			          "href=\"/r/%s/edit\">修改</a>\n",
 			          r->id);
+		if (own && r->body_case == LD__RECORD__BODY_MEMBER)
+			ld_html_f(
+			    &a,
+			    "<a class=\"button\" id=\"act-duty\" "
+			    "href=\"/duties/new?member=%s\">登记履职</a>\n",
+			    r->id);
 		if (r->body_case == LD__RECORD__BODY_TASK && reaches(r, self))
 			ld_html_f(
 			    &a,

@@ -320,7 +320,7 @@ ld_page_members(struct ld_web_req *rq)
 {
 	static const struct list_kind k = {LD__KIND__KIND_MEMBER, "委员",
 	                                   "/members", LD_NAV_MEMBERS, "界别",
-	                                   "专委会"};
+	                                   "专委会", "添加委员"};
 	list_page(rq, &k);
 }
 

@@ -200,6 +200,8 @@ ld_submit_blank(Ld__Record__BodyCase bc)
 	Ld__Review rv = LD__REVIEW__INIT;
 	Ld__Opinion o = LD__OPINION__INIT;
 	Ld__OpinionAction oa = LD__OPINION_ACTION__INIT;
+	Ld__Member m = LD__MEMBER__INIT;
+	Ld__Duty d = LD__DUTY__INIT;
 	r.body_case = bc;
 	switch (bc) {
 	case LD__RECORD__BODY_TASK:
@@ -225,6 +227,12 @@ ld_submit_blank(Ld__Record__BodyCase bc)
 		break;
 	case LD__RECORD__BODY_OPINION_ACTION:
 		r.opinion_action = &oa;
+		break;
+	case LD__RECORD__BODY_MEMBER:
+		r.member = &m;
+		break;
+	case LD__RECORD__BODY_DUTY:
+		r.duty = &d;
 		break;
 	default:
 		return NULL;

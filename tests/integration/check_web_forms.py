@@ -10,7 +10,12 @@
 # 16 MiB + 1 byte is refused beside the field with nothing written; a
 # reviewer at the province returns the result; the province's /node lists
 # the city under 下级节点 as `liandong status --tree` does, reporting, its
-# link up connected. Every wait is bounded;
+# link up connected. A 重点 proposal without its 督办 leader is refused
+# beside 督办领导, nothing written; with one it is stored as `liandong
+# proposal add` stores the same (cosigners, assisting, key, the deadline
+# the node computes), and 延期 on an edit moves the deadline a month, once.
+# Two members are added through /members/new (edited through 修改) and a
+# duty entry for both through /duties/new. Every wait is bounded;
 # only the processes started here are stopped, by their pid.
 #   check_web_forms.py BUILD_DIR      (exit 77 = skipped)
 import html
@@ -229,6 +234,8 @@ def scenario(root):
                    "year": "2026", "status": "submitted"})
     check(r.status == 303 and record(prov, r.headers.get("Location", "")[3:])
           .get("number") == "2026-001", "proposal added")
+    handling(prov, clerk)
+    members_and_duty(prov, clerk)
 
     # The city answers with a result and an attachment.
     wait_for("the task at the city",
@@ -338,6 +345,134 @@ def scenario(root):
           "resubmitted as v2 with its attachment (%d)" % r.status)
 
     node_tree(pweb, prov)
+
+
+HANDLED = ("title", "submitter", "handler", "cosigners", "assisting", "key",
+           "supervisor", "filed_on", "deadline", "extended", "status")
+
+
+def handling(prov, clerk):
+    """A proposal as offices handle it: a 重点 one without its 督办 leader
+    refused beside 督办领导, nothing written; with one, stored as the CLI
+    stores the same; extended once on an edit."""
+    r = clerk.req("GET", "/proposals/new")
+    check(r.status == 200 and all('id="f-%s"' % f in r.text for f in
+                                  ("cosigner", "assisting", "key",
+                                   "supervisor", "filed_on", "deadline")) and
+          'id="f-extended"' not in r.text,
+          "the proposal form: the handling fields, no 延期 on a new one")
+    before = count(prov, "proposal")
+    form = {"csrf": clerk.token, "title": "关于城乡供水一体化的提案",
+            "submitter": "赵一", "handler": "市水务局",
+            "cosigner": "钱二\n孙三\n", "assisting": "市财政局\n市住建局",
+            "key": "1", "filed_on": "2026-03-10", "deadline": "",
+            "year": "2026", "status": "submitted"}
+    r = clerk.req("POST", "/proposals/new", form)
+    e = err_of(r.text, "supervisor")
+    check(r.status == 422 and "督办领导：重点提案必填" in e and
+          "supervisor: required for a 重点 (key) proposal" in e,
+          "a 重点 proposal without a supervisor refused beside 督办领导: "
+          "%d %r" % (r.status, e))
+    check(count(prov, "proposal") == before, "nothing written")
+    check("钱二\n孙三" in r.text and 'value="2026-03-10"' in r.text,
+          "the values typed are kept")
+    r = clerk.req("POST", "/proposals/new", dict(form, supervisor="周副主席"))
+    loc = r.headers.get("Location", "")
+    check(r.status == 303 and loc.startswith("/r/530000:"),
+          "the 重点 proposal added: %d %s %r" %
+          (r.status, loc, err_of(r.text, "supervisor")))
+    web = record(prov, loc[3:])
+    c = cli(prov, "proposal", "add", "--title", form["title"],
+            "--submitter", "赵一", "--handler", "市水务局",
+            "--cosigner", "钱二", "--cosigner", "孙三",
+            "--assist", "市财政局", "--assist", "市住建局", "--key", "yes",
+            "--supervisor", "周副主席", "--filed-on", "2026-03-10",
+            "--year", "2026", "--status", "submitted")
+    check(c.returncode == 0, "the same through the CLI: " + c.stderr)
+    ids = [x["id"] for x in json.loads(cli(prov, "list", "--kind", "proposal",
+                                           "--json").stdout)]
+    byc = record(prov, ids[-1])
+    check(web.get("author") == "张三" and
+          web.get("deadline") == "2026-05-10" and
+          {k: web.get(k) for k in HANDLED} ==
+          {k: byc.get(k) for k in HANDLED},
+          "stored as the CLI stores it: %r / %r" %
+          ({k: web.get(k) for k in HANDLED},
+           {k: byc.get(k) for k in HANDLED}))
+    # 延期 on an edit: once, one month on.
+    pid = loc[3:]
+    r = clerk.req("GET", "/r/%s/edit" % pid)
+    check(r.status == 200 and 'id="f-extended"' in r.text and
+          'value="2026-05-10"' in r.text, "the edit form offers 延期")
+    edit = dict(form, supervisor="周副主席", deadline="2026-05-10",
+                extended="1", base=str(web.get("version", 1)))
+    r = clerk.req("POST", "/r/%s/edit" % pid, edit)
+    p = record(prov, pid)
+    check(r.status == 303 and p.get("extended") is True and
+          p.get("deadline") == "2026-06-10",
+          "extended: the deadline one month on (%d, %s)" %
+          (r.status, p.get("deadline")))
+    r = clerk.req("GET", "/r/%s/edit" % pid)
+    check(r.status == 200 and 'id="f-extended"' not in r.text and
+          "已延期" in r.text, "extended once: 延期 no longer offered")
+
+
+def members_and_duty(prov, clerk):
+    """A member added through /members/new; a duty entry for two members
+    through /duties/new, in `list --kind duty` with both ids."""
+    r = clerk.req("GET", "/members/new")
+    check(r.status == 200 and "members.private" in r.text and
+          'id="f-name"' in r.text and 'id="f-sector"' in r.text,
+          "/members/new: the form and the hint on personal details")
+    ids = []
+    for name, sector in (("吴五", "民盟"), ("郑六", "经济界")):
+        r = clerk.req("POST", "/members/new",
+                      {"csrf": clerk.token, "name": name, "sector": sector,
+                       "committee": "提案委员会", "group": "第一小组",
+                       "term": "十二届", "status": "active",
+                       "joined": "2023-01-15", "new_member": "1"})
+        loc = r.headers.get("Location", "")
+        m = record(prov, loc[3:]) if loc.startswith("/r/") else {}
+        check(r.status == 303 and m.get("name") == name and
+              m.get("sector") == sector and m.get("term") == "十二届" and
+              m.get("new_member") is True and m.get("author") == "张三",
+              "member %s added through /members/new (%d) %r" %
+              (name, r.status, m))
+        ids.append(loc[3:])
+    r = clerk.req("GET", "/r/" + ids[0])
+    check('id="act-duty"' in r.text and 'id="act-edit"' in r.text,
+          "a member's page offers 修改 and 登记履职")
+    r = clerk.req("GET", "/r/%s/edit" % ids[1])
+    check(r.status == 200 and 'value="郑六"' in r.text and
+          "members.private" in r.text, "a member's edit form")
+    r = clerk.req("POST", "/r/%s/edit" % ids[1],
+                  {"csrf": clerk.token, "base": "1", "name": "郑六",
+                   "sector": "经济界", "term": "十三届", "status": "active"})
+    m = record(prov, ids[1])
+    check(r.status == 303 and m.get("term") == "十三届" and
+          m.get("version") == 2 and not m.get("new_member"),
+          "the member edited: 十三届, 新任 unticked (%d)" % r.status)
+    r = clerk.req("GET", "/duties/new?member=" + urllib.parse.quote(ids[0]))
+    check(r.status == 200 and 'value="%s" checked' % ids[0] in r.text and
+          'value="%s"' % ids[1] in r.text and "吴五" in r.text,
+          "/duties/new: this office's members, the one it came from ticked")
+    before = count(prov, "duty")
+    duty = {"csrf": clerk.token, "activity": "视察", "date": "2026-04-02",
+            "note": "河道视察"}
+    r = clerk.req("POST", "/duties/new", duty)
+    check(r.status == 422 and "至少选择一位委员" in err_of(r.text, "members")
+          and count(prov, "duty") == before,
+          "a duty entry without members refused beside the field")
+    r = clerk.req("POST", "/duties/new", dict(duty, members=ids))
+    check(r.status == 303, "duty entry added (%d) %r" %
+          (r.status, err_of(r.text, "members")))
+    duties = json.loads(cli(prov, "list", "--kind", "duty", "--json").stdout)
+    check(len(duties) == before + 1 and
+          sorted(duties[-1].get("members", [])) == sorted(ids) and
+          duties[-1].get("activity") == "视察" and
+          duties[-1].get("author") == "张三",
+          "the duty entry in `list --kind duty` with both members: %r" %
+          duties[-1:])
 
 
 def tree_of(data):

@@ -329,6 +329,49 @@ START_TEST(test_opinion_shapes)
 }
 END_TEST
 
+/* A proposal as offices handle it (validate.c check_handling), members
+ * and duty entries (validate.c, daemon/api.c), as the console's forms
+ * show them. */
+START_TEST(test_handling_shapes)
+{
+	expect("supervisor: required for a 重点 (key) proposal (the leader "
+	       "who supervises it, 督办)",
+	       "supervisor", "督办领导：重点提案必填（负责督办的领导）");
+	expect("supervisor: only a 重点 (key) proposal has a supervising "
+	       "leader (督办)",
+	       "supervisor", "督办领导：只有重点提案才填写督办领导");
+	expect("cosigner: '张三' is the submitter (联名 names the others)",
+	       "cosigner", "联名委员：“张三”是提案人（联名委员填提案人以外的委员）");
+	expect("cosigner: '李四' is named twice", "cosigner",
+	       "联名委员：“李四”重复填写");
+	expect("assisting: '市财政局' is the lead handler (主办); 协办 names "
+	       "the others",
+	       "assisting", "协助落实：“市财政局”是主办单位（协办单位填其他单位）");
+	expect("handler: required when assisting units (协办) are named (the "
+	       "lead unit, 主办)",
+	       "handler", "承办单位：填了协办单位时必填（主办单位）");
+	expect("extended: the reply deadline was extended (it is 2026-05-01) "
+	       "and stays so",
+	       "extended", "已延期：答复期限已延期（现为 2026-05-01），不能撤销");
+	expect("extended: the proposal has no reply deadline to extend (give "
+	       "--filed-on or --deadline)",
+	       "extended",
+	       "已延期：提案没有答复期限，无法延期（请填写立案日期或答复期限）");
+	expect("deadline: 2026-01-01 is before filed_on 2026-02-01", "deadline",
+	       "答复期限：2026-01-01 早于立案日期 2026-02-01");
+	expect("filed_on: '2026-13-01' is not a date (YYYY-MM-DD)", "filed_on",
+	       "立案日期：'2026-13-01' 不是日期（YYYY-MM-DD）");
+	expect("members: at least one member id is required", "members",
+	       "委员：至少选择一位委员");
+	expect("members: no member 530000:9 at this node", "members",
+	       "委员：本节点没有委员 530000:9");
+	expect("members: 530000:9 is listed twice", "members",
+	       "委员：530000:9 重复选择");
+	expect("ref: 'x' is not a record id (PATH:NUMBER)", "ref",
+	       "回应记录：'x' 不是记录编号（路径:序号）");
+}
+END_TEST
+
 START_TEST(test_fallback)
 {
 	/* An unknown shape: the English line, at the top. */
@@ -469,6 +512,7 @@ main(void)
 	tcase_add_test(tc, test_result_and_author);
 	tcase_add_test(tc, test_daemon_shapes);
 	tcase_add_test(tc, test_opinion_shapes);
+	tcase_add_test(tc, test_handling_shapes);
 	tcase_add_test(tc, test_fallback);
 	tcase_add_test(tc, test_cli_shapes);
 	tcase_add_test(tc, test_form_beside_field);
