@@ -505,9 +505,22 @@ class Browser:
         from selenium.webdriver.support import expected_conditions as ec
         from selenium.webdriver.support.ui import WebDriverWait
         timeout = timeout * SCALE
+        from selenium.common.exceptions import WebDriverException
         old = self.one("html")
         el.click()
-        WebDriverWait(self.d, timeout).until(ec.staleness_of(old))
+
+        def gone(_):
+            # The old page's root is stale once the new page replaced
+            # it. Chromium sometimes says so as "Node with given id does
+            # not belong to the document" (an inspector error, not
+            # StaleElementReferenceException): that is gone too.
+            try:
+                return ec.staleness_of(old)(_)
+            except WebDriverException as e:
+                if "does not belong to the document" in str(e):
+                    return True
+                raise
+        WebDriverWait(self.d, timeout).until(gone)
         WebDriverWait(self.d, timeout).until(
             lambda d: d.execute_script("return document.readyState") ==
             "complete")
