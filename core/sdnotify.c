@@ -9,6 +9,9 @@
 static uint64_t watchdog_usec; /* 0: off */
 static int64_t last_ping_ms = -1;
 
+static void status_v(const char *head, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
 static void
 status_v(const char *head, const char *fmt, va_list ap)
 {
