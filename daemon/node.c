@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Batches and chunks own the frame they came in. */
@@ -128,7 +129,18 @@ take_lock(struct ld_node *n, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", file, ld_strerror(rc));
 		return rc;
 	}
-	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+	/* A client probing whether a daemon runs here (api/client.c) holds
+	 * a shared lock for a moment: give it a second to let go before
+	 * deciding another daemon has the directory. */
+	bool locked = false;
+	for (int tries = 0; tries < 20; tries++) {
+		locked = flock(fd, LOCK_EX | LOCK_NB) == 0;
+		if (locked || errno != EWOULDBLOCK)
+			break;
+		struct timespec ts = {0, 50 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+	if (!locked) {
 		char pid[32] = "";
 		ssize_t r = read(fd, pid, sizeof(pid) - 1);
 		pid[r > 0 ? r : 0] = '\0';
