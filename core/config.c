@@ -203,7 +203,8 @@ static const char *const known_keys[] = {
     "store.map_size_mb", "report.plugin_dir", "report.timeout_s",
     "report.cpu_s",      "report.memory_mb",
     "log.level",         "node.parent_key",   "node.root_key",
-    "security.insecure", "security.verify_threads", "api.listen",
+    "security.insecure", "security.verify_threads", "security.signatures",
+    "api.listen",
     "web.listen",        "web.cert",          "web.key",
     "web.plain_http",    "web.session_idle",  "web.threads",
     "notify.command",    "notify.every",      "notify.timeout_s",
@@ -525,6 +526,12 @@ on_key(void *user, const char *section, const char *key, const char *value)
 		}
 	} else if (KEY("security", "verify_threads")) {
 		ok = set_uint(value, 0, 64, &c->verify_threads, r, rl);
+	} else if (KEY("security", "signatures")) {
+		ok = strcmp(value, "batch") == 0 || strcmp(value, "record") == 0;
+		if (ok)
+			c->sign_each = value[0] == 'r';
+		else
+			snprintf(r, rl, "must be batch or record");
 	} else if (KEY("link", "batch_records")) {
 		ok = set_uint(value, 1, LD_BATCH_MAX, &c->batch_records, r, rl);
 	} else if (KEY("link", "batch_bytes")) {

@@ -48,6 +48,9 @@ struct ld_config {
 	uint8_t parent_curve[32], parent_sign[32], root_sign[32];
 	bool insecure;                  /* [security] insecure */
 	unsigned verify_threads;        /* [security] (0 = one per CPU) */
+	bool sign_each;                 /* [security] signatures = record:
+	                                 * each record signed alone, as
+	                                 * before batch signatures */
 	char api_listen[LD_ENDPOINT_MAX]; /* [api] listen: remote API, CURVE */
 	unsigned batch_records;         /* [link] */
 	unsigned batch_bytes;

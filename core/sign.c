@@ -1,6 +1,7 @@
 /* sign.c — record signatures and key certificates (Ed25519). */
 #include "sign.h"
 #include "path.h"
+#include "seal.h"
 
 #include <errno.h>
 #include <sodium.h>
@@ -10,22 +11,50 @@
 #define SIG_PREFIX "ldsig1"
 #define CERT_PREFIX "ldcert1"
 
-/* "ldsig1\0" + the record encoded without its signature. */
+/* `prefix` + the record encoded without its signature or seal. */
 static uint8_t *
-signed_bytes(const Ld__Record *r, size_t *len)
+prefixed_bytes(const Ld__Record *r, const char *prefix, size_t pl, size_t *len)
 {
 	Ld__Record copy = *r;
 	copy.sig.data = NULL;
 	copy.sig.len = 0;
+	copy.seal = NULL;
 	size_t n = ld__record__get_packed_size(&copy);
-	size_t pl = sizeof(SIG_PREFIX);
 	uint8_t *buf = malloc(pl + n);
 	if (buf == NULL)
 		return NULL;
-	memcpy(buf, SIG_PREFIX, pl);
+	memcpy(buf, prefix, pl);
 	ld__record__pack(&copy, buf + pl);
 	*len = pl + n;
 	return buf;
+}
+
+/* "ldsig1\0" + the record encoded without its signature. */
+static uint8_t *
+signed_bytes(const Ld__Record *r, size_t *len)
+{
+	return prefixed_bytes(r, SIG_PREFIX, sizeof(SIG_PREFIX), len);
+}
+
+int
+ld_sign_leaf(const Ld__Record *r, uint8_t leaf[32])
+{
+	size_t len;
+	uint8_t *m = prefixed_bytes(r, "", 0, &len);
+	if (m == NULL)
+		return -ENOMEM;
+	ld_seal_leaf(m, len, leaf);
+	free(m);
+	return 0;
+}
+
+static bool
+seal_verify(const Ld__Record *r, const uint8_t pk[32])
+{
+	uint8_t leaf[LD_SEAL_HASH], root[LD_SEAL_HASH];
+	return ld_sign_leaf(r, leaf) == 0 && ld_seal_fold(leaf, r->seal, root) &&
+	       ld_seal_verify_root(root, r->seal->count, r->seal->sig.data,
+	                           r->seal->sig.len, pk);
 }
 
 int
@@ -52,6 +81,8 @@ ld_sign_record(Ld__Record *r, const uint8_t sk[64], bool own, uint8_t *buf)
 bool
 ld_sign_verify(const Ld__Record *r, const uint8_t pk[32])
 {
+	if (r->seal != NULL)
+		return r->sig.len == 0 && seal_verify(r, pk);
 	if (r->sig.len != crypto_sign_BYTES)
 		return false;
 	size_t len;

@@ -1,7 +1,8 @@
 /* commit.c — group commit: the work queued in one loop turn (client
  * writes, peers' batches, fetched chunks, reports) goes into one write
- * transaction with every cursor it moved; after the commit, batches are
- * acknowledged and each piece of work answered through its handlers. */
+ * transaction with every cursor it moved and the seals of the own
+ * records it wrote; after the commit, batches are acknowledged and each
+ * piece of work answered through its handlers. */
 #include "log.h"
 #include "node_int.h"
 
@@ -61,6 +62,7 @@ write_turn(struct ld_txn *t, void *arg)
 	 * records of the aborted attempt. */
 	if (n->kr != NULL && t != NULL)
 		ld_keyring_forget(n->kr);
+	ld_own_seal_reset(n);
 	for (size_t i = 0; i < n->nwork; i++) {
 		struct work *w = &n->work[i];
 		int rc = n->work_ops[w->type].write(n, t, w);
@@ -69,6 +71,10 @@ write_turn(struct ld_txn *t, void *arg)
 	}
 	if (t == NULL)
 		return 0;
+	/* The own records of the turn, one signature per tree of them. */
+	int src = ld_own_seal(n, t);
+	if (src != 0)
+		return src;
 	/* Cursors: those moved by this turn's batches, and any left dirty by
 	 * earlier batches that carried no records. */
 	for (size_t i = 0; i < tu->ntp; i++) {

@@ -474,6 +474,7 @@ ld_node_close(struct ld_node **n_p)
 	ld_peers_free(n);
 	ld_keyring_free(&n->kr);
 	ld_vpool_free(&n->vpool);
+	ld_own_seal_free(n);
 	ld_store_close(&n->st);
 	if (n->lock_fd >= 0)
 		close(n->lock_fd);

@@ -23,7 +23,8 @@
  *   notify ────> query (the inbox)
  *   fetch ─────> commit, frame, peers, recover
  *   own ───────> files, recover
- *   commit ────> frame, waiters; the handlers only through n->work_ops
+ *   commit ────> own (seals), frame, waiters; the handlers only through
+ *                n->work_ops
  *   stream ────> frame, recover
  *   recover ───> peers; backup: a leaf (store, link rules, log)
  *   query, files, waiters ──> reply ──> apiout
@@ -181,6 +182,9 @@ struct ld_node {
 	size_t nwork, capwork;
 	size_t work_bytes;    /* batch bytes queued this turn */
 	struct ld_turn *turn; /* while a turn's work runs (commit.c) */
+	/* own.c: own records stored this turn, sealed at its end. */
+	struct ld_seal_pending *sealq;
+	size_t nsealq, capsealq;
 	struct waiter *waiters;
 	size_t nwaiters, capwaiters;
 
@@ -314,9 +318,17 @@ Ld__Record *ld_own_load(struct ld_node *n, struct ld_txn *t, struct work *w,
                         const char *id, uint64_t base_version);
 /* Give `r` (owned by this node) its envelope: id `id`, `version`, the
  * time; check, sign and store it (w->id is then `id`; a refusal goes to
- * w->code and w->err). */
+ * w->code and w->err). With batch signatures the record is stored
+ * unsigned and sealed by ld_own_seal at the end of the turn. */
 int ld_own_put(struct ld_node *n, struct ld_txn *t, struct work *w,
                Ld__Record *r, const char *id, uint64_t version);
+/* The turn's write transaction starts (again): nothing to seal yet. */
+void ld_own_seal_reset(struct ld_node *n);
+/* The turn's write transaction ends: seal the own records it stored, in
+ * trees of up to LD_SEAL_LEAVES, one signature each (docs/protocol.md
+ * "Batch signatures"). */
+int ld_own_seal(struct ld_node *n, struct ld_txn *t);
+void ld_own_seal_free(struct ld_node *n);
 /* Make our NODE record say what the config says, at a version above
  * `floor_version` and with ids above `floor_counter` taken; `welcome`: on
  * a Welcome (not at start), `cert` the parent's certificate for our keys

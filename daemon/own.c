@@ -3,13 +3,46 @@
  * the log streams it to peers; refuse what may not change; and keep our
  * NODE record saying what the config and the parent say. */
 #include "node_int.h"
+#include "seal.h"
 #include "sign.h"
 #include "validate.h"
 
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+/* An own record stored this turn, to seal at its end. */
+struct ld_seal_pending {
+	char id[LD_ID_MAX + 1];
+	uint64_t version;
+};
+
+/* Are this node's records sealed in batches (not signed one by one)? */
+static bool
+sealing(const struct ld_node *n)
+{
+	return !n->cfg.insecure && !n->cfg.sign_each;
+}
+
+static int
+seal_later(struct ld_node *n, const char *id, uint64_t version)
+{
+	if (n->nsealq == n->capsealq) {
+		size_t cap = n->capsealq ? 2 * n->capsealq : 64;
+		struct ld_seal_pending *q =
+		    realloc(n->sealq, cap * sizeof(*q));
+		if (q == NULL)
+			return -ENOMEM;
+		n->sealq = q;
+		n->capsealq = cap;
+	}
+	struct ld_seal_pending *e = &n->sealq[n->nsealq++];
+	snprintf(e->id, sizeof(e->id), "%s", id);
+	e->version = version;
+	return 0;
+}
 
 int
 ld_own_refuse(struct work *w, const char *fmt, ...)
@@ -50,14 +83,150 @@ ld_own_put(struct ld_node *n, struct ld_txn *t, struct work *w, Ld__Record *r,
 		ld_own_refuse(w, "record: larger than 1 MiB");
 		return 0;
 	}
+	if (sealing(n)) {
+		/* Stored unsigned (a copy, as `r` may own a signature from
+		 * its last version); sealed at the end of the turn. */
+		Ld__Record bare = *r;
+		bare.sig.data = NULL;
+		bare.sig.len = 0;
+		bare.seal = NULL;
+		int rc = ld_store_put(t, &bare);
+		if (rc == 0)
+			rc = seal_later(n, id, version);
+		if (rc == 0)
+			snprintf(w->id, sizeof(w->id), "%s", id);
+		return rc;
+	}
 	if (!n->cfg.insecure &&
 	    ld_sign_record(r, n->keys.sign_sec, true, NULL) != 0) {
 		ld_own_refuse(w, "out of memory");
 		return 0;
 	}
+	if (r->seal != NULL) { /* the last version's, sealed */
+		ld__seal__free_unpacked(r->seal, NULL);
+		r->seal = NULL;
+	}
 	int rc = ld_store_put(t, r);
 	if (rc == 0)
 		snprintf(w->id, sizeof(w->id), "%s", id);
+	return rc;
+}
+
+void
+ld_own_seal_reset(struct ld_node *n)
+{
+	n->nsealq = 0;
+}
+
+void
+ld_own_seal_free(struct ld_node *n)
+{
+	free(n->sealq);
+	n->sealq = NULL;
+	n->nsealq = n->capsealq = 0;
+}
+
+static int
+pending_cmp(const void *a, const void *b)
+{
+	const struct ld_seal_pending *x = a, *y = b;
+	int c = strcmp(x->id, y->id);
+	return c != 0 ? c : (x->version > y->version) - (x->version < y->version);
+}
+
+/* One tree: the records q[0..count), their stored bytes in bytes[i]. */
+static int
+seal_tree(struct ld_node *n, struct ld_txn *t,
+          const struct ld_seal_pending *q, uint8_t **bytes, size_t *lens,
+          size_t count)
+{
+	uint8_t(*leaves)[LD_SEAL_HASH] = malloc(count * LD_SEAL_HASH);
+	if (leaves == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < count; i++)
+		ld_seal_leaf(bytes[i], lens[i], leaves[i]);
+	struct ld_seal_tree tree;
+	int rc = ld_seal_tree_build(&tree, (const uint8_t(*)[LD_SEAL_HASH])leaves,
+	                            count);
+	free(leaves);
+	if (rc != 0)
+		return rc;
+	uint8_t sig[64], path[LD_SEAL_PATH_MAX][LD_SEAL_HASH];
+	ld_seal_sign_root(ld_seal_tree_root(&tree), (uint32_t)count,
+	                  n->keys.sign_sec, sig);
+	ProtobufCBinaryData pv[LD_SEAL_PATH_MAX];
+	for (size_t i = 0; i < count && rc == 0; i++) {
+		Ld__Seal s = LD__SEAL__INIT;
+		s.sig.data = sig;
+		s.sig.len = sizeof(sig);
+		s.index = (uint32_t)i;
+		s.count = (uint32_t)count;
+		s.n_path = ld_seal_tree_path(&tree, i, path);
+		s.path = pv;
+		for (size_t k = 0; k < s.n_path; k++) {
+			pv[k].data = path[k];
+			pv[k].len = LD_SEAL_HASH;
+		}
+		size_t len;
+		uint8_t *sealed = ld_seal_append(bytes[i], lens[i], &s, &len);
+		if (sealed == NULL) {
+			rc = -ENOMEM;
+			break;
+		}
+		rc = ld_store_reseal(t, q[i].id, q[i].version, sealed, len);
+		free(sealed);
+	}
+	ld_seal_tree_free(&tree);
+	return rc;
+}
+
+int
+ld_own_seal(struct ld_node *n, struct ld_txn *t)
+{
+	if (n->nsealq == 0)
+		return 0;
+	/* A record stored twice in one turn is sealed once, at its last
+	 * version; one stored in a nested transaction that was undone is
+	 * not there to seal (or is there again, at the same version). */
+	qsort(n->sealq, n->nsealq, sizeof(*n->sealq), pending_cmp);
+	size_t m = 0;
+	for (size_t i = 0; i < n->nsealq; i++)
+		if (m == 0 || pending_cmp(&n->sealq[m - 1], &n->sealq[i]) != 0)
+			n->sealq[m++] = n->sealq[i];
+	uint8_t **bytes = calloc(m, sizeof(*bytes));
+	size_t *lens = calloc(m, sizeof(*lens));
+	int rc = bytes == NULL || lens == NULL ? -ENOMEM : 0;
+	size_t k = 0; /* records still there, at the version stored */
+	for (size_t i = 0; i < m && rc == 0; i++) {
+		struct ld_val v;
+		uint64_t version = 0;
+		int g = ld_store_get(t, n->sealq[i].id, &v, &version);
+		if (g == MDB_NOTFOUND || (g == 0 && version != n->sealq[i].version))
+			continue;
+		if (g != 0) {
+			rc = g;
+			break;
+		}
+		if ((bytes[k] = malloc(v.n ? v.n : 1)) == NULL) {
+			rc = -ENOMEM;
+			break;
+		}
+		memcpy(bytes[k], v.p, v.n);
+		lens[k] = v.n;
+		n->sealq[k++] = n->sealq[i];
+	}
+	/* Trees of even size, none over LD_SEAL_LEAVES. */
+	size_t ntrees = (k + LD_SEAL_LEAVES - 1) / LD_SEAL_LEAVES;
+	for (size_t tr = 0, at = 0; rc == 0 && tr < ntrees; tr++) {
+		size_t size = (k - at) / (ntrees - tr);
+		rc = seal_tree(n, t, n->sealq + at, bytes + at, lens + at, size);
+		at += size;
+	}
+	for (size_t i = 0; bytes != NULL && i < m; i++)
+		free(bytes[i]);
+	free(bytes);
+	free(lens);
+	n->nsealq = 0;
 	return rc;
 }
 

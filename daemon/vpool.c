@@ -1,25 +1,37 @@
-/* vpool.c — a fixed set of threads that check signatures in parallel. */
+/* vpool.c — a fixed set of threads that check signatures in parallel, and
+ * the cache of batch roots already checked. */
 #include "vpool.h"
+#include "seal.h"
 #include "sign.h"
 
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
+
+/* Roots remembered: a few minutes of a busy tree's batches. */
+#define CACHE_SLOTS 4096
+
+/* One parallel round: fn(arg, i) for every i below n. */
+typedef void (*round_fn)(void *arg, size_t i);
 
 struct ld_vpool {
 	pthread_t *threads;
 	unsigned nthreads; /* workers, the caller not counted */
 	pthread_mutex_t mu;
 	pthread_cond_t go, done;
-	struct ld_vjob *jobs;
-	size_t njobs;
+	round_fn fn;
+	void *arg;
+	size_t n;
 	atomic_size_t next;
 	unsigned busy;       /* workers still in the current round */
-	unsigned long round; /* bumped per ld_vpool_run */
+	unsigned long round; /* bumped per round */
 	bool stop;
-	uint64_t checked, failed; /* since start (the caller's thread only) */
+	struct ld_seal_cache *cache;
+	/* Since start (the caller's thread only). */
+	uint64_t checked, failed, signatures;
 };
 
 unsigned
@@ -29,16 +41,15 @@ ld_vpool_cpus(void)
 	return n < 1 ? 1 : (unsigned)n;
 }
 
-/* Take jobs until none are left. */
+/* Take items until none are left. */
 static void
 drain(struct ld_vpool *p)
 {
 	for (;;) {
 		size_t i = atomic_fetch_add(&p->next, 1);
-		if (i >= p->njobs)
+		if (i >= p->n)
 			return;
-		struct ld_vjob *j = &p->jobs[i];
-		j->ok = ld_sign_verify(j->r, j->pk);
+		p->fn(p->arg, i);
 	}
 }
 
@@ -74,6 +85,10 @@ ld_vpool_new(unsigned threads, struct ld_vpool **out)
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->go, NULL);
 	pthread_cond_init(&p->done, NULL);
+	if (ld_seal_cache_new(CACHE_SLOTS, &p->cache) != 0) {
+		ld_vpool_free(&p);
+		return -ENOMEM;
+	}
 	unsigned want = threads > 1 ? threads - 1 : 0;
 	if (want > 0) {
 		p->threads = calloc(want, sizeof(*p->threads));
@@ -107,22 +122,25 @@ ld_vpool_free(struct ld_vpool **p_p)
 	pthread_mutex_destroy(&p->mu);
 	pthread_cond_destroy(&p->go);
 	pthread_cond_destroy(&p->done);
+	ld_seal_cache_free(&p->cache);
 	free(p);
 	*p_p = NULL;
 }
 
+/* Run one round on every thread; `cost` says how many items are worth
+ * waking the workers for. */
 static void
-run(struct ld_vpool *p, struct ld_vjob *jobs, size_t n)
+run_round(struct ld_vpool *p, round_fn fn, void *arg, size_t n, size_t worth)
 {
-	/* Small rounds are not worth waking anyone for. */
-	if (p->nthreads == 0 || n < 16) {
+	if (p->nthreads == 0 || n < worth) {
 		for (size_t i = 0; i < n; i++)
-			jobs[i].ok = ld_sign_verify(jobs[i].r, jobs[i].pk);
+			fn(arg, i);
 		return;
 	}
 	pthread_mutex_lock(&p->mu);
-	p->jobs = jobs;
-	p->njobs = n;
+	p->fn = fn;
+	p->arg = arg;
+	p->n = n;
 	atomic_store(&p->next, 0);
 	p->busy = p->nthreads;
 	p->round++;
@@ -132,9 +150,111 @@ run(struct ld_vpool *p, struct ld_vjob *jobs, size_t n)
 	pthread_mutex_lock(&p->mu);
 	while (p->busy > 0)
 		pthread_cond_wait(&p->done, &p->mu);
-	p->jobs = NULL;
-	p->njobs = 0;
+	p->fn = NULL;
+	p->arg = NULL;
+	p->n = 0;
 	pthread_mutex_unlock(&p->mu);
+}
+
+/* First round: a record signed alone is checked; a sealed one has its
+ * path folded into jobs[i].root (ok: the path fits its tree). */
+static void
+check_or_fold(void *arg, size_t i)
+{
+	struct ld_vjob *j = &((struct ld_vjob *)arg)[i];
+	const Ld__Record *r = j->r;
+	if (r->seal == NULL) {
+		j->ok = ld_sign_verify(r, j->pk);
+		return;
+	}
+	uint8_t leaf[LD_SEAL_HASH];
+	j->ok = r->sig.len == 0 && ld_sign_leaf(r, leaf) == 0 &&
+	        ld_seal_fold(leaf, r->seal, j->root);
+}
+
+/* Second round: the roots not in the cache, one job standing for each. */
+struct root_round {
+	struct ld_vjob *jobs;
+	size_t *which; /* the standing jobs */
+	bool *ok;
+};
+
+static void
+check_root(void *arg, size_t i)
+{
+	struct root_round *rr = arg;
+	const struct ld_vjob *j = &rr->jobs[rr->which[i]];
+	const Ld__Seal *s = j->r->seal;
+	rr->ok[i] = ld_seal_verify_root(j->root, s->count, s->sig.data,
+	                                s->sig.len, j->pk);
+}
+
+static bool
+same_root(const struct ld_vjob *a, const struct ld_vjob *b)
+{
+	const Ld__Seal *x = a->r->seal, *y = b->r->seal;
+	return x->count == y->count && x->sig.len == y->sig.len &&
+	       memcmp(x->sig.data, y->sig.data, x->sig.len) == 0 &&
+	       memcmp(a->root, b->root, sizeof(a->root)) == 0 &&
+	       memcmp(a->pk, b->pk, sizeof(a->pk)) == 0;
+}
+
+static void
+run(struct ld_vpool *p, struct ld_vjob *jobs, size_t n)
+{
+	size_t *which = malloc((n ? n : 1) * sizeof(*which));
+	bool *rok = malloc((n ? n : 1) * sizeof(*rok));
+	if (which == NULL || rok == NULL) {
+		/* Out of memory: check each record on its own. */
+		free(which);
+		free(rok);
+		for (size_t i = 0; i < n; i++)
+			jobs[i].ok = ld_sign_verify(jobs[i].r, jobs[i].pk);
+		p->signatures += n;
+		return;
+	}
+	/* Small rounds are not worth waking anyone for; a signature is. */
+	run_round(p, check_or_fold, jobs, n, 16);
+	size_t nw = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct ld_vjob *j = &jobs[i];
+		if (j->r->seal == NULL) {
+			p->signatures++;
+			continue;
+		}
+		if (!j->ok)
+			continue;
+		if (j->r->seal->sig.len == 64 &&
+		    ld_seal_cache_has(p->cache, j->pk, j->root,
+		                      j->r->seal->count,
+		                      j->r->seal->sig.data)) {
+			j->root_job = SIZE_MAX; /* held before */
+			continue;
+		}
+		size_t k = 0;
+		while (k < nw && !same_root(&jobs[which[k]], j))
+			k++;
+		if (k == nw)
+			which[nw++] = i;
+		j->root_job = k;
+	}
+	struct root_round rr = {jobs, which, rok};
+	run_round(p, check_root, &rr, nw, 2);
+	p->signatures += nw;
+	for (size_t k = 0; k < nw; k++) {
+		const struct ld_vjob *j = &jobs[which[k]];
+		if (rok[k])
+			ld_seal_cache_add(p->cache, j->pk, j->root,
+			                  j->r->seal->count,
+			                  j->r->seal->sig.data);
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct ld_vjob *j = &jobs[i];
+		if (j->r->seal != NULL && j->ok)
+			j->ok = j->root_job == SIZE_MAX || rok[j->root_job];
+	}
+	free(which);
+	free(rok);
 }
 
 void
@@ -151,4 +271,15 @@ ld_vpool_counts(const struct ld_vpool *p, uint64_t *checked, uint64_t *failed)
 {
 	*checked = p != NULL ? p->checked : 0;
 	*failed = p != NULL ? p->failed : 0;
+}
+
+void
+ld_vpool_sig_counts(const struct ld_vpool *p, uint64_t *signatures,
+                    uint64_t *cached_roots)
+{
+	uint64_t lookups = 0, hits = 0;
+	if (p != NULL)
+		ld_seal_cache_counts(p->cache, &hits, &lookups);
+	*signatures = p != NULL ? p->signatures : 0;
+	*cached_roots = hits;
 }

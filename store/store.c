@@ -1008,6 +1008,30 @@ ld_store_put(struct ld_txn *t, const Ld__Record *r)
 }
 
 int
+ld_store_reseal(struct ld_txn *t, const char *id, uint64_t version,
+                const uint8_t *buf, size_t len)
+{
+	MDB_val k, old;
+	int rc = id_key(id, &k);
+	if (rc != 0)
+		return rc;
+	if ((rc = mdb_get(t->txn, t->st->records, &k, &old)) != 0)
+		return rc;
+	if (old.mv_size < 16)
+		return MDB_CORRUPTED;
+	if (get_u64((const uint8_t *)old.mv_data + 8) != version)
+		return MDB_NOTFOUND;
+	uint8_t head[16];
+	memcpy(head, old.mv_data, 16);
+	MDB_val v = {16 + len, NULL};
+	if ((rc = mdb_put(t->txn, t->st->records, &k, &v, MDB_RESERVE)) != 0)
+		return rc;
+	memcpy(v.mv_data, head, 16);
+	memcpy((uint8_t *)v.mv_data + 16, buf, len);
+	return 0;
+}
+
+int
 ld_store_apply(struct ld_txn *t, const uint8_t *buf, size_t len,
                const Ld__Record *r, bool *applied)
 {

@@ -124,6 +124,12 @@ void ld_store_raise_counter(struct ld_txn *t, uint64_t at_least);
 /* Write a record this node owns (any version): it gets the next own-log
  * sequence and replaces its previous log entry. */
 int ld_store_put(struct ld_txn *t, const Ld__Record *r);
+/* Replace the bytes of own record `id`, stored at `version` in this same
+ * transaction, with the same record sealed (daemon/own.c): its log entry,
+ * indexes and history stay as they are. MDB_NOTFOUND if `id` is not held
+ * at `version`. */
+int ld_store_reseal(struct ld_txn *t, const char *id, uint64_t version,
+                    const uint8_t *buf, size_t len);
 
 /* Apply a record received from a peer, keeping its encoding byte for byte.
  * `r` is its decoding. Returns 0 and sets *applied to true if it was stored,

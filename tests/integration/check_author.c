@@ -83,6 +83,11 @@ START_TEST(test_author_travels)
 	uint8_t pk[32];
 	sign_key_of(&C, X_ID, pk);
 	ck_assert(ld_sign_verify(r, pk));
+	/* Batch-signed by default: sealed (a tree of one here), no
+	 * signature of its own. */
+	ck_assert_ptr_nonnull(r->seal);
+	ck_assert_uint_eq(r->sig.len, 0);
+	ck_assert_uint_eq(r->seal->count, 1);
 	char *au = r->author;
 	r->author = "李四";
 	ck_assert(!ld_sign_verify(r, pk));
