@@ -25,10 +25,10 @@ on_hello(struct ld_node *n, const struct ld_rid *rid, const char *who,
          const Ld__Hello *h, const char *uid)
 {
 	char reason[512];
-	if (h->protocol != LD_PROTOCOL) {
+	if (h->protocol < LD_PROTOCOL_MIN || h->protocol > LD_PROTOCOL) {
 		snprintf(reason, sizeof(reason),
-		         "protocol %u not supported (this node speaks %d)",
-		         h->protocol, LD_PROTOCOL);
+		         "protocol %u not supported (this node speaks %d to %d)",
+		         h->protocol, LD_PROTOCOL_MIN, LD_PROTOCOL);
 		ld_warn_rl(warn_rl(n, who), "link: refused %s: %s", who,
 		           reason);
 		ld_frame_reject(n->router, rid,
@@ -154,7 +154,8 @@ on_hello(struct ld_node *n, const struct ld_rid *rid, const char *who,
 		wl.cert.data = cert;
 		wl.cert.len = 64;
 	}
-	wl.protocol = LD_PROTOCOL;
+	p->protocol = h->protocol;
+	wl.protocol = p->protocol;
 	wl.path = n->cfg.id;
 	wl.session = h->session;
 	wl.epoch = ld_store_epoch(n->st);

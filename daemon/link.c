@@ -47,6 +47,8 @@ ld_link_session_down(struct ld_peer *p, const char *why)
 {
 	p->state = LD_PEER_DOWN;
 	p->session = 0;
+	/* The peer may come back upgraded. */
+	p->hello_protocol = LD_PROTOCOL;
 	p->ninflight = 0;
 	p->nserve = p->ngot = p->fetching = 0;
 	if (why != NULL)

@@ -11,7 +11,12 @@
 #include "log.h"
 #include "path.h"
 
-#define LD_PROTOCOL 1
+/* The link protocol (docs/protocol.md "Versions"). 2: records may be
+ * sealed in batches (Record.seal); 1: each record is signed alone. A
+ * session runs at the lower of its two ends' versions, and a sealed
+ * record never goes over a session at 1 (stream.c). */
+#define LD_PROTOCOL 2
+#define LD_PROTOCOL_MIN 1
 /* Largest frame a link accepts (ZMQ_MAXMSGSIZE). A batch stops growing at
  * batch_bytes (<= 8 MiB) and one record is at most 1 MiB. */
 #define LD_FRAME_MAX (16 << 20)
@@ -47,6 +52,10 @@ struct ld_peer {
 	bool is_parent;
 	enum ld_peer_state state;
 	uint64_t session;
+	/* The session's protocol version; and (the parent) the one our
+	 * next Hello offers: LD_PROTOCOL, or one less after a parent
+	 * refused it, until the session next ends. */
+	unsigned protocol, hello_protocol;
 
 	/* Inbound: the peer's log, applied here. in_seq is what this node has
 	 * applied; it is persisted with the records it covers, or later

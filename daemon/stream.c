@@ -124,6 +124,17 @@ send_chain(struct ld_node *n, struct ld_txn *t, struct ld_peer *p,
 	return true;
 }
 
+/* Is the stored record sealed in a batch (Record.seal)? */
+static bool
+sealed(struct ld_val v)
+{
+	Ld__Record *r = ld_record_unpack(v.p, v.n);
+	bool yes = r == NULL || r->seal != NULL;
+	if (r != NULL)
+		ld__record__free_unpacked(r, NULL);
+	return yes;
+}
+
 /* Owners whose key chain was found complete while building one batch. */
 struct ready_set {
 	char path[8][LD_PATH_MAX + 1];
@@ -218,6 +229,19 @@ stream_to(struct ld_node *n, struct ld_txn *t, struct ld_peer *p)
 			/* Keep the batch under the frame limit. */
 			if (nrec > 0 && bytes + v.n > cap_bytes)
 				break;
+			/* A peer on protocol 1 cannot check a sealed record:
+			 * hold the stream here (link.h). */
+			if (p->protocol < 2 && n->kr != NULL && sealed(v)) {
+				ld_warn_rl(&p->warn_rl,
+				           "link: %s speaks protocol %u, from "
+				           "before batch signatures: %s is "
+				           "sealed, so it and what follows wait "
+				           "until %s is upgraded (or until every "
+				           "office writes with [security] "
+				           "signatures = record)",
+				           p->path, p->protocol, id, p->path);
+				break;
+			}
 			/* Hold the stream here until the owner is certified. */
 			if (n->kr != NULL && !chain_ready(t, e.flow.owner, &rs))
 				break;

@@ -27,7 +27,10 @@ say_hello(struct ld_node *n, int64_t now)
 	struct ld_peer *p = &n->parent;
 	p->session = random_u64();
 	Ld__Hello h = LD__HELLO__INIT;
-	h.protocol = LD_PROTOCOL;
+	if (p->hello_protocol < LD_PROTOCOL_MIN ||
+	    p->hello_protocol > LD_PROTOCOL)
+		p->hello_protocol = LD_PROTOCOL;
+	h.protocol = p->hello_protocol;
 	h.path = n->cfg.id;
 	h.level = n->cfg.level;
 	h.name = n->cfg.name;
@@ -73,6 +76,10 @@ on_welcome(struct ld_node *n, const Ld__Welcome *w)
 		ld_link_backoff(p, now, n->cfg.reconnect_max_ms);
 		return;
 	}
+	p->protocol = w->protocol < p->hello_protocol ? w->protocol
+	                                              : p->hello_protocol;
+	if (p->protocol < LD_PROTOCOL_MIN)
+		p->protocol = LD_PROTOCOL_MIN;
 	uint64_t was = p->in_epoch;
 	if (ld_link_peer_log(p, w->epoch, w->head) && was != 0)
 		ld_info("link: parent %s has a new log epoch or a shorter log; "
@@ -174,6 +181,21 @@ on_reject(struct ld_node *n, const Ld__Reject *r)
 	}
 	if (r->session != p->session && r->code != LD__REJECT_CODE__REJECT_KEY)
 		return;
+	/* A parent from before batch signatures: offer the older protocol
+	 * at once; our sealed records wait for it (stream.c). */
+	if (r->code == LD__REJECT_CODE__REJECT_PROTOCOL &&
+	    p->hello_protocol > LD_PROTOCOL_MIN) {
+		p->hello_protocol--;
+		ld_warn("link: parent at %s does not speak protocol %u; "
+		        "offering %u (records sealed in batches wait until "
+		        "it is upgraded)",
+		        n->cfg.parent, p->hello_protocol + 1,
+		        p->hello_protocol);
+		p->state = LD_PEER_DOWN;
+		p->session = 0;
+		p->next_hello_ms = now;
+		return;
+	}
 	char reason[200];
 	ld_peer_text(reason, sizeof(reason), r->reason);
 	char was[sizeof(p->last_error)];

@@ -821,6 +821,51 @@ START_TEST(test_api_not_reading)
 }
 END_TEST
 
+/* A child from before batch signatures (protocol 1) is welcomed at 1 and
+ * never sent a sealed record: it could not check one. The province says
+ * why its stream to the child waits. */
+START_TEST(test_protocol_1_child)
+{
+	struct ld_keys dk;
+	load_keys(&D, &dk);
+	uint8_t pk[32];
+	province_key(pk);
+	void *s = dealer(P.port, &dk, pk);
+	hello(s, D_ID, 31, 1);
+	Ld__Frame *w = expect(s, LD__FRAME__MSG_WELCOME, th_ms(5000));
+	ck_assert_msg(w != NULL, "no Welcome at protocol 1");
+	ck_assert_uint_eq(w->welcome->protocol, 1);
+	ld__frame__free_unpacked(w, NULL);
+	char t[LD_ID_MAX + 1];
+	snprintf(t, sizeof(t), "%s", th_add_task(&P, D_ID, "给旧版本的任务"));
+	size_t got = 0;
+	int64_t end = th_now_ms() + th_ms(3000);
+	while (th_now_ms() < end) {
+		Ld__Frame *f = expect(s, LD__FRAME__MSG_BATCH, 200);
+		if (f == NULL)
+			continue;
+		for (size_t i = 0; i < f->batch->n_records; i++) {
+			ProtobufCBinaryData *d = &f->batch->records[i];
+			Ld__Record *r = ld_record_unpack(d->data, d->len);
+			ck_assert_ptr_nonnull(r);
+			ck_assert_msg(r->seal == NULL && r->sig.len == 64,
+			              "%s went to a protocol 1 child sealed",
+			              r->id);
+			ck_assert_str_ne(r->id, t);
+			got++;
+			ld__record__free_unpacked(r, NULL);
+		}
+		ld__frame__free_unpacked(f, NULL);
+	}
+	ck_assert_msg(got >= 1, "the province's node record (signed alone) "
+	                        "did not come");
+	ck_assert_msg(th_log_contains(&P, "speaks protocol 1"),
+	              "the province did not say why the stream waits");
+	zmq_close(s);
+	honest_still_served();
+}
+END_TEST
+
 /* ---------------------------------------------------------------- part B */
 
 /* The attacker in the city's place: a ROUTER on the city's port with the
@@ -865,6 +910,111 @@ await_hello(void *r, zmq_msg_t *rid, zmq_msg_t *body)
 	}
 	return f;
 }
+
+/* A parent from before batch signatures refuses protocol 2: the county
+ * offers 1 at once, and its sealed records wait for the parent. */
+START_TEST(test_old_parent)
+{
+	th_setup();
+	ctx = zmq_ctx_new();
+	ck_assert_int_eq(ld_keys_init(), 0);
+	th_node_init(&P, "p", P_ID, "云南省政协", true, NULL, NULL);
+	th_node_init(&C, "c", C_ID, "曲靖市政协", true, &P, NULL);
+	th_node_init(&X, "x", X_ID, "富源县政协", false, &C, NULL);
+	th_node_start(&P);
+	th_node_start(&C);
+	th_node_start(&X);
+	char t1[LD_ID_MAX + 1];
+	snprintf(t1, sizeof(t1), "%s", th_add_task(&C, X_ID, "旧版本之前"));
+	ck_assert(th_wait_record(&X, t1, th_ms(10000)));
+	ck_assert_int_eq(th_node_stop(&C), 0);
+	struct ld_keys ck, xk;
+	load_keys(&C, &ck);
+	load_keys(&X, &xk);
+	void *r = fake_city(&ck);
+	zmq_msg_t rid, body;
+	zmq_msg_init(&rid);
+	zmq_msg_init(&body);
+	Ld__Frame *f = await_hello(r, &rid, &body);
+	ck_assert_msg(f != NULL, "no Hello");
+	ck_assert_uint_eq(f->hello->protocol, LD_PROTOCOL);
+	/* The old city's answer to protocol 2. */
+	Ld__Reject rj = LD__REJECT__INIT;
+	rj.code = LD__REJECT_CODE__REJECT_PROTOCOL;
+	rj.reason = "protocol 2 not supported (this node speaks 1)";
+	rj.session = f->hello->session;
+	ld__frame__free_unpacked(f, NULL);
+	Ld__Frame out = LD__FRAME__INIT;
+	out.msg_case = LD__FRAME__MSG_REJECT;
+	out.reject = &rj;
+	size_t n = ld__frame__get_packed_size(&out);
+	uint8_t *buf = malloc(n);
+	ld__frame__pack(&out, buf);
+	zmq_send(r, zmq_msg_data(&rid), zmq_msg_size(&rid), ZMQ_SNDMORE);
+	zmq_send(r, buf, n, 0);
+	free(buf);
+	int64_t t0 = th_now_ms();
+	f = await_hello(r, &rid, &body);
+	ck_assert_msg(f != NULL, "no second Hello");
+	ck_assert_uint_eq(f->hello->protocol, 1);
+	ck_assert_msg(th_now_ms() - t0 < th_ms(5000),
+	              "the county waited before offering protocol 1");
+	uint64_t session = f->hello->session, epoch = f->hello->resume_epoch;
+	ld__frame__free_unpacked(f, NULL);
+	ck_assert(th_log_contains(&X, "does not speak protocol 2"));
+
+	/* Welcomed at 1; the county writes a task (sealed): it must not
+	 * come up. */
+	uint8_t cert[64];
+	ld_cert_make(ck.sign_sec, X_ID, xk.sign_pub, xk.curve_pub, cert);
+	Ld__Welcome wl = LD__WELCOME__INIT;
+	wl.protocol = 1;
+	wl.path = C_ID;
+	wl.session = session;
+	wl.epoch = epoch;
+	wl.cert.data = cert;
+	wl.cert.len = 64;
+	out.msg_case = LD__FRAME__MSG_WELCOME;
+	out.welcome = &wl;
+	n = ld__frame__get_packed_size(&out);
+	buf = malloc(n);
+	ld__frame__pack(&out, buf);
+	zmq_send(r, zmq_msg_data(&rid), zmq_msg_size(&rid), ZMQ_SNDMORE);
+	zmq_send(r, buf, n, 0);
+	free(buf);
+	th_add_task(&X, X_ID, "县里自己的任务");
+	int64_t end = th_now_ms() + th_ms(4000);
+	while (th_now_ms() < end) {
+		zmq_pollitem_t it = {r, 0, ZMQ_POLLIN, 0};
+		if (zmq_poll(&it, 1, 100) != 1)
+			continue;
+		zmq_msg_close(&rid);
+		zmq_msg_close(&body);
+		zmq_msg_init(&rid);
+		zmq_msg_init(&body);
+		ck_assert(zmq_msg_recv(&rid, r, 0) >= 0);
+		ck_assert(zmq_msg_recv(&body, r, 0) >= 0);
+		f = ld__frame__unpack(NULL, zmq_msg_size(&body),
+		                      zmq_msg_data(&body));
+		if (f != NULL && f->msg_case == LD__FRAME__MSG_BATCH)
+			for (size_t i = 0; i < f->batch->n_records; i++) {
+				ProtobufCBinaryData *d = &f->batch->records[i];
+				Ld__Record *x = ld_record_unpack(d->data, d->len);
+				ck_assert_ptr_nonnull(x);
+				ck_assert_msg(x->seal == NULL,
+				              "sealed %s went to a protocol 1 "
+				              "parent", x->id);
+				ld__record__free_unpacked(x, NULL);
+			}
+		if (f != NULL)
+			ld__frame__free_unpacked(f, NULL);
+	}
+	ck_assert(th_log_contains(&X, "speaks protocol 1"));
+	zmq_msg_close(&rid);
+	zmq_msg_close(&body);
+	zmq_close(r);
+}
+END_TEST
 
 /* A compromised city: the county's real parent is stopped and the
  * attacker, holding the city's keys, takes its place. */
@@ -915,7 +1065,7 @@ START_TEST(test_city_cannot_forge)
 	wl.path = C_ID;
 	wl.session = session;
 	wl.epoch = epoch;
-	wl.head = from + 4;
+	wl.head = from + 6;
 	wl.cert.data = cert;
 	wl.cert.len = 64;
 	Ld__Frame out = LD__FRAME__INIT;
@@ -939,14 +1089,39 @@ START_TEST(test_city_cannot_forge)
 	size_t la;
 	uint8_t *altered = ld_record_pack(alt, &la);
 	ld__record__free_unpacked(alt, NULL);
-	ProtobufCBinaryData recs[3] = {{lf, forged}, {la, altered}, {l2, g2}};
+	/* Sealed records misused: t1 with t2's seal (moved between
+	 * batches), and t2 with a path its tree (of one) has no room for. */
+	Ld__Record *g2r = ld_record_unpack(g2, l2);
+	ck_assert_ptr_nonnull(g2r->seal);
+	Ld__Record *mv = ld_record_unpack(g1, l1);
+	Ld__Seal *mine = mv->seal;
+	mv->seal = g2r->seal;
+	size_t lm;
+	uint8_t *moved = ld_record_pack(mv, &lm);
+	mv->seal = mine;
+	ld__record__free_unpacked(mv, NULL);
+	uint8_t extra[32] = {7};
+	ProtobufCBinaryData xp = {32, extra}, *keep_path = g2r->seal->path;
+	size_t keep_n = g2r->seal->n_path;
+	g2r->seal->path = &xp;
+	g2r->seal->n_path = 1;
+	size_t lp;
+	uint8_t *longpath = ld_record_pack(g2r, &lp);
+	g2r->seal->path = keep_path;
+	g2r->seal->n_path = keep_n;
+	ld__record__free_unpacked(g2r, NULL);
+	ProtobufCBinaryData recs[5] = {{lf, forged},
+	                               {la, altered},
+	                               {lm, moved},
+	                               {lp, longpath},
+	                               {l2, g2}};
 	Ld__Batch b = LD__BATCH__INIT;
 	b.session = session;
 	b.epoch = epoch;
 	b.from_seq = from;
-	b.to_seq = from + 3;
-	b.head = from + 4;
-	b.n_records = 3;
+	b.to_seq = from + 5;
+	b.head = from + 6;
+	b.n_records = 5;
 	b.records = recs;
 	out.msg_case = LD__FRAME__MSG_BATCH;
 	out.batch = &b;
@@ -971,9 +1146,11 @@ START_TEST(test_city_cannot_forge)
 	Ld__Response *st = th_status(&X);
 	for (size_t i = 0; i < st->status->n_peers; i++)
 		if (strcmp(st->status->peers[i]->role, "parent") == 0)
-			ck_assert_uint_ge(st->status->peers[i]->refused, 2);
+			ck_assert_uint_ge(st->status->peers[i]->refused, 4);
 	ld__response__free_unpacked(st, NULL);
 	ck_assert(th_log_contains(&X, "is not 530000's"));
+	free(moved);
+	free(longpath);
 
 	zmq_msg_close(&rid);
 	zmq_msg_close(&body);
@@ -1208,6 +1385,7 @@ suite(void)
 	tcase_add_test(tc, test_multipart);
 	tcase_add_test(tc, test_junk_log_flood);
 	tcase_add_test(tc, test_api_not_reading);
+	tcase_add_test(tc, test_protocol_1_child);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("compromised city");
 	tcase_add_checked_fixture(tc, NULL, teardown);
@@ -1215,6 +1393,7 @@ suite(void)
 	tcase_add_test(tc, test_city_cannot_forge);
 	tcase_add_test(tc, test_city_cannot_rekey_county);
 	tcase_add_test(tc, test_hostile_welcome_floor);
+	tcase_add_test(tc, test_old_parent);
 	suite_add_tcase(s, tc);
 	return s;
 }
