@@ -33,6 +33,12 @@ uint8_t *fz_record(const struct fz_tree *t, const char *owner,
                    uint64_t counter, uint64_t version, const char *scope,
                    int result, const struct ld_keys *signer, size_t *len);
 
+/* Seal the records recs[0..n) (each from fz_record, all of `owner`) in
+ * one batch tree with the owner's key, in place: each recs[i] is freed
+ * and replaced, lens[i] updated. */
+void fz_seal(const struct fz_tree *t, const char *owner, uint8_t **recs,
+             size_t *lens, size_t n);
+
 /* Make a store in `dir` holding the three NODE records. */
 int fz_store(const struct fz_tree *t, const char *dir, struct ld_store **st);
 

@@ -125,6 +125,30 @@ main(int argc, char **argv)
 	ProtobufCBinaryData fg[1] = {{l[3], forged}};
 	batch("batch-forged", 1, fg, 1);
 	batch("batch-empty", 1, NULL, 0);
+	/* Sealed in batches (Record.seal): five of the county's records in
+	 * one tree, three of the province's in another. */
+	uint8_t *sc[5], *sealp[3];
+	size_t lc[5], lp[3];
+	for (int i = 0; i < 5; i++)
+		sc[i] = fz_record(&t, FZ_CHILD, 10 + (uint64_t)i, 1, FZ_CHILD,
+		                  i % 2, NULL, &lc[i]);
+	fz_seal(&t, FZ_CHILD, sc, lc, 5);
+	ProtobufCBinaryData sup[5];
+	for (int i = 0; i < 5; i++)
+		sup[i] = (ProtobufCBinaryData){lc[i], sc[i]};
+	batch("batch-child-sealed", 0, sup, 5);
+	for (int i = 0; i < 3; i++)
+		sealp[i] = fz_record(&t, FZ_ROOT, 10 + (uint64_t)i, 1, FZ_CHILD, 0,
+		                  NULL, &lp[i]);
+	fz_seal(&t, FZ_ROOT, sealp, lp, 3);
+	ProtobufCBinaryData sdown[3];
+	for (int i = 0; i < 3; i++)
+		sdown[i] = (ProtobufCBinaryData){lp[i], sealp[i]};
+	batch("batch-parent-sealed", 1, sdown, 3);
+	for (int i = 0; i < 5; i++)
+		free(sc[i]);
+	for (int i = 0; i < 3; i++)
+		free(sealp[i]);
 	for (int i = 0; i < 3; i++)
 		free(r[i]);
 	free(rt);
