@@ -10,10 +10,20 @@
  * With --bulk N, the end-to-end measurement runs twice, with one record a
  * request (AddRequest) and then with N a request (AddManyRequest), each
  * on fresh nodes; catch-up and latency are not measured.
+ *
+ * First, in the same run, the speed of the primitives every record costs
+ * (docs/performance.md "What limits each figure"): an Ed25519 signature
+ * and check, the leaf hash and a path fold of a batch signature, decoding
+ * and checking a record, and an fsync'd write in the data directory.
  */
 #define _GNU_SOURCE
 #include "client.h"
 #include "record.h"
+#include "seal.h"
+#include "sign.h"
+#include "validate.h"
+
+#include <sodium.h>
 
 #include <errno.h>
 #include <stdarg.h>
@@ -521,6 +531,134 @@ machine(void)
 	       model);
 }
 
+/* Seconds per call of `fn` over about 0.3 s (at least `min` calls). */
+static double
+per_call(void (*fn)(void *), void *arg, long min)
+{
+	long n = 0;
+	double t0 = now_s(), t;
+	do {
+		for (int i = 0; i < 16; i++)
+			fn(arg);
+		n += 16;
+		t = now_s() - t0;
+	} while (t < 0.3 || n < min);
+	return t / n;
+}
+
+struct prim {
+	uint8_t pk[32], sk[64], sig[64];
+	uint8_t *rec;
+	size_t len;
+	uint8_t leaf[32], root[32];
+	Ld__Seal seal;
+	ProtobufCBinaryData path[6];
+	uint8_t hashes[6][32];
+	int fd;
+	char buf[65536];
+};
+
+static void
+p_sign(void *a)
+{
+	struct prim *p = a;
+	crypto_sign_detached(p->sig, NULL, p->rec, p->len, p->sk);
+}
+
+static void
+p_verify(void *a)
+{
+	struct prim *p = a;
+	if (crypto_sign_verify_detached(p->sig, p->rec, p->len, p->pk) != 0)
+		die("primitives: the signature does not verify");
+}
+
+static void
+p_leaf(void *a)
+{
+	struct prim *p = a;
+	ld_seal_leaf(p->rec, p->len, p->leaf);
+}
+
+static void
+p_fold(void *a)
+{
+	struct prim *p = a;
+	if (!ld_seal_fold(p->leaf, &p->seal, p->root))
+		die("primitives: the path does not fold");
+}
+
+static void
+p_decode(void *a)
+{
+	struct prim *p = a;
+	Ld__Record *r = ld_record_unpack(p->rec, p->len);
+	char err[256];
+	if (r == NULL || ld_record_check(r, p->len, err, sizeof(err)) != 0)
+		die("primitives: the sample record does not check: %s", r ? err : "decode");
+	ld__record__free_unpacked(r, NULL);
+}
+
+static void
+p_fsync(void *a)
+{
+	struct prim *p = a;
+	if (pwrite(p->fd, p->buf, sizeof(p->buf), 0) != sizeof(p->buf) ||
+	    fdatasync(p->fd) != 0)
+		die("primitives: write: %s", strerror(errno));
+}
+
+/* The primitives, measured here and now. */
+static void
+primitives(void)
+{
+	struct prim p;
+	memset(&p, 0, sizeof(p));
+	if (sodium_init() < 0)
+		die("libsodium");
+	crypto_sign_keypair(p.pk, p.sk);
+	char topic[256];
+	char *scope[1] = {X_ID};
+	Ld__Record r;
+	Ld__Task t;
+	fill(&r, &t, scope, topic, sizeof(topic), 12345);
+	r.id = P_ID ":12345";
+	r.owner = P_ID;
+	r.kind = LD__KIND__KIND_TASK;
+	r.version = 1;
+	r.updated_at = 1764748800000;
+	r.author = "张三";
+	p.rec = ld_record_pack(&r, &p.len);
+	ld__seal__init(&p.seal);
+	p.seal.count = LD_SEAL_LEAVES;
+	p.seal.index = 5;
+	p.seal.n_path = 6;
+	p.seal.path = p.path;
+	for (int i = 0; i < 6; i++) {
+		randombytes_buf(p.hashes[i], 32);
+		p.path[i].data = p.hashes[i];
+		p.path[i].len = 32;
+	}
+	char file[600];
+	snprintf(file, sizeof(file), "%s/fsync.probe", root);
+	p.fd = open(file, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (p.fd < 0)
+		die("%s: %s", file, strerror(errno));
+	p_sign(&p);
+	printf("primitives: Ed25519 sign %.1f us, check %.1f us; BLAKE2b leaf "
+	       "of a %zu-byte record %.2f us, path fold (6 hashes) %.2f us; "
+	       "decode and check a record %.2f us; 64 KiB write + fdatasync "
+	       "%.2f ms\n",
+	       per_call(p_sign, &p, 100) * 1e6, per_call(p_verify, &p, 100) * 1e6,
+	       p.len, per_call(p_leaf, &p, 1000) * 1e6,
+	       per_call(p_fold, &p, 1000) * 1e6,
+	       per_call(p_decode, &p, 1000) * 1e6,
+	       per_call(p_fsync, &p, 10) * 1e3);
+	close(p.fd);
+	unlink(file);
+	free(p.rec);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -587,7 +725,9 @@ main(int argc, char **argv)
 	                              "verified records)");
 	if (verify_threads >= 0)
 		printf(", verify_threads = %d", verify_threads);
-	printf("\n\n");
+	printf("\n");
+	primitives();
+	printf("\n");
 
 	if (bulk > 0) {
 		/* One record a request, then `bulk`, in the same run. */
