@@ -194,6 +194,62 @@ ld_seal_append(const uint8_t *rec, size_t len, const Ld__Seal *s,
 	return out;
 }
 
+static bool
+get_varint(const uint8_t *p, size_t len, size_t *at, uint64_t *v)
+{
+	*v = 0;
+	for (unsigned shift = 0; shift < 64; shift += 7) {
+		if (*at >= len)
+			return false;
+		uint8_t b = p[(*at)++];
+		*v |= (uint64_t)(b & 0x7f) << shift;
+		if ((b & 0x80) == 0)
+			return true;
+	}
+	return false;
+}
+
+bool
+ld_seal_body_len(const uint8_t *wire, size_t len, size_t *body)
+{
+	size_t at = 0;
+	bool found = false;
+	while (at < len) {
+		size_t start = at;
+		uint64_t tag, v;
+		if (!get_varint(wire, len, &at, &tag))
+			return false;
+		switch (tag & 7) {
+		case 0:
+			if (!get_varint(wire, len, &at, &v))
+				return false;
+			break;
+		case 1:
+			at += 8;
+			break;
+		case 2:
+			if (!get_varint(wire, len, &at, &v) || v > len - at)
+				return false;
+			at += (size_t)v;
+			break;
+		case 5:
+			at += 4;
+			break;
+		default:
+			return false;
+		}
+		if (at > len)
+			return false;
+		if ((tag >> 3) == 40) {
+			if (found || (tag & 7) != 2 || at != len)
+				return false;
+			found = true;
+			*body = start;
+		}
+	}
+	return found;
+}
+
 /* ---- the cache ---- */
 
 struct ld_seal_cache {

@@ -70,6 +70,11 @@ bool ld_seal_verify_root(const uint8_t root[LD_SEAL_HASH], uint32_t count,
 uint8_t *ld_seal_append(const uint8_t *rec, size_t len, const Ld__Seal *s,
                         size_t *out_len);
 
+/* Where field 40 (the seal) starts in a record's canonical encoding
+ * `wire`: the record's bytes without it, the leaf's input. False unless
+ * the seal is there once, last, and every field before it parses. */
+bool ld_seal_body_len(const uint8_t *wire, size_t len, size_t *body);
+
 /* Roots whose signature held, keyed by (key, root, count, signature):
  * `slots` entries, direct-mapped; a forgotten root is checked again. */
 struct ld_seal_cache;

@@ -173,6 +173,8 @@ ld_ingest_records(const struct ld_ingest *in, struct ld_txn *t,
 		}
 		recs[i] = r;
 		jobs[nj].r = r;
+		jobs[nj].wire = d->data; /* canonical: admissible() */
+		jobs[nj].wire_len = d->len;
 		job_of[i] = nj++;
 	}
 	if (nj > 0)

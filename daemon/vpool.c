@@ -168,8 +168,14 @@ check_or_fold(void *arg, size_t i)
 		return;
 	}
 	uint8_t leaf[LD_SEAL_HASH];
-	j->ok = r->sig.len == 0 && ld_sign_leaf(r, leaf) == 0 &&
-	        ld_seal_fold(leaf, r->seal, j->root);
+	size_t body;
+	if (j->wire != NULL && ld_seal_body_len(j->wire, j->wire_len, &body))
+		ld_seal_leaf(j->wire, body, leaf);
+	else if (ld_sign_leaf(r, leaf) != 0) {
+		j->ok = false;
+		return;
+	}
+	j->ok = r->sig.len == 0 && ld_seal_fold(leaf, r->seal, j->root);
 }
 
 /* Second round: the roots not in the cache, one job standing for each. */

@@ -15,6 +15,10 @@
 
 struct ld_vjob {
 	const Ld__Record *r; /* read-only while the pool runs */
+	/* Its encoding, if canonical (checked): a sealed record's leaf is
+	 * hashed from it instead of encoding r again. NULL: encode r. */
+	const uint8_t *wire;
+	size_t wire_len;
 	uint8_t pk[32];      /* the key it must be signed with */
 	bool ok;             /* out */
 	/* The pool's own, for a sealed record: */

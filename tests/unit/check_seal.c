@@ -263,8 +263,14 @@ seal_batch(const struct ld_keys *k, size_t n, const char *tag)
 		ck_assert_ptr_nonnull(sealed);
 		b.r[i] = ld_record_unpack(sealed, len);
 		ck_assert_ptr_nonnull(b.r[i]);
-		/* Appending field 40 is the canonical encoding. */
+		/* Appending field 40 is the canonical encoding, and the
+		 * bytes before it are the leaf's. */
 		ck_assert(ld_record_canonical(b.r[i], sealed, len));
+		size_t body = 0;
+		ck_assert(ld_seal_body_len(sealed, len, &body));
+		ck_assert_uint_eq(body, lens[i]);
+		ck_assert(!ld_seal_body_len(sealed, lens[i], &body));
+		ck_assert(!ld_seal_body_len(sealed, len - 1, &body));
 		free(sealed);
 		free(bytes[i]);
 	}
@@ -332,6 +338,27 @@ START_TEST(test_sealed_records)
 	r->seal = keep;
 	batch_free(&a);
 	batch_free(&b);
+}
+END_TEST
+
+START_TEST(test_body_len)
+{
+	/* Field 1 (a string), field 40 (bytes), as an owner writes them. */
+	static const uint8_t ok[] = {0x0a, 0x01, 'x', 0xc2, 0x02, 0x01, 0x00};
+	size_t body = 0;
+	ck_assert(ld_seal_body_len(ok, sizeof(ok), &body));
+	ck_assert_uint_eq(body, 3);
+	/* The seal not last, twice, of another wire type, cut short, or
+	 * none at all. */
+	static const uint8_t notlast[] = {0xc2, 0x02, 0x00, 0x0a, 0x01, 'x'};
+	static const uint8_t twice[] = {0xc2, 0x02, 0x00, 0xc2, 0x02, 0x00};
+	static const uint8_t varint[] = {0x0a, 0x01, 'x', 0xc0, 0x02, 0x01};
+	static const uint8_t cut[] = {0x0a, 0x05, 'x'};
+	ck_assert(!ld_seal_body_len(notlast, sizeof(notlast), &body));
+	ck_assert(!ld_seal_body_len(twice, sizeof(twice), &body));
+	ck_assert(!ld_seal_body_len(varint, sizeof(varint), &body));
+	ck_assert(!ld_seal_body_len(cut, sizeof(cut), &body));
+	ck_assert(!ld_seal_body_len(ok, 3, &body));
 }
 END_TEST
 
@@ -409,6 +436,12 @@ pool_case(unsigned threads)
 	ck_assert_uint_eq(at, n);
 	for (size_t i = 0; i < n; i++)
 		memcpy(j[i].pk, k.sign_pub, 32);
+	/* Half of a's leaves hashed from their encoding, as ingest does. */
+	uint8_t *wires[20] = {NULL};
+	for (size_t i = 0; i < a.n; i += 2) {
+		wires[i] = ld_record_pack(a.r[i], &j[i].wire_len);
+		j[i].wire = wires[i];
+	}
 	struct ld_vpool *p;
 	ck_assert_int_eq(ld_vpool_new(threads, &p), 0);
 	ld_vpool_run(p, j, n);
@@ -439,6 +472,8 @@ pool_case(unsigned threads)
 		                            j[i].r == c.r[0] ||
 		                            j[i].r == c.r[1]));
 	ld_vpool_free(&p);
+	for (size_t i = 0; i < a.n; i++)
+		free(wires[i]);
 	forged->seal->path[0].data[0] ^= 0x80;
 	alone->sig.data = NULL;
 	alone->sig.len = 0;
@@ -471,6 +506,7 @@ main(void)
 	tcase_add_test(tc, test_bad_paths);
 	tcase_add_test(tc, test_root_signature);
 	tcase_add_test(tc, test_sealed_records);
+	tcase_add_test(tc, test_body_len);
 	tcase_add_test(tc, test_cache);
 	tcase_add_test(tc, test_pool_inline);
 	tcase_add_test(tc, test_pool_threads);
