@@ -221,7 +221,7 @@ run(struct ld_vpool *p, struct ld_vjob *jobs, size_t n)
 	}
 	/* Small rounds are not worth waking anyone for; a signature is. */
 	run_round(p, check_or_fold, jobs, n, 16);
-	size_t nw = 0;
+	size_t nw = 0, prev = SIZE_MAX; /* the last sealed job that folded */
 	for (size_t i = 0; i < n; i++) {
 		struct ld_vjob *j = &jobs[i];
 		if (j->r->seal == NULL) {
@@ -230,6 +230,13 @@ run(struct ld_vpool *p, struct ld_vjob *jobs, size_t n)
 		}
 		if (!j->ok)
 			continue;
+		/* The records of a tree come one after another: the same
+		 * root as the last is settled as it is. */
+		if (prev != SIZE_MAX && same_root(&jobs[prev], j)) {
+			j->root_job = jobs[prev].root_job;
+			continue;
+		}
+		prev = i;
 		if (j->r->seal->sig.len == 64 &&
 		    ld_seal_cache_has(p->cache, j->pk, j->root,
 		                      j->r->seal->count,

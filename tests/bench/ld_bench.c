@@ -21,6 +21,7 @@
 #include "record.h"
 #include "seal.h"
 #include "sign.h"
+#include "store.h"
 #include "validate.h"
 
 #include <sodium.h>
@@ -608,6 +609,79 @@ p_fsync(void *a)
 		die("primitives: write: %s", strerror(errno));
 }
 
+/* 1,000 received records applied in one write transaction (commit and
+ * fsync included), as a receiver applies a batch. */
+struct apply_run {
+	uint8_t **rec;
+	size_t *len;
+	Ld__Record **r;
+	size_t n;
+};
+
+static int
+apply_all(struct ld_txn *t, void *arg)
+{
+	struct apply_run *a = arg;
+	for (size_t i = 0; i < a->n; i++) {
+		bool applied;
+		int rc = ld_store_apply(t, a->rec[i], a->len[i], a->r[i],
+		                        &applied);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static double
+store_apply_us(void)
+{
+	char dir[600];
+	snprintf(dir, sizeof(dir), "%s/apply.probe", root);
+	if (mkdir(dir, 0700) != 0)
+		die("%s: %s", dir, strerror(errno));
+	struct ld_store *st;
+	if (ld_store_open(dir, X_ID, 256 << 20, &st) != 0)
+		die("primitives: cannot open a store in %s", dir);
+	enum { N = 1000, ROUNDS = 20 };
+	struct apply_run a = {malloc(N * sizeof(uint8_t *)),
+	                      malloc(N * sizeof(size_t)),
+	                      malloc(N * sizeof(Ld__Record *)), N};
+	char topic[256], id[LD_ID_MAX + 1];
+	char *scope[1] = {X_ID};
+	double total = 0;
+	for (int round = 0; round < ROUNDS; round++) {
+		for (size_t i = 0; i < N; i++) {
+			Ld__Record r;
+			Ld__Task t;
+			fill(&r, &t, scope, topic, sizeof(topic), (long)i);
+			snprintf(id, sizeof(id), P_ID ":%zu",
+			         (size_t)round * N + i + 1);
+			r.id = id;
+			r.owner = P_ID;
+			r.kind = LD__KIND__KIND_TASK;
+			r.version = 1;
+			a.rec[i] = ld_record_pack(&r, &a.len[i]);
+			a.r[i] = ld_record_unpack(a.rec[i], a.len[i]);
+		}
+		double t0 = now_s();
+		if (ld_store_write(st, apply_all, &a) != 0)
+			die("primitives: the store write failed");
+		total += now_s() - t0;
+		for (size_t i = 0; i < N; i++) {
+			free(a.rec[i]);
+			ld__record__free_unpacked(a.r[i], NULL);
+		}
+	}
+	free(a.rec);
+	free(a.len);
+	free(a.r);
+	ld_store_close(&st);
+	char cmd[700];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	run(cmd);
+	return total / (ROUNDS * N) * 1e6;
+}
+
 /* The primitives, measured here and now. */
 static void
 primitives(void)
@@ -647,12 +721,13 @@ primitives(void)
 	p_sign(&p);
 	printf("primitives: Ed25519 sign %.1f us, check %.1f us; BLAKE2b leaf "
 	       "of a %zu-byte record %.2f us, path fold (6 hashes) %.2f us; "
-	       "decode and check a record %.2f us; 64 KiB write + fdatasync "
-	       "%.2f ms\n",
+	       "decode and check a record %.2f us; store a received record "
+	       "(1,000 a transaction, commit included) %.2f us; 64 KiB "
+	       "write + fdatasync %.2f ms\n",
 	       per_call(p_sign, &p, 100) * 1e6, per_call(p_verify, &p, 100) * 1e6,
 	       p.len, per_call(p_leaf, &p, 1000) * 1e6,
 	       per_call(p_fold, &p, 1000) * 1e6,
-	       per_call(p_decode, &p, 1000) * 1e6,
+	       per_call(p_decode, &p, 1000) * 1e6, store_apply_us(),
 	       per_call(p_fsync, &p, 10) * 1e3);
 	close(p.fd);
 	unlink(file);
