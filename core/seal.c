@@ -194,6 +194,51 @@ ld_seal_append(const uint8_t *rec, size_t len, const Ld__Seal *s,
 	return out;
 }
 
+int
+ld_seal_batch(uint8_t **recs, size_t *lens, size_t n, const uint8_t sk[64])
+{
+	if (n == 0 || n > LD_SEAL_COUNT_MAX)
+		return -EINVAL;
+	uint8_t(*leaves)[LD_SEAL_HASH] = malloc(n * LD_SEAL_HASH);
+	if (leaves == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		ld_seal_leaf(recs[i], lens[i], leaves[i]);
+	struct ld_seal_tree tree;
+	int rc = ld_seal_tree_build(&tree,
+	                            (const uint8_t(*)[LD_SEAL_HASH])leaves, n);
+	free(leaves);
+	if (rc != 0)
+		return rc;
+	uint8_t sig[64], path[LD_SEAL_PATH_MAX][LD_SEAL_HASH];
+	ld_seal_sign_root(ld_seal_tree_root(&tree), (uint32_t)n, sk, sig);
+	ProtobufCBinaryData pv[LD_SEAL_PATH_MAX];
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		Ld__Seal s = LD__SEAL__INIT;
+		s.sig.data = sig;
+		s.sig.len = sizeof(sig);
+		s.index = (uint32_t)i;
+		s.count = (uint32_t)n;
+		s.n_path = ld_seal_tree_path(&tree, i, path);
+		s.path = pv;
+		for (size_t k = 0; k < s.n_path; k++) {
+			pv[k].data = path[k];
+			pv[k].len = LD_SEAL_HASH;
+		}
+		size_t len;
+		uint8_t *sealed = ld_seal_append(recs[i], lens[i], &s, &len);
+		if (sealed == NULL) {
+			rc = -ENOMEM;
+			break;
+		}
+		free(recs[i]);
+		recs[i] = sealed;
+		lens[i] = len;
+	}
+	ld_seal_tree_free(&tree);
+	return rc;
+}
+
 static bool
 get_varint(const uint8_t *p, size_t len, size_t *at, uint64_t *v)
 {

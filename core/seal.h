@@ -70,6 +70,15 @@ bool ld_seal_verify_root(const uint8_t root[LD_SEAL_HASH], uint32_t count,
 uint8_t *ld_seal_append(const uint8_t *rec, size_t len, const Ld__Seal *s,
                         size_t *out_len);
 
+/* Seal the encoded records recs[0..n) (each encoded without sig and
+ * seal, malloc'd) in one tree whose root is signed with `sk`: each
+ * recs[i] is replaced by the record with its seal appended (the old
+ * buffer freed) and lens[i] updated. 0, -EINVAL (n is 0 or over
+ * LD_SEAL_COUNT_MAX) or -ENOMEM (then every buffer is still valid, some
+ * sealed and some not). */
+int ld_seal_batch(uint8_t **recs, size_t *lens, size_t n,
+                  const uint8_t sk[64]);
+
 /* Where field 40 (the seal) starts in a record's canonical encoding
  * `wire`: the record's bytes without it, the leaf's input. False unless
  * the seal is there once, last, and every field before it parses. */

@@ -134,49 +134,17 @@ pending_cmp(const void *a, const void *b)
 	return c != 0 ? c : (x->version > y->version) - (x->version < y->version);
 }
 
-/* One tree: the records q[0..count), their stored bytes in bytes[i]. */
+/* One tree: the records q[0..count), their stored bytes in bytes[i]
+ * (replaced by the sealed ones). */
 static int
 seal_tree(struct ld_node *n, struct ld_txn *t,
           const struct ld_seal_pending *q, uint8_t **bytes, size_t *lens,
           size_t count)
 {
-	uint8_t(*leaves)[LD_SEAL_HASH] = malloc(count * LD_SEAL_HASH);
-	if (leaves == NULL)
-		return -ENOMEM;
-	for (size_t i = 0; i < count; i++)
-		ld_seal_leaf(bytes[i], lens[i], leaves[i]);
-	struct ld_seal_tree tree;
-	int rc = ld_seal_tree_build(&tree, (const uint8_t(*)[LD_SEAL_HASH])leaves,
-	                            count);
-	free(leaves);
-	if (rc != 0)
-		return rc;
-	uint8_t sig[64], path[LD_SEAL_PATH_MAX][LD_SEAL_HASH];
-	ld_seal_sign_root(ld_seal_tree_root(&tree), (uint32_t)count,
-	                  n->keys.sign_sec, sig);
-	ProtobufCBinaryData pv[LD_SEAL_PATH_MAX];
-	for (size_t i = 0; i < count && rc == 0; i++) {
-		Ld__Seal s = LD__SEAL__INIT;
-		s.sig.data = sig;
-		s.sig.len = sizeof(sig);
-		s.index = (uint32_t)i;
-		s.count = (uint32_t)count;
-		s.n_path = ld_seal_tree_path(&tree, i, path);
-		s.path = pv;
-		for (size_t k = 0; k < s.n_path; k++) {
-			pv[k].data = path[k];
-			pv[k].len = LD_SEAL_HASH;
-		}
-		size_t len;
-		uint8_t *sealed = ld_seal_append(bytes[i], lens[i], &s, &len);
-		if (sealed == NULL) {
-			rc = -ENOMEM;
-			break;
-		}
-		rc = ld_store_reseal(t, q[i].id, q[i].version, sealed, len);
-		free(sealed);
-	}
-	ld_seal_tree_free(&tree);
+	int rc = ld_seal_batch(bytes, lens, count, n->keys.sign_sec);
+	for (size_t i = 0; i < count && rc == 0; i++)
+		rc = ld_store_reseal(t, q[i].id, q[i].version, bytes[i],
+		                     lens[i]);
 	return rc;
 }
 

@@ -124,41 +124,14 @@ fz_seal(const struct fz_tree *t, const char *owner, uint8_t **recs,
 	const struct ld_keys *k = strcmp(owner, FZ_ROOT) == 0   ? &t->root
 	                          : strcmp(owner, FZ_SELF) == 0 ? &t->self
 	                                                        : &t->child;
-	uint8_t(*leaves)[LD_SEAL_HASH] = malloc(n * LD_SEAL_HASH);
 	for (size_t i = 0; i < n; i++) {
 		Ld__Record *r = ld_record_unpack(recs[i], lens[i]);
 		r->sig.len = 0; /* its data is freed with r */
 		free(recs[i]);
 		recs[i] = ld_record_pack(r, &lens[i]);
 		ld__record__free_unpacked(r, NULL);
-		ld_seal_leaf(recs[i], lens[i], leaves[i]);
 	}
-	struct ld_seal_tree tree;
-	ld_seal_tree_build(&tree, (const uint8_t(*)[LD_SEAL_HASH])leaves, n);
-	uint8_t sig[64], path[LD_SEAL_PATH_MAX][LD_SEAL_HASH];
-	ld_seal_sign_root(ld_seal_tree_root(&tree), (uint32_t)n, k->sign_sec,
-	                  sig);
-	ProtobufCBinaryData pv[LD_SEAL_PATH_MAX];
-	for (size_t i = 0; i < n; i++) {
-		Ld__Seal s = LD__SEAL__INIT;
-		s.sig.data = sig;
-		s.sig.len = 64;
-		s.index = (uint32_t)i;
-		s.count = (uint32_t)n;
-		s.n_path = ld_seal_tree_path(&tree, i, path);
-		s.path = pv;
-		for (size_t j = 0; j < s.n_path; j++) {
-			pv[j].data = path[j];
-			pv[j].len = LD_SEAL_HASH;
-		}
-		size_t len;
-		uint8_t *sealed = ld_seal_append(recs[i], lens[i], &s, &len);
-		free(recs[i]);
-		recs[i] = sealed;
-		lens[i] = len;
-	}
-	ld_seal_tree_free(&tree);
-	free(leaves);
+	ld_seal_batch(recs, lens, n, k->sign_sec);
 }
 
 struct put_nodes {

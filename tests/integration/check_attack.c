@@ -10,6 +10,7 @@
 #include "keys.h"
 #include "link.h"
 #include "record.h"
+#include "seal.h"
 #include "sign.h"
 
 #include <check.h>
@@ -441,6 +442,77 @@ START_TEST(test_forged_records)
 	ck_assert(th_log_contains(&P, "refused 6 record(s) from child " D_ID));
 	ck_assert_msg(ping_answered(s, 21), "the link went down");
 	for (int i = 0; i < 8; i++)
+		free(rec[i]);
+	zmq_close(s);
+	honest_still_served();
+}
+END_TEST
+
+/* The same, sealed in batches: an enrolled child's tree where some
+ * records are its own and honest, one is a province task (the flow rules
+ * refuse it whatever signs it), one was altered after sealing, one claims
+ * another place in the tree; and a tree of its records sealed by another
+ * key. Only the honest ones are stored. */
+START_TEST(test_forged_sealed)
+{
+	struct ld_keys dk, other;
+	load_keys(&D, &dk);
+	crypto_sign_keypair(other.sign_pub, other.sign_sec);
+	uint8_t cert[64];
+	void *s = login(&dk, 22, cert);
+	size_t l[9];
+	uint8_t *rec[9];
+	rec[0] = node_record(D_ID, &dk, cert, &l[0]);
+	rec[1] = task(D_ID, 11, 1, D_ID, "真的一", NULL, &l[1]);
+	rec[2] = task(D_ID, 12, 1, D_ID, "真的二", NULL, &l[2]);
+	rec[3] = task(P_ID, 998, 1, P_ID, "伪造的省级任务", NULL, &l[3]);
+	rec[4] = task(D_ID, 14, 1, D_ID, "封后改过", NULL, &l[4]);
+	rec[5] = task(D_ID, 15, 1, D_ID, "换了位置", NULL, &l[5]);
+	rec[6] = task(D_ID, 16, 1, D_ID, "真的三", NULL, &l[6]);
+	ck_assert_int_eq(ld_seal_batch(rec + 1, l + 1, 6, dk.sign_sec), 0);
+	rec[7] = task(D_ID, 17, 1, D_ID, "别人封的一", NULL, &l[7]);
+	rec[8] = task(D_ID, 18, 1, D_ID, "别人封的二", NULL, &l[8]);
+	ck_assert_int_eq(ld_seal_batch(rec + 7, l + 7, 2, other.sign_sec), 0);
+	/* Altered after sealing: the topic, same length. */
+	Ld__Record *r = ld_record_unpack(rec[4], l[4]);
+	ck_assert_ptr_nonnull(r);
+	free(r->task->topic);
+	r->task->topic = strdup("封后换过");
+	free(rec[4]);
+	rec[4] = ld_record_pack(r, &l[4]);
+	ld__record__free_unpacked(r, NULL);
+	/* Another place in the tree. */
+	r = ld_record_unpack(rec[5], l[5]);
+	r->seal->index = 0;
+	free(rec[5]);
+	rec[5] = ld_record_pack(r, &l[5]);
+	ld__record__free_unpacked(r, NULL);
+	ProtobufCBinaryData recs[9];
+	for (int i = 0; i < 9; i++)
+		recs[i] = (ProtobufCBinaryData){l[i], rec[i]};
+	batch(s, 22, 4242, 0, 9, recs, 9);
+	Ld__Frame *a = expect(s, LD__FRAME__MSG_ACK, th_ms(5000));
+	ck_assert_msg(a != NULL, "the batch was not acknowledged");
+	ld__frame__free_unpacked(a, NULL);
+	size_t len;
+	static const char *const kept[] = {D_ID ":11", D_ID ":12", D_ID ":16"};
+	for (int i = 0; i < 3; i++) {
+		uint8_t *ok = th_get(&P, kept[i], &len);
+		ck_assert_msg(ok != NULL, "honest %s was not stored", kept[i]);
+		free(ok);
+	}
+	static const char *const gone[] = {P_ID ":998", D_ID ":14",
+	                                   D_ID ":15", D_ID ":17", D_ID ":18"};
+	for (int i = 0; i < 5; i++)
+		ck_assert_msg(th_get(&P, gone[i], &len) == NULL, "%s was stored",
+		              gone[i]);
+	Ld__Response *st = th_status(&P);
+	for (size_t i = 0; i < st->status->n_peers; i++)
+		if (strcmp(st->status->peers[i]->path, D_ID) == 0)
+			ck_assert_uint_eq(st->status->peers[i]->refused, 5);
+	ld__response__free_unpacked(st, NULL);
+	ck_assert_msg(ping_answered(s, 22), "the link went down");
+	for (int i = 0; i < 9; i++)
 		free(rec[i]);
 	zmq_close(s);
 	honest_still_served();
@@ -1376,6 +1448,7 @@ suite(void)
 	tcase_add_test(tc, test_other_nodes_path);
 	tcase_add_test(tc, test_malformed_frames);
 	tcase_add_test(tc, test_forged_records);
+	tcase_add_test(tc, test_forged_sealed);
 	tcase_add_test(tc, test_old_version_replayed);
 	tcase_add_test(tc, test_huge_frame);
 	tcase_add_test(tc, test_never_acks);

@@ -223,8 +223,7 @@ seal_batch(const struct ld_keys *k, size_t n, const char *tag)
 {
 	struct batch b = {n, calloc(n, sizeof(Ld__Record *))};
 	uint8_t **bytes = calloc(n, sizeof(*bytes));
-	size_t *lens = calloc(n, sizeof(*lens));
-	uint8_t(*leaves)[32] = malloc(n * 32);
+	size_t *lens = calloc(n, sizeof(*lens)), *bare = calloc(n, sizeof(*bare));
 	for (size_t i = 0; i < n; i++) {
 		char id[LD_ID_MAX + 1], topic[64];
 		snprintf(id, sizeof(id), "%s:%zu", OWNER, i + 1);
@@ -244,40 +243,28 @@ seal_batch(const struct ld_keys *k, size_t n, const char *tag)
 		r.body_case = LD__RECORD__BODY_TASK;
 		r.task = &task;
 		bytes[i] = ld_record_pack(&r, &lens[i]);
-		ld_seal_leaf(bytes[i], lens[i], leaves[i]);
+		bare[i] = lens[i];
 	}
-	struct ld_seal_tree t;
-	ck_assert_int_eq(ld_seal_tree_build(&t, (const uint8_t(*)[32])leaves, n),
-	                 0);
-	uint8_t sig[64];
-	ld_seal_sign_root(ld_seal_tree_root(&t), (uint32_t)n, k->sign_sec, sig);
+	ck_assert_int_eq(ld_seal_batch(bytes, lens, n, k->sign_sec), 0);
 	for (size_t i = 0; i < n; i++) {
-		Ld__Seal s;
-		ProtobufCBinaryData pv[LD_SEAL_PATH_MAX];
-		uint8_t pb[LD_SEAL_PATH_MAX][32];
-		seal_of(&t, i, &s, pv, pb);
-		s.sig.data = sig;
-		s.sig.len = 64;
-		size_t len;
-		uint8_t *sealed = ld_seal_append(bytes[i], lens[i], &s, &len);
-		ck_assert_ptr_nonnull(sealed);
-		b.r[i] = ld_record_unpack(sealed, len);
+		b.r[i] = ld_record_unpack(bytes[i], lens[i]);
 		ck_assert_ptr_nonnull(b.r[i]);
+		ck_assert_ptr_nonnull(b.r[i]->seal);
+		ck_assert_uint_eq(b.r[i]->seal->index, i);
+		ck_assert_uint_eq(b.r[i]->seal->count, n);
 		/* Appending field 40 is the canonical encoding, and the
 		 * bytes before it are the leaf's. */
-		ck_assert(ld_record_canonical(b.r[i], sealed, len));
+		ck_assert(ld_record_canonical(b.r[i], bytes[i], lens[i]));
 		size_t body = 0;
-		ck_assert(ld_seal_body_len(sealed, len, &body));
-		ck_assert_uint_eq(body, lens[i]);
-		ck_assert(!ld_seal_body_len(sealed, lens[i], &body));
-		ck_assert(!ld_seal_body_len(sealed, len - 1, &body));
-		free(sealed);
+		ck_assert(ld_seal_body_len(bytes[i], lens[i], &body));
+		ck_assert_uint_eq(body, bare[i]);
+		ck_assert(!ld_seal_body_len(bytes[i], bare[i], &body));
+		ck_assert(!ld_seal_body_len(bytes[i], lens[i] - 1, &body));
 		free(bytes[i]);
 	}
-	ld_seal_tree_free(&t);
-	free(leaves);
 	free(bytes);
 	free(lens);
+	free(bare);
 	return b;
 }
 
@@ -338,6 +325,18 @@ START_TEST(test_sealed_records)
 	r->seal = keep;
 	batch_free(&a);
 	batch_free(&b);
+}
+END_TEST
+
+START_TEST(test_batch_bounds)
+{
+	uint8_t sk[64], pk[32];
+	crypto_sign_keypair(pk, sk);
+	uint8_t *one[1] = {NULL};
+	size_t len[1] = {0};
+	ck_assert_int_eq(ld_seal_batch(one, len, 0, sk), -EINVAL);
+	ck_assert_int_eq(ld_seal_batch(one, len, LD_SEAL_COUNT_MAX + 1, sk),
+	                 -EINVAL);
 }
 END_TEST
 
@@ -508,6 +507,7 @@ main(void)
 	tcase_add_test(tc, test_bad_paths);
 	tcase_add_test(tc, test_root_signature);
 	tcase_add_test(tc, test_sealed_records);
+	tcase_add_test(tc, test_batch_bounds);
 	tcase_add_test(tc, test_body_len);
 	tcase_add_test(tc, test_cache);
 	tcase_add_test(tc, test_pool_inline);
