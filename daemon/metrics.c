@@ -369,13 +369,24 @@ render(struct ld_node *n, struct ld_buf *b)
 	uint64_t checked, failed;
 	ld_vpool_counts(n->vpool, &checked, &failed);
 	head(b, "liandong_signature_checks_total", "counter",
-	     "Signatures of received records checked, since start.");
+	     "Received records whose signature was checked, since start.");
 	ld_buf_printf(b, "liandong_signature_checks_total %" PRIu64 "\n",
 	              checked);
 	head(b, "liandong_signature_failures_total", "counter",
 	     "Of those, signatures that did not hold.");
 	ld_buf_printf(b, "liandong_signature_failures_total %" PRIu64 "\n",
 	              failed);
+	uint64_t ed25519, cached;
+	ld_vpool_sig_counts(n->vpool, &ed25519, &cached);
+	head(b, "liandong_ed25519_checks_total", "counter",
+	     "Ed25519 checks those took: one per record signed alone, one "
+	     "per batch root not already checked.");
+	ld_buf_printf(b, "liandong_ed25519_checks_total %" PRIu64 "\n",
+	              ed25519);
+	head(b, "liandong_seal_roots_cached_total", "counter",
+	     "Batch roots found among those already checked.");
+	ld_buf_printf(b, "liandong_seal_roots_cached_total %" PRIu64 "\n",
+	              cached);
 }
 
 /* The answer to the request in c->in. */

@@ -302,6 +302,11 @@ START_TEST(test_scrape)
 	ck_assert_msg(value("liandong_signature_checks_total") >= 20, "%f",
 	              value("liandong_signature_checks_total"));
 	ck_assert_uint_eq(value("liandong_signature_failures_total"), 0);
+	/* Sealed in batches: at most one Ed25519 check a record. */
+	double ed = value("liandong_ed25519_checks_total");
+	ck_assert_msg(ed >= 1 && ed <= value("liandong_signature_checks_total"),
+	              "%f", ed);
+	ck_assert(value("liandong_seal_roots_cached_total") >= 0);
 	/* Group commits: the histogram is whole and counts some. */
 	double count = value("liandong_commit_seconds_count");
 	ck_assert(count > 0);
