@@ -5,7 +5,10 @@
  * measurement runs on a fresh set of nodes.
  *
  *   ld_bench [--records N] [--latency N] [--dir DIR] [--window N]
- *            [--insecure] [--verify-threads N] [--bulk N]
+ *            [--insecure] [--verify-threads N] [--bulk N] [--sign-each]
+ *
+ * --sign-each: every record signed alone ([security] signatures =
+ * record), as before batch signatures, for comparison.
  *
  * With --bulk N, the end-to-end measurement runs twice, with one record a
  * request (AddRequest) and then with N a request (AddManyRequest), each
@@ -106,6 +109,7 @@ run(const char *cmd)
 }
 
 static bool insecure;
+static bool sign_each; /* [security] signatures = record */
 static int verify_threads = -1; /* -1: the default */
 
 /* One line of a command's output (trailing newline removed). */
@@ -156,14 +160,17 @@ node_init(struct node *n, const struct node *parent, bool listen,
 	         LD_BIN_DIR, n->dir, n->id, n->name, lst, par, keys,
 	         insecure ? "--insecure" : "");
 	run(cmd);
-	if (verify_threads >= 0) {
+	if (verify_threads >= 0 || sign_each) {
 		char conf[700];
 		snprintf(conf, sizeof(conf), "%s/liandong.conf", n->dir);
 		FILE *f = fopen(conf, "a");
 		if (f == NULL)
 			die("%s: cannot append", conf);
-		fprintf(f, "[security]\nverify_threads = %d\n",
-		        verify_threads);
+		fprintf(f, "[security]\n");
+		if (verify_threads >= 0)
+			fprintf(f, "verify_threads = %d\n", verify_threads);
+		if (sign_each)
+			fprintf(f, "signatures = record\n");
 		fclose(f);
 	}
 	if (parent && !insecure) {
@@ -747,11 +754,12 @@ main(int argc, char **argv)
 	    {"insecure", no_argument, NULL, 'i'},
 	    {"verify-threads", required_argument, NULL, 'v'},
 	    {"bulk", required_argument, NULL, 'b'},
+	    {"sign-each", no_argument, NULL, 's'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	int o;
-	while ((o = getopt_long(argc, argv, "n:l:d:w:iv:b:h", opts, NULL)) !=
+	while ((o = getopt_long(argc, argv, "n:l:d:w:iv:b:sh", opts, NULL)) !=
 	       -1) {
 		switch (o) {
 		case 'n':
@@ -775,10 +783,13 @@ main(int argc, char **argv)
 		case 'b':
 			bulk = atol(optarg);
 			break;
+		case 's':
+			sign_each = true;
+			break;
 		case 'h':
 			printf("usage: ld_bench [--records N] [--latency N] "
 			       "[--dir DIR] [--window N] [--insecure] "
-			       "[--verify-threads N] [--bulk N]\n");
+			       "[--verify-threads N] [--bulk N] [--sign-each]\n");
 			return 0;
 		default:
 			return 2;
@@ -795,9 +806,11 @@ main(int argc, char **argv)
 		die("mkdtemp: %s", strerror(errno));
 	machine();
 	printf("data: %s\n", root);
-	printf("mode: %s", insecure ? "insecure (no CURVE, no signatures)"
-	                            : "secure (CURVE links, signed and "
-	                              "verified records)");
+	printf("mode: %s", insecure    ? "insecure (no CURVE, no signatures)"
+	                   : sign_each ? "secure, each record signed alone "
+	                                 "(CURVE links, signatures = record)"
+	                               : "secure (CURVE links, records sealed "
+	                                 "in batches and verified)");
 	if (verify_threads >= 0)
 		printf(", verify_threads = %d", verify_threads);
 	printf("\n");
