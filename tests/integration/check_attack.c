@@ -956,6 +956,18 @@ fake_city(const struct ld_keys *ck)
 	return r;
 }
 
+/* Send `f` from the fake city to the connection `rid`. */
+static void
+to_child(void *r, zmq_msg_t *rid, const Ld__Frame *f)
+{
+	size_t n = ld__frame__get_packed_size(f);
+	uint8_t *buf = malloc(n ? n : 1);
+	ld__frame__pack(f, buf);
+	zmq_send(r, zmq_msg_data(rid), zmq_msg_size(rid), ZMQ_SNDMORE);
+	zmq_send(r, buf, n, 0);
+	free(buf);
+}
+
 /* The county's next Hello on `r` (its routing id and body left in `rid`
  * and `body`), or NULL after 20 s (scaled). */
 static Ld__Frame *
@@ -1019,12 +1031,7 @@ START_TEST(test_old_parent)
 	Ld__Frame out = LD__FRAME__INIT;
 	out.msg_case = LD__FRAME__MSG_REJECT;
 	out.reject = &rj;
-	size_t n = ld__frame__get_packed_size(&out);
-	uint8_t *buf = malloc(n);
-	ld__frame__pack(&out, buf);
-	zmq_send(r, zmq_msg_data(&rid), zmq_msg_size(&rid), ZMQ_SNDMORE);
-	zmq_send(r, buf, n, 0);
-	free(buf);
+	to_child(r, &rid, &out);
 	int64_t t0 = th_now_ms();
 	f = await_hello(r, &rid, &body);
 	ck_assert_msg(f != NULL, "no second Hello");
@@ -1048,12 +1055,7 @@ START_TEST(test_old_parent)
 	wl.cert.len = 64;
 	out.msg_case = LD__FRAME__MSG_WELCOME;
 	out.welcome = &wl;
-	n = ld__frame__get_packed_size(&out);
-	buf = malloc(n);
-	ld__frame__pack(&out, buf);
-	zmq_send(r, zmq_msg_data(&rid), zmq_msg_size(&rid), ZMQ_SNDMORE);
-	zmq_send(r, buf, n, 0);
-	free(buf);
+	to_child(r, &rid, &out);
 	th_add_task(&X, X_ID, "县里自己的任务");
 	int64_t end = th_now_ms() + th_ms(4000);
 	while (th_now_ms() < end) {
@@ -1143,12 +1145,7 @@ START_TEST(test_city_cannot_forge)
 	Ld__Frame out = LD__FRAME__INIT;
 	out.msg_case = LD__FRAME__MSG_WELCOME;
 	out.welcome = &wl;
-	size_t n = ld__frame__get_packed_size(&out);
-	uint8_t *buf = malloc(n);
-	ld__frame__pack(&out, buf);
-	zmq_send(r, zmq_msg_data(&rid), zmq_msg_size(&rid), ZMQ_SNDMORE);
-	zmq_send(r, buf, n, 0);
-	free(buf);
+	to_child(r, &rid, &out);
 
 	/* The batch: a province task forged with the city's key, the
 	 * genuine t1 with its topic altered, and the genuine t2. */
@@ -1197,12 +1194,7 @@ START_TEST(test_city_cannot_forge)
 	b.records = recs;
 	out.msg_case = LD__FRAME__MSG_BATCH;
 	out.batch = &b;
-	n = ld__frame__get_packed_size(&out);
-	buf = malloc(n);
-	ld__frame__pack(&out, buf);
-	zmq_send(r, zmq_msg_data(&rid), zmq_msg_size(&rid), ZMQ_SNDMORE);
-	zmq_send(r, buf, n, 0);
-	free(buf);
+	to_child(r, &rid, &out);
 
 	/* The genuine record is taken, the others are refused. */
 	ck_assert_msg(th_wait_record(&X, t2, th_ms(10000)),
@@ -1304,12 +1296,7 @@ START_TEST(test_hostile_welcome_floor)
 	Ld__Frame out = LD__FRAME__INIT;
 	out.msg_case = LD__FRAME__MSG_WELCOME;
 	out.welcome = &wl;
-	size_t n = ld__frame__get_packed_size(&out);
-	uint8_t *buf = malloc(n);
-	ld__frame__pack(&out, buf);
-	zmq_send(r, zmq_msg_data(&rid), zmq_msg_size(&rid), ZMQ_SNDMORE);
-	zmq_send(r, buf, n, 0);
-	free(buf);
+	to_child(r, &rid, &out);
 	int64_t end = th_now_ms() + th_ms(10000);
 	while (!th_log_contains(&X, "at version 9007199254740989, far beyond") &&
 	       th_now_ms() < end)

@@ -23,19 +23,6 @@
 static struct th_node C, X;
 static char out[65536], err[8192];
 
-/* The signing key of `owner` as node `n` holds it (its NODE record). */
-static void
-sign_key_of(struct th_node *n, const char *owner, uint8_t pk[32])
-{
-	char id[LD_ID_MAX + 1];
-	ld_id_format(id, sizeof(id), owner, 0);
-	Ld__Record *node = th_record_at(n, id, 1);
-	ck_assert_int_eq(node->body_case, LD__RECORD__BODY_NODE);
-	ck_assert_uint_eq(node->node->sign_key.len, 32);
-	memcpy(pk, node->node->sign_key.data, 32);
-	ld__record__free_unpacked(node, NULL);
-}
-
 /* Lines of `history` output: version, author and status of each, the
  * time between them left out ("v1 张三 submitted\n..."). */
 static void
@@ -81,7 +68,7 @@ START_TEST(test_author_travels)
 	/* The county's signature covers the name: it verifies as held, and
 	 * not with another name. */
 	uint8_t pk[32];
-	sign_key_of(&C, X_ID, pk);
+	th_sign_key(&C, X_ID, pk);
 	ck_assert(ld_sign_verify(r, pk));
 	/* Batch-signed by default: sealed (a tree of one here), no
 	 * signature of its own. */

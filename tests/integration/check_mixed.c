@@ -34,19 +34,6 @@ teardown(void)
 	th_teardown();
 }
 
-/* The signing key of `owner` as node `n` holds it (its NODE record). */
-static void
-sign_key_of(struct th_node *n, const char *owner, uint8_t pk[32])
-{
-	char id[LD_ID_MAX + 1];
-	ld_id_format(id, sizeof(id), owner, 0);
-	Ld__Record *node = th_record_at(n, id, 1);
-	ck_assert_int_eq(node->body_case, LD__RECORD__BODY_NODE);
-	ck_assert_uint_eq(node->node->sign_key.len, 32);
-	memcpy(pk, node->node->sign_key.data, 32);
-	ld__record__free_unpacked(node, NULL);
-}
-
 /* Record `id` as node `n` holds it: sealed (or signed alone), and it
  * verifies with its owner's key as `n` knows it. */
 static void
@@ -62,7 +49,7 @@ held_as(struct th_node *n, const char *id, const char *owner, bool sealed)
 		ck_assert_msg(r->seal == NULL && r->sig.len == 64,
 		              "%s at %s is not signed alone", id, n->id);
 	uint8_t pk[32];
-	sign_key_of(n, owner, pk);
+	th_sign_key(n, owner, pk);
 	ck_assert_msg(ld_sign_verify(r, pk), "%s at %s does not verify", id,
 	              n->id);
 	ld__record__free_unpacked(r, NULL);
@@ -156,7 +143,7 @@ START_TEST(test_bulk_trees)
 	}
 	ck_assert_uint_ge(n, 151);
 	uint8_t pk[32];
-	sign_key_of(&P, C_ID, pk);
+	th_sign_key(&P, C_ID, pk);
 	size_t sealed = 0, biggest = 0;
 	for (size_t i = 0; i < n; i++) {
 		Ld__Record *r = th_record_at(&P, v[i].id, v[i].version);

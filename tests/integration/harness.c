@@ -839,3 +839,15 @@ th_assert_log_once(struct th_node *n)
 	              (unsigned long long)r->status->records);
 	ld__response__free_unpacked(r, NULL);
 }
+
+void
+th_sign_key(struct th_node *n, const char *owner, uint8_t pk[32])
+{
+	char id[LD_ID_MAX + 1];
+	ld_id_format(id, sizeof(id), owner, 0);
+	Ld__Record *node = th_record_at(n, id, 1);
+	ck_assert_int_eq(node->body_case, LD__RECORD__BODY_NODE);
+	ck_assert_uint_eq(node->node->sign_key.len, 32);
+	memcpy(pk, node->node->sign_key.data, 32);
+	ld__record__free_unpacked(node, NULL);
+}

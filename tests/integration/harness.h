@@ -106,6 +106,8 @@ uint8_t *th_get(struct th_node *n, const char *id, size_t *len);
  * 10 s, scaled; fails the test after that). Free with
  * ld__record__free_unpacked. */
 Ld__Record *th_record_at(struct th_node *n, const char *id, uint64_t version);
+/* The signing key of `owner` as node `n` holds it (its NODE record). */
+void th_sign_key(struct th_node *n, const char *owner, uint8_t pk[32]);
 
 /* All (id, version) pairs the node holds whose owner is in `owner`'s
  * subtree ("" = all) and of `kind` (0 = any), sorted by id. */
