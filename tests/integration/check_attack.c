@@ -995,9 +995,10 @@ await_hello(void *r, zmq_msg_t *rid, zmq_msg_t *body)
 	return f;
 }
 
-/* A parent from before batch signatures refuses protocol 2: the county
- * offers 1 at once, and its sealed records wait for the parent. */
-START_TEST(test_old_parent)
+/* Province, city, county running, a task from `from` (P or C) at the
+ * county: its id in `t1`. */
+static void
+three_offices(struct th_node *from, const char *topic, char *t1)
 {
 	th_setup();
 	ctx = zmq_ctx_new();
@@ -1008,9 +1009,16 @@ START_TEST(test_old_parent)
 	th_node_start(&P);
 	th_node_start(&C);
 	th_node_start(&X);
-	char t1[LD_ID_MAX + 1];
-	snprintf(t1, sizeof(t1), "%s", th_add_task(&C, X_ID, "旧版本之前"));
+	snprintf(t1, LD_ID_MAX + 1, "%s", th_add_task(from, X_ID, topic));
 	ck_assert(th_wait_record(&X, t1, th_ms(10000)));
+}
+
+/* A parent from before batch signatures refuses protocol 2: the county
+ * offers 1 at once, and its sealed records wait for the parent. */
+START_TEST(test_old_parent)
+{
+	char t1[LD_ID_MAX + 1];
+	three_offices(&C, "旧版本之前", t1);
 	ck_assert_int_eq(th_node_stop(&C), 0);
 	struct ld_keys ck, xk;
 	load_keys(&C, &ck);
@@ -1094,18 +1102,8 @@ END_TEST
  * attacker, holding the city's keys, takes its place. */
 START_TEST(test_city_cannot_forge)
 {
-	th_setup();
-	ctx = zmq_ctx_new();
-	ck_assert_int_eq(ld_keys_init(), 0);
-	th_node_init(&P, "p", P_ID, "云南省政协", true, NULL, NULL);
-	th_node_init(&C, "c", C_ID, "曲靖市政协", true, &P, NULL);
-	th_node_init(&X, "x", X_ID, "富源县政协", false, &C, NULL);
-	th_node_start(&P);
-	th_node_start(&C);
-	th_node_start(&X);
 	char t1[LD_ID_MAX + 1], t2[LD_ID_MAX + 1];
-	snprintf(t1, sizeof(t1), "%s", th_add_task(&P, X_ID, "真实的任务"));
-	ck_assert(th_wait_record(&X, t1, th_ms(10000)));
+	three_offices(&P, "真实的任务", t1);
 	ck_assert_int_eq(th_node_stop(&C), 0);
 	/* A genuine province record the county does not have yet. */
 	snprintf(t2, sizeof(t2), "%s", th_add_task(&P, X_ID, "后来的任务"));
@@ -1255,18 +1253,8 @@ END_TEST
  * of 2^53 - 3: believed, the county would have no ids left. */
 START_TEST(test_hostile_welcome_floor)
 {
-	th_setup();
-	ctx = zmq_ctx_new();
-	ck_assert_int_eq(ld_keys_init(), 0);
-	th_node_init(&P, "p", P_ID, "云南省政协", true, NULL, NULL);
-	th_node_init(&C, "c", C_ID, "曲靖市政协", true, &P, NULL);
-	th_node_init(&X, "x", X_ID, "富源县政协", false, &C, NULL);
-	th_node_start(&P);
-	th_node_start(&C);
-	th_node_start(&X);
 	char t1[LD_ID_MAX + 1];
-	snprintf(t1, sizeof(t1), "%s", th_add_task(&P, X_ID, "真实的任务"));
-	ck_assert(th_wait_record(&X, t1, th_ms(10000)));
+	three_offices(&P, "真实的任务", t1);
 	ck_assert_int_eq(th_node_stop(&C), 0);
 
 	struct ld_keys ck, xk;
@@ -1323,18 +1311,8 @@ END_TEST
  * a new one needs the root's endorsement, so nothing is taken. */
 START_TEST(test_city_cannot_rekey_county)
 {
-	th_setup();
-	ctx = zmq_ctx_new();
-	ck_assert_int_eq(ld_keys_init(), 0);
-	th_node_init(&P, "p", P_ID, "云南省政协", true, NULL, NULL);
-	th_node_init(&C, "c", C_ID, "曲靖市政协", true, &P, NULL);
-	th_node_init(&X, "x", X_ID, "富源县政协", false, &C, NULL);
-	th_node_start(&P);
-	th_node_start(&C);
-	th_node_start(&X);
 	char t1[LD_ID_MAX + 1], r1[LD_ID_MAX + 1];
-	snprintf(t1, sizeof(t1), "%s", th_add_task(&P, X_ID, "任务"));
-	ck_assert(th_wait_record(&X, t1, th_ms(10000)));
+	three_offices(&P, "任务", t1);
 	Ld__Result body = LD__RESULT__INIT;
 	body.ref = t1;
 	body.summary = "真实的成果";
