@@ -68,23 +68,66 @@ print_progress(const Ld__Response *resp, const Ld__Record *r)
 	        p->returned, p->overdue, p->pending, p->relayed);
 }
 
+/* progress --proposals: the proposals awaiting a reply, overdue first. */
+static void
+print_proposals(const Ld__Response *resp, const Ld__Record *r)
+{
+	(void)r;
+	FILE *f = stdout;
+	const Ld__ProgressResponse *p = resp->progress;
+	fprintf(f, "proposals awaiting a reply (待答复), as of %s: %zu, "
+	           "%u overdue (逾期)\n",
+	        p->today, p->n_proposals, p->proposals_overdue);
+	for (size_t i = 0; i < p->n_proposals; i++) {
+		const Ld__ProposalRow *w = p->proposals[i];
+		char when[64] = "no deadline";
+		if (w->deadline[0] != '\0' && w->overdue)
+			snprintf(when, sizeof(when), "due %s%s, %d day%s overdue",
+			         w->deadline, w->extended ? " (延期)" : "",
+			         -w->days_left, w->days_left == -1 ? "" : "s");
+		else if (w->deadline[0] != '\0')
+			snprintf(when, sizeof(when), "due %s%s, in %d day%s",
+			         w->deadline, w->extended ? " (延期)" : "",
+			         w->days_left, w->days_left == 1 ? "" : "s");
+		fprintf(f, "\n%s  %s%s%s  %s\n  ", w->id,
+		        w->number[0] ? w->number : "", w->number[0] ? "  " : "",
+		        w->key ? "重点" : "", w->status);
+		ld_fput_line(f, w->title);
+		fprintf(f, "\n  主办 %s", w->handler[0] ? w->handler : "-");
+		if (w->n_assisting > 0) {
+			fputs("  协办 ", f);
+			for (size_t k = 0; k < w->n_assisting; k++)
+				fprintf(f, "%s%s", k ? "、" : "", w->assisting[k]);
+		}
+		if (w->supervisor[0] != '\0')
+			fprintf(f, "  督办 %s", w->supervisor);
+		fprintf(f, "\n  %s%s\n", when, w->overdue ? "  ! 逾期" : "");
+	}
+}
+
 int
 ld_cli_run_progress(const struct cmd *c, int argc, char **argv)
 {
-	static const int ok[] = {O_TODAY, O_JSON, 0};
+	static const int ok[] = {O_TODAY, O_JSON, O_PROPOSALS, 0};
 	struct args a;
 	int rc = ld_cli_parse(c, argc, argv, ok, &a);
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
-	if ((rc = ld_cli_no_extra(c, &a, 1)) != 0)
+	if (a.proposals && a.nargs > 0)
+		return ld_cli_usage_error(c, "a TASK_ID or --proposals, not "
+		                             "both");
+	if ((rc = ld_cli_no_extra(c, &a, a.proposals ? 0 : 1)) != 0)
 		return rc;
 	Ld__ProgressRequest q = LD__PROGRESS_REQUEST__INIT;
-	q.id = a.rest[0];
+	q.id = a.proposals ? "" : a.rest[0];
+	q.proposals = a.proposals;
 	q.today = (char *)(a.today ? a.today : "");
 	Ld__Request req = LD__REQUEST__INIT;
 	req.op_case = LD__REQUEST__OP_PROGRESS;
 	req.progress = &q;
-	return ld_cli_request_print(c, &req, 0, a.json, print_progress);
+	return ld_cli_request_print(c, &req, 0, a.json,
+	                            a.proposals ? print_proposals
+	                                        : print_progress);
 }
 
 static void

@@ -395,7 +395,8 @@ static const struct cmd cmds[] = {
      "A version a peer replaced before sending it here is not listed; at\n"
      "most the newest 200 are.\n\n"
      "  --json             one JSON object\n"},
-    {"progress", NULL, ld_cli_run_progress, "TASK_ID [--today DATE] [--json]",
+    {"progress", NULL, ld_cli_run_progress,
+     "TASK_ID | --proposals [--today DATE] [--json]",
      "Show where every office reached by a task stands: reported,\n"
      "reviewed, returned, overdue. Targets are the offices its scope\n"
      "covers (a scope entry expands to every office known below it), and\n"
@@ -407,6 +408,11 @@ static const struct cmd cmds[] = {
      "overdue (逾期: due date passed, nothing submitted), reported\n"
      "(已报送), resubmitted (已重报), reviewed (已审核), returned (已退回),\n"
      "rectify (整改中).\n\n"
+     "With --proposals instead of a task: the proposals awaiting their\n"
+     "handler's reply (filed or assigned) of this office and the offices\n"
+     "below it, with 主办, 协办, 督办 and the reply deadline (延期 if\n"
+     "extended), overdue ones (逾期) first, as the inbox counts them.\n\n"
+     "  --proposals        the proposals awaiting a reply, not a task\n"
      "  --today DATE       count overdue as of DATE (YYYY-MM-DD; default\n"
      "                     the node's local date)\n"
      "  --json             one JSON object: rows and totals\n"},
