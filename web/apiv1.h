@@ -51,6 +51,7 @@ enum ld_api_res {
 	LD_RES_ATTACHMENT,  /* records/{id}/attachments/{n} (n from 1) */
 	LD_RES_INBOX,       /* inbox */
 	LD_RES_PROGRESS,    /* tasks/{id}/progress */
+	LD_RES_PROPOSALS,   /* proposals/progress */
 	LD_RES_STATUS,      /* status */
 	LD_RES_ME,          /* me */
 };
