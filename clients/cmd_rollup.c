@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "figures.h"
 #include "format.h"
+#include "members.h"
 #include "path.h"
 #include "rollup.h"
 #include "text.h"
@@ -235,7 +236,8 @@ share(char *buf, size_t len, uint64_t part, uint64_t whole)
 }
 
 static void
-print_figures(FILE *f, const struct ld_figures *g, const char *owner)
+print_figures(FILE *f, const struct ld_figures *g,
+              const struct ld_member_tally *m, const char *owner)
 {
 	char y[16] = "all years", s1[64];
 	if (g->year)
@@ -268,6 +270,13 @@ print_figures(FILE *f, const struct ld_figures *g, const char *owner)
 		else
 			share(s1, sizeof(s1), p->satisfied, p->rated);
 	}
+	if (m->members == 0)
+		return;
+	fprintf(f, "members (委员): %" PRIu64 " in office, %" PRIu64
+	           " took part\n  ",
+	        m->active, m->took_part);
+	pad(f, "委员参与率", 30);
+	fprintf(f, "%s\n", share(s1, sizeof(s1), m->took_part, m->active));
 }
 
 static void
@@ -303,7 +312,8 @@ json_pct(struct ld_buf *b, const char *key, uint64_t part, uint64_t whole)
 /* "headline": the figures of 年度履职统计 under the names the summary
  * report gives them (its figures are these, for the same records). */
 static void
-json_headline(struct ld_buf *b, const struct ld_figures *g)
+json_headline(struct ld_buf *b, const struct ld_figures *g,
+              const struct ld_member_tally *m)
 {
 	const __typeof__(g->proposals) *p = &g->proposals;
 	ld_buf_printf(b, ", \"headline\": {\"调研\": %" PRIu64
@@ -319,6 +329,9 @@ json_headline(struct ld_buf *b, const struct ld_figures *g)
 		if (whole[i] > 0) /* as the report: no share of nothing */
 			ld_buf_printf(b, ", \"%s\": %.10g", name[i],
 			              (double)part[i] / (double)whole[i]);
+	if (m->active > 0)
+		ld_buf_printf(b, ", \"委员参与率\": %.10g",
+		              (double)m->took_part / (double)m->active);
 	ld_buf_puts(b, "}");
 }
 
@@ -346,6 +359,12 @@ ld_cli_run_figures(const struct cmd *c, int argc, char **argv)
 		return rc;
 	struct ld_figures g;
 	ld_figures_compute(recs, n, year, &g);
+	/* 委员参与率 as the members report counts it (members.c). */
+	struct ld_member_tally m;
+	if (ld_members_tally_of(recs, n, year, &m) != 0) {
+		ld_cli_free_records(recs, n);
+		return ld_cli_fail("figures: out of memory");
+	}
 	if (a.json) {
 		struct ld_buf b = {0};
 		ld_buf_puts(&b, "{\"owner\": ");
@@ -370,12 +389,17 @@ ld_cli_run_figures(const struct cmd *c, int argc, char **argv)
 		json_pct(&b, "face_to_face_rate", p->face_to_face, p->replied);
 		json_pct(&b, "satisfaction_rate", p->satisfied, p->rated);
 		ld_buf_puts(&b, "}");
-		json_headline(&b, &g);
+		ld_buf_printf(&b, ", \"members\": {\"active\": %" PRIu64
+		                  ", \"took_part\": %" PRIu64,
+		              m.active, m.took_part);
+		json_pct(&b, "participation_rate", m.took_part, m.active);
+		ld_buf_puts(&b, "}");
+		json_headline(&b, &g, &m);
 		ld_buf_puts(&b, "}\n");
 		fputs(b.p, stdout);
 		ld_buf_free(&b);
 	} else {
-		print_figures(stdout, &g, owner);
+		print_figures(stdout, &g, &m, owner);
 	}
 	ld_cli_free_records(recs, n);
 	return 0;
