@@ -8,7 +8,8 @@
 # one of its own. At the province the page lists three, the overdue one
 # first marked 逾期, then by deadline as `liandong progress --proposals` counts it, the
 # extension shown, the replied one absent, a title's markup escaped; a
-# reader sees it too; a wrong path is 404. Every wait is bounded; only the
+# reader sees it too; a wrong path is 404. 年度统计 shows 委员参与率 as
+# `liandong figures` counts it. Every wait is bounded; only the
 # processes started here are stopped, by their pid.
 #   check_web_proposals.py BUILD_DIR      (exit 77 = skipped)
 import json
@@ -130,6 +131,25 @@ def scenario(root):
     r = pc.req("GET", "/api/v1/proposals/progress/x")
     check(r.status == 404 and '"code"' in r.text,
           "/api/v1/proposals/progress/x: 404 JSON (%d)" % r.status)
+    # 年度统计 counts 委员参与率 as `liandong figures` does: two members
+    # of the city, one with a duty entry in 2020.
+    m1 = cli(city, "member", "add", "--name", "委员甲").stdout.strip()
+    m2 = cli(city, "member", "add", "--name", "委员乙").stdout.strip()
+    d = cli(city, "duty", "add", "--activity", "调研", "--date",
+            "2020-05-03", "--member", m1).stdout.strip()
+    check(m1 and m2 and d, "two members and a duty entry at the city")
+    wait_for("the duty entry at the province",
+             lambda: cli(prov, "show", d).returncode == 0 and
+             cli(prov, "show", m2).returncode == 0)
+    r = pc.req("GET", "/stats?year=2020")
+    check(r.status == 200 and
+          'data-fig="members.active">2<' in r.text and
+          'data-fig="members.took_part">1<' in r.text and
+          'data-fig="members.participation_rate">50.0%（1/2）<' in r.text,
+          "/stats?year=2020: 委员参与率 50.0%（1/2）")
+    c = cli(prov, "figures", "--year", "2020")
+    check("委员参与率                    1 of 2 = 50.0%" in c.stdout,
+          "liandong figures agrees: " + c.stdout[-200:])
     # A reader may follow it too; not signed in, not.
     rc = Client(pc.port)
     r = rc.req("GET", "/proposals/progress")
