@@ -532,7 +532,9 @@ static const struct cmd cmds[] = {
      "FILE [--kind plan|proposal] [--scope PATH]... [--dry-run] [--json]",
      "Create plans, surveys, tasks or proposals from a file. A CSV file\n"
      "holds plan items or proposals; a JSON file holds records as\n"
-     "'liandong export --json' writes them. The whole file is checked\n"
+     "'liandong export --json' writes them, members, duty entries,\n"
+     "opinions and opinion actions too (a duty entry naming a member of\n"
+     "the same file names its new id). The whole file is checked\n"
      "first, with the node's own rules: one bad value refuses the file\n"
      "with its line and field, and nothing is written. The new records\n"
      "belong to this node (ids, owners and versions in a JSON file are\n"
