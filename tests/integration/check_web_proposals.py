@@ -9,7 +9,8 @@
 # first marked 逾期, then by deadline as `liandong progress --proposals` counts it, the
 # extension shown, the replied one absent, a title's markup escaped; a
 # reader sees it too; a wrong path is 404. 年度统计 shows 委员参与率 as
-# `liandong figures` counts it; the JSON API creates a member. Every wait is bounded; only the
+# `liandong figures` counts it; the province records a city member's
+# 视察 through /duties/new; the JSON API creates a member. Every wait is bounded; only the
 # processes started here are stopped, by their pid.
 #   check_web_proposals.py BUILD_DIR      (exit 77 = skipped)
 import http.client
@@ -151,6 +152,28 @@ def scenario(root):
     c = cli(prov, "figures", "--year", "2020")
     check("委员参与率                    1 of 2 = 50.0%" in c.stdout,
           "liandong figures agrees: " + c.stdout[-200:])
+    # The province may record a city member's 视察 (docs/workflows.md):
+    # /duties/new lists the members below after its own.
+    r = pc.req("GET", "/duties/new")
+    check(r.status == 200 and 'value="%s"' % m1 in r.text and
+          "委员甲（%s，下级单位委员）" % m1 in r.text,
+          "/duties/new at the province lists the city's members")
+    tok = pc.csrf()
+    r = pc.req("POST", "/duties/new",
+               {"csrf": tok, "activity": "视察", "date": "2020-06-01",
+                "members": [m1, m2], "note": "省政协视察"})
+    check(r.status == 303, "a duty entry for two city members (%d)"
+          % r.status)
+    duties = json.loads(cli(prov, "list", "--kind", "duty", "--owner",
+                            "530000", "--json").stdout)
+    own = [x for x in duties if x.get("owner") == "530000"]
+    check(len(own) == 1 and sorted(own[0].get("members", [])) ==
+          sorted([m1, m2]) and own[0].get("author") == "张三",
+          "the province's entry names both: %r" % own)
+    c = cli(prov, "figures", "--year", "2020")
+    check("2 of 2 = 100.0%" in c.stdout,
+          "both city members took part in 2020 at the province: "
+          + c.stdout[-120:])
     # The JSON API creates a member as `liandong import` reads one; a
     # personal detail is not a field of it.
     tok = pc.csrf()
