@@ -118,7 +118,7 @@ struct cmd {
 	X("deadline", deadline, DEADLINE, STR)                                 \
 	X("extend", extend, EXTEND, FLAG)                                      \
 	X("content", content, CONTENT, STR)                                    \
-	X("leader", leader, LEADER, STR) \
+	X("leader", leader, LEADER, STR)                                       \
 	X("tree", tree, TREE, FLAG)                                            \
 	X("proposals", proposals, PROPOSALS, FLAG)
 

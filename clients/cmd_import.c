@@ -1,8 +1,9 @@
 /* cmd_import.c — 'liandong import' (plans and proposals from CSV; plans,
  * surveys, tasks, proposals, members, duty entries, opinions and their
  * actions from JSON, other kinds skipped) and
- * 'liandong export' (every kind an office writes, or one kind). A file is checked whole, with the node's own rules, before
- * the first record is sent: it is imported entirely or not at all. */
+ * 'liandong export' (every kind an office writes, or one kind). A file is
+ * checked whole, with the node's own rules, before the first record is sent: it
+ * is imported entirely or not at all. */
 #include "batch.h"
 #include "cli.h"
 #include "csv.h"
@@ -207,13 +208,11 @@ check_refs(struct ld_client *cl, const struct ld_batch *b)
 				ld__record__free_unpacked(t, NULL);
 			}
 			if (want != LD__KIND__KIND_UNSPECIFIED && got != want)
-				return ld_cli_fail("%s: %s: %s is a %s, not a%s %s",
-				                   where, field[k], id,
-				                   ld_kind_name(got),
-				                   want == LD__KIND__KIND_OPINION
-				                       ? "n"
-				                       : "",
-				                   ld_kind_name(want));
+				return ld_cli_fail(
+				    "%s: %s: %s is a %s, not a%s %s", where,
+				    field[k], id, ld_kind_name(got),
+				    want == LD__KIND__KIND_OPINION ? "n" : "",
+				    ld_kind_name(want));
 		}
 	}
 	return 0;
@@ -317,10 +316,10 @@ tally(const struct ld_batch *b, struct ld_buf *out, bool json)
 	size_t n[8] = {0}, items = 0;
 	/* One, many: "1 duty entry", "2 duty entries". */
 	static const char *const words[8][2] = {
-	    {"plan", "plans"},         {"survey", "surveys"},
-	    {"task", "tasks"},         {"proposal", "proposals"},
-	    {"member", "members"},     {"duty entry", "duty entries"},
-	    {"opinion", "opinions"},   {"opinion action", "opinion actions"}};
+	    {"plan", "plans"},       {"survey", "surveys"},
+	    {"task", "tasks"},       {"proposal", "proposals"},
+	    {"member", "members"},   {"duty entry", "duty entries"},
+	    {"opinion", "opinions"}, {"opinion action", "opinion actions"}};
 	for (size_t i = 0; i < b->n; i++) {
 		switch (b->v[i].r->body_case) {
 		case LD__RECORD__BODY_PLAN:

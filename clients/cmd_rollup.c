@@ -76,16 +76,18 @@ print_proposals(const Ld__Response *resp, const Ld__Record *r)
 	(void)r;
 	FILE *f = stdout;
 	const Ld__ProgressResponse *p = resp->progress;
-	fprintf(f, "proposals awaiting a reply (待答复), as of %s: %zu, "
-	           "%u overdue (逾期)\n",
+	fprintf(f,
+	        "proposals awaiting a reply (待答复), as of %s: %zu, "
+	        "%u overdue (逾期)\n",
 	        p->today, p->n_proposals, p->proposals_overdue);
 	for (size_t i = 0; i < p->n_proposals; i++) {
 		const Ld__ProposalRow *w = p->proposals[i];
 		char when[64] = "no deadline";
 		if (w->deadline[0] != '\0' && w->overdue)
-			snprintf(when, sizeof(when), "due %s%s, %d day%s overdue",
-			         w->deadline, w->extended ? " (延期)" : "",
-			         -w->days_left, w->days_left == -1 ? "" : "s");
+			snprintf(when, sizeof(when),
+			         "due %s%s, %d day%s overdue", w->deadline,
+			         w->extended ? " (延期)" : "", -w->days_left,
+			         w->days_left == -1 ? "" : "s");
 		else if (w->deadline[0] != '\0')
 			snprintf(when, sizeof(when), "due %s%s, in %d day%s",
 			         w->deadline, w->extended ? " (延期)" : "",
@@ -98,7 +100,8 @@ print_proposals(const Ld__Response *resp, const Ld__Record *r)
 		if (w->n_assisting > 0) {
 			fputs("  协办 ", f);
 			for (size_t k = 0; k < w->n_assisting; k++)
-				fprintf(f, "%s%s", k ? "、" : "", w->assisting[k]);
+				fprintf(f, "%s%s", k ? "、" : "",
+				        w->assisting[k]);
 		}
 		if (w->supervisor[0] != '\0')
 			fprintf(f, "  督办 %s", w->supervisor);
@@ -126,9 +129,8 @@ ld_cli_run_progress(const struct cmd *c, int argc, char **argv)
 	Ld__Request req = LD__REQUEST__INIT;
 	req.op_case = LD__REQUEST__OP_PROGRESS;
 	req.progress = &q;
-	return ld_cli_request_print(c, &req, 0, a.json,
-	                            a.proposals ? print_proposals
-	                                        : print_progress);
+	return ld_cli_request_print(
+	    c, &req, 0, a.json, a.proposals ? print_proposals : print_progress);
 }
 
 static void
@@ -272,8 +274,9 @@ print_figures(FILE *f, const struct ld_figures *g,
 	}
 	if (m->members == 0)
 		return;
-	fprintf(f, "members (委员): %" PRIu64 " in office, %" PRIu64
-	           " took part\n  ",
+	fprintf(f,
+	        "members (委员): %" PRIu64 " in office, %" PRIu64
+	        " took part\n  ",
 	        m->active, m->took_part);
 	pad(f, "委员参与率", 30);
 	fprintf(f, "%s\n", share(s1, sizeof(s1), m->took_part, m->active));
@@ -389,8 +392,9 @@ ld_cli_run_figures(const struct cmd *c, int argc, char **argv)
 		json_pct(&b, "face_to_face_rate", p->face_to_face, p->replied);
 		json_pct(&b, "satisfaction_rate", p->satisfied, p->rated);
 		ld_buf_puts(&b, "}");
-		ld_buf_printf(&b, ", \"members\": {\"active\": %" PRIu64
-		                  ", \"took_part\": %" PRIu64,
+		ld_buf_printf(&b,
+		              ", \"members\": {\"active\": %" PRIu64
+		              ", \"took_part\": %" PRIu64,
 		              m.active, m.took_part);
 		json_pct(&b, "participation_rate", m.took_part, m.active);
 		ld_buf_puts(&b, "}");

@@ -341,8 +341,7 @@ static const struct cmd cmds[] = {
      "Show, or set, the personal details of a member this office owns.\n"
      "They live in DIR/members.private only: never in a record, never\n"
      "sent to another office.\n"},
-    {"member", "import", ld_cli_run_member_import,
-     "FILE [--dry-run] [--json]",
+    {"member", "import", ld_cli_run_member_import, "FILE [--dry-run] [--json]",
      "Create members from a roster (CSV, UTF-8) exported from a\n"
      "spreadsheet. A file saved as GBK is converted first:\n"
      "  iconv -f GBK -t UTF-8 roster.csv > roster.utf8.csv\n"

@@ -293,8 +293,8 @@ static const struct {
      offsetof(Ld__Record, member)},
     {LD__KIND__KIND_DUTY, LD__RECORD__BODY_DUTY, &ld__duty__descriptor,
      offsetof(Ld__Record, duty)},
-    {LD__KIND__KIND_OPINION, LD__RECORD__BODY_OPINION,
-     &ld__opinion__descriptor, offsetof(Ld__Record, opinion)},
+    {LD__KIND__KIND_OPINION, LD__RECORD__BODY_OPINION, &ld__opinion__descriptor,
+     offsetof(Ld__Record, opinion)},
     {LD__KIND__KIND_OPINION_ACTION, LD__RECORD__BODY_OPINION_ACTION,
      &ld__opinion_action__descriptor, offsetof(Ld__Record, opinion_action)},
     {LD__KIND__KIND_RESULT, LD__RECORD__BODY_RESULT, &ld__result__descriptor,
@@ -355,8 +355,9 @@ read_record(struct ctx *cx, json_object *o)
 		           "opinion%s can)",
 		           json_object_get_string(v),
 		           cx->b->answers ? "created" : "imported",
-		           cx->b->answers ? ", opinion-action, result and review"
-		                          : " and opinion-action");
+		           cx->b->answers
+		               ? ", opinion-action, result and review"
+		               : " and opinion-action");
 	Ld__Record *r = calloc(1, sizeof(*r));
 	ProtobufCMessage *body = calloc(1, bodies[bi].desc->sizeof_message);
 	struct ld_batch_rec *e = NULL;

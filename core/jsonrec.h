@@ -5,9 +5,10 @@
  * member, duty, opinion or opinion-action);
  * the envelope's id, owner, version, updated_at, author and sig are not
  * taken (the node importing them makes them anew and owns the records;
- * their author is the person importing, 'liandong --as'), scope is; deleted records are skipped, and so are records of the kinds a
- * node does not create from a file (node, result, review, report), each
- * counted in b->other by kind. Parsed with json-c. No I/O. */
+ * their author is the person importing, 'liandong --as'), scope is; deleted
+ * records are skipped, and so are records of the kinds a node does not create
+ * from a file (node, result, review, report), each counted in b->other by kind.
+ * Parsed with json-c. No I/O. */
 #ifndef LD_JSONREC_H
 #define LD_JSONREC_H
 

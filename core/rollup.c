@@ -693,8 +693,8 @@ by_deadline(const void *x, const void *y)
 }
 
 int
-ld_proposals_compute(const char *self, const Ld__Record *const *recs,
-                     size_t n, const char *today, struct ld_proposals *out)
+ld_proposals_compute(const char *self, const Ld__Record *const *recs, size_t n,
+                     const char *today, struct ld_proposals *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->rows = calloc(n ? n : 1, sizeof(*out->rows));

@@ -84,8 +84,7 @@ struct ld_proposals {
  * rule the inbox uses too. Rows borrow from `recs`. Returns 0, or
  * -ENOMEM. */
 int ld_proposals_compute(const char *self, const Ld__Record *const *recs,
-                         size_t n, const char *today,
-                         struct ld_proposals *out);
+                         size_t n, const char *today, struct ld_proposals *out);
 void ld_proposals_free(struct ld_proposals *p);
 
 /* What an office must act on. */

@@ -86,7 +86,8 @@ gather_proposals(struct ld_txn *t, const char *self, struct ld_bag *b)
 	       strncmp(id, self, sl) == 0) {
 		if (id[sl] != ':' && id[sl] != '/')
 			continue;
-		if (!may_be(&v, LD__KIND__KIND_PROPOSAL, LD__KIND__KIND_PROPOSAL))
+		if (!may_be(&v, LD__KIND__KIND_PROPOSAL,
+		            LD__KIND__KIND_PROPOSAL))
 			continue;
 		Ld__Record *r = ld_record_unpack(v.p, v.n);
 		if (r != NULL && !r->deleted &&
@@ -103,8 +104,8 @@ gather_proposals(struct ld_txn *t, const char *self, struct ld_bag *b)
 /* ProgressRequest.proposals: the proposals awaiting a reply, overdue
  * ones first (rollup.c, ld_proposals_compute). */
 static void
-progress_proposals(struct ld_node *n, const struct ld_rid *rid,
-                   uint64_t req_id, const char *today)
+progress_proposals(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
+                   const char *today)
 {
 	char key[32];
 	snprintf(key, sizeof(key), "proposals %s", today);
@@ -121,9 +122,8 @@ progress_proposals(struct ld_node *n, const struct ld_rid *rid,
 	if (rc == 0 && b.oom)
 		rc = -ENOMEM;
 	if (rc == 0)
-		rc = ld_proposals_compute(n->cfg.id,
-		                          (const Ld__Record *const *)b.v, b.n,
-		                          today, &p);
+		rc = ld_proposals_compute(
+		    n->cfg.id, (const Ld__Record *const *)b.v, b.n, today, &p);
 	Ld__ProposalRow *rows = calloc(p.n ? p.n : 1, sizeof(*rows));
 	Ld__ProposalRow **rp = calloc(p.n ? p.n : 1, sizeof(*rp));
 	if (rc != 0 || rows == NULL || rp == NULL) {

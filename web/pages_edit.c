@@ -292,8 +292,9 @@ duty_controls(struct ld_form *f, struct src *s)
 			    r->body_case != LD__RECORD__BODY_MEMBER)
 				continue;
 			char lab[400];
-			snprintf(lab, sizeof(lab), "%s（%s%s）", r->member->name,
-			         r->id, own ? "" : "，下级单位委员");
+			snprintf(lab, sizeof(lab), "%s（%s%s）",
+			         r->member->name, r->id,
+			         own ? "" : "，下级单位委员");
 			c[n].value = ld_pool_dup(s->pool, r->id, strlen(r->id));
 			c[n].label = ld_pool_dup(s->pool, lab, strlen(lab));
 			if (c[n].value && c[n].label)

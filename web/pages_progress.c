@@ -182,7 +182,8 @@ ld_page_proposals_progress(struct ld_web_req *rq)
 	if (pr->n_proposals == 0) {
 		ld_buf_puts(&b, "<p>没有待答复的提案。</p>\n");
 	} else {
-		ld_buf_puts(&b, "<div class=\"scroll\"><table class=\"progress "
+		ld_buf_puts(&b,
+		            "<div class=\"scroll\"><table class=\"progress "
 		            "cards\" id=\"proposals\">\n"
 		            "<thead><tr><th>提案</th><th>单位</th><th>主办</th>"
 		            "<th>协办</th><th>督办</th><th>答复期限</th>"
@@ -195,7 +196,8 @@ ld_page_proposals_progress(struct ld_web_req *rq)
 			          w->overdue ? "overdue" : "", w->id,
 			          w->title[0] ? w->title : w->id);
 			if (w->number[0] != '\0')
-				ld_html_f(&b, " <span class=\"muted\">%s</span>",
+				ld_html_f(&b,
+				          " <span class=\"muted\">%s</span>",
 				          w->number);
 			if (w->key)
 				ld_buf_puts(&b, " <b>重点</b>");

@@ -320,9 +320,13 @@ ld_page_plans(struct ld_web_req *rq)
 void
 ld_page_proposals(struct ld_web_req *rq)
 {
-	static const struct list_kind k = {LD__KIND__KIND_PROPOSAL, "提案",
-	                                   "/proposals", LD_NAV_PROPOSALS,
-	                                   "编号", "年度", "新建提案",
+	static const struct list_kind k = {LD__KIND__KIND_PROPOSAL,
+	                                   "提案",
+	                                   "/proposals",
+	                                   LD_NAV_PROPOSALS,
+	                                   "编号",
+	                                   "年度",
+	                                   "新建提案",
 	                                   "/proposals/progress"};
 	list_page(rq, &k);
 }

@@ -451,10 +451,10 @@ START_TEST(test_member_kinds_bad)
 	th_node_start(&S);
 	OK(AT(&S, "member", "add", "--name", "委员甲"));
 	take_id(m1);
-#define DUTY "\"kind\": \"duty\", \"activity\": \"调研\", " \
-	     "\"date\": \"2018-05-03\", "
-	BAD(1, "d1.json",
-	    "[{" DUTY "\"members\": [\"" FUYUAN ":999999\"]}]",
+#define DUTY                                                                   \
+	"\"kind\": \"duty\", \"activity\": \"调研\", "                       \
+	"\"date\": \"2018-05-03\", "
+	BAD(1, "d1.json", "[{" DUTY "\"members\": [\"" FUYUAN ":999999\"]}]",
 	    "d1.json: record 1: members: no record " FUYUAN
 	    ":999999 at this node (nor earlier in the file)");
 	BAD(1, "d2.json",
@@ -490,13 +490,12 @@ START_TEST(test_member_kinds_bad)
 	         "[{\"kind\": \"opinion-action\", \"ref\": \"%s\", "
 	         "\"action\": \"adopted\"}]",
 	         m1);
-	BAD(1, "o2.json", text, "o2.json: record 1: ref: ",
-	    "is a member, not an opinion");
+	BAD(1, "o2.json", text,
+	    "o2.json: record 1: ref: ", "is a member, not an opinion");
 	BAD(1, "o3.json",
 	    "[{\"kind\": \"opinion\", \"title\": \"t\", \"content\": \"c\"}]",
 	    "o3.json: record 1: ", "member");
-	BAD(1, "o4.json",
-	    "[\n{\"kind\": \"opinion\", \"title\": \"t\",,}]",
+	BAD(1, "o4.json", "[\n{\"kind\": \"opinion\", \"title\": \"t\",,}]",
 	    "o4.json:2:", "not JSON");
 #undef DUTY
 	ck_assert_int_eq(th_node_stop(&S), 0);

@@ -153,9 +153,9 @@ START_TEST(test_proposal_progress)
 	    done[LD_ID_MAX + 1];
 	OK(AT(&C, "proposal", "add", "--title", "关于加快城乡供水一体化的建议",
 	      "--number", "市提-12", "--submitter", "张华", "--handler",
-	      "市水务局", "--assist", "市财政局", "--assist", "市住建局", "--key",
-	      "yes", "--supervisor", "市政协主席", "--status", "assigned",
-	      "--filed-on", "2026-01-10", "--year", "2026"));
+	      "市水务局", "--assist", "市财政局", "--assist", "市住建局",
+	      "--key", "yes", "--supervisor", "市政协主席", "--status",
+	      "assigned", "--filed-on", "2026-01-10", "--year", "2026"));
 	take_id(late);
 	OK(AT(&C, "proposal", "add", "--title", "关于老旧小区加装电梯的建议",
 	      "--submitter", "李明", "--handler", "市住建局", "--status",

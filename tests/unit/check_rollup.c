@@ -156,8 +156,8 @@ static Ld__Record *
 proposal(const char *owner, unsigned c, const char *status,
          const char *deadline)
 {
-	Ld__Record *r = base(owner, c, LD__RECORD__BODY_PROPOSAL,
-	                     LD__KIND__KIND_PROPOSAL);
+	Ld__Record *r =
+	    base(owner, c, LD__RECORD__BODY_PROPOSAL, LD__KIND__KIND_PROPOSAL);
 	Ld__Proposal *q = &((struct rec *)r)->b.proposal;
 	ld__proposal__init(q);
 	q->title = "供水";
@@ -670,13 +670,13 @@ END_TEST
 START_TEST(test_proposals_awaiting)
 {
 	reset();
-	proposal(C1, 1, "assigned", "2026-11-30");  /* due in 7 days */
-	proposal(X11, 2, "filed", "2026-11-22");    /* overdue by one */
-	proposal(C1, 3, "filed", "2026-11-23");     /* due today: not yet */
-	proposal(X12, 4, "assigned", "");           /* no deadline */
-	proposal(C1, 5, "replied", "2026-01-01");   /* answered */
-	proposal(C1, 6, "submitted", "");           /* not filed yet */
-	proposal(C2, 7, "assigned", "2026-01-01");  /* another city's */
+	proposal(C1, 1, "assigned", "2026-11-30"); /* due in 7 days */
+	proposal(X11, 2, "filed", "2026-11-22");   /* overdue by one */
+	proposal(C1, 3, "filed", "2026-11-23");    /* due today: not yet */
+	proposal(X12, 4, "assigned", "");          /* no deadline */
+	proposal(C1, 5, "replied", "2026-01-01");  /* answered */
+	proposal(C1, 6, "submitted", "");          /* not filed yet */
+	proposal(C2, 7, "assigned", "2026-01-01"); /* another city's */
 	proposal(C1, 8, "assigned", "2026-01-01")->deleted = true;
 	struct ld_proposals p;
 	ck_assert_int_eq(ld_proposals_compute(C1, recs, nrec, TODAY, &p), 0);
