@@ -118,8 +118,9 @@ struct cmd {
 	X("deadline", deadline, DEADLINE, STR)                                 \
 	X("extend", extend, EXTEND, FLAG)                                      \
 	X("content", content, CONTENT, STR)                                    \
-	X("leader", leader, LEADER, STR) \
-	X("tree", tree, TREE, FLAG)
+	X("leader", leader, LEADER, STR)                                       \
+	X("tree", tree, TREE, FLAG)                                            \
+	X("proposals", proposals, PROPOSALS, FLAG)
 
 enum {
 	O_DATA = 'd',
@@ -139,7 +140,7 @@ struct strs {
 /* Parsed values of every option; each command reads what it accepts. */
 struct args {
 	bool json, insecure, csv, dry_run, bom, with_key, no_key, revoke, tree;
-	bool extend;
+	bool extend, proposals;
 	const char *key, *supervisor, *filed_on, *deadline, *content, *leader;
 	const char *topic, *form, *due, *parent_task, *year, *title, *start, *end,
 	    *ref, *summary, *plan_item, *verdict, *comment, *kind, *owner, *id,

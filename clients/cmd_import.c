@@ -1,7 +1,9 @@
 /* cmd_import.c — 'liandong import' (plans and proposals from CSV; plans,
- * surveys, tasks and proposals from JSON, other kinds skipped) and
- * 'liandong export' (every kind an office writes, or one kind). A file is checked whole, with the node's own rules, before
- * the first record is sent: it is imported entirely or not at all. */
+ * surveys, tasks, proposals, members, duty entries, opinions and their
+ * actions from JSON, other kinds skipped) and
+ * 'liandong export' (every kind an office writes, or one kind). A file is
+ * checked whole, with the node's own rules, before the first record is sent: it
+ * is imported entirely or not at all. */
 #include "batch.h"
 #include "cli.h"
 #include "csv.h"
@@ -93,6 +95,129 @@ find_old(const struct ld_batch *b, const char *id)
 	return -1;
 }
 
+/* The references of record `r` to other records, as pointers to its
+ * strings (so a reference to a record of the same file can be given that
+ * record's new id): a task's parent, a duty entry's members and ref, an
+ * opinion action's ref. Up to `max` into `out` with their field names;
+ * how many. */
+static size_t
+refs_of(Ld__Record *r, char ***out, const char **field, size_t max)
+{
+	size_t n = 0;
+	switch (r->body_case) {
+	case LD__RECORD__BODY_TASK:
+		if (r->task->parent[0] != '\0' && n < max)
+			field[n] = "parent", out[n++] = &r->task->parent;
+		break;
+	case LD__RECORD__BODY_DUTY:
+		for (size_t i = 0; i < r->duty->n_members && n < max; i++)
+			field[n] = "members", out[n++] = &r->duty->members[i];
+		if (r->duty->ref[0] != '\0' && n < max)
+			field[n] = "ref", out[n++] = &r->duty->ref;
+		break;
+	case LD__RECORD__BODY_OPINION_ACTION:
+		if (r->opinion_action->ref[0] != '\0' && n < max)
+			field[n] = "ref", out[n++] = &r->opinion_action->ref;
+		break;
+	default:
+		break;
+	}
+	return n;
+}
+
+#define REFS_MAX 300 /* a duty entry names at most 256 members */
+
+/* Record `id` as this node holds it (NULL if it holds none or it was
+ * deleted). 0, or the exit code (reason printed). */
+static int
+held(struct ld_client *cl, const char *id, Ld__Record **out)
+{
+	*out = NULL;
+	Ld__GetRequest g = LD__GET_REQUEST__INIT;
+	g.id = (char *)id;
+	Ld__Request req = LD__REQUEST__INIT;
+	req.op_case = LD__REQUEST__OP_GET;
+	req.get = &g;
+	Ld__Response *resp = NULL;
+	char err[1024];
+	if (ld_client_call(cl, &req, &resp, LD_CLIENT_TIMEOUT_MS, err,
+	                   sizeof(err)) != 0)
+		return ld_cli_fail("%s", err);
+	if (resp->code == LD__CODE__CODE_OK)
+		*out = ld_record_unpack(resp->record.data, resp->record.len);
+	ld__response__free_unpacked(resp, NULL);
+	if (*out != NULL && (*out)->deleted) {
+		ld__record__free_unpacked(*out, NULL);
+		*out = NULL;
+	}
+	return 0;
+}
+
+/* A duty entry's members and ref, and an opinion action's ref: a record
+ * earlier in the same file (it will get that record's new id; a member
+ * must be a member, an opinion an opinion) or one this node holds, as the
+ * node requires. Checked before anything is sent. */
+static int
+check_refs(struct ld_client *cl, const struct ld_batch *b)
+{
+	char where[1024];
+	for (size_t i = 0; i < b->n; i++) {
+		Ld__Record *r = b->v[i].r;
+		if (r->body_case != LD__RECORD__BODY_DUTY &&
+		    r->body_case != LD__RECORD__BODY_OPINION_ACTION)
+			continue;
+		char **ref[REFS_MAX];
+		const char *field[REFS_MAX];
+		size_t nref = refs_of(r, ref, field, REFS_MAX);
+		for (size_t k = 0; k < nref; k++) {
+			const char *id = *ref[k];
+			Ld__Kind want =
+			    strcmp(field[k], "members") == 0
+			        ? LD__KIND__KIND_MEMBER
+			    : r->body_case == LD__RECORD__BODY_OPINION_ACTION
+			        ? LD__KIND__KIND_OPINION
+			        : LD__KIND__KIND_UNSPECIFIED;
+			ld_batch_where(b, i, 0, where, sizeof(where));
+			long j = find_old(b, id);
+			if (j >= (long)i)
+				return ld_cli_fail(
+				    "%s: %s: %s comes later in the file; a "
+				    "record must come before those naming it",
+				    where, field[k], id);
+			Ld__Kind got;
+			if (j >= 0 && want == LD__KIND__KIND_OPINION &&
+			    b->v[j].r->kind == want)
+				return ld_cli_fail(
+				    "%s: %s: opinion %s is in this file, so "
+				    "this office would own it; an office acts "
+				    "only on opinions from below",
+				    where, field[k], id);
+			if (j >= 0) {
+				got = b->v[j].r->kind;
+			} else {
+				Ld__Record *t;
+				int rc = held(cl, id, &t);
+				if (rc != 0)
+					return rc;
+				if (t == NULL)
+					return ld_cli_fail(
+					    "%s: %s: no record %s at this node "
+					    "(nor earlier in the file)",
+					    where, field[k], id);
+				got = t->kind;
+				ld__record__free_unpacked(t, NULL);
+			}
+			if (want != LD__KIND__KIND_UNSPECIFIED && got != want)
+				return ld_cli_fail(
+				    "%s: %s: %s is a %s, not a%s %s", where,
+				    field[k], id, ld_kind_name(got),
+				    want == LD__KIND__KIND_OPINION ? "n" : "",
+				    ld_kind_name(want));
+		}
+	}
+	return 0;
+}
+
 /* A task's parent is either a task earlier in the same file (it will get
  * that task's new id) or a task this node holds and is addressed to, as
  * the node requires. Checked before anything is sent. */
@@ -179,17 +304,22 @@ skipped_kinds(const struct ld_batch *b, struct ld_buf *out)
 		any = true;
 	}
 	if (any)
-		ld_buf_puts(out, " (import creates plans, surveys, tasks and "
-		                 "proposals)");
+		ld_buf_puts(out, " (import creates plans, surveys, tasks, "
+		                 "proposals, members, duty entries, opinions "
+		                 "and their actions)");
 }
 
 /* "1 plan (9 items), 214 proposals" */
 static void
 tally(const struct ld_batch *b, struct ld_buf *out, bool json)
 {
-	size_t n[4] = {0}, items = 0;
-	static const char *const words[4] = {"plan", "survey", "task",
-	                                     "proposal"};
+	size_t n[8] = {0}, items = 0;
+	/* One, many: "1 duty entry", "2 duty entries". */
+	static const char *const words[8][2] = {
+	    {"plan", "plans"},       {"survey", "surveys"},
+	    {"task", "tasks"},       {"proposal", "proposals"},
+	    {"member", "members"},   {"duty entry", "duty entries"},
+	    {"opinion", "opinions"}, {"opinion action", "opinion actions"}};
 	for (size_t i = 0; i < b->n; i++) {
 		switch (b->v[i].r->body_case) {
 		case LD__RECORD__BODY_PLAN:
@@ -202,6 +332,18 @@ tally(const struct ld_batch *b, struct ld_buf *out, bool json)
 		case LD__RECORD__BODY_TASK:
 			n[2]++;
 			break;
+		case LD__RECORD__BODY_MEMBER:
+			n[4]++;
+			break;
+		case LD__RECORD__BODY_DUTY:
+			n[5]++;
+			break;
+		case LD__RECORD__BODY_OPINION:
+			n[6]++;
+			break;
+		case LD__RECORD__BODY_OPINION_ACTION:
+			n[7]++;
+			break;
 		default:
 			n[3]++;
 		}
@@ -210,9 +352,12 @@ tally(const struct ld_batch *b, struct ld_buf *out, bool json)
 		ld_buf_printf(out,
 		              "\"plans\": %zu, \"items\": %zu, "
 		              "\"surveys\": %zu, \"tasks\": %zu, "
-		              "\"proposals\": %zu, \"skipped\": %zu, "
+		              "\"proposals\": %zu, \"members\": %zu, "
+		              "\"duty_entries\": %zu, \"opinions\": %zu, "
+		              "\"opinion_actions\": %zu, \"skipped\": %zu, "
 		              "\"skipped_kinds\": {",
-		              n[0], items, n[1], n[2], n[3], b->skipped);
+		              n[0], items, n[1], n[2], n[3], n[4], n[5], n[6],
+		              n[7], b->skipped);
 		bool first = true;
 		for (int k = 0; k < LD_BATCH_KINDS; k++)
 			if (b->other[k] > 0) {
@@ -226,11 +371,11 @@ tally(const struct ld_batch *b, struct ld_buf *out, bool json)
 		return;
 	}
 	bool first = true;
-	for (int k = 0; k < 4; k++) {
+	for (int k = 0; k < 8; k++) {
 		if (n[k] == 0)
 			continue;
-		ld_buf_printf(out, "%s%zu %s%s", first ? "" : ", ", n[k],
-		              words[k], n[k] == 1 ? "" : "s");
+		ld_buf_printf(out, "%s%zu %s", first ? "" : ", ", n[k],
+		              words[k][n[k] == 1 ? 0 : 1]);
 		if (k == 0)
 			ld_buf_printf(out, " (%zu item%s)", items,
 			              items == 1 ? "" : "s");
@@ -362,14 +507,23 @@ send_all(struct ld_client *cl, struct ld_batch *b, char **ids)
 		size_t to = from, bytes = 0;
 		for (; to < b->n && to - from < IMPORT_CHUNK; to++) {
 			Ld__Record *r = b->v[to].r;
-			if (r->body_case == LD__RECORD__BODY_TASK &&
-			    r->task->parent[0] != '\0') {
-				long j = find_old(b, r->task->parent);
-				if (j >= (long)from && j < (long)to)
-					break; /* its parent's id comes first */
+			/* A reference to a record of this file: its new id,
+			 * which an earlier request answered. */
+			char **ref[REFS_MAX];
+			const char *field[REFS_MAX];
+			size_t nref = refs_of(r, ref, field, REFS_MAX);
+			bool later = false;
+			for (size_t k = 0; k < nref && !later; k++) {
+				long j = find_old(b, *ref[k]);
+				later = j >= (long)from && j < (long)to;
+			}
+			if (later)
+				break; /* what it names gets its id first */
+			for (size_t k = 0; k < nref; k++) {
+				long j = find_old(b, *ref[k]);
 				if (j >= 0 && j < (long)from) {
-					free(r->task->parent);
-					r->task->parent = ld_xstrdup(ids[j]);
+					free(*ref[k]);
+					*ref[k] = ld_xstrdup(ids[j]);
 				}
 			}
 			/* Who imports is the author of every record the file
@@ -484,6 +638,7 @@ ld_cli_run_import(const struct cmd *c, int argc, char **argv)
 		if (ld_batch_check(&b, self, err, sizeof(err)) != 0)
 			rc = ld_cli_fail("%s", err);
 		else if ((rc = check_parents(cl, &b, self)) == 0 &&
+		         (rc = check_refs(cl, &b)) == 0 &&
 		         (a.dry_run || (rc = send_all(cl, &b, ids)) == 0))
 			report(&b, ids, a.dry_run, a.json);
 	}

@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "figures.h"
 #include "format.h"
+#include "members.h"
 #include "path.h"
 #include "rollup.h"
 #include "text.h"
@@ -68,23 +69,68 @@ print_progress(const Ld__Response *resp, const Ld__Record *r)
 	        p->returned, p->overdue, p->pending, p->relayed);
 }
 
+/* progress --proposals: the proposals awaiting a reply, overdue first. */
+static void
+print_proposals(const Ld__Response *resp, const Ld__Record *r)
+{
+	(void)r;
+	FILE *f = stdout;
+	const Ld__ProgressResponse *p = resp->progress;
+	fprintf(f,
+	        "proposals awaiting a reply (待答复), as of %s: %zu, "
+	        "%u overdue (逾期)\n",
+	        p->today, p->n_proposals, p->proposals_overdue);
+	for (size_t i = 0; i < p->n_proposals; i++) {
+		const Ld__ProposalRow *w = p->proposals[i];
+		char when[64] = "no deadline";
+		if (w->deadline[0] != '\0' && w->overdue)
+			snprintf(when, sizeof(when),
+			         "due %s%s, %d day%s overdue", w->deadline,
+			         w->extended ? " (延期)" : "", -w->days_left,
+			         w->days_left == -1 ? "" : "s");
+		else if (w->deadline[0] != '\0')
+			snprintf(when, sizeof(when), "due %s%s, in %d day%s",
+			         w->deadline, w->extended ? " (延期)" : "",
+			         w->days_left, w->days_left == 1 ? "" : "s");
+		fprintf(f, "\n%s  %s%s%s  %s\n  ", w->id,
+		        w->number[0] ? w->number : "", w->number[0] ? "  " : "",
+		        w->key ? "重点" : "", w->status);
+		ld_fput_line(f, w->title);
+		fprintf(f, "\n  主办 %s", w->handler[0] ? w->handler : "-");
+		if (w->n_assisting > 0) {
+			fputs("  协办 ", f);
+			for (size_t k = 0; k < w->n_assisting; k++)
+				fprintf(f, "%s%s", k ? "、" : "",
+				        w->assisting[k]);
+		}
+		if (w->supervisor[0] != '\0')
+			fprintf(f, "  督办 %s", w->supervisor);
+		fprintf(f, "\n  %s%s\n", when, w->overdue ? "  ! 逾期" : "");
+	}
+}
+
 int
 ld_cli_run_progress(const struct cmd *c, int argc, char **argv)
 {
-	static const int ok[] = {O_TODAY, O_JSON, 0};
+	static const int ok[] = {O_TODAY, O_JSON, O_PROPOSALS, 0};
 	struct args a;
 	int rc = ld_cli_parse(c, argc, argv, ok, &a);
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
-	if ((rc = ld_cli_no_extra(c, &a, 1)) != 0)
+	if (a.proposals && a.nargs > 0)
+		return ld_cli_usage_error(c, "a TASK_ID or --proposals, not "
+		                             "both");
+	if ((rc = ld_cli_no_extra(c, &a, a.proposals ? 0 : 1)) != 0)
 		return rc;
 	Ld__ProgressRequest q = LD__PROGRESS_REQUEST__INIT;
-	q.id = a.rest[0];
+	q.id = a.proposals ? "" : a.rest[0];
+	q.proposals = a.proposals;
 	q.today = (char *)(a.today ? a.today : "");
 	Ld__Request req = LD__REQUEST__INIT;
 	req.op_case = LD__REQUEST__OP_PROGRESS;
 	req.progress = &q;
-	return ld_cli_request_print(c, &req, 0, a.json, print_progress);
+	return ld_cli_request_print(
+	    c, &req, 0, a.json, a.proposals ? print_proposals : print_progress);
 }
 
 static void
@@ -192,7 +238,8 @@ share(char *buf, size_t len, uint64_t part, uint64_t whole)
 }
 
 static void
-print_figures(FILE *f, const struct ld_figures *g, const char *owner)
+print_figures(FILE *f, const struct ld_figures *g,
+              const struct ld_member_tally *m, const char *owner)
 {
 	char y[16] = "all years", s1[64];
 	if (g->year)
@@ -225,6 +272,14 @@ print_figures(FILE *f, const struct ld_figures *g, const char *owner)
 		else
 			share(s1, sizeof(s1), p->satisfied, p->rated);
 	}
+	if (m->members == 0)
+		return;
+	fprintf(f,
+	        "members (委员): %" PRIu64 " in office, %" PRIu64
+	        " took part\n  ",
+	        m->active, m->took_part);
+	pad(f, "委员参与率", 30);
+	fprintf(f, "%s\n", share(s1, sizeof(s1), m->took_part, m->active));
 }
 
 static void
@@ -260,7 +315,8 @@ json_pct(struct ld_buf *b, const char *key, uint64_t part, uint64_t whole)
 /* "headline": the figures of 年度履职统计 under the names the summary
  * report gives them (its figures are these, for the same records). */
 static void
-json_headline(struct ld_buf *b, const struct ld_figures *g)
+json_headline(struct ld_buf *b, const struct ld_figures *g,
+              const struct ld_member_tally *m)
 {
 	const __typeof__(g->proposals) *p = &g->proposals;
 	ld_buf_printf(b, ", \"headline\": {\"调研\": %" PRIu64
@@ -276,6 +332,9 @@ json_headline(struct ld_buf *b, const struct ld_figures *g)
 		if (whole[i] > 0) /* as the report: no share of nothing */
 			ld_buf_printf(b, ", \"%s\": %.10g", name[i],
 			              (double)part[i] / (double)whole[i]);
+	if (m->active > 0)
+		ld_buf_printf(b, ", \"委员参与率\": %.10g",
+		              (double)m->took_part / (double)m->active);
 	ld_buf_puts(b, "}");
 }
 
@@ -303,6 +362,12 @@ ld_cli_run_figures(const struct cmd *c, int argc, char **argv)
 		return rc;
 	struct ld_figures g;
 	ld_figures_compute(recs, n, year, &g);
+	/* 委员参与率 as the members report counts it (members.c). */
+	struct ld_member_tally m;
+	if (ld_members_tally_of(recs, n, year, &m) != 0) {
+		ld_cli_free_records(recs, n);
+		return ld_cli_fail("figures: out of memory");
+	}
 	if (a.json) {
 		struct ld_buf b = {0};
 		ld_buf_puts(&b, "{\"owner\": ");
@@ -327,12 +392,18 @@ ld_cli_run_figures(const struct cmd *c, int argc, char **argv)
 		json_pct(&b, "face_to_face_rate", p->face_to_face, p->replied);
 		json_pct(&b, "satisfaction_rate", p->satisfied, p->rated);
 		ld_buf_puts(&b, "}");
-		json_headline(&b, &g);
+		ld_buf_printf(&b,
+		              ", \"members\": {\"active\": %" PRIu64
+		              ", \"took_part\": %" PRIu64,
+		              m.active, m.took_part);
+		json_pct(&b, "participation_rate", m.took_part, m.active);
+		ld_buf_puts(&b, "}");
+		json_headline(&b, &g, &m);
 		ld_buf_puts(&b, "}\n");
 		fputs(b.p, stdout);
 		ld_buf_free(&b);
 	} else {
-		print_figures(stdout, &g, owner);
+		print_figures(stdout, &g, &m, owner);
 	}
 	ld_cli_free_records(recs, n);
 	return 0;

@@ -341,8 +341,7 @@ static const struct cmd cmds[] = {
      "Show, or set, the personal details of a member this office owns.\n"
      "They live in DIR/members.private only: never in a record, never\n"
      "sent to another office.\n"},
-    {"member", "import", ld_cli_run_member_import,
-     "FILE [--dry-run] [--json]",
+    {"member", "import", ld_cli_run_member_import, "FILE [--dry-run] [--json]",
      "Create members from a roster (CSV, UTF-8) exported from a\n"
      "spreadsheet. A file saved as GBK is converted first:\n"
      "  iconv -f GBK -t UTF-8 roster.csv > roster.utf8.csv\n"
@@ -395,7 +394,8 @@ static const struct cmd cmds[] = {
      "A version a peer replaced before sending it here is not listed; at\n"
      "most the newest 200 are.\n\n"
      "  --json             one JSON object\n"},
-    {"progress", NULL, ld_cli_run_progress, "TASK_ID [--today DATE] [--json]",
+    {"progress", NULL, ld_cli_run_progress,
+     "TASK_ID | --proposals [--today DATE] [--json]",
      "Show where every office reached by a task stands: reported,\n"
      "reviewed, returned, overdue. Targets are the offices its scope\n"
      "covers (a scope entry expands to every office known below it), and\n"
@@ -407,6 +407,11 @@ static const struct cmd cmds[] = {
      "overdue (逾期: due date passed, nothing submitted), reported\n"
      "(已报送), resubmitted (已重报), reviewed (已审核), returned (已退回),\n"
      "rectify (整改中).\n\n"
+     "With --proposals instead of a task: the proposals awaiting their\n"
+     "handler's reply (filed or assigned) of this office and the offices\n"
+     "below it, with 主办, 协办, 督办 and the reply deadline (延期 if\n"
+     "extended), overdue ones (逾期) first, as the inbox counts them.\n\n"
+     "  --proposals        the proposals awaiting a reply, not a task\n"
      "  --today DATE       count overdue as of DATE (YYYY-MM-DD; default\n"
      "                     the node's local date)\n"
      "  --json             one JSON object: rows and totals\n"},
@@ -465,7 +470,9 @@ static const struct cmd cmds[] = {
      "supervision tasks by form with the\n"
      "units they covered (被监督单位), and proposals: filed, answered A/B/C,\n"
      "the share solved or being solved (A+B of those answered), 面商率 (of\n"
-     "those answered) and 满意率 (满意 or 基本满意, of those rated).\n\n"
+     "those answered) and 满意率 (满意 or 基本满意, of those rated); with\n"
+     "members, 委员参与率: members in office with a duty entry that year\n"
+     "of those in office, as the members report counts it.\n\n"
      "  --year Y           only year Y: plans and proposals by their year,\n"
      "                     surveys by the year they started (else ended),\n"
      "                     tasks by the year they are due, anything\n"
@@ -524,7 +531,9 @@ static const struct cmd cmds[] = {
      "FILE [--kind plan|proposal] [--scope PATH]... [--dry-run] [--json]",
      "Create plans, surveys, tasks or proposals from a file. A CSV file\n"
      "holds plan items or proposals; a JSON file holds records as\n"
-     "'liandong export --json' writes them. The whole file is checked\n"
+     "'liandong export --json' writes them, members, duty entries,\n"
+     "opinions and opinion actions too (a duty entry naming a member of\n"
+     "the same file names its new id). The whole file is checked\n"
      "first, with the node's own rules: one bad value refuses the file\n"
      "with its line and field, and nothing is written. The new records\n"
      "belong to this node (ids, owners and versions in a JSON file are\n"

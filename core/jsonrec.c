@@ -289,6 +289,14 @@ static const struct {
      offsetof(Ld__Record, task)},
     {LD__KIND__KIND_PROPOSAL, LD__RECORD__BODY_PROPOSAL,
      &ld__proposal__descriptor, offsetof(Ld__Record, proposal)},
+    {LD__KIND__KIND_MEMBER, LD__RECORD__BODY_MEMBER, &ld__member__descriptor,
+     offsetof(Ld__Record, member)},
+    {LD__KIND__KIND_DUTY, LD__RECORD__BODY_DUTY, &ld__duty__descriptor,
+     offsetof(Ld__Record, duty)},
+    {LD__KIND__KIND_OPINION, LD__RECORD__BODY_OPINION, &ld__opinion__descriptor,
+     offsetof(Ld__Record, opinion)},
+    {LD__KIND__KIND_OPINION_ACTION, LD__RECORD__BODY_OPINION_ACTION,
+     &ld__opinion_action__descriptor, offsetof(Ld__Record, opinion_action)},
     {LD__KIND__KIND_RESULT, LD__RECORD__BODY_RESULT, &ld__result__descriptor,
      offsetof(Ld__Record, result), true},
     {LD__KIND__KIND_REVIEW, LD__RECORD__BODY_REVIEW, &ld__review__descriptor,
@@ -325,8 +333,8 @@ read_record(struct ctx *cx, json_object *o)
 	}
 	if (!json_object_object_get_ex(o, "kind", &v) ||
 	    !json_object_is_type(v, json_type_string))
-		return bad(cx, "kind: required (plan, survey, task or "
-		               "proposal)");
+		return bad(cx, "kind: required (plan, survey, task, proposal, "
+		               "member, duty, opinion or opinion-action)");
 	Ld__Kind k = ld_kind_parse(json_object_get_string(v));
 	size_t bi = 0;
 	while (bi < sizeof(bodies) / sizeof(bodies[0]) &&
@@ -343,10 +351,13 @@ read_record(struct ctx *cx, json_object *o)
 	if (bi == sizeof(bodies) / sizeof(bodies[0]))
 		return bad(cx,
 		           "kind: a '%.32s' record cannot be %s "
-		           "(plan, survey, task%s and proposal can)",
+		           "(plan, survey, task, proposal, member, duty, "
+		           "opinion%s can)",
 		           json_object_get_string(v),
 		           cx->b->answers ? "created" : "imported",
-		           cx->b->answers ? ", result, review" : "");
+		           cx->b->answers
+		               ? ", opinion-action, result and review"
+		               : " and opinion-action");
 	Ld__Record *r = calloc(1, sizeof(*r));
 	ProtobufCMessage *body = calloc(1, bodies[bi].desc->sizeof_message);
 	struct ld_batch_rec *e = NULL;

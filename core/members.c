@@ -232,3 +232,31 @@ ld_member_tally_add(struct ld_member_tally *t, const struct ld_member_year *y)
 		t->new_trained += y->trained;
 	}
 }
+
+int
+ld_members_tally_of(Ld__Record *const *recs, size_t n, uint32_t year,
+                    struct ld_member_tally *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct ld_quota q;
+	char err[64];
+	int rc = ld_quota_parse(NULL, &q, err, sizeof(err));
+	if (rc != 0)
+		return rc;
+	struct ld_members m;
+	ld_members_init(&m, year, &q);
+	/* Every member before the first duty entry, as the host does. */
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		if (recs[i]->body_case == LD__RECORD__BODY_MEMBER)
+			rc = ld_members_add_member(&m, recs[i]);
+	if (rc == 0) {
+		for (size_t i = 0; i < n; i++)
+			if (recs[i]->body_case == LD__RECORD__BODY_DUTY)
+				ld_members_add_duty(&m, recs[i]);
+		ld_members_finish(&m);
+		for (size_t i = 0; i < m.n; i++)
+			ld_member_tally_add(out, &m.v[i]);
+	}
+	ld_members_free(&m);
+	return rc;
+}

@@ -97,4 +97,12 @@ struct ld_member_tally {
 void ld_member_tally_add(struct ld_member_tally *t,
                          const struct ld_member_year *y);
 
+/* The tally of every live MEMBER record of `recs` with the duty entries
+ * of `recs` that count for `year` (0 = every year), counted as the
+ * `members` report counts them (init, add_member, add_duty, finish;
+ * quota 五个一): 委员参与率 for `liandong figures`. Returns 0 or
+ * -ENOMEM. */
+int ld_members_tally_of(Ld__Record *const *recs, size_t n, uint32_t year,
+                        struct ld_member_tally *out);
+
 #endif

@@ -677,6 +677,59 @@ ld_inbox_compute(const char *self, const Ld__Record *const *recs, size_t n,
 	return 0;
 }
 
+static int
+by_deadline(const void *x, const void *y)
+{
+	const struct ld_proposal_row *a = x, *b = y;
+	if (a->overdue != b->overdue)
+		return a->overdue ? -1 : 1;
+	const char *da = a->rec->proposal->deadline,
+	           *db = b->rec->proposal->deadline;
+	bool ha = da[0] != '\0', hb = db[0] != '\0';
+	if (ha != hb)
+		return ha ? -1 : 1;
+	int c = strcmp(da, db);
+	return c != 0 ? c : strcmp(a->rec->id, b->rec->id);
+}
+
+int
+ld_proposals_compute(const char *self, const Ld__Record *const *recs, size_t n,
+                     const char *today, struct ld_proposals *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->rows = calloc(n ? n : 1, sizeof(*out->rows));
+	if (out->rows == NULL)
+		return -ENOMEM;
+	long now = 0;
+	bool has_now = today != NULL && ld_text_date_days(today, &now) == 0;
+	for (size_t i = 0; i < n; i++) {
+		const Ld__Record *r = recs[i];
+		if (!is(r, LD__RECORD__BODY_PROPOSAL) ||
+		    !ld_path_in_subtree(r->owner, self) ||
+		    !ld_rule_proposal_awaits_reply(r->proposal))
+			continue;
+		struct ld_proposal_row *w = &out->rows[out->n++];
+		w->rec = r;
+		long d;
+		if (has_now && r->proposal->deadline[0] != '\0' &&
+		    ld_text_date_days(r->proposal->deadline, &d) == 0) {
+			w->has_days = true;
+			w->days_left = d - now;
+		}
+		w->overdue = ld_rule_proposal_overdue(r->proposal, today);
+		out->overdue += w->overdue;
+	}
+	qsort(out->rows, out->n, sizeof(*out->rows), by_deadline);
+	return 0;
+}
+
+void
+ld_proposals_free(struct ld_proposals *p)
+{
+	free(p->rows);
+	memset(p, 0, sizeof(*p));
+}
+
 void
 ld_inbox_free(struct ld_inbox *b)
 {

@@ -64,6 +64,29 @@ int ld_progress_compute(const Ld__Record *const *recs, size_t n, size_t root,
                         const char *today, struct ld_progress *out);
 void ld_progress_free(struct ld_progress *p);
 
+/* A proposal awaiting its handler's reply, as a clerk follows it. */
+struct ld_proposal_row {
+	const Ld__Record *rec; /* a PROPOSAL */
+	long days_left;        /* deadline - today, if has_days */
+	bool has_days;         /* it has a deadline and `today` is a date */
+	bool overdue;          /* rules.h, ld_rule_proposal_overdue */
+};
+
+struct ld_proposals {
+	struct ld_proposal_row *rows; /* malloc'd: overdue first, then by
+	                                 deadline (none last), then id */
+	size_t n, overdue;
+};
+
+/* The live proposals in `recs` owned by `self` or an office below it that
+ * await their handler's reply (rules.h, ld_rule_proposal_awaits_reply),
+ * each marked overdue on `today` by ld_rule_proposal_overdue: the one
+ * rule the inbox uses too. Rows borrow from `recs`. Returns 0, or
+ * -ENOMEM. */
+int ld_proposals_compute(const char *self, const Ld__Record *const *recs,
+                         size_t n, const char *today, struct ld_proposals *out);
+void ld_proposals_free(struct ld_proposals *p);
+
 /* What an office must act on. */
 enum ld_act {
 	LD_INBOX_REPORT, /* a task or survey addressed to it, not answered */

@@ -62,6 +62,113 @@ begin(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
 
 /* ---------------------------------------------------------------- progress */
 
+/* Is the record at rec[0..n) one of the two kinds wanted? A kind the
+ * bytes do not tell is decoded to see. */
+static bool
+may_be(const struct ld_val *rec, Ld__Kind a, Ld__Kind b)
+{
+	Ld__Kind k = ld_record_peek_kind(rec->p, rec->n);
+	return k == LD__KIND__KIND_UNSPECIFIED || k == a || k == b;
+}
+
+/* The proposals of this office and the offices below it: the id range
+ * "<self>" and every "<self>/...": a proposal flows up only, so none
+ * other is held here. Only the proposals are decoded. */
+static int
+gather_proposals(struct ld_txn *t, const char *self, struct ld_bag *b)
+{
+	size_t sl = strlen(self);
+	struct ld_reciter it;
+	int rc = ld_store_rec_open(t, self, &it);
+	const char *id;
+	struct ld_val v;
+	while (rc == 0 && (rc = ld_store_rec_next(&it, &id, &v)) == 0 &&
+	       strncmp(id, self, sl) == 0) {
+		if (id[sl] != ':' && id[sl] != '/')
+			continue;
+		if (!may_be(&v, LD__KIND__KIND_PROPOSAL,
+		            LD__KIND__KIND_PROPOSAL))
+			continue;
+		Ld__Record *r = ld_record_unpack(v.p, v.n);
+		if (r != NULL && !r->deleted &&
+		    r->body_case == LD__RECORD__BODY_PROPOSAL &&
+		    ld_path_in_subtree(r->owner, self))
+			ld_bag_put(b, r);
+		else if (r != NULL)
+			ld__record__free_unpacked(r, NULL);
+	}
+	ld_store_rec_close(&it);
+	return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+/* ProgressRequest.proposals: the proposals awaiting a reply, overdue
+ * ones first (rollup.c, ld_proposals_compute). */
+static void
+progress_proposals(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
+                   const char *today)
+{
+	char key[32];
+	snprintf(key, sizeof(key), "proposals %s", today);
+	if (ld_answers_reply(n, rid, req_id, LD__RESPONSE__RESULT_PROGRESS,
+	                     key))
+		return;
+	struct ld_txn t;
+	if (begin(n, rid, req_id, &t) != 0)
+		return;
+	struct ld_bag b = {0};
+	int rc = gather_proposals(&t, n->cfg.id, &b);
+	ld_store_read_end(&t);
+	struct ld_proposals p = {0};
+	if (rc == 0 && b.oom)
+		rc = -ENOMEM;
+	if (rc == 0)
+		rc = ld_proposals_compute(
+		    n->cfg.id, (const Ld__Record *const *)b.v, b.n, today, &p);
+	Ld__ProposalRow *rows = calloc(p.n ? p.n : 1, sizeof(*rows));
+	Ld__ProposalRow **rp = calloc(p.n ? p.n : 1, sizeof(*rp));
+	if (rc != 0 || rows == NULL || rp == NULL) {
+		ld_reply_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
+		               rc != 0 && rc != -ENOMEM ? ld_store_strerror(rc)
+		                                        : "out of memory");
+		goto leave;
+	}
+	for (size_t i = 0; i < p.n; i++) {
+		const struct ld_proposal_row *w = &p.rows[i];
+		const Ld__Proposal *q = w->rec->proposal;
+		Ld__ProposalRow *o = &rows[i];
+		ld__proposal_row__init(o);
+		o->id = w->rec->id;
+		o->owner = w->rec->owner;
+		o->number = q->number;
+		o->title = q->title;
+		o->submitter = q->submitter;
+		o->status = q->status;
+		o->handler = q->handler;
+		o->n_assisting = q->n_assisting;
+		o->assisting = q->assisting;
+		o->key = q->key;
+		o->supervisor = q->supervisor;
+		o->filed_on = q->filed_on;
+		o->deadline = q->deadline;
+		o->extended = q->extended;
+		o->days_left = w->has_days ? (int32_t)w->days_left : 0;
+		o->overdue = w->overdue;
+		rp[i] = o;
+	}
+	Ld__ProgressResponse pr = LD__PROGRESS_RESPONSE__INIT;
+	pr.today = (char *)today;
+	pr.n_proposals = p.n;
+	pr.proposals = rp;
+	pr.proposals_overdue = (uint32_t)p.overdue;
+	ld_answers_put_reply(n, rid, req_id, LD__RESPONSE__RESULT_PROGRESS, key,
+	                     &pr.base);
+leave:
+	free(rows);
+	free(rp);
+	ld_proposals_free(&p);
+	ld_bag_free(&b);
+}
+
 void
 ld_query_progress(struct ld_node *n, const struct ld_rid *rid,
                   uint64_t req_id, const Ld__ProgressRequest *q)
@@ -69,6 +176,16 @@ ld_query_progress(struct ld_node *n, const struct ld_rid *rid,
 	char today[11], err[LD_ID_MAX + 100];
 	if (today_of(n, rid, req_id, q->today, today) != 0)
 		return;
+	if (q->proposals) {
+		if (q->id[0] != '\0')
+			ld_reply_error(n, rid, req_id,
+			               LD__CODE__CODE_BAD_REQUEST,
+			               "progress: a task id or the proposals, "
+			               "not both");
+		else
+			progress_proposals(n, rid, req_id, today);
+		return;
+	}
 	char key[LD_ID_MAX + 32];
 	snprintf(key, sizeof(key), "%.*s %s", LD_ID_MAX, q->id, today);
 	if (ld_answers_reply(n, rid, req_id, LD__RESPONSE__RESULT_PROGRESS,
@@ -166,15 +283,6 @@ ld_query_progress(struct ld_node *n, const struct ld_rid *rid,
 }
 
 /* ---------------------------------------------------------------- inbox */
-
-/* Is the record at rec[0..n) one of the two kinds wanted? A kind the
- * bytes do not tell is decoded to see. */
-static bool
-may_be(const struct ld_val *rec, Ld__Kind a, Ld__Kind b)
-{
-	Ld__Kind k = ld_record_peek_kind(rec->p, rec->n);
-	return k == LD__KIND__KIND_UNSPECIFIED || k == a || k == b;
-}
 
 /* Tasks and surveys this node owns or that are addressed to it from
  * above. Only its own and its ancestors' can be: a scope lies inside its

@@ -60,6 +60,17 @@ expect "3 targets: 1 reported (0 reviewed, 0 resubmitted), 0 returned, 1 overdue
 expect "缺少违建清单"
 expect "days overdue"
 expect "sha256 verified"
+# 4. A 社情民意 up Shaanxi, and the city's report verified
+expect "社情民意  关于加强秦岭水源地保护的建议  (李明, written at 610000/610300/610323)"
+expect "  610000/610300  报送 forwarded  610000/610300:"
+expect "  610000  采用 adopted  610000:"
+expect "省政协主席  请省水利厅研究"
+expect "| 市级 | 0 | 1 | 0 | 0 |"
+expect "| 合计 | 1 | 1 | 1 | 1 |"
+expect "8 figures: 8 match, 0 stale, 0 differ"
+expect "      changed: 610000/610300/610323:"
+expect "8 figures: 6 match, 2 stale, 0 differ"
+expect "verify: exit 1"
 # 3. Fuyuan
 expect "surveys and inspections (调研/视察): 14"
 expect "  调研               10"

@@ -86,6 +86,8 @@ ld_api_path_parse(const char *rest, struct ld_api_path *p)
 		return p->res = LD_RES_STATUS;
 	if (strcmp(rest, "me") == 0)
 		return p->res = LD_RES_ME;
+	if (strcmp(rest, "proposals/progress") == 0)
+		return p->res = LD_RES_PROPOSALS;
 	if (strncmp(rest, "tasks/", 6) == 0) {
 		const char *s = rest + 6;
 		if (ends_with(s, "/progress", &n) && take_id(p, s, n))

@@ -44,15 +44,16 @@ void ld_api_error_json(struct ld_buf *b, enum ld_api_code c, const char *msg);
 
 /* What a path under /api/v1/ names. */
 enum ld_api_res {
-	LD_RES_NONE = 0,    /* no such endpoint */
-	LD_RES_RECORDS,     /* records */
-	LD_RES_RECORD,      /* records/{id} */
-	LD_RES_HISTORY,     /* records/{id}/history */
-	LD_RES_ATTACHMENT,  /* records/{id}/attachments/{n} (n from 1) */
-	LD_RES_INBOX,       /* inbox */
-	LD_RES_PROGRESS,    /* tasks/{id}/progress */
-	LD_RES_STATUS,      /* status */
-	LD_RES_ME,          /* me */
+	LD_RES_NONE = 0,   /* no such endpoint */
+	LD_RES_RECORDS,    /* records */
+	LD_RES_RECORD,     /* records/{id} */
+	LD_RES_HISTORY,    /* records/{id}/history */
+	LD_RES_ATTACHMENT, /* records/{id}/attachments/{n} (n from 1) */
+	LD_RES_INBOX,      /* inbox */
+	LD_RES_PROGRESS,   /* tasks/{id}/progress */
+	LD_RES_PROPOSALS,  /* proposals/progress */
+	LD_RES_STATUS,     /* status */
+	LD_RES_ME,         /* me */
 };
 
 #define LD_API_ID_MAX 512

@@ -25,6 +25,8 @@ void ld_page_record(struct ld_web_req *rq);      /* GET /r/ID */
 
 /* pages_progress.c */
 void ld_page_task_sub(struct ld_web_req *rq);    /* GET /tasks/ID/progress */
+/* GET /proposals/progress */
+void ld_page_proposals_progress(struct ld_web_req *rq);
 
 /* pages_api.c: the JSON API, /api/v1/... (docs/http-api.md) */
 void ld_api_get(struct ld_web_req *rq);          /* GET /api/v1/... */

@@ -246,11 +246,13 @@ inbox(struct ld_web_req *rq)
 	ld__response__free_unpacked(resp, NULL);
 }
 
+/* A task's progress, or with `id` NULL the proposals awaiting a reply. */
 static void
 progress(struct ld_web_req *rq, const char *id)
 {
 	Ld__ProgressRequest q = LD__PROGRESS_REQUEST__INIT;
-	q.id = (char *)id;
+	q.id = (char *)(id != NULL ? id : "");
+	q.proposals = id == NULL;
 	q.today = (char *)(ld_web_arg(rq, "today") != NULL
 	                       ? ld_web_arg(rq, "today")
 	                       : "");
@@ -411,6 +413,9 @@ ld_api_get(struct ld_web_req *rq)
 		break;
 	case LD_RES_PROGRESS:
 		progress(rq, p.id);
+		break;
+	case LD_RES_PROPOSALS:
+		progress(rq, NULL);
 		break;
 	case LD_RES_STATUS:
 		status(rq);

@@ -256,8 +256,10 @@ member_controls(struct ld_form *f, struct src *s, bool editing)
 	ld_form_checks(f, "new_member", "新任委员", yn, 1, on, nw ? 1 : 0, 0);
 }
 
-/* A duty entry (履职记录): an activity on a date, for members of this
- * office held here (checkboxes), about a record (optional). */
+/* A duty entry (履职记录): an activity on a date, for members held here
+ * (checkboxes: this office's own first, then those of the offices below,
+ * whose activities it may record too: docs/workflows.md), about a record
+ * (optional). */
 static void
 duty_controls(struct ld_form *f, struct src *s)
 {
@@ -282,14 +284,17 @@ duty_controls(struct ld_form *f, struct src *s)
 	const char *checked[LD_DUTY_MEMBERS_MAX];
 	size_t nc = 0, n = 0;
 	if (c != NULL) {
-		for (size_t i = 0; i < nr; i++) {
-			const Ld__Record *r = recs[i];
-			if (r->deleted || strcmp(r->owner, self) != 0 ||
+		for (size_t k = 0; k < 2 * nr; k++) {
+			/* Pass one: its own; pass two: those from below. */
+			const Ld__Record *r = recs[k % nr];
+			bool own = strcmp(r->owner, self) == 0;
+			if (r->deleted || own != (k < nr) ||
 			    r->body_case != LD__RECORD__BODY_MEMBER)
 				continue;
 			char lab[400];
-			snprintf(lab, sizeof(lab), "%s（%s）", r->member->name,
-			         r->id);
+			snprintf(lab, sizeof(lab), "%s（%s%s）",
+			         r->member->name, r->id,
+			         own ? "" : "，下级单位委员");
 			c[n].value = ld_pool_dup(s->pool, r->id, strlen(r->id));
 			c[n].label = ld_pool_dup(s->pool, lab, strlen(lab));
 			if (c[n].value && c[n].label)

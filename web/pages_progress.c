@@ -1,7 +1,8 @@
 /* pages_progress.c — a task's progress (GET /tasks/ID/progress): every
  * office it reaches, grouped under the office one level below the task's
  * owner (province → cities → counties), with its state, due date, result
- * and review, overdue ones marked, and the totals. */
+ * and review, overdue ones marked, and the totals; and the proposals
+ * awaiting a reply (GET /proposals/progress), overdue ones first. */
 #include "pages.h"
 #include "path.h"
 #include "record.h"
@@ -137,6 +138,92 @@ ld_page_task_sub(struct ld_web_req *rq)
 					          "</span>", who);
 			} else
 				ld_buf_puts(&b, "—");
+			ld_buf_puts(&b, "</td></tr>\n");
+		}
+		ld_buf_puts(&b, "</tbody></table></div>\n");
+	}
+	ld__response__free_unpacked(resp, NULL);
+	ld_page_end(&b);
+	ld_web_html(rq, 200, &b);
+}
+
+/* The proposals of this office and the offices below that await their
+ * handler's reply: 主办, 协办, 督办, the deadline (延期) and 逾期 as the
+ * node computes them (core/rollup.c, ld_proposals_compute). */
+void
+ld_page_proposals_progress(struct ld_web_req *rq)
+{
+	Ld__ProgressRequest q = LD__PROGRESS_REQUEST__INIT;
+	q.proposals = true;
+	q.today = "";
+	Ld__Request req = LD__REQUEST__INIT;
+	req.op_case = LD__REQUEST__OP_PROGRESS;
+	req.progress = &q;
+	Ld__Response *resp;
+	if (ld_web_ask(rq, &req, &resp) != 0)
+		return;
+	const Ld__ProgressResponse *pr = resp->progress;
+	if (pr == NULL) {
+		ld__response__free_unpacked(resp, NULL);
+		ld_web_error(rq, 502, "节点没有给出进度。");
+		return;
+	}
+	struct ld_page p;
+	ld_web_page(rq, &p, "提案办理进度", LD_NAV_PROPOSALS);
+	struct ld_buf b = {0};
+	ld_page_begin(&b, &p);
+	ld_html_f(&b,
+	          "<p>本单位及下级单位已立案、待答复的提案 · 截至 %s</p>\n"
+	          "<ul class=\"counts\">\n<li>待答复<b>%d</b></li>\n"
+	          "<li class=\"%r\">逾期<b>%d</b></li>\n</ul>\n",
+	          pr->today, (int)pr->n_proposals,
+	          pr->proposals_overdue ? "overdue" : "",
+	          (int)pr->proposals_overdue);
+	if (pr->n_proposals == 0) {
+		ld_buf_puts(&b, "<p>没有待答复的提案。</p>\n");
+	} else {
+		ld_buf_puts(&b,
+		            "<div class=\"scroll\"><table class=\"progress "
+		            "cards\" id=\"proposals\">\n"
+		            "<thead><tr><th>提案</th><th>单位</th><th>主办</th>"
+		            "<th>协办</th><th>督办</th><th>答复期限</th>"
+		            "<th>状态</th></tr></thead>\n<tbody>\n");
+		for (size_t i = 0; i < pr->n_proposals; i++) {
+			const Ld__ProposalRow *w = pr->proposals[i];
+			ld_html_f(&b,
+			          "<tr class=\"%r\"><td class=\"office\">"
+			          "<a href=\"/r/%s\">%s</a>",
+			          w->overdue ? "overdue" : "", w->id,
+			          w->title[0] ? w->title : w->id);
+			if (w->number[0] != '\0')
+				ld_html_f(&b,
+				          " <span class=\"muted\">%s</span>",
+				          w->number);
+			if (w->key)
+				ld_buf_puts(&b, " <b>重点</b>");
+			ld_html_f(&b,
+			          "</td><td data-label=\"单位\">%s</td>"
+			          "<td data-label=\"主办\">%s</td>"
+			          "<td data-label=\"协办\">",
+			          w->owner, w->handler[0] ? w->handler : "—");
+			for (size_t k = 0; k < w->n_assisting; k++)
+				ld_html_f(&b, "%r%s", k ? "、" : "",
+				          w->assisting[k]);
+			if (w->n_assisting == 0)
+				ld_buf_puts(&b, "—");
+			ld_html_f(&b,
+			          "</td><td data-label=\"督办\">%s</td>"
+			          "<td data-label=\"答复期限\">%s%r</td>"
+			          "<td data-label=\"状态\">",
+			          w->supervisor[0] ? w->supervisor : "—",
+			          w->deadline[0] ? w->deadline : "—",
+			          w->extended ? "（已延期）" : "");
+			if (w->overdue)
+				ld_html_f(&b, "逾期 %d 天", (int)-w->days_left);
+			else if (w->deadline[0] != '\0')
+				ld_html_f(&b, "还有 %d 天", (int)w->days_left);
+			else
+				ld_buf_puts(&b, "待答复");
 			ld_buf_puts(&b, "</td></tr>\n");
 		}
 		ld_buf_puts(&b, "</tbody></table></div>\n");

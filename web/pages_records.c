@@ -156,6 +156,7 @@ struct list_kind {
 	enum ld_nav nav;
 	const char *form_head, *due_head;
 	const char *new_label; /* the link to its add form (base + "/new") */
+	const char *progress;  /* a progress page of the kind, or NULL */
 };
 
 static void
@@ -239,11 +240,21 @@ list_page(struct ld_web_req *rq, const struct list_kind *lk)
 	ld_web_page(rq, &p, lk->title, lk->nav);
 	struct ld_buf b = {0};
 	ld_page_begin(&b, &p);
-	if (ld_web_may(rq, LD_ACT_WRITE))
-		ld_html_f(&b,
-		          "<p class=\"actions\"><a class=\"button primary\" "
-		          "id=\"act-new\" href=\"%r/new\">%r</a></p>\n",
-		          lk->base, lk->new_label);
+	bool may_write = ld_web_may(rq, LD_ACT_WRITE);
+	if (may_write || lk->progress != NULL) {
+		ld_buf_puts(&b, "<p class=\"actions\">");
+		if (may_write)
+			ld_html_f(&b,
+			          "<a class=\"button primary\" id=\"act-new\" "
+			          "href=\"%r/new\">%r</a>",
+			          lk->base, lk->new_label);
+		if (lk->progress != NULL)
+			ld_html_f(&b,
+			          "%r<a class=\"button\" id=\"act-progress\" "
+			          "href=\"%r\">办理进度</a>",
+			          may_write ? " " : "", lk->progress);
+		ld_buf_puts(&b, "</p>\n");
+	}
 	ld_html_f(&b,
 	          "<form class=\"filters\" method=\"get\" action=\"%r\">\n"
 	          "<label>状态<input name=\"status\" value=\"%s\" size=\"8\">"
@@ -309,9 +320,14 @@ ld_page_plans(struct ld_web_req *rq)
 void
 ld_page_proposals(struct ld_web_req *rq)
 {
-	static const struct list_kind k = {LD__KIND__KIND_PROPOSAL, "提案",
-	                                   "/proposals", LD_NAV_PROPOSALS,
-	                                   "编号", "年度", "新建提案"};
+	static const struct list_kind k = {LD__KIND__KIND_PROPOSAL,
+	                                   "提案",
+	                                   "/proposals",
+	                                   LD_NAV_PROPOSALS,
+	                                   "编号",
+	                                   "年度",
+	                                   "新建提案",
+	                                   "/proposals/progress"};
 	list_page(rq, &k);
 }
 

@@ -5,6 +5,7 @@
  * on the server beside it. Each number carries data-fig="KEY", the key
  * `liandong figures --json` gives it. */
 #include "figures.h"
+#include "members.h"
 #include "pages.h"
 #include "present.h"
 #include "records.h"
@@ -137,7 +138,14 @@ ld_page_stats(struct ld_web_req *rq)
 		return;
 	struct ld_figures g;
 	ld_figures_compute(recs, n, year, &g);
+	/* 委员参与率 as `liandong figures` and the members report count it. */
+	struct ld_member_tally mt;
+	int mrc = ld_members_tally_of(recs, n, year, &mt);
 	ld_api_free_records(recs, n);
+	if (mrc != 0) {
+		ld_web_error(rq, 500, "内存不足。");
+		return;
+	}
 
 	char title[64];
 	snprintf(title, sizeof(title), "%u 年度履职统计", year);
@@ -203,6 +211,12 @@ ld_page_stats(struct ld_web_req *rq)
 	bar_row(&b, "B 类", "proposals.B", p->b, abc, false, NULL, 0);
 	bar_row(&b, "C 类", "proposals.C", p->c, abc, false, NULL, 0);
 	ld_buf_puts(&b, "</tbody></table>\n");
+	ld_buf_puts(&b, "<h2>委员</h2>\n<table class=\"kv figs\">\n");
+	row(&b, "在任委员", "members.active", mt.active);
+	row(&b, "参与履职", "members.took_part", mt.took_part);
+	share(&b, "委员参与率", "members.participation_rate", mt.took_part,
+	      mt.active);
+	ld_buf_puts(&b, "</table>\n");
 	ld_page_end(&b);
 	ld_web_html(rq, 200, &b);
 }

@@ -27,6 +27,7 @@ static const struct ld_route routes[] = {
     {"POST", "/surveys/new", 0, LD_ACT_WRITE, ld_page_survey_new},
     {"GET", "/plans/new", 0, LD_ACT_WRITE, ld_page_plan_new},
     {"POST", "/plans/new", 0, LD_ACT_WRITE, ld_page_plan_new},
+    {"GET", "/proposals/progress", 0, LD_ACT_READ, ld_page_proposals_progress},
     {"GET", "/proposals/new", 0, LD_ACT_WRITE, ld_page_proposal_new},
     {"POST", "/proposals/new", 0, LD_ACT_WRITE, ld_page_proposal_new},
     {"GET", "/opinions/new", 0, LD_ACT_WRITE, ld_page_opinion_new},

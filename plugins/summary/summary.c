@@ -7,8 +7,10 @@
  * host's (the SDK's `figures`, ABI 1.1): the same rules and numbers as
  * `liandong figures`, so this plugin only lays them out. On a host of
  * ABI 1.2 it names the records behind each figure (figure_source, with
- * the host's record_figures), for `liandong verify`. Uses only the SDK
- * (liandong/plugin.h). */
+ * the host's record_figures), for `liandong verify`, and adds
+ * 委员参与率: the members in office who took part in something that year,
+ * as the host counts them for the members report (the SDK's `members`).
+ * Uses only the SDK (liandong/plugin.h). */
 #include <liandong/plugin.h>
 
 #include <stdio.h>
@@ -18,6 +20,7 @@ struct state {
 	struct ld_ctx *c;
 	const struct ld_host *h;
 	int any; /* the table has been started */
+	double active, took_part; /* members in office; of them, took part */
 };
 
 static void
@@ -71,7 +74,8 @@ header(struct ld_ctx *c, const struct ld_host *h)
 
 /* The total: the report's figures and chart. */
 static void
-total(struct ld_ctx *c, const struct ld_host *h, const struct ld_figs *t)
+total(struct ld_ctx *c, const struct ld_host *h, const struct ld_figs *t,
+      const struct state *s)
 {
 	h->figure(c, "调研", t->surveys);
 	h->figure(c, "视察", t->inspections);
@@ -85,6 +89,8 @@ total(struct ld_ctx *c, const struct ld_host *h, const struct ld_figs *t)
 	}
 	if (t->rated > 0)
 		h->figure(c, "满意率", t->satisfied / t->rated);
+	if (s->active > 0)
+		h->figure(c, "委员参与率", s->took_part / s->active);
 	row(c, h, t, "合计");
 	const char *labels[] = {"调研", "视察", "协商", "跟踪问效", "民主评议"};
 	double values[] = {t->surveys, t->inspections, t->held, t->follow_ups,
@@ -106,7 +112,7 @@ visit(const char *office, const struct ld_figs *f, void *arg)
 		s->any = 1;
 	}
 	if (office == NULL) {
-		total(s->c, h, f);
+		total(s->c, h, f, s);
 		return 0;
 	}
 	const char *on = h->office_name(s->c, office);
@@ -142,6 +148,16 @@ attribute(const struct ld_rec *r, void *arg)
 	return 0;
 }
 
+/* One member's year, as the host counts it: 参与 of those in office. */
+static int
+member(const struct ld_member *m, void *arg)
+{
+	struct state *s = arg;
+	s->active += m->active != 0;
+	s->took_part += m->took_part != 0;
+	return 0;
+}
+
 static int
 run(struct ld_ctx *c, const struct ld_host *h)
 {
@@ -150,9 +166,11 @@ run(struct ld_ctx *c, const struct ld_host *h)
 		                       "(figures)");
 		return 1;
 	}
-	struct state s = {c, h, 0};
+	struct state s = {c, h, 0, 0, 0};
 	header(c, h);
 	struct ld_query q = {.size = sizeof(q), .live_only = 1};
+	if (h->abi_minor >= 2 && h->members(c, &q, NULL, member, &s) != 0)
+		return 2;
 	if (h->figures(c, &q, visit, &s) != 0)
 		return 2;
 	if (h->abi_minor < 2)
@@ -167,9 +185,10 @@ run(struct ld_ctx *c, const struct ld_host *h)
 static const struct ld_plugin plugin = {
     LD_PLUGIN_INIT,
     .name = "summary",
-    .version = "1.1.0",
+    .version = "1.2.0",
     .description = "年度履职统计: surveys, inspections, consultations, "
-                   "supervision and proposals, per office and in total",
+                   "supervision and proposals, per office and in total; "
+                   "委员参与率",
     .formats = "md,csv,json,html",
     .run = run,
 };

@@ -64,9 +64,9 @@ figures_agree(struct th_node *n, unsigned year, const char *owner)
 	else
 		OK(AT(n, "report", "summary", "--scope", owner, "--format",
 		      "json"));
-	static const char *const names[] = {"调研",   "视察",   "协商",
-	                                    "跟踪问效", "民主评议", "提案",
-	                                    "解决率", "面商率", "满意率"};
+	static const char *const names[] = {
+	    "调研", "视察",   "协商",   "跟踪问效", "民主评议",
+	    "提案", "解决率", "面商率", "满意率",   "委员参与率"};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		double a = 0, b = 0;
 		bool ha = number(figs, "\"headline\"", names[i], &a);

@@ -4,7 +4,10 @@
  * counted from the records the node holds), bad files refused in one line
  * naming file, line and field with nothing written, and export -> import
  * -> export round trips in JSON and CSV (a whole export holds results and
- * reviews too; import skips them and says how many).
+ * reviews too; import skips them and says how many), members, duty
+ * entries and opinions from a county's export into a fresh node (the
+ * duty entries naming the new members' ids: 委员参与率 the same), an
+ * opinion action imported at the city, and their bad input.
  *
  * The nodes are insecure roots with county paths: nothing here crosses a
  * link, and a secure node below the root needs a tree to be made. */
@@ -21,7 +24,7 @@
 #define FUYUAN "530000/530300/530325"
 #define EXAMPLES LD_SOURCE_DIR "/docs/examples/"
 
-static struct th_node S, F, G;
+static struct th_node S, F, G, Q;
 static char out[65536], err[8192];
 
 static void
@@ -337,7 +340,8 @@ START_TEST(test_bad_input)
 	 * else imports nothing. A kind unheard of is an error. */
 	BAD(1, "kind.json", "[{\"kind\": \"result\", \"ref\": \"x:1\"}]",
 	    "kind.json: no records to import; skipped 1 result",
-	    "import creates plans, surveys, tasks and proposals");
+	    "import creates plans, surveys, tasks, proposals, members, duty "
+	    "entries, opinions and their actions");
 	BAD(1, "memo.json", "[{\"kind\": \"memo\", \"text\": \"x\"}]",
 	    "memo.json: record 1: ", "'memo' record cannot be imported");
 	BAD(1, "type.json",
@@ -364,6 +368,136 @@ START_TEST(test_bad_input)
 	REFUSED(2, AT(&S, "export", "--csv", "--json", "--kind", "plan"),
 	        "not both");
 	ck_assert_uint_eq(th_count(&S), before);
+	ck_assert_int_eq(th_node_stop(&S), 0);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- members */
+
+START_TEST(test_member_kinds)
+{
+	char a_json[1024], path[1024], text[2048];
+	char m1[LD_ID_MAX + 1], m2[LD_ID_MAX + 1], m3[LD_ID_MAX + 1];
+	char p[LD_ID_MAX + 1], o[LD_ID_MAX + 1];
+	snprintf(a_json, sizeof(a_json), "%s/members.json", th_root());
+	th_node_init(&Q, "q", "530000/530300", "曲靖市政协", true, NULL, NULL);
+	th_node_init(&F, "f", FUYUAN, "富源县政协", false, &Q, NULL);
+	th_node_start(&Q);
+	th_node_start(&F);
+	OK(AT(&F, "member", "add", "--name", "委员甲", "--sector", "经济界"));
+	take_id(m1);
+	OK(AT(&F, "member", "add", "--name", "委员乙", "--new", "yes"));
+	take_id(m2);
+	OK(AT(&F, "member", "add", "--name", "委员丙", "--status", "left"));
+	take_id(m3);
+	OK(AT(&F, "proposal", "add", "--title", "关于加快城乡供水一体化的建议",
+	      "--year", "2018"));
+	take_id(p);
+	OK(AT(&F, "duty", "add", "--activity", "提案", "--date", "2018-05-03",
+	      "--member", m1, "--member", m3, "--ref", p));
+	OK(AT(&F, "duty", "add", "--activity", "培训", "--date", "2017-03-10",
+	      "--member", m2));
+	OK(AT(&F, "opinion", "add", "--title", "关于农村饮用水源地保护的建议",
+	      "--content", "划定保护范围", "--member", "委员甲", "--year",
+	      "2018"));
+	take_id(o);
+	OK(AT(&F, "figures", "--year", "2018"));
+	ck_assert_ptr_nonnull(strstr(out, "1 of 2 = 50.0%"));
+	OK(AT(&F, "export", "--out", a_json));
+
+	/* Into a fresh node of the same office: every record, the duty
+	 * entries naming the new members. */
+	th_node_init(&G, "g", FUYUAN, "富源县政协", false, NULL, NULL);
+	th_node_start(&G);
+	OK(AT(&G, "import", a_json, "--dry-run"));
+	OK(AT(&G, "import", a_json));
+	ck_assert_msg(strstr(out, "imported 7 records") != NULL &&
+	                  strstr(out, "1 proposal, 3 members, 2 duty entries, "
+	                              "1 opinion") != NULL,
+	              "%s", out);
+	OK(AT(&G, "figures", "--year", "2018"));
+	ck_assert_msg(strstr(out, "members (委员): 2 in office, 1 took part\n"
+	                          "  委员参与率                    1 of 2 = "
+	                          "50.0%") != NULL,
+	              "%s", out);
+	OK(AT(&G, "export", "--kind", "duty"));
+	ck_assert_msg(strstr(out, "\"activity\": \"提案\"") != NULL, "%s", out);
+	OK(AT(&G, "export", "--kind", "opinion"));
+	ck_assert_ptr_nonnull(strstr(out, "关于农村饮用水源地保护的建议"));
+	ck_assert_int_eq(th_node_stop(&G), 0);
+
+	/* The city adopts the county's opinion from a file. */
+	ck_assert(th_wait_record(&Q, o, th_ms(10000)));
+	snprintf(text, sizeof(text),
+	         "[{\"kind\": \"opinion-action\", \"ref\": \"%s\", "
+	         "\"action\": \"adopted\", \"comment\": \"市政协采用\"}]",
+	         o);
+	put("adopt.json", text, path, sizeof(path));
+	OK(AT(&Q, "import", path));
+	ck_assert_msg(strstr(out, "imported 1 record") != NULL, "%s", out);
+	OK(AT(&Q, "opinion", "trail", o));
+	ck_assert_msg(strstr(out, "采用 adopted") != NULL, "%s", out);
+	ck_assert_int_eq(th_node_stop(&F), 0);
+	ck_assert_int_eq(th_node_stop(&Q), 0);
+}
+END_TEST
+
+/* Bad members, duty entries and opinion actions: one line naming the
+ * record and the field, nothing written. */
+START_TEST(test_member_kinds_bad)
+{
+	char m1[LD_ID_MAX + 1], text[2048];
+	th_node_init(&S, "s", FUYUAN, "富源县政协", false, NULL, NULL);
+	th_node_start(&S);
+	OK(AT(&S, "member", "add", "--name", "委员甲"));
+	take_id(m1);
+#define DUTY                                                                   \
+	"\"kind\": \"duty\", \"activity\": \"调研\", "                       \
+	"\"date\": \"2018-05-03\", "
+	BAD(1, "d1.json", "[{" DUTY "\"members\": [\"" FUYUAN ":999999\"]}]",
+	    "d1.json: record 1: members: no record " FUYUAN
+	    ":999999 at this node (nor earlier in the file)");
+	BAD(1, "d2.json",
+	    "[{" DUTY "\"members\": [\"x:1\"]},\n"
+	    " {\"id\": \"x:1\", \"kind\": \"member\", \"name\": \"乙\"}]",
+	    "d2.json: record 1: members: x:1 comes later in the file");
+	BAD(1, "d3.json",
+	    "[{\"id\": \"x:2\", \"kind\": \"proposal\", \"title\": \"t\"},\n"
+	    " {" DUTY "\"members\": [\"x:2\"]}]",
+	    "d3.json: record 2: members: x:2 is a proposal, not a member");
+	snprintf(text, sizeof(text),
+	         "[{" DUTY "\"members\": [\"%s\", \"%s\"]}]", m1, m1);
+	BAD(1, "d4.json", text, "d4.json: record 1: ", "members");
+	BAD(1, "d5.json", "[{" DUTY "\"members\": []}]",
+	    "d5.json: record 1: ", "members");
+	BAD(1, "m1.json",
+	    "[{\"kind\": \"member\", \"name\": \"甲\", \"status\": \"出国\"}]",
+	    "m1.json: record 1: status: unknown '出国'");
+	/* Personal details are never in a record. */
+	BAD(1, "m2.json",
+	    "[{\"kind\": \"member\", \"name\": \"甲\", \"phone\": \"138\"}]",
+	    "m2.json: record 1: phone: not a field of a member record");
+	BAD(1, "m3.json", "[{\"kind\": \"member\", \"sector\": \"经济界\"}]",
+	    "m3.json: record 1: ", "name");
+	BAD(1, "o1.json",
+	    "[{\"id\": \"x:3\", \"kind\": \"opinion\", \"title\": \"t\", "
+	    "\"content\": \"c\", \"member\": \"甲\"},\n"
+	    " {\"kind\": \"opinion-action\", \"ref\": \"x:3\", "
+	    "\"action\": \"adopted\"}]",
+	    "o1.json: record 2: ref: opinion x:3 is in this file",
+	    "acts only on opinions from below");
+	snprintf(text, sizeof(text),
+	         "[{\"kind\": \"opinion-action\", \"ref\": \"%s\", "
+	         "\"action\": \"adopted\"}]",
+	         m1);
+	BAD(1, "o2.json", text,
+	    "o2.json: record 1: ref: ", "is a member, not an opinion");
+	BAD(1, "o3.json",
+	    "[{\"kind\": \"opinion\", \"title\": \"t\", \"content\": \"c\"}]",
+	    "o3.json: record 1: ", "member");
+	BAD(1, "o4.json", "[\n{\"kind\": \"opinion\", \"title\": \"t\",,}]",
+	    "o4.json:2:", "not JSON");
+#undef DUTY
 	ck_assert_int_eq(th_node_stop(&S), 0);
 }
 END_TEST
@@ -448,8 +582,9 @@ START_TEST(test_round_trips)
 	OK(AT(&G, "import", a_json));
 	ck_assert_msg(strstr(out, "imported 236 records") != NULL, "%s", out);
 	ck_assert_msg(strstr(out, "; skipped 3 results (import "
-	                          "creates plans, surveys, tasks and "
-	                          "proposals)") != NULL,
+	                          "creates plans, surveys, tasks, "
+	                          "proposals, members, duty entries, "
+	                          "opinions and their actions)") != NULL,
 	              "%s", out);
 	OK(AT(&G, "import", a_json, "--dry-run", "--json"));
 	ck_assert_msg(strstr(out, "\"skipped_kinds\": {\"result\": 3}") != NULL,
@@ -566,6 +701,8 @@ suite(void)
 	tcase_add_test(tc, test_fuyuan_figures);
 	tcase_add_test(tc, test_bad_input);
 	tcase_add_test(tc, test_round_trips);
+	tcase_add_test(tc, test_member_kinds);
+	tcase_add_test(tc, test_member_kinds_bad);
 	tcase_add_test(tc, test_many_in_requests);
 	suite_add_tcase(s, tc);
 	return s;

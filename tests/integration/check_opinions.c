@@ -140,6 +140,79 @@ START_TEST(test_proposal_overdue)
 }
 END_TEST
 
+/* `progress --proposals`: the proposals awaiting a reply of the office
+ * and the offices below, overdue first (the inbox's rule), with 主办,
+ * 协办, 督办 and 延期; a replied one is not listed; bad input. */
+START_TEST(test_proposal_progress)
+{
+	th_node_init(&P, "p", P_ID, "云南省政协", true, NULL, NULL);
+	th_node_init(&C, "c", C_ID, "曲靖市政协", false, &P, NULL);
+	th_node_start(&P);
+	th_node_start(&C);
+	char late[LD_ID_MAX + 1], ext[LD_ID_MAX + 1], own[LD_ID_MAX + 1],
+	    done[LD_ID_MAX + 1];
+	OK(AT(&C, "proposal", "add", "--title", "关于加快城乡供水一体化的建议",
+	      "--number", "市提-12", "--submitter", "张华", "--handler",
+	      "市水务局", "--assist", "市财政局", "--assist", "市住建局",
+	      "--key", "yes", "--supervisor", "市政协主席", "--status",
+	      "assigned", "--filed-on", "2026-01-10", "--year", "2026"));
+	take_id(late);
+	OK(AT(&C, "proposal", "add", "--title", "关于老旧小区加装电梯的建议",
+	      "--submitter", "李明", "--handler", "市住建局", "--status",
+	      "filed", "--filed-on", "2026-01-20", "--year", "2026"));
+	take_id(ext);
+	OK(AT(&C, "proposal", "set", ext, "--extend"));
+	OK(AT(&C, "proposal", "add", "--title", "已答复的提案", "--submitter",
+	      "王芳", "--handler", "市教育局", "--status", "assigned",
+	      "--filed-on", "2026-01-05", "--year", "2026"));
+	take_id(done);
+	OK(AT(&C, "proposal", "set", done, "--status", "replied", "--outcome",
+	      "A"));
+	OK(AT(&P, "proposal", "add", "--title", "关于滇中引水配套工程的建议",
+	      "--submitter", "赵强", "--handler", "省水利厅", "--status",
+	      "assigned", "--filed-on", "2026-02-01", "--year", "2026"));
+	take_id(own);
+	ck_assert(th_wait_record(&P, done, th_ms(10000)));
+	ck_assert(th_wait_record(&P, late, th_ms(10000)));
+	ck_assert(th_wait_record(&P, ext, th_ms(10000)));
+
+	/* The province sees its own and the city's; one overdue. */
+	OK(AT(&P, "progress", "--proposals", "--today", "2026-03-20"));
+	HAS("as of 2026-03-20: 3, 1 overdue (逾期)");
+	HAS("市提-12  重点  assigned");
+	HAS("主办 市水务局  协办 市财政局、市住建局  督办 市政协主席");
+	HAS("due 2026-03-10, 10 days overdue  ! 逾期");
+	HAS("due 2026-04-20 (延期), in 31 days");
+	HAS("due 2026-04-01, in 12 days");
+	ck_assert_msg(strstr(out, "已答复的提案") == NULL, "%s", out);
+	const char *a = strstr(out, late), *b = strstr(out, own),
+	           *c = strstr(out, ext);
+	ck_assert_msg(a != NULL && b != NULL && c != NULL && a < b && b < c,
+	              "order:\n%s", out);
+	OK(AT(&P, "progress", "--proposals", "--today", "2026-03-20",
+	      "--json"));
+	HAS("\"proposals_overdue\": 1");
+	HAS("\"extended\": true");
+	HAS("\"assisting\": [\"市财政局\", \"市住建局\"]");
+	/* The city sees only its own subtree's; none overdue yet. */
+	OK(AT(&C, "progress", "--proposals", "--today", "2026-03-01"));
+	HAS("as of 2026-03-01: 2, 0 overdue (逾期)");
+	ck_assert_msg(strstr(out, "滇中引水") == NULL, "%s", out);
+	/* The inbox counts the same proposal overdue on the same day. */
+	OK(AT(&C, "inbox", "--today", "2026-03-20", "--json"));
+	HAS("\"overdue\": true");
+	/* Bad input, one line each. */
+	REFUSED(2, AT(&P, "progress", late, "--proposals"),
+	        "a TASK_ID or --proposals, not both");
+	REFUSED(2, AT(&P, "progress", "--proposals", "--today", "2026-13-01"),
+	        "today: '2026-13-01' is not a date");
+	REFUSED(2, AT(&P, "progress"), "progress");
+	REFUSED(1, AT(&P, "progress", late), "is a proposal, not a task");
+	ck_assert_int_eq(th_node_stop(&C), 0);
+	ck_assert_int_eq(th_node_stop(&P), 0);
+}
+END_TEST
+
 /* The city's published opinions report verified at the province: all
  * figures match; after the county changed its opinion, the figures it
  * is behind are stale, naming it. */
@@ -215,6 +288,7 @@ suite(void)
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, test_opinion_levels);
 	tcase_add_test(tc, test_proposal_overdue);
+	tcase_add_test(tc, test_proposal_progress);
 	tcase_add_test(tc, test_verify);
 	suite_add_tcase(s, tc);
 	return s;

@@ -261,19 +261,15 @@ mk_duty(const char *owner, int n, const char *activity, const char *date,
 
 /* 富源县政协 2018: 50 members in office, 49 took part in something that
  * year (委员参与率达98%); one took part only in 2017; two who left do not
- * count at all. */
-START_TEST(test_fuyuan_participation)
+ * count at all. The members first, then the duty entries, into `v` (at
+ * least 56); their number. */
+static size_t
+fuyuan(Ld__Record **v)
 {
-	struct ld_quota q;
-	ck_assert_int_eq(ld_quota_parse(NULL, &q, err, sizeof(err)), 0);
-	struct ld_members m;
-	ld_members_init(&m, 2018, &q);
-	for (int i = 1; i <= 52; i++) {
-		Ld__Record *r = mk_member(COUNTY, i, i % 2 ? "经济界" : "农业界",
-		                          i > 50 ? "left" : "active", false);
-		ck_assert_int_eq(ld_members_add_member(&m, r), 0);
-		ld__record__free_unpacked(r, NULL);
-	}
+	size_t n = 0;
+	for (int i = 1; i <= 52; i++)
+		v[n++] = mk_member(COUNTY, i, i % 2 ? "经济界" : "农业界",
+		                   i > 50 ? "left" : "active", false);
 	/* One survey attended by 40 in one step; 9 more by a consultation;
 	 * member 50 only in 2017; a member who left in 2018. */
 	char *ids[64];
@@ -282,26 +278,36 @@ START_TEST(test_fuyuan_participation)
 		snprintf(buf[i], 64, "%s:%d", COUNTY, i + 1);
 		ids[i] = buf[i];
 	}
-	Ld__Record *d = mk_duty(COUNTY, 100, "调研", "2018-05-03", ids, 40);
-	ld_members_add_duty(&m, d);
-	ld__record__free_unpacked(d, NULL);
+	v[n++] = mk_duty(COUNTY, 100, "调研", "2018-05-03", ids, 40);
 	for (int i = 0; i < 9; i++) {
 		snprintf(buf[i], 64, "%s:%d", COUNTY, 41 + i);
 		ids[i] = buf[i];
 	}
-	d = mk_duty(COUNTY, 101, "协商", "2018-09-20", ids, 9);
-	ld_members_add_duty(&m, d);
-	ld__record__free_unpacked(d, NULL);
+	v[n++] = mk_duty(COUNTY, 101, "协商", "2018-09-20", ids, 9);
 	snprintf(buf[0], 64, "%s:50", COUNTY);
 	snprintf(buf[1], 64, "%s:51", COUNTY);
-	d = mk_duty(COUNTY, 102, "会议", "2017-12-01", ids, 2);
-	ld_members_add_duty(&m, d);
-	ld__record__free_unpacked(d, NULL);
+	v[n++] = mk_duty(COUNTY, 102, "会议", "2017-12-01", ids, 2);
 	snprintf(buf[0], 64, "%s:51", COUNTY);
-	d = mk_duty(COUNTY, 103, "会议", "2018-02-01", ids, 1);
-	ld_members_add_duty(&m, d);
-	ld__record__free_unpacked(d, NULL);
+	v[n++] = mk_duty(COUNTY, 103, "会议", "2018-02-01", ids, 1);
+	return n;
+}
+
+START_TEST(test_fuyuan_participation)
+{
+	struct ld_quota q;
+	ck_assert_int_eq(ld_quota_parse(NULL, &q, err, sizeof(err)), 0);
+	struct ld_members m;
+	ld_members_init(&m, 2018, &q);
+	Ld__Record *v[64];
+	size_t n = fuyuan(v);
+	for (size_t i = 0; i < n; i++)
+		if (v[i]->body_case == LD__RECORD__BODY_MEMBER)
+			ck_assert_int_eq(ld_members_add_member(&m, v[i]), 0);
+		else
+			ld_members_add_duty(&m, v[i]);
 	ld_members_finish(&m);
+	for (size_t i = 0; i < n; i++)
+		ld__record__free_unpacked(v[i], NULL);
 
 	struct ld_member_tally t = {0};
 	for (size_t i = 0; i < m.n; i++)
@@ -325,6 +331,34 @@ START_TEST(test_fuyuan_participation)
 	ck_assert(!m.v[50].took_part);
 	ck_assert_uint_eq(m.v[50].short_of, 0);
 	ld_members_free(&m);
+}
+END_TEST
+
+/* `liandong figures`' 委员参与率 from the same records, in any order (a
+ * duty entry before the members it names): 49 of 50, as the report. */
+START_TEST(test_fuyuan_tally_of)
+{
+	Ld__Record *v[64];
+	size_t n = fuyuan(v);
+	Ld__Record *w[64];
+	for (size_t i = 0; i < n; i++)
+		w[i] = v[n - 1 - i];
+	struct ld_member_tally t;
+	ck_assert_int_eq(ld_members_tally_of(w, n, 2018, &t), 0);
+	ck_assert_uint_eq(t.members, 52);
+	ck_assert_uint_eq(t.active, 50);
+	ck_assert_uint_eq(t.took_part, 49);
+	/* Every year: member 50's 2017 meeting counts too. */
+	ck_assert_int_eq(ld_members_tally_of(w, n, 0, &t), 0);
+	ck_assert_uint_eq(t.took_part, 50);
+	/* 2019: nobody took part; nothing at all: no members. */
+	ck_assert_int_eq(ld_members_tally_of(w, n, 2019, &t), 0);
+	ck_assert_uint_eq(t.active, 50);
+	ck_assert_uint_eq(t.took_part, 0);
+	ck_assert_int_eq(ld_members_tally_of(w, 0, 2018, &t), 0);
+	ck_assert_uint_eq(t.members, 0);
+	for (size_t i = 0; i < n; i++)
+		ld__record__free_unpacked(v[i], NULL);
 }
 END_TEST
 
@@ -529,6 +563,7 @@ members_suite(void)
 	tcase_add_test(tc, test_duty_validation);
 	tcase_add_test(tc, test_quota);
 	tcase_add_test(tc, test_fuyuan_participation);
+	tcase_add_test(tc, test_fuyuan_tally_of);
 	tcase_add_test(tc, test_city_training);
 	tcase_add_test(tc, test_quota_met);
 	tcase_add_test(tc, test_contacts_file);

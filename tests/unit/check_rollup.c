@@ -31,6 +31,7 @@ struct rec {
 		Ld__Result result;
 		Ld__Review review;
 		Ld__Health health;
+		Ld__Proposal proposal;
 	} b;
 	char id[LD_ID_MAX + 1];
 	char *scope[4];
@@ -148,6 +149,21 @@ review(const char *owner, unsigned c, const char *ref, const char *verdict,
 	rv->verdict = (char *)verdict;
 	rv->ref_version = ref_version;
 	r->review = rv;
+	return r;
+}
+
+static Ld__Record *
+proposal(const char *owner, unsigned c, const char *status,
+         const char *deadline)
+{
+	Ld__Record *r =
+	    base(owner, c, LD__RECORD__BODY_PROPOSAL, LD__KIND__KIND_PROPOSAL);
+	Ld__Proposal *q = &((struct rec *)r)->b.proposal;
+	ld__proposal__init(q);
+	q->title = "供水";
+	q->status = (char *)status;
+	q->deadline = (char *)deadline;
+	r->proposal = q;
 	return r;
 }
 
@@ -648,6 +664,51 @@ START_TEST(test_inbox_silent)
 }
 END_TEST
 
+/* The proposals awaiting a reply in an office's subtree, overdue by the
+ * inbox's rule (the day after the deadline, not on it), overdue first,
+ * then by deadline, none last; replied, deleted and others' are not. */
+START_TEST(test_proposals_awaiting)
+{
+	reset();
+	proposal(C1, 1, "assigned", "2026-11-30"); /* due in 7 days */
+	proposal(X11, 2, "filed", "2026-11-22");   /* overdue by one */
+	proposal(C1, 3, "filed", "2026-11-23");    /* due today: not yet */
+	proposal(X12, 4, "assigned", "");          /* no deadline */
+	proposal(C1, 5, "replied", "2026-01-01");  /* answered */
+	proposal(C1, 6, "submitted", "");          /* not filed yet */
+	proposal(C2, 7, "assigned", "2026-01-01"); /* another city's */
+	proposal(C1, 8, "assigned", "2026-01-01")->deleted = true;
+	struct ld_proposals p;
+	ck_assert_int_eq(ld_proposals_compute(C1, recs, nrec, TODAY, &p), 0);
+	ck_assert_uint_eq(p.n, 4);
+	ck_assert_uint_eq(p.overdue, 1);
+	ck_assert_str_eq(p.rows[0].rec->id, X11 ":2");
+	ck_assert(p.rows[0].overdue && p.rows[0].has_days);
+	ck_assert_int_eq(p.rows[0].days_left, -1);
+	ck_assert_str_eq(p.rows[1].rec->id, C1 ":3");
+	ck_assert(!p.rows[1].overdue);
+	ck_assert_int_eq(p.rows[1].days_left, 0);
+	ck_assert_str_eq(p.rows[2].rec->id, C1 ":1");
+	ck_assert_int_eq(p.rows[2].days_left, 7);
+	ck_assert_str_eq(p.rows[3].rec->id, X12 ":4");
+	ck_assert(!p.rows[3].has_days && !p.rows[3].overdue);
+	ld_proposals_free(&p);
+	/* The inbox of the county marks the same proposal overdue. */
+	struct ld_inbox in;
+	ck_assert_int_eq(ld_inbox_compute(X11, recs, nrec, TODAY, 7, &in), 0);
+	ck_assert_uint_eq(in.n, 1);
+	ck_assert(in.items[0].act == LD_INBOX_REPLY && in.items[0].overdue);
+	ld_inbox_free(&in);
+	/* Not a date: nothing is overdue, nothing counted in days. */
+	ck_assert_int_eq(ld_proposals_compute(P, recs, nrec, "soon", &p), 0);
+	ck_assert_uint_eq(p.n, 5);
+	ck_assert_uint_eq(p.overdue, 0);
+	for (size_t i = 0; i < p.n; i++)
+		ck_assert(!p.rows[i].has_days);
+	ld_proposals_free(&p);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -665,6 +726,7 @@ suite(void)
 	tcase_add_test(tc, test_tree);
 	tcase_add_test(tc, test_health_due);
 	tcase_add_test(tc, test_inbox_silent);
+	tcase_add_test(tc, test_proposals_awaiting);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -28,6 +28,10 @@ START_TEST(paths)
 	ck_assert_int_eq(ld_api_path_parse("tasks/530000:3/progress", &p),
 	                 LD_RES_PROGRESS);
 	ck_assert_str_eq(p.id, "530000:3");
+	ck_assert_int_eq(ld_api_path_parse("proposals/progress", &p),
+	                 LD_RES_PROPOSALS);
+	ck_assert_int_eq(ld_api_path_parse("proposals/progress/x", &p),
+	                 LD_RES_NONE);
 	ck_assert_int_eq(ld_api_path_parse("records/", &p), LD_RES_NONE);
 	ck_assert_int_eq(ld_api_path_parse("records//history", &p),
 	                 LD_RES_NONE);
