@@ -306,9 +306,9 @@ static const struct {
 static bool
 envelope_key(const char *k)
 {
-	static const char *const keys[] = {"id",      "kind",       "owner",
-	                                   "version", "updated_at", "deleted",
-	                                   "sig",     "author",     NULL};
+	static const char *const keys[] = {
+	    "id",      "kind", "owner",  "version", "updated_at",
+	    "deleted", "sig",  "seal",   "author",  NULL};
 	for (size_t i = 0; keys[i] != NULL; i++)
 		if (strcmp(k, keys[i]) == 0)
 			return true;
