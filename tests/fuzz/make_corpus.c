@@ -242,6 +242,19 @@ main(int argc, char **argv)
 	req.op_case = LD__REQUEST__OP_GET;
 	req.get = &g;
 	request("get", &req);
+	/* A task's progress; the proposals awaiting a reply; both at once
+	 * (refused). */
+	Ld__ProgressRequest pq = LD__PROGRESS_REQUEST__INIT;
+	pq.id = FZ_ROOT ":1";
+	pq.today = "2026-03-20";
+	req.op_case = LD__REQUEST__OP_PROGRESS;
+	req.progress = &pq;
+	request("progress", &req);
+	pq.id = "";
+	pq.proposals = true;
+	request("progress-proposals", &req);
+	pq.id = FZ_ROOT ":1";
+	request("progress-both", &req);
 
 	/* config files (first byte: 0 config, 1 children, 2 key file) */
 	char key[LD_KEY_TEXT_MAX], rk[LD_B64_32];
