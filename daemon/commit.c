@@ -16,6 +16,7 @@
 /* The state of one turn: a cursor entry per peer with a batch in it. */
 struct ld_turn {
 	struct ld_node *n;
+	unsigned attempts; /* of the write transaction */
 	struct ld_turn_peer *tp;
 	size_t ntp, cap;
 };
@@ -59,8 +60,11 @@ write_turn(struct ld_txn *t, void *arg)
 	struct ld_node *n = tu->n;
 	tu->ntp = 0;
 	/* A rerun (the map grew) must not trust keys derived from node
-	 * records of the aborted attempt. */
-	if (n->kr != NULL && t != NULL)
+	 * records of the aborted attempt. The first attempt starts from what
+	 * is committed: the keys derived in earlier turns hold (a failed
+	 * turn and a held batch forget theirs), and deriving them again
+	 * costs each owner's chain of certificates every turn. */
+	if (n->kr != NULL && t != NULL && tu->attempts++ > 0)
 		ld_keyring_forget(n->kr);
 	ld_own_seal_reset(n);
 	for (size_t i = 0; i < n->nwork; i++) {
