@@ -58,9 +58,29 @@ ld_text_char(uint32_t cp)
 int
 ld_text_check(const char *s, size_t n, size_t *at)
 {
+	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0;
 	int rc = 0;
 	while (i < n) {
+		/* The common cases inline (every record at every node goes
+		 * through here): printable ASCII, and a well-formed 3-byte
+		 * sequence (CJK) that is no surrogate; the same rules as
+		 * ld_utf8_next and ld_text_char, which take the rest. */
+		unsigned c = u[i];
+		if (c >= 0x20 && c < 0x7f) {
+			i++;
+			continue;
+		}
+		if ((c & 0xf0) == 0xe0 && n - i >= 3 && (u[i + 1] & 0xc0) == 0x80 &&
+		    (u[i + 2] & 0xc0) == 0x80) {
+			uint32_t v = ((c & 0x0fu) << 12) |
+			             ((u[i + 1] & 0x3fu) << 6) | (u[i + 2] & 0x3fu);
+			if (v >= 0x800 && (v < 0xd800 || v > 0xdfff) &&
+			    (v < 0x202a || v > 0x2069)) {
+				i += 3;
+				continue;
+			}
+		}
 		uint32_t cp;
 		size_t len = ld_utf8_next(s + i, n - i, &cp);
 		if (len == 0) {

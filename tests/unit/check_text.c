@@ -298,6 +298,65 @@ START_TEST(test_check_reasons)
 }
 END_TEST
 
+/* ld_text_check's inline cases agree with the rules it stands for
+ * (ld_utf8_next, then ld_text_char), for every 3-byte sequence between
+ * two ASCII letters, every byte alone, and random strings. */
+static int
+reference_check(const char *s, size_t n, size_t *at)
+{
+	size_t i = 0;
+	int rc = 0;
+	while (i < n) {
+		uint32_t cp;
+		size_t len = ld_utf8_next(s + i, n - i, &cp);
+		if (len == 0) {
+			rc = LD_EUTF8;
+			break;
+		}
+		if ((rc = ld_text_char(cp)) != 0)
+			break;
+		i += len;
+	}
+	*at = i;
+	return rc;
+}
+
+static void
+agree(const char *s, size_t n)
+{
+	size_t a = 0, b = 0;
+	int x = ld_text_check(s, n, &a), y = reference_check(s, n, &b);
+	ck_assert_msg(x == y && a == b, "%d@%zu != %d@%zu", x, a, y, b);
+}
+
+START_TEST(test_text_check_fast_paths)
+{
+	char buf[5] = {'a', 0, 0, 0, 'b'};
+	for (unsigned c0 = 0xe0; c0 <= 0xef; c0++)
+		for (unsigned c1 = 0x70; c1 <= 0xc0; c1++)
+			for (unsigned c2 = 0x70; c2 <= 0xc0; c2++) {
+				buf[1] = (char)c0;
+				buf[2] = (char)c1;
+				buf[3] = (char)c2;
+				agree(buf, 5);
+				agree(buf, 3); /* cut short */
+			}
+	for (unsigned c = 0; c < 256; c++) {
+		buf[1] = (char)c;
+		agree(buf, 3);
+	}
+	unsigned seed = 7;
+	for (int k = 0; k < 20000; k++) {
+		char r[16];
+		for (size_t i = 0; i < sizeof(r); i++) {
+			seed = seed * 1103515245u + 12345u;
+			r[i] = (char)(seed >> 16);
+		}
+		agree(r, sizeof(r));
+	}
+}
+END_TEST
+
 START_TEST(test_utf8_next)
 {
 	uint32_t cp = 0;
@@ -346,6 +405,7 @@ text_suite(void)
 	tcase_add_test(tc, test_utf8_length_respected);
 	tcase_add_test(tc, test_check_reasons);
 	tcase_add_test(tc, test_utf8_next);
+	tcase_add_test(tc, test_text_check_fast_paths);
 	tcase_add_test(tc, test_strerror);
 	suite_add_tcase(s, tc);
 
