@@ -22,7 +22,9 @@ struct ld_vjob {
 	uint8_t pk[32];      /* the key it must be signed with */
 	bool ok;             /* out */
 	/* The pool's own, for a sealed record: */
+	uint8_t leaf[32];    /* its leaf hash */
 	uint8_t root[32];    /* its path folded */
+	bool folded;         /* root set with its whole tree */
 	size_t root_job;     /* its root's check in the second round */
 };
 

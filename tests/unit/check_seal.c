@@ -452,10 +452,15 @@ pool_case(unsigned threads)
 	}
 	uint64_t sigs, cached, checked, failed;
 	ld_vpool_sig_counts(p, &sigs, &cached);
-	/* a's root, b's root (the forged path folds elsewhere: a third),
-	 * c's root under the wrong key, the one signed alone. */
+	/* a and b are whole trees, in order: each hashed once. b's forged
+	 * path is unlike the tree's, so b is then folded record by record
+	 * and the forged path folds to a third root. c is not whole (two of
+	 * three): folded, its root checked under the wrong key. And the one
+	 * signed alone: 5 checks. */
 	ck_assert_uint_eq(sigs, 5);
-	ck_assert_uint_eq(cached, 0);
+	/* b's root held when taken whole; folded, its records before and
+	 * after the forged one find it in the cache. */
+	ck_assert_uint_eq(cached, 2);
 	ld_vpool_counts(p, &checked, &failed);
 	ck_assert_uint_eq(checked, n);
 	ck_assert_uint_eq(failed, 3);
@@ -464,10 +469,10 @@ pool_case(unsigned threads)
 		j[i].ok = false;
 	ld_vpool_run(p, j, n);
 	ld_vpool_sig_counts(p, &sigs, &cached);
+	/* Again: the forged root, c's and the one alone are checked; a's,
+	 * b's taken whole and b's twice when folded come from the cache. */
 	ck_assert_uint_eq(sigs, 5 + 3);
-	/* Looked up once per run of one root: a's, b's before the forged
-	 * record and b's after it. */
-	ck_assert_uint_eq(cached, 3);
+	ck_assert_uint_eq(cached, 2 + 4);
 	for (size_t i = 0; i < n; i++)
 		ck_assert_int_eq(j[i].ok, !(j[i].r == forged ||
 		                            j[i].r == c.r[0] ||
@@ -484,6 +489,47 @@ pool_case(unsigned threads)
 	batch_free(&b);
 	batch_free(&c);
 }
+
+/* A whole tree out of order, and one with a record twice: folded one by
+ * one, and still each root checked once. */
+START_TEST(test_pool_out_of_order)
+{
+	struct ld_keys k;
+	ck_assert_int_eq(ld_keys_generate(&k), 0);
+	struct batch a = seal_batch(&k, 8, "甲");
+	struct ld_vjob j[9];
+	memset(j, 0, sizeof(j));
+	static const size_t order[9] = {1, 0, 2, 3, 4, 5, 6, 7, 7};
+	for (size_t i = 0; i < 9; i++) {
+		j[i].r = a.r[order[i]];
+		memcpy(j[i].pk, k.sign_pub, 32);
+	}
+	struct ld_vpool *p;
+	ck_assert_int_eq(ld_vpool_new(1, &p), 0);
+	ld_vpool_run(p, j, 9);
+	for (size_t i = 0; i < 9; i++)
+		ck_assert_msg(j[i].ok, "job %zu", i);
+	uint64_t sigs, cached;
+	ld_vpool_sig_counts(p, &sigs, &cached);
+	ck_assert_uint_eq(sigs, 1);
+	/* In order now, but record 3 altered: hashed whole, the tree's
+	 * root does not hold; then each record is folded on its own, and
+	 * only the altered one fails (a relay that spoils one record does
+	 * not get the other 7 refused). */
+	for (size_t i = 0; i < 8; i++) {
+		j[i].r = a.r[i];
+		j[i].ok = false;
+	}
+	char *topic = a.r[3]->task->topic;
+	a.r[3]->task->topic = "改过的";
+	ld_vpool_run(p, j, 8);
+	a.r[3]->task->topic = topic;
+	for (size_t i = 0; i < 8; i++)
+		ck_assert_msg(j[i].ok == (i != 3), "job %zu", i);
+	ld_vpool_free(&p);
+	batch_free(&a);
+}
+END_TEST
 
 START_TEST(test_pool_inline)
 {
@@ -510,6 +556,7 @@ main(void)
 	tcase_add_test(tc, test_batch_bounds);
 	tcase_add_test(tc, test_body_len);
 	tcase_add_test(tc, test_cache);
+	tcase_add_test(tc, test_pool_out_of_order);
 	tcase_add_test(tc, test_pool_inline);
 	tcase_add_test(tc, test_pool_threads);
 	suite_add_tcase(s, tc);
