@@ -68,6 +68,7 @@ needs_restart(const struct ld_config *o, const struct ld_config *c,
 	STR(root_key, "[node] root_key");
 	NUM(insecure, "[security] insecure");
 	NUM(verify_threads, "[security] verify_threads");
+	NUM(sign_each, "[security] signatures");
 	STR(api_listen, "[api] listen");
 	NUM(batch_records, "[link] batch_records");
 	NUM(batch_bytes, "[link] batch_bytes");
