@@ -216,6 +216,7 @@ int
 ld_client_recv(struct ld_client *c, Ld__Response **resp, int timeout_ms,
                char *err, size_t errlen)
 {
+	*resp = NULL; /* on every failure too: nothing to free */
 	zmq_pollitem_t it = {c->sock, 0, ZMQ_POLLIN, 0};
 	int rc;
 	do
@@ -261,5 +262,6 @@ ld_client_call(struct ld_client *c, Ld__Request *req, Ld__Response **resp,
 			return 0;
 		/* An answer to an earlier request nobody waits for. */
 		ld__response__free_unpacked(*resp, NULL);
+		*resp = NULL;
 	}
 }

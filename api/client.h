@@ -37,7 +37,8 @@ int ld_client_send(struct ld_client *c, Ld__Request *req, char *err,
                    size_t errlen);
 /* Receive the next response, waiting up to timeout_ms. Returns 0 with
  * *resp (free with ld__response__free_unpacked), or with err -ETIMEDOUT,
- * a socket's -errno, or LD_ESYNTAX (an answer that does not decode). */
+ * a socket's -errno, or LD_ESYNTAX (an answer that does not decode); then
+ * *resp is NULL. The same for ld_client_call. */
 int ld_client_recv(struct ld_client *c, Ld__Response **resp, int timeout_ms,
                    char *err, size_t errlen);
 /* Send and wait for the answer to this request. */
