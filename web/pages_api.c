@@ -578,18 +578,20 @@ refused_write(struct ld_web_req *rq, Ld__Response *resp, const char *id,
 		req.get = &g;
 		Ld__Response *now = NULL;
 		char err[300];
-		if (ld_web_call(rq, &req, &now, err, sizeof(err)) == 0 &&
-		    now->code == LD__CODE__CODE_OK &&
-		    now->result_case == LD__RESPONSE__RESULT_RECORD) {
-			Ld__Record *r = ld__record__unpack(
-			    NULL, now->record.len, now->record.data);
+		/* Only an answer is freed: a failed call may leave `now`
+		 * pointing at one the client has already freed. */
+		if (ld_web_call(rq, &req, &now, err, sizeof(err)) == 0) {
+			Ld__Record *r = NULL;
+			if (now->code == LD__CODE__CODE_OK &&
+			    now->result_case == LD__RESPONSE__RESULT_RECORD)
+				r = ld__record__unpack(NULL, now->record.len,
+				                       now->record.data);
 			if (r != NULL && r->version != base)
 				c = LD_API_CONFLICT;
 			if (r != NULL)
 				ld__record__free_unpacked(r, NULL);
-		}
-		if (now != NULL)
 			ld__response__free_unpacked(now, NULL);
+		}
 	}
 	ld_web_api_error(rq, c, resp->error != NULL ? resp->error : "refused");
 }

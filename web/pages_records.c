@@ -478,13 +478,17 @@ render_value(struct ld_buf *b, const ProtobufCMessage *m,
 }
 
 /* ld_web_call with a refusal counted as a failure, reporting nothing:
- * the sections below say so in a line (ld_api_call_fn's shape). */
+ * the sections below say so in a line (ld_api_call_fn's shape). *resp
+ * is NULL after a failure: a failed call may leave it pointing at an
+ * answer the client has already freed. */
 static int
 ask_quietly(void *ctx, Ld__Request *req, Ld__Response **resp)
 {
 	char err[256];
-	if (ld_web_call(ctx, req, resp, err, sizeof(err)) != 0)
+	if (ld_web_call(ctx, req, resp, err, sizeof(err)) != 0) {
+		*resp = NULL;
 		return -1;
+	}
 	if ((*resp)->code != LD__CODE__CODE_OK) {
 		ld__response__free_unpacked(*resp, NULL);
 		*resp = NULL;
