@@ -150,8 +150,8 @@ scope_checks(struct ld_form *f, struct src *s, const char *label)
 /* One checkbox `name` under `legend`, the box labelled `label`: ticked
  * as posted, or as the record has it. */
 static void
-tick_box(struct ld_form *f, struct src *s, const char *name,
-         const char *legend, const char *label)
+tick_box(struct ld_form *f, struct src *s, const char *name, const char *legend,
+         const char *label)
 {
 	struct ld_choice c[] = {{"1", label}};
 	const char *on[] = {"1"};
@@ -163,13 +163,11 @@ tick_box(struct ld_form *f, struct src *s, const char *name,
 /* The status select of machine `m`: on an edit, the moves from the
  * record's status; on a new record, every one. */
 static void
-status_select(struct ld_form *f, struct src *s, enum ld_machine m,
-              bool editing)
+status_select(struct ld_form *f, struct src *s, enum ld_machine m, bool editing)
 {
 	const ProtobufCMessage *body =
 	    editing && s->r != NULL ? ld_record_body(s->r) : NULL;
-	const char *from =
-	    body != NULL ? show(s->pool, body, "status") : NULL;
+	const char *from = body != NULL ? show(s->pool, body, "status") : NULL;
 	ld_form_select_status(f, "status", NULL, m, from, val(s, "status"));
 }
 
@@ -467,8 +465,8 @@ refuse(struct ld_fielderr *fe, const char *line, const char *field)
 /* The form's year `yr` ("" is 0 unless `required`): false with the
  * refusal (fe, line) when it is not one. */
 static bool
-form_year(const char *yr, bool required, uint32_t *year,
-          struct ld_fielderr *fe, char *line, size_t len)
+form_year(const char *yr, bool required, uint32_t *year, struct ld_fielderr *fe,
+          char *line, size_t len)
 {
 	*year = 0;
 	if (yr[0] == '\0' && !required)
