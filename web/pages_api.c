@@ -122,6 +122,54 @@ answer_message(struct ld_web_req *rq, const ProtobufCMessage *m)
 	ld_web_json(rq, 200, &b);
 }
 
+/* The message in a response's result, for the reads answered as the node
+ * gives them; NULL for any other result. */
+static const ProtobufCMessage *
+result_message(const Ld__Response *resp)
+{
+	switch (resp->result_case) {
+	case LD__RESPONSE__RESULT_HISTORY:
+		return &resp->history->base;
+	case LD__RESPONSE__RESULT_INBOX:
+		return &resp->inbox->base;
+	case LD__RESPONSE__RESULT_PROGRESS:
+		return &resp->progress->base;
+	case LD__RESPONSE__RESULT_STATUS:
+		return &resp->status->base;
+	default:
+		return NULL;
+	}
+}
+
+/* Ask the node and answer with the `expected` result in the CLI's JSON
+ * shape; an answer holding anything else is an error naming `what`. */
+static void
+ask_and_answer(struct ld_web_req *rq, Ld__Request *req,
+               Ld__Response__ResultCase expected, const char *what)
+{
+	Ld__Response *resp;
+	if (ask(rq, req, &resp, false) != 0)
+		return;
+	const ProtobufCMessage *m =
+	    resp->result_case == expected ? result_message(resp) : NULL;
+	if (m != NULL) {
+		answer_message(rq, m);
+	} else {
+		char msg[200];
+		snprintf(msg, sizeof(msg), "the node's answer holds no %s", what);
+		ld_web_api_error(rq, LD_API_INTERNAL, msg);
+	}
+	ld__response__free_unpacked(resp, NULL);
+}
+
+/* Query parameter `name`, "" when absent. */
+static const char *
+arg_or_empty(struct ld_web_req *rq, const char *name)
+{
+	const char *s = ld_web_arg(rq, name);
+	return s != NULL ? s : "";
+}
+
 /* Query parameter `name` as a whole number 0..max: 0 and *v (left as it
  * is when absent), or -1 with the error document set. */
 static int
@@ -171,9 +219,7 @@ list_records(struct ld_web_req *rq)
 	if (arg_uint(rq, "limit", UINT32_MAX, &limit) != 0)
 		return;
 	l.owner = (char *)(owner != NULL ? owner : "");
-	l.after = (char *)(ld_web_arg(rq, "after") != NULL
-	                       ? ld_web_arg(rq, "after")
-	                       : "");
+	l.after = (char *)arg_or_empty(rq, "after");
 	l.limit = (uint32_t)limit;
 	Ld__Request req = LD__REQUEST__INIT;
 	req.op_case = LD__REQUEST__OP_LIST;
@@ -210,15 +256,7 @@ history(struct ld_web_req *rq, const char *id)
 	Ld__Request req = LD__REQUEST__INIT;
 	req.op_case = LD__REQUEST__OP_HISTORY;
 	req.history = &h;
-	Ld__Response *resp;
-	if (ask(rq, &req, &resp, false) != 0)
-		return;
-	if (resp->result_case == LD__RESPONSE__RESULT_HISTORY)
-		answer_message(rq, &resp->history->base);
-	else
-		ld_web_api_error(rq, LD_API_INTERNAL,
-		                 "the node's answer holds no history");
-	ld__response__free_unpacked(resp, NULL);
+	ask_and_answer(rq, &req, LD__RESPONSE__RESULT_HISTORY, "history");
 }
 
 static void
@@ -228,22 +266,12 @@ inbox(struct ld_web_req *rq)
 	uint64_t days = 0;
 	if (arg_uint(rq, "days", 3660, &days) != 0)
 		return;
-	q.today = (char *)(ld_web_arg(rq, "today") != NULL
-	                       ? ld_web_arg(rq, "today")
-	                       : "");
+	q.today = (char *)arg_or_empty(rq, "today");
 	q.days = (uint32_t)days;
 	Ld__Request req = LD__REQUEST__INIT;
 	req.op_case = LD__REQUEST__OP_INBOX;
 	req.inbox = &q;
-	Ld__Response *resp;
-	if (ask(rq, &req, &resp, false) != 0)
-		return;
-	if (resp->result_case == LD__RESPONSE__RESULT_INBOX)
-		answer_message(rq, &resp->inbox->base);
-	else
-		ld_web_api_error(rq, LD_API_INTERNAL,
-		                 "the node's answer holds no inbox");
-	ld__response__free_unpacked(resp, NULL);
+	ask_and_answer(rq, &req, LD__RESPONSE__RESULT_INBOX, "inbox");
 }
 
 /* A task's progress, or with `id` NULL the proposals awaiting a reply. */
@@ -253,21 +281,11 @@ progress(struct ld_web_req *rq, const char *id)
 	Ld__ProgressRequest q = LD__PROGRESS_REQUEST__INIT;
 	q.id = (char *)(id != NULL ? id : "");
 	q.proposals = id == NULL;
-	q.today = (char *)(ld_web_arg(rq, "today") != NULL
-	                       ? ld_web_arg(rq, "today")
-	                       : "");
+	q.today = (char *)arg_or_empty(rq, "today");
 	Ld__Request req = LD__REQUEST__INIT;
 	req.op_case = LD__REQUEST__OP_PROGRESS;
 	req.progress = &q;
-	Ld__Response *resp;
-	if (ask(rq, &req, &resp, false) != 0)
-		return;
-	if (resp->result_case == LD__RESPONSE__RESULT_PROGRESS)
-		answer_message(rq, &resp->progress->base);
-	else
-		ld_web_api_error(rq, LD_API_INTERNAL,
-		                 "the node's answer holds no progress");
-	ld__response__free_unpacked(resp, NULL);
+	ask_and_answer(rq, &req, LD__RESPONSE__RESULT_PROGRESS, "progress");
 }
 
 static void
@@ -277,15 +295,7 @@ status(struct ld_web_req *rq)
 	Ld__Request req = LD__REQUEST__INIT;
 	req.op_case = LD__REQUEST__OP_STATUS;
 	req.status = &q;
-	Ld__Response *resp;
-	if (ask(rq, &req, &resp, false) != 0)
-		return;
-	if (resp->result_case == LD__RESPONSE__RESULT_STATUS)
-		answer_message(rq, &resp->status->base);
-	else
-		ld_web_api_error(rq, LD_API_INTERNAL,
-		                 "the node's answer holds no status");
-	ld__response__free_unpacked(resp, NULL);
+	ask_and_answer(rq, &req, LD__RESPONSE__RESULT_STATUS, "status");
 }
 
 static void
@@ -568,20 +578,39 @@ refused_write(struct ld_web_req *rq, Ld__Response *resp, const char *id,
 		req.get = &g;
 		Ld__Response *now = NULL;
 		char err[300];
-		if (ld_web_call(rq, &req, &now, err, sizeof(err)) == 0 &&
-		    now->code == LD__CODE__CODE_OK &&
-		    now->result_case == LD__RESPONSE__RESULT_RECORD) {
-			Ld__Record *r = ld__record__unpack(
-			    NULL, now->record.len, now->record.data);
+		/* Only an answer is freed: a failed call may leave `now`
+		 * pointing at one the client has already freed. */
+		if (ld_web_call(rq, &req, &now, err, sizeof(err)) == 0) {
+			Ld__Record *r = NULL;
+			if (now->code == LD__CODE__CODE_OK &&
+			    now->result_case == LD__RESPONSE__RESULT_RECORD)
+				r = ld__record__unpack(NULL, now->record.len,
+				                       now->record.data);
 			if (r != NULL && r->version != base)
 				c = LD_API_CONFLICT;
 			if (r != NULL)
 				ld__record__free_unpacked(r, NULL);
-		}
-		if (now != NULL)
 			ld__response__free_unpacked(now, NULL);
+		}
 	}
 	ld_web_api_error(rq, c, resp->error != NULL ? resp->error : "refused");
+}
+
+/* Ask the node to change or delete `id` and answer with the record as it
+ * is then, or with the refusal (refused_write). */
+static void
+write_and_answer(struct ld_web_req *rq, Ld__Request *req, const char *id,
+                 uint64_t base)
+{
+	Ld__Response *resp;
+	int rc = ask(rq, req, &resp, true);
+	if (rc < 0)
+		return;
+	if (rc > 0)
+		refused_write(rq, resp, id, base);
+	ld__response__free_unpacked(resp, NULL);
+	if (rc == 0)
+		answer_stored(rq, 200, id);
 }
 
 static bool
@@ -618,18 +647,8 @@ ld_api_put(struct ld_web_req *rq)
 	Ld__Request req = LD__REQUEST__INIT;
 	req.op_case = LD__REQUEST__OP_UPDATE;
 	req.update = &u;
-	Ld__Response *resp;
-	int rc = ask(rq, &req, &resp, true);
+	write_and_answer(rq, &req, p.id, base);
 	ld__record__free_unpacked(r, NULL);
-	if (rc < 0)
-		return;
-	if (rc > 0) {
-		refused_write(rq, resp, p.id, base);
-		ld__response__free_unpacked(resp, NULL);
-		return;
-	}
-	ld__response__free_unpacked(resp, NULL);
-	answer_stored(rq, 200, p.id);
 }
 
 void
@@ -655,15 +674,5 @@ ld_api_delete(struct ld_web_req *rq)
 	Ld__Request req = LD__REQUEST__INIT;
 	req.op_case = LD__REQUEST__OP_DELETE;
 	req.delete_ = &d;
-	Ld__Response *resp;
-	int rc = ask(rq, &req, &resp, true);
-	if (rc < 0)
-		return;
-	if (rc > 0) {
-		refused_write(rq, resp, p.id, base);
-		ld__response__free_unpacked(resp, NULL);
-		return;
-	}
-	ld__response__free_unpacked(resp, NULL);
-	answer_stored(rq, 200, p.id);
+	write_and_answer(rq, &req, p.id, base);
 }

@@ -106,6 +106,26 @@ val(struct src *s, const char *name)
 	return body ? show(s->pool, body, body_field(name)) : "";
 }
 
+/* The `n` choices of `c` (room for `max`) and, after them, each of the
+ * `nc` checked values not among them (kept: a value the record names
+ * that this node does not know, labelled as it is); how many now. */
+static size_t
+keep_checked(struct ld_choice *c, size_t n, size_t max,
+             const char *const *checked, size_t nc)
+{
+	for (size_t k = 0; k < nc && n < max; k++) {
+		bool known = false;
+		for (size_t i = 0; i < n && !known; i++)
+			known = strcmp(c[i].value, checked[k]) == 0;
+		if (!known) {
+			c[n].value = checked[k];
+			c[n].label = checked[k];
+			n++;
+		}
+	}
+	return n;
+}
+
 /* The scope checkboxes: the offices below this node, and any the record
  * names already. */
 static void
@@ -122,19 +142,33 @@ scope_checks(struct ld_form *f, struct src *s, const char *label)
 	else if (s->r != NULL && !s->derive)
 		for (size_t i = 0; i < s->r->n_scope && nc < LD_SCOPE_MAX; i++)
 			checked[nc++] = s->r->scope[i];
-	/* A scope entry that is not among the offices known (still kept). */
-	for (size_t k = 0; k < nc && n < OFFICES_MAX; k++) {
-		bool known = false;
-		for (size_t i = 0; i < n && !known; i++)
-			known = strcmp(c[i].value, checked[k]) == 0;
-		if (!known) {
-			c[n].value = checked[k];
-			c[n].label = checked[k];
-			n++;
-		}
-	}
+	n = keep_checked(c, n, OFFICES_MAX, checked, nc);
 	ld_form_checks(f, "scope", label, c, n, checked, nc, LD_FORM_REQUIRED);
 	free(c);
+}
+
+/* One checkbox `name` under `legend`, the box labelled `label`: ticked
+ * as posted, or as the record has it. */
+static void
+tick_box(struct ld_form *f, struct src *s, const char *name, const char *legend,
+         const char *label)
+{
+	struct ld_choice c[] = {{"1", label}};
+	const char *on[] = {"1"};
+	bool ticked = s->posted ? ld_web_form(s->rq, name) != NULL
+	                        : val(s, name)[0] != '\0';
+	ld_form_checks(f, name, legend, c, 1, on, ticked ? 1 : 0, 0);
+}
+
+/* The status select of machine `m`: on an edit, the moves from the
+ * record's status; on a new record, every one. */
+static void
+status_select(struct ld_form *f, struct src *s, enum ld_machine m, bool editing)
+{
+	const ProtobufCMessage *body =
+	    editing && s->r != NULL ? ld_record_body(s->r) : NULL;
+	const char *from = body != NULL ? show(s->pool, body, "status") : NULL;
+	ld_form_select_status(f, "status", NULL, m, from, val(s, "status"));
 }
 
 /* ------------------------------------------------------ the forms */
@@ -177,28 +211,19 @@ proposal_controls(struct ld_form *f, struct src *s, bool editing)
 	ld_form_input(f, "text", "submitter", NULL, val(s, "submitter"), 0);
 	ld_form_input(f, "text", "handler", NULL, val(s, "handler"), 0);
 	ld_form_input(f, "number", "year", NULL, val(s, "year"), 0);
-	const char *from = editing && s->r ? s->r->proposal->status : NULL;
-	ld_form_select_status(f, "status", NULL, LD_SM_PROPOSAL, from,
-	                      val(s, "status"));
+	status_select(f, s, LD_SM_PROPOSAL, editing);
 	ld_form_select_vocab(f, "outcome", NULL, LD_VOCAB_OUTCOME, "（未答复）",
 	                     val(s, "outcome"), 0);
 	ld_form_select_vocab(f, "satisfaction", NULL, LD_VOCAB_SATISFACTION,
 	                     "（未测评）", val(s, "satisfaction"), 0);
-	struct ld_choice yn[] = {{"1", "面商"}};
-	const char *on[] = {"1"};
-	bool f2f = s->posted ? ld_web_form(s->rq, "face_to_face") != NULL
-	                     : val(s, "face_to_face")[0] != '\0';
-	ld_form_checks(f, "face_to_face", "面商", yn, 1, on, f2f ? 1 : 0, 0);
+	tick_box(f, s, "face_to_face", "面商", "面商");
 	/* As offices handle it (联名, 协办, 重点 and 督办, the deadline). */
 	ld_form_textarea(f, "cosigner", "联名委员",
 	                 "每行一位委员（提案人以外）", val(s, "cosigner"), 0);
 	ld_form_textarea(f, "assisting", "协办单位",
 	                 "每行一个单位；主办单位填在“承办单位”",
 	                 val(s, "assisting"), 0);
-	struct ld_choice keyc[] = {{"1", "重点提案"}};
-	bool key = s->posted ? ld_web_form(s->rq, "key") != NULL
-	                     : val(s, "key")[0] != '\0';
-	ld_form_checks(f, "key", "重点提案", keyc, 1, on, key ? 1 : 0, 0);
+	tick_box(f, s, "key", "重点提案", "重点提案");
 	ld_form_input(f, "text", "supervisor", "督办领导（重点提案必填）",
 	              val(s, "supervisor"), 0);
 	ld_form_input(f, "date", "filed_on", NULL, val(s, "filed_on"), 0);
@@ -207,9 +232,7 @@ proposal_controls(struct ld_form *f, struct src *s, bool editing)
 	              0);
 	/* 延期: once, on an edit of one not yet extended. */
 	if (editing && s->r != NULL && !s->r->proposal->extended) {
-		struct ld_choice ext[] = {{"1", "延期一个月"}};
-		bool x = s->posted && ld_web_form(s->rq, "extended") != NULL;
-		ld_form_checks(f, "extended", "延期", ext, 1, on, x ? 1 : 0, 0);
+		tick_box(f, s, "extended", "延期", "延期一个月");
 	} else if (editing && s->r != NULL) {
 		ld_form_raw(f, "<p class=\"hint\">"
 		               "答复期限已延期（只能延期一次）。</p>\n");
@@ -245,15 +268,9 @@ member_controls(struct ld_form *f, struct src *s, bool editing)
 	ld_form_input(f, "text", "group", NULL, val(s, "group"), 0);
 	ld_form_input(f, "text", "term", "届次（如 十二届）", val(s, "term"),
 	              0);
-	const char *from = editing && s->r ? s->r->member->status : NULL;
-	ld_form_select_status(f, "status", NULL, LD_SM_MEMBER, from,
-	                      val(s, "status"));
+	status_select(f, s, LD_SM_MEMBER, editing);
 	ld_form_input(f, "date", "joined", NULL, val(s, "joined"), 0);
-	struct ld_choice yn[] = {{"1", "新任委员（本届首次任委员）"}};
-	const char *on[] = {"1"};
-	bool nw = s->posted ? ld_web_form(s->rq, "new_member") != NULL
-	                    : val(s, "new_member")[0] != '\0';
-	ld_form_checks(f, "new_member", "新任委员", yn, 1, on, nw ? 1 : 0, 0);
+	tick_box(f, s, "new_member", "新任委员", "新任委员（本届首次任委员）");
 }
 
 /* A duty entry (履职记录): an activity on a date, for members held here
@@ -311,17 +328,8 @@ duty_controls(struct ld_form *f, struct src *s)
 		const char *pre = ld_web_arg(s->rq, "member");
 		if (!s->posted && s->r == NULL && pre != NULL && pre[0])
 			checked[nc++] = pre; /* from a member's page */
-		/* One checked that is not among them (still kept). */
-		for (size_t k = 0; k < nc; k++) {
-			bool known = false;
-			for (size_t i = 0; i < n && !known; i++)
-				known = strcmp(c[i].value, checked[k]) == 0;
-			if (!known) {
-				c[n].value = checked[k];
-				c[n].label = checked[k];
-				n++;
-			}
-		}
+		n = keep_checked(c, n, nr + LD_DUTY_MEMBERS_MAX + 1, checked,
+		                 nc);
 		if (n == 0 && listed)
 			ld_form_raw(f, "<p class=\"hint\">本单位还没有委员："
 			               "请先<a href=\"/members/new\">添加委员"
@@ -454,6 +462,25 @@ refuse(struct ld_fielderr *fe, const char *line, const char *field)
 		snprintf(fe->field, sizeof(fe->field), "%s", field);
 }
 
+/* The form's year `yr` ("" is 0 unless `required`): false with the
+ * refusal (fe, line) when it is not one. */
+static bool
+form_year(const char *yr, bool required, uint32_t *year, struct ld_fielderr *fe,
+          char *line, size_t len)
+{
+	*year = 0;
+	if (yr[0] == '\0' && !required)
+		return true;
+	if (yr[0] == '\0')
+		snprintf(line, len, "year: required");
+	else if (ld_text_parse_year(yr, year))
+		return true;
+	else
+		snprintf(line, len, "year '%s' is not a year", yr);
+	refuse(fe, line, NULL);
+	return false;
+}
+
 /* Row numbers of the plan items sent, to put "item K" refusals on row
  * K's controls. */
 struct rowmap {
@@ -502,11 +529,8 @@ from_form(struct ld_web_req *rq, struct ld_pool *pool, Ld__Record *r,
 	}
 	case LD__RECORD__BODY_PROPOSAL: {
 		Ld__Proposal *p = r->proposal;
-		if (yr[0] != '\0' && !ld_text_parse_year(yr, &year)) {
-			snprintf(line, len, "year '%s' is not a year", yr);
-			refuse(fe, line, NULL);
+		if (!form_year(yr, false, &year, fe, line, len))
 			return false;
-		}
 		p->year = year;
 		p->face_to_face = ld_web_form(rq, "face_to_face") != NULL;
 		ok = set(&p->title, ld_submit_field(rq, "title")) &&
@@ -564,16 +588,8 @@ from_form(struct ld_web_req *rq, struct ld_pool *pool, Ld__Record *r,
 	}
 	case LD__RECORD__BODY_PLAN: {
 		Ld__Plan *p = r->plan;
-		if (yr[0] == '\0') {
-			snprintf(line, len, "year: required");
-			refuse(fe, line, NULL);
+		if (!form_year(yr, true, &year, fe, line, len))
 			return false;
-		}
-		if (!ld_text_parse_year(yr, &year)) {
-			snprintf(line, len, "year '%s' is not a year", yr);
-			refuse(fe, line, NULL);
-			return false;
-		}
 		p->year = year;
 		ok = set(&p->title, ld_submit_field(rq, "title"));
 		size_t rows = strtoul(ld_submit_field(rq, "rows"), NULL, 10);
@@ -664,6 +680,25 @@ to_row(struct ld_fielderr *fe, const struct rowmap *rm)
 	}
 }
 
+/* A refusal to show beside its control: "item K" on the form's row,
+ * and out of memory said when nothing else was. */
+static void
+refusal_on_row(struct ld_fielderr *fe, const struct rowmap *rm)
+{
+	to_row(fe, rm);
+	if (fe->text[0] == '\0')
+		ld_fielderr_set(fe, "", "内存不足，没有保存。");
+}
+
+/* After a write: the record's page (POST/redirect/GET). */
+static void
+to_record(struct ld_web_req *rq, const char *id)
+{
+	char loc[LD_ID_MAX + 8];
+	snprintf(loc, sizeof(loc), "/r/%s", id);
+	ld_web_redirect(rq, loc);
+}
+
 /* ------------------------------------------------------ the pages */
 
 struct kind_page {
@@ -704,16 +739,12 @@ controls(struct ld_form *f, struct src *s, Ld__Record__BodyCase bc,
 	case LD__RECORD__BODY_TASK:
 		task_controls(f, s, parent);
 		if (editing)
-			ld_form_select_status(f, "status", NULL, LD_SM_TASK,
-			                      s->r->task->status,
-			                      val(s, "status"));
+			status_select(f, s, LD_SM_TASK, true);
 		break;
 	case LD__RECORD__BODY_SURVEY:
 		survey_controls(f, s);
 		if (editing)
-			ld_form_select_status(f, "status", NULL, LD_SM_SURVEY,
-			                      s->r->survey->status,
-			                      val(s, "status"));
+			status_select(f, s, LD_SM_SURVEY, true);
 		break;
 	case LD__RECORD__BODY_PROPOSAL:
 		proposal_controls(f, s, editing);
@@ -789,15 +820,11 @@ new_page(struct ld_web_req *rq, Ld__Record__BodyCase bc)
 			return;
 		}
 		if (rc == 0) {
-			char loc[LD_ID_MAX + 8];
-			snprintf(loc, sizeof(loc), "/r/%s", id);
 			ld_pool_free(&pool);
-			ld_web_redirect(rq, loc);
+			to_record(rq, id);
 			return;
 		}
-		to_row(&fe, &rm);
-		if (fe.text[0] == '\0')
-			ld_fielderr_set(&fe, "", "内存不足，没有保存。");
+		refusal_on_row(&fe, &rm);
 		refused = true;
 	}
 	struct src s = {rq, posted, NULL, false, &pool};
@@ -876,9 +903,7 @@ void
 ld_page_edit(struct ld_web_req *rq)
 {
 	char id[LD_ID_MAX + 1];
-	if (!ld_submit_id(rq, "/edit", id, sizeof(id)))
-		return;
-	Ld__Record *r = ld_submit_get(rq, id);
+	Ld__Record *r = ld_submit_target(rq, "/edit", id, sizeof(id));
 	if (r == NULL)
 		return;
 	/* Results and reviews have their own forms. */
@@ -924,16 +949,12 @@ ld_page_edit(struct ld_web_req *rq)
 			return;
 		}
 		if (rc == 0) {
-			char loc[LD_ID_MAX + 8];
-			snprintf(loc, sizeof(loc), "/r/%s", id);
 			ld__record__free_unpacked(r, NULL);
 			ld_pool_free(&pool);
-			ld_web_redirect(rq, loc);
+			to_record(rq, id);
 			return;
 		}
-		to_row(&fe, &rm);
-		if (fe.text[0] == '\0')
-			ld_fielderr_set(&fe, "", "内存不足，没有保存。");
+		refusal_on_row(&fe, &rm);
 		refused = true;
 	}
 	struct src s = {rq, posted, r, false, &pool};
@@ -1024,9 +1045,7 @@ void
 ld_page_status(struct ld_web_req *rq)
 {
 	char id[LD_ID_MAX + 1];
-	if (!ld_submit_id(rq, "/status", id, sizeof(id)))
-		return;
-	Ld__Record *r = ld_submit_get(rq, id);
+	Ld__Record *r = ld_submit_target(rq, "/status", id, sizeof(id));
 	if (r == NULL)
 		return;
 	unsigned item =
@@ -1052,9 +1071,7 @@ ld_page_status(struct ld_web_req *rq)
 		rc = ld_submit_update(rq, r, base_of(rq), &fe, line,
 		                      sizeof(line));
 	if (rc == 0) {
-		char loc[LD_ID_MAX + 8];
-		snprintf(loc, sizeof(loc), "/r/%s", id);
-		ld_web_redirect(rq, loc);
+		to_record(rq, id);
 	} else if (rc > 0) {
 		/* Shown again with the refusal, from the record as read. */
 		set(st, was);
@@ -1128,9 +1145,7 @@ void
 ld_page_opinion_act(struct ld_web_req *rq)
 {
 	char id[LD_ID_MAX + 1];
-	if (!ld_submit_id(rq, "/opinion", id, sizeof(id)))
-		return;
-	Ld__Record *op = ld_submit_get(rq, id);
+	Ld__Record *op = ld_submit_target(rq, "/opinion", id, sizeof(id));
 	if (op == NULL)
 		return;
 	if (op->body_case != LD__RECORD__BODY_OPINION || op->deleted) {
@@ -1162,9 +1177,7 @@ ld_page_opinion_act(struct ld_web_req *rq)
 		                   sizeof(line));
 	ld__record__free_unpacked(r, NULL);
 	if (rc == 0) {
-		char loc[LD_ID_MAX + 8];
-		snprintf(loc, sizeof(loc), "/r/%s", id);
-		ld_web_redirect(rq, loc);
+		to_record(rq, id);
 	} else if (rc > 0) {
 		struct ld_buf b = {0};
 		ld_html_f(&b,

@@ -477,6 +477,107 @@ render_value(struct ld_buf *b, const ProtobufCMessage *m,
 	ld_buf_puts(b, "</ol>");
 }
 
+/* ld_web_call with a refusal counted as a failure, reporting nothing:
+ * the sections below say so in a line (ld_api_call_fn's shape). *resp
+ * is NULL after a failure: a failed call may leave it pointing at an
+ * answer the client has already freed. */
+static int
+ask_quietly(void *ctx, Ld__Request *req, Ld__Response **resp)
+{
+	char err[256];
+	if (ld_web_call(ctx, req, resp, err, sizeof(err)) != 0) {
+		*resp = NULL;
+		return -1;
+	}
+	if ((*resp)->code != LD__CODE__CODE_OK) {
+		ld__response__free_unpacked(*resp, NULL);
+		*resp = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* The line a section shows in place of what the node could not give. */
+static const char unreadable[] =
+    "<p class=\"error\">暂时无法从节点读取。</p>\n";
+
+typedef void visit_fn(void *ctx, const Ld__Record *r);
+
+/* Every record of `kind` that answers `ref` ("" for any), page after page
+ * of the node's list, handed to `visit`: 0, or -1 when the node could not
+ * be asked (what was visited before stays visited). A failure is the
+ * caller's line, not an error page. */
+static int
+each_listed(struct ld_web_req *rq, Ld__Kind kind, const char *ref,
+            visit_fn *visit, void *ctx)
+{
+	char next[LD_ID_MAX + 1] = "";
+	for (int ask = 0; ask < LIST_ASKS * 4; ask++) {
+		Ld__ListRequest q = LD__LIST_REQUEST__INIT;
+		q.kind = kind;
+		q.owner = "";
+		q.after = next;
+		q.limit = 500;
+		q.ref = (char *)ref; /* the store's refs index, not a scan */
+		Ld__Request req = LD__REQUEST__INIT;
+		req.op_case = LD__REQUEST__OP_LIST;
+		req.list = &q;
+		Ld__Response *resp;
+		if (ask_quietly(rq, &req, &resp) != 0)
+			return -1;
+		const Ld__ListResponse *l = resp->list;
+		if (l == NULL) {
+			ld__response__free_unpacked(resp, NULL);
+			return -1;
+		}
+		for (size_t i = 0; i < l->n_records; i++) {
+			Ld__Record *r = ld_record_unpack(l->records[i].data,
+			                                 l->records[i].len);
+			if (r == NULL)
+				continue;
+			visit(ctx, r);
+			ld__record__free_unpacked(r, NULL);
+		}
+		bool more = l->next[0] != '\0';
+		if (more)
+			snprintf(next, sizeof(next), "%s", l->next);
+		ld__response__free_unpacked(resp, NULL);
+		if (!more)
+			break;
+	}
+	return 0;
+}
+
+/* What member_year gathers from the duty entries. */
+struct member_duties {
+	const Ld__Record *m;
+	unsigned year;
+	struct ld_members *ms;
+	struct ld_buf *rows;
+};
+
+/* A duty entry of the year naming the member: counted and a row. */
+static void
+member_duty(void *ctx, const Ld__Record *d)
+{
+	struct member_duties *md = ctx;
+	bool names = false;
+	for (size_t k = 0;
+	     d->body_case == LD__RECORD__BODY_DUTY && k < d->duty->n_members;
+	     k++)
+		names = names || strcmp(d->duty->members[k], md->m->id) == 0;
+	if (!names || d->deleted || ld_rule_year(d) != md->year)
+		return;
+	ld_members_add_duty(md->ms, d);
+	ld_html_f(md->rows, "<tr><td><a href=\"/r/%s\">%s</a>"
+	          "</td><td>%s</td><td>%s</td><td>",
+	          d->id, d->duty->date, d->duty->activity, d->owner);
+	if (d->duty->ref[0] != '\0')
+		ld_html_f(md->rows, "<a href=\"/r/%s\">%s</a>", d->duty->ref,
+		          d->duty->ref);
+	ld_html_f(md->rows, "</td><td>%s</td></tr>\n", d->duty->note);
+}
+
 /* A member's year (履职档案): the duty entries naming member `m` in the
  * year asked for (?year=, else this year), counted against 五个一 by
  * core/members.c as the members report counts them. */
@@ -499,61 +600,14 @@ member_year(struct ld_web_req *rq, struct ld_buf *b, const Ld__Record *m)
 	ld_members_init(&ms, year, &q);
 	bool failed = ld_members_add_member(&ms, m) != 0;
 	struct ld_buf rows = {0};
-	char next[LD_ID_MAX + 1] = "";
-	for (int ask = 0; !failed && ask < LIST_ASKS * 4; ask++) {
-		Ld__ListRequest lq = LD__LIST_REQUEST__INIT;
-		lq.kind = LD__KIND__KIND_DUTY;
-		lq.owner = "";
-		lq.after = next;
-		lq.limit = 500;
-		Ld__Request req = LD__REQUEST__INIT;
-		req.op_case = LD__REQUEST__OP_LIST;
-		req.list = &lq;
-		Ld__Response *resp = NULL;
-		if (ld_web_call(rq, &req, &resp, err, sizeof(err)) != 0 ||
-		    resp->code != LD__CODE__CODE_OK || resp->list == NULL) {
-			if (resp != NULL)
-				ld__response__free_unpacked(resp, NULL);
-			failed = true;
-			break;
-		}
-		const Ld__ListResponse *l = resp->list;
-		for (size_t i = 0; i < l->n_records; i++) {
-			Ld__Record *d = ld_record_unpack(l->records[i].data,
-			                                 l->records[i].len);
-			if (d == NULL)
-				continue;
-			bool names = false;
-			for (size_t k = 0; d->body_case == LD__RECORD__BODY_DUTY &&
-			                   k < d->duty->n_members; k++)
-				names = names ||
-				        strcmp(d->duty->members[k], m->id) == 0;
-			if (names && !d->deleted &&
-			    ld_rule_year(d) == year) {
-				ld_members_add_duty(&ms, d);
-				ld_html_f(&rows, "<tr><td><a href=\"/r/%s\">%s</a>"
-				          "</td><td>%s</td><td>%s</td><td>",
-				          d->id, d->duty->date, d->duty->activity,
-				          d->owner);
-				if (d->duty->ref[0] != '\0')
-					ld_html_f(&rows, "<a href=\"/r/%s\">%s</a>",
-					          d->duty->ref, d->duty->ref);
-				ld_html_f(&rows, "</td><td>%s</td></tr>\n",
-				          d->duty->note);
-			}
-			ld__record__free_unpacked(d, NULL);
-		}
-		bool more = l->next[0] != '\0';
-		if (more)
-			snprintf(next, sizeof(next), "%s", l->next);
-		ld__response__free_unpacked(resp, NULL);
-		if (!more)
-			break;
-	}
+	struct member_duties md = {m, year, &ms, &rows};
+	if (!failed)
+		failed = each_listed(rq, LD__KIND__KIND_DUTY, "", member_duty,
+		                     &md) != 0;
 	ld_members_finish(&ms);
 	ld_html_f(b, "<h2>%d年履职</h2>\n", (int)year);
 	if (failed) {
-		ld_buf_puts(b, "<p class=\"error\">暂时无法从节点读取。</p>\n");
+		ld_buf_puts(b, unreadable);
 	} else if (ms.n == 1) {
 		const struct ld_member_year *my = &ms.v[0];
 		char miss[256];
@@ -583,6 +637,36 @@ member_year(struct ld_web_req *rq, struct ld_buf *b, const Ld__Record *m)
 	ld_members_free(&ms);
 }
 
+/* What answers gathers: the rows of the records answering `id`. */
+struct answer_rows {
+	Ld__Kind kind;
+	const char *id;
+	struct ld_buf *b;
+	size_t found;
+};
+
+static void
+answer_row(void *ctx, const Ld__Record *r)
+{
+	struct answer_rows *ar = ctx;
+	const char *ref = ld_record_ref(r);
+	if (r->deleted || ref == NULL || strcmp(ref, ar->id) != 0)
+		return;
+	struct summary s;
+	summarize(r, &s);
+	ar->found++;
+	ld_html_f(ar->b, "<tr><td><a href=\"/r/%s\">%s</a></td>"
+	          "<td data-label=\"单位\">%s</td>"
+	          "<td data-label=\"%r\">%s</td>"
+	          "<td data-label=\"内容\">%s</td>"
+	          "<td data-label=\"更新时间\">",
+	          r->id, r->id, r->owner,
+	          ar->kind == LD__KIND__KIND_REVIEW ? "意见" : "状态",
+	          s.form[0] ? s.form : status_label(&s), s.title);
+	ld_html_time(ar->b, (long long)r->updated_at);
+	ld_buf_puts(ar->b, "</td></tr>\n");
+}
+
 /* The records of `kind` whose ref is `id` (results of a task, reviews of
  * a result), as table rows; how many. The node picks them from its refs
  * index (ListRequest.ref). */
@@ -590,75 +674,10 @@ static size_t
 answers(struct ld_web_req *rq, struct ld_buf *b, Ld__Kind kind,
         const char *id, bool *failed)
 {
-	size_t found = 0;
-	char next[LD_ID_MAX + 1] = "";
-	for (int ask = 0; ask < LIST_ASKS * 4; ask++) {
-		Ld__ListRequest q = LD__LIST_REQUEST__INIT;
-		q.kind = kind;
-		q.owner = "";
-		q.after = next;
-		q.limit = 500;
-		q.ref = (char *)id; /* the store's refs index, not a scan */
-		Ld__Request req = LD__REQUEST__INIT;
-		req.op_case = LD__REQUEST__OP_LIST;
-		req.list = &q;
-		Ld__Response *resp;
-		char err[256];
-		if (ld_web_call(rq, &req, &resp, err, sizeof(err)) != 0 ||
-		    resp->code != LD__CODE__CODE_OK || resp->list == NULL) {
-			if (resp != NULL)
-				ld__response__free_unpacked(resp, NULL);
-			*failed = true;
-			return found;
-		}
-		const Ld__ListResponse *l = resp->list;
-		for (size_t i = 0; i < l->n_records; i++) {
-			Ld__Record *r = ld_record_unpack(l->records[i].data,
-			                                 l->records[i].len);
-			if (r == NULL)
-				continue;
-			const char *ref = ld_record_ref(r);
-			if (!r->deleted && ref != NULL && strcmp(ref, id) == 0) {
-				struct summary s;
-				summarize(r, &s);
-				found++;
-				ld_html_f(b, "<tr><td><a href=\"/r/%s\">%s</a></td>"
-				          "<td data-label=\"单位\">%s</td>"
-				          "<td data-label=\"%r\">%s</td>"
-				          "<td data-label=\"内容\">%s</td>"
-				          "<td data-label=\"更新时间\">",
-				          r->id, r->id, r->owner,
-				          kind == LD__KIND__KIND_REVIEW ? "意见"
-				                                        : "状态",
-				          s.form[0] ? s.form : status_label(&s),
-				          s.title);
-				ld_html_time(b, (long long)r->updated_at);
-				ld_buf_puts(b, "</td></tr>\n");
-			}
-			ld__record__free_unpacked(r, NULL);
-		}
-		bool more = l->next[0] != '\0';
-		if (more)
-			snprintf(next, sizeof(next), "%s", l->next);
-		ld__response__free_unpacked(resp, NULL);
-		if (!more)
-			break;
-	}
-	return found;
-}
-
-static int
-ask_quietly(void *ctx, Ld__Request *req, Ld__Response **resp)
-{
-	char err[256];
-	if (ld_web_call(ctx, req, resp, err, sizeof(err)) != 0)
-		return -1;
-	if ((*resp)->code != LD__CODE__CODE_OK) {
-		ld__response__free_unpacked(*resp, NULL);
-		*resp = NULL;
-		return -1;
-	}
-	return 0;
+	struct answer_rows ar = {kind, id, b, 0};
+	if (each_listed(rq, kind, id, answer_row, &ar) != 0)
+		*failed = true;
+	return ar.found;
 }
 
 /* What each office above the writer did with opinion `r`, nearest the
@@ -673,7 +692,7 @@ opinion_trail(struct ld_web_req *rq, struct ld_buf *b, const Ld__Record *r)
 	 * ld_web_list_all: a failure here is a line, not the page. */
 	if (ld_api_list_all(ask_quietly, rq, LD__KIND__KIND_OPINION_ACTION, "",
 	                    &acts, &n) != 0) {
-		ld_buf_puts(b, "<p class=\"error\">暂时无法从节点读取。</p>\n");
+		ld_buf_puts(b, unreadable);
 		return;
 	}
 	size_t k = ld_opinion_trail(acts, n, r->id);
@@ -719,14 +738,12 @@ history(struct ld_web_req *rq, struct ld_buf *b, const Ld__Record *r)
 	Ld__Request req = LD__REQUEST__INIT;
 	req.op_case = LD__REQUEST__OP_HISTORY;
 	req.history = &q;
-	Ld__Response *resp;
-	char err[256];
+	Ld__Response *resp = NULL;
 	ld_buf_puts(b, "<h2>历史版本</h2>\n");
-	if (ld_web_call(rq, &req, &resp, err, sizeof(err)) != 0 ||
-	    resp->code != LD__CODE__CODE_OK || resp->history == NULL) {
+	if (ask_quietly(rq, &req, &resp) != 0 || resp->history == NULL) {
 		if (resp != NULL)
 			ld__response__free_unpacked(resp, NULL);
-		ld_buf_puts(b, "<p class=\"error\">暂时无法从节点读取。</p>\n");
+		ld_buf_puts(b, unreadable);
 		return;
 	}
 	const Ld__HistoryResponse *h = resp->history;
@@ -854,7 +871,7 @@ ld_page_record(struct ld_web_req *rq)
 		size_t n = answers(rq, &rows, answer_kind, r->id, &failed);
 		ld_html_f(&b, "<h2>%s</h2>\n", answer_title);
 		if (failed)
-			ld_buf_puts(&b, "<p class=\"error\">暂时无法从节点读取。</p>\n");
+			ld_buf_puts(&b, unreadable);
 		if (n == 0 && !failed) {
 			ld_buf_puts(&b, "<p class=\"muted\">尚无。</p>\n");
 		} else if (n > 0) {

@@ -321,9 +321,7 @@ void
 ld_page_result(struct ld_web_req *rq)
 {
 	char id[LD_ID_MAX + 1];
-	if (!ld_submit_id(rq, "/result", id, sizeof(id)))
-		return;
-	Ld__Record *t = ld_submit_get(rq, id);
+	Ld__Record *t = ld_submit_target(rq, "/result", id, sizeof(id));
 	if (t == NULL)
 		return;
 	const char *self = ld_web_config(rq)->id;
@@ -504,9 +502,7 @@ void
 ld_page_review(struct ld_web_req *rq)
 {
 	char id[LD_ID_MAX + 1];
-	if (!ld_submit_id(rq, "/review", id, sizeof(id)))
-		return;
-	Ld__Record *t = ld_submit_get(rq, id);
+	Ld__Record *t = ld_submit_target(rq, "/review", id, sizeof(id));
 	if (t == NULL)
 		return;
 	const char *self = ld_web_config(rq)->id;

@@ -103,8 +103,10 @@ ld_submit_get(struct ld_web_req *rq, const char *id)
 	return r;
 }
 
-bool
-ld_submit_id(struct ld_web_req *rq, const char *suffix, char *id, size_t len)
+/* The id in rq->rest before `suffix`: false with a 404 page if it is
+ * not there or not a record id. */
+static bool
+target_id(struct ld_web_req *rq, const char *suffix, char *id, size_t len)
 {
 	size_t n = strlen(rq->rest), sn = strlen(suffix);
 	if (n <= sn || n - sn >= len ||
@@ -119,6 +121,15 @@ ld_submit_id(struct ld_web_req *rq, const char *suffix, char *id, size_t len)
 		return false;
 	}
 	return true;
+}
+
+Ld__Record *
+ld_submit_target(struct ld_web_req *rq, const char *suffix, char *id,
+                 size_t len)
+{
+	if (!target_id(rq, suffix, id, len))
+		return NULL;
+	return ld_submit_get(rq, id);
 }
 
 size_t

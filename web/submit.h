@@ -33,10 +33,12 @@ size_t ld_submit_lines(struct ld_pool *pool, const char *text, char **out,
 /* Record `id` from the node, or NULL with the error page set (404 ...). */
 Ld__Record *ld_submit_get(struct ld_web_req *rq, const char *id);
 
-/* The id in "PREFIX" + ID + `suffix` (rq->rest holds ID + suffix):
- * false, with a 404 page, if it is not there or not a record id. */
-bool ld_submit_id(struct ld_web_req *rq, const char *suffix, char *id,
-                  size_t len);
+/* The record a page "PREFIX" + ID + `suffix` is about (rq->rest holds
+ * ID + suffix), as the node has it now, its id in `id`; NULL with the
+ * error page set (404 if ID is not there or not a record id, else as
+ * ld_submit_get). */
+Ld__Record *ld_submit_target(struct ld_web_req *rq, const char *suffix,
+                             char *id, size_t len);
 
 /* What a record can be addressed to: this office's own path first (it
  * and every office below it), then the offices this node knows below it

@@ -18,7 +18,6 @@
 # duty entry for both through /duties/new. Every wait is bounded;
 # only the processes started here are stopped, by their pid.
 #   check_web_forms.py BUILD_DIR      (exit 77 = skipped)
-import html
 import json
 import os
 import re
@@ -27,60 +26,21 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import webtest  # noqa: E402
-from webtest import (LIANDONG, add_users, check, cli, free_port,  # noqa: E402
-                     run, start_node, start_web, wait_for)
-
-
-def count(data, kind):
-    r = cli(data, "list", "--kind", kind, "--json")
-    return len(json.loads(r.stdout)) if r.returncode == 0 else -1
-
-
-def record(data, rid):
-    r = cli(data, "show", rid, "--json")
-    return json.loads(r.stdout) if r.returncode == 0 else {}
-
-
-class Client(webtest.Client):
-    """webtest's browser, whose login must work and keeps the session's
-    CSRF token in .token."""
-
-    def login(self, user, pw):
-        r = super().login(user, pw)
-        check(r.status == 303, "%s logs in" % user)
-        self.token = self.csrf()
-        return r
-
-
-def err_of(text, field):
-    m = re.search(r'<p class="err" id="err-%s"[^>]*>(.*?)</p>' % field, text,
-                  re.S)
-    return html.unescape(m.group(1)) if m else ""
+from webtest import (SessionClient, add_users, check, cli,  # noqa: E402
+                     count, err_of, province_and_city, record, start_web,
+                     wait_city_at, wait_for)
 
 
 def scenario(root):
-    prov, city = os.path.join(root, "prov"), os.path.join(root, "city")
-    lport = free_port()
-    r = run([LIANDONG, "init", "--data", prov, "--id", "530000", "--name",
-             "云南省政协", "--listen", "tcp://127.0.0.1:%d" % lport,
-             "--insecure"])
-    check(r.returncode == 0, "init province: " + r.stderr.strip())
-    r = run([LIANDONG, "init", "--data", city, "--id", "530000/530300",
-             "--name", "曲靖市政协", "--parent",
-             "tcp://127.0.0.1:%d" % lport, "--insecure"])
-    check(r.returncode == 0, "init city: " + r.stderr.strip())
-    start_node(root, prov)
-    start_node(root, city)
+    prov, city = province_and_city(root)
     add_users(prov, (("张三", "clerk", "clerk-pass-1"),
                      ("读者", "reader", "reader-pass-1"),
                      ("王审", "reviewer", "review-pass-1")))
     add_users(city, (("李四", "clerk", "clerk-pass-2"),))
-    wait_for("the city's node record at the province",
-             lambda: "530000/530300" in cli(prov, "list", "--kind",
-                                            "node").stdout)
+    wait_city_at(prov)
     pweb, cweb = start_web(prov).port, start_web(city).port
 
-    clerk = Client(pweb)
+    clerk = SessionClient(pweb)
     clerk.login("张三", "clerk-pass-1")
     r = clerk.req("GET", "/tasks/new")
     check(r.status == 200 and 'id="f-topic"' in r.text and
@@ -110,7 +70,7 @@ def scenario(root):
     del bad["csrf"]
     r = clerk.req("POST", "/tasks/new", bad)
     check(r.status == 403, "POST without CSRF: 403 (%d)" % r.status)
-    reader = Client(pweb)
+    reader = SessionClient(pweb)
     reader.login("读者", "reader-pass-1")
     r = reader.req("POST", "/tasks/new", dict(bad, csrf=reader.token))
     check(r.status == 403, "a reader's POST /tasks/new: 403 (%d)" % r.status)
@@ -241,7 +201,7 @@ def scenario(root):
     wait_for("the task at the city",
              lambda: cli(city, "wait", tid, "--version", "3",
                          "--timeout", "1").returncode == 0)
-    cc = Client(cweb)
+    cc = SessionClient(cweb)
     cc.login("李四", "clerk-pass-2")
     r = cc.req("GET", "/r/" + tid)
     check('id="act-result"' in r.text and 'id="act-derive"' in r.text and
@@ -299,7 +259,7 @@ def scenario(root):
                          os.path.join(root, "got.bin")).returncode == 0)
     r = clerk.req("GET", "/r/%s/review" % rid)
     check(r.status == 403, "a clerk may not review: 403")
-    rv = Client(pweb)
+    rv = SessionClient(pweb)
     rv.login("王审", "review-pass-1")
     r = rv.req("GET", "/r/" + rid)
     check('id="act-review"' in r.text and 'href="/r/%s/a/1"' % rid in r.text,
@@ -492,7 +452,7 @@ def node_tree(pweb, prov):
     wait_for("the city's HEALTH record in the province's tree", reported)
     st = tree_of(prov)
     below = [o["path"] for o in st.get("tree", []) if o["path"] != st["path"]]
-    rd = Client(pweb)
+    rd = SessionClient(pweb)
     rd.login("读者", "reader-pass-1")
     r = rd.req("GET", "/node")
     rows = re.findall(r'<tr data-office="([^"]+)" data-depth="(\d+)"'

@@ -19,57 +19,21 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import webtest  # noqa: E402
-from webtest import (LIANDONG, add_users, check, cli, free_port,  # noqa: E402
-                     run, start_node, start_web, wait_for)
-
-
-def count(data, kind):
-    r = cli(data, "list", "--kind", kind, "--json")
-    return len(json.loads(r.stdout)) if r.returncode == 0 else -1
-
-
-def record(data, rid):
-    r = cli(data, "show", rid, "--json")
-    return json.loads(r.stdout) if r.returncode == 0 else {}
-
-
-class Client(webtest.Client):
-    def login(self, user, pw):
-        r = super().login(user, pw)
-        check(r.status == 303, "%s logs in" % user)
-        self.token = self.csrf()
-        return r
-
-
-def err_of(text, field):
-    m = re.search(r'<p class="err" id="err-%s"[^>]*>(.*?)</p>' % field, text,
-                  re.S)
-    return html.unescape(m.group(1)) if m else ""
+from webtest import (SessionClient, add_users, check, cli,  # noqa: E402
+                     count, err_of, province_and_city, record, start_web,
+                     wait_city_at, wait_for)
 
 
 def scenario(root):
-    prov, city = os.path.join(root, "prov"), os.path.join(root, "city")
-    lport = free_port()
-    r = run([LIANDONG, "init", "--data", prov, "--id", "530000", "--name",
-             "云南省政协", "--listen", "tcp://127.0.0.1:%d" % lport,
-             "--insecure"])
-    check(r.returncode == 0, "init province: " + r.stderr.strip())
-    r = run([LIANDONG, "init", "--data", city, "--id", "530000/530300",
-             "--name", "曲靖市政协", "--parent",
-             "tcp://127.0.0.1:%d" % lport, "--insecure"])
-    check(r.returncode == 0, "init city: " + r.stderr.strip())
-    start_node(root, prov)
-    start_node(root, city)
+    prov, city = province_and_city(root)
     add_users(prov, (("张三", "clerk", "clerk-pass-1"),
                      ("读者", "reader", "reader-pass-1")))
     add_users(city, (("李四", "clerk", "clerk-pass-2"),))
-    wait_for("the city's node record at the province",
-             lambda: "530000/530300" in cli(prov, "list", "--kind",
-                                            "node").stdout)
+    wait_city_at(prov)
     pweb, cweb = start_web(prov).port, start_web(city).port
 
     # The city's clerk writes one.
-    cc = Client(cweb)
+    cc = SessionClient(cweb)
     cc.login("李四", "clerk-pass-2")
     r = cc.req("GET", "/opinions")
     check(r.status == 200 and 'href="/opinions"' in r.text and
@@ -116,14 +80,14 @@ def scenario(root):
     # The province acts on it through the page.
     wait_for("the opinion at the province",
              lambda: cli(prov, "show", oid).returncode == 0)
-    pc = Client(pweb)
+    pc = SessionClient(pweb)
     pc.login("张三", "clerk-pass-1")
     r = pc.req("GET", "/r/" + oid)
     check(r.status == 200 and 'action="/r/%s/opinion"' % oid in r.text and
           'id="f-action"' in r.text and 'id="f-leader"' in r.text and
           'id="f-comment"' in r.text and 'id="submit"' in r.text,
           "the province's page offers 采用 / 报送 / 批示")
-    reader = Client(pweb)
+    reader = SessionClient(pweb)
     reader.login("读者", "reader-pass-1")
     r = reader.req("GET", "/r/" + oid)
     check(r.status == 200 and "/opinion\"" not in r.text,

@@ -21,15 +21,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import webtest  # noqa: E402
-from webtest import (LIANDONG, add_users, check, cli, free_port,  # noqa: E402
-                     run, start_node, start_web, wait_for)
-
-
-class Client(webtest.Client):
-    def login(self, user, pw):
-        r = super().login(user, pw)
-        check(r.status == 303, "%s logs in" % user)
-        return r
+from webtest import (SessionClient, add_users, check, cli,  # noqa: E402
+                     province_and_city, start_web, wait_for)
 
 
 def add(data, *args):
@@ -39,18 +32,7 @@ def add(data, *args):
 
 
 def scenario(root):
-    prov, city = os.path.join(root, "prov"), os.path.join(root, "city")
-    lport = free_port()
-    r = run([LIANDONG, "init", "--data", prov, "--id", "530000", "--name",
-             "云南省政协", "--listen", "tcp://127.0.0.1:%d" % lport,
-             "--insecure"])
-    check(r.returncode == 0, "init province: " + r.stderr.strip())
-    r = run([LIANDONG, "init", "--data", city, "--id", "530000/530300",
-             "--name", "曲靖市政协", "--parent",
-             "tcp://127.0.0.1:%d" % lport, "--insecure"])
-    check(r.returncode == 0, "init city: " + r.stderr.strip())
-    start_node(root, prov)
-    start_node(root, city)
+    prov, city = province_and_city(root)
     add_users(prov, (("张三", "clerk", "clerk-pass-1"),
                      ("读者", "reader", "reader-pass-1")))
 
@@ -80,7 +62,7 @@ def scenario(root):
                          "replied" in cli(prov, "show", done).stdout
                          for i in (late, ext)))
 
-    pc = Client(start_web(prov).port)
+    pc = SessionClient(start_web(prov).port)
     pc.login("张三", "clerk-pass-1")
     r = pc.req("GET", "/proposals")
     check(r.status == 200 and 'href="/proposals/progress"' in r.text and
@@ -197,7 +179,7 @@ def scenario(root):
           "a member with a phone refused, naming it (%d %s)"
           % (st, text[:200]))
     # A reader may follow it too; not signed in, not.
-    rc = Client(pc.port)
+    rc = SessionClient(pc.port)
     r = rc.req("GET", "/proposals/progress")
     check(r.status in (302, 303, 401), "not signed in: %d" % r.status)
     rc.login("读者", "reader-pass-1")

@@ -1,13 +1,17 @@
 # webtest.py — what the console's integration tests (check_web*.py)
 # share: the built programs, check(), a free port, a node started and
-# waited for, users written with web_mkuser, liandong-web started and
-# waited for, a browser that keeps cookies, and the processes started
+# waited for, a province and a city below it, users written with
+# web_mkuser, liandong-web started and waited for, records read back
+# through the CLI, a browser that keeps cookies (and one whose login must
+# work), a form's refusal beside its field, and the processes started
 # here stopped by their pid at the end. Each test keeps its own checks.
 # A test imports it from its own folder:
 #   sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 #   import webtest
 # and is run as  check_web_X.py BUILD_DIR [...]  (exit 77 = skipped).
+import html
 import http.client
+import json
 import os
 import re
 import select
@@ -76,6 +80,45 @@ def start_node(root, data, secs=15):
             raise SystemExit("liandongd at %s did not answer within %d s"
                              % (data, secs))
         time.sleep(0.2)
+
+
+def province_and_city(root):
+    """A province (530000, a free port) and a city below it
+    (530000/530300), insecure link, in ROOT/prov and ROOT/city, both
+    nodes started; their folders."""
+    prov, city = os.path.join(root, "prov"), os.path.join(root, "city")
+    lport = free_port()
+    r = run([LIANDONG, "init", "--data", prov, "--id", "530000", "--name",
+             "云南省政协", "--listen", "tcp://127.0.0.1:%d" % lport,
+             "--insecure"])
+    check(r.returncode == 0, "init province: " + r.stderr.strip())
+    r = run([LIANDONG, "init", "--data", city, "--id", "530000/530300",
+             "--name", "曲靖市政协", "--parent",
+             "tcp://127.0.0.1:%d" % lport, "--insecure"])
+    check(r.returncode == 0, "init city: " + r.stderr.strip())
+    start_node(root, prov)
+    start_node(root, city)
+    return prov, city
+
+
+def wait_city_at(prov):
+    """Until the city's node record has reached the province."""
+    wait_for("the city's node record at the province",
+             lambda: "530000/530300" in cli(prov, "list", "--kind",
+                                            "node").stdout)
+
+
+def count(data, kind):
+    """How many records of `kind` the node at `data` lists (-1: the CLI
+    failed)."""
+    r = cli(data, "list", "--kind", kind, "--json")
+    return len(json.loads(r.stdout)) if r.returncode == 0 else -1
+
+
+def record(data, rid):
+    """Record `rid` as `liandong show --json` prints it ({}: failed)."""
+    r = cli(data, "show", rid, "--json")
+    return json.loads(r.stdout) if r.returncode == 0 else {}
 
 
 def add_users(data, users):
@@ -221,3 +264,21 @@ class Client:
         """The session's CSRF token, from the form on `path`."""
         m = re.search(CSRF_RE, self.request("GET", path).text)
         return m.group(1) if m else ""
+
+
+class SessionClient(Client):
+    """A Client whose login must work (a failed check if not) and then
+    keeps the session's CSRF token in .token."""
+
+    def login(self, user, pw):
+        r = super().login(user, pw)
+        check(r.status == 303, "%s logs in" % user)
+        self.token = self.csrf()
+        return r
+
+
+def err_of(text, field):
+    """The refusal a form shows beside `field`, unescaped ("" if none)."""
+    m = re.search(r'<p class="err" id="err-%s"[^>]*>(.*?)</p>' % field, text,
+                  re.S)
+    return html.unescape(m.group(1)) if m else ""

@@ -49,6 +49,14 @@ release(char **field)
 	*field = (char *)protobuf_c_empty_string;
 }
 
+/* Replace a malloc'd string field of a test record. */
+static void
+retext(char **field, const char *v)
+{
+	free(*field);
+	*field = strdup(v);
+}
+
 /* A task record with its strings, for validate.c to refuse. */
 struct task {
 	Ld__Task t;
@@ -121,12 +129,10 @@ START_TEST(test_scope)
 	k.r.n_scope = 0;
 	expect(refusal(&k.r, NULL), "scope", "范围：至少选择一个单位");
 	k.r.n_scope = 1;
-	free(k.scope[0]);
-	k.scope[0] = strdup("530000/530400");
+	retext(&k.scope[0], "530000/530400");
 	expect(refusal(&k.r, NULL), "scope",
 	       "范围：530000/530400 不在本单位（530000/530300）之下");
-	free(k.scope[0]);
-	k.scope[0] = strdup("530000/53 03");
+	retext(&k.scope[0], "530000/53 03");
 	expect(refusal(&k.r, NULL), "scope",
 	       "范围：“530000/53 03”：路径只能含 A-Z a-z 0-9 _ -");
 	task_free(&k);
@@ -149,31 +155,23 @@ START_TEST(test_status_moves)
 	struct task was, now;
 	task_init(&was, "河道", "视察", "");
 	task_init(&now, "河道", "视察", "");
-	free(was.t.status);
-	was.t.status = strdup("dispatched");
-	free(now.t.status);
-	now.t.status = strdup("closed");
+	retext(&was.t.status, "dispatched");
+	retext(&now.t.status, "closed");
 	expect(refusal(&now.r, &was.r), "status",
 	       "状态：民主监督任务不能从“已下发”变为“已办结”"
 	       "（可变为：办理中、已取消）");
-	free(was.t.status);
-	was.t.status = strdup("closed");
-	free(now.t.status);
-	now.t.status = strdup("closed");
+	retext(&was.t.status, "closed");
+	retext(&now.t.status, "closed");
 	expect(refusal(&now.r, &was.r), "status",
 	       "状态：该民主监督任务已是“已办结”，不能再变更");
-	free(now.t.status);
-	now.t.status = strdup("in_progress");
+	retext(&now.t.status, "in_progress");
 	expect(refusal(&now.r, &was.r), "status",
 	       "状态：民主监督任务不能从“已办结”变为“办理中”"
 	       "（可变为：无（“已办结”已是最终状态））");
 	/* cannot change */
-	free(was.t.status);
-	was.t.status = strdup("dispatched");
-	free(now.t.status);
-	now.t.status = strdup("");
-	free(was.t.parent);
-	was.t.parent = strdup("530000:7");
+	retext(&was.t.status, "dispatched");
+	retext(&now.t.status, "");
+	retext(&was.t.parent, "530000:7");
 	expect(refusal(&now.r, &was.r), "parent",
 	       "上级任务：不能修改（原为“530000:7”）");
 	task_free(&was);
@@ -471,30 +469,32 @@ START_TEST(test_form_beside_field)
 }
 END_TEST
 
-/* The field as the message names it, for the JSON API's "field". */
+/* The field as the message names it, for the JSON API's "field": the
+ * words before the first colon when they name a field, else "". */
 START_TEST(test_name)
 {
+	static const struct {
+		const char *line, *field;
+	} cases[] = {
+	    {"due: '2026-02-30' is not a date", "due"},
+	    {"items[2].month: 13 is not 1-12", "items[2].month"},
+	    {"colour: unknown field", "colour"},
+	    {"item 2 month: 13 is not 1-12", "item 2 month"},
+	    {"metric name: required", "metric name"},
+	    {"store write failed: disk full", ""},
+	    {"530000:12 is owned by 530000/530300", ""},
+	    {"attachment 2 (a.jpg): too big", ""},
+	    {"no colon", ""},
+	    {": no name", ""},
+	};
 	char f[64];
-	ld_fielderr_name("due: '2026-02-30' is not a date", f, sizeof(f));
-	ck_assert_str_eq(f, "due");
-	ld_fielderr_name("items[2].month: 13 is not 1-12", f, sizeof(f));
-	ck_assert_str_eq(f, "items[2].month");
-	ld_fielderr_name("colour: unknown field", f, sizeof(f));
-	ck_assert_str_eq(f, "colour");
-	ld_fielderr_name("item 2 month: 13 is not 1-12", f, sizeof(f));
-	ck_assert_str_eq(f, "item 2 month");
-	ld_fielderr_name("metric name: required", f, sizeof(f));
-	ck_assert_str_eq(f, "metric name");
-	ld_fielderr_name("store write failed: disk full", f, sizeof(f));
-	ck_assert_str_eq(f, "");
-	ld_fielderr_name("530000:12 is owned by 530000/530300", f, sizeof(f));
-	ck_assert_str_eq(f, "");
-	ld_fielderr_name("attachment 2 (a.jpg): too big", f, sizeof(f));
-	ck_assert_str_eq(f, "");
-	ld_fielderr_name("no colon", f, sizeof(f));
-	ck_assert_str_eq(f, "");
-	ld_fielderr_name(": no name", f, sizeof(f));
-	ck_assert_str_eq(f, "");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ld_fielderr_name(cases[i].line, f, sizeof(f));
+		ck_assert_msg(strcmp(f, cases[i].field) == 0,
+		              "'%s': field '%s', not '%s'", cases[i].line, f,
+		              cases[i].field);
+	}
+	/* A name that does not fit in `len` is no name. */
 	ld_fielderr_name("due: x", f, 3);
 	ck_assert_str_eq(f, "");
 }
