@@ -314,6 +314,34 @@ ld_cli_need(const struct cmd *c, const char *v, const char *opt)
 
 /* ---------------------------------------------------------------- client */
 
+/* --data DIR (or LIANDONG_DATA) was given: 0, or a usage error. */
+static int
+need_data_dir(const struct cmd *c)
+{
+	if (ld_cli_data_dir == NULL || ld_cli_data_dir[0] == '\0')
+		return ld_cli_usage_error(
+		    c, "no data directory: pass --data DIR or "
+		       "set LIANDONG_DATA");
+	return 0;
+}
+
+int
+ld_cli_office_dir(const struct cmd *c, const char *remote_refusal,
+                  char *dir, size_t len)
+{
+	if (ld_cli_remote != NULL)
+		return ld_cli_usage_error(c, "%s", remote_refusal);
+	int rc = need_data_dir(c);
+	if (rc != 0)
+		return rc;
+	static struct ld_config cfg; /* large: not on the stack */
+	char err[1024];
+	if (ld_config_load(ld_cli_data_dir, &cfg, err, sizeof(err)) != 0)
+		return ld_cli_fail("%s", err);
+	snprintf(dir, len, "%s", cfg.dir);
+	return 0;
+}
+
 int
 ld_cli_connect(const struct cmd *c, struct ld_client **cl)
 {
@@ -342,10 +370,9 @@ ld_cli_connect(const struct cmd *c, struct ld_client **cl)
 		sodium_memzero(&mine, sizeof(mine));
 		return rc != 0 ? ld_cli_fail("%s", err) : 0;
 	}
-	if (ld_cli_data_dir == NULL || ld_cli_data_dir[0] == '\0')
-		return ld_cli_usage_error(
-		    c, "no data directory: pass --data DIR or "
-		       "set LIANDONG_DATA");
+	int rc = need_data_dir(c);
+	if (rc != 0)
+		return rc;
 	if (ld_client_open(ld_cli_data_dir, cl, err, sizeof(err)) != 0)
 		return ld_cli_fail("%s", err);
 	return 0;

@@ -187,8 +187,9 @@ int ld_cli_no_extra(const struct cmd *c, const struct args *a, int want);
  * with the usage error printed). */
 int ld_cli_args(const struct cmd *c, int argc, char **argv, const int *allowed,
                 int want, struct args *a);
-/* An option's value for a string field of a record: "" when the option
- * was not given (protobuf-c strings are never NULL). Borrowed. */
+/* An option's value for a string field of a message (a record's body, a
+ * request): "" when the option was not given (protobuf-c strings are
+ * never NULL). Borrowed. */
 char *ld_cli_str(const char *v);
 /* A required option, or a usage error naming `opt`. */
 /* The one --member given (a 社情民意's writer), or NULL; the caller has
@@ -196,6 +197,12 @@ char *ld_cli_str(const char *v);
 const char *ld_cli_one_member(const struct cmd *c, const struct args *a);
 int ld_cli_need(const struct cmd *c, const char *v, const char *opt);
 
+/* The office's own data directory, absolute as its liandong.conf has
+ * it, for what a command reads or writes there itself: refused over
+ * --remote with `remote_refusal` (a usage error). 0, or the exit code
+ * (said). */
+int ld_cli_office_dir(const struct cmd *c, const char *remote_refusal,
+                      char *dir, size_t len);
 /* Connect to the node (--data or --remote); 0, or the exit code. */
 int ld_cli_connect(const struct cmd *c, struct ld_client **cl);
 /* One request, one answer. On a refusal prints its reason and returns 1. */

@@ -25,20 +25,16 @@
 static int
 contacts_file(const struct cmd *c, char *file, size_t len)
 {
-	if (ld_cli_remote != NULL)
-		return ld_cli_usage_error(
-		    c, "personal details (--phone, --address, --id-number, "
-		       "--email) stay in the office's own data directory: "
-		       "use --data DIR there, not --remote");
-	if (ld_cli_data_dir == NULL || ld_cli_data_dir[0] == '\0')
-		return ld_cli_usage_error(c, "no data directory: pass --data "
-		                             "DIR or set LIANDONG_DATA");
-	static struct ld_config cfg; /* large: not on the stack */
-	char err[1024];
-	if (ld_config_load(ld_cli_data_dir, &cfg, err, sizeof(err)) != 0)
-		return ld_cli_fail("%s", err);
-	snprintf(file, len, "%s/%s", cfg.dir, LD_CONTACTS_FILE);
-	return 0;
+	char dir[4096];
+	int rc = ld_cli_office_dir(
+	    c,
+	    "personal details (--phone, --address, --id-number, --email) "
+	    "stay in the office's own data directory: use --data DIR there, "
+	    "not --remote",
+	    dir, sizeof(dir));
+	if (rc == 0)
+		snprintf(file, len, "%s/%s", dir, LD_CONTACTS_FILE);
+	return rc;
 }
 
 static bool
