@@ -755,6 +755,27 @@ page_take(struct list_page *pg, const char *id, const struct ld_val *v)
 	return true;
 }
 
+/* Whether stored record `v` answers list request `q`: of q->kind (if
+ * given) and, for a list by ref, live with ref q->ref. A list by owner
+ * alone sends what it finds without decoding it. */
+static bool
+list_match(const Ld__ListRequest *q, const struct ld_val *v)
+{
+	bool by_ref = q->ref[0] != '\0';
+	if (!by_ref && q->kind == LD__KIND__KIND_UNSPECIFIED)
+		return true;
+	Ld__Record *r = ld_record_unpack(v->p, v->n);
+	const char *ref = r != NULL && by_ref ? ld_record_ref(r) : NULL;
+	bool match = r != NULL &&
+	             (q->kind == LD__KIND__KIND_UNSPECIFIED ||
+	              r->kind == q->kind) &&
+	             (!by_ref || (!r->deleted && ref != NULL &&
+	                          strcmp(ref, q->ref) == 0));
+	if (r != NULL)
+		ld__record__free_unpacked(r, NULL);
+	return match;
+}
+
 /* The records whose ref is q->ref (of q->kind, if given; not deleted),
  * by id after q->after: the refs index names the candidates, each checked
  * against the record as stored now. Returns what ended the walk
@@ -770,17 +791,7 @@ list_refs(struct ld_txn *t, const Ld__ListRequest *q, struct list_page *pg)
 			continue;
 		struct ld_val v;
 		uint64_t ver;
-		if (ld_store_get(t, id, &v, &ver) != 0)
-			continue;
-		Ld__Record *r = ld_record_unpack(v.p, v.n);
-		const char *ref = r != NULL ? ld_record_ref(r) : NULL;
-		bool match = r != NULL && !r->deleted && ref != NULL &&
-		             strcmp(ref, q->ref) == 0 &&
-		             (q->kind == LD__KIND__KIND_UNSPECIFIED ||
-		              r->kind == q->kind);
-		if (r != NULL)
-			ld__record__free_unpacked(r, NULL);
-		if (!match)
+		if (ld_store_get(t, id, &v, &ver) != 0 || !list_match(q, &v))
 			continue;
 		if (!page_take(pg, id, &v))
 			break;
@@ -824,15 +835,9 @@ list_owned(struct ld_txn *t, const Ld__ListRequest *q, struct list_page *pg)
 				continue;
 			}
 		}
-		if (q->kind != LD__KIND__KIND_UNSPECIFIED) {
-			Ld__Record *r = ld_record_unpack(v.p, v.n);
-			bool match = r != NULL && r->kind == q->kind;
-			if (r != NULL)
-				ld__record__free_unpacked(r, NULL);
-			if (!match) {
-				pg->last = id;
-				continue;
-			}
+		if (!list_match(q, &v)) {
+			pg->last = id;
+			continue;
 		}
 		if (!page_take(pg, id, &v))
 			break;
