@@ -179,11 +179,13 @@ users_save(struct users *us)
 	return rc;
 }
 
-/* NAME as the one positional argument, checked. 0, or the exit code. */
+/* The command line of a 'user' command: options `ok` and NAME, the one
+ * positional argument, checked. 0, or what the command returns. */
 static int
-take_name(const struct cmd *c, const struct args *a, const char **name)
+parse_named(const struct cmd *c, int argc, char **argv, const int *ok,
+            struct args *a, const char **name)
 {
-	int rc = ld_cli_no_extra(c, a, 1);
+	int rc = ld_cli_args(c, argc, argv, ok, 1, a);
 	if (rc != 0)
 		return rc;
 	const char *why = "not a valid name";
@@ -211,13 +213,12 @@ ld_cli_run_user_add(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_ROLE, O_PASSWORD_FILE, 0};
 	struct args a;
-	int rc = ld_cli_parse(c, argc, argv, ok, &a);
+	const char *name;
+	int rc = parse_named(c, argc, argv, ok, &a, &name);
 	if (rc != 0)
 		return rc;
-	const char *name;
 	enum ld_role role;
-	if ((rc = take_name(c, &a, &name)) != 0 ||
-	    (rc = ld_cli_need(c, a.role, "--role")) != 0)
+	if ((rc = ld_cli_need(c, a.role, "--role")) != 0)
 		return rc;
 	if (ld_role_parse(a.role, &role) != 0)
 		return ld_cli_usage_error(
@@ -277,11 +278,9 @@ ld_cli_run_user_passwd(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_PASSWORD_FILE, 0};
 	struct args a;
-	int rc = ld_cli_parse(c, argc, argv, ok, &a);
-	if (rc != 0)
-		return rc;
 	const char *name;
-	if ((rc = take_name(c, &a, &name)) != 0)
+	int rc = parse_named(c, argc, argv, ok, &a, &name);
+	if (rc != 0)
 		return rc;
 	struct users us;
 	if ((rc = users_open(c, &us, false)) != 0)
@@ -313,13 +312,12 @@ ld_cli_run_user_remove(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {0};
 	struct args a;
-	int rc = ld_cli_parse(c, argc, argv, ok, &a);
+	const char *name;
+	int rc = parse_named(c, argc, argv, ok, &a, &name);
 	if (rc != 0)
 		return rc;
-	const char *name;
 	struct users us;
-	if ((rc = take_name(c, &a, &name)) != 0 ||
-	    (rc = users_open(c, &us, true)) != 0)
+	if ((rc = users_open(c, &us, true)) != 0)
 		return rc;
 	struct ld_user *u = find(&us, name);
 	if (u == NULL) {
@@ -407,13 +405,11 @@ ld_cli_run_user_token(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_REVOKE, 0};
 	struct args a;
-	int rc = ld_cli_parse(c, argc, argv, ok, &a);
+	const char *name;
+	int rc = parse_named(c, argc, argv, ok, &a, &name);
 	if (rc != 0)
 		return rc;
-	const char *name;
 	struct users us;
-	if ((rc = take_name(c, &a, &name)) != 0)
-		return rc;
 	if (ld_keys_init() != 0)
 		return ld_cli_fail("libsodium cannot start");
 	if ((rc = users_open(c, &us, true)) != 0)

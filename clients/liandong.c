@@ -730,7 +730,8 @@ main(int argc, char **argv)
 		}
 		known = true;
 		if (c->sub == NULL)
-			return exit_code(c->run(c, argc - optind, argv + optind));
+			return exit_code(
+			    c->run(c, argc - optind, argv + optind));
 		if (sub != NULL && strcmp(c->sub, sub) == 0)
 			return exit_code(
 			    c->run(c, argc - optind - 1, argv + optind + 1));
