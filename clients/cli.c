@@ -283,6 +283,20 @@ ld_cli_no_extra(const struct cmd *c, const struct args *a, int want)
 	return 0;
 }
 
+int
+ld_cli_args(const struct cmd *c, int argc, char **argv, const int *allowed,
+            int want, struct args *a)
+{
+	int rc = ld_cli_parse(c, argc, argv, allowed, a);
+	return rc != 0 ? rc : ld_cli_no_extra(c, a, want);
+}
+
+char *
+ld_cli_str(const char *v)
+{
+	return (char *)(v != NULL ? v : "");
+}
+
 const char *
 ld_cli_one_member(const struct cmd *c, const struct args *a)
 {
@@ -299,6 +313,34 @@ ld_cli_need(const struct cmd *c, const char *v, const char *opt)
 }
 
 /* ---------------------------------------------------------------- client */
+
+/* --data DIR (or LIANDONG_DATA) was given: 0, or a usage error. */
+static int
+need_data_dir(const struct cmd *c)
+{
+	if (ld_cli_data_dir == NULL || ld_cli_data_dir[0] == '\0')
+		return ld_cli_usage_error(
+		    c, "no data directory: pass --data DIR or "
+		       "set LIANDONG_DATA");
+	return 0;
+}
+
+int
+ld_cli_office_dir(const struct cmd *c, const char *remote_refusal,
+                  char *dir, size_t len)
+{
+	if (ld_cli_remote != NULL)
+		return ld_cli_usage_error(c, "%s", remote_refusal);
+	int rc = need_data_dir(c);
+	if (rc != 0)
+		return rc;
+	static struct ld_config cfg; /* large: not on the stack */
+	char err[1024];
+	if (ld_config_load(ld_cli_data_dir, &cfg, err, sizeof(err)) != 0)
+		return ld_cli_fail("%s", err);
+	snprintf(dir, len, "%s", cfg.dir);
+	return 0;
+}
 
 int
 ld_cli_connect(const struct cmd *c, struct ld_client **cl)
@@ -328,10 +370,9 @@ ld_cli_connect(const struct cmd *c, struct ld_client **cl)
 		sodium_memzero(&mine, sizeof(mine));
 		return rc != 0 ? ld_cli_fail("%s", err) : 0;
 	}
-	if (ld_cli_data_dir == NULL || ld_cli_data_dir[0] == '\0')
-		return ld_cli_usage_error(
-		    c, "no data directory: pass --data DIR or "
-		       "set LIANDONG_DATA");
+	int rc = need_data_dir(c);
+	if (rc != 0)
+		return rc;
 	if (ld_client_open(ld_cli_data_dir, cl, err, sizeof(err)) != 0)
 		return ld_cli_fail("%s", err);
 	return 0;
@@ -472,18 +513,75 @@ ld_cli_request_print(const struct cmd *c, Ld__Request *req, int timeout_ms,
 	return rc != 0 ? rc : print_answer(req, resp, json, print);
 }
 
+/* The request that adds `r`, as this run's author writes it; `add` and
+ * `req` are filled, `r` borrowed. */
+static void
+add_request(Ld__Record *r, Ld__AddRequest *add, Ld__Request *req)
+{
+	r->author = (char *)ld_cli_author();
+	ld__add_request__init(add);
+	add->record = r;
+	ld__request__init(req);
+	req->op_case = LD__REQUEST__OP_ADD;
+	req->add = add;
+}
+
 int
 ld_cli_add_record(const struct cmd *c, Ld__Record *r, const struct args *a)
 {
 	r->n_scope = a->scope.n;
 	r->scope = (char **)a->scope.v;
-	r->author = (char *)ld_cli_author();
-	Ld__AddRequest add = LD__ADD_REQUEST__INIT;
-	add.record = r;
-	Ld__Request req = LD__REQUEST__INIT;
-	req.op_case = LD__REQUEST__OP_ADD;
-	req.add = &add;
+	Ld__AddRequest add;
+	Ld__Request req;
+	add_request(r, &add, &req);
 	return ld_cli_request_print(c, &req, 0, a->json, NULL);
+}
+
+int
+ld_cli_add_call(struct ld_client *cl, Ld__Record *r, char *id, size_t len)
+{
+	Ld__AddRequest add;
+	Ld__Request req;
+	add_request(r, &add, &req);
+	Ld__Response *resp = NULL;
+	int rc = ld_cli_call(cl, &req, &resp);
+	if (rc != 0)
+		return rc;
+	snprintf(id, len, "%s", resp->id);
+	ld__response__free_unpacked(resp, NULL);
+	return 0;
+}
+
+/* The body goes in the field of the record's oneof whose message type
+ * is body's, found in the descriptor (as result_message finds an
+ * answer's): a command names its body once, never a case and a field
+ * that must agree. */
+int
+ld_cli_record_init(Ld__Record *r, ProtobufCMessage *body)
+{
+	const ProtobufCMessageDescriptor *d = &ld__record__descriptor;
+	ld__record__init(r);
+	for (unsigned i = 0; i < d->n_fields; i++) {
+		const ProtobufCFieldDescriptor *f = &d->fields[i];
+		if ((f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) == 0 ||
+		    f->type != PROTOBUF_C_TYPE_MESSAGE ||
+		    f->descriptor != body->descriptor)
+			continue;
+		r->body_case = (Ld__Record__BodyCase)f->id;
+		*(ProtobufCMessage **)((char *)r + f->offset) = body;
+		return 0;
+	}
+	return ld_cli_fail("a %s is not a record's body",
+	                   body->descriptor->short_name);
+}
+
+int
+ld_cli_add_body(const struct cmd *c, ProtobufCMessage *body,
+                const struct args *a)
+{
+	Ld__Record r;
+	int rc = ld_cli_record_init(&r, body);
+	return rc != 0 ? rc : ld_cli_add_record(c, &r, a);
 }
 
 int

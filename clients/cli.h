@@ -170,8 +170,9 @@ int ld_cli_mkdirs(const char *path);
 int ld_cli_print_help(const struct cmd *c);
 
 /* What ld_cli_parse returns when --help was asked for (and printed): not
- * an error; the command then exits 0. */
-#define LD_CLI_HELP (-1)
+ * an error; a command returns it as it is and main() exits 0. Far below
+ * every -errno, so no failure passed up reads as it. */
+#define LD_CLI_HELP (-10000)
 
 /* Parse argv (argv[0] is the command word) accepting the options in the
  * 0-terminated `allowed`. Returns 0, LD_CLI_HELP for --help (printed), or
@@ -181,12 +182,27 @@ int ld_cli_parse(const struct cmd *c, int argc, char **argv, const int *allowed,
                  struct args *a);
 /* Exactly `want` positional arguments, or a usage error. */
 int ld_cli_no_extra(const struct cmd *c, const struct args *a, int want);
+/* The start of every command: ld_cli_parse, then ld_cli_no_extra with
+ * `want`. 0 to go on; else what the command returns (LD_CLI_HELP, or 2
+ * with the usage error printed). */
+int ld_cli_args(const struct cmd *c, int argc, char **argv, const int *allowed,
+                int want, struct args *a);
+/* An option's value for a string field of a message (a record's body, a
+ * request): "" when the option was not given (protobuf-c strings are
+ * never NULL). Borrowed. */
+char *ld_cli_str(const char *v);
 /* A required option, or a usage error naming `opt`. */
 /* The one --member given (a 社情民意's writer), or NULL; the caller has
  * refused more than one. */
 const char *ld_cli_one_member(const struct cmd *c, const struct args *a);
 int ld_cli_need(const struct cmd *c, const char *v, const char *opt);
 
+/* The office's own data directory, absolute as its liandong.conf has
+ * it, for what a command reads or writes there itself: refused over
+ * --remote with `remote_refusal` (a usage error). 0, or the exit code
+ * (said). */
+int ld_cli_office_dir(const struct cmd *c, const char *remote_refusal,
+                      char *dir, size_t len);
 /* Connect to the node (--data or --remote); 0, or the exit code. */
 int ld_cli_connect(const struct cmd *c, struct ld_client **cl);
 /* One request, one answer. On a refusal prints its reason and returns 1. */
@@ -215,6 +231,19 @@ int ld_cli_call_print(struct ld_client *cl, Ld__Request *req, bool json,
 
 /* Send a new record with the scope of `a`; print its id. */
 int ld_cli_add_record(const struct cmd *c, Ld__Record *r, const struct args *a);
+/* A new record around `body` (the message of one of the record's bodies:
+ * a task, a member ...), which it borrows. 0, or 1 (said) if `body` is
+ * not a record's body. */
+int ld_cli_record_init(Ld__Record *r, ProtobufCMessage *body);
+/* ld_cli_record_init and ld_cli_add_record: what each 'add' command ends
+ * with. */
+int ld_cli_add_body(const struct cmd *c, ProtobufCMessage *body,
+                    const struct args *a);
+/* Send new record `r` with this run's author on a connection the caller
+ * holds; its id into `id`, nothing printed. 0, or the exit code (the
+ * refusal printed). */
+int ld_cli_add_call(struct ld_client *cl, Ld__Record *r, char *id,
+                    size_t len);
 /* Read record `id` from the node, decoded (free with
  * ld__record__free_unpacked). 0, or the exit code (reason printed). */
 int ld_cli_get_record(struct ld_client *cl, const char *id, Ld__Record **out);

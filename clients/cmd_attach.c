@@ -212,11 +212,10 @@ ld_cli_run_attachment_get(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_OUT, O_NAME, O_INDEX, O_TIMEOUT, 0};
 	struct args a;
-	int rc = ld_cli_parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_args(c, argc, argv, ok, 1, &a);
 	if (rc != 0)
-		return rc < 0 ? 0 : rc;
-	if ((rc = ld_cli_no_extra(c, &a, 1)) != 0 ||
-	    (rc = ld_cli_need(c, a.out, "--out")))
+		return rc;
+	if ((rc = ld_cli_need(c, a.out, "--out")) != 0)
 		return rc;
 	unsigned long secs = 0;
 	char *end;

@@ -391,11 +391,10 @@ ld_cli_run_backup(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_OUT, O_WITH_KEY, O_PASSPHRASE_FILE, 0};
 	struct args a;
-	int rc = ld_cli_parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_args(c, argc, argv, ok, 0, &a);
 	if (rc != 0)
-		return rc < 0 ? 0 : rc;
-	if ((rc = ld_cli_no_extra(c, &a, 0)) ||
-	    (rc = ld_cli_need(c, a.out, "--out")) ||
+		return rc;
+	if ((rc = ld_cli_need(c, a.out, "--out")) ||
 	    (rc = ld_cli_need(c, ld_cli_data_dir, "--data")))
 		return rc;
 	if (ld_cli_remote != NULL)
@@ -824,11 +823,10 @@ ld_cli_run_restore(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_PASSPHRASE_FILE, O_NO_KEY, 0};
 	struct args a;
-	int rc = ld_cli_parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_args(c, argc, argv, ok, 1, &a);
 	if (rc != 0)
-		return rc < 0 ? 0 : rc;
-	if ((rc = ld_cli_no_extra(c, &a, 1)) ||
-	    (rc = ld_cli_need(c, ld_cli_data_dir, "--data")))
+		return rc;
+	if ((rc = ld_cli_need(c, ld_cli_data_dir, "--data")) != 0)
 		return rc;
 	if (ld_cli_remote != NULL)
 		return ld_cli_usage_error(c, "writes a data directory here; not "

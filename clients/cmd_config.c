@@ -22,7 +22,7 @@ ld_cli_run_config_check(const struct cmd *c, int argc, char **argv)
 	struct args a;
 	int rc = ld_cli_parse(c, argc, argv, ok, &a);
 	if (rc != 0)
-		return rc < 0 ? 0 : rc;
+		return rc;
 	if ((rc = ld_cli_no_extra(c, &a, a.nargs > 0 ? 1 : 0)) != 0)
 		return rc;
 	const char *path = a.nargs > 0 ? a.rest[0] : ld_cli_data_dir;

@@ -125,10 +125,8 @@ static int
 parse_set(const struct cmd *c, int argc, char **argv, const int *ok,
           struct args *a)
 {
-	int rc = ld_cli_parse(c, argc, argv, ok, a);
+	int rc = ld_cli_args(c, argc, argv, ok, 1, a);
 	if (rc != 0)
-		return rc < 0 ? LD_CLI_HELP : rc;
-	if ((rc = ld_cli_no_extra(c, a, 1)) != 0)
 		return rc;
 	if (!changes(a))
 		return ld_cli_usage_error(
@@ -146,7 +144,7 @@ ld_cli_run_task_set(const struct cmd *c, int argc, char **argv)
 	struct edit e;
 	int rc = parse_set(c, argc, argv, ok, &a);
 	if (rc != 0)
-		return rc < 0 ? 0 : rc;
+		return rc;
 	if ((rc = begin(c, a.rest[0], LD__RECORD__BODY_TASK, &e)) != 0)
 		return rc;
 	Ld__Task *t = e.r->task;
@@ -166,7 +164,7 @@ ld_cli_run_survey_set(const struct cmd *c, int argc, char **argv)
 	struct edit e;
 	int rc = parse_set(c, argc, argv, ok, &a);
 	if (rc != 0)
-		return rc < 0 ? 0 : rc;
+		return rc;
 	if ((rc = begin(c, a.rest[0], LD__RECORD__BODY_SURVEY, &e)) != 0)
 		return rc;
 	Ld__Survey *s = e.r->survey;
@@ -222,7 +220,7 @@ ld_cli_run_plan_set(const struct cmd *c, int argc, char **argv)
 	struct edit e;
 	int rc = parse_set(c, argc, argv, ok, &a);
 	if (rc != 0)
-		return rc < 0 ? 0 : rc;
+		return rc;
 	if (a.status != NULL)
 		return ld_cli_usage_error(
 		    c,
@@ -254,7 +252,7 @@ ld_cli_run_plan_item(const struct cmd *c, int argc, char **argv)
 	struct edit e;
 	int rc = ld_cli_parse(c, argc, argv, ok, &a);
 	if (rc != 0)
-		return rc < 0 ? 0 : rc;
+		return rc;
 	if (a.nargs == 0 || strcmp(a.rest[0], "set") != 0)
 		return ld_cli_usage_error(c, "expected 'set PLAN_ID N'");
 	if (a.nargs != 3)
@@ -303,7 +301,7 @@ ld_cli_run_result_set(const struct cmd *c, int argc, char **argv)
 	struct edit e;
 	int rc = parse_set(c, argc, argv, ok, &a);
 	if (rc != 0)
-		return rc < 0 ? 0 : rc;
+		return rc;
 	Ld__Metric ms[LIST_MAX_ARGS];
 	for (size_t i = 0; i < a.metric.n; i++)
 		if ((rc = ld_cli_parse_metric(c, a.metric.v[i], &ms[i])) != 0)
@@ -351,7 +349,7 @@ ld_cli_run_review_set(const struct cmd *c, int argc, char **argv)
 	struct edit e;
 	int rc = parse_set(c, argc, argv, ok, &a);
 	if (rc != 0)
-		return rc < 0 ? 0 : rc;
+		return rc;
 	if ((rc = begin(c, a.rest[0], LD__RECORD__BODY_REVIEW, &e)) != 0)
 		return rc;
 	if (!(rc = set(&e.r->review->verdict, a.verdict)))
@@ -372,7 +370,7 @@ ld_cli_run_proposal_set(const struct cmd *c, int argc, char **argv)
 	struct edit e;
 	int rc = parse_set(c, argc, argv, ok, &a);
 	if (rc != 0)
-		return rc < 0 ? 0 : rc;
+		return rc;
 	uint32_t year = 0;
 	bool f2f = false, key = false;
 	if (a.key != NULL &&
@@ -417,10 +415,8 @@ ld_cli_run_opinion_set(const struct cmd *c, int argc, char **argv)
 	                         O_JSON,  0};
 	struct args a;
 	struct edit e;
-	int rc = ld_cli_parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_args(c, argc, argv, ok, 1, &a);
 	if (rc != 0)
-		return rc < 0 ? 0 : rc;
-	if ((rc = ld_cli_no_extra(c, &a, 1)) != 0)
 		return rc;
 	if (a.member.n > 1)
 		return ld_cli_usage_error(c, "--member: one member writes a "
@@ -448,10 +444,8 @@ ld_cli_run_delete(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_JSON, 0};
 	struct args a;
-	int rc = ld_cli_parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_args(c, argc, argv, ok, 1, &a);
 	if (rc != 0)
-		return rc < 0 ? 0 : rc;
-	if ((rc = ld_cli_no_extra(c, &a, 1)) != 0)
 		return rc;
 	struct ld_client *cl = NULL;
 	if ((rc = ld_cli_connect(c, &cl)) != 0)
@@ -475,7 +469,7 @@ ld_cli_run_member_set(const struct cmd *c, int argc, char **argv)
 	struct edit e;
 	int rc = parse_set(c, argc, argv, ok, &a);
 	if (rc != 0)
-		return rc < 0 ? 0 : rc;
+		return rc;
 	bool nw = false;
 	if (a.new_member != NULL &&
 	    (rc = ld_cli_parse_yes_no(c, "--new", a.new_member, &nw)) != 0)
@@ -502,7 +496,7 @@ ld_cli_run_duty_set(const struct cmd *c, int argc, char **argv)
 	struct edit e;
 	int rc = parse_set(c, argc, argv, ok, &a);
 	if (rc != 0)
-		return rc < 0 ? 0 : rc;
+		return rc;
 	if ((rc = begin(c, a.rest[0], LD__RECORD__BODY_DUTY, &e)) != 0)
 		return rc;
 	Ld__Duty *d = e.r->duty;

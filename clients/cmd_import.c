@@ -246,23 +246,11 @@ check_parents(struct ld_client *cl, const struct ld_batch *b, const char *self)
 			    where, parent);
 		if (j >= 0)
 			continue;
-		Ld__GetRequest g = LD__GET_REQUEST__INIT;
-		g.id = (char *)parent;
-		Ld__Request req = LD__REQUEST__INIT;
-		req.op_case = LD__REQUEST__OP_GET;
-		req.get = &g;
-		Ld__Response *resp = NULL;
-		char err[1024];
-		if (ld_client_call(cl, &req, &resp, LD_CLIENT_TIMEOUT_MS, err,
-		                   sizeof(err)) != 0)
-			return ld_cli_fail("%s", err);
 		Ld__Record *t = NULL;
-		if (resp->code == LD__CODE__CODE_OK)
-			t = ld_record_unpack(resp->record.data,
-			                     resp->record.len);
-		ld__response__free_unpacked(resp, NULL);
-		bool ok = t != NULL && !t->deleted &&
-		          t->body_case == LD__RECORD__BODY_TASK;
+		int rc = held(cl, parent, &t);
+		if (rc != 0)
+			return rc;
+		bool ok = t != NULL && t->body_case == LD__RECORD__BODY_TASK;
 		bool addressed = ok && strcmp(t->owner, self) == 0;
 		for (size_t s = 0; ok && !addressed && s < t->n_scope; s++)
 			addressed = ld_path_in_subtree(self, t->scope[s]);
@@ -563,10 +551,8 @@ ld_cli_run_import(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_KIND, O_SCOPE, O_DRY_RUN, O_JSON, 0};
 	struct args a;
-	int rc = ld_cli_parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_args(c, argc, argv, ok, 1, &a);
 	if (rc != 0)
-		return rc < 0 ? 0 : rc;
-	if ((rc = ld_cli_no_extra(c, &a, 1)) != 0)
 		return rc;
 	const char *file = a.rest[0];
 	Ld__Kind kind = LD__KIND__KIND_UNSPECIFIED;
@@ -693,10 +679,8 @@ ld_cli_run_export(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_KIND, O_OWNER, O_JSON, O_CSV, O_OUT, 0};
 	struct args a;
-	int rc = ld_cli_parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_args(c, argc, argv, ok, 0, &a);
 	if (rc != 0)
-		return rc < 0 ? 0 : rc;
-	if ((rc = ld_cli_no_extra(c, &a, 0)) != 0)
 		return rc;
 	if (a.json && a.csv)
 		return ld_cli_usage_error(c, "--json or --csv, not both");

@@ -25,20 +25,16 @@
 static int
 contacts_file(const struct cmd *c, char *file, size_t len)
 {
-	if (ld_cli_remote != NULL)
-		return ld_cli_usage_error(
-		    c, "personal details (--phone, --address, --id-number, "
-		       "--email) stay in the office's own data directory: "
-		       "use --data DIR there, not --remote");
-	if (ld_cli_data_dir == NULL || ld_cli_data_dir[0] == '\0')
-		return ld_cli_usage_error(c, "no data directory: pass --data "
-		                             "DIR or set LIANDONG_DATA");
-	static struct ld_config cfg; /* large: not on the stack */
-	char err[1024];
-	if (ld_config_load(ld_cli_data_dir, &cfg, err, sizeof(err)) != 0)
-		return ld_cli_fail("%s", err);
-	snprintf(file, len, "%s/%s", cfg.dir, LD_CONTACTS_FILE);
-	return 0;
+	char dir[4096];
+	int rc = ld_cli_office_dir(
+	    c,
+	    "personal details (--phone, --address, --id-number, --email) "
+	    "stay in the office's own data directory: use --data DIR there, "
+	    "not --remote",
+	    dir, sizeof(dir));
+	if (rc == 0)
+		snprintf(file, len, "%s/%s", dir, LD_CONTACTS_FILE);
+	return rc;
 }
 
 static bool
@@ -61,26 +57,6 @@ check_personal(const struct args *a)
 			                   bad ? ld_strerror(bad)
 			                       : "longer than 1024 bytes");
 	}
-	return 0;
-}
-
-/* Send one new record; its id into `id`. 0, or the exit code (the
- * refusal printed). */
-static int
-add_one(struct ld_client *cl, Ld__Record *r, char *id, size_t len)
-{
-	r->author = (char *)ld_cli_author();
-	Ld__AddRequest add = LD__ADD_REQUEST__INIT;
-	add.record = r;
-	Ld__Request req = LD__REQUEST__INIT;
-	req.op_case = LD__REQUEST__OP_ADD;
-	req.add = &add;
-	Ld__Response *resp = NULL;
-	int rc = ld_cli_call(cl, &req, &resp);
-	if (rc != 0)
-		return rc;
-	snprintf(id, len, "%s", resp->id);
-	ld__response__free_unpacked(resp, NULL);
 	return 0;
 }
 
@@ -121,11 +97,10 @@ ld_cli_run_member_add(const struct cmd *c, int argc, char **argv)
 	                         O_NEW_MEMBER, O_PHONE,  O_ADDRESS,
 	                         O_ID_NUMBER, O_EMAIL,   O_JSON,      0};
 	struct args a;
-	int rc = ld_cli_parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_args(c, argc, argv, ok, 0, &a);
 	if (rc != 0)
-		return rc < 0 ? 0 : rc;
-	if ((rc = ld_cli_no_extra(c, &a, 0)) ||
-	    (rc = ld_cli_need(c, a.name, "--name")))
+		return rc;
+	if ((rc = ld_cli_need(c, a.name, "--name")) != 0)
 		return rc;
 	bool nw = false;
 	if (a.new_member != NULL &&
@@ -137,22 +112,21 @@ ld_cli_run_member_add(const struct cmd *c, int argc, char **argv)
 		return rc;
 	Ld__Member m = LD__MEMBER__INIT;
 	m.name = (char *)a.name;
-	m.sector = (char *)(a.sector ? a.sector : "");
-	m.committee = (char *)(a.committee ? a.committee : "");
-	m.group = (char *)(a.group ? a.group : "");
-	m.term = (char *)(a.term ? a.term : "");
-	m.status = (char *)(a.status ? a.status : "");
-	m.joined = (char *)(a.joined ? a.joined : "");
+	m.sector = ld_cli_str(a.sector);
+	m.committee = ld_cli_str(a.committee);
+	m.group = ld_cli_str(a.group);
+	m.term = ld_cli_str(a.term);
+	m.status = ld_cli_str(a.status);
+	m.joined = ld_cli_str(a.joined);
 	m.new_member = nw;
-	Ld__Record r = LD__RECORD__INIT;
-	r.body_case = LD__RECORD__BODY_MEMBER;
-	r.member = &m;
 	if (!personal(&a))
-		return ld_cli_add_record(c, &r, &a);
+		return ld_cli_add_body(c, &m.base, &a);
+	Ld__Record r;
 	struct ld_client *cl = NULL;
 	char id[LD_ID_MAX + 1];
-	if ((rc = ld_cli_connect(c, &cl)) == 0 &&
-	    (rc = add_one(cl, &r, id, sizeof(id))) == 0 &&
+	if ((rc = ld_cli_record_init(&r, &m.base)) == 0 &&
+	    (rc = ld_cli_connect(c, &cl)) == 0 &&
+	    (rc = ld_cli_add_call(cl, &r, id, sizeof(id))) == 0 &&
 	    (rc = save_contact(file, id, &a)) == 0)
 		print_id(id, a.json);
 	ld_client_close(&cl);
@@ -190,10 +164,8 @@ ld_cli_run_member_contact(const struct cmd *c, int argc, char **argv)
 	static const int ok[] = {O_PHONE, O_ADDRESS, O_ID_NUMBER, O_EMAIL,
 	                         O_JSON,  0};
 	struct args a;
-	int rc = ld_cli_parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_args(c, argc, argv, ok, 1, &a);
 	if (rc != 0)
-		return rc < 0 ? 0 : rc;
-	if ((rc = ld_cli_no_extra(c, &a, 1)) != 0)
 		return rc;
 	const char *id = a.rest[0];
 	char file[4200];
@@ -235,11 +207,10 @@ ld_cli_run_duty_add(const struct cmd *c, int argc, char **argv)
 	static const int ok[] = {O_ACTIVITY, O_DATE, O_REF,  O_MEMBER,
 	                         O_NOTE,     O_JSON, 0};
 	struct args a;
-	int rc = ld_cli_parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_args(c, argc, argv, ok, 0, &a);
 	if (rc != 0)
-		return rc < 0 ? 0 : rc;
-	if ((rc = ld_cli_no_extra(c, &a, 0)) ||
-	    (rc = ld_cli_need(c, a.activity, "--activity")) ||
+		return rc;
+	if ((rc = ld_cli_need(c, a.activity, "--activity")) ||
 	    (rc = ld_cli_need(c, a.date, "--date")))
 		return rc;
 	if (a.member.n == 0)
@@ -248,14 +219,11 @@ ld_cli_run_duty_add(const struct cmd *c, int argc, char **argv)
 	Ld__Duty d = LD__DUTY__INIT;
 	d.activity = (char *)a.activity;
 	d.date = (char *)a.date;
-	d.ref = (char *)(a.ref ? a.ref : "");
-	d.note = (char *)(a.note ? a.note : "");
+	d.ref = ld_cli_str(a.ref);
+	d.note = ld_cli_str(a.note);
 	d.members = a.member.v;
 	d.n_members = a.member.n;
-	Ld__Record r = LD__RECORD__INIT;
-	r.body_case = LD__RECORD__BODY_DUTY;
-	r.duty = &d;
-	return ld_cli_add_record(c, &r, &a);
+	return ld_cli_add_body(c, &d.base, &a);
 }
 
 /* Read all of `path` ("-": standard input) into a NUL-terminated
@@ -292,10 +260,8 @@ ld_cli_run_member_import(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_DRY_RUN, O_JSON, 0};
 	struct args a;
-	int rc = ld_cli_parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_args(c, argc, argv, ok, 1, &a);
 	if (rc != 0)
-		return rc < 0 ? 0 : rc;
-	if ((rc = ld_cli_no_extra(c, &a, 1)) != 0)
 		return rc;
 	const char *path = a.rest[0];
 	char *buf = NULL;

@@ -25,11 +25,10 @@ ld_cli_run_init(const struct cmd *c, int argc, char **argv)
 	                         O_LISTEN, O_PARENT,     O_PARENT_KEY,
 	                         O_ROOT_KEY, O_INSECURE, 0};
 	struct args a;
-	int rc = ld_cli_parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_args(c, argc, argv, ok, 0, &a);
 	if (rc != 0)
-		return rc < 0 ? 0 : rc;
-	if ((rc = ld_cli_no_extra(c, &a, 0)) ||
-	    (rc = ld_cli_need(c, ld_cli_data_dir, "--data")) ||
+		return rc;
+	if ((rc = ld_cli_need(c, ld_cli_data_dir, "--data")) ||
 	    (rc = ld_cli_need(c, a.id, "--id")) ||
 	    (rc = ld_cli_need(c, a.name, "--name")))
 		return rc;
@@ -188,10 +187,8 @@ ld_cli_run_key_show(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_JSON, 0};
 	struct args a;
-	int rc = ld_cli_parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_args(c, argc, argv, ok, 0, &a);
 	if (rc != 0)
-		return rc < 0 ? 0 : rc;
-	if ((rc = ld_cli_no_extra(c, &a, 0)) != 0)
 		return rc;
 	struct ld_config cfg;
 	struct ld_keys k;
@@ -227,10 +224,8 @@ ld_cli_run_key_endorse(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {0};
 	struct args a;
-	int rc = ld_cli_parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_args(c, argc, argv, ok, 2, &a);
 	if (rc != 0)
-		return rc < 0 ? 0 : rc;
-	if ((rc = ld_cli_no_extra(c, &a, 2)) != 0)
 		return rc;
 	const char *path = a.rest[0], *why;
 	uint8_t curve[32], sign[32];
@@ -263,10 +258,8 @@ ld_cli_run_key_endorsement(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {0};
 	struct args a;
-	int rc = ld_cli_parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_args(c, argc, argv, ok, 1, &a);
 	if (rc != 0)
-		return rc < 0 ? 0 : rc;
-	if ((rc = ld_cli_no_extra(c, &a, 1)) != 0)
 		return rc;
 	uint8_t cert[64];
 	if (!ld_unb64_64(a.rest[0], strlen(a.rest[0]), cert))
@@ -376,10 +369,8 @@ run_list_cmd(const struct cmd *c, int argc, char **argv, enum ld_keylist which,
 {
 	static const int ok[] = {0};
 	struct args a;
-	int rc = ld_cli_parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_args(c, argc, argv, ok, nargs, &a);
 	if (rc != 0)
-		return rc < 0 ? 0 : rc;
-	if ((rc = ld_cli_no_extra(c, &a, nargs)) != 0)
 		return rc;
 	if (nargs == 0)
 		return print_list(c, which);
@@ -427,11 +418,10 @@ ld_cli_run_admin_keygen(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_OUT, 0};
 	struct args a;
-	int rc = ld_cli_parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_args(c, argc, argv, ok, 0, &a);
 	if (rc != 0)
-		return rc < 0 ? 0 : rc;
-	if ((rc = ld_cli_no_extra(c, &a, 0)) ||
-	    (rc = ld_cli_need(c, a.out, "--out")))
+		return rc;
+	if ((rc = ld_cli_need(c, a.out, "--out")) != 0)
 		return rc;
 	char err[1024];
 	struct ld_keys k;

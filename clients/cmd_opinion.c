@@ -21,7 +21,7 @@ ld_cli_run_opinion_add(const struct cmd *c, int argc, char **argv)
 	struct args a;
 	int rc = ld_cli_parse(c, argc, argv, ok, &a);
 	if (rc != 0)
-		return rc < 0 ? 0 : rc;
+		return rc;
 	if (a.member.n > 1)
 		return ld_cli_usage_error(c, "--member: one member writes a "
 		                          "社情民意 (given %zu)", a.member.n);
@@ -36,10 +36,7 @@ ld_cli_run_opinion_add(const struct cmd *c, int argc, char **argv)
 	o.member = a.member.v[0];
 	if (a.year != NULL && (rc = ld_cli_parse_year(c, a.year, &o.year)) != 0)
 		return rc;
-	Ld__Record r = LD__RECORD__INIT;
-	r.body_case = LD__RECORD__BODY_OPINION;
-	r.opinion = &o;
-	return ld_cli_add_record(c, &r, &a);
+	return ld_cli_add_body(c, &o.base, &a);
 }
 
 /* `opinion adopt|forward|instruct ID`: the sub-command is the action. */
@@ -48,20 +45,15 @@ ld_cli_run_opinion_act(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_COMMENT, O_LEADER, O_JSON, 0};
 	struct args a;
-	int rc = ld_cli_parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_args(c, argc, argv, ok, 1, &a);
 	if (rc != 0)
-		return rc < 0 ? 0 : rc;
-	if ((rc = ld_cli_no_extra(c, &a, 1)) != 0)
 		return rc;
 	Ld__OpinionAction oa = LD__OPINION_ACTION__INIT;
 	oa.ref = a.rest[0];
 	oa.action = (char *)c->sub;
-	oa.comment = (char *)(a.comment ? a.comment : "");
-	oa.leader = (char *)(a.leader ? a.leader : "");
-	Ld__Record r = LD__RECORD__INIT;
-	r.body_case = LD__RECORD__BODY_OPINION_ACTION;
-	r.opinion_action = &oa;
-	return ld_cli_add_record(c, &r, &a);
+	oa.comment = ld_cli_str(a.comment);
+	oa.leader = ld_cli_str(a.leader);
+	return ld_cli_add_body(c, &oa.base, &a);
 }
 
 int
@@ -69,10 +61,8 @@ ld_cli_run_opinion_trail(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_JSON, 0};
 	struct args a;
-	int rc = ld_cli_parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_args(c, argc, argv, ok, 1, &a);
 	if (rc != 0)
-		return rc < 0 ? 0 : rc;
-	if ((rc = ld_cli_no_extra(c, &a, 1)) != 0)
 		return rc;
 	struct ld_client *cl = NULL;
 	if ((rc = ld_cli_connect(c, &cl)) != 0)

@@ -19,11 +19,10 @@ static int
 parse_addressed(const struct cmd *c, int argc, char **argv, const int *ok,
                 struct args *a)
 {
-	int rc = ld_cli_parse(c, argc, argv, ok, a);
+	int rc = ld_cli_args(c, argc, argv, ok, 0, a);
 	if (rc != 0)
 		return rc;
-	if ((rc = ld_cli_no_extra(c, a, 0)) ||
-	    (rc = ld_cli_need(c, a->topic, "--topic")) ||
+	if ((rc = ld_cli_need(c, a->topic, "--topic")) ||
 	    (rc = ld_cli_need(c, a->form, "--form")))
 		return rc;
 	if (a->scope.n == 0)
@@ -40,18 +39,15 @@ ld_cli_run_task_add(const struct cmd *c, int argc, char **argv)
 	struct args a;
 	int rc = parse_addressed(c, argc, argv, ok, &a);
 	if (rc != 0)
-		return rc < 0 ? 0 : rc;
+		return rc;
 	Ld__Task t = LD__TASK__INIT;
 	t.topic = (char *)a.topic;
 	t.form = (char *)a.form;
-	t.due = (char *)(a.due ? a.due : "");
-	t.parent = (char *)(a.parent_task ? a.parent_task : "");
+	t.due = ld_cli_str(a.due);
+	t.parent = ld_cli_str(a.parent_task);
 	t.n_targets = a.target.n;
 	t.targets = a.target.v;
-	Ld__Record r = LD__RECORD__INIT;
-	r.body_case = LD__RECORD__BODY_TASK;
-	r.task = &t;
-	return ld_cli_add_record(c, &r, &a);
+	return ld_cli_add_body(c, &t.base, &a);
 }
 
 int
@@ -88,11 +84,10 @@ ld_cli_run_plan_add(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_YEAR, O_TITLE, O_SCOPE, O_ITEM, O_JSON, 0};
 	struct args a;
-	int rc = ld_cli_parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_args(c, argc, argv, ok, 0, &a);
 	if (rc != 0)
-		return rc < 0 ? 0 : rc;
-	if ((rc = ld_cli_no_extra(c, &a, 0)) ||
-	    (rc = ld_cli_need(c, a.year, "--year")) ||
+		return rc;
+	if ((rc = ld_cli_need(c, a.year, "--year")) ||
 	    (rc = ld_cli_need(c, a.title, "--title")))
 		return rc;
 	uint32_t year;
@@ -110,10 +105,7 @@ ld_cli_run_plan_add(const struct cmd *c, int argc, char **argv)
 	p.title = (char *)a.title;
 	p.n_items = a.item.n;
 	p.items = ip;
-	Ld__Record r = LD__RECORD__INIT;
-	r.body_case = LD__RECORD__BODY_PLAN;
-	r.plan = &p;
-	return ld_cli_add_record(c, &r, &a);
+	return ld_cli_add_body(c, &p.base, &a);
 }
 
 int
@@ -124,18 +116,15 @@ ld_cli_run_survey_add(const struct cmd *c, int argc, char **argv)
 	struct args a;
 	int rc = parse_addressed(c, argc, argv, ok, &a);
 	if (rc != 0)
-		return rc < 0 ? 0 : rc;
+		return rc;
 	Ld__Survey s = LD__SURVEY__INIT;
 	s.topic = (char *)a.topic;
 	s.form = (char *)a.form;
-	s.start = (char *)(a.start ? a.start : "");
-	s.end = (char *)(a.end ? a.end : "");
+	s.start = ld_cli_str(a.start);
+	s.end = ld_cli_str(a.end);
 	s.n_participants = a.scope.n;
 	s.participants = a.scope.v;
-	Ld__Record r = LD__RECORD__INIT;
-	r.body_case = LD__RECORD__BODY_SURVEY;
-	r.survey = &s;
-	return ld_cli_add_record(c, &r, &a);
+	return ld_cli_add_body(c, &s.base, &a);
 }
 
 int
@@ -144,11 +133,10 @@ ld_cli_run_result_add(const struct cmd *c, int argc, char **argv)
 	static const int ok[] = {O_REF,       O_SUMMARY, O_METRIC, O_FINDING,
 	                         O_PLAN_ITEM, O_ATTACH,  O_JSON,   0};
 	struct args a;
-	int rc = ld_cli_parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_args(c, argc, argv, ok, 0, &a);
 	if (rc != 0)
-		return rc < 0 ? 0 : rc;
-	if ((rc = ld_cli_no_extra(c, &a, 0)) ||
-	    (rc = ld_cli_need(c, a.ref, "--ref")) ||
+		return rc;
+	if ((rc = ld_cli_need(c, a.ref, "--ref")) ||
 	    (rc = ld_cli_need(c, a.summary, "--summary")))
 		return rc;
 	Ld__Metric ms[LIST_MAX_ARGS];
@@ -181,10 +169,7 @@ ld_cli_run_result_add(const struct cmd *c, int argc, char **argv)
 		return rc;
 	res.n_attachments = a.attach.n;
 	res.attachments = att;
-	Ld__Record r = LD__RECORD__INIT;
-	r.body_case = LD__RECORD__BODY_RESULT;
-	r.result = &res;
-	rc = ld_cli_add_record(c, &r, &a);
+	rc = ld_cli_add_body(c, &res.base, &a);
 	ld_cli_free_attachments(att, a.attach.n);
 	return rc;
 }
@@ -194,21 +179,17 @@ ld_cli_run_review_add(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_REF, O_VERDICT, O_COMMENT, O_JSON, 0};
 	struct args a;
-	int rc = ld_cli_parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_args(c, argc, argv, ok, 0, &a);
 	if (rc != 0)
-		return rc < 0 ? 0 : rc;
-	if ((rc = ld_cli_no_extra(c, &a, 0)) ||
-	    (rc = ld_cli_need(c, a.ref, "--ref")) ||
+		return rc;
+	if ((rc = ld_cli_need(c, a.ref, "--ref")) ||
 	    (rc = ld_cli_need(c, a.verdict, "--verdict")))
 		return rc;
 	Ld__Review rv = LD__REVIEW__INIT;
 	rv.ref = (char *)a.ref;
 	rv.verdict = (char *)a.verdict;
-	rv.comment = (char *)(a.comment ? a.comment : "");
-	Ld__Record r = LD__RECORD__INIT;
-	r.body_case = LD__RECORD__BODY_REVIEW;
-	r.review = &rv;
-	return ld_cli_add_record(c, &r, &a);
+	rv.comment = ld_cli_str(a.comment);
+	return ld_cli_add_body(c, &rv.base, &a);
 }
 
 int
@@ -221,20 +202,19 @@ ld_cli_run_proposal_add(const struct cmd *c, int argc, char **argv)
 	                         O_SUPERVISOR, O_FILED_ON,   O_DEADLINE,
 	                         O_EXTEND,   O_JSON,         0};
 	struct args a;
-	int rc = ld_cli_parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_args(c, argc, argv, ok, 0, &a);
 	if (rc != 0)
-		return rc < 0 ? 0 : rc;
-	if ((rc = ld_cli_no_extra(c, &a, 0)) ||
-	    (rc = ld_cli_need(c, a.title, "--title")))
+		return rc;
+	if ((rc = ld_cli_need(c, a.title, "--title")) != 0)
 		return rc;
 	Ld__Proposal p = LD__PROPOSAL__INIT;
 	p.title = (char *)a.title;
-	p.number = (char *)(a.number ? a.number : "");
-	p.submitter = (char *)(a.submitter ? a.submitter : "");
-	p.handler = (char *)(a.handler ? a.handler : "");
-	p.status = (char *)(a.status ? a.status : "");
-	p.outcome = (char *)(a.outcome ? a.outcome : "");
-	p.satisfaction = (char *)(a.satisfaction ? a.satisfaction : "");
+	p.number = ld_cli_str(a.number);
+	p.submitter = ld_cli_str(a.submitter);
+	p.handler = ld_cli_str(a.handler);
+	p.status = ld_cli_str(a.status);
+	p.outcome = ld_cli_str(a.outcome);
+	p.satisfaction = ld_cli_str(a.satisfaction);
 	if (a.year != NULL && (rc = ld_cli_parse_year(c, a.year, &p.year)) != 0)
 		return rc;
 	bool f2f = false;
@@ -248,18 +228,15 @@ ld_cli_run_proposal_add(const struct cmd *c, int argc, char **argv)
 	    (rc = ld_cli_parse_yes_no(c, "--key", a.key, &key)) != 0)
 		return rc;
 	p.key = key;
-	p.supervisor = (char *)(a.supervisor ? a.supervisor : "");
-	p.filed_on = (char *)(a.filed_on ? a.filed_on : "");
-	p.deadline = (char *)(a.deadline ? a.deadline : "");
+	p.supervisor = ld_cli_str(a.supervisor);
+	p.filed_on = ld_cli_str(a.filed_on);
+	p.deadline = ld_cli_str(a.deadline);
 	p.extended = a.extend;
 	p.n_cosigners = a.cosigner.n;
 	p.cosigners = a.cosigner.v;
 	p.n_assisting = a.assist.n;
 	p.assisting = a.assist.v;
-	Ld__Record r = LD__RECORD__INIT;
-	r.body_case = LD__RECORD__BODY_PROPOSAL;
-	r.proposal = &p;
-	return ld_cli_add_record(c, &r, &a);
+	return ld_cli_add_body(c, &p.base, &a);
 }
 
 /* Order records by owner, then by their counter as a number. */
@@ -268,10 +245,8 @@ ld_cli_run_list(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_KIND, O_OWNER, O_JSON, 0};
 	struct args a;
-	int rc = ld_cli_parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_args(c, argc, argv, ok, 0, &a);
 	if (rc != 0)
-		return rc < 0 ? 0 : rc;
-	if ((rc = ld_cli_no_extra(c, &a, 0)) != 0)
 		return rc;
 	Ld__Kind kind = LD__KIND__KIND_UNSPECIFIED;
 	if (a.kind != NULL &&
@@ -312,10 +287,8 @@ ld_cli_run_show(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_JSON, 0};
 	struct args a;
-	int rc = ld_cli_parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_args(c, argc, argv, ok, 1, &a);
 	if (rc != 0)
-		return rc < 0 ? 0 : rc;
-	if ((rc = ld_cli_no_extra(c, &a, 1)) != 0)
 		return rc;
 	Ld__GetRequest g = LD__GET_REQUEST__INIT;
 	g.id = a.rest[0];
@@ -354,10 +327,8 @@ ld_cli_run_history(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_JSON, 0};
 	struct args a;
-	int rc = ld_cli_parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_args(c, argc, argv, ok, 1, &a);
 	if (rc != 0)
-		return rc < 0 ? 0 : rc;
-	if ((rc = ld_cli_no_extra(c, &a, 1)) != 0)
 		return rc;
 	Ld__HistoryRequest h = LD__HISTORY_REQUEST__INIT;
 	h.id = a.rest[0];
@@ -380,10 +351,8 @@ ld_cli_run_wait(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_VERSION, O_TIMEOUT, 0};
 	struct args a;
-	int rc = ld_cli_parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_args(c, argc, argv, ok, 1, &a);
 	if (rc != 0)
-		return rc < 0 ? 0 : rc;
-	if ((rc = ld_cli_no_extra(c, &a, 1)) != 0)
 		return rc;
 	unsigned long version = 1, secs = 30;
 	char *end;
@@ -433,10 +402,8 @@ ld_cli_run_status(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_JSON, O_TREE, 0};
 	struct args a;
-	int rc = ld_cli_parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_args(c, argc, argv, ok, 0, &a);
 	if (rc != 0)
-		return rc < 0 ? 0 : rc;
-	if ((rc = ld_cli_no_extra(c, &a, 0)) != 0)
 		return rc;
 	Ld__StatusRequest s = LD__STATUS_REQUEST__INIT;
 	s.tree = a.tree;

@@ -52,12 +52,11 @@ ld_cli_run_plugins(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_JSON, 0};
 	struct args a;
-	int rc = ld_cli_parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_args(c, argc, argv, ok, 0, &a);
 	if (rc != 0)
-		return rc < 0 ? 0 : rc;
+		return rc;
 	struct ld_config cfg;
-	if ((rc = ld_cli_no_extra(c, &a, 0)) != 0 ||
-	    (rc = load_config(c, &cfg)) != 0)
+	if ((rc = load_config(c, &cfg)) != 0)
 		return rc;
 	struct ld_plugin_info *f;
 	size_t n;
@@ -116,12 +115,11 @@ ld_cli_run_report(const struct cmd *c, int argc, char **argv)
 	static const int ok[] = {O_FORMAT, O_YEAR,    O_SCOPE, O_OUT, O_BOM,
 	                         O_SET,    O_TIMEOUT, 0};
 	struct args a;
-	int rc = ld_cli_parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_args(c, argc, argv, ok, 1, &a);
 	if (rc != 0)
-		return rc < 0 ? 0 : rc;
+		return rc;
 	struct ld_config cfg;
-	if ((rc = ld_cli_no_extra(c, &a, 1)) != 0 ||
-	    (rc = load_config(c, &cfg)) != 0)
+	if ((rc = load_config(c, &cfg)) != 0)
 		return rc;
 	const char *name = a.rest[0];
 	const char *fmt = a.format ? a.format : "md";
@@ -224,10 +222,8 @@ ld_cli_run_report_list(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_OWNER, O_JSON, 0};
 	struct args a;
-	int rc = ld_cli_parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_args(c, argc, argv, ok, 0, &a);
 	if (rc != 0)
-		return rc < 0 ? 0 : rc;
-	if ((rc = ld_cli_no_extra(c, &a, 0)) != 0)
 		return rc;
 	const char *why;
 	if (a.owner != NULL && !ld_path_valid(a.owner, &why))
@@ -294,11 +290,10 @@ ld_cli_run_report_get(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_OUT, 0};
 	struct args a;
-	int rc = ld_cli_parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_args(c, argc, argv, ok, 1, &a);
 	if (rc != 0)
-		return rc < 0 ? 0 : rc;
-	if ((rc = ld_cli_no_extra(c, &a, 1)) != 0 ||
-	    (rc = ld_cli_need(c, a.out, "--out")))
+		return rc;
+	if ((rc = ld_cli_need(c, a.out, "--out")) != 0)
 		return rc;
 	Ld__Record *r = NULL;
 	if ((rc = ld_cli_get(c, a.rest[0], &r)) != 0)

@@ -116,7 +116,7 @@ ld_cli_run_progress(const struct cmd *c, int argc, char **argv)
 	struct args a;
 	int rc = ld_cli_parse(c, argc, argv, ok, &a);
 	if (rc != 0)
-		return rc < 0 ? 0 : rc;
+		return rc;
 	if (a.proposals && a.nargs > 0)
 		return ld_cli_usage_error(c, "a TASK_ID or --proposals, not "
 		                             "both");
@@ -125,7 +125,7 @@ ld_cli_run_progress(const struct cmd *c, int argc, char **argv)
 	Ld__ProgressRequest q = LD__PROGRESS_REQUEST__INIT;
 	q.id = a.proposals ? "" : a.rest[0];
 	q.proposals = a.proposals;
-	q.today = (char *)(a.today ? a.today : "");
+	q.today = ld_cli_str(a.today);
 	Ld__Request req = LD__REQUEST__INIT;
 	req.op_case = LD__REQUEST__OP_PROGRESS;
 	req.progress = &q;
@@ -180,10 +180,8 @@ ld_cli_run_inbox(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_TODAY, O_DAYS, O_JSON, 0};
 	struct args a;
-	int rc = ld_cli_parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_args(c, argc, argv, ok, 0, &a);
 	if (rc != 0)
-		return rc < 0 ? 0 : rc;
-	if ((rc = ld_cli_no_extra(c, &a, 0)) != 0)
 		return rc;
 	unsigned long days = 7;
 	if (a.days != NULL) {
@@ -198,7 +196,7 @@ ld_cli_run_inbox(const struct cmd *c, int argc, char **argv)
 			    a.days);
 	}
 	Ld__InboxRequest q = LD__INBOX_REQUEST__INIT;
-	q.today = (char *)(a.today ? a.today : "");
+	q.today = ld_cli_str(a.today);
 	q.days = (uint32_t)days;
 	Ld__Request req = LD__REQUEST__INIT;
 	req.op_case = LD__REQUEST__OP_INBOX;
@@ -343,10 +341,8 @@ ld_cli_run_figures(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_YEAR, O_OWNER, O_JSON, 0};
 	struct args a;
-	int rc = ld_cli_parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_args(c, argc, argv, ok, 0, &a);
 	if (rc != 0)
-		return rc < 0 ? 0 : rc;
-	if ((rc = ld_cli_no_extra(c, &a, 0)) != 0)
 		return rc;
 	uint32_t year = 0;
 	if (a.year != NULL && (rc = ld_cli_parse_year(c, a.year, &year)) != 0)

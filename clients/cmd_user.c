@@ -4,7 +4,6 @@
  * load-modify-save under an flock on <data>/users.lock, so two commands
  * run at once do not lose one's change. */
 #include "cli.h"
-#include "config.h"
 #include "json.h"
 #include "keys.h"
 #include "users.h"
@@ -22,26 +21,6 @@
 /* Room for a password line read: the limit, its newline, and one byte
  * more to tell a password that is too long. */
 #define PW_BUF (LD_PASSWORD_MAX + 3)
-
-/* The office's data directory, absolute, after checking it is one (its
- * liandong.conf loads). 0, or the exit code (said). */
-static int
-office_dir(const struct cmd *c, char *dir, size_t len)
-{
-	if (ld_cli_remote != NULL)
-		return ld_cli_usage_error(
-		    c, "works on the office's own data directory, not over "
-		       "--remote");
-	if (ld_cli_data_dir == NULL || ld_cli_data_dir[0] == '\0')
-		return ld_cli_usage_error(c, "no data directory: pass --data "
-		                             "DIR or set LIANDONG_DATA");
-	static struct ld_config cfg; /* large: not on the stack */
-	char err[1024];
-	if (ld_config_load(ld_cli_data_dir, &cfg, err, sizeof(err)) != 0)
-		return ld_cli_fail("%s", err);
-	snprintf(dir, len, "%s", cfg.dir);
-	return 0;
-}
 
 /* The lock on <dir>/users.lock (users.h), held until *fd is closed. 0,
  * or the exit code (said). */
@@ -159,7 +138,10 @@ users_open(const struct cmd *c, struct users *us, bool lock)
 {
 	memset(us, 0, sizeof(*us));
 	us->lock = -1;
-	int rc = office_dir(c, us->dir, sizeof(us->dir));
+	int rc = ld_cli_office_dir(c,
+	                           "works on the office's own data directory, "
+	                           "not over --remote",
+	                           us->dir, sizeof(us->dir));
 	if (rc == 0 && lock)
 		rc = lock_users(us->dir, &us->lock);
 	if (rc != 0)
@@ -197,11 +179,13 @@ users_save(struct users *us)
 	return rc;
 }
 
-/* NAME as the one positional argument, checked. 0, or the exit code. */
+/* The command line of a 'user' command: options `ok` and NAME, the one
+ * positional argument, checked. 0, or what the command returns. */
 static int
-take_name(const struct cmd *c, const struct args *a, const char **name)
+parse_named(const struct cmd *c, int argc, char **argv, const int *ok,
+            struct args *a, const char **name)
 {
-	int rc = ld_cli_no_extra(c, a, 1);
+	int rc = ld_cli_args(c, argc, argv, ok, 1, a);
 	if (rc != 0)
 		return rc;
 	const char *why = "not a valid name";
@@ -229,13 +213,12 @@ ld_cli_run_user_add(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_ROLE, O_PASSWORD_FILE, 0};
 	struct args a;
-	int rc = ld_cli_parse(c, argc, argv, ok, &a);
-	if (rc != 0)
-		return rc < 0 ? 0 : rc;
 	const char *name;
+	int rc = parse_named(c, argc, argv, ok, &a, &name);
+	if (rc != 0)
+		return rc;
 	enum ld_role role;
-	if ((rc = take_name(c, &a, &name)) != 0 ||
-	    (rc = ld_cli_need(c, a.role, "--role")) != 0)
+	if ((rc = ld_cli_need(c, a.role, "--role")) != 0)
 		return rc;
 	if (ld_role_parse(a.role, &role) != 0)
 		return ld_cli_usage_error(
@@ -295,11 +278,9 @@ ld_cli_run_user_passwd(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_PASSWORD_FILE, 0};
 	struct args a;
-	int rc = ld_cli_parse(c, argc, argv, ok, &a);
-	if (rc != 0)
-		return rc < 0 ? 0 : rc;
 	const char *name;
-	if ((rc = take_name(c, &a, &name)) != 0)
+	int rc = parse_named(c, argc, argv, ok, &a, &name);
+	if (rc != 0)
 		return rc;
 	struct users us;
 	if ((rc = users_open(c, &us, false)) != 0)
@@ -331,13 +312,12 @@ ld_cli_run_user_remove(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {0};
 	struct args a;
-	int rc = ld_cli_parse(c, argc, argv, ok, &a);
-	if (rc != 0)
-		return rc < 0 ? 0 : rc;
 	const char *name;
+	int rc = parse_named(c, argc, argv, ok, &a, &name);
+	if (rc != 0)
+		return rc;
 	struct users us;
-	if ((rc = take_name(c, &a, &name)) != 0 ||
-	    (rc = users_open(c, &us, true)) != 0)
+	if ((rc = users_open(c, &us, true)) != 0)
 		return rc;
 	struct ld_user *u = find(&us, name);
 	if (u == NULL) {
@@ -380,12 +360,11 @@ ld_cli_run_user_list(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_JSON, 0};
 	struct args a;
-	int rc = ld_cli_parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_args(c, argc, argv, ok, 0, &a);
 	if (rc != 0)
-		return rc < 0 ? 0 : rc;
+		return rc;
 	struct users us;
-	if ((rc = ld_cli_no_extra(c, &a, 0)) != 0 ||
-	    (rc = users_open(c, &us, false)) != 0)
+	if ((rc = users_open(c, &us, false)) != 0)
 		return rc;
 	struct ld_buf b = {0};
 	if (a.json)
@@ -426,13 +405,11 @@ ld_cli_run_user_token(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_REVOKE, 0};
 	struct args a;
-	int rc = ld_cli_parse(c, argc, argv, ok, &a);
-	if (rc != 0)
-		return rc < 0 ? 0 : rc;
 	const char *name;
-	struct users us;
-	if ((rc = take_name(c, &a, &name)) != 0)
+	int rc = parse_named(c, argc, argv, ok, &a, &name);
+	if (rc != 0)
 		return rc;
+	struct users us;
 	if (ld_keys_init() != 0)
 		return ld_cli_fail("libsodium cannot start");
 	if ((rc = users_open(c, &us, true)) != 0)

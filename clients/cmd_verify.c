@@ -229,10 +229,8 @@ ld_cli_run_verify(const struct cmd *c, int argc, char **argv)
 {
 	static const int ok[] = {O_JSON, 0};
 	struct args a;
-	int rc = ld_cli_parse(c, argc, argv, ok, &a);
+	int rc = ld_cli_args(c, argc, argv, ok, 1, &a);
 	if (rc != 0)
-		return rc < 0 ? 0 : rc;
-	if ((rc = ld_cli_no_extra(c, &a, 1)) != 0)
 		return rc;
 	if (ld_cli_remote != NULL)
 		return ld_cli_usage_error(c, "verify runs the report's plugin "

@@ -647,6 +647,13 @@ usage(FILE *f)
 	           "codes: 0 ok, 1 refused (reason on stderr), 2 usage.\n");
 }
 
+/* A command's exit code: after --help (LD_CLI_HELP) it has succeeded. */
+static int
+exit_code(int rc)
+{
+	return rc == LD_CLI_HELP ? 0 : rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -723,9 +730,11 @@ main(int argc, char **argv)
 		}
 		known = true;
 		if (c->sub == NULL)
-			return c->run(c, argc - optind, argv + optind);
+			return exit_code(
+			    c->run(c, argc - optind, argv + optind));
 		if (sub != NULL && strcmp(c->sub, sub) == 0)
-			return c->run(c, argc - optind - 1, argv + optind + 1);
+			return exit_code(
+			    c->run(c, argc - optind - 1, argv + optind + 1));
 	}
 	if (known)
 		fprintf(stderr, "liandong %s: unknown or missing subcommand%s%s "

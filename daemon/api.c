@@ -726,71 +726,128 @@ leave:
 	free(strs);
 }
 
+/* A page of a list answer as it fills: the records (borrowed from the
+ * read transaction), their count and bytes, whether more remain, and the
+ * last id dealt with (sent or filtered out), after which the next page
+ * may start. */
+struct list_page {
+	ProtobufCBinaryData *recs;
+	size_t limit, n, bytes;
+	bool truncated;
+	const char *last;
+};
+
+/* Take record `id` into the page; false, with the page marked truncated,
+ * when it is full (by count, or by bytes once it holds one). */
+static bool
+page_take(struct list_page *pg, const char *id, const struct ld_val *v)
+{
+	if (pg->n == pg->limit ||
+	    (pg->n > 0 && pg->bytes + v->n > LIST_BYTES)) {
+		pg->truncated = true;
+		return false;
+	}
+	pg->recs[pg->n].data = (uint8_t *)v->p;
+	pg->recs[pg->n].len = v->n;
+	pg->n++;
+	pg->bytes += v->n;
+	pg->last = id;
+	return true;
+}
+
+/* Whether stored record `v` answers list request `q`: of q->kind (if
+ * given) and, for a list by ref, live with ref q->ref. A list by owner
+ * alone sends what it finds without decoding it. */
+static bool
+list_match(const Ld__ListRequest *q, const struct ld_val *v)
+{
+	bool by_ref = q->ref[0] != '\0';
+	if (!by_ref && q->kind == LD__KIND__KIND_UNSPECIFIED)
+		return true;
+	Ld__Record *r = ld_record_unpack(v->p, v->n);
+	const char *ref = r != NULL && by_ref ? ld_record_ref(r) : NULL;
+	bool match = r != NULL &&
+	             (q->kind == LD__KIND__KIND_UNSPECIFIED ||
+	              r->kind == q->kind) &&
+	             (!by_ref || (!r->deleted && ref != NULL &&
+	                          strcmp(ref, q->ref) == 0));
+	if (r != NULL)
+		ld__record__free_unpacked(r, NULL);
+	return match;
+}
+
 /* The records whose ref is q->ref (of q->kind, if given; not deleted),
  * by id after q->after: the refs index names the candidates, each checked
- * against the record as stored now. */
-static void
-list_refs(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
-          const Ld__ListRequest *q, ProtobufCBinaryData *recs, size_t limit)
+ * against the record as stored now. Returns what ended the walk
+ * (MDB_NOTFOUND: the end of the index). */
+static int
+list_refs(struct ld_txn *t, const Ld__ListRequest *q, struct list_page *pg)
 {
-	struct ld_txn t;
-	int rc = ld_store_read_begin(n->st, &t);
-	if (rc != 0) {
-		ld_reply_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
-		            ld_store_strerror(rc));
-		return;
-	}
-	size_t nrec = 0, bytes = 0;
-	bool truncated = false;
-	const char *id, *last = "";
+	const char *id;
 	struct ld_refiter it;
-	rc = ld_store_refs_open(&t, q->ref, &it);
+	int rc = ld_store_refs_open(t, q->ref, &it);
 	while (rc == 0 && (rc = ld_store_refs_next(&it, &id)) == 0) {
 		if (q->after[0] && strcmp(id, q->after) <= 0)
 			continue;
 		struct ld_val v;
 		uint64_t ver;
-		if (ld_store_get(&t, id, &v, &ver) != 0)
+		if (ld_store_get(t, id, &v, &ver) != 0 || !list_match(q, &v))
 			continue;
-		Ld__Record *r = ld_record_unpack(v.p, v.n);
-		const char *ref = r != NULL ? ld_record_ref(r) : NULL;
-		bool match = r != NULL && !r->deleted && ref != NULL &&
-		             strcmp(ref, q->ref) == 0 &&
-		             (q->kind == LD__KIND__KIND_UNSPECIFIED ||
-		              r->kind == q->kind);
-		if (r != NULL)
-			ld__record__free_unpacked(r, NULL);
-		if (!match)
-			continue;
-		if (nrec == limit || (nrec > 0 && bytes + v.n > LIST_BYTES)) {
-			truncated = true;
+		if (!page_take(pg, id, &v))
 			break;
-		}
-		recs[nrec].data = (uint8_t *)v.p;
-		recs[nrec].len = v.n;
-		nrec++;
-		bytes += v.n;
-		last = id;
 	}
 	ld_store_refs_close(&it);
-	if (!truncated && rc != MDB_NOTFOUND) {
-		ld_store_read_end(&t);
-		ld_reply_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
-		            ld_store_strerror(rc));
-		return;
-	}
-	Ld__ListResponse lr = LD__LIST_RESPONSE__INIT;
-	lr.n_records = nrec;
-	lr.records = recs;
-	lr.next = (char *)(truncated ? last : "");
-	Ld__Response r = LD__RESPONSE__INIT;
-	r.req_id = req_id;
-	r.result_case = LD__RESPONSE__RESULT_LIST;
-	r.list = &lr;
-	ld_reply(n, rid, &r);
-	ld_store_read_end(&t);
+	return rc;
 }
 
+/* The records of q->owner's subtree (all, if ""; of q->kind, if given),
+ * by id after q->after. Returns what ended the walk (MDB_NOTFOUND: past
+ * the subtree or the end of the store). */
+static int
+list_owned(struct ld_txn *t, const Ld__ListRequest *q, struct list_page *pg)
+{
+	size_t ol = strlen(q->owner), scanned = 0;
+	const char *start = q->after[0] ? q->after : q->owner;
+	struct ld_reciter it;
+	const char *id = NULL;
+	struct ld_val v;
+	int rc = ld_store_rec_open(t, start, &it);
+	/* `pg->last` is always an id already dealt with (sent or filtered out),
+	 * so the next page may start after it. */
+	while (rc == 0 && (rc = ld_store_rec_next(&it, &id, &v)) == 0) {
+		if (q->after[0] && strcmp(id, q->after) == 0)
+			continue;
+		/* Bound the time in the loop: a page may come back short,
+		 * with `next` set, when few records match. */
+		if (++scanned > LIST_SCAN_MAX) {
+			pg->truncated = pg->last[0] != '\0';
+			break;
+		}
+		if (ol > 0) {
+			/* Ids start with their owner: past the prefix, done. */
+			if (strncmp(id, q->owner, ol) != 0) {
+				rc = MDB_NOTFOUND;
+				break;
+			}
+			size_t idol = ld_id_owner_len(id);
+			if (!ld_path_in_subtree_n(id, idol, q->owner, ol)) {
+				pg->last = id;
+				continue;
+			}
+		}
+		if (!list_match(q, &v)) {
+			pg->last = id;
+			continue;
+		}
+		if (!page_take(pg, id, &v))
+			break;
+	}
+	ld_store_rec_close(&it);
+	return rc;
+}
+
+/* A page of records: by ref (q->ref) or by owner, `limit` of them at
+ * most, LIST_BYTES at most past the first. */
 static void
 on_list(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
         const Ld__ListRequest *q)
@@ -802,99 +859,47 @@ on_list(struct ld_node *n, const struct ld_rid *rid, uint64_t req_id,
 		ld_reply_error(n, rid, req_id, LD__CODE__CODE_BAD_REQUEST, err);
 		return;
 	}
-	size_t limit = q->limit == 0 ? LIST_DEFAULT
-	               : q->limit > LIST_MAX ? LIST_MAX
-	                                     : q->limit;
-	ProtobufCBinaryData *recs = malloc(limit * sizeof(*recs));
-	if (recs == NULL) {
+	struct list_page pg = {.last = ""};
+	pg.limit = q->limit == 0 ? LIST_DEFAULT
+	           : q->limit > LIST_MAX ? LIST_MAX
+	                                 : q->limit;
+	pg.recs = malloc(pg.limit * sizeof(*pg.recs));
+	if (pg.recs == NULL) {
 		ld_reply_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
 		            "out of memory");
-		return;
-	}
-	if (q->ref[0] != '\0') {
-		list_refs(n, rid, req_id, q, recs, limit);
-		free(recs);
 		return;
 	}
 	struct ld_txn t;
 	int rc = ld_store_read_begin(n->st, &t);
 	if (rc != 0) {
-		free(recs);
+		free(pg.recs);
 		ld_reply_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
 		            ld_store_strerror(rc));
 		return;
 	}
-	size_t ol = strlen(q->owner), nrec = 0, bytes = 0;
-	const char *start = q->after[0] ? q->after : q->owner;
-	struct ld_reciter it;
-	const char *id = NULL, *last = "";
-	bool truncated = false;
-	size_t scanned = 0;
-	struct ld_val v;
-	rc = ld_store_rec_open(&t, start, &it);
-	/* `last` is always an id already dealt with (sent or filtered out),
-	 * so the next page may start after it. */
-	while (rc == 0 && (rc = ld_store_rec_next(&it, &id, &v)) == 0) {
-		if (q->after[0] && strcmp(id, q->after) == 0)
-			continue;
-		/* Bound the time in the loop: a page may come back short,
-		 * with `next` set, when few records match. */
-		if (++scanned > LIST_SCAN_MAX) {
-			truncated = last[0] != '\0';
-			break;
-		}
-		if (ol > 0) {
-			/* Ids start with their owner: past the prefix, done. */
-			if (strncmp(id, q->owner, ol) != 0) {
-				rc = MDB_NOTFOUND;
-				break;
-			}
-			size_t idol = ld_id_owner_len(id);
-			if (!ld_path_in_subtree_n(id, idol, q->owner, ol)) {
-				last = id;
-				continue;
-			}
-		}
-		if (q->kind != LD__KIND__KIND_UNSPECIFIED) {
-			Ld__Record *r = ld_record_unpack(v.p, v.n);
-			bool match = r != NULL && r->kind == q->kind;
-			if (r != NULL)
-				ld__record__free_unpacked(r, NULL);
-			if (!match) {
-				last = id;
-				continue;
-			}
-		}
-		if (nrec == limit || (nrec > 0 && bytes + v.n > LIST_BYTES)) {
-			truncated = true;
-			break;
-		}
-		recs[nrec].data = (uint8_t *)v.p;
-		recs[nrec].len = v.n;
-		nrec++;
-		bytes += v.n;
-		last = id;
-	}
-	ld_store_rec_close(&it);
-	if (!truncated && rc != MDB_NOTFOUND) {
+	rc = q->ref[0] != '\0' ? list_refs(&t, q, &pg) : list_owned(&t, q, &pg);
+	/* A walk that stopped short of a full page on anything but the end
+	 * is the store's failure. */
+	if (!pg.truncated && rc != MDB_NOTFOUND) {
 		ld_store_read_end(&t);
-		free(recs);
+		free(pg.recs);
 		ld_reply_error(n, rid, req_id, LD__CODE__CODE_INTERNAL,
 		            ld_store_strerror(rc));
 		return;
 	}
 	Ld__ListResponse lr = LD__LIST_RESPONSE__INIT;
-	lr.n_records = nrec;
-	lr.records = recs;
-	/* Resume after the last id sent; "" when the listing is complete. */
-	lr.next = (char *)(truncated ? last : "");
+	lr.n_records = pg.n;
+	lr.records = pg.recs;
+	/* Resume after the last id dealt with; "" when the listing is
+	 * complete. */
+	lr.next = (char *)(pg.truncated ? pg.last : "");
 	Ld__Response r = LD__RESPONSE__INIT;
 	r.req_id = req_id;
 	r.result_case = LD__RESPONSE__RESULT_LIST;
 	r.list = &lr;
 	ld_reply(n, rid, &r);
 	ld_store_read_end(&t);
-	free(recs);
+	free(pg.recs);
 }
 
 /* Log entries one status call may look at for the lag figures. */

@@ -14,6 +14,7 @@
  *                               [--api N]
  * --dir DIR makes DIR (it must not exist) and leaves it; without it a
  * directory under /tmp is made and removed unless --keep. */
+#include "bench_store.h"
 #include "client.h"
 #include "config.h"
 #include "err.h"
@@ -41,19 +42,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#define ROOT "530000"
+#define ROOT LD_BENCH_ROOT
 #define NCITY 10
 #define NCOUNTY 10 /* per city */
 #define PASSWORD "bench-password-2026"
 #define TOPIC "优化营商环境专项民主监督"
-
-static double
-now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* ------------------------------------------------------------ the store */
 
@@ -81,116 +74,6 @@ date_in(int days, char out[11])
 	struct tm tm;
 	localtime_r(&t, &tm);
 	strftime(out, 11, "%Y-%m-%d", &tm);
-}
-
-static const char *const handlers[] = {"县教育局", "县卫生健康局",
-                                       "县交通运输局", "县水务局",
-                                       "县农业农村局"};
-
-static void
-owner_of(uint64_t i, char *buf, size_t len)
-{
-	unsigned o = (unsigned)(i % 111);
-	if (o == 0)
-		snprintf(buf, len, ROOT);
-	else if (o <= 10)
-		snprintf(buf, len, ROOT "/53%02u00", o);
-	else
-		snprintf(buf, len, ROOT "/53%02u00/53%02u%02u",
-		         (o - 11) / 10 + 1, (o - 11) / 10 + 1, (o - 11) % 10 + 1);
-}
-
-struct fill {
-	uint64_t from, to;
-};
-
-/* The background: closed records of past years, as report_bench writes
- * them (40 % proposals, 30 % surveys, 20 % tasks, 10 % plans). */
-static int
-fill_background(struct ld_txn *t, void *arg)
-{
-	const struct fill *f = arg;
-	for (uint64_t i = f->from; i < f->to; i++) {
-		char owner[64], id[96];
-		owner_of(i, owner, sizeof(owner));
-		snprintf(id, sizeof(id), "%s:%llu", owner,
-		         (unsigned long long)(1000000000000ull + i));
-		Ld__Record r = LD__RECORD__INIT;
-		r.id = id;
-		r.owner = owner;
-		r.version = 1;
-		r.updated_at = 1543968000000LL;
-		Ld__Proposal p = LD__PROPOSAL__INIT;
-		Ld__Survey s = LD__SURVEY__INIT;
-		Ld__Task tk = LD__TASK__INIT;
-		Ld__Plan pl = LD__PLAN__INIT;
-		Ld__PlanItem it[6], *itp[6];
-		char *scope[1] = {owner};
-		char *targets[2] = {"县教育局", "县水务局"};
-		switch (i % 10) {
-		case 0: case 1: case 2: case 3:
-			r.kind = LD__KIND__KIND_PROPOSAL;
-			r.body_case = LD__RECORD__BODY_PROPOSAL;
-			r.proposal = &p;
-			p.number = "1";
-			p.title = "关于加强农村饮水安全保障的建议";
-			p.handler = (char *)handlers[i % 5];
-			p.year = 2018;
-			p.status = "closed";
-			p.filing = "filed";
-			p.outcome = i % 20 == 3 ? "C" : i % 2 ? "B" : "A";
-			p.face_to_face = true;
-			p.satisfaction = "满意";
-			break;
-		case 4: case 5: case 6:
-			r.kind = LD__KIND__KIND_SURVEY;
-			r.body_case = LD__RECORD__BODY_SURVEY;
-			r.survey = &s;
-			s.form = i % 3 ? "调研" : "视察";
-			s.topic = "河长制落实情况";
-			s.start = "2018-05-10";
-			s.status = "closed";
-			r.scope = scope;
-			r.n_scope = 1;
-			break;
-		case 7: case 8:
-			r.kind = LD__KIND__KIND_TASK;
-			r.body_case = LD__RECORD__BODY_TASK;
-			r.task = &tk;
-			tk.form = i % 2 ? "跟踪问效" : "民主评议";
-			tk.topic = "易地扶贫搬迁后续扶持";
-			tk.targets = targets;
-			tk.n_targets = 2;
-			tk.due = "2018-09-30";
-			tk.status = "closed";
-			r.scope = scope;
-			r.n_scope = 1;
-			break;
-		default:
-			r.kind = LD__KIND__KIND_PLAN;
-			r.body_case = LD__RECORD__BODY_PLAN;
-			r.plan = &pl;
-			pl.year = 2018;
-			pl.title = "2018年协商计划";
-			for (int k = 0; k < 6; k++) {
-				ld__plan_item__init(&it[k]);
-				it[k].form = k ? "对口协商" : "专题协商";
-				it[k].month = (uint32_t)k + 3;
-				it[k].topic = "议题";
-				it[k].status = k < 5 ? "held" : "planned";
-				itp[k] = &it[k];
-			}
-			pl.items = itp;
-			pl.n_items = 6;
-			r.scope = scope;
-			r.n_scope = 1;
-			break;
-		}
-		int rc = ld_store_put(t, &r);
-		if (rc != 0)
-			return rc;
-	}
-	return 0;
 }
 
 /* The live work, written after the background. */
@@ -839,13 +722,13 @@ session(void *arg)
 	pthread_barrier_wait(&sh->bar);
 	for (int pg = 0; pg < 2; pg++) {
 		for (int i = 0; ok && i < sh->requests; i++) {
-			double t0 = now_s();
+			double t0 = ld_bench_now();
 			if (http(&c, get[pg], (size_t)gl[pg], &r) != 0) {
 				fail(s, "connection lost", "");
 				ok = false;
 				break;
 			}
-			s->lat[pg][i] = now_s() - t0;
+			s->lat[pg][i] = ld_bench_now() - t0;
 			s->bytes[pg] = r.blen;
 			page_ok(s, pg, &r);
 		}
@@ -899,7 +782,7 @@ api_alone(const char *dir, const char *task, int runs)
 	size_t sz[2] = {0, 0};
 	int rc = 0;
 	for (int pg = 0; pg < 2 && rc == 0 && lat[0] && lat[1]; pg++) {
-		double w0 = now_s();
+		double w0 = ld_bench_now();
 		for (int i = 0; i < runs; i++) {
 			Ld__ProgressRequest pq = LD__PROGRESS_REQUEST__INIT;
 			Ld__InboxRequest iq = LD__INBOX_REQUEST__INIT;
@@ -915,7 +798,7 @@ api_alone(const char *dir, const char *task, int runs)
 				req.inbox = &iq;
 			}
 			Ld__Response *resp;
-			double t0 = now_s();
+			double t0 = ld_bench_now();
 			if (ld_client_call(cl, &req, &resp, 10000, err,
 			                   sizeof(err)) != 0 ||
 			    resp->code != LD__CODE__CODE_OK) {
@@ -923,14 +806,14 @@ api_alone(const char *dir, const char *task, int runs)
 				rc = -1;
 				break;
 			}
-			lat[pg][i] = now_s() - t0;
+			lat[pg][i] = ld_bench_now() - t0;
 			sz[pg] = ld__response__get_packed_size(resp);
 			ld__response__free_unpacked(resp, NULL);
 		}
 		if (rc == 0)
 			stats(pg == 0 ? "API progress (1 client)"
 			              : "API inbox (1 client)",
-			      lat[pg], (size_t)runs, now_s() - w0, 0);
+			      lat[pg], (size_t)runs, ld_bench_now() - w0, 0);
 		if (rc == 0)
 			printf("%-24s answer %zu bytes (protobuf)\n", "", sz[pg]);
 	}
@@ -965,7 +848,7 @@ write_users(const char *dir, int n, char *err, size_t errlen)
 static bool
 wait_for(const char *path, double secs)
 {
-	for (double t = now_s() + secs; now_s() < t; usleep(20000))
+	for (double t = ld_bench_now() + secs; ld_bench_now() < t; usleep(20000))
 		if (access(path, F_OK) == 0)
 			return true;
 	return false;
@@ -974,7 +857,7 @@ wait_for(const char *path, double secs)
 static bool
 wait_port(double secs)
 {
-	for (double t = now_s() + secs; now_s() < t; usleep(20000)) {
+	for (double t = ld_bench_now() + secs; ld_bench_now() < t; usleep(20000)) {
 		struct conn c;
 		if (conn_open(&c) == 0) {
 			conn_close(&c);
@@ -1051,14 +934,8 @@ main(int argc, char **argv)
 
 	/* The configuration, the store, the accounts. */
 	struct ld_config cfg;
-	ld_config_defaults(&cfg);
-	snprintf(cfg.dir, sizeof(cfg.dir), "%s", dir);
-	snprintf(cfg.id, sizeof(cfg.id), ROOT);
-	snprintf(cfg.name, sizeof(cfg.name), "云南省政协");
-	snprintf(cfg.level, sizeof(cfg.level), "province");
-	cfg.insecure = true;
 	char err[512];
-	if (ld_config_write(&cfg, err, sizeof(err)) != 0) {
+	if (ld_bench_config(dir, &cfg, err, sizeof(err)) != 0) {
 		fprintf(stderr, "web_bench: %s\n", err);
 		return 1;
 	}
@@ -1080,14 +957,10 @@ main(int argc, char **argv)
 		fprintf(stderr, "web_bench: %s\n", ld_store_strerror(rc));
 		return 1;
 	}
-	double t0 = now_s();
-	for (uint64_t i = 0; i < background; i += 20000) {
-		struct fill fl = {i, i + 20000 < background ? i + 20000
-		                                            : background};
-		if ((rc = ld_store_write(st, fill_background, &fl)) != 0) {
-			fprintf(stderr, "web_bench: %s\n", ld_store_strerror(rc));
-			return 1;
-		}
+	double t0 = ld_bench_now();
+	if ((rc = ld_bench_fill(st, background)) != 0) {
+		fprintf(stderr, "web_bench: %s\n", ld_store_strerror(rc));
+		return 1;
 	}
 	static struct work w = {.counter = 2000000000000ull};
 	if ((rc = ld_store_write(st, fill_work, &w)) != 0) {
@@ -1108,7 +981,7 @@ main(int argc, char **argv)
 	printf("store: %llu records (%llu background), %.1f MiB, written in "
 	       "%.1f s (%s)\n",
 	       (unsigned long long)total, (unsigned long long)background, mib,
-	       now_s() - t0, dir);
+	       ld_bench_now() - t0, dir);
 	if (write_users(dir, nsess, err, sizeof(err)) != 0) {
 		fprintf(stderr, "web_bench: users: %s\n", err);
 		return 1;
@@ -1163,17 +1036,17 @@ main(int argc, char **argv)
 			ss[i].lat[pg] = calloc((size_t)requests, sizeof(double));
 		pthread_create(&th[i], NULL, session, &ss[i]);
 	}
-	double login0 = now_s();
+	double login0 = ld_bench_now();
 	pthread_barrier_wait(&sh.bar); /* logged in */
 	printf("login of %d sessions (Argon2id) and one untimed request of "
-	       "each page: %.2f s\n", nsess, now_s() - login0);
+	       "each page: %.2f s\n", nsess, ld_bench_now() - login0);
 	static const char *const names[2] = {"GET progress", "GET / (inbox)"};
 	double *all = calloc((size_t)nsess * (size_t)requests, sizeof(double));
 	for (int pg = 0; pg < 2; pg++) {
 		double c0[3] = {cpu_of(dpid), cpu_of(wpid), cpu_self()};
-		double p0 = now_s();
+		double p0 = ld_bench_now();
 		pthread_barrier_wait(&sh.bar);
-		double wall = now_s() - p0;
+		double wall = ld_bench_now() - p0;
 		double c1[3] = {cpu_of(dpid), cpu_of(wpid), cpu_self()};
 		size_t n = 0, bytes = 0;
 		for (int i = 0; i < nsess; i++) {
