@@ -52,11 +52,20 @@ stop() {
 	done
 }
 
+# A port below the kernel's ephemeral range (32768 and up by default): one
+# in that range can be taken as the source port of any outgoing connection
+# before the daemon binds it. Not one handed out already in this run: the
+# port goes to $FREE_PORT (not printed: a $(...) subshell would forget).
+declare -A given
 free_port() {
 	local p
 	while :; do
-		p=$((20000 + RANDOM % 20000))
-		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+		p=$((20000 + RANDOM % 12000))
+		[ -z "${given[$p]:-}" ] || continue
+		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && continue
+		given[$p]=1
+		FREE_PORT=$p
+		return
 	done
 }
 
@@ -81,7 +90,8 @@ if [ ! -e "$dir/P/liandong.conf" ]; then
 		read -r var p parent name <<<"$n"
 		args=(init --data "$dir/$var" --id "$p" --name "$name")
 		if [ "${var:0:1}" != X ]; then
-			port[$var]=$(free_port)
+			free_port
+			port[$var]=$FREE_PORT
 			args+=(--listen "tcp://127.0.0.1:${port[$var]}")
 		fi
 		if [ "$parent" != - ]; then

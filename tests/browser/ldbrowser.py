@@ -16,6 +16,7 @@
 import datetime
 import http.client
 import os
+import random
 import re
 import shutil
 import signal
@@ -89,10 +90,25 @@ def skip_unless_ready(build):
         sys.exit(SKIP)
 
 
+_given = set()
+
+
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A loopback port below the kernel's ephemeral range (32768 and up by
+    default): one in that range can be taken as the source port of any
+    outgoing connection before the daemon binds it. Never the same twice
+    in one run."""
+    while True:
+        p = random.randrange(20000, 32000)
+        if p in _given:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", p))
+            except OSError:
+                continue
+        _given.add(p)
+        return p
 
 
 class Failures:

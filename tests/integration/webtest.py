@@ -13,6 +13,7 @@ import html
 import http.client
 import json
 import os
+import random
 import re
 import select
 import shutil
@@ -42,10 +43,25 @@ def check(cond, what):
         failures.append(what)
 
 
+_given = set()
+
+
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A loopback port below the kernel's ephemeral range (32768 and up by
+    default): one in that range can be taken as the source port of any
+    outgoing connection before the daemon binds it. Never the same twice
+    in one run."""
+    while True:
+        p = random.randrange(20000, 32000)
+        if p in _given:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", p))
+            except OSError:
+                continue
+        _given.add(p)
+        return p
 
 
 def run(args, timeout=30, **kw):
