@@ -27,11 +27,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A loopback port nobody listens on.
+# A loopback port nobody listens on, below the kernel's ephemeral range
+# (32768 and up by default), where an outgoing connection could take it
+# first.
 free_port() {
 	local p
 	while :; do
-		p=$((20000 + RANDOM % 20000))
+		p=$((20000 + RANDOM % 12000))
 		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
 	done
 }
@@ -51,6 +53,7 @@ wait_for() {
 }
 
 pp=$(free_port); cp=$(free_port)
+while [ "$cp" = "$pp" ]; do cp=$(free_port); done
 P=$work/province C=$work/city X=$work/county
 
 # A node's public key, as 'liandong key show' prints it.
@@ -107,6 +110,7 @@ run --data "$X" status
 
 say "The office console: a browser page per office, a login per person"
 wp=$(free_port)
+while [ "$wp" = "$pp" ] || [ "$wp" = "$cp" ]; do wp=$(free_port); done
 printf '%s\n' 'demo-password-2026' >"$work/password"
 run --data "$P" user add 王芳 --role clerk --password-file "$work/password"
 run --data "$P" user add 李明 --role reviewer --password-file "$work/password"

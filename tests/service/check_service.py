@@ -10,6 +10,7 @@
 #   check_service.py BUILD_DIR
 import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -33,12 +34,24 @@ def fail(msg):
     raise SystemExit(1)
 
 
+_given = set()
+
+
 def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+    """A loopback port below the kernel's ephemeral range (32768 and up by
+    default), where an outgoing connection could take it before the daemon
+    binds it; never the same twice in one run."""
+    while True:
+        p = random.randrange(20000, 32000)
+        if p in _given:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", p))
+            except OSError:
+                continue
+        _given.add(p)
+        return p
 
 
 def cli(*args, check=True):
