@@ -16,7 +16,6 @@
 import datetime
 import http.client
 import os
-import random
 import re
 import shutil
 import signal
@@ -27,6 +26,10 @@ import tempfile
 import time
 import traceback
 import urllib.parse
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib"))
+from ldports import free_port  # noqa: E402
 
 SRC = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 CHROMIUM = os.environ.get("LD_CHROMIUM", "/usr/bin/chromium")
@@ -90,25 +93,6 @@ def skip_unless_ready(build):
         sys.exit(SKIP)
 
 
-_given = set()
-
-
-def free_port():
-    """A loopback port below the kernel's ephemeral range (32768 and up by
-    default): one in that range can be taken as the source port of any
-    outgoing connection before the daemon binds it. Never the same twice
-    in one run."""
-    while True:
-        p = random.randrange(20000, 32000)
-        if p in _given:
-            continue
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", p))
-            except OSError:
-                continue
-        _given.add(p)
-        return p
 
 
 class Failures:

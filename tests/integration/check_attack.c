@@ -1013,22 +1013,36 @@ three_offices(struct th_node *from, const char *topic, char *t1)
 	ck_assert(th_wait_record(&X, t1, th_ms(10000)));
 }
 
+/* The city stopped and the attacker in its place with the city's keys
+ * (`ck`; the county's in `xk`): the fake city's socket, and the county's
+ * next Hello in *hello (its routing id and body in `rid` and `body`). */
+static void *
+city_taken(struct ld_keys *ck, struct ld_keys *xk, zmq_msg_t *rid,
+           zmq_msg_t *body, Ld__Frame **hello)
+{
+	ck_assert_int_eq(th_node_stop(&C), 0);
+	load_keys(&C, ck);
+	load_keys(&X, xk);
+	void *r = fake_city(ck);
+	zmq_msg_init(rid);
+	zmq_msg_init(body);
+	/* After its old session times out (its pings go unanswered). */
+	*hello = await_hello(r, rid, body);
+	ck_assert_msg(*hello != NULL, "the county did not say Hello to the "
+	                              "fake city");
+	return r;
+}
+
 /* A parent from before batch signatures refuses protocol 2: the county
  * offers 1 at once, and its sealed records wait for the parent. */
 START_TEST(test_old_parent)
 {
 	char t1[LD_ID_MAX + 1];
 	three_offices(&C, "旧版本之前", t1);
-	ck_assert_int_eq(th_node_stop(&C), 0);
 	struct ld_keys ck, xk;
-	load_keys(&C, &ck);
-	load_keys(&X, &xk);
-	void *r = fake_city(&ck);
 	zmq_msg_t rid, body;
-	zmq_msg_init(&rid);
-	zmq_msg_init(&body);
-	Ld__Frame *f = await_hello(r, &rid, &body);
-	ck_assert_msg(f != NULL, "no Hello");
+	Ld__Frame *f;
+	void *r = city_taken(&ck, &xk, &rid, &body, &f);
 	ck_assert_uint_eq(f->hello->protocol, LD_PROTOCOL);
 	/* The old city's answer to protocol 2. */
 	Ld__Reject rj = LD__REJECT__INIT;
@@ -1104,27 +1118,16 @@ START_TEST(test_city_cannot_forge)
 {
 	char t1[LD_ID_MAX + 1], t2[LD_ID_MAX + 1];
 	three_offices(&P, "真实的任务", t1);
-	ck_assert_int_eq(th_node_stop(&C), 0);
+	struct ld_keys ck, xk;
+	zmq_msg_t rid, body;
+	Ld__Frame *f;
+	void *r = city_taken(&ck, &xk, &rid, &body, &f);
 	/* A genuine province record the county does not have yet. */
 	snprintf(t2, sizeof(t2), "%s", th_add_task(&P, X_ID, "后来的任务"));
 	size_t l1, l2;
 	uint8_t *g1 = th_get(&P, t1, &l1), *g2 = th_get(&P, t2, &l2);
 	ck_assert_ptr_nonnull(g1);
 	ck_assert_ptr_nonnull(g2);
-
-	struct ld_keys ck, xk;
-	load_keys(&C, &ck);
-	load_keys(&X, &xk);
-	void *r = fake_city(&ck);
-
-	/* The county reconnects; after its old session times out (its
-	 * pings go unanswered) it says Hello. */
-	zmq_msg_t rid, body;
-	zmq_msg_init(&rid);
-	zmq_msg_init(&body);
-	Ld__Frame *f = await_hello(r, &rid, &body);
-	ck_assert_msg(f != NULL, "the county did not say Hello to the fake "
-	                         "city");
 	uint64_t session = f->hello->session, epoch = f->hello->resume_epoch;
 	uint64_t from = f->hello->resume_seq;
 	ld__frame__free_unpacked(f, NULL);
@@ -1255,17 +1258,10 @@ START_TEST(test_hostile_welcome_floor)
 {
 	char t1[LD_ID_MAX + 1];
 	three_offices(&P, "真实的任务", t1);
-	ck_assert_int_eq(th_node_stop(&C), 0);
-
 	struct ld_keys ck, xk;
-	load_keys(&C, &ck);
-	load_keys(&X, &xk);
-	void *r = fake_city(&ck);
 	zmq_msg_t rid, body;
-	zmq_msg_init(&rid);
-	zmq_msg_init(&body);
-	Ld__Frame *f = await_hello(r, &rid, &body);
-	ck_assert_msg(f != NULL, "the county did not say Hello");
+	Ld__Frame *f;
+	void *r = city_taken(&ck, &xk, &rid, &body, &f);
 	uint8_t cert[64];
 	ld_cert_make(ck.sign_sec, X_ID, xk.sign_pub, xk.curve_pub, cert);
 	Ld__Welcome wl = LD__WELCOME__INIT;

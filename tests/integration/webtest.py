@@ -13,7 +13,6 @@ import html
 import http.client
 import json
 import os
-import random
 import re
 import select
 import shutil
@@ -26,6 +25,10 @@ import tempfile
 import time
 import urllib.parse
 import uuid
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib"))
+from ldports import free_port  # noqa: E402
 
 BUILD = os.path.abspath(sys.argv[1])
 LIANDONG = os.path.join(BUILD, "clients", "liandong")
@@ -43,25 +46,6 @@ def check(cond, what):
         failures.append(what)
 
 
-_given = set()
-
-
-def free_port():
-    """A loopback port below the kernel's ephemeral range (32768 and up by
-    default): one in that range can be taken as the source port of any
-    outgoing connection before the daemon binds it. Never the same twice
-    in one run."""
-    while True:
-        p = random.randrange(20000, 32000)
-        if p in _given:
-            continue
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", p))
-            except OSError:
-                continue
-        _given.add(p)
-        return p
 
 
 def run(args, timeout=30, **kw):

@@ -10,7 +10,6 @@
 #   check_service.py BUILD_DIR
 import json
 import os
-import random
 import re
 import shutil
 import signal
@@ -20,6 +19,10 @@ import sys
 import tempfile
 import threading
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib"))
+from ldports import free_port  # noqa: E402
 
 build = os.path.abspath(sys.argv[1])
 CLI = os.path.join(build, "clients", "liandong")
@@ -34,24 +37,6 @@ def fail(msg):
     raise SystemExit(1)
 
 
-_given = set()
-
-
-def free_port():
-    """A loopback port below the kernel's ephemeral range (32768 and up by
-    default), where an outgoing connection could take it before the daemon
-    binds it; never the same twice in one run."""
-    while True:
-        p = random.randrange(20000, 32000)
-        if p in _given:
-            continue
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", p))
-            except OSError:
-                continue
-        _given.add(p)
-        return p
 
 
 def cli(*args, check=True):
