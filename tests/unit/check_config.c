@@ -564,6 +564,15 @@ START_TEST(test_keys_in_config)
 	        "root_key");
 	REFUSED(NODE_OK "[security]\ninsecure = maybe\n", 6, "insecure",
 	        "true or false");
+	REFUSED(NODE_OK "[security]\nsignatures = each\n", 6, "signatures",
+	        "batch or record");
+	/* Batch signatures unless told otherwise. */
+	write_conf(NODE_OK);
+	ck_assert_msg(load(&c) == 0, "%s", err);
+	ck_assert(!c.sign_each);
+	write_conf(NODE_OK "[security]\nsignatures = record\n");
+	ck_assert_msg(load(&c) == 0, "%s", err);
+	ck_assert(c.sign_each);
 	/* An insecure node needs neither. */
 	write_conf("[node]\nid = 530000/1\nname = x\n"
 	           "parent = tcp://10.0.0.1:7000\n[security]\ninsecure = "
